@@ -1,0 +1,137 @@
+package dev.verity.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Encodes events as structured-mode JSON CloudEvents 1.0 and decodes them back.
+ *
+ * <pre>{"specversion":"1.0","id":"…","source":"/verity/renderer","type":"dev.verity.desired.state.v1",
+ *  "subject":"local/shop/prod","time":"…","datacontenttype":"application/json","traceparent":"00-…-…-01",
+ *  "data":{…}}</pre>
+ *
+ * The id is a digest of the type and the data, so a redelivered or re-published event keeps its id. The trace id
+ * is a digest of repository and commit, so every event caused by one commit shares one trace.
+ */
+public final class EventCodec {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private final Clock clock;
+
+    public EventCodec() {
+        this(Clock.systemUTC());
+    }
+
+    public EventCodec(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The deterministic CloudEvents id of an event. */
+    public static String idOf(VerityEvent event) {
+        return Digests.hex(event.type(), dataJson(event)).substring(0, 32);
+    }
+
+    /** The W3C traceparent of an event: trace id from repo and commit, span id from the event id. */
+    public static String traceparentOf(VerityEvent event) {
+        String traceId = Digests.hex("trace", event.repo(), event.commit()).substring(0, 32);
+        String spanId = Digests.hex("span", idOf(event)).substring(0, 16);
+        return "00-" + traceId + "-" + spanId + "-01";
+    }
+
+    public String encode(VerityEvent event) {
+        EventType type = EventType.of(event.getClass());
+        ObjectNode root = JSON.createObjectNode();
+        root.put("specversion", "1.0");
+        root.put("id", idOf(event));
+        root.put("source", type.source());
+        root.put("type", type.type());
+        root.put("subject", event.key());
+        root.put("time", Instant.now(clock).toString());
+        root.put("datacontenttype", "application/json");
+        root.put("traceparent", traceparentOf(event));
+        root.set("data", JSON.valueToTree(event));
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + event.describe() + " as JSON", e);
+        }
+    }
+
+    /** Decodes a structured CloudEvent; anything else is an {@link EventFormatException} naming what is wrong. */
+    public Envelope decodeEnvelope(String json) {
+        if (json == null) throw new EventFormatException("record has no value (a tombstone is not an event)");
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new EventFormatException("record is not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) throw new EventFormatException("record is not a JSON object");
+        if (!"1.0".equals(text(root, "specversion"))) {
+            throw new EventFormatException("record is not a CloudEvents 1.0 structured event (specversion '"
+                    + text(root, "specversion") + "')");
+        }
+        EventType type = EventType.ofType(text(root, "type"));
+        JsonNode data = root.get("data");
+        if (data == null || !data.isObject()) throw new EventFormatException(type.type() + " event has no data object");
+        VerityEvent event;
+        try {
+            event = JSON.treeToValue(data, type.recordClass());
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new EventFormatException("cannot read " + type.type() + " data: " + rootMessage(e), e);
+        }
+        Instant time;
+        try {
+            time = root.hasNonNull("time") ? Instant.parse(text(root, "time")) : null;
+        } catch (DateTimeParseException e) {
+            throw new EventFormatException("event time '" + text(root, "time") + "' is not RFC 3339", e);
+        }
+        return new Envelope(text(root, "id"), text(root, "source"), type.type(), text(root, "subject"), time,
+                text(root, "traceparent"), event);
+    }
+
+    public VerityEvent decode(String json) {
+        return decodeEnvelope(json).event();
+    }
+
+    /** Decodes and checks the event is of the expected kind. */
+    public <T extends VerityEvent> T decode(String json, Class<T> expected) {
+        VerityEvent event = decode(json);
+        if (!expected.isInstance(event)) {
+            throw new EventFormatException("expected " + EventType.of(expected).type() + " but got " + event.type());
+        }
+        return expected.cast(event);
+    }
+
+    private static String dataJson(VerityEvent event) {
+        try {
+            return JSON.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + event.describe() + " as JSON", e);
+        }
+    }
+
+    private static String text(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage();
+    }
+}

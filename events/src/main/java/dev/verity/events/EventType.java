@@ -1,0 +1,49 @@
+package dev.verity.events;
+
+import java.util.Arrays;
+
+/** The versioned CloudEvents type of each event record, and the service that produces it. */
+public enum EventType {
+    COMMIT_PUSHED(CommitPushed.class, "dev.verity.commit.pushed.v1", "webhook-receiver"),
+    DESIRED_STATE(DesiredState.class, "dev.verity.desired.state.v1", "renderer"),
+    TARGET_REMOVED(TargetRemoved.class, "dev.verity.target.removed.v1", "renderer"),
+    RENDER_FAILED(RenderFailed.class, "dev.verity.render.failed.v1", "renderer"),
+    APPLIED(Applied.class, "dev.verity.rollout.applied.v1", "applier"),
+    APPLY_FAILED(ApplyFailed.class, "dev.verity.rollout.failed.v1", "applier"),
+    DRIFT_DETECTED(DriftDetected.class, "dev.verity.drift.detected.v1", "drift-monitor"),
+    DRIFT_RESOLVED(DriftResolved.class, "dev.verity.drift.resolved.v1", "drift-monitor");
+
+    private final Class<? extends VerityEvent> recordClass;
+    private final String type;
+    private final String producer;
+
+    EventType(Class<? extends VerityEvent> recordClass, String type, String producer) {
+        this.recordClass = recordClass;
+        this.type = type;
+        this.producer = producer;
+    }
+
+    public Class<? extends VerityEvent> recordClass() {
+        return recordClass;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    /** The CloudEvents {@code source}: {@code /verity/<producer>}. */
+    public String source() {
+        return "/verity/" + producer;
+    }
+
+    public static EventType of(Class<?> recordClass) {
+        return Arrays.stream(values()).filter(t -> t.recordClass == recordClass).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no event type for " + recordClass.getName()));
+    }
+
+    public static EventType ofType(String type) {
+        return Arrays.stream(values()).filter(t -> t.type.equals(type)).findFirst()
+                .orElseThrow(() -> new EventFormatException("unknown event type '" + type + "'; this consumer knows "
+                        + Arrays.stream(values()).map(EventType::type).toList()));
+    }
+}

@@ -1,0 +1,15 @@
+package dev.verity.events;
+
+import java.util.Optional;
+
+/** An event about one target; keyed by {@code cluster/app/env} so a target's events stay in order. */
+public sealed interface TargetEvent extends VerityEvent
+        permits DesiredState, TargetRemoved, Applied, ApplyFailed, DriftDetected, DriftResolved {
+
+    TargetKey target();
+
+    @Override
+    default Optional<TargetKey> targetKey() {
+        return Optional.of(target());
+    }
+}

@@ -1,0 +1,26 @@
+package dev.verity.events;
+
+/** Kafka topic names. Services take them from configuration; these are the defaults and the naming rules. */
+public final class Topics {
+    public static final String COMMITS = "verity.commits";
+    public static final String DESIRED_PREFIX = "verity.desired.";
+    public static final String ROLLOUT = "verity.rollout";
+    public static final String DRIFT = "verity.drift";
+    public static final String INCIDENTS = "verity.incidents";
+    public static final String UNDELIVERED = "verity.undelivered";
+    /** Desired-state records may be large; topic, producer and consumer limits agree on this. */
+    public static final int DESIRED_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    private Topics() {
+    }
+
+    /** The compacted topic holding the latest desired state of every target on {@code cluster}. */
+    public static String desired(String cluster) {
+        return DESIRED_PREFIX + cluster;
+    }
+
+    /** The dead-letter topic for poison messages read from {@code topic}. */
+    public static String deadLetter(String topic) {
+        return topic + ".dlq";
+    }
+}

@@ -1,0 +1,92 @@
+package dev.verity.events;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventCodecTest {
+
+    static final String REPO = "https://git.example.com/platform/gitops.git";
+    static final String SHA = "fd489864e7642b48eaad6e3f155c10e46810ec72";
+    static final TargetKey PROD = new TargetKey("local", "shop", "prod");
+    static final ObjectRef WEB = new ObjectRef("apps/v1", "Deployment", "shop-prod", "web");
+
+    final EventCodec codec = new EventCodec(Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC));
+
+    static List<VerityEvent> oneOfEach() {
+        return List.of(
+                new CommitPushed(REPO, "main", "0".repeat(40), SHA, List.of("apps/shop/base/deployment.yaml"), "d-1", "github"),
+                DesiredState.of(PROD, REPO, SHA, "apps/shop/overlays/prod", Policy.DEFAULT, List.of("kind: ConfigMap\n")),
+                new TargetRemoved(PROD, REPO, SHA),
+                new RenderFailed(PROD, REPO, SHA, "apps/shop/overlays/prod", "accumulating resources: missing.yaml"),
+                new RenderFailed(null, REPO, SHA, "verity.yaml", "verity.yaml: line 3: not a map"),
+                new Applied(PROD, REPO, SHA, "sha256:ab", List.of(WEB)),
+                new ApplyFailed(PROD, REPO, SHA, "sha256:ab", WEB, "namespace shop-prod not found"),
+                new DriftDetected(PROD, REPO, SHA, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "42"),
+                new DriftResolved(PROD, REPO, SHA, WEB, "43"));
+    }
+
+    @Test
+    void everyEventSurvivesARoundTripAsAStructuredCloudEvent() {
+        for (VerityEvent event : oneOfEach()) {
+            Envelope envelope = codec.decodeEnvelope(codec.encode(event));
+            assertThat(envelope.event()).as(event.type()).isEqualTo(event);
+            assertThat(envelope.type()).isEqualTo(event.type()).endsWith(".v1");
+            assertThat(envelope.subject()).isEqualTo(event.key());
+            assertThat(envelope.time()).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
+        }
+    }
+
+    @Test
+    void targetEventsAreKeyedByTargetAndCommitsByRepo() {
+        assertThat(oneOfEach().get(0).key()).isEqualTo(REPO);
+        assertThat(oneOfEach().get(1).key()).isEqualTo("local/shop/prod");
+        assertThat(oneOfEach().get(4).key()).as("a repo-wide render failure").isEqualTo(REPO);
+        assertThat(oneOfEach().get(7).describe()).isEqualTo("local/shop/prod@fd489864e764");
+    }
+
+    @Test
+    void idsAreDeterministicAndDependOnContent() {
+        VerityEvent a = new DriftDetected(PROD, REPO, SHA, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "42");
+        VerityEvent same = new DriftDetected(PROD, REPO, SHA, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "42");
+        VerityEvent later = new DriftDetected(PROD, REPO, SHA, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "57");
+        EventCodec otherClock = new EventCodec(Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC));
+        assertThat(codec.decodeEnvelope(codec.encode(a)).id())
+                .isEqualTo(otherClock.decodeEnvelope(otherClock.encode(same)).id())
+                .isNotEqualTo(codec.decodeEnvelope(codec.encode(later)).id());
+    }
+
+    @Test
+    void eventsOfOneCommitShareATraceId() {
+        List<String> traceIds = oneOfEach().stream().skip(1)
+                .map(e -> codec.decodeEnvelope(codec.encode(e)).traceparent())
+                .peek(tp -> assertThat(tp).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"))
+                .map(tp -> tp.substring(3, 35)).distinct().toList();
+        assertThat(traceIds).hasSize(1);
+    }
+
+    @Test
+    void badRecordsAreRejectedWithAReason() {
+        assertThatThrownBy(() -> codec.decode("not json")).isInstanceOf(EventFormatException.class).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> codec.decode("{\"specversion\":\"1.0\",\"type\":\"dev.verity.nope.v9\",\"data\":{}}"))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("unknown event type 'dev.verity.nope.v9'");
+        assertThatThrownBy(() -> codec.decode("{\"specversion\":\"1.0\",\"type\":\"dev.verity.rollout.applied.v1\",\"data\":{\"repo\":\"r\"}}"))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("target is required");
+        assertThatThrownBy(() -> codec.decode(null)).isInstanceOf(EventFormatException.class);
+        assertThatThrownBy(() -> codec.decode(codec.encode(oneOfEach().get(2)), DesiredState.class))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("expected dev.verity.desired.state.v1");
+    }
+
+    @Test
+    void targetKeysAreValidated() {
+        assertThat(TargetKey.parse("prod-eu/shop/prod")).isEqualTo(new TargetKey("prod-eu", "shop", "prod"));
+        assertThatThrownBy(() -> TargetKey.parse("shop/prod")).hasMessageContaining("cluster/app/env");
+        assertThatThrownBy(() -> new TargetKey("Local", "shop", "prod")).hasMessageContaining("cluster 'Local'");
+    }
+}

@@ -9,6 +9,7 @@ import dev.verity.notifier.delivery.SlackWebhook;
 import io.quarkus.mailer.Mailer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -23,8 +24,9 @@ public class AlertDestinations {
 
     private static final Logger LOG = Logger.getLogger(AlertDestinations.class);
 
+    /** A singleton (no client proxy), so it is built, and its lines logged, when the consumers start. */
     @Produces
-    @ApplicationScoped
+    @Singleton
     AlertDispatcher dispatcher(NotifierConfig config, Mailer mailer, UndeliveredPublisher undelivered,
             @ConfigProperty(name = "quarkus.mailer.host", defaultValue = "localhost") String smtpHost,
             @ConfigProperty(name = "quarkus.mailer.port") Optional<Integer> smtpPort) {

@@ -33,8 +33,12 @@ public class AlertDestinations {
         List<Destination> destinations = new ArrayList<>();
 
         if (config.slack().webhookUrl().isPresent()) {
-            SlackWebhook slack = new SlackWebhook(config.slack().webhookUrl().get(), config.slack().timeout(),
-                    new SlackMessageFormatter());
+            SlackWebhook slack;
+            try {
+                slack = new SlackWebhook(config.slack().webhookUrl().get(), config.slack().timeout(), new SlackMessageFormatter());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("verity.notifier.slack.webhook-url is not usable: " + e.getMessage(), e);
+            }
             destinations.add(slack);
             LOG.infof("Slack: alerts go to the %s", slack.describe());
         } else {
@@ -42,6 +46,10 @@ public class AlertDestinations {
         }
 
         List<String> to = config.email().to().orElse(List.of()).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        to.stream().filter(a -> !a.matches("[^@\\s]+@[^@\\s]+")).findFirst().ifPresent(a -> {
+            throw new IllegalStateException("verity.notifier.email.to: '" + a + "' is not an e-mail address; "
+                    + "give a comma-separated list such as oncall@example.com,platform@example.com");
+        });
         if (!to.isEmpty()) {
             EmailDestination email = new EmailDestination(mailer, new EmailFormatter(config.email().subjectPrefix()),
                     config.email().from(), to, smtpHost + smtpPort.map(p -> ":" + p).orElse(""));

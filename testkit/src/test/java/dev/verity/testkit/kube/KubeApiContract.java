@@ -424,7 +424,7 @@ abstract class KubeApiContract {
       });
       client().configMaps().inNamespace(ns).withName("a").delete();
 
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           assertThat(events).containsExactly("ADDED a", "MODIFIED a", "ADDED ignored", "DELETED a"));
     }
   }

@@ -24,6 +24,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -140,11 +142,20 @@ public final class Renderer {
         }
     }
 
+    /** kubectl wraps Kustomize's error in a klog line: {@code E1125 10:39:54.65 30314 run.go:72] "command failed" err="…"}. */
+    private static final Pattern KLOG = Pattern.compile("^[EWIF]\\d{4} [\\d:.]+\\s+\\d+ [^\\]]+\\] (?:\"command failed\" err=\"(.*)\"|(.*))$");
+
     private static String firstLines(String stderr) {
-        List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).map(Renderer::unwrapKlog).toList();
         if (lines.isEmpty()) return "(no error output)";
         String text = String.join(" | ", lines.subList(0, Math.min(STDERR_LINES, lines.size())));
         return lines.size() > STDERR_LINES ? text + " | …" : text;
+    }
+
+    private static String unwrapKlog(String line) {
+        Matcher m = KLOG.matcher(line);
+        if (!m.matches()) return line;
+        return m.group(1) != null ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : m.group(2);
     }
 
     private static String mib(long bytes) {

@@ -7,6 +7,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -32,7 +33,7 @@ public class Poller {
 
     private ScheduledExecutorService timer;
 
-    void start(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 10) StartupEvent ignored) {
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent ignored) { // after Repositories.start (default priority)
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "verity-renderer-poll");
             t.setDaemon(true);

@@ -104,6 +104,21 @@ public final class GitRepos implements AutoCloseable {
         }
     }
 
+    /** The UTF-8 content of {@code path} at the head of {@code branch}, if the branch and the file exist. */
+    public Optional<String> read(String branch, String path) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            ObjectId head = repository.resolve(Constants.R_HEADS + branch);
+            if (head == null) return Optional.empty();
+            try (org.eclipse.jgit.treewalk.TreeWalk tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repository, path,
+                    walk.parseCommit(head).getTree())) {
+                if (tw == null) return Optional.empty();
+                return Optional.of(new String(repository.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + " on " + branch + " in " + directory, e);
+        }
+    }
+
     /** Commits the files (path → UTF-8 content, added or overwritten) on top of the branch; returns the commit SHA. */
     public String commit(String branch, String message, Map<String, String> files) {
         Commit commit = on(branch).message(message);

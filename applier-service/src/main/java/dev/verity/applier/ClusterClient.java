@@ -10,8 +10,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -41,15 +39,12 @@ public class ClusterClient {
     }
 
     private static Config fromKubeconfig(Path path) {
-        String contents;
-        try {
-            contents = Files.readString(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException("verity.applier.kubeconfig: cannot read the kubeconfig file " + path
-                    + " (" + e.getMessage() + "); point it at a readable kubeconfig or unset it", e);
+        if (!Files.isReadable(path)) {
+            throw new IllegalStateException("verity.applier.kubeconfig: cannot read the kubeconfig file " + path
+                    + "; point it at a readable kubeconfig or unset it");
         }
         try {
-            return Config.fromKubeconfig(null, contents, path.toString());
+            return Config.fromKubeconfig(path.toFile());
         } catch (RuntimeException e) {
             throw new IllegalStateException("verity.applier.kubeconfig: " + path + " is not a usable kubeconfig ("
                     + e.getMessage() + ")", e);

@@ -108,4 +108,18 @@ class ApplyPlanTest {
         assertThat(v.problems()).extracting(Problem::document).containsExactly(2, 3);
         assertThat(v.parsed()).extracting(ObjectRef::kind).containsExactly("Namespace", "Widget", "Deployment");
     }
+
+    @Test
+    void theKustomizeOutputOfTheExampleOverlayIsValidAndStaged() throws Exception {
+        String rendered = new String(getClass().getResourceAsStream("/shop-prod.yaml").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        List<String> documents = List.of(rendered.split("(?m)^---\\n"));
+
+        Validation v = ApplyPlan.validate(documents, ResourceTypes.Discovery.NONE);
+
+        assertThat(v.valid()).as("%s", v.problems()).isTrue();
+        assertThat(ApplyPlan.stage(v.objects())).extracting(o -> o.ref().toString()).containsExactly(
+                "Namespace shop-prod", "ConfigMap shop-prod/shop-config-hkcffcccgk", "Service shop-prod/web",
+                "Deployment shop-prod/web");
+    }
 }

@@ -40,7 +40,10 @@ import java.util.stream.Collectors;
  * object that fails (later objects may depend on it) and reports which objects were applied and which not.</li>
  * </ul>
  *
- * Prune of objects that left the desired state and health checks are later steps after {@code apply}; they work
+ * <p>Objects carry no commit annotation: it would rewrite every object on every commit, so an object whose content
+ * did not change would not stay unchanged (the commit travels in the {@code Applied} event instead).
+ *
+ * <p>Prune of objects that left the desired state and health checks are later steps after {@code apply}; they work
  * from the inventory of this result's objects.
  */
 public final class Applier {

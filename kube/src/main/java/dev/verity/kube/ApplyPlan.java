@@ -1,5 +1,8 @@
 package dev.verity.kube;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,6 +18,8 @@ import java.util.Optional;
  * overlay's {@code namespace:}.
  */
 public final class ApplyPlan {
+
+    private static final KubernetesSerialization METADATA = new KubernetesSerialization();
 
     private ApplyPlan() {
     }
@@ -43,11 +48,25 @@ public final class ApplyPlan {
                         + " is cluster-scoped; remove the namespace"));
                 continue;
             }
+            if (!hasValidMetadata(m)) {
+                problems.add(new Problem(m.document(), m.ref(), m.describe() + ": metadata is not valid Kubernetes"
+                        + " object metadata; labels and annotations must map strings to strings"));
+                continue;
+            }
             objects.add(new PlannedObject(m, type.get(), Stage.of(m)));
         }
         List<dev.verity.events.ObjectRef> parsed = manifests.manifests().stream().map(Manifest::ref).toList();
         problems.sort(java.util.Comparator.comparingInt(Problem::document));
         return problems.isEmpty() ? new Validation(objects, parsed, List.of()) : new Validation(List.of(), parsed, problems);
+    }
+
+    private static boolean hasValidMetadata(Manifest m) {
+        try {
+            METADATA.convertValue(m.content().get("metadata"), ObjectMeta.class);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Orders the objects by stage, keeping document order within a stage. */

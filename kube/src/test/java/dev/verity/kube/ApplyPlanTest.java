@@ -92,6 +92,16 @@ class ApplyPlanTest {
     }
 
     @Test
+    void metadataOfTheWrongShapeIsInvalid() {
+        Validation v = ApplyPlan.validate(List.of(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: s, labels: [x, y]}\n"),
+                ResourceTypes.Discovery.NONE);
+
+        assertThat(v.problems()).extracting(Problem::message).containsExactly("document 1 (ConfigMap s/a): metadata is"
+                + " not valid Kubernetes object metadata; labels and annotations must map strings to strings");
+    }
+
+    @Test
     void anUnknownKindIsInvalid() {
         Validation v = ApplyPlan.validate(List.of(WIDGET), ResourceTypes.Discovery.NONE);
 

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
  * Reads and watches objects in the cluster. Read-only by construction: this is the drift monitor's only access to
  * the cluster, and it only gets and watches.
  */
+@Startup
 @ApplicationScoped
 public class ClusterReader {
 

@@ -4,9 +4,11 @@ import dev.verity.events.Applied;
 import dev.verity.events.DesiredState;
 import dev.verity.events.EventCodec;
 import dev.verity.events.EventFormatException;
+import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
 import dev.verity.events.VerityEvent;
+import dev.verity.drift.core.Reaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,8 +17,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * The Kafka inputs: desired states of this cluster's targets and rollout events. A record that is not a Verity
- * event throws, and the channel's dead-letter-queue strategy moves it to {@code <topic>.dlq}.
+ * The Kafka inputs: desired states of this cluster's targets, rollout events, and (while rebuilding) the drift
+ * history. A desired-state or rollout record that is not a Verity event throws, and the channel's
+ * dead-letter-queue strategy moves it to {@code <topic>.dlq}.
  */
 @ApplicationScoped
 public class DriftInputs {
@@ -55,6 +58,29 @@ public class DriftInputs {
         try {
             VerityEvent event = codec.decode(record.value());
             if (event instanceof Applied applied) service.handle(() -> service.tracker().onApplied(applied));
+        } finally {
+            consumed(record);
+        }
+    }
+
+    /**
+     * The drift topic read back from the beginning while the monitor rebuilds its state: what it reported before a
+     * restart. Records after that are its own events and are ignored; records it cannot read are skipped (the topic
+     * belongs to the notifier's consumers too, whose dead-letter topic receives them).
+     */
+    @Incoming("history")
+    @Blocking
+    public void history(ConsumerRecord<String, String> record) {
+        try {
+            if (service.tracker().isReady() || record.value() == null) return;
+            VerityEvent event = codec.decode(record.value());
+            if (event instanceof TargetEvent drift) service.handle(() -> {
+                service.tracker().remember(drift);
+                return Reaction.NONE;
+            });
+        } catch (EventFormatException e) {
+            LOG.warnf("skipping %s-%d@%d while reading drift history: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
         } finally {
             consumed(record);
         }

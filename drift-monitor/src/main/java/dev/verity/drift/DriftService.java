@@ -63,6 +63,9 @@ public class DriftService {
     @ConfigProperty(name = "mp.messaging.incoming.rollout.topic")
     String rolloutTopic;
 
+    @ConfigProperty(name = "mp.messaging.incoming.history.topic")
+    String historyTopic;
+
     private final EventCodec codec = new EventCodec();
     private final Map<ObjectRef, Watch> watches = new HashMap<>();
     private final Set<ObjectRef> pendingChecks = ConcurrentHashMap.newKeySet();
@@ -73,12 +76,12 @@ public class DriftService {
     @PostConstruct
     void start() {
         tracker = new DriftTracker(config.cluster(), new DriftComparator());
-        catchUp = new CatchUp(Set.of(desiredTopic, rolloutTopic));
+        catchUp = new CatchUp(Set.of(desiredTopic, rolloutTopic, historyTopic));
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "drift-monitor"));
         long every = Math.max(1, config.resync().toMillis());
         loop.scheduleWithFixedDelay(this::resync, every, every, TimeUnit.MILLISECONDS);
-        LOG.infof("drift monitor for cluster %s: rebuilding desired state from %s and %s before comparing",
-                config.cluster(), desiredTopic, rolloutTopic);
+        LOG.infof("drift monitor for cluster %s: rebuilding its state from %s, %s and %s before comparing",
+                config.cluster(), desiredTopic, rolloutTopic, historyTopic);
     }
 
     @PreDestroy

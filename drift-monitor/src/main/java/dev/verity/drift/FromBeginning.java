@@ -11,13 +11,11 @@ import org.jboss.logging.Logger;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads both input topics from the beginning when the monitor starts, whatever the committed offsets: state comes
- * from the topics, not from the consumer group. Later rebalances keep their positions, so a rebalance never replays
- * old desired states against a newer cluster.
+ * Reads every input topic from the beginning while the monitor rebuilds its state, whatever the committed offsets:
+ * state comes from the topics, not from the consumer group. Once it compares, a rebalance resumes from the committed
+ * offsets instead, so old desired states are never replayed against a newer cluster.
  */
 @ApplicationScoped
 @Identifier("verity-drift-from-beginning")
@@ -28,12 +26,10 @@ public class FromBeginning implements KafkaConsumerRebalanceListener {
     @Inject
     DriftService service;
 
-    private final Set<TopicPartition> seen = ConcurrentHashMap.newKeySet();
-
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        List<TopicPartition> fresh = partitions.stream().filter(seen::add).toList();
-        if (fresh.isEmpty()) return;
+        if (service.tracker().isReady() || partitions.isEmpty()) return;
+        List<TopicPartition> fresh = List.copyOf(partitions);
         consumer.seekToBeginning(fresh);
         Map<TopicPartition, Long> beginning = consumer.beginningOffsets(fresh);
         Map<TopicPartition, Long> end = consumer.endOffsets(fresh);

@@ -34,7 +34,9 @@ import java.util.TreeMap;
  * <li>An observation becomes an event only on a transition: {@code DriftDetected} when an object starts to differ,
  * or differs in another way (other fields, or deleted); {@code DriftResolved} when it matches again. The same
  * observation twice publishes nothing.</li>
- * <li>Nothing is compared before {@link #ready()}: the monitor first rebuilds its state from the topics.</li>
+ * <li>Nothing is compared or published before {@link #ready()}: the monitor first rebuilds its state from the
+ * topics, including the drift it reported before a restart ({@link #remember}), so drift that ended while it was
+ * down is still resolved.</li>
  * </ul>
  *
  * Thread-safe: every method is synchronized.
@@ -65,6 +67,7 @@ public final class DriftTracker {
             return Reaction.NONE; // redelivered
         }
         t.desired = desired;
+        t.seen(desired.repo(), desired.commit());
         try {
             t.objects = DesiredObject.parseAll(desired.documents());
         } catch (IllegalArgumentException e) {
@@ -86,23 +89,52 @@ public final class DriftTracker {
 
     /**
      * A target left Git (its tombstone or {@code TargetRemoved}): it is forgotten, and drift reported on its objects
-     * is resolved. {@code repo} and {@code commit} may be null (a tombstone), then the last desired state's are used.
+     * is resolved. {@code repo} and {@code commit} may be null (a tombstone), then the last known ones are used.
      */
     public synchronized Reaction onRemoved(TargetKey key, String repo, String commit) {
-        Target t = targets.remove(key);
-        if (t == null || t.desired == null) return Reaction.NONE;
-        String r = repo == null ? t.desired.repo() : repo;
-        String c = commit == null ? t.desired.commit() : commit;
-        List<TargetEvent> events = new ArrayList<>();
-        t.reported.keySet().forEach(ref -> events.add(new DriftResolved(key, r, c, ref, "")));
-        return Reaction.of(events);
+        Target t = targets.get(key);
+        if (t == null) return Reaction.NONE;
+        t.seen(repo, commit);
+        t.desired = null;
+        t.objects = null;
+        t.appliedDigest = null;
+        t.appliedObjects = List.of();
+        t.activeDigest = null;
+        t.compared = List.of();
+        if (!ready) return Reaction.NONE; // resolved by ready(), once the drift history is read too
+        targets.remove(key);
+        return Reaction.of(resolveAll(t));
     }
 
-    /** The state was rebuilt from the topics: comparisons start. Answers every object to read now. */
+    /**
+     * A drift event this monitor published before it restarted, read back from the drift topic while rebuilding:
+     * it is what was last reported for the object. Ignored once {@link #ready()}.
+     */
+    public synchronized void remember(TargetEvent event) {
+        if (ready || !cluster.equals(event.target().cluster())) return; // the drift topic holds every cluster's
+        Target t = targets.computeIfAbsent(event.target(), Target::new);
+        t.seen(event.repo(), event.commit());
+        if (event instanceof DriftDetected d) t.reported.put(d.object(), new Reported(d.kind(), d.fields()));
+        else if (event instanceof DriftResolved r) t.reported.remove(r.object());
+    }
+
+    /**
+     * The state was rebuilt from the topics: comparisons start. Drift reported on targets that are gone, or on
+     * objects that left their target, is resolved; the answer names every object to read now.
+     */
     public synchronized Reaction ready() {
         if (ready) return Reaction.NONE;
         ready = true;
-        return new Reaction(List.of(), List.copyOf(watched()));
+        List<TargetEvent> events = new ArrayList<>();
+        for (Target t : List.copyOf(targets.values())) {
+            if (t.desired == null) { // not on the desired-state topic: the target is gone
+                targets.remove(t.key);
+                events.addAll(resolveAll(t));
+            } else if (t.activeDigest != null) {
+                events.addAll(resolveGone(t));
+            }
+        }
+        return new Reaction(events, List.copyOf(watched()));
     }
 
     public synchronized boolean isReady() {
@@ -168,12 +200,11 @@ public final class DriftTracker {
         if (Objects.equals(now, before)) return Optional.empty();
         if (now == null) {
             t.reported.remove(object.ref());
-            return Optional.of(new DriftResolved(t.key, t.desired.repo(), t.desired.commit(), object.ref(),
-                    resourceVersion));
+            return Optional.of(new DriftResolved(t.key, t.repo, t.commit, object.ref(), resourceVersion));
         }
         t.reported.put(object.ref(), now);
-        return Optional.of(new DriftDetected(t.key, t.desired.repo(), t.desired.commit(), object.ref(), now.kind(),
-                now.fields(), resourceVersion));
+        return Optional.of(new DriftDetected(t.key, t.repo, t.commit, object.ref(), now.kind(), now.fields(),
+                resourceVersion));
     }
 
     /** Starts or stops comparing a target after its desired or applied digest changed. */
@@ -190,16 +221,31 @@ public final class DriftTracker {
         }
         t.activeDigest = t.desired.digest();
         t.compared = resolveNamespaces(t.objects, t.appliedObjects);
+        if (!ready) return Reaction.NONE;
+        return new Reaction(resolveGone(t), t.compared.stream().map(DesiredObject::ref).distinct().toList());
+    }
+
+    /** Resolves drift reported on objects the target no longer has. */
+    private List<TargetEvent> resolveGone(Target t) {
         Set<ObjectRef> current = new LinkedHashSet<>();
         t.compared.forEach(o -> current.add(o.ref()));
         List<TargetEvent> events = new ArrayList<>();
         for (ObjectRef gone : List.copyOf(t.reported.keySet())) {
             if (!current.contains(gone)) {
                 t.reported.remove(gone);
-                events.add(new DriftResolved(t.key, t.desired.repo(), t.desired.commit(), gone, ""));
+                events.add(new DriftResolved(t.key, t.repo, t.commit, gone, ""));
             }
         }
-        return new Reaction(events, ready ? List.copyOf(current) : List.of());
+        return events;
+    }
+
+    /** Resolves all drift reported on a target that is gone. */
+    private static List<TargetEvent> resolveAll(Target t) {
+        List<TargetEvent> events = new ArrayList<>();
+        if (t.repo == null) return events;
+        t.reported.keySet().forEach(ref -> events.add(new DriftResolved(t.key, t.repo, t.commit, ref, "")));
+        t.reported.clear();
+        return events;
     }
 
     /** A document without a namespace gets the one the applier reported for it (the cluster's default otherwise). */
@@ -245,9 +291,17 @@ public final class DriftTracker {
         String activeDigest;
         List<DesiredObject> compared = List.of();
         final Map<ObjectRef, Reported> reported = new HashMap<>();
+        /** the repository and commit events name: of the latest desired state, else the last known */
+        String repo;
+        String commit;
 
         Target(TargetKey key) {
             this.key = key;
+        }
+
+        void seen(String repo, String commit) {
+            if (repo != null && !repo.isBlank()) this.repo = repo;
+            if (commit != null && !commit.isBlank()) this.commit = commit;
         }
     }
 }

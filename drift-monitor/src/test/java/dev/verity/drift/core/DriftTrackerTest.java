@@ -215,6 +215,74 @@ class DriftTrackerTest {
         assertThat(tracker.observe(WEB, Observation.present("{not json", "1"))).isEmpty();
     }
 
+    @Test
+    void driftReportedBeforeARestartIsResolvedWhenTheObjectMatchesAgain() {
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "3"));
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+
+        assertThat(tracker.ready().events()).isEmpty();
+        assertThat(tracker.observe(WEB, web(5, "3"))).as("already reported before the restart").isEmpty();
+        assertThat(tracker.observe(WEB, web(2, "4"))).containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, "4"));
+    }
+
+    @Test
+    void driftResolvedBeforeARestartIsNotResolvedAgain() {
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+        tracker.remember(new DriftResolved(TARGET, REPO, C1, WEB, "9"));
+        tracker.remember(new DriftDetected(TargetKey.parse("prod-eu/shop/prod"), REPO, C1, WEB, DriftKind.DELETED,
+                List.of(), ""));
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        tracker.ready();
+
+        assertThat(tracker.observe(WEB, web(2, "9"))).isEmpty();
+        assertThat(tracker.status()).containsOnlyKeys(TARGET);
+    }
+
+    @Test
+    void driftOfATargetThatLeftWhileTheMonitorWasDownIsResolvedWhenReady() {
+        TargetKey gone = TargetKey.parse("local/legacy/prod");
+        tracker.remember(new DriftDetected(gone, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+        DesiredState d = desired(C1, SETTINGS_DOC);
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+
+        Reaction ready = tracker.ready();
+
+        assertThat(ready.events()).containsExactlyInAnyOrder(
+                new DriftResolved(gone, REPO, C1, WEB, ""),
+                new DriftResolved(TARGET, REPO, C1, WEB, ""));
+        assertThat(ready.check()).containsExactly(SETTINGS);
+        assertThat(tracker.status()).containsOnlyKeys(TARGET);
+    }
+
+    @Test
+    void aTombstoneReadBeforeTheDriftHistoryStillResolvesTheTargetsDrift() {
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        assertThat(tracker.onRemoved(TARGET, null, null)).isEqualTo(Reaction.NONE);
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "2"));
+
+        assertThat(tracker.ready().events()).containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, ""));
+        assertThat(tracker.watched()).isEmpty();
+    }
+
+    @Test
+    void theDriftHistoryIsIgnoredOnceReady() {
+        tracker.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+
+        assertThat(tracker.observe(WEB, web(2, "1"))).isEmpty();
+    }
+
     static DesiredState desired(String commit, String... docs) {
         return DesiredState.of(TARGET, REPO, commit, "apps/shop/overlays/prod", Policy.DEFAULT, List.of(docs));
     }

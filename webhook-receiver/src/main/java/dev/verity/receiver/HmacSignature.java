@@ -1,0 +1,55 @@
+package dev.verity.receiver;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * GitHub-style body signatures: {@code sha256=} followed by the lowercase hex HMAC-SHA256 of the raw body, keyed
+ * with the webhook secret (UTF-8). GitHub sends it as {@code X-Hub-Signature-256}; Gitea, Forgejo and Bitbucket
+ * send the same form.
+ */
+public final class HmacSignature {
+
+    public static final String PREFIX = "sha256=";
+    private static final String ALGORITHM = "HmacSHA256";
+
+    private HmacSignature() {
+    }
+
+    /** The header value a forge holding {@code secret} would send for {@code body}. */
+    public static String sign(String secret, byte[] body) {
+        return PREFIX + HexFormat.of().formatHex(hmac(secret, body));
+    }
+
+    /**
+     * Whether {@code header} is the signature of {@code body} under {@code secret}. The comparison takes the same
+     * time wherever the first differing byte is; a header that is not {@code sha256=<64 hex digits>} never matches.
+     */
+    public static boolean matches(String header, String secret, byte[] body) {
+        if (header == null || secret == null || body == null) return false;
+        String value = header.trim();
+        if (!value.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) return false;
+        byte[] presented;
+        try {
+            presented = HexFormat.of().parseHex(value.substring(PREFIX.length()));
+        } catch (IllegalArgumentException notHex) {
+            return false;
+        }
+        return MessageDigest.isEqual(presented, hmac(secret, body));
+    }
+
+    private static byte[] hmac(String secret, byte[] body) {
+        if (secret.isEmpty()) throw new IllegalArgumentException("a webhook secret must not be empty");
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot compute " + ALGORITHM + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.verity.receiver;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One webhook delivery as it arrived: its headers (looked up case-insensitively) and the raw body bytes, which
+ * are what forges sign. The body is never re-serialised.
+ */
+public final class HookRequest {
+
+    private final Map<String, String> headers;
+    private final byte[] body;
+
+    public HookRequest(Map<String, String> headers, byte[] body) {
+        Map<String, String> lower = new TreeMap<>();
+        headers.forEach((name, value) -> {
+            if (name != null && value != null) lower.put(name.toLowerCase(Locale.ROOT), value);
+        });
+        this.headers = Map.copyOf(lower);
+        this.body = body == null ? new byte[0] : body.clone();
+    }
+
+    /** The header's value, absent when the header is missing or blank. */
+    public Optional<String> header(String name) {
+        String value = headers.get(name.toLowerCase(Locale.ROOT));
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    /** A copy of the raw body. */
+    public byte[] body() {
+        return body.clone();
+    }
+
+    public int bodyLength() {
+        return body.length;
+    }
+}

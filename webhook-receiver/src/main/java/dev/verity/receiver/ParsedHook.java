@@ -1,0 +1,66 @@
+package dev.verity.receiver;
+
+import dev.verity.events.CommitPushed;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a forge's webhook payload says, before its signature is checked: a branch push Verity acts on, something
+ * it ignores (and why), or a payload it cannot read (and why).
+ */
+public sealed interface ParsedHook {
+
+    /** The repository the payload names; used to find the secret that must have signed it. */
+    Optional<ForgeRepository> repository();
+
+    /**
+     * A push that moved a branch head.
+     *
+     * @param before       the head before the push (40 zeros when the push created the branch)
+     * @param after        the head after the push
+     * @param changedPaths sorted union of the paths the pushed commits added, modified or removed
+     * @param deliveryId   the forge's delivery id, or null when the request carried none
+     */
+    record Push(ForgeRepository repo, String branch, String before, String after, List<String> changedPaths,
+            String deliveryId) implements ParsedHook {
+
+        public Push {
+            Objects.requireNonNull(repo, "repo");
+            Objects.requireNonNull(branch, "branch");
+            Objects.requireNonNull(after, "after");
+            changedPaths = List.copyOf(changedPaths);
+        }
+
+        @Override
+        public Optional<ForgeRepository> repository() {
+            return Optional.of(repo);
+        }
+
+        /** The event this push becomes, keyed by the clone URL the renderer fetches from. */
+        public CommitPushed toEvent(String forge) {
+            return new CommitPushed(repo.cloneUrl(), branch, before, after, changedPaths, deliveryId, forge);
+        }
+    }
+
+    /** A well-formed delivery Verity does not act on: a ping, another event, a tag push, a branch deletion. */
+    record Ignored(Optional<ForgeRepository> repository, String reason) implements ParsedHook {
+        public Ignored {
+            Objects.requireNonNull(repository, "repository");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** A delivery that cannot be read: not JSON, or a push without the fields every push has. */
+    record Invalid(String reason) implements ParsedHook {
+        public Invalid {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public Optional<ForgeRepository> repository() {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.verity.receiver.app;
+
+import dev.verity.events.CommitPushed;
+import dev.verity.events.EventCodec;
+import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+
+/**
+ * Publishes {@link CommitPushed} events on the {@code commits} channel, keyed by repository, and waits (bounded by
+ * {@code verity.receiver.publish-timeout}) until Kafka acknowledged them.
+ */
+@ApplicationScoped
+public class CommitPublisher {
+
+    public static final String CHANNEL = "commits";
+    private static final Logger LOG = Logger.getLogger(CommitPublisher.class);
+
+    /** How a publication ended. */
+    public sealed interface Result {
+        /** Kafka holds the event. */
+        record Acknowledged(String eventId) implements Result {
+        }
+
+        /** Kafka refused the event or did not answer in time; it may or may not have been written. */
+        record NotAcknowledged(String problem) implements Result {
+        }
+    }
+
+    private final MutinyEmitter<String> emitter;
+    private final EventCodec codec = new EventCodec();
+    private final Duration timeout;
+
+    CommitPublisher(@Channel(CHANNEL) MutinyEmitter<String> emitter, ReceiverConfig config) {
+        this.emitter = emitter;
+        this.timeout = config.publishTimeout();
+    }
+
+    public Result publish(CommitPushed event) {
+        String id = EventCodec.idOf(event);
+        Message<String> message = Message.of(codec.encode(event))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
+        try {
+            emitter.sendMessage(message).await().atMost(timeout);
+            LOG.infof("published CommitPushed %s for %s (branch %s, %d changed paths, delivery %s)", id,
+                    event.describe(), event.branch(), event.changedPaths().size(), event.deliveryId());
+            return new Result.Acknowledged(id);
+        } catch (TimeoutException e) {
+            String problem = "Kafka did not acknowledge CommitPushed for " + event.repo() + "@" + event.after()
+                    + " within " + timeout.toMillis() + " ms";
+            LOG.warnf("%s (delivery %s): answered 503; redeliver the webhook once Kafka (kafka.bootstrap.servers)"
+                    + " is reachable", problem, event.deliveryId());
+            return new Result.NotAcknowledged(problem);
+        } catch (RuntimeException e) {
+            String problem = "Kafka refused CommitPushed for " + event.repo() + "@" + event.after() + ": " + e.getMessage();
+            LOG.warnf(e, "%s (delivery %s): answered 503", problem, event.deliveryId());
+            return new Result.NotAcknowledged(problem);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.verity.receiver.github;
+
+import dev.verity.receiver.Forge;
+import dev.verity.receiver.HmacSignature;
+import dev.verity.receiver.HookRequest;
+import dev.verity.receiver.ParsedHook;
+
+import java.util.Locale;
+
+/**
+ * GitHub: the event name in {@code X-GitHub-Event}, the delivery id in {@code X-GitHub-Delivery}, and
+ * {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>}. Only JSON deliveries are read; a
+ * webhook set to {@code application/x-www-form-urlencoded} is refused with a message saying so.
+ */
+public final class GithubForge implements Forge {
+
+    public static final String NAME = "github";
+    public static final String EVENT_HEADER = "X-GitHub-Event";
+    public static final String DELIVERY_HEADER = "X-GitHub-Delivery";
+    public static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
+
+    private final GithubPushParser parser = new GithubPushParser();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String authenticationHeader() {
+        return SIGNATURE_HEADER;
+    }
+
+    @Override
+    public boolean isSigned(HookRequest request) {
+        // a sender with no secret may still send the header with nothing after the prefix (Gitea does)
+        return request.header(SIGNATURE_HEADER).filter(v -> !v.equalsIgnoreCase(HmacSignature.PREFIX)).isPresent();
+    }
+
+    @Override
+    public boolean verify(HookRequest request, String secret) {
+        return request.header(SIGNATURE_HEADER)
+                .map(signature -> HmacSignature.matches(signature, secret, request.body()))
+                .orElse(false);
+    }
+
+    @Override
+    public ParsedHook parse(HookRequest request) {
+        String event = request.header(EVENT_HEADER).orElse(null);
+        if (request.header("Content-Type").filter(t -> t.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")).isPresent()) {
+            return new ParsedHook.Invalid("the " + event + " delivery is form-encoded: set the webhook's content type"
+                    + " to application/json in the repository's webhook settings");
+        }
+        return parser.parse(event, request.header(DELIVERY_HEADER).orElse(null), request.body());
+    }
+}

@@ -1,0 +1,253 @@
+package dev.verity.receiver.app;
+
+import dev.verity.events.CommitPushed;
+import dev.verity.events.Envelope;
+import dev.verity.events.EventCodec;
+import dev.verity.events.Topics;
+import dev.verity.receiver.HmacSignature;
+import dev.verity.testkit.kafka.EmbeddedKafka;
+import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.verity.receiver.Fixtures.github;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyString;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * The receiver as GitHub sees it, on a real broker: what it answers, and what lands on {@code verity.commits}.
+ * Each "nothing published" case sends a good push afterwards and checks that it is the only new record, so the
+ * check cannot pass because publishing is broken.
+ */
+@QuarkusTest
+@TestProfile(GithubWebhookIT.FixtureRepositories.class)
+@QuarkusTestResource(value = EmbeddedKafkaResource.class, restrictToAnnotatedClass = true)
+class GithubWebhookIT {
+
+    static final String SAMPLE_SECRET = "sample-app-test-secret";
+    static final String DRONE_SECRET = "drone-test-secret";
+    static final String HELLO_SECRET = "hello-world-test-secret";
+    static final String OCTO_SECRET = "octocoders-test-secret";
+    static final String SAMPLE_CLONE_URL = "https://github.com/binkkatal/sample_app.git";
+
+    /** The fixtures' repositories, configured the ways an operator would write them (web, SSH and clone URLs). */
+    public static class FixtureRepositories implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "verity.receiver.repositories.sample.url", "https://github.com/binkkatal/sample_app",
+                    "verity.receiver.repositories.sample.secret", SAMPLE_SECRET,
+                    "verity.receiver.repositories.sample.branch", "master",
+                    "verity.receiver.repositories.drone.url", "git@github.com:bradrydzewski/drone-test-go.git",
+                    "verity.receiver.repositories.drone.secret", DRONE_SECRET,
+                    "verity.receiver.repositories.drone.branch", "master",
+                    // no branch: the default (main), so the fixture's push to master is ignored
+                    "verity.receiver.repositories.hello.url", "https://github.com/Codertocat/Hello-World.git",
+                    "verity.receiver.repositories.hello.secret", HELLO_SECRET,
+                    "verity.receiver.repositories.octo.url", "https://github.com/Octocoders/Hello-World.git",
+                    "verity.receiver.repositories.octo.secret", OCTO_SECRET);
+        }
+    }
+
+    private final EventCodec codec = new EventCodec();
+
+    @TestHTTPResource("/hooks/github")
+    URI hookUrl;
+
+    @Test
+    void aSignedPushIsAcceptedOnlyOnceTheCommitPushedIsOnTheTopic() {
+        int before = records().size();
+        String delivery = UUID.randomUUID().toString();
+
+        Response response = delivery("push", delivery, github("push.json"), SAMPLE_SECRET).post("/hooks/github");
+
+        response.then().statusCode(202).body(containsString("published CommitPushed"));
+        // 202 means acknowledged: the record is readable now, without waiting
+        List<ConsumerRecord<String, String>> added = records().subList(before, records().size());
+        assertThat(added).hasSize(1);
+        ConsumerRecord<String, String> record = added.get(0);
+        assertThat(record.key()).isEqualTo(SAMPLE_CLONE_URL);
+        Envelope envelope = codec.decodeEnvelope(record.value());
+        assertThat(envelope.type()).isEqualTo("dev.verity.commit.pushed.v1");
+        assertThat(envelope.subject()).isEqualTo(SAMPLE_CLONE_URL);
+        assertThat(response.asString()).contains(envelope.id());
+        assertThat(envelope.event()).isEqualTo(new CommitPushed(SAMPLE_CLONE_URL, "master",
+                "737d38c599c1b2991664dfc6155d6bf516fcce36", "fd489864e7642b48eaad6e3f155c10e46810ec72",
+                List.of(".razorops.yaml", "app/controllers/application_controller.rb"), delivery, "github"));
+    }
+
+    @Test
+    void aWrongSignatureIsRefusedAndNothingIsPublished() {
+        int before = records().size();
+
+        delivery("push", "wrong-secret", github("push.json"), "not-the-secret").post("/hooks/github")
+                .then().statusCode(401)
+                .body(containsString("signature does not match " + SAMPLE_CLONE_URL),
+                        containsString("verity.receiver.repositories.sample.secret"));
+
+        assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
+    void aSignatureOverDifferentBytesIsRefused() {
+        int before = records().size();
+        byte[] body = github("push.json");
+        given().header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "tampered")
+                .header("X-Hub-Signature-256", HmacSignature.sign(SAMPLE_SECRET, body))
+                .contentType("application/json")
+                .body(new String(body, StandardCharsets.UTF_8).replace("test a push event", "evil push").getBytes(StandardCharsets.UTF_8))
+                .post("/hooks/github").then().statusCode(401);
+        assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
+    void aMissingSignatureIsRefusedAndNothingIsPublished() {
+        int before = records().size();
+
+        given().header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "unsigned")
+                .contentType("application/json").body(github("push.json"))
+                .post("/hooks/github")
+                .then().statusCode(401).body(containsString("no X-Hub-Signature-256 header"));
+
+        assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
+    void signedMalformedJsonIsABadRequest() {
+        int before = records().size();
+        byte[] truncated = java.util.Arrays.copyOf(github("push.json"), 300);
+
+        delivery("push", "malformed", truncated, SAMPLE_SECRET).post("/hooks/github")
+                .then().statusCode(400).body(containsString("the push payload is not valid JSON"));
+
+        assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
+    void aPingIsAnsweredWithNoContent() {
+        int before = records().size();
+
+        delivery("ping", "ping", github("ping.json"), OCTO_SECRET).post("/hooks/github")
+                .then().statusCode(204).body(emptyString())
+                .header("X-Verity-Ignored", containsString("ping: the webhook reaches Verity"));
+        // a ping signed with the wrong secret shows the mistake on the forge's delivery page
+        delivery("ping", "ping-wrong", github("ping.json"), SAMPLE_SECRET).post("/hooks/github").then().statusCode(401);
+
+        assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
+    void aPullRequestIsAnsweredWithNoContent() {
+        int before = records().size();
+
+        delivery("pull_request", "pr", github("pull_request.json"), HELLO_SECRET).post("/hooks/github")
+                .then().statusCode(204)
+                .header("X-Verity-Ignored", equalTo("event pull_request is not a push: Verity acts on pushes only"));
+
+        assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
+    void tagPushesTagDeletionsAndBranchDeletionsPublishNothing() {
+        int before = records().size();
+
+        delivery("push", "tag", github("push-tag.json"), DRONE_SECRET).post("/hooks/github")
+                .then().statusCode(204).header("X-Verity-Ignored", containsString("tag push refs/tags/v0.0.1"));
+        delivery("push", "tag-delete", github("push-tag-delete.json"), HELLO_SECRET).post("/hooks/github")
+                .then().statusCode(204);
+        delivery("push", "branch-delete", github("push-branch-delete.json"), DRONE_SECRET).post("/hooks/github")
+                .then().statusCode(204).header("X-Verity-Ignored", containsString("feature-branch was deleted"));
+
+        assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
+    void aPushToABranchOtherThanTheConfiguredOnePublishesNothing() {
+        int before = records().size();
+
+        delivery("push", "other-branch", github("push-new-branch.json"), HELLO_SECRET).post("/hooks/github")
+                .then().statusCode(204)
+                .header("X-Verity-Ignored", equalTo("push to branch master of https://github.com/Codertocat/Hello-World.git:"
+                        + " Verity renders branch main (verity.receiver.default-branch)"));
+
+        assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
+    void anUnconfiguredRepositoryIsNotFoundWithTheKeysToSet() {
+        int before = records().size();
+        byte[] body = new String(github("push.json"), StandardCharsets.UTF_8)
+                .replace("binkkatal/sample_app", "acme/unknown").getBytes(StandardCharsets.UTF_8);
+
+        delivery("push", "unknown", body, "any-secret").post("/hooks/github")
+                .then().statusCode(404)
+                .body(containsString("no webhook secret is configured for repository https://github.com/acme/unknown.git"),
+                        containsString("verity.receiver.repositories.<id>.secret"),
+                        containsString("verity.receiver.default-secret"));
+
+        assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedUnread() throws Exception {
+        byte[] huge = new byte[25 * 1024 * 1024 + 1];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        HttpRequest request = HttpRequest.newBuilder(hookUrl).expectContinue(true)
+                .header("X-GitHub-Event", "push").header("X-Hub-Signature-256", HmacSignature.sign(SAMPLE_SECRET, huge))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(huge)).build();
+
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void readinessIsUp() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    /** The only record added since {@code before} is a fresh, good push: whatever came earlier published nothing. */
+    private void assertOnlyNewRecordIsAGoodPush(int before) {
+        String marker = "good-" + UUID.randomUUID();
+        delivery("push", marker, github("push.json"), SAMPLE_SECRET).post("/hooks/github").then().statusCode(202);
+        List<ConsumerRecord<String, String>> all = records();
+        List<ConsumerRecord<String, String>> added = all.subList(before, all.size());
+        assertThat(added).as("records added to " + Topics.COMMITS).hasSize(1);
+        assertThat(codec.decode(added.get(0).value(), CommitPushed.class).deliveryId()).isEqualTo(marker);
+    }
+
+    private static List<ConsumerRecord<String, String>> records() {
+        EmbeddedKafka kafka = EmbeddedKafkaResource.kafka();
+        return kafka.readAll(Topics.COMMITS);
+    }
+
+    private static RequestSpecification delivery(String event, String deliveryId, byte[] body, String secret) {
+        return given()
+                .header("X-GitHub-Event", event)
+                .header("X-GitHub-Delivery", deliveryId)
+                .header("X-Hub-Signature-256", HmacSignature.sign(secret, body))
+                .header("User-Agent", "GitHub-Hookshot/test")
+                .contentType("application/json")
+                .body(body);
+    }
+}

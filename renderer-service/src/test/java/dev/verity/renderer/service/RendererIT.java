@@ -83,17 +83,21 @@ class RendererIT {
 
     @Test
     @Order(2)
-    void aReplayedWebhookPublishesNothingNewAndAPoisonRecordGoesToTheDeadLetterTopic() {
+    void aReplayedOrUnknownWebhookPublishesNothingAndAPoisonRecordGoesToTheDeadLetterTopic() {
         await().atMost(WAIT).until(() -> latest(LOCAL, "local/shop/prod").isPresent());
         int before = kafka().readAll(LOCAL).size();
+        int failuresBefore = kafka().readAll(Topics.ROLLOUT).size();
         String head = RepositoriesResource.shop.head("main").orElseThrow();
         sendCommit(new CommitPushed(RepositoriesResource.shop.url(), "main", "0".repeat(40), head, List.of(), "delivery-2", "github"));
-        // records of verity.commits are handled in order: once the poison record is dead-lettered, the replay was handled
+        sendCommit(new CommitPushed("https://github.com/acme/not-configured", "main", "0".repeat(40), head, List.of(),
+                "delivery-unknown", "github"));
+        // records of verity.commits are handled in order: once the poison record is dead-lettered, the others were handled
         kafka().send(Topics.COMMITS, "garbage", "{not a cloud event");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(kafka().readValues(Topics.deadLetter(Topics.COMMITS)))
-                .contains("{not a cloud event"));
-        assertThat(kafka().readAll(LOCAL)).hasSize(before);
+                .containsExactly("{not a cloud event"));
+        assertThat(kafka().readAll(LOCAL)).as("the replay renders the same digests: nothing new").hasSize(before);
+        assertThat(kafka().readAll(Topics.ROLLOUT)).as("an unconfigured repository is skipped, not a failure").hasSize(failuresBefore);
     }
 
     @Test

@@ -37,6 +37,12 @@ public final class PublishLedger {
         }
     }
 
+    /** Forgets a target that left Git, so it is published again if it comes back. */
+    public synchronized void removed(TargetKey target) {
+        digests.remove(target);
+        failures.remove(target.toString());
+    }
+
     /** Forgets failures of the whole repository (its fetch or verity.yaml) once it renders again. */
     public synchronized void repositoryRecovered(String repo) {
         failures.keySet().removeIf(k -> k.startsWith(repo + " "));

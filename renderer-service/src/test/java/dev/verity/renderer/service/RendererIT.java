@@ -5,6 +5,8 @@ import dev.verity.events.DesiredState;
 import dev.verity.events.EventCodec;
 import dev.verity.events.Policy;
 import dev.verity.events.RenderFailed;
+import dev.verity.events.TargetKey;
+import dev.verity.events.TargetRemoved;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
 import dev.verity.renderer.ShopFixture;
@@ -139,6 +141,22 @@ class RendererIT {
                 assertThat(latest(LOCAL, "local/billing/dev")).map(DesiredState::commit).contains(fleet));
         assertThat(latest(LOCAL, "local/billing/dev").orElseThrow().policy().selfHeal()).isFalse();
         assertThat(kafka().readAll(LOCAL)).extracting(ConsumerRecord::key).doesNotContain("local/billing/prod");
+    }
+
+    @Test
+    @Order(5)
+    void anOverlayDeletedFromGitIsRemovedThenTombstoned() {
+        await().atMost(WAIT).until(() -> latest(LOCAL, "local/shop/dev").isPresent());
+        String removal = RepositoriesResource.shop.on("main").delete("apps/shop/overlays/dev").message("retire dev").commit();
+        sendCommit(new CommitPushed(RepositoriesResource.shop.url(), "main", "0".repeat(40), removal, List.of(), "delivery-5", "github"));
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<ConsumerRecord<String, String>> dev = kafka().readAll(LOCAL).stream()
+                    .filter(r -> r.key().equals("local/shop/dev")).toList();
+            assertThat(dev.get(dev.size() - 1).value()).as("tombstone").isNull();
+            assertThat(codec.decode(dev.get(dev.size() - 2).value())).isEqualTo(
+                    new TargetRemoved(TargetKey.parse("local/shop/dev"), RepositoriesResource.shop.url(), removal));
+        });
     }
 
     private void sendCommit(CommitPushed commit) {

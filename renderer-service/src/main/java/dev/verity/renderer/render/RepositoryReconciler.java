@@ -99,7 +99,8 @@ public final class RepositoryReconciler {
 
     private List<VerityEvent> publishNew(List<VerityEvent> events) {
         List<VerityEvent> published = new ArrayList<>();
-        for (VerityEvent event : events) {
+        for (VerityEvent candidate : events) {
+            VerityEvent event = claimed(candidate);
             if (!ledger.isNew(event)) continue;
             sink.publish(event);
             ledger.published(event);
@@ -107,6 +108,17 @@ public final class RepositoryReconciler {
             published.add(event);
         }
         return published;
+    }
+
+    /** A desired state for a target another repository publishes becomes a failure instead of an overwrite. */
+    private VerityEvent claimed(VerityEvent event) {
+        if (!(event instanceof DesiredState d)) return event;
+        return ledger.otherOwner(d.target(), d.repo())
+                .<VerityEvent>map(other -> new RenderFailed(d.target(), d.repo(), d.commit(), d.path(), d.target().at(d.commit())
+                        + ": " + d.path() + " defines a target that " + other + " already publishes; two repositories "
+                        + "must not define the same cluster/app/env. Rename the app, or map the environment to other "
+                        + "clusters in verity.yaml; " + d.target().cluster() + " keeps the state from " + other + "."))
+                .orElse(event);
     }
 
     private List<VerityEvent> removeMissing(String head, List<TargetKey> present) {

@@ -155,4 +155,25 @@ class RepositoryReconcilerTest {
         reconciler.reconcile(m -> { });
         assertThat(log).as("the same content as before is published again after a removal").containsExactly("DesiredState local/shop/dev");
     }
+
+    @Test
+    void aSecondRepositoryDefiningTheSameTargetFailsInsteadOfOverwriting() {
+        PublishLedger shared = new PublishLedger();
+        KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
+        Renderer renderer = new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES);
+        try (GitRepos other = GitRepos.createBare(tmp.resolve("other.git"));
+             GitMirror first = GitMirror.open(repo.url(), "main", tmp.resolve("m1"), Duration.ofSeconds(30));
+             GitMirror second = GitMirror.open(other.url(), "main", tmp.resolve("m2"), Duration.ofSeconds(30))) {
+            repo.commit("main", "shop", ShopFixture.app("shop", "one"));
+            other.commit("main", "shop too", ShopFixture.app("shop", "two"));
+            new RepositoryReconciler(first, renderer, sink, shared).reconcile(m -> { });
+            log.clear();
+
+            new RepositoryReconciler(second, renderer, sink, shared).reconcile(m -> { });
+
+            assertThat(log).containsExactly("RenderFailed local/shop/dev", "RenderFailed local/shop/prod");
+            assertThat(((RenderFailed) published.get(published.size() - 1)).error())
+                    .contains("defines a target that " + repo.url() + " already publishes");
+        }
+    }
 }

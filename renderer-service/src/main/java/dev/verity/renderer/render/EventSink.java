@@ -1,9 +1,13 @@
 package dev.verity.renderer.render;
 
+import dev.verity.events.TargetKey;
 import dev.verity.events.VerityEvent;
 
-/** Where rendered events go. {@link #publish} returns only once the event is durably stored, and throws otherwise. */
-@FunctionalInterface
+/** Where rendered events go. Each method returns only once the record is durably stored, and throws otherwise. */
 public interface EventSink {
+
     void publish(VerityEvent event);
+
+    /** Deletes a target's desired state from its compacted topic: a record with the target's key and no value. */
+    void tombstone(TargetKey target);
 }

@@ -8,16 +8,19 @@ import dev.verity.events.VerityEvent;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Remembers (in memory) what was last published per target, so unchanged output is not published again: a
  * {@code DesiredState} whose digest equals the target's last published digest, or the same {@code RenderFailed}
  * (same target or path, commit and error) again. After a restart everything is published once more, which
- * consumers absorb since they are idempotent.
+ * consumers absorb since they are idempotent. Shared by every repository, it also knows which repository
+ * publishes each target.
  */
 public final class PublishLedger {
 
     private final Map<TargetKey, String> digests = new HashMap<>();
+    private final Map<TargetKey, String> owners = new HashMap<>();
     private final Map<String, String> failures = new HashMap<>();
 
     /** Whether publishing {@code event} would tell consumers something they do not know yet. */
@@ -27,14 +30,31 @@ public final class PublishLedger {
         return true;
     }
 
+    /**
+     * The other repository that already publishes this target, if any: two repositories defining the same
+     * {@code cluster/app/env} would overwrite each other's desired state.
+     */
+    public synchronized Optional<String> otherOwner(TargetKey target, String repo) {
+        String owner = owners.get(target);
+        return owner == null || owner.equals(repo) ? Optional.empty() : Optional.of(owner);
+    }
+
     /** Records that {@code event} was published. */
     public synchronized void published(VerityEvent event) {
         if (event instanceof DesiredState d) {
+            owners.put(d.target(), d.repo());
             digests.put(d.target(), d.digest());
             failures.remove(d.target().toString());
         } else if (event instanceof RenderFailed f) {
             failures.put(failureKey(f), EventCodec.idOf(f));
         }
+    }
+
+    /** Forgets a target that left Git, so it is published again if it comes back. */
+    public synchronized void removed(TargetKey target) {
+        owners.remove(target);
+        digests.remove(target);
+        failures.remove(target.toString());
     }
 
     /** Forgets failures of the whole repository (its fetch or verity.yaml) once it renders again. */

@@ -1,8 +1,10 @@
 package dev.verity.renderer.render;
 
+import dev.verity.events.TargetKey;
 import dev.verity.events.VerityEvent;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What rendering one commit produced.
@@ -13,10 +15,14 @@ import java.util.List;
  *                  {@code RenderFailed} events about the whole repository or an overlay that is no target
  * @param notes     things worth a log line that are not failures (an overlay whose environment has no cluster)
  * @param retryable true when some failure may pass on its own (a timeout), so the same commit should be rendered again
+ * @param targets   every target the commit defines (rendered or failed), or empty when that is unknown (a bad
+ *                  {@code verity.yaml}), in which case no target may be taken as removed
  */
-public record RenderResult(String repo, String commit, List<VerityEvent> events, List<String> notes, boolean retryable) {
+public record RenderResult(String repo, String commit, List<VerityEvent> events, List<String> notes, boolean retryable,
+        Optional<List<TargetKey>> targets) {
     public RenderResult {
         events = List.copyOf(events);
         notes = List.copyOf(notes);
+        targets = targets.map(List::copyOf);
     }
 }

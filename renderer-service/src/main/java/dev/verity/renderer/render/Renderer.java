@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -65,7 +66,7 @@ public final class Renderer {
         } catch (VerityConfigException e) {
             return new RenderResult(repo, commit, List.of(new RenderFailed(null, repo, commit, VerityConfig.FILE,
                     e.getMessage() + " Nothing was rendered for " + TargetKey.shortSha(commit)
-                            + "; every cluster keeps its last good state.")), List.of(), false);
+                            + "; every cluster keeps its last good state.")), List.of(), false, Optional.empty());
         }
 
         Discovery discovery = TargetDiscovery.discover(tree.paths(), config);
@@ -74,7 +75,7 @@ public final class Renderer {
         List<String> notes = new ArrayList<>(discovery.notes());
         if (discovery.targets().isEmpty()) {
             if (discovery.problems().isEmpty()) notes.add("no targets: no apps/<app>/overlays/<env>/kustomization.yaml in " + repo + "@" + TargetKey.shortSha(commit));
-            return new RenderResult(repo, commit, events, notes, false);
+            return new RenderResult(repo, commit, events, notes, false, Optional.of(List.of()));
         }
 
         Map<String, List<Target>> byOverlay = discovery.targets().stream()
@@ -94,7 +95,8 @@ public final class Renderer {
         }
         events.sort(Comparator.comparing((VerityEvent e) -> e.targetKey().map(Object::toString).orElse(""))
                 .thenComparing(e -> e instanceof RenderFailed f && f.path() != null ? f.path() : ""));
-        return new RenderResult(repo, commit, events, notes, retryable);
+        return new RenderResult(repo, commit, events, notes, retryable,
+                Optional.of(discovery.targets().stream().map(Target::key).toList()));
     }
 
     private VerityEvent outcome(Target target, String repo, String commit, KustomizeCli.Result result, Path checkout) {

@@ -1,19 +1,25 @@
 package dev.verity.renderer.render;
 
+import dev.verity.events.DesiredState;
 import dev.verity.events.RenderFailed;
 import dev.verity.events.TargetKey;
+import dev.verity.events.TargetRemoved;
 import dev.verity.events.VerityEvent;
 import dev.verity.renderer.git.GitException;
 import dev.verity.renderer.git.GitMirror;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * Keeps one repository's targets published: {@code fetch the branch → skip if the head was already rendered →
- * render the head → publish what changed}. Whatever asks (a commit event, the poll timer), it renders the branch
+ * render the head → publish what changed → remove targets that left Git} (a {@code TargetRemoved}, then a
+ * tombstone, on the target's desired-state topic; only for targets this process published, since that memory is
+ * not kept across restarts). Whatever asks (a commit event, the poll timer), it renders the branch
  * head after fetching, never a SHA from an event, so a late or replayed webhook cannot roll a cluster back.
  * Reconciliations of one repository run one at a time.
  */
@@ -40,6 +46,7 @@ public final class RepositoryReconciler {
     private final PublishLedger ledger;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile String renderedHead;
+    private final Set<TargetKey> publishedTargets = new TreeSet<>();
 
     public RepositoryReconciler(GitMirror mirror, Renderer renderer, EventSink sink, PublishLedger ledger) {
         this.mirror = mirror;
@@ -82,6 +89,7 @@ public final class RepositoryReconciler {
             RenderResult result = renderer.render(mirror.snapshot(head));
             result.notes().forEach(n -> log.accept(mirror.url() + "@" + TargetKey.shortSha(head) + ": " + n));
             List<VerityEvent> published = publishNew(result.events());
+            result.targets().ifPresent(present -> published.addAll(removeMissing(head, present)));
             if (!result.retryable()) renderedHead = head;
             return new Outcome.Rendered(head, published, result.notes());
         } finally {
@@ -91,12 +99,39 @@ public final class RepositoryReconciler {
 
     private List<VerityEvent> publishNew(List<VerityEvent> events) {
         List<VerityEvent> published = new ArrayList<>();
-        for (VerityEvent event : events) {
+        for (VerityEvent candidate : events) {
+            VerityEvent event = claimed(candidate);
             if (!ledger.isNew(event)) continue;
             sink.publish(event);
             ledger.published(event);
+            if (event instanceof DesiredState d) publishedTargets.add(d.target());
             published.add(event);
         }
         return published;
+    }
+
+    /** A desired state for a target another repository publishes becomes a failure instead of an overwrite. */
+    private VerityEvent claimed(VerityEvent event) {
+        if (!(event instanceof DesiredState d)) return event;
+        return ledger.otherOwner(d.target(), d.repo())
+                .<VerityEvent>map(other -> new RenderFailed(d.target(), d.repo(), d.commit(), d.path(), d.target().at(d.commit())
+                        + ": " + d.path() + " defines a target that " + other + " already publishes; two repositories "
+                        + "must not define the same cluster/app/env. Rename the app, or map the environment to other "
+                        + "clusters in verity.yaml; " + d.target().cluster() + " keeps the state from " + other + "."))
+                .orElse(event);
+    }
+
+    private List<VerityEvent> removeMissing(String head, List<TargetKey> present) {
+        List<VerityEvent> removed = new ArrayList<>();
+        for (TargetKey target : List.copyOf(publishedTargets)) {
+            if (present.contains(target)) continue;
+            TargetRemoved event = new TargetRemoved(target, mirror.url(), head);
+            sink.publish(event);
+            sink.tombstone(target);
+            ledger.removed(target);
+            publishedTargets.remove(target);
+            removed.add(event);
+        }
+        return removed;
     }
 }

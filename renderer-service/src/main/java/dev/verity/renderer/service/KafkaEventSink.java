@@ -1,12 +1,15 @@
 package dev.verity.renderer.service;
 
-import dev.verity.events.DesiredState;
 import dev.verity.events.EventCodec;
+import dev.verity.events.TargetEvent;
+import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
 import dev.verity.renderer.render.EventSink;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.Record;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,9 +33,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes rendered events and waits for Kafka's acknowledgement: {@code DesiredState} to
- * {@code verity.desired.<cluster>} (created on first use: compacted, zstd, 16 MiB messages) through the
- * {@code desired} channel with a per-record topic, {@code RenderFailed} to the {@code rollout} channel.
+ * Publishes rendered events and waits for Kafka's acknowledgement: {@code DesiredState}, {@code TargetRemoved} and
+ * tombstones to {@code verity.desired.<cluster>} (created on first use: compacted, zstd, 16 MiB messages) through
+ * the {@code desired} channel with a per-record topic, {@code RenderFailed} to the {@code rollout} channel.
  */
 @ApplicationScoped
 public class KafkaEventSink implements EventSink {
@@ -44,7 +47,7 @@ public class KafkaEventSink implements EventSink {
 
     @Inject
     @Channel("desired")
-    MutinyEmitter<String> desired;
+    MutinyEmitter<Record<String, String>> desired;
 
     @Inject
     @Channel("rollout")
@@ -62,22 +65,38 @@ public class KafkaEventSink implements EventSink {
     @Override
     public void publish(VerityEvent event) {
         String value = codec.encode(event);
-        boolean desiredState = event instanceof DesiredState;
-        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> metadata =
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key());
-        if (desiredState) {
-            String topic = Topics.desired(((DesiredState) event).target().cluster());
-            ensureDesiredTopic(topic);
-            metadata.withTopic(topic);
-        }
-        Message<String> message = Message.of(value).addMetadata(metadata.build());
-        try {
-            (desiredState ? desired : rollout).sendMessage(message).await().atMost(config.publishTimeout());
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot publish " + event.type() + " for " + event.describe() + " to Kafka: "
-                    + e.getMessage() + ". It will be published again on the next render of the repository.", e);
+        if (event instanceof TargetEvent targetEvent) {
+            send(targetEvent.target(), value, event.type() + " for " + event.describe());
+        } else {
+            Message<String> message = Message.of(value)
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
+            await(rollout.sendMessage(message), event.type() + " for " + event.describe());
         }
         LOG.infof("published %s for %s", event.getClass().getSimpleName(), event.describe());
+    }
+
+    @Override
+    public void tombstone(TargetKey target) {
+        send(target, null, "the tombstone of " + target);
+        LOG.infof("published the tombstone of %s on %s", target, Topics.desired(target.cluster()));
+    }
+
+    /** A record (a null value is a tombstone) on the target's desired-state topic, keyed by the target. */
+    private void send(TargetKey target, String value, String what) {
+        String topic = Topics.desired(target.cluster());
+        ensureDesiredTopic(topic);
+        Message<Record<String, String>> message = Message.of(Record.of(target.toString(), value))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(target.toString()).withTopic(topic).build());
+        await(desired.sendMessage(message), what);
+    }
+
+    private void await(Uni<Void> ack, String what) {
+        try {
+            ack.await().atMost(config.publishTimeout());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot publish " + what + " to Kafka: " + e.getMessage()
+                    + ". It will be published again on the next render of the repository.", e);
+        }
     }
 
     private void ensureDesiredTopic(String topic) {

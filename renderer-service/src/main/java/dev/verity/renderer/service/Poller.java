@@ -33,7 +33,11 @@ public class Poller {
 
     private ScheduledExecutorService timer;
 
-    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent ignored) { // after Repositories.start (default priority)
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent ignored) {
+        if (config.pollInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalStateException("verity.renderer.poll-interval is " + config.pollInterval()
+                    + ": set it to at least 1s (default 60s); the poll is what renders pushes whose webhook was lost");
+        }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "verity-renderer-poll");
             t.setDaemon(true);

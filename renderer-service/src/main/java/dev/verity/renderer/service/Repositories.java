@@ -9,6 +9,7 @@ import dev.verity.renderer.render.Renderer;
 import dev.verity.renderer.render.RepositoryReconciler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -28,8 +29,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The configured repositories, each with its mirror and reconciler, built at start-up. Also where the Kustomize
- * command is looked up, once: the service does not start without one.
+ * The configured repositories, each with its mirror and reconciler, built once when the bean is created (before
+ * the first commit event or poll can use it). Also where the Kustomize command is looked up, once: the service
+ * does not start without one.
  */
 @ApplicationScoped
 public class Repositories {
@@ -47,7 +49,9 @@ public class Repositories {
     private final Map<String, RepositoryReconciler> byUrl = new LinkedHashMap<>();
     private final List<GitMirror> mirrors = new ArrayList<>();
 
-    void start(@Observes StartupEvent ignored) {
+    /** Also forced at start-up (below), so a missing Kustomize or a bad repository list stops the service at once. */
+    @PostConstruct
+    void init() {
         KustomizeCli kustomize;
         try {
             kustomize = KustomizeCli.detect(config.kustomizeCommand(), System.getenv("PATH"), config.renderTimeout());
@@ -79,6 +83,10 @@ public class Repositories {
             LOG.infof("rendering %s with %s, polling every %s", byUrl.values().stream()
                     .map(r -> r.url() + "#" + r.branch()).toList(), String.join(" ", kustomize.command()), config.pollInterval());
         }
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        LOG.debugf("%d repositories configured", all().size());
     }
 
     void stop(@Observes ShutdownEvent ignored) {

@@ -62,6 +62,7 @@ class RendererTest {
         RenderResult result = renderHead();
 
         assertThat(result.commit()).isEqualTo(commit);
+        assertThat(result.targets()).contains(List.of(TargetKey.parse("local/shop/dev"), TargetKey.parse("local/shop/prod")));
         assertThat(result.events()).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(DesiredState.class));
         DesiredState dev = (DesiredState) result.events().get(0);
         DesiredState prod = (DesiredState) result.events().get(1);
@@ -138,6 +139,7 @@ class RendererTest {
 
         RenderResult result = renderHead();
 
+        assertThat(result.targets()).as("targets are unknown, so none may be taken as removed").isEmpty();
         assertThat(result.events()).singleElement().isInstanceOfSatisfying(RenderFailed.class, f -> {
             assertThat(f.target()).isNull();
             assertThat(f.path()).isEqualTo("verity.yaml");

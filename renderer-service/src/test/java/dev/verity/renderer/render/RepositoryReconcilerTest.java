@@ -2,6 +2,8 @@ package dev.verity.renderer.render;
 
 import dev.verity.events.DesiredState;
 import dev.verity.events.RenderFailed;
+import dev.verity.events.TargetKey;
+import dev.verity.events.TargetRemoved;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
 import dev.verity.renderer.ShopFixture;
@@ -29,6 +31,19 @@ class RepositoryReconcilerTest {
     Path tmp;
 
     private final List<VerityEvent> published = new ArrayList<>();
+    private final List<String> log = new ArrayList<>();
+    private final EventSink sink = new EventSink() {
+        @Override
+        public void publish(VerityEvent event) {
+            published.add(event);
+            log.add(event.getClass().getSimpleName() + " " + event.key());
+        }
+
+        @Override
+        public void tombstone(TargetKey target) {
+            log.add("tombstone " + target);
+        }
+    };
     private GitRepos repo;
     private GitMirror mirror;
     private RepositoryReconciler reconciler;
@@ -39,7 +54,7 @@ class RepositoryReconcilerTest {
         mirror = GitMirror.open(repo.url(), "main", tmp.resolve("mirror"), Duration.ofSeconds(30));
         KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
         reconciler = new RepositoryReconciler(mirror, new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES),
-                published::add, new PublishLedger());
+                sink, new PublishLedger());
     }
 
     @AfterEach
@@ -108,7 +123,7 @@ class RepositoryReconcilerTest {
         GitMirror gone = GitMirror.open("file://" + tmp.resolve("nowhere.git"), "main", tmp.resolve("gone"), Duration.ofSeconds(5));
         KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
         RepositoryReconciler r = new RepositoryReconciler(gone,
-                new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES), published::add, new PublishLedger());
+                new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES), sink, new PublishLedger());
 
         assertThat(r.reconcile(m -> { })).isInstanceOf(Outcome.FetchFailed.class);
         assertThat(r.reconcile(m -> { })).isInstanceOf(Outcome.FetchFailed.class);
@@ -118,5 +133,47 @@ class RepositoryReconcilerTest {
             assertThat(f.error()).contains("cannot fetch refs/heads/main from file://").contains("Check the URL");
         });
         gone.close();
+    }
+
+    @Test
+    void aTargetThatLeavesGitIsRemovedThenTombstonedAndComesBackWhenRestored() {
+        repo.commit("main", "shop", ShopFixture.app("shop", "hello"));
+        reconciler.reconcile(m -> { });
+        repo.commit("main", "bad config", Map.of("verity.yaml", "environments: [oops]\n"));
+        reconciler.reconcile(m -> { });
+        assertThat(log).as("a bad verity.yaml removes nothing")
+                .containsExactly("DesiredState local/shop/dev", "DesiredState local/shop/prod", "RenderFailed " + repo.url());
+
+        log.clear();
+        String removal = repo.on("main").delete("verity.yaml").delete("apps/shop/overlays/dev").message("drop dev").commit();
+        reconciler.reconcile(m -> { });
+        assertThat(log).containsExactly("TargetRemoved local/shop/dev", "tombstone local/shop/dev");
+        assertThat(published.get(published.size() - 1)).isEqualTo(new TargetRemoved(TargetKey.parse("local/shop/dev"), repo.url(), removal));
+
+        log.clear();
+        repo.commit("main", "dev is back", ShopFixture.app("shop", "hello"));
+        reconciler.reconcile(m -> { });
+        assertThat(log).as("the same content as before is published again after a removal").containsExactly("DesiredState local/shop/dev");
+    }
+
+    @Test
+    void aSecondRepositoryDefiningTheSameTargetFailsInsteadOfOverwriting() {
+        PublishLedger shared = new PublishLedger();
+        KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
+        Renderer renderer = new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES);
+        try (GitRepos other = GitRepos.createBare(tmp.resolve("other.git"));
+             GitMirror first = GitMirror.open(repo.url(), "main", tmp.resolve("m1"), Duration.ofSeconds(30));
+             GitMirror second = GitMirror.open(other.url(), "main", tmp.resolve("m2"), Duration.ofSeconds(30))) {
+            repo.commit("main", "shop", ShopFixture.app("shop", "one"));
+            other.commit("main", "shop too", ShopFixture.app("shop", "two"));
+            new RepositoryReconciler(first, renderer, sink, shared).reconcile(m -> { });
+            log.clear();
+
+            new RepositoryReconciler(second, renderer, sink, shared).reconcile(m -> { });
+
+            assertThat(log).containsExactly("RenderFailed local/shop/dev", "RenderFailed local/shop/prod");
+            assertThat(((RenderFailed) published.get(published.size() - 1)).error())
+                    .contains("defines a target that " + repo.url() + " already publishes");
+        }
     }
 }

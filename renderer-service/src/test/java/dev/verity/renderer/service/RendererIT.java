@@ -5,6 +5,8 @@ import dev.verity.events.DesiredState;
 import dev.verity.events.EventCodec;
 import dev.verity.events.Policy;
 import dev.verity.events.RenderFailed;
+import dev.verity.events.TargetKey;
+import dev.verity.events.TargetRemoved;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
 import dev.verity.renderer.ShopFixture;
@@ -83,17 +85,21 @@ class RendererIT {
 
     @Test
     @Order(2)
-    void aReplayedWebhookPublishesNothingNewAndAPoisonRecordGoesToTheDeadLetterTopic() {
+    void aReplayedOrUnknownWebhookPublishesNothingAndAPoisonRecordGoesToTheDeadLetterTopic() {
         await().atMost(WAIT).until(() -> latest(LOCAL, "local/shop/prod").isPresent());
         int before = kafka().readAll(LOCAL).size();
+        int failuresBefore = kafka().readAll(Topics.ROLLOUT).size();
         String head = RepositoriesResource.shop.head("main").orElseThrow();
         sendCommit(new CommitPushed(RepositoriesResource.shop.url(), "main", "0".repeat(40), head, List.of(), "delivery-2", "github"));
-        // records of verity.commits are handled in order: once the poison record is dead-lettered, the replay was handled
+        sendCommit(new CommitPushed("https://github.com/acme/not-configured", "main", "0".repeat(40), head, List.of(),
+                "delivery-unknown", "github"));
+        // records of verity.commits are handled in order: once the poison record is dead-lettered, the others were handled
         kafka().send(Topics.COMMITS, "garbage", "{not a cloud event");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(kafka().readValues(Topics.deadLetter(Topics.COMMITS)))
-                .contains("{not a cloud event"));
-        assertThat(kafka().readAll(LOCAL)).hasSize(before);
+                .containsExactly("{not a cloud event"));
+        assertThat(kafka().readAll(LOCAL)).as("the replay renders the same digests: nothing new").hasSize(before);
+        assertThat(kafka().readAll(Topics.ROLLOUT)).as("an unconfigured repository is skipped, not a failure").hasSize(failuresBefore);
     }
 
     @Test
@@ -135,6 +141,22 @@ class RendererIT {
                 assertThat(latest(LOCAL, "local/billing/dev")).map(DesiredState::commit).contains(fleet));
         assertThat(latest(LOCAL, "local/billing/dev").orElseThrow().policy().selfHeal()).isFalse();
         assertThat(kafka().readAll(LOCAL)).extracting(ConsumerRecord::key).doesNotContain("local/billing/prod");
+    }
+
+    @Test
+    @Order(5)
+    void anOverlayDeletedFromGitIsRemovedThenTombstoned() {
+        await().atMost(WAIT).until(() -> latest(LOCAL, "local/shop/dev").isPresent());
+        String removal = RepositoriesResource.shop.on("main").delete("apps/shop/overlays/dev").message("retire dev").commit();
+        sendCommit(new CommitPushed(RepositoriesResource.shop.url(), "main", "0".repeat(40), removal, List.of(), "delivery-5", "github"));
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<ConsumerRecord<String, String>> dev = kafka().readAll(LOCAL).stream()
+                    .filter(r -> r.key().equals("local/shop/dev")).toList();
+            assertThat(dev.get(dev.size() - 1).value()).as("tombstone").isNull();
+            assertThat(codec.decode(dev.get(dev.size() - 2).value())).isEqualTo(
+                    new TargetRemoved(TargetKey.parse("local/shop/dev"), RepositoriesResource.shop.url(), removal));
+        });
     }
 
     private void sendCommit(CommitPushed commit) {

@@ -1,0 +1,152 @@
+package dev.verity.testkit.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.verity.testkit.kube.FieldSchema.Scope;
+
+/**
+ * Server-side apply and field ownership, after structured-merge-diff: what an apply merges, removes and takes over,
+ * which conflicts it raises, and how ordinary updates move ownership of the fields they change.
+ */
+final class FieldOwnership {
+
+  /** The object after an apply (bookkeeping metadata untouched) and its new managed fields. */
+  record Result(ObjectNode object, List<ManagedEntry> managed) {
+  }
+
+  private FieldOwnership() {
+  }
+
+  /**
+   * Applies {@code applied} for {@code manager} onto {@code live}.
+   *
+   * @throws ApiException 409 Conflict naming the managers and fields when a field another manager owns would change
+   *         value and {@code force} is false
+   */
+  static Result apply(ObjectNode live, ObjectNode applied, String kind, String apiVersion, String manager, boolean force,
+      Scope scope, String subresource) {
+    String now = Json.now();
+    List<ManagedEntry> entries = ManagedEntry.readAll(live);
+    ObjectNode appliedScoped = FieldSchema.scoped(applied, scope);
+    FieldSet newSet = FieldSchema.fieldsOf(appliedScoped, kind);
+    ManagedEntry own = entries.stream().filter(e -> e.is(manager, ManagedEntry.APPLY, subresource)).findFirst().orElse(null);
+    FieldSet oldSet = own == null ? FieldSet.empty() : own.fields();
+
+    ObjectNode merged = (ObjectNode) FieldSchema.merge(live, appliedScoped, kind, List.of());
+
+    Map<ManagedEntry, FieldSet> conflicts = new LinkedHashMap<>();
+    for (List<String> path : newSet.paths()) {
+      if (FieldSchema.isItem(path)) {
+        continue;
+      }
+      JsonNode before = FieldSchema.valueAt(live, path);
+      JsonNode after = FieldSchema.valueAt(merged, path);
+      if (Objects.equals(before, after)) {
+        continue;
+      }
+      for (ManagedEntry other : entries) {
+        if (other != own && !other.manager().equals(manager) && other.fields().contains(path)) {
+          conflicts.computeIfAbsent(other, o -> FieldSet.empty()).add(path);
+        }
+      }
+    }
+    if (!conflicts.isEmpty() && !force) {
+      throw conflict(conflicts);
+    }
+
+    List<ManagedEntry> result = new ArrayList<>();
+    for (ManagedEntry entry : entries) {
+      if (entry == own) {
+        continue;
+      }
+      FieldSet taken = conflicts.get(entry);
+      result.add(taken == null ? entry : entry.withFields(entry.fields().minus(taken), now));
+    }
+
+    List<List<String>> dropped = new ArrayList<>(oldSet.minus(newSet).paths());
+    dropped.sort(Comparator.comparingInt((List<String> p) -> p.size()).reversed());
+    for (List<String> path : dropped) {
+      boolean ownedElsewhere = newSet.containsOrHasDescendant(path)
+          || result.stream().anyMatch(e -> e.fields().containsOrHasDescendant(path));
+      if (!ownedElsewhere) {
+        FieldSchema.remove(merged, path);
+      }
+    }
+
+    ManagedEntry applyEntry = own == null
+        ? new ManagedEntry(manager, ManagedEntry.APPLY, apiVersion, now, subresource, newSet)
+        : new ManagedEntry(manager, ManagedEntry.APPLY, apiVersion, own.time(), subresource, own.fields()).withFields(newSet, now);
+    int position = own == null ? result.size() : Math.min(entries.indexOf(own), result.size());
+    result.add(position, applyEntry);
+    return new Result(merged, result);
+  }
+
+  private static ApiException conflict(Map<ManagedEntry, FieldSet> conflicts) {
+    int count = conflicts.values().stream().mapToInt(s -> s.paths().size()).sum();
+    List<ApiException.Cause> causes = new ArrayList<>();
+    StringBuilder message = new StringBuilder("Apply failed with " + count + " conflict" + (count == 1 ? "" : "s") + ": ");
+    for (Map.Entry<ManagedEntry, FieldSet> entry : conflicts.entrySet()) {
+      String who = "\"" + entry.getKey().manager() + "\""
+          + (entry.getKey().apiVersion() == null ? "" : " using " + entry.getKey().apiVersion());
+      for (List<String> path : entry.getValue().paths()) {
+        causes.add(new ApiException.Cause("FieldManagerConflict", "conflict with " + who, FieldSet.render(path)));
+      }
+    }
+    if (count == 1) {
+      ApiException.Cause only = causes.get(0);
+      message.append(only.message()).append(": ").append(only.field());
+    } else {
+      String previous = null;
+      for (ApiException.Cause cause : causes) {
+        if (!cause.message().equals(previous)) {
+          message.append(previous == null ? "" : "\n").append(cause.message().replace("conflict with", "conflicts with")).append(":");
+          previous = cause.message();
+        }
+        message.append("\n- ").append(cause.field());
+      }
+    }
+    return new ApiException(409, "Conflict", message.toString(), null, null, null, causes);
+  }
+
+  /** Ownership after an ordinary write (create, update, patch) by {@code manager}: it takes the fields it changed. */
+  static List<ManagedEntry> update(List<ManagedEntry> entries, ObjectNode before, ObjectNode after, String kind,
+      String apiVersion, String manager, Scope scope, String subresource) {
+    String now = Json.now();
+    FieldSet newSet = FieldSchema.fieldsOf(FieldSchema.scoped(after, scope), kind);
+    FieldSet oldSet = before == null ? FieldSet.empty() : FieldSchema.fieldsOf(FieldSchema.scoped(before, scope), kind);
+    FieldSet changed = FieldSet.empty();
+    for (List<String> path : newSet.paths()) {
+      JsonNode old = before == null ? null : FieldSchema.valueAt(before, path);
+      boolean differs = FieldSchema.isItem(path) ? old == null : !Objects.equals(old, FieldSchema.valueAt(after, path));
+      if (differs) {
+        changed.add(path);
+      }
+    }
+    FieldSet removed = oldSet.minus(newSet);
+    List<ManagedEntry> result = new ArrayList<>();
+    boolean found = false;
+    for (ManagedEntry entry : entries) {
+      FieldSet fields = entry.fields().minus(changed).minus(removed);
+      if (entry.is(manager, ManagedEntry.UPDATE, subresource)) {
+        found = true;
+        fields = fields.union(changed);
+        result.add(new ManagedEntry(manager, ManagedEntry.UPDATE, apiVersion, entry.time(), subresource, entry.fields())
+            .withFields(fields, now));
+      } else {
+        result.add(entry.withFields(fields, now));
+      }
+    }
+    if (!found && !changed.isEmpty()) {
+      result.add(new ManagedEntry(manager, ManagedEntry.UPDATE, apiVersion, now, subresource, changed));
+    }
+    return result;
+  }
+}

@@ -1,0 +1,301 @@
+package dev.verity.testkit.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * How the sandbox reads the structure of an object, as the API server's OpenAPI schema would tell it: which lists
+ * are maps keyed by some fields ({@code x-kubernetes-list-type: map}), which are sets, which are atomic, and which
+ * maps are atomic. Also extracts field sets, finds values by path and merges applied configuration into live objects.
+ */
+final class FieldSchema {
+
+  enum ListType { ATOMIC, SET, MAP }
+
+  /** Which fields of an object a write may touch: the main resource (everything but status) or the status subresource. */
+  enum Scope { MAIN, STATUS }
+
+  record ListKind(ListType type, List<String> keys) {
+    static final ListKind ATOMIC = new ListKind(ListType.ATOMIC, List.of());
+    static final ListKind SET = new ListKind(ListType.SET, List.of());
+
+    static ListKind map(String... keys) {
+      return new ListKind(ListType.MAP, List.of(keys));
+    }
+  }
+
+  private static final Set<String> CONTAINER_LISTS = Set.of("f:containers", "f:initContainers", "f:ephemeralContainers");
+  private static final Set<String> OWNED_METADATA = Set.of("labels", "annotations", "finalizers", "ownerReferences");
+  private static final Set<String> ATOMIC_MAPS = Set.of("selector", "nodeSelector");
+
+  private FieldSchema() {
+  }
+
+  /** The list type of the list at {@code path} in an object of {@code kind}, following the Kubernetes 1.32 OpenAPI list-map keys. */
+  static ListKind listKind(String kind, List<String> path) {
+    if (path.isEmpty()) {
+      return ListKind.ATOMIC;
+    }
+    String last = path.get(path.size() - 1);
+    boolean inContainer = path.size() >= 3 && path.get(path.size() - 2).startsWith("k:")
+        && CONTAINER_LISTS.contains(path.get(path.size() - 3));
+    return switch (last) {
+      case "f:containers", "f:initContainers", "f:ephemeralContainers", "f:env", "f:volumes", "f:resourceClaims" -> ListKind.map("name");
+      case "f:volumeMounts" -> ListKind.map("mountPath");
+      case "f:volumeDevices" -> ListKind.map("devicePath");
+      case "f:ports" -> inContainer ? ListKind.map("containerPort", "protocol")
+          : "Service".equals(kind) && path.equals(List.of("f:spec", "f:ports")) ? ListKind.map("port", "protocol") : ListKind.ATOMIC;
+      case "f:finalizers" -> path.size() == 2 && path.get(0).equals("f:metadata") ? ListKind.SET : ListKind.ATOMIC;
+      case "f:ownerReferences" -> ListKind.map("uid");
+      case "f:hostAliases" -> ListKind.map("ip");
+      case "f:topologySpreadConstraints" -> ListKind.map("topologyKey", "whenUnsatisfiable");
+      case "f:conditions" -> ListKind.map("type");
+      default -> ListKind.ATOMIC;
+    };
+  }
+
+  static boolean atomicMap(List<String> path) {
+    return !path.isEmpty() && ATOMIC_MAPS.contains(path.get(path.size() - 1).substring(2));
+  }
+
+  /** A copy of the parts of {@code object} that a write in {@code scope} owns: no apiVersion/kind, only some metadata, status only in STATUS. */
+  static ObjectNode scoped(ObjectNode object, Scope scope) {
+    ObjectNode out = Json.object();
+    Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String name = field.getKey();
+      if (name.equals("apiVersion") || name.equals("kind") || field.getValue().isNull()) {
+        continue;
+      }
+      if (name.equals("status")) {
+        if (scope == Scope.STATUS) {
+          out.set(name, withoutNulls(field.getValue()));
+        }
+      } else if (name.equals("metadata")) {
+        if (scope == Scope.MAIN && field.getValue().isObject()) {
+          ObjectNode metadata = Json.object();
+          field.getValue().fields().forEachRemaining(m -> {
+            if (OWNED_METADATA.contains(m.getKey()) && !m.getValue().isNull()) {
+              metadata.set(m.getKey(), withoutNulls(m.getValue()));
+            }
+          });
+          if (!metadata.isEmpty()) {
+            out.set("metadata", metadata);
+          }
+        }
+      } else if (scope == Scope.MAIN) {
+        out.set(name, withoutNulls(field.getValue()));
+      }
+    }
+    return out;
+  }
+
+  static JsonNode withoutNulls(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode out = Json.object();
+      node.fields().forEachRemaining(e -> {
+        if (!e.getValue().isNull()) {
+          out.set(e.getKey(), withoutNulls(e.getValue()));
+        }
+      });
+      return out;
+    }
+    if (node.isArray()) {
+      ArrayNode out = Json.MAPPER.createArrayNode();
+      node.forEach(item -> out.add(withoutNulls(item)));
+      return out;
+    }
+    return node;
+  }
+
+  /** The set of fields an object (already {@link #scoped}) sets, in structured-merge-diff terms. */
+  static FieldSet fieldsOf(ObjectNode scopedObject, String kind) {
+    FieldSet set = FieldSet.empty();
+    scopedObject.fields().forEachRemaining(e -> walk(e.getValue(), List.of("f:" + e.getKey()), kind, set));
+    return set;
+  }
+
+  private static void walk(JsonNode node, List<String> path, String kind, FieldSet out) {
+    if (node.isObject() && !node.isEmpty() && !atomicMap(path)) {
+      node.fields().forEachRemaining(e -> walk(e.getValue(), append(path, "f:" + e.getKey()), kind, out));
+    } else if (node.isArray() && !node.isEmpty()) {
+      ListKind list = listKind(kind, path);
+      switch (list.type()) {
+        case ATOMIC -> out.add(path);
+        case SET -> node.forEach(item -> out.add(append(path, "v:" + Json.write(item))));
+        case MAP -> {
+          for (JsonNode item : node) {
+            List<String> itemPath = append(path, keyElement(item, list.keys(), path));
+            out.add(itemPath);
+            item.fields().forEachRemaining(e -> walk(e.getValue(), append(itemPath, "f:" + e.getKey()), kind, out));
+          }
+        }
+      }
+    } else {
+      out.add(path);
+    }
+  }
+
+  static String keyElement(JsonNode item, List<String> keys, List<String> listPath) {
+    if (!item.isObject()) {
+      throw new ApiException(422, "Invalid", FieldSet.render(listPath) + ": associative list with keys " + keys
+          + " has an element that is not an object: " + item);
+    }
+    TreeMap<String, JsonNode> key = new TreeMap<>();
+    for (String k : keys) {
+      JsonNode value = item.get(k);
+      if (value == null || value.isNull()) {
+        throw new ApiException(422, "Invalid", FieldSet.render(listPath) + ": associative list with keys " + keys
+            + " has an element that omits key field \"" + k + "\": " + item);
+      }
+      key.put(k, value);
+    }
+    ObjectNode keyNode = Json.object();
+    key.forEach(keyNode::set);
+    return "k:" + Json.write(keyNode);
+  }
+
+  static List<String> append(List<String> path, String element) {
+    List<String> result = new ArrayList<>(path.size() + 1);
+    result.addAll(path);
+    result.add(element);
+    return result;
+  }
+
+  /** The node at {@code path}, or null when the object has nothing there. */
+  static JsonNode valueAt(JsonNode root, List<String> path) {
+    JsonNode node = root;
+    for (String element : path) {
+      if (node == null) {
+        return null;
+      }
+      node = child(node, element);
+    }
+    return node;
+  }
+
+  private static JsonNode child(JsonNode node, String element) {
+    String body = element.substring(2);
+    return switch (element.charAt(0)) {
+      case 'f' -> node.isObject() ? node.get(body) : null;
+      case 'k' -> node.isArray() ? findKeyed((ArrayNode) node, Json.parse(body)) : null;
+      case 'v' -> node.isArray() ? findValue((ArrayNode) node, Json.parse(body)) : null;
+      default -> null;
+    };
+  }
+
+  private static JsonNode findKeyed(ArrayNode array, JsonNode key) {
+    for (JsonNode item : array) {
+      if (matchesKey(item, key)) {
+        return item;
+      }
+    }
+    return null;
+  }
+
+  private static boolean matchesKey(JsonNode item, JsonNode key) {
+    if (!item.isObject()) {
+      return false;
+    }
+    Iterator<Map.Entry<String, JsonNode>> fields = key.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      if (!field.getValue().equals(item.get(field.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static JsonNode findValue(ArrayNode array, JsonNode value) {
+    for (JsonNode item : array) {
+      if (item.equals(value)) {
+        return item;
+      }
+    }
+    return null;
+  }
+
+  /** Removes the node at {@code path}; returns false when there was none. */
+  static boolean remove(JsonNode root, List<String> path) {
+    if (path.isEmpty()) {
+      return false;
+    }
+    JsonNode parent = valueAt(root, path.subList(0, path.size() - 1));
+    String last = path.get(path.size() - 1);
+    String body = last.substring(2);
+    if (parent instanceof ObjectNode object && last.startsWith("f:")) {
+      return object.remove(body) != null;
+    }
+    if (parent instanceof ArrayNode array) {
+      JsonNode target = last.startsWith("k:") ? findKeyed(array, Json.parse(body))
+          : last.startsWith("v:") ? findValue(array, Json.parse(body)) : null;
+      for (int i = 0; i < array.size(); i++) {
+        if (array.get(i) == target) {
+          array.remove(i);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Merges applied configuration into a live value: maps field by field, keyed lists item by item, sets by union, the rest replaced. */
+  static JsonNode merge(JsonNode live, JsonNode applied, String kind, List<String> path) {
+    if (live == null || live.isNull() || live.isMissingNode()) {
+      return applied.deepCopy();
+    }
+    if (applied.isObject() && live.isObject() && !atomicMap(path)) {
+      ObjectNode result = ((ObjectNode) live).deepCopy();
+      applied.fields().forEachRemaining(e ->
+          result.set(e.getKey(), merge(live.get(e.getKey()), e.getValue(), kind, append(path, "f:" + e.getKey()))));
+      return result;
+    }
+    if (applied.isArray() && live.isArray()) {
+      ListKind list = listKind(kind, path);
+      if (list.type() == ListType.SET) {
+        ArrayNode result = ((ArrayNode) live).deepCopy();
+        applied.forEach(item -> {
+          if (findValue(result, item) == null) {
+            result.add(item.deepCopy());
+          }
+        });
+        return result;
+      }
+      if (list.type() == ListType.MAP) {
+        ArrayNode result = Json.MAPPER.createArrayNode();
+        List<String> appliedKeys = new ArrayList<>();
+        for (JsonNode item : applied) {
+          appliedKeys.add(keyElement(item, list.keys(), path));
+        }
+        for (JsonNode liveItem : live) {
+          String key = liveItem.isObject() && list.keys().stream().allMatch(liveItem::hasNonNull)
+              ? keyElement(liveItem, list.keys(), path) : null;
+          int index = key == null ? -1 : appliedKeys.indexOf(key);
+          result.add(index < 0 ? liveItem.deepCopy() : merge(liveItem, applied.get(index), kind, append(path, key)));
+        }
+        for (int i = 0; i < applied.size(); i++) {
+          if (findKeyed((ArrayNode) live, Json.parse(appliedKeys.get(i).substring(2))) == null) {
+            result.add(applied.get(i).deepCopy());
+          }
+        }
+        return result;
+      }
+    }
+    return applied.deepCopy();
+  }
+
+  /** True when the path ends in a list item ({@code k:} or {@code v:}): such members are compared by presence, not value. */
+  static boolean isItem(List<String> path) {
+    return !path.isEmpty() && !path.get(path.size() - 1).startsWith("f:");
+  }
+}

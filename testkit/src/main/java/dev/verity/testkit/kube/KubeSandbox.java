@@ -1,0 +1,222 @@
+package dev.verity.testkit.kube;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A Kubernetes API server test double for tests and the local stack: an HTTP server on a local port (built on the
+ * fabric8 {@link KubernetesMockServer}, with its own dispatcher and store) that behaves like a real API server for
+ * what Verity uses.
+ *
+ * <p>What it does:
+ * <ul>
+ *   <li>CRUD on the common built-in resources and on custom resources of any CustomResourceDefinition stored in it;
+ *       discovery ({@code /api}, {@code /apis}, ...) so that fabric8 and {@code kubectl} work against it.</li>
+ *   <li>Server-side apply ({@code PATCH} with {@code application/apply-patch+yaml}, {@code fieldManager},
+ *       {@code force}): creates absent objects, merges with the Kubernetes list-map keys (containers by name, container
+ *       ports by containerPort+protocol, env by name, volumeMounts by mountPath, ...; other lists atomic), records
+ *       {@code metadata.managedFields} in the real fieldsV1 format, removes fields a manager stopped applying unless
+ *       another manager owns them, and answers 409 Conflict naming managers and fields unless forced.</li>
+ *   <li>PUT, JSON merge patch (nulls delete, lists replace), JSON patch and strategic merge patch, each taking
+ *       ownership (operation Update) of the fields it changes for its manager ({@code fieldManager}, else the
+ *       User-Agent's product name, as a real server derives it); the {@code status} and {@code scale} subresources.</li>
+ *   <li>{@code dryRun=All} on every write; {@code resourceVersion} preconditions (409); {@code metadata.uid},
+ *       {@code creationTimestamp}, {@code resourceVersion}; {@code generation} starting at 1 and bumped on changes
+ *       outside metadata and status.</li>
+ *   <li>Namespaced objects in a namespace that does not exist are refused with 404 (namespaces {@code default},
+ *       {@code kube-system}, {@code kube-public}, {@code kube-node-lease} exist from the start); deleting a namespace
+ *       deletes what is in it; finalizers hold deletion.</li>
+ *   <li>Label selectors, equality- and set-based ({@code in}, {@code notin}, {@code key}, {@code !key}), and
+ *       {@code metadata.name}/{@code metadata.namespace} field selectors, for list, watch and delete-collection; a bad
+ *       selector is a 400.</li>
+ *   <li>Watches over WebSocket, resumable from a resourceVersion, fed by every write.</li>
+ *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout}.</li>
+ * </ul>
+ *
+ * <p>What it does not do: no authentication, authorisation or RBAC (every request is allowed); no admission
+ * (mutating or validating webhooks, quotas, limit ranges, pod security); no OpenAPI schema validation (unknown fields
+ * are kept, types are not checked; only names, kinds, namespaces and list-map keys are validated); no real
+ * controllers (no ReplicaSets or Pods are created, no garbage collection of dependents by ownerReferences, no service
+ * IP allocation, no token or certificate issuing); only a few defaults (container/service port protocol, replicas,
+ * Job completions); no conversion between versions (objects are stored and served in the version they were written
+ * in); no pagination ({@code limit}/{@code continue} are ignored), no HTTP-streaming watches (WebSocket only), no
+ * protobuf, no Table output, no OpenAPI schemas (only a minimal OpenAPI v3 index that tells kubectl the server validates fields; {@code fieldValidation} is accepted and ignored), no aggregated discovery; no TLS (plain HTTP on the loopback
+ * interface, which fabric8 and kubectl both accept from the kubeconfig it writes); incoming
+ * {@code metadata.managedFields} are ignored rather than used to reset ownership.
+ */
+public final class KubeSandbox implements AutoCloseable {
+
+  /** Held so that the level set on it sticks (java.util.logging keeps loggers weakly). */
+  private static final Logger MOCK_SERVER_LOG = Logger.getLogger(MockWebServer.class.getName());
+  private static final List<String> INITIAL_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+  private final KubernetesMockServer server;
+  private final SandboxApi api;
+  private final Rollout rollout;
+  private final Path tempDir;
+  private final Path kubeconfig;
+  private final Thread requestDrain;
+  private KubernetesClient client;
+
+  private KubeSandbox(int port) {
+    MOCK_SERVER_LOG.setLevel(Level.WARNING);
+    ResourceTypes types = new ResourceTypes();
+    this.api = new SandboxApi(new ObjectStore(), types);
+    this.rollout = new Rollout(api);
+    api.onWrite(rollout::written);
+    SandboxDispatcher dispatcher = new SandboxDispatcher(api);
+    this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
+        dispatcher, false);
+    server.start(InetAddress.getLoopbackAddress(), port);
+    dispatcher.serverAddress("127.0.0.1:" + server.getPort());
+    ResourceType namespaces = types.byPlural("", "v1", "namespaces").orElseThrow();
+    for (String namespace : INITIAL_NAMESPACES) {
+      ObjectNode object = Json.object();
+      object.put("apiVersion", "v1");
+      object.put("kind", "Namespace");
+      object.putObject("metadata").put("name", namespace);
+      api.create(namespaces, null, object, "kube-apiserver", false);
+    }
+    // The mock web server records every request in an unbounded queue: drain it so a long-running sandbox stays small.
+    this.requestDrain = new Thread(() -> {
+      try {
+        while (!Thread.currentThread().isInterrupted()) {
+          server.takeRequest(1, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "kube-sandbox-request-drain");
+    requestDrain.setDaemon(true);
+    requestDrain.start();
+    try {
+      this.tempDir = Files.createTempDirectory("kube-sandbox-");
+      this.kubeconfig = writeKubeconfig(tempDir.resolve("kubeconfig"));
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("KubeSandbox could not write its kubeconfig to a temporary directory", e);
+    }
+  }
+
+  /** Starts a sandbox on a free loopback port. */
+  public static KubeSandbox start() {
+    return start(0);
+  }
+
+  /** Starts a sandbox on the given loopback port (0 picks a free one). */
+  public static KubeSandbox start(int port) {
+    return new KubeSandbox(port);
+  }
+
+  /** The API server URL, {@code http://127.0.0.1:<port>}. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getPort();
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** A fabric8 client for the sandbox, default namespace {@code default}; closed with the sandbox. */
+  public synchronized KubernetesClient client() {
+    if (client == null) {
+      client = newClient();
+    }
+    return client;
+  }
+
+  /** A new fabric8 client for the sandbox, for tests that need their own (the caller closes it). */
+  public KubernetesClient newClient() {
+    Config config = new ConfigBuilder(Config.empty())
+        .withMasterUrl(url())
+        .withNamespace("default")
+        .withRequestRetryBackoffLimit(1)
+        .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** The kubeconfig written at start in a temporary directory (removed on close). */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** Writes a kubeconfig for the sandbox (cluster, user and context {@code verity-sandbox}, namespace default) to {@code file}. */
+  public Path writeKubeconfig(Path file) {
+    String content = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: verity-sandbox
+          cluster:
+            server: %s
+        users:
+        - name: verity-sandbox
+          user: {}
+        contexts:
+        - name: verity-sandbox
+          context:
+            cluster: verity-sandbox
+            user: verity-sandbox
+            namespace: default
+        current-context: verity-sandbox
+        """.formatted(url());
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(file, content);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("KubeSandbox could not write a kubeconfig to " + file, e);
+    }
+  }
+
+  /** The simulated workload controllers: readiness delay and failures on request. */
+  public Rollout rollout() {
+    return rollout;
+  }
+
+  /** How many watches are open right now (for tests that check watches are closed). */
+  public int openWatches() {
+    return api.store().openWatches();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+    rollout.close();
+    if (requestDrain != null) {
+      requestDrain.interrupt();
+    }
+    server.shutdown();
+    if (tempDir != null) {
+      try (var files = Files.walk(tempDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // best effort: the directory is in the system temp directory
+      }
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package dev.verity.testkit.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** The resources the sandbox serves: the common built-in ones, plus those of every CustomResourceDefinition stored in it. Also answers discovery. */
+final class ResourceTypes {
+
+  private final List<ResourceType> builtIn = new ArrayList<>();
+  private final List<ResourceType> custom = new CopyOnWriteArrayList<>();
+
+  ResourceTypes() {
+    core("Namespace", "namespaces", false, true, false, "ns");
+    core("ConfigMap", "configmaps", true, false, false, "cm");
+    core("Secret", "secrets", true, false, false);
+    core("Service", "services", true, true, false, "svc");
+    core("ServiceAccount", "serviceaccounts", true, false, false, "sa");
+    core("Pod", "pods", true, true, false, "po");
+    core("PersistentVolumeClaim", "persistentvolumeclaims", true, true, false, "pvc");
+    core("PersistentVolume", "persistentvolumes", false, true, false, "pv");
+    core("Endpoints", "endpoints", true, false, false, "ep");
+    core("Event", "events", true, false, false, "ev");
+    core("Node", "nodes", false, true, false, "no");
+    core("LimitRange", "limitranges", true, false, false, "limits");
+    core("ResourceQuota", "resourcequotas", true, true, false, "quota");
+    core("ReplicationController", "replicationcontrollers", true, true, true, "rc");
+    add("apps", "v1", "Deployment", "deployments", true, true, true, "deploy");
+    add("apps", "v1", "StatefulSet", "statefulsets", true, true, true, "sts");
+    add("apps", "v1", "DaemonSet", "daemonsets", true, true, false, "ds");
+    add("apps", "v1", "ReplicaSet", "replicasets", true, true, true, "rs");
+    add("apps", "v1", "ControllerRevision", "controllerrevisions", true, false, false);
+    add("batch", "v1", "Job", "jobs", true, true, false);
+    add("batch", "v1", "CronJob", "cronjobs", true, true, false, "cj");
+    add("networking.k8s.io", "v1", "Ingress", "ingresses", true, true, false, "ing");
+    add("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, false, false, "netpol");
+    add("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, false, false);
+    add("rbac.authorization.k8s.io", "v1", "Role", "roles", true, false, false);
+    add("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, false, false);
+    add("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, false, false);
+    add("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, false, false);
+    add("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, true, false, "pdb");
+    add("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, true, false, "hpa");
+    add("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, true, false, "hpa");
+    add("coordination.k8s.io", "v1", "Lease", "leases", true, false, false);
+    add("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, false, false, "sc");
+    add("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true, false, "crd", "crds");
+  }
+
+  private void core(String kind, String plural, boolean namespaced, boolean status, boolean scale, String... shortNames) {
+    add("", "v1", kind, plural, namespaced, status, scale, shortNames);
+  }
+
+  private void add(String group, String version, String kind, String plural, boolean namespaced, boolean status,
+      boolean scale, String... shortNames) {
+    builtIn.add(new ResourceType(group, version, kind, plural, namespaced, status, scale, List.of(shortNames)));
+  }
+
+  private List<ResourceType> all() {
+    List<ResourceType> all = new ArrayList<>(builtIn);
+    all.addAll(custom);
+    return all;
+  }
+
+  Optional<ResourceType> byPlural(String group, String version, String plural) {
+    return all().stream()
+        .filter(t -> t.group().equals(group) && t.version().equals(version) && t.plural().equals(plural))
+        .findFirst();
+  }
+
+  Optional<ResourceType> byKind(String apiVersion, String kind) {
+    return all().stream().filter(t -> t.apiVersion().equals(apiVersion) && t.kind().equals(kind)).findFirst();
+  }
+
+  /** Registers (or re-registers) the served versions of a stored CustomResourceDefinition. */
+  void registerCrd(ObjectNode crd) {
+    JsonNode spec = crd.path("spec");
+    String group = spec.path("group").asText();
+    String kind = spec.path("names").path("kind").asText();
+    String plural = spec.path("names").path("plural").asText();
+    boolean namespaced = !"Cluster".equals(spec.path("scope").asText());
+    unregisterCrd(crd);
+    List<String> shortNames = new ArrayList<>();
+    spec.path("names").path("shortNames").forEach(n -> shortNames.add(n.asText()));
+    for (JsonNode version : spec.path("versions")) {
+      if (version.path("served").asBoolean(true)) {
+        boolean status = version.path("subresources").has("status");
+        boolean scale = version.path("subresources").has("scale");
+        custom.add(new ResourceType(group, version.path("name").asText(), kind, plural, namespaced, status, scale, shortNames));
+      }
+    }
+  }
+
+  void unregisterCrd(ObjectNode crd) {
+    JsonNode spec = crd.path("spec");
+    String group = spec.path("group").asText();
+    String plural = spec.path("names").path("plural").asText();
+    custom.removeIf(t -> t.group().equals(group) && t.plural().equals(plural));
+  }
+
+  // ---- discovery documents ------------------------------------------------------------------------------------
+
+  ObjectNode coreVersions(String serverAddress) {
+    ObjectNode doc = Json.object();
+    doc.put("kind", "APIVersions");
+    doc.putArray("versions").add("v1");
+    ObjectNode cidr = doc.putArray("serverAddressByClientCIDRs").addObject();
+    cidr.put("clientCIDR", "0.0.0.0/0");
+    cidr.put("serverAddress", serverAddress);
+    return doc;
+  }
+
+  ObjectNode groupList() {
+    ObjectNode doc = Json.object();
+    doc.put("kind", "APIGroupList");
+    doc.put("apiVersion", "v1");
+    ArrayNode groups = doc.putArray("groups");
+    for (Map.Entry<String, Set<String>> group : versionsByGroup().entrySet()) {
+      if (!group.getKey().isEmpty()) {
+        groups.add(group(group.getKey(), group.getValue()));
+      }
+    }
+    return doc;
+  }
+
+  Optional<ObjectNode> group(String name) {
+    Set<String> versions = versionsByGroup().get(name);
+    return versions == null || name.isEmpty() ? Optional.empty() : Optional.of(group(name, versions));
+  }
+
+  private ObjectNode group(String name, Set<String> versions) {
+    ObjectNode group = Json.object();
+    group.put("kind", "APIGroup");
+    group.put("apiVersion", "v1");
+    group.put("name", name);
+    ArrayNode array = group.putArray("versions");
+    for (String version : versions) {
+      ObjectNode v = array.addObject();
+      v.put("groupVersion", name + "/" + version);
+      v.put("version", version);
+    }
+    String preferred = versions.iterator().next();
+    group.putObject("preferredVersion").put("groupVersion", name + "/" + preferred).put("version", preferred);
+    return group;
+  }
+
+  private Map<String, Set<String>> versionsByGroup() {
+    Map<String, Set<String>> versions = new LinkedHashMap<>();
+    for (ResourceType type : all()) {
+      versions.computeIfAbsent(type.group(), g -> new LinkedHashSet<>()).add(type.version());
+    }
+    return versions;
+  }
+
+  Optional<ObjectNode> resourceList(String group, String version) {
+    List<ResourceType> types = all().stream().filter(t -> t.group().equals(group) && t.version().equals(version)).toList();
+    if (types.isEmpty()) {
+      return Optional.empty();
+    }
+    ObjectNode doc = Json.object();
+    doc.put("kind", "APIResourceList");
+    doc.put("apiVersion", "v1");
+    doc.put("groupVersion", group.isEmpty() ? version : group + "/" + version);
+    ArrayNode resources = doc.putArray("resources");
+    for (ResourceType type : types) {
+      ObjectNode r = resources.addObject();
+      r.put("name", type.plural());
+      r.put("singularName", type.singular());
+      r.put("namespaced", type.namespaced());
+      r.put("kind", type.kind());
+      ArrayNode verbs = r.putArray("verbs");
+      List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch").forEach(verbs::add);
+      if (!type.shortNames().isEmpty()) {
+        ArrayNode shortNames = r.putArray("shortNames");
+        type.shortNames().forEach(shortNames::add);
+      }
+      if (type.statusSubresource()) {
+        sub(resources, type, "status", type.kind(), group, version);
+      }
+      if (type.scaleSubresource()) {
+        sub(resources, type, "scale", "Scale", "autoscaling", "v1");
+      }
+    }
+    return Optional.of(doc);
+  }
+
+  /**
+   * A minimal OpenAPI v3 index: one document per group-version. The documents only declare, for each resource, a
+   * PATCH operation with the {@code fieldValidation} query parameter, which is what kubectl looks for to know that
+   * the server validates (so it skips client-side validation); they carry no schemas.
+   */
+  ObjectNode openApiIndex() {
+    ObjectNode doc = Json.object();
+    ObjectNode paths = doc.putObject("paths");
+    for (Map.Entry<String, Set<String>> group : versionsByGroup().entrySet()) {
+      for (String version : group.getValue()) {
+        String gv = group.getKey().isEmpty() ? "api/" + version : "apis/" + group.getKey() + "/" + version;
+        paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + Integer.toHexString(all().size()));
+      }
+    }
+    return doc;
+  }
+
+  Optional<ObjectNode> openApiGroupVersion(String group, String version) {
+    List<ResourceType> types = all().stream().filter(t -> t.group().equals(group) && t.version().equals(version)).toList();
+    if (types.isEmpty()) {
+      return Optional.empty();
+    }
+    ObjectNode doc = Json.object();
+    doc.put("openapi", "3.0.0");
+    doc.putObject("info").put("title", "Kubernetes (Verity KubeSandbox)").put("version", "v1.32.0");
+    ObjectNode paths = doc.putObject("paths");
+    String prefix = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
+    for (ResourceType type : types) {
+      String path = prefix + (type.namespaced() ? "/namespaces/{namespace}/" : "/") + type.plural() + "/{name}";
+      ObjectNode patch = paths.putObject(path).putObject("patch");
+      patch.put("operationId", "patch" + type.kind());
+      patch.putObject("x-kubernetes-group-version-kind").put("group", group).put("version", version).put("kind", type.kind());
+      ArrayNode parameters = patch.putArray("parameters");
+      for (String name : List.of("dryRun", "fieldManager", "fieldValidation", "force")) {
+        parameters.addObject().put("name", name).put("in", "query").putObject("schema").put("type",
+            name.equals("force") ? "boolean" : "string");
+      }
+      patch.putObject("responses").putObject("200").put("description", "OK");
+    }
+    return Optional.of(doc);
+  }
+
+  private static void sub(ArrayNode resources, ResourceType type, String name, String kind, String group, String version) {
+    ObjectNode r = resources.addObject();
+    r.put("name", type.plural() + "/" + name);
+    r.put("singularName", "");
+    r.put("namespaced", type.namespaced());
+    if (!group.isEmpty()) {
+      r.put("group", group);
+      r.put("version", version);
+    }
+    r.put("kind", kind);
+    r.putArray("verbs").add("get").add("patch").add("update");
+  }
+}

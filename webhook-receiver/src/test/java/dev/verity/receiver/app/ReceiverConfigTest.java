@@ -46,6 +46,22 @@ class ReceiverConfigTest {
     }
 
     @Test
+    void theUrlAsASystemPropertyAndTheSecretAsAnEnvironmentVariable() {
+        // how the local stack starts the receiver: the secret stays off the command line
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ReceiverConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new PropertiesConfigSource(Map.of("verity.receiver.repositories.gitops.url",
+                        "http://localhost:8090/gitops.git"), "sysprops", 400))
+                .withSources(new EnvConfigSource(Map.of("VERITY_RECEIVER_REPOSITORIES_GITOPS_SECRET", "env-secret"), 300))
+                .build();
+        ReceiverConfig receiver = config.getConfigMapping(ReceiverConfig.class);
+
+        assertThat(receiver.repositories()).containsOnlyKeys("gitops");
+        assertThat(receiver.repositories().get("gitops").url()).isEqualTo("http://localhost:8090/gitops.git");
+        assertThat(receiver.repositories().get("gitops").secret()).isEqualTo("env-secret");
+    }
+
+    @Test
     void nothingConfiguredIsValid() {
         ReceiverConfig config = config(new PropertiesConfigSource(Map.of(), "empty", 400));
         assertThat(config.repositories()).isEmpty();

@@ -33,8 +33,4 @@ public final class HookRequest {
     public byte[] body() {
         return body.clone();
     }
-
-    public int bodyLength() {
-        return body.length;
-    }
 }

@@ -198,6 +198,16 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void aJsonBodyIsReadWhateverTheContentTypeSays() {
+        // curl --data-binary sends application/x-www-form-urlencoded unless told otherwise
+        HookRequest signed = signed("push", "push.json", SAMPLE_SECRET);
+        Map<String, String> headers = headers("push", "push.json");
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        headers.put("X-Hub-Signature-256", signed.header("X-Hub-Signature-256").orElseThrow());
+        assertThat(intake.receive(github, new HookRequest(headers, signed.body()))).isInstanceOf(Publish.class);
+    }
+
+    @Test
     void headerNamesAreCaseInsensitive() {
         byte[] body = github("push.json");
         Map<String, String> headers = Map.of("x-github-event", "push", "x-github-delivery", "lower",

@@ -5,12 +5,14 @@ import dev.verity.receiver.HmacSignature;
 import dev.verity.receiver.HookRequest;
 import dev.verity.receiver.ParsedHook;
 
-import java.util.Locale;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * GitHub: the event name in {@code X-GitHub-Event}, the delivery id in {@code X-GitHub-Delivery}, and
- * {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>}. Only JSON deliveries are read; a
- * webhook set to {@code application/x-www-form-urlencoded} is refused with a message saying so.
+ * {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>}. The body is read as JSON whatever the
+ * {@code Content-Type} says (curl sends form type by default); a webhook set to
+ * {@code application/x-www-form-urlencoded} ({@code payload=…}) is refused with a message saying to switch to JSON.
  */
 public final class GithubForge implements Forge {
 
@@ -18,6 +20,9 @@ public final class GithubForge implements Forge {
     public static final String EVENT_HEADER = "X-GitHub-Event";
     public static final String DELIVERY_HEADER = "X-GitHub-Delivery";
     public static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
+
+    /** How a webhook set to {@code application/x-www-form-urlencoded} sends the JSON; no JSON body starts so. */
+    private static final byte[] FORM_PAYLOAD = "payload=".getBytes(StandardCharsets.US_ASCII);
 
     private final GithubPushParser parser = new GithubPushParser();
 
@@ -47,10 +52,15 @@ public final class GithubForge implements Forge {
     @Override
     public ParsedHook parse(HookRequest request) {
         String event = request.header(EVENT_HEADER).orElse(null);
-        if (request.header("Content-Type").filter(t -> t.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")).isPresent()) {
+        byte[] body = request.body();
+        if (startsWith(body, FORM_PAYLOAD)) {
             return new ParsedHook.Invalid("the " + event + " delivery is form-encoded: set the webhook's content type"
                     + " to application/json in the repository's webhook settings");
         }
-        return parser.parse(event, request.header(DELIVERY_HEADER).orElse(null), request.body());
+        return parser.parse(event, request.header(DELIVERY_HEADER).orElse(null), body);
+    }
+
+    private static boolean startsWith(byte[] body, byte[] prefix) {
+        return body.length >= prefix.length && Arrays.equals(body, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

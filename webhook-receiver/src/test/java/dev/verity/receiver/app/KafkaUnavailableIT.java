@@ -1,0 +1,82 @@
+package dev.verity.receiver.app;
+
+import dev.verity.receiver.HmacSignature;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+
+import static dev.verity.receiver.Fixtures.github;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/** With no broker to acknowledge, a push is answered 503 with Retry-After inside GitHub's 10 s timeout. */
+@QuarkusTest
+@TestProfile(KafkaUnavailableIT.OneRepository.class)
+@QuarkusTestResource(value = KafkaUnavailableIT.NoBroker.class, restrictToAnnotatedClass = true)
+class KafkaUnavailableIT {
+
+    public static class OneRepository implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // a shorter wait than the default 8 s leaves a margin under GitHub's 10 s on a loaded test machine
+            return Map.of("verity.receiver.default-secret", "default-test-secret",
+                    "verity.receiver.default-branch", "master",
+                    "verity.receiver.publish-timeout", "4s");
+        }
+    }
+
+    /** Points the service at a local port where nothing listens. */
+    public static class NoBroker implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return Map.of("kafka.bootstrap.servers", "localhost:" + socket.getLocalPort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    @Test
+    void aPushIsAnswered503WithRetryAfterWhenKafkaDoesNotAcknowledge() {
+        byte[] body = github("push.json");
+        given().get("/q/health/live").then().statusCode(200); // warm the HTTP client up so only the delivery is timed
+        long start = System.nanoTime();
+
+        given().header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "no-broker")
+                .header("X-Hub-Signature-256", HmacSignature.sign("default-test-secret", body))
+                .contentType("application/json").body(body)
+                .post("/hooks/github")
+                .then().statusCode(503)
+                .header("Retry-After", equalTo("30"))
+                .body(containsString("CommitPushed for https://github.com/binkkatal/sample_app.git@fd489864e7642b48eaad6e3f155c10e46810ec72"),
+                        containsString("within 4000 ms"), containsString("Redeliver the webhook once Kafka is reachable"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void deliveriesThatPublishNothingDoNotNeedKafka() {
+        byte[] body = github("ping.json");
+        given().header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", "ping-no-broker")
+                .header("X-Hub-Signature-256", HmacSignature.sign("default-test-secret", body))
+                .contentType("application/json").body(body)
+                .post("/hooks/github")
+                .then().statusCode(204);
+    }
+}

@@ -211,7 +211,7 @@ public final class DriftTracker {
     private Reaction refresh(Target t) {
         boolean comparable = t.desired != null && t.objects != null && t.desired.digest().equals(t.appliedDigest);
         if (!comparable) {
-            if (t.activeDigest != null) {
+            if (ready && t.activeDigest != null) {
                 LOG.infof("%s: holding drift checks until the applier reports digest %s applied",
                         t.desired.describe(), t.desired.digest());
             }

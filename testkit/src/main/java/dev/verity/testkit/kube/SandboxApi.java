@@ -107,7 +107,7 @@ final class SandboxApi {
       if (store.get(key) != null) {
         throw ApiException.alreadyExists(type, name);
       }
-      ObjectNode candidate = body.deepCopy();
+      ObjectNode candidate = (ObjectNode) FieldSchema.withoutNulls(body);
       Defaults.keys(candidate);
       if (type.statusSubresource()) {
         candidate.remove("status");
@@ -137,7 +137,7 @@ final class SandboxApi {
         throw ApiException.notFound(type, name);
       }
       checkResourceVersion(type, name, before, body);
-      return new Outcome(200, write(type, key, before, body.deepCopy(), manager, dryRun, scope));
+      return new Outcome(200, write(type, key, before, (ObjectNode) FieldSchema.withoutNulls(body), manager, dryRun, scope));
     });
   }
 

@@ -138,6 +138,10 @@ final class SandboxDispatcher extends Dispatcher {
         if (target.name() == null) {
           Predicate<JsonNode> filter = filter(query);
           if ("true".equals(query.get("watch")) || "1".equals(query.get("watch"))) {
+            if (!"websocket".equalsIgnoreCase(Optional.ofNullable(request.getHeader("Upgrade")).orElse(""))) {
+              throw new ApiException(406, "NotAcceptable", "KubeSandbox serves watches over WebSocket only (as the "
+                  + "fabric8 client opens them); HTTP-streaming watches such as kubectl get --watch are not supported");
+            }
             WatchSession session = new WatchSession(api.store(), type.group(), type.plural(),
                 type.namespaced() ? namespace : null, filter, query.get("resourceVersion"));
             return new MockResponse().withWebSocketUpgrade(session);

@@ -272,6 +272,20 @@ abstract class KubeApiContract {
   }
 
   @Test
+  void aJsonPatchLikeKubectlPatchTakesOwnershipToo() {
+    apply("verity", false, DEPLOYMENT);
+    client().apps().deployments().inNamespace(ns).withName("web").patch(
+        new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager("kubectl-patch").build(),
+        "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]");
+
+    Deployment live = deployment("web");
+    assertThat(live.getSpec().getReplicas()).isEqualTo(4);
+    assertThat(fieldsV1(entry(live, "kubectl-patch", "Update")).path("f:spec").has("f:replicas")).isTrue();
+    assertThat(fieldsV1(entry(live, "verity", "Apply")).path("f:spec").has("f:replicas")).isFalse();
+    assertThat(live.getMetadata().getGeneration()).isEqualTo(2);
+  }
+
+  @Test
   void aMergePatchDeletesKeysSetToNullAndReplacesLists() {
     apply("verity", false, DEPLOYMENT);
     client().apps().deployments().inNamespace(ns).withName("web").patch(PatchContext.of(PatchType.JSON_MERGE), """
@@ -424,7 +438,7 @@ abstract class KubeApiContract {
       });
       client().configMaps().inNamespace(ns).withName("a").delete();
 
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           assertThat(events).containsExactly("ADDED a", "MODIFIED a", "ADDED ignored", "DELETED a"));
     }
   }

@@ -1,0 +1,164 @@
+package dev.verity.stack;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.time.Duration;
+import dev.verity.testkit.mail.ReceivedMail;
+import dev.verity.testkit.slack.SlackMessage;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The story Verity exists for, step by step, against a running {@link LocalStack}: a push reaches the cluster,
+ * a change made behind Verity's back is alerted on Slack and by e-mail, and a broken push leaves the cluster
+ * as it was and is alerted. {@code ./verity demo} narrates it; the end-to-end test asserts on what each step
+ * returns. Each step checks its own outcome and throws {@link Waiter.StepFailed} saying what it missed.
+ */
+public final class DemoStory {
+
+    public static final String NAMESPACE = "shop-prod";
+    public static final String DEPLOYMENT = "web";
+    public static final String PROD_OVERLAY = "apps/shop/overlays/prod/kustomization.yaml";
+
+    private final LocalStack stack;
+    private final Duration timeout;
+
+    public DemoStory(LocalStack stack, Duration timeout) {
+        this.stack = stack;
+        this.timeout = timeout;
+    }
+
+    /** Step 1: commit a change to the prod overlay, push it with the signed webhook; returns the commit. */
+    public LocalForge.Push pushReleaseToProd(String greeting) {
+        LocalForge.Push push = stack.forge().pushEdit("prod: greet with '" + greeting + "'", PROD_OVERLAY,
+                overlay -> replace(overlay, "GREETING=[^\\n]*", "GREETING=" + greeting));
+        int status = stack.forge().sendWebhook(push);
+        if (status != 202) {
+            throw new Waiter.StepFailed("the webhook receiver answered " + status + " to the signed push webhook, not 202; see "
+                    + stack.services().get("webhook-receiver").log());
+        }
+        return push;
+    }
+
+    /** Step 2: waits until the cluster runs the prod Deployment applied by Verity at {@code commit}. */
+    public Deployment awaitProdAt(String commit, String greeting) {
+        KubernetesClient kube = stack.sandbox().client();
+        return Waiter.until("Deployment " + NAMESPACE + "/" + DEPLOYMENT + " to be applied by Verity with greeting '" + greeting + "'",
+                timeout, () -> Optional.ofNullable(kube.apps().deployments().inNamespace(NAMESPACE).withName(DEPLOYMENT).get())
+                        .filter(d -> "local/shop/prod".equals(annotation(d, "verity.dev/target")))
+                        .filter(d -> configMapOf(kube, d).map(data -> greeting.equals(data.get("GREETING"))).orElse(false)),
+                () -> describe(kube.apps().deployments().inNamespace(NAMESPACE).withName(DEPLOYMENT).get()));
+    }
+
+    /** Step 3: someone scales the Deployment by hand, as {@code kubectl scale} would. Returns the replicas set. */
+    public int scaleBehindVerityBack(int replicas) {
+        stack.sandbox().client().apps().deployments().inNamespace(NAMESPACE).withName(DEPLOYMENT).scale(replicas);
+        return replicas;
+    }
+
+    /**
+     * The prod objects of the cluster, by kind/name, each with a fingerprint of everything but its status and
+     * resourceVersion (the sandbox's simulated rollout keeps writing status): to show a failed push changed nothing.
+     */
+    public Map<String, String> prodObjects() {
+        KubernetesClient kube = stack.sandbox().client();
+        Map<String, String> objects = new java.util.TreeMap<>();
+        List<HasMetadata> all = new java.util.ArrayList<>();
+        all.addAll(kube.apps().deployments().inNamespace(NAMESPACE).list().getItems());
+        all.addAll(kube.services().inNamespace(NAMESPACE).list().getItems());
+        all.addAll(kube.configMaps().inNamespace(NAMESPACE).list().getItems());
+        for (HasMetadata o : all) {
+            var tree = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(o);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) tree).remove("status");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("metadata")).remove("resourceVersion");
+            objects.put(o.getKind() + "/" + o.getMetadata().getName(),
+                    dev.verity.events.Digests.hex(tree.toString()).substring(0, 16));
+        }
+        return objects;
+    }
+
+    /** Step 5: pushes a prod overlay that does not build (it names a file that is not in the repo). */
+    public LocalForge.Push pushBrokenProdOverlay() {
+        LocalForge.Push push = stack.forge().pushEdit("prod: add a resource file that was never committed", PROD_OVERLAY,
+                overlay -> replace(overlay, "  - namespace.yaml\\n", "  - namespace.yaml\n  - hpa.yaml\n"));
+        int status = stack.forge().sendWebhook(push);
+        if (status != 202) {
+            throw new Waiter.StepFailed("the webhook receiver answered " + status + " to the signed push webhook, not 202");
+        }
+        return push;
+    }
+
+    /** The number of Slack messages and e-mails received so far: later steps look only at what comes after. */
+    public AlertMark mark() {
+        return new AlertMark(stack.slack().messages().size(), stack.smtp().receivedMessages().size());
+    }
+
+    /** Where the alert feeds stood at some moment. */
+    public record AlertMark(int slackMessages, int mails) {
+    }
+
+    /** Waits for a Slack message after {@code since} whose readable text contains every one of {@code words}. */
+    public SlackMessage awaitSlackAlert(AlertMark since, String what, String... words) {
+        return Waiter.until("a Slack alert about " + what + " mentioning " + List.of(words), timeout,
+                () -> newSlack(since).stream().filter(m -> containsAll(m.readableText(), words)).findFirst(),
+                () -> newSlack(since).stream().map(SlackMessage::readableText).toList().toString());
+    }
+
+    /** Waits for an e-mail after {@code since} whose subject and body together contain every one of {@code words}. */
+    public ReceivedMail awaitEmailAlert(AlertMark since, String what, String... words) {
+        return Waiter.until("an e-mail alert about " + what + " mentioning " + List.of(words), timeout,
+                () -> newMail(since).stream().filter(m -> containsAll(m.subject() + "\n" + m.text(), words)).findFirst(),
+                () -> newMail(since).stream().map(ReceivedMail::subject).toList().toString());
+    }
+
+    private List<SlackMessage> newSlack(AlertMark since) {
+        List<SlackMessage> all = stack.slack().messages();
+        return all.subList(Math.min(since.slackMessages(), all.size()), all.size());
+    }
+
+    private List<ReceivedMail> newMail(AlertMark since) {
+        List<ReceivedMail> all = stack.smtp().receivedMessages();
+        return all.subList(Math.min(since.mails(), all.size()), all.size());
+    }
+
+    private static boolean containsAll(String text, String... words) {
+        for (String w : words) {
+            if (!text.contains(w)) return false;
+        }
+        return true;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    static String annotation(HasMetadata o, String key) {
+        Map<String, String> a = o.getMetadata().getAnnotations();
+        return a == null ? null : a.get(key);
+    }
+
+    private static Optional<Map<String, String>> configMapOf(KubernetesClient kube, Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().stream()
+                .flatMap(c -> c.getEnvFrom() == null ? java.util.stream.Stream.empty() : c.getEnvFrom().stream())
+                .filter(e -> e.getConfigMapRef() != null).map(e -> e.getConfigMapRef().getName()).findFirst()
+                .map(name -> kube.configMaps().inNamespace(NAMESPACE).withName(name).get())
+                .map(cm -> cm.getData());
+    }
+
+    private static String describe(Deployment d) {
+        if (d == null) return "no Deployment " + NAMESPACE + "/" + DEPLOYMENT;
+        return "Deployment " + NAMESPACE + "/" + DEPLOYMENT + " resourceVersion " + d.getMetadata().getResourceVersion()
+                + ", target annotation " + annotation(d, "verity.dev/target");
+    }
+
+    private static String replace(String content, String regex, String replacement) {
+        String changed = content.replaceFirst(regex, replacement);
+        if (changed.equals(content)) throw new IllegalStateException(PROD_OVERLAY + " has nothing matching " + regex);
+        return changed;
+    }
+}

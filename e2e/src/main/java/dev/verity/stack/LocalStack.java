@@ -1,0 +1,234 @@
+package dev.verity.stack;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.verity.testkit.kafka.KafkaBrokerProcess;
+import dev.verity.testkit.kube.KubeSandbox;
+import dev.verity.testkit.mail.SmtpServer;
+import dev.verity.testkit.slack.SlackRecorder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Verity on embedded defaults: a real Kafka broker (child JVM), the Kubernetes sandbox, a local Git forge seeded
+ * from {@code examples/}, an SMTP server and a Slack stand-in, and the five services each as its own process
+ * from its packaged {@code target/quarkus-app}. {@link #close()} stops everything it started.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LocalStack.class.getName());
+    /** The webhook secret of the local forge's repository; local only, never a production secret. */
+    static final String WEBHOOK_SECRET = "local-stack-webhook-secret";
+    public static final String CLUSTER = "local";
+
+    private final StackOptions options;
+    private final Path root;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private KafkaBrokerProcess kafka;
+    private KubeSandbox sandbox;
+    private SmtpServer smtp;
+    private SlackRecorder slack;
+    private LocalForge forge;
+    private HttpServer forgeHooks;
+    private Path kubeconfig;
+
+    private LocalStack(StackOptions options) {
+        this.options = options;
+        this.root = RepoRoot.find();
+    }
+
+    /** Starts the whole stack; on any failure stops what it started and rethrows. */
+    public static LocalStack start(StackOptions options) {
+        LocalStack stack = new LocalStack(options);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        Path work = options.workDir().toAbsolutePath();
+        mkdirs(work);
+        kafka = track(KafkaBrokerProcess.start(work.resolve("kafka"), port(StackOptions.KAFKA_PORT)));
+        sandbox = track(KubeSandbox.start(port(StackOptions.SANDBOX_PORT)));
+        kubeconfig = sandbox.writeKubeconfig(work.resolve("kubeconfig"));
+        smtp = track(SmtpServer.start(port(StackOptions.SMTP_PORT)));
+        slack = track(SlackRecorder.start(port(StackOptions.SLACK_PORT)));
+
+        int receiverPort = port(StackOptions.RECEIVER_PORT);
+        forge = LocalForge.open(work.resolve("git"), "http://localhost:" + receiverPort + "/hooks/github", WEBHOOK_SECRET);
+        if (forge.isEmpty()) {
+            forge.pushFolder(root.resolve("examples"), "Seed from examples/");
+        }
+        startForgeHooks(port(StackOptions.FORGE_PORT));
+
+        Path logs = work.resolve("logs");
+        String bootstrap = kafka.bootstrapServers();
+        Map<String, String> common = Map.of("kafka.bootstrap.servers", bootstrap);
+
+        Map<String, CompletableFuture<ServiceProcess>> starting = new LinkedHashMap<>();
+        starting.put("webhook-receiver", launch("webhook-receiver", receiverPort, logs, common,
+                Map.of("verity.receiver.repositories.gitops.url", forge.url()),
+                Map.of("VERITY_RECEIVER_REPOSITORIES_GITOPS_SECRET", WEBHOOK_SECRET)));
+        starting.put("renderer-service", launch("renderer-service", port(StackOptions.RENDERER_PORT), logs, common,
+                Map.of("verity.renderer.repositories[0].url", forge.url(),
+                        "verity.renderer.repositories[0].branch", LocalForge.BRANCH,
+                        "verity.renderer.poll-interval", options.pollInterval().toSeconds() + "s",
+                        "verity.renderer.work-dir", work.resolve("renderer").toString()), Map.of()));
+        starting.put("applier-service", launch("applier-service", port(StackOptions.APPLIER_PORT), logs, common,
+                Map.of("verity.applier.cluster", CLUSTER, "verity.applier.kubeconfig", kubeconfig.toString()),
+                Map.of()));
+        starting.put("drift-monitor", launch("drift-monitor", port(StackOptions.DRIFT_PORT), logs, common,
+                Map.of("verity.drift.cluster", CLUSTER, "verity.drift.kubeconfig", kubeconfig.toString()),
+                Map.of()));
+        starting.put("notifier", launch("notifier", port(StackOptions.NOTIFIER_PORT), logs, common,
+                Map.of("verity.notifier.slack.webhook-url", slack.webhookUrl(),
+                        "verity.notifier.email.to", "platform-team@verity.local",
+                        "verity.notifier.email.from", "verity@verity.local",
+                        "quarkus.mailer.host", "localhost",
+                        "quarkus.mailer.port", String.valueOf(smtp.port())), Map.of()));
+        for (Map.Entry<String, CompletableFuture<ServiceProcess>> e : starting.entrySet()) {
+            services.put(e.getKey(), e.getValue().join());
+        }
+    }
+
+    private CompletableFuture<ServiceProcess> launch(String module, int port, Path logs, Map<String, String> common,
+            Map<String, String> properties, Map<String, String> env) {
+        Map<String, String> props = new LinkedHashMap<>(common);
+        props.putAll(properties);
+        ServiceProcess process = ServiceProcess.start(module, root.resolve(module).resolve("target/quarkus-app"), port,
+                props, env, logs.resolve(module + ".log"));
+        track(process);
+        return CompletableFuture.supplyAsync(() -> {
+            process.awaitReady(options.readyTimeout());
+            return process;
+        });
+    }
+
+    /** Serves the forge's post-receive hook: a user's {@code git push} makes the forge send its webhook. */
+    private void startForgeHooks(int port) {
+        try {
+            forgeHooks = HttpServer.create(new InetSocketAddress("localhost", port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve the forge hook endpoint on port " + port, e);
+        }
+        forgeHooks.createContext("/forge/push", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int status = 204;
+            for (String line : body.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 3 && f[2].equals("refs/heads/" + LocalForge.BRANCH) && !f[1].matches("0{40}")) {
+                    status = forge.sendWebhook(forge.describe(f[0], f[1]));
+                }
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        forgeHooks.start();
+        Path hook = forge.bareRepository().resolve("hooks").resolve("post-receive");
+        String script = "#!/bin/sh\n# Written by Verity's local stack: tells the local forge to send the push webhook.\n"
+                + "curl -fsS --max-time 20 -X POST --data-binary @- http://localhost:" + port + "/forge/push"
+                + " || echo 'verity: could not send the webhook (is ./verity up running?); the renderer will still poll' >&2\n";
+        try {
+            Files.createDirectories(hook.getParent());
+            Files.writeString(hook, script);
+            Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + hook, e);
+        }
+    }
+
+    public KafkaBrokerProcess kafka() {
+        return kafka;
+    }
+
+    public KubeSandbox sandbox() {
+        return sandbox;
+    }
+
+    /** The kubeconfig file for the sandbox, for kubectl and the services. */
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public SmtpServer smtp() {
+        return smtp;
+    }
+
+    public SlackRecorder slack() {
+        return slack;
+    }
+
+    public LocalForge forge() {
+        return forge;
+    }
+
+    public Map<String, ServiceProcess> services() {
+        return services;
+    }
+
+    public Path workDir() {
+        return options.workDir();
+    }
+
+    @Override
+    public void close() {
+        if (forgeHooks != null) forgeHooks.stop(0);
+        List<AutoCloseable> reversed = new ArrayList<>(started);
+        java.util.Collections.reverse(reversed);
+        // services first (in parallel: each may take seconds to stop), then the components they use
+        reversed.stream().filter(c -> c instanceof ServiceProcess)
+                .map(c -> CompletableFuture.runAsync(() -> closeQuietly(c))).toList()
+                .forEach(CompletableFuture::join);
+        reversed.stream().filter(c -> !(c instanceof ServiceProcess)).forEach(LocalStack::closeQuietly);
+        started.clear();
+    }
+
+    private <T extends AutoCloseable> T track(T component) {
+        started.add(component);
+        return component;
+    }
+
+    private int port(int fixed) {
+        if (options.fixedPorts()) return fixed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free local port", e);
+        }
+    }
+
+    private static void mkdirs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "while stopping " + c + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.verity.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How to run the local stack.
+ *
+ * @param workDir      where the broker's data, the Git forge, service logs and kubeconfig live
+ * @param fixedPorts   use the well-known ports below ({@code ./verity up}); otherwise free ports (tests)
+ * @param pollInterval how often the renderer polls Git besides webhooks
+ * @param readyTimeout how long each service may take to become ready
+ */
+public record StackOptions(Path workDir, boolean fixedPorts, Duration pollInterval, Duration readyTimeout) {
+
+    public static final int KAFKA_PORT = 9092;
+    public static final int SANDBOX_PORT = 6443;
+    public static final int SMTP_PORT = 2525;
+    public static final int SLACK_PORT = 8090;
+    public static final int FORGE_PORT = 8091;
+    public static final int RECEIVER_PORT = 8081;
+    public static final int RENDERER_PORT = 8082;
+    public static final int APPLIER_PORT = 8083;
+    public static final int DRIFT_PORT = 8084;
+    public static final int NOTIFIER_PORT = 8085;
+
+    public static StackOptions forTests(Path workDir) {
+        return new StackOptions(workDir, false, Duration.ofSeconds(30), Duration.ofMinutes(3));
+    }
+
+    public static StackOptions forUp(Path workDir) {
+        return new StackOptions(workDir, true, Duration.ofSeconds(10), Duration.ofMinutes(3));
+    }
+}

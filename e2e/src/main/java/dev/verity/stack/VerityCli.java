@@ -1,0 +1,79 @@
+package dev.verity.stack;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ./verity}: runs Verity locally on embedded defaults. */
+@Command(name = "verity", mixinStandardHelpOptions = true, subcommands = {VerityCli.Up.class, VerityCli.Demo.class},
+        description = "Runs Verity locally on embedded defaults: a real Kafka broker, the Kubernetes sandbox, a local "
+                + "Git forge seeded from examples/, an SMTP server and a Slack stand-in, and the five services.")
+public final class VerityCli implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new VerityCli()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    @Command(name = "up", description = "Starts the local stack, prints where everything is and the alerts it receives; Ctrl-C stops it.")
+    static final class Up implements Callable<Integer> {
+        @Option(names = "--work-dir", defaultValue = ".verity/up", description = "state of the stack (broker data, Git forge, logs); default ${DEFAULT-VALUE}")
+        Path workDir;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Console out = new Console(System.out);
+            out.say("Starting Verity on embedded defaults (first start takes a minute)...");
+            LocalStack stack = LocalStack.start(StackOptions.forUp(RepoRoot.find().resolve(workDir)));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                out.say("Stopping every process the stack started...");
+                stack.close();
+                stopped.countDown();
+            }, "verity-stop"));
+            out.where(stack);
+            AlertFeed feed = new AlertFeed(stack, out);
+            while (stopped.getCount() > 0) {
+                feed.printNew();
+                if (stack.services().values().stream().anyMatch(s -> !s.isAlive())) {
+                    stack.services().values().stream().filter(s -> !s.isAlive()).forEach(s ->
+                            out.say("!! " + s.name() + " stopped; its log " + s.log() + " ends with:\n" + s.tail(20)));
+                    return 1;
+                }
+                Thread.sleep(1000);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "demo", description = "Runs the story against a fresh local stack on free ports: a push reaches the cluster, "
+            + "a change behind Verity's back is alerted, a broken push changes nothing and is alerted. Exits 0 only if every step checked out.")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--work-dir", defaultValue = ".verity/demo", description = "state of the demo stack; default ${DEFAULT-VALUE} (wiped first)")
+        Path workDir;
+
+        @Option(names = "--timeout", defaultValue = "PT2M", description = "how long each step may take (ISO-8601); default ${DEFAULT-VALUE}")
+        Duration timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            Console out = new Console(System.out);
+            Path dir = RepoRoot.find().resolve(workDir);
+            LocalForge.deleteRecursively(dir);
+            out.say("Starting a fresh local stack in " + dir + " ...");
+            try (LocalStack stack = LocalStack.start(StackOptions.forTests(dir))) {
+                out.where(stack);
+                return new DemoNarration(stack, out, timeout).run() ? 0 : 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.verity.e2e;
+
+import dev.verity.events.EventCodec;
+import dev.verity.events.Topics;
+import dev.verity.stack.DemoStory;
+import dev.verity.stack.LocalForge;
+import dev.verity.stack.LocalStack;
+import dev.verity.stack.StackOptions;
+import dev.verity.testkit.mail.ReceivedMail;
+import dev.verity.testkit.slack.SlackMessage;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole chain through real Kafka: each of the five services runs as its own process from its packaged app;
+ * a signed webhook for a real Git push ends as objects in the Kubernetes sandbox; a change behind Verity's back
+ * ends as a Slack message and an e-mail; a broken push leaves the cluster unchanged and is alerted.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PushToAlertE2EIT {
+
+    static LocalStack stack;
+    static DemoStory story;
+    static LocalForge.Push release;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Path dir = Files.createTempDirectory("verity-e2e-");
+        stack = LocalStack.start(StackOptions.forTests(dir));
+        story = new DemoStory(stack, Duration.ofMinutes(2));
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) stack.close();
+    }
+
+    @Test
+    @Order(1)
+    void aSignedPushReachesTheCluster() {
+        release = story.pushReleaseToProd("hello from the e2e test");
+
+        Deployment web = story.awaitProdAt(release.after(), "hello from the e2e test");
+
+        assertThat(web.getSpec().getReplicas()).as("prod overlay sets 3 replicas").isEqualTo(3);
+        assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.27.3");
+        assertThat(web.getMetadata().getManagedFields()).anySatisfy(f -> {
+            assertThat(f.getManager()).isEqualTo("verity");
+            assertThat(f.getOperation()).isEqualTo("Apply");
+        });
+        assertThat(stack.kafka().readValues(Topics.COMMITS)).map(v -> new EventCodec().decode(v).commit())
+                .contains(release.after());
+        assertThat(stack.sandbox().client().namespaces().withName("shop-dev").get())
+                .as("the dev overlay is applied too").isNotNull();
+    }
+
+    @Test
+    @Order(2)
+    void aChangeBehindVerityBackIsAlertedOnSlackAndByEmail() {
+        DemoStory.AlertMark mark = story.mark();
+
+        story.scaleBehindVerityBack(7);
+
+        SlackMessage slack = story.awaitSlackAlert(mark, "the drift", "shop-prod/web", "spec.replicas");
+        assertThat(slack.readableText()).contains("local/shop/prod");
+        ReceivedMail mail = story.awaitEmailAlert(mark, "the drift", "shop-prod/web", "spec.replicas");
+        assertThat(mail.to()).contains("platform-team@verity.local");
+        assertThat(stack.sandbox().client().apps().deployments().inNamespace(DemoStory.NAMESPACE)
+                .withName(DemoStory.DEPLOYMENT).get().getSpec().getReplicas())
+                .as("selfHeal is off by default: Verity alerts and leaves the change").isEqualTo(7);
+    }
+
+    @Test
+    @Order(3)
+    void aBrokenPushChangesNothingAndIsAlerted() {
+        Map<String, String> before = story.prodObjects();
+        DemoStory.AlertMark mark = story.mark();
+
+        LocalForge.Push broken = story.pushBrokenProdOverlay();
+
+        SlackMessage slack = story.awaitSlackAlert(mark, "the render failure", "local/shop/prod", "hpa.yaml");
+        assertThat(slack.readableText()).contains(broken.after().substring(0, 12));
+        story.awaitEmailAlert(mark, "the render failure", "local/shop/prod", "hpa.yaml");
+        assertThat(story.prodObjects()).as("the cluster keeps what it had").isEqualTo(before).isNotEmpty();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.verity.testkit.kube;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import dev.verity.testkit.kube.FieldSchema.Scope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** Server-side apply and update ownership on plain JSON trees, without HTTP. */
+class FieldOwnershipTest {
+
+  private static ObjectNode yaml(String yaml) {
+    return Json.parseObject(yaml, true);
+  }
+
+  private static final String BASE = """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: web
+      spec:
+        replicas: 2
+        template:
+          spec:
+            containers:
+            - name: web
+              image: nginx
+              args: ["a", "b"]
+              env:
+              - {name: A, value: "1"}
+              ports:
+              - {containerPort: 80, protocol: TCP}
+      """;
+
+  @Test
+  void fieldsV1UsesTheRealKeyFormat() {
+    FieldSet fields = FieldSchema.fieldsOf(FieldSchema.scoped(yaml(BASE), Scope.MAIN), "Deployment");
+
+    assertThat(Json.write(fields.toFieldsV1())).isEqualTo("{\"f:spec\":{\"f:replicas\":{},\"f:template\":{\"f:spec\":"
+        + "{\"f:containers\":{\"k:{\\\"name\\\":\\\"web\\\"}\":{\".\":{},\"f:args\":{},\"f:env\":{\"k:{\\\"name\\\":\\\"A\\\"}\":"
+        + "{\".\":{},\"f:name\":{},\"f:value\":{}}},\"f:image\":{},\"f:name\":{},\"f:ports\":"
+        + "{\"k:{\\\"containerPort\\\":80,\\\"protocol\\\":\\\"TCP\\\"}\":{\".\":{},\"f:containerPort\":{},\"f:protocol\":{}}}}}}}}}");
+    assertThat(FieldSet.fromFieldsV1(fields.toFieldsV1())).isEqualTo(fields);
+  }
+
+  @Test
+  void applyMergesKeyedListsItemByItemAndReplacesAtomicLists() {
+    ObjectNode live = FieldOwnership.apply(yaml("{}"), yaml(BASE), "Deployment", "apps/v1", "a", false, Scope.MAIN, null).object();
+    ObjectNode other = yaml("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          template:
+            spec:
+              containers:
+              - name: web
+                args: ["c"]
+                env:
+                - {name: B, value: "2"}
+                ports:
+                - {containerPort: 80, protocol: UDP}
+        """);
+
+    ObjectNode merged = FieldOwnership.apply(live, other, "Deployment", "apps/v1", "b", true, Scope.MAIN, null).object();
+
+    var container = merged.path("spec").path("template").path("spec").path("containers").get(0);
+    assertThat(container.path("args").toString()).isEqualTo("[\"c\"]");
+    assertThat(container.path("env").findValuesAsText("name")).containsExactly("A", "B");
+    assertThat(container.path("ports").findValuesAsText("protocol")).containsExactly("TCP", "UDP");
+  }
+
+  @Test
+  void aConflictNamesEveryManagerAndFieldLikeTheApiServer() {
+    FieldOwnership.Result first = FieldOwnership.apply(yaml("{}"), yaml(BASE), "Deployment", "apps/v1", "verity", false,
+        Scope.MAIN, null);
+    ObjectNode live = first.object();
+    ManagedEntry.writeAll(live, first.managed());
+
+    ApiException conflict = catchThrowableOfType(ApiException.class, () -> FieldOwnership.apply(live, yaml("""
+        apiVersion: apps/v1
+        kind: Deployment
+        spec:
+          replicas: 3
+          template:
+            spec:
+              containers:
+              - name: web
+                image: httpd
+        """), "Deployment", "apps/v1", "ops", false, Scope.MAIN, null));
+
+    assertThat(conflict.code()).isEqualTo(409);
+    assertThat(conflict.getMessage()).isEqualTo("""
+        Apply failed with 2 conflicts: conflicts with "verity" using apps/v1:
+        - .spec.replicas
+        - .spec.template.spec.containers[name="web"].image""");
+    assertThat(conflict.causes()).extracting(ApiException.Cause::field)
+        .containsExactly(".spec.replicas", ".spec.template.spec.containers[name=\"web\"].image");
+  }
+
+  @Test
+  void anUpdateTakesTheChangedFieldsFromOtherManagersAndDropsRemovedOnes() {
+    ObjectNode before = yaml("{\"data\":{\"a\":\"1\",\"b\":\"2\"}}");
+    FieldSet owned = FieldSchema.fieldsOf(before, "ConfigMap");
+    List<ManagedEntry> entries = List.of(new ManagedEntry("verity", "Apply", "v1", "t", null, owned));
+    ObjectNode after = yaml("{\"data\":{\"a\":\"changed\",\"c\":\"3\"}}");
+
+    List<ManagedEntry> result = FieldOwnership.update(entries, before, after, "ConfigMap", "v1", "kubectl-edit", Scope.MAIN, null);
+
+    assertThat(result).hasSize(2);
+    assertThat(result.get(0).fields().paths()).isEmpty();
+    assertThat(result.get(1).manager()).isEqualTo("kubectl-edit");
+    assertThat(result.get(1).operation()).isEqualTo("Update");
+    assertThat(result.get(1).fields().paths()).containsExactly(List.of("f:data", "f:a"), List.of("f:data", "f:c"));
+  }
+}

@@ -1,0 +1,418 @@
+package dev.verity.testkit.kube;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** What only the sandbox does (simulated rollouts, its kubeconfig and main, raw protocol details), over real HTTP. */
+class KubeSandboxTest {
+
+  private static KubeSandbox sandbox;
+  private String ns;
+
+  @BeforeAll
+  static void start() {
+    sandbox = KubeSandbox.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    sandbox.close();
+  }
+
+  @BeforeEach
+  void namespace() {
+    sandbox.rollout().reset();
+    ns = "sandbox-" + UUID.randomUUID().toString().substring(0, 8);
+    client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+  }
+
+  @AfterEach
+  void deleteNamespace() {
+    client().namespaces().withName(ns).delete();
+  }
+
+  private static KubernetesClient client() {
+    return sandbox.client();
+  }
+
+  // ---- simulated rollout ------------------------------------------------------------------------------------------
+
+  @Test
+  void aDeploymentBecomesReadyAfterTheConfiguredDelay() {
+    sandbox.rollout().readyAfter(Duration.ofMillis(800));
+    List<Deployment> seen = new CopyOnWriteArrayList<>();
+    try (Watch watch = client().apps().deployments().inNamespace(ns).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Deployment resource) {
+        seen.add(resource);
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    })) {
+      long started = System.nanoTime();
+      apply(KubeApiContract.DEPLOYMENT);
+      await().atMost(Duration.ofSeconds(20)).until(() -> seen.stream().anyMatch(KubeSandboxTest::available));
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+    }
+    // in order: created without status, then progressing, then ready
+    assertThat(seen.get(0).getStatus()).isNull();
+    Deployment progressing = seen.stream().filter(d -> d.getStatus() != null).findFirst().orElseThrow();
+    assertThat(progressing.getStatus().getObservedGeneration()).isEqualTo(1);
+    assertThat(condition(progressing, "Progressing").getReason()).isEqualTo("ReplicaSetUpdated");
+    assertThat(progressing.getStatus().getAvailableReplicas()).isNull();
+    Deployment first = seen.stream().filter(KubeSandboxTest::available).findFirst().orElseThrow();
+    assertThat(first.getStatus().getReadyReplicas()).isEqualTo(2);
+    assertThat(first.getStatus().getUpdatedReplicas()).isEqualTo(2);
+    assertThat(first.getStatus().getObservedGeneration()).isEqualTo(1);
+    assertThat(condition(first, "Progressing").getReason()).isEqualTo("NewReplicaSetAvailable");
+
+    Deployment ready = deployment("web");
+    assertThat(ready.getMetadata().getManagedFields())
+        .anySatisfy(e -> {
+          assertThat(e.getManager()).isEqualTo("kube-controller-manager");
+          assertThat(e.getSubresource()).isEqualTo("status");
+        });
+
+    apply(KubeApiContract.DEPLOYMENT.replace("replicas: 2", "replicas: 3"));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Deployment next = deployment("web");
+      assertThat(next.getMetadata().getGeneration()).isEqualTo(2);
+      assertThat(next.getStatus().getObservedGeneration()).isEqualTo(2);
+      assertThat(next.getStatus().getAvailableReplicas()).isEqualTo(3);
+    });
+  }
+
+  @Test
+  void aDeploymentFailsItsNextRolloutOnRequest() {
+    sandbox.rollout().readyAfter(Duration.ofMillis(100)).failNext("Deployment", ns, "web");
+    apply(KubeApiContract.DEPLOYMENT);
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Deployment failed = deployment("web");
+      DeploymentCondition progressing = condition(failed, "Progressing");
+      assertThat(progressing.getStatus()).isEqualTo("False");
+      assertThat(progressing.getReason()).isEqualTo("ProgressDeadlineExceeded");
+      assertThat(condition(failed, "Available").getStatus()).isEqualTo("False");
+      assertThat(failed.getStatus().getAvailableReplicas()).isNull();
+    });
+
+    apply(KubeApiContract.DEPLOYMENT.replace("nginx:1.27", "nginx:1.28"));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(condition(deployment("web"), "Progressing").getReason()).isEqualTo("NewReplicaSetAvailable"));
+  }
+
+  @Test
+  void jobsCompleteOrFailOnRequest() {
+    sandbox.rollout().readyAfter(Duration.ofMillis(100)).failNext("Job", ns, "broken");
+    apply(job("migrate"));
+    apply(job("broken"));
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Job done = client().batch().v1().jobs().inNamespace(ns).withName("migrate").get();
+      assertThat(done.getStatus().getSucceeded()).isEqualTo(1);
+      assertThat(jobCondition(done, "Complete").getStatus()).isEqualTo("True");
+      Job broken = client().batch().v1().jobs().inNamespace(ns).withName("broken").get();
+      assertThat(jobCondition(broken, "Failed").getReason()).isEqualTo("BackoffLimitExceeded");
+      assertThat(broken.getStatus().getSucceeded()).isNull();
+    });
+  }
+
+  @Test
+  void statefulSetsAndDaemonSetsBecomeReady() {
+    sandbox.rollout().readyAfter(Duration.ofMillis(50));
+    apply(KubeApiContract.DEPLOYMENT.replace("kind: Deployment", "kind: StatefulSet").replace("replicas: 2", "replicas: 3"));
+    apply(KubeApiContract.DEPLOYMENT.replace("kind: Deployment", "kind: DaemonSet").replace("  replicas: 2\n", ""));
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      var sts = client().apps().statefulSets().inNamespace(ns).withName("web").get();
+      assertThat(sts.getStatus().getReadyReplicas()).isEqualTo(3);
+      assertThat(sts.getStatus().getUpdateRevision()).isEqualTo(sts.getStatus().getCurrentRevision());
+      var ds = client().apps().daemonSets().inNamespace(ns).withName("web").get();
+      assertThat(ds.getStatus().getNumberReady()).isEqualTo(ds.getStatus().getDesiredNumberScheduled()).isEqualTo(1);
+    });
+  }
+
+  // ---- watches, namespaces, custom resources ----------------------------------------------------------------------
+
+  @Test
+  void aWatchFromAResourceVersionSeesOnlyLaterChanges() {
+    createConfigMap("before");
+    String resourceVersion = client().configMaps().inNamespace(ns).list().getMetadata().getResourceVersion();
+    createConfigMap("after");
+    List<String> events = new CopyOnWriteArrayList<>();
+    try (Watch watch = client().configMaps().inNamespace(ns).watch(
+        new ListOptionsBuilder().withResourceVersion(resourceVersion).build(), recorder(events))) {
+      client().configMaps().inNamespace(ns).withName("before").delete();
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(events).containsExactly("ADDED after", "DELETED before"));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.openWatches() == 0);
+  }
+
+  @Test
+  void deletingANamespaceDeletesWhatIsInItAndFinalizersHoldDeletion() {
+    String doomed = "doomed-" + UUID.randomUUID().toString().substring(0, 6);
+    client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(doomed).endMetadata().build()).create();
+    client().configMaps().inNamespace(doomed).resource(new ConfigMapBuilder().withNewMetadata().withName("c").endMetadata()
+        .build()).create();
+    client().namespaces().withName(doomed).delete();
+    assertThat(client().namespaces().withName(doomed).get()).isNull();
+    assertThat(client().configMaps().inAnyNamespace().list().getItems())
+        .noneMatch(c -> c.getMetadata().getNamespace().equals(doomed));
+
+    client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
+        .withFinalizers("verity.dev/test").endMetadata().build()).create();
+    client().configMaps().inNamespace(ns).withName("held").delete();
+    ConfigMap held = client().configMaps().inNamespace(ns).withName("held").get();
+    assertThat(held.getMetadata().getDeletionTimestamp()).isNotBlank();
+    client().configMaps().inNamespace(ns).withName("held").edit(c -> {
+      c.getMetadata().setFinalizers(List.of());
+      return c;
+    });
+    assertThat(client().configMaps().inNamespace(ns).withName("held").get()).isNull();
+  }
+
+  @Test
+  void customResourcesAreServedOnceTheirDefinitionIsStored() {
+    GenericKubernetesResource crd = Serialization.unmarshal("""
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: widgets.example.com
+        spec:
+          group: example.com
+          scope: Namespaced
+          names: {plural: widgets, singular: widget, kind: Widget}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+        """, GenericKubernetesResource.class);
+    client().resource(crd).fieldManager("verity").serverSideApply();
+    ResourceDefinitionContext widgets = new ResourceDefinitionContext.Builder()
+        .withGroup("example.com").withVersion("v1").withPlural("widgets").withKind("Widget").withNamespaced(true).build();
+    GenericKubernetesResource widget = Serialization.unmarshal("""
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata:
+          name: w1
+        spec:
+          size: 3
+        """, GenericKubernetesResource.class);
+    client().genericKubernetesResources(widgets).inNamespace(ns).resource(widget).fieldManager("verity").serverSideApply();
+
+    GenericKubernetesResource live = client().genericKubernetesResources(widgets).inNamespace(ns).withName("w1").get();
+    assertThat(live.getAdditionalProperties()).containsKey("spec");
+    assertThat(live.getMetadata().getGeneration()).isEqualTo(1);
+  }
+
+  // ---- protocol details a typed client cannot express -----------------------------------------------------------
+
+  @Test
+  void applyWithoutAFieldManagerIsRefused() {
+    HttpResponse<String> response = send("PATCH", "/api/v1/namespaces/" + ns + "/configmaps/x",
+        "application/apply-patch+yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+    assertThat(response.code()).isEqualTo(422);
+    assertThat(response.body()).contains("fieldManager: Required value");
+  }
+
+  @Test
+  void applyAcceptsYamlAndJsonBodiesAndAnswersCreatedThenOk() {
+    HttpResponse<String> created = send("PATCH", "/api/v1/namespaces/" + ns + "/configmaps/x?fieldManager=verity",
+        "application/apply-patch+yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \"1\"\n");
+    assertThat(created.code()).as(created.body()).isEqualTo(201);
+    HttpResponse<String> updated = send("PATCH", "/api/v1/namespaces/" + ns + "/configmaps/x?fieldManager=verity",
+        "application/apply-patch+yaml", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"},\"data\":{\"a\":\"2\"}}");
+    assertThat(updated.code()).as(updated.body()).isEqualTo(200);
+    assertThat(client().configMaps().inNamespace(ns).withName("x").get().getData()).containsExactly(Map.entry("a", "2"));
+  }
+
+  @Test
+  void anUnknownPatchTypeIsUnsupportedMediaType() {
+    createConfigMap("x");
+    HttpResponse<String> response = send("PATCH", "/api/v1/namespaces/" + ns + "/configmaps/x", "text/plain", "{}");
+    assertThat(response.code()).isEqualTo(415);
+  }
+
+  @Test
+  void aStaleResourceVersionIsAConflict() {
+    createConfigMap("x");
+    ConfigMap stale = client().configMaps().inNamespace(ns).withName("x").get();
+    client().configMaps().inNamespace(ns).withName("x").edit(c -> {
+      c.setData(Map.of("k", "new"));
+      return c;
+    });
+    HttpResponse<String> response = send("PUT", "/api/v1/namespaces/" + ns + "/configmaps/x", "application/json",
+        Serialization.asJson(stale));
+    assertThat(response.code()).isEqualTo(409);
+    assertThat(response.body()).contains("the object has been modified");
+  }
+
+  // ---- kubeconfig and main ----------------------------------------------------------------------------------------
+
+  @Test
+  void theKubeconfigWorksForFabric8AndKubectl() throws Exception {
+    try (KubernetesClient fromFile = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(sandbox.kubeconfig()))).build()) {
+      assertThat(fromFile.getNamespace()).isEqualTo("default");
+      assertThat(fromFile.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
+          .contains("default", "kube-system", ns);
+    }
+    Kubectl.Result result = Kubectl.run(sandbox.kubeconfig(), "get", "namespaces", "-o", "name");
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("namespace/default", "namespace/kube-system");
+  }
+
+  @Test
+  void theMainServesASandboxAndWritesItsKubeconfig(@TempDir Path dir) throws Exception {
+    Path kubeconfig = dir.resolve("nested").resolve("kubeconfig");
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), KubeSandboxMain.class.getName(),
+        "--port=0", "--kubeconfig=" + kubeconfig)
+        .redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder printed = new StringBuilder();
+      String line;
+      while ((line = out.readLine()) != null && !line.equals("KubeSandbox ready")) {
+        printed.append(line).append('\n');
+      }
+      assertThat(line).as(printed.toString()).isEqualTo("KubeSandbox ready");
+      assertThat(printed.toString()).contains("kubeconfig: " + kubeconfig.toAbsolutePath());
+      Kubectl.Result result = Kubectl.run(kubeconfig, "get", "namespace", "default", "-o", "name");
+      assertThat(result.exitCode()).as(result.output()).isZero();
+      assertThat(result.output().trim()).isEqualTo("namespace/default");
+    } finally {
+      process.destroy();
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void theQuarkusTestResourcePointsTheClientAtASandbox() {
+    KubeSandboxResource resource = new KubeSandboxResource();
+    Map<String, String> config = resource.start();
+    try {
+      KubeSandbox started = KubeSandboxResource.sandbox();
+      assertThat(config).containsEntry("quarkus.kubernetes-client.api-server-url", started.url())
+          .containsEntry("quarkus.kubernetes-client.trust-certs", "true")
+          .containsEntry("quarkus.kubernetes-client.devservices.enabled", "false")
+          .containsEntry("verity.test.kubeconfig", started.kubeconfig().toString());
+      assertThat(started.client().namespaces().withName("default").get()).isNotNull();
+    } finally {
+      resource.stop();
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------------------
+
+  private void apply(String yaml) {
+    GenericKubernetesResource resource = Serialization.unmarshal(yaml, GenericKubernetesResource.class);
+    client().resource(resource).inNamespace(ns).fieldManager("verity").serverSideApply();
+  }
+
+  private static String job(String name) {
+    return """
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: %s
+        spec:
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: run
+                image: busybox
+        """.formatted(name);
+  }
+
+  private Deployment deployment(String name) {
+    return client().apps().deployments().inNamespace(ns).withName(name).get();
+  }
+
+  private static boolean available(Deployment deployment) {
+    return deployment.getStatus() != null && deployment.getStatus().getAvailableReplicas() != null
+        && deployment.getStatus().getConditions().stream()
+        .anyMatch(c -> c.getType().equals("Available") && c.getStatus().equals("True"));
+  }
+
+  private static DeploymentCondition condition(Deployment deployment, String type) {
+    return deployment.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type + " condition in " + deployment.getStatus()));
+  }
+
+  private static JobCondition jobCondition(Job job, String type) {
+    return job.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type + " condition in " + job.getStatus()));
+  }
+
+  private void createConfigMap(String name) {
+    client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata()
+        .addToData("key", "value").build()).create();
+  }
+
+  private static Watcher<ConfigMap> recorder(List<String> events) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ConfigMap resource) {
+        events.add(action + " " + resource.getMetadata().getName());
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    };
+  }
+
+  private HttpResponse<String> send(String method, String path, String contentType, String body) {
+    try {
+      HttpRequest request = client().getHttpClient().newHttpRequestBuilder()
+          .uri(sandbox.url() + path).method(method, contentType, body).build();
+      return client().getHttpClient().sendAsync(request, String.class).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(method + " " + path + " failed", e);
+    }
+  }
+}

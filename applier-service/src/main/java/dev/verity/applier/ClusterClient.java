@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -19,8 +20,10 @@ public class ClusterClient {
 
     private static final Logger LOG = Logger.getLogger(ClusterClient.class);
 
+    /** Built at start-up, so that a bad kubeconfig stops the applier instead of failing each desired state. */
     @Produces
     @Singleton
+    @Startup
     KubernetesClient kubernetesClient(Config quarkusConfig, KubernetesSerialization serialization, ApplierConfig config) {
         Config clientConfig = config.kubeconfig().map(ClusterClient::fromKubeconfig).orElse(quarkusConfig);
         LOG.infof("cluster %s: Kubernetes API %s (%s)", config.cluster(), clientConfig.getMasterUrl(),

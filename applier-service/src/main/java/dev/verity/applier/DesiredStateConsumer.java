@@ -93,8 +93,8 @@ public class DesiredStateConsumer {
     }
 
     private void applyAll(List<DesiredState> states) {
-        if (states.size() > 1 || replay.catchingUp()) {
-            LOG.debugf("applying %d desired state(s) rebuilt from the topic", states.size());
+        if (states.size() > 1) {
+            LOG.infof("applying the latest desired state of %d targets rebuilt from the topic", states.size());
         }
         for (DesiredState desired : states) {
             try {

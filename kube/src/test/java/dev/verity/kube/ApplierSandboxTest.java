@@ -167,4 +167,33 @@ class ApplierSandboxTest {
                 .doesNotContain("hunter2");
         assertThat(failed.objects()).extracting(ObjectOutcome::outcome).containsExactly(Outcome.FAILED, Outcome.SKIPPED);
     }
+
+    @Test
+    void appliesACustomResourceAfterItsDefinitionInOneDesiredState() {
+        String crd = """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: widgets.example.com}
+                spec:
+                  group: example.com
+                  scope: Namespaced
+                  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                """;
+        String widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: g-prod}\nspec: {size: 3}\n";
+
+        ApplyResult result = applier.apply(desired("local/g/prod", "c1", Policy.DEFAULT, widget, namespace("g-prod"), crd));
+
+        assertThat(result.succeeded()).as("%s", result.error()).isTrue();
+        assertThat(result.objects()).extracting(o -> o.object().kind() + " " + o.outcome()).containsExactly(
+                "CustomResourceDefinition CREATED", "Namespace CREATED", "Widget CREATED");
+        var live = cluster.genericKubernetesResources("example.com/v1", "Widget").inNamespace("g-prod").withName("w1").get();
+        assertThat(live.getMetadata().getAnnotations()).containsEntry(Ownership.TARGET_ANNOTATION, "local/g/prod");
+        assertThat(live.getAdditionalProperties().get("spec")).isEqualTo(java.util.Map.of("size", 3));
+    }
 }

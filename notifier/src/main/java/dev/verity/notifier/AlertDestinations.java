@@ -9,6 +9,7 @@ import dev.verity.notifier.delivery.SlackWebhook;
 import io.quarkus.mailer.Mailer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -23,16 +24,21 @@ public class AlertDestinations {
 
     private static final Logger LOG = Logger.getLogger(AlertDestinations.class);
 
+    /** A singleton (no client proxy), so it is built, and its lines logged, when the consumers start. */
     @Produces
-    @ApplicationScoped
+    @Singleton
     AlertDispatcher dispatcher(NotifierConfig config, Mailer mailer, UndeliveredPublisher undelivered,
             @ConfigProperty(name = "quarkus.mailer.host", defaultValue = "localhost") String smtpHost,
             @ConfigProperty(name = "quarkus.mailer.port") Optional<Integer> smtpPort) {
         List<Destination> destinations = new ArrayList<>();
 
         if (config.slack().webhookUrl().isPresent()) {
-            SlackWebhook slack = new SlackWebhook(config.slack().webhookUrl().get(), config.slack().timeout(),
-                    new SlackMessageFormatter());
+            SlackWebhook slack;
+            try {
+                slack = new SlackWebhook(config.slack().webhookUrl().get(), config.slack().timeout(), new SlackMessageFormatter());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("verity.notifier.slack.webhook-url is not usable: " + e.getMessage(), e);
+            }
             destinations.add(slack);
             LOG.infof("Slack: alerts go to the %s", slack.describe());
         } else {
@@ -40,6 +46,10 @@ public class AlertDestinations {
         }
 
         List<String> to = config.email().to().orElse(List.of()).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        to.stream().filter(a -> !a.matches("[^@\\s]+@[^@\\s]+")).findFirst().ifPresent(a -> {
+            throw new IllegalStateException("verity.notifier.email.to: '" + a + "' is not an e-mail address; "
+                    + "give a comma-separated list such as oncall@example.com,platform@example.com");
+        });
         if (!to.isEmpty()) {
             EmailDestination email = new EmailDestination(mailer, new EmailFormatter(config.email().subjectPrefix()),
                     config.email().from(), to, smtpHost + smtpPort.map(p -> ":" + p).orElse(""));

@@ -9,9 +9,25 @@ import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
-/** Sends alerts as e-mail to fixed recipients over SMTP, through the Quarkus mailer. */
+/**
+ * Sends alerts as e-mail to fixed recipients over SMTP, through the Quarkus mailer.
+ *
+ * <p>Sends run on a thread of their own, outside the Kafka handler's Vert.x context: the mailer's first
+ * connection looks up this host's name with an ordered blocking task on the caller's context, which would wait
+ * behind the blocking handler that waits for the mail (each send then hangs until the mailer's timeout).
+ */
 final class EmailDestination implements Destination {
+
+    private static final ExecutorService SENDER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "verity-mail-sender");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Mailer mailer;
     private final EmailFormatter formatter;
@@ -43,11 +59,14 @@ final class EmailDestination implements Destination {
         Mail mail = new Mail().setFrom(from).setTo(to).setSubject(email.subject()).setText(email.text())
                 .setHtml(email.html());
         try {
-            mailer.send(mail);
-        } catch (RuntimeException e) {
+            CompletableFuture.runAsync(() -> mailer.send(mail), SENDER).get();
+        } catch (ExecutionException e) {
             // the mailer does not tell a refused recipient from an unreachable server: treat it as transient,
             // the retry policy bounds the attempts
-            throw new DeliveryException("cannot send " + describe() + ": " + rootMessage(e), true, e);
+            throw new DeliveryException("cannot send " + describe() + ": " + rootMessage(e), true, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException("interrupted while sending " + describe(), false, e);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.verity.notifier.alert.Alert;
 import dev.verity.notifier.alert.AlertComposer;
 import dev.verity.notifier.delivery.AlertDispatcher;
 import dev.verity.notifier.delivery.Delivery;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -18,7 +19,9 @@ import java.util.Optional;
 /**
  * Consumes drift and rollout events, composes an alert for each that needs one and hands it to the dispatcher.
  * A record that is not a Verity event is refused (the channel sends it to its dead-letter topic and goes on).
+ * Created at start-up, so the destinations are logged before the first event arrives.
  */
+@Startup
 @ApplicationScoped
 public class Notifier {
 

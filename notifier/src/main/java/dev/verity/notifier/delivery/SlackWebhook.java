@@ -30,8 +30,9 @@ public final class SlackWebhook implements Destination {
     /** @param name the destination's name, unique among the dispatcher's destinations */
     public SlackWebhook(String name, URI url, Duration timeout, SlackMessageFormatter formatter) {
         this.name = name;
-        if (url == null || url.getHost() == null || !(url.getScheme().equals("https") || url.getScheme().equals("http"))) {
-            throw new IllegalArgumentException("the Slack webhook URL must be an http(s) URL with a host");
+        if (url == null || url.getHost() == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
+            throw new IllegalArgumentException("the Slack webhook URL must be an http(s) URL with a host, such as "
+                    + "https://hooks.slack.com/services/T000/B000/XXXX");
         }
         this.url = url;
         this.timeout = timeout;

@@ -67,7 +67,6 @@ public final class DriftTracker {
             return Reaction.NONE; // redelivered
         }
         t.desired = desired;
-        t.seen(desired.repo(), desired.commit());
         try {
             t.objects = DesiredObject.parseAll(desired.documents());
         } catch (IllegalArgumentException e) {
@@ -94,6 +93,7 @@ public final class DriftTracker {
     public synchronized Reaction onRemoved(TargetKey key, String repo, String commit) {
         Target t = targets.get(key);
         if (t == null) return Reaction.NONE;
+        t.seen(t.repo(), t.commit());
         t.seen(repo, commit);
         t.desired = null;
         t.objects = null;
@@ -200,10 +200,10 @@ public final class DriftTracker {
         if (Objects.equals(now, before)) return Optional.empty();
         if (now == null) {
             t.reported.remove(object.ref());
-            return Optional.of(new DriftResolved(t.key, t.repo, t.commit, object.ref(), resourceVersion));
+            return Optional.of(new DriftResolved(t.key, t.repo(), t.commit(), object.ref(), resourceVersion));
         }
         t.reported.put(object.ref(), now);
-        return Optional.of(new DriftDetected(t.key, t.repo, t.commit, object.ref(), now.kind(), now.fields(),
+        return Optional.of(new DriftDetected(t.key, t.repo(), t.commit(), object.ref(), now.kind(), now.fields(),
                 resourceVersion));
     }
 
@@ -211,7 +211,7 @@ public final class DriftTracker {
     private Reaction refresh(Target t) {
         boolean comparable = t.desired != null && t.objects != null && t.desired.digest().equals(t.appliedDigest);
         if (!comparable) {
-            if (t.activeDigest != null) {
+            if (ready && t.activeDigest != null) {
                 LOG.infof("%s: holding drift checks until the applier reports digest %s applied",
                         t.desired.describe(), t.desired.digest());
             }
@@ -233,7 +233,7 @@ public final class DriftTracker {
         for (ObjectRef gone : List.copyOf(t.reported.keySet())) {
             if (!current.contains(gone)) {
                 t.reported.remove(gone);
-                events.add(new DriftResolved(t.key, t.repo, t.commit, gone, ""));
+                events.add(new DriftResolved(t.key, t.repo(), t.commit(), gone, ""));
             }
         }
         return events;
@@ -242,8 +242,8 @@ public final class DriftTracker {
     /** Resolves all drift reported on a target that is gone. */
     private static List<TargetEvent> resolveAll(Target t) {
         List<TargetEvent> events = new ArrayList<>();
-        if (t.repo == null) return events;
-        t.reported.keySet().forEach(ref -> events.add(new DriftResolved(t.key, t.repo, t.commit, ref, "")));
+        if (t.repo() == null) return events;
+        t.reported.keySet().forEach(ref -> events.add(new DriftResolved(t.key, t.repo(), t.commit(), ref, "")));
         t.reported.clear();
         return events;
     }
@@ -291,17 +291,26 @@ public final class DriftTracker {
         String activeDigest;
         List<DesiredObject> compared = List.of();
         final Map<ObjectRef, Reported> reported = new HashMap<>();
-        /** the repository and commit events name: of the latest desired state, else the last known */
-        String repo;
-        String commit;
+        /** the repository and commit of the last event about a target that has no desired state (any more) */
+        private String lastRepo;
+        private String lastCommit;
 
         Target(TargetKey key) {
             this.key = key;
         }
 
         void seen(String repo, String commit) {
-            if (repo != null && !repo.isBlank()) this.repo = repo;
-            if (commit != null && !commit.isBlank()) this.commit = commit;
+            if (repo != null && !repo.isBlank()) lastRepo = repo;
+            if (commit != null && !commit.isBlank()) lastCommit = commit;
+        }
+
+        /** What events name: the latest desired state's repository, else the last known. */
+        String repo() {
+            return desired != null ? desired.repo() : lastRepo;
+        }
+
+        String commit() {
+            return desired != null ? desired.commit() : lastCommit;
         }
     }
 }

@@ -228,6 +228,29 @@ class DriftTrackerTest {
     }
 
     @Test
+    void eventsNameTheCurrentDesiredStateEvenWhenTheHistoryIsAboutAnOlderCommit() {
+        DesiredState d = desired(C2, WEB_DOC);
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+        tracker.ready();
+
+        assertThat(tracker.observe(WEB, web(2, "8"))).containsExactly(new DriftResolved(TARGET, REPO, C2, WEB, "8"));
+    }
+
+    @Test
+    void aTargetRemovedAfterReadyIsResolvedUnderTheRemovingCommit() {
+        tracker.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        tracker.observe(WEB, Observation.absent());
+
+        assertThat(tracker.onRemoved(TARGET, REPO, C2).events())
+                .containsExactly(new DriftResolved(TARGET, REPO, C2, WEB, ""));
+    }
+
+    @Test
     void driftResolvedBeforeARestartIsNotResolvedAgain() {
         DesiredState d = desired(C1, WEB_DOC);
         tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));

@@ -57,7 +57,10 @@ public final class DriftComparator {
         try {
             live = JSON.readTree(liveJson);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("live " + desired.ref() + " is not valid JSON: " + e.getOriginalMessage(), e);
+            // the parser's message may quote the content, which can be a Secret: name only where it failed
+            throw new IllegalArgumentException("live " + desired.ref() + " is not valid JSON (line "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())
+                    + ")", e);
         }
         return compare(desired.content(), live);
     }

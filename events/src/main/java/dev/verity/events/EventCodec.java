@@ -77,7 +77,9 @@ public final class EventCodec {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new EventFormatException("record is not JSON: " + e.getOriginalMessage(), e);
+            // the parser's message quotes the offending token, which could be part of a Secret: name the place only
+            throw new EventFormatException("record is not JSON (at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")");
         }
         if (root == null || !root.isObject()) throw new EventFormatException("record is not a JSON object");
         if (!"1.0".equals(text(root, "specversion"))) {

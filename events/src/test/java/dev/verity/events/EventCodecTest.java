@@ -73,7 +73,8 @@ class EventCodecTest {
 
     @Test
     void badRecordsAreRejectedWithAReason() {
-        assertThatThrownBy(() -> codec.decode("not json")).isInstanceOf(EventFormatException.class).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> codec.decode("s3cr3t-value")).isInstanceOf(EventFormatException.class)
+                .hasMessageContaining("not JSON").hasMessageNotContaining("s3cr3t").hasNoCause();
         assertThatThrownBy(() -> codec.decode("{\"specversion\":\"1.0\",\"type\":\"dev.verity.nope.v9\",\"data\":{}}"))
                 .isInstanceOf(EventFormatException.class).hasMessageContaining("unknown event type 'dev.verity.nope.v9'");
         assertThatThrownBy(() -> codec.decode("{\"specversion\":\"1.0\",\"type\":\"dev.verity.rollout.applied.v1\",\"data\":{\"repo\":\"r\"}}"))

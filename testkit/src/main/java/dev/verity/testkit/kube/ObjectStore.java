@@ -34,7 +34,7 @@ final class ObjectStore {
   record Change(long resourceVersion, Key key, ObjectNode before, ObjectNode after) {
   }
 
-  private static final int HISTORY = 10_000;
+  private static final int HISTORY = 2_000;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final TreeMap<Key, ObjectNode> objects = new TreeMap<>();

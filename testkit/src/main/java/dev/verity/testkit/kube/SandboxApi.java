@@ -214,12 +214,22 @@ final class SandboxApi {
     });
   }
 
-  Outcome delete(ResourceType type, String namespace, String name, boolean dryRun) {
+  Outcome delete(ResourceType type, String namespace, String name, boolean dryRun, String uid, String resourceVersion) {
     return store.locked(() -> {
       ObjectStore.Key key = key(type, namespace, name);
       ObjectNode before = store.get(key);
       if (before == null) {
         throw ApiException.notFound(type, name);
+      }
+      String liveUid = Json.text(before.path("metadata"), "uid");
+      if (uid != null && !uid.equals(liveUid)) {
+        throw new ApiException(409, "Conflict", "Precondition failed: UID in precondition: " + uid
+            + ", UID in object meta: " + liveUid, name, type.group(), type.plural(), List.of());
+      }
+      String liveVersion = Json.text(before.path("metadata"), "resourceVersion");
+      if (resourceVersion != null && !resourceVersion.equals(liveVersion)) {
+        throw new ApiException(409, "Conflict", "Precondition failed: ResourceVersion in precondition: " + resourceVersion
+            + ", ResourceVersion in object meta: " + liveVersion, name, type.group(), type.plural(), List.of());
       }
       return new Outcome(200, deleteLocked(type, key, before, dryRun));
     });

@@ -205,12 +205,31 @@ final class SandboxDispatcher extends Dispatcher {
       }
       case "DELETE" -> {
         if (target.name() == null) {
-          return json(200, api.deleteCollection(type, namespace, filter(query), dryRun));
+          return json(200, api.deleteCollection(type, namespace, filter(query),
+              dryRun || DeleteOptions.parse(request.getUtf8Body()).dryRun()));
         }
-        SandboxApi.Outcome outcome = api.delete(type, namespace, target.name(), dryRun);
+        DeleteOptions options = DeleteOptions.parse(request.getUtf8Body());
+        SandboxApi.Outcome outcome = api.delete(type, namespace, target.name(), dryRun || options.dryRun(),
+            options.uid(), options.resourceVersion());
         return json(outcome.code(), outcome.body());
       }
       default -> throw new ApiException(405, "MethodNotAllowed", "the server does not allow method " + method);
+    }
+  }
+
+  /** The parts of a DELETE body ({@code DeleteOptions}) the sandbox honours: dryRun and preconditions. */
+  record DeleteOptions(boolean dryRun, String uid, String resourceVersion) {
+    static DeleteOptions parse(String body) {
+      if (body == null || body.isBlank()) {
+        return new DeleteOptions(false, null, null);
+      }
+      JsonNode options = Json.parse(body);
+      boolean dryRun = false;
+      for (JsonNode value : options.path("dryRun")) {
+        dryRun |= "All".equals(value.asText());
+      }
+      JsonNode preconditions = options.path("preconditions");
+      return new DeleteOptions(dryRun, Json.text(preconditions, "uid"), Json.text(preconditions, "resourceVersion"));
     }
   }
 

@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -231,6 +230,31 @@ abstract class KubeApiContract {
     assertThat(conflict.output()).contains("conflict").contains("\"verity\"").contains(".spec.replicas");
   }
 
+  @Test
+  void kubectlClientSideApplyLabelAndScaleEachOwnWhatTheyChanged() throws Exception {
+    Path manifest = Files.createTempFile("deployment", ".yaml");
+    Files.writeString(manifest, DEPLOYMENT);
+    for (String[] args : new String[][] {
+        {"apply", "-n", ns, "-f", manifest.toString()},
+        {"label", "-n", ns, "deployment/web", "owner=ops"},
+        {"scale", "-n", ns, "deployment/web", "--replicas=3"}}) {
+      Kubectl.Result result = Kubectl.run(kubeconfig(), args);
+      assertThat(result.exitCode()).as(String.join(" ", args) + ": " + result.output()).isZero();
+    }
+
+    Deployment live = deployment("web");
+    assertThat(live.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(live.getMetadata().getLabels()).containsEntry("owner", "ops").containsEntry("app", "web");
+    assertThat(live.getMetadata().getAnnotations()).containsKey("kubectl.kubernetes.io/last-applied-configuration");
+    assertThat(fieldsV1(entry(live, "kubectl-client-side-apply", "Update")).path("f:spec").path("f:template").has("f:spec"))
+        .isTrue();
+    assertThat(fieldsV1(entry(live, "kubectl-label", "Update")).path("f:metadata").path("f:labels").has("f:owner")).isTrue();
+    ManagedFieldsEntry scaler = live.getMetadata().getManagedFields().stream()
+        .filter(e -> "scale".equals(e.getSubresource())).findFirst().orElseThrow();
+    assertThat(fieldsV1(scaler).path("f:spec").has("f:replicas")).isTrue();
+    assertThat(fieldsV1(entry(live, "kubectl-client-side-apply", "Update")).path("f:spec").has("f:replicas")).isFalse();
+  }
+
   // ---- ordinary updates -----------------------------------------------------------------------------------------
 
   @Test
@@ -354,6 +378,20 @@ abstract class KubeApiContract {
     assertThat(live.getSpec().getReplicas()).isEqualTo(2);
     assertThat(live.getMetadata().getGeneration()).isEqualTo(1);
     assertThat(live.getMetadata().getDeletionTimestamp()).isNull();
+  }
+
+  @Test
+  void deleteHonoursDryRunAndPreconditionsInItsBody() {
+    createConfigMap("kept", Map.of());
+    String path = "/api/v1/namespaces/" + ns + "/configmaps/kept";
+
+    HttpResponse<String> dry = send("DELETE", path, "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"dryRun\":[\"All\"]}");
+    assertThat(dry.code()).as(dry.body()).isEqualTo(200);
+    HttpResponse<String> wrongUid = send("DELETE", path,
+        "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"preconditions\":{\"uid\":\"00000000-0000-0000-0000-000000000000\"}}");
+    assertThat(wrongUid.code()).as(wrongUid.body()).isEqualTo(409);
+    assertThat(wrongUid.body()).contains("Precondition failed");
+    assertThat(client().configMaps().inNamespace(ns).withName("kept").get()).isNotNull();
   }
 
   @Test
@@ -496,6 +534,16 @@ abstract class KubeApiContract {
     return Json.MAPPER.valueToTree(Serialization.jsonMapper().convertValue(entry.getFieldsV1(), Map.class));
   }
 
+  HttpResponse<String> send(String method, String path, String json) {
+    try {
+      HttpRequest request = client().getHttpClient().newHttpRequestBuilder()
+          .uri(client().getMasterUrl().toString().replaceAll("/$", "") + path).method(method, "application/json", json).build();
+      return client().getHttpClient().sendAsync(request, String.class).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(method + " " + path + " failed", e);
+    }
+  }
+
   HttpResponse<String> get(String path) {
     try {
       HttpRequest request = client().getHttpClient().newHttpRequestBuilder()
@@ -504,9 +552,5 @@ abstract class KubeApiContract {
     } catch (Exception e) {
       throw new AssertionError("GET " + path + " failed", e);
     }
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

@@ -71,15 +71,7 @@ final class FieldOwnership {
       result.add(taken == null ? entry : entry.withFields(entry.fields().minus(taken), now));
     }
 
-    List<List<String>> dropped = new ArrayList<>(oldSet.minus(newSet).paths());
-    dropped.sort(Comparator.comparingInt((List<String> p) -> p.size()).reversed());
-    for (List<String> path : dropped) {
-      boolean ownedElsewhere = newSet.containsOrHasDescendant(path)
-          || result.stream().anyMatch(e -> e.fields().containsOrHasDescendant(path));
-      if (!ownedElsewhere) {
-        FieldSchema.remove(merged, path);
-      }
-    }
+    removeDropped(merged, oldSet.minus(newSet), newSet, result);
 
     ManagedEntry applyEntry = own == null
         ? new ManagedEntry(manager, ManagedEntry.APPLY, apiVersion, now, subresource, newSet)
@@ -87,6 +79,34 @@ final class FieldOwnership {
     int position = own == null ? result.size() : Math.min(entries.indexOf(own), result.size());
     result.add(position, applyEntry);
     return new Result(merged, result);
+  }
+
+  /**
+   * Removes what the manager stopped applying, where nobody else (nor its own new configuration) owns the field or
+   * anything below it. Parents go before children, so a removed list item takes its fields along; the key fields of
+   * an item that stays are never removed on their own.
+   */
+  private static void removeDropped(ObjectNode merged, FieldSet dropped, FieldSet newSet, List<ManagedEntry> others) {
+    List<List<String>> paths = new ArrayList<>(dropped.paths());
+    paths.sort(Comparator.comparingInt(List::size));
+    List<List<String>> removed = new ArrayList<>();
+    for (List<String> path : paths) {
+      if (removed.stream().anyMatch(r -> path.size() > r.size() && path.subList(0, r.size()).equals(r)) || isKeyField(path)) {
+        continue;
+      }
+      boolean ownedElsewhere = newSet.containsOrHasDescendant(path)
+          || others.stream().anyMatch(e -> e.fields().containsOrHasDescendant(path));
+      if (!ownedElsewhere && FieldSchema.remove(merged, path)) {
+        removed.add(path);
+      }
+    }
+  }
+
+  private static boolean isKeyField(List<String> path) {
+    if (path.size() < 2 || !path.get(path.size() - 2).startsWith("k:") || !path.get(path.size() - 1).startsWith("f:")) {
+      return false;
+    }
+    return Json.parse(path.get(path.size() - 2).substring(2)).has(path.get(path.size() - 1).substring(2));
   }
 
   private static ApiException conflict(Map<ManagedEntry, FieldSet> conflicts) {

@@ -103,6 +103,45 @@ class FieldOwnershipTest {
   }
 
   @Test
+  void aListItemNoLongerAppliedIsRemovedWholeUnlessAnotherManagerOwnsPartOfIt() {
+    String two = BASE.replace("      - name: web\n", "      - name: sidecar\n        image: envoy\n      - name: web\n");
+    FieldOwnership.Result first = FieldOwnership.apply(yaml("{}"), yaml(two), "Deployment", "apps/v1", "verity", false,
+        Scope.MAIN, null);
+    ObjectNode live = first.object();
+    ManagedEntry.writeAll(live, first.managed());
+    assertThat(containerNames(live))
+        .containsExactly("sidecar", "web");
+
+    ObjectNode dropped = FieldOwnership.apply(live, yaml(BASE), "Deployment", "apps/v1", "verity", false, Scope.MAIN, null).object();
+    assertThat(containerNames(dropped))
+        .containsExactly("web");
+
+    FieldOwnership.Result shared = FieldOwnership.apply(live, yaml("""
+        apiVersion: apps/v1
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              containers:
+              - name: sidecar
+                image: envoy
+        """), "Deployment", "apps/v1", "injector", false, Scope.MAIN, null);
+    ObjectNode sharedLive = shared.object();
+    ManagedEntry.writeAll(sharedLive, shared.managed());
+    ObjectNode kept = FieldOwnership.apply(sharedLive, yaml(BASE), "Deployment", "apps/v1", "verity", false, Scope.MAIN, null)
+        .object();
+    var containers = kept.path("spec").path("template").path("spec").path("containers");
+    assertThat(containerNames(kept)).containsExactly("sidecar", "web");
+    assertThat(containers.get(0).path("image").asText()).isEqualTo("envoy");
+  }
+
+  private static List<String> containerNames(ObjectNode deployment) {
+    List<String> names = new java.util.ArrayList<>();
+    deployment.path("spec").path("template").path("spec").path("containers").forEach(c -> names.add(c.path("name").asText()));
+    return names;
+  }
+
+  @Test
   void anUpdateTakesTheChangedFieldsFromOtherManagersAndDropsRemovedOnes() {
     ObjectNode before = yaml("{\"data\":{\"a\":\"1\",\"b\":\"2\"}}");
     FieldSet owned = FieldSchema.fieldsOf(before, "ConfigMap");

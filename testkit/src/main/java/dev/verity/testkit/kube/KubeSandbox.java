@@ -43,7 +43,7 @@ import java.util.logging.Logger;
  *       outside metadata and status.</li>
  *   <li>Namespaced objects in a namespace that does not exist are refused with 404 (namespaces {@code default},
  *       {@code kube-system}, {@code kube-public}, {@code kube-node-lease} exist from the start); deleting a namespace
- *       deletes what is in it; finalizers hold deletion.</li>
+ *       deletes what is in it at once (no Terminating phase); finalizers hold deletion.</li>
  *   <li>Label selectors, equality- and set-based ({@code in}, {@code notin}, {@code key}, {@code !key}), and
  *       {@code metadata.name}/{@code metadata.namespace} field selectors, for list, watch and delete-collection; a bad
  *       selector is a 400.</li>
@@ -56,7 +56,7 @@ import java.util.logging.Logger;
  * are kept, types are not checked; only names, kinds, namespaces and list-map keys are validated); no real
  * controllers (no ReplicaSets or Pods are created, no garbage collection of dependents by ownerReferences, no service
  * IP allocation, no token or certificate issuing); only a few defaults (container/service port protocol, replicas,
- * Job completions); no conversion between versions (objects are stored and served in the version they were written
+ * Job completions, Secret type; Secret {@code stringData} is folded into {@code data} as on a real server); no conversion between versions (objects are stored and served in the version they were written
  * in); no pagination ({@code limit}/{@code continue} are ignored), no HTTP-streaming watches (WebSocket only), no
  * protobuf, no Table output, no OpenAPI schemas (only a minimal OpenAPI v3 index that tells kubectl the server validates fields; {@code fieldValidation} is accepted and ignored), no aggregated discovery; no TLS (plain HTTP on the loopback
  * interface, which fabric8 and kubectl both accept from the kubeconfig it writes); incoming

@@ -210,6 +210,7 @@ final class SandboxApi {
         initialise(type, namespace, candidate);
         return new Outcome(201, commit(type, key, null, candidate, dryRun));
       }
+      Defaults.objects(type.kind(), candidate);
       return new Outcome(200, commit(type, key, before, candidate, dryRun));
     });
   }

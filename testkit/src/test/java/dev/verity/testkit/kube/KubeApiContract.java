@@ -114,6 +114,23 @@ abstract class KubeApiContract {
   }
 
   @Test
+  void secretStringDataIsStoredAsData() {
+    apply("verity", false, """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: token
+        stringData:
+          token: s3cret
+        """);
+
+    var live = client().secrets().inNamespace(ns).withName("token").get();
+    assertThat(live.getStringData()).isNullOrEmpty();
+    assertThat(live.getData()).containsExactly(Map.entry("token", "czNjcmV0"));
+    assertThat(live.getType()).isEqualTo("Opaque");
+  }
+
+  @Test
   void applyMergesContainerPortsByContainerPortAndProtocol() {
     apply("verity", false, DEPLOYMENT);
     apply("sidecar-injector", false, """

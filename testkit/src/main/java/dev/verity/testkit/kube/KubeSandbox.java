@@ -47,7 +47,8 @@ import java.util.logging.Logger;
  *   <li>Label selectors, equality- and set-based ({@code in}, {@code notin}, {@code key}, {@code !key}), and
  *       {@code metadata.name}/{@code metadata.namespace} field selectors, for list, watch and delete-collection; a bad
  *       selector is a 400.</li>
- *   <li>Watches over WebSocket, resumable from a resourceVersion, fed by every write.</li>
+ *   <li>Watches over WebSocket (as fabric8 opens them), resumable from a resourceVersion, fed by every write;
+ *       HTTP watches (kubectl) answer the events so far and end, so {@code kubectl rollout status} works by polling.</li>
  *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout}.</li>
  * </ul>
  *
@@ -57,7 +58,8 @@ import java.util.logging.Logger;
  * controllers (no ReplicaSets or Pods are created, no garbage collection of dependents by ownerReferences, no service
  * IP allocation, no token or certificate issuing); only a few defaults (container/service port protocol, replicas,
  * Job completions, Secret type; Secret {@code stringData} is folded into {@code data} as on a real server); no conversion between versions (objects are stored and served in the version they were written
- * in); no pagination ({@code limit}/{@code continue} are ignored), no HTTP-streaming watches (WebSocket only), no
+ * in); no pagination ({@code limit}/{@code continue} are ignored), HTTP (non-WebSocket) watches, as kubectl uses, answer the events so far
+ * after half a second and end, so kubectl polls rather than streams, no
  * protobuf, no Table output, no OpenAPI schemas (only a minimal OpenAPI v3 index that tells kubectl the server validates fields; {@code fieldValidation} is accepted and ignored), no aggregated discovery; no TLS (plain HTTP on the loopback
  * interface, which fabric8 and kubectl both accept from the kubeconfig it writes); incoming
  * {@code metadata.managedFields} are ignored rather than used to reset ownership.

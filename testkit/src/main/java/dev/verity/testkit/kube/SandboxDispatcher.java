@@ -139,8 +139,7 @@ final class SandboxDispatcher extends Dispatcher {
           Predicate<JsonNode> filter = filter(query);
           if ("true".equals(query.get("watch")) || "1".equals(query.get("watch"))) {
             if (!"websocket".equalsIgnoreCase(Optional.ofNullable(request.getHeader("Upgrade")).orElse(""))) {
-              throw new ApiException(406, "NotAcceptable", "KubeSandbox serves watches over WebSocket only (as the "
-                  + "fabric8 client opens them); HTTP-streaming watches such as kubectl get --watch are not supported");
+              return pollingWatch(type, namespace, filter, query.get("resourceVersion"));
             }
             WatchSession session = new WatchSession(api.store(), type.group(), type.plural(),
                 type.namespaced() ? namespace : null, filter, query.get("resourceVersion"));
@@ -215,6 +214,32 @@ final class SandboxDispatcher extends Dispatcher {
       }
       default -> throw new ApiException(405, "MethodNotAllowed", "the server does not allow method " + method);
     }
+  }
+
+  /**
+   * An HTTP (non-WebSocket) watch, as kubectl opens them: the mock server cannot stream, so the answer holds the
+   * events from the requested resourceVersion up to now, sent after a short delay, and then ends. Clients that
+   * re-watch from the last resourceVersion they saw (reflectors, {@code kubectl rollout status}) thus poll.
+   */
+  private MockResponse pollingWatch(ResourceType type, String namespace, Predicate<JsonNode> filter, String resourceVersion) {
+    String ns = type.namespaced() ? namespace : null;
+    StringBuilder body = new StringBuilder();
+    try {
+      for (ObjectStore.Change change : api.store().replay(resourceVersion, key -> key.group().equals(type.group())
+          && key.plural().equals(type.plural()) && (ns == null || key.namespace().equals(ns)))) {
+        ObjectNode event = WatchSession.event(change, filter);
+        if (event != null) {
+          body.append(Json.write(event)).append('\n');
+        }
+      }
+    } catch (ApiException e) {
+      ObjectNode error = Json.object();
+      error.put("type", "ERROR");
+      error.set("object", e.toStatus());
+      body.append(Json.write(error)).append('\n');
+    }
+    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+        .setBody(body.toString()).setBodyDelay(java.time.Duration.ofMillis(500));
   }
 
   /** The parts of a DELETE body ({@code DeleteOptions}) the sandbox honours: dryRun and preconditions. */

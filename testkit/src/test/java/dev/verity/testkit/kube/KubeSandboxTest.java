@@ -289,6 +289,18 @@ class KubeSandboxTest {
     assertThat(response.body()).contains("the object has been modified");
   }
 
+  @Test
+  void kubectlRolloutStatusWaitsForTheSimulatedRollout() throws Exception {
+    sandbox.rollout().readyAfter(Duration.ofSeconds(2));
+    apply(KubeApiContract.DEPLOYMENT);
+
+    Kubectl.Result result = Kubectl.run(sandbox.kubeconfig(), "rollout", "status", "-n", ns, "deployment/web", "--timeout=30s");
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("successfully rolled out");
+    assertThat(deployment("web").getStatus().getAvailableReplicas()).isEqualTo(2);
+  }
+
   // ---- kubeconfig and main ----------------------------------------------------------------------------------------
 
   @Test

@@ -77,6 +77,7 @@ public final class KubeSandbox implements AutoCloseable {
   private final Path kubeconfig;
   private final Thread requestDrain;
   private KubernetesClient client;
+  private boolean closed;
 
   private KubeSandbox(int port) {
     MOCK_SERVER_LOG.setLevel(Level.WARNING);
@@ -204,6 +205,10 @@ public final class KubeSandbox implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (client != null) {
       client.close();
       client = null;

@@ -109,31 +109,37 @@ final class FieldOwnership {
     return Json.parse(path.get(path.size() - 2).substring(2)).has(path.get(path.size() - 1).substring(2));
   }
 
+  /** The 409 the API server answers, with its message format: one line for one conflict, else grouped by manager. */
   private static ApiException conflict(Map<ManagedEntry, FieldSet> conflicts) {
-    int count = conflicts.values().stream().mapToInt(s -> s.paths().size()).sum();
+    List<Map.Entry<ManagedEntry, FieldSet>> byManager = new ArrayList<>(conflicts.entrySet());
+    byManager.sort(Comparator.comparing((Map.Entry<ManagedEntry, FieldSet> e) -> e.getKey().manager())
+        .thenComparing(e -> e.getKey().operation()));
     List<ApiException.Cause> causes = new ArrayList<>();
-    StringBuilder message = new StringBuilder("Apply failed with " + count + " conflict" + (count == 1 ? "" : "s") + ": ");
-    for (Map.Entry<ManagedEntry, FieldSet> entry : conflicts.entrySet()) {
-      String who = "\"" + entry.getKey().manager() + "\""
-          + (entry.getKey().apiVersion() == null ? "" : " using " + entry.getKey().apiVersion());
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<ManagedEntry, FieldSet> entry : byManager) {
+      String who = describe(entry.getKey());
+      lines.add("conflicts with " + who + ":");
       for (List<String> path : entry.getValue().paths()) {
         causes.add(new ApiException.Cause("FieldManagerConflict", "conflict with " + who, FieldSet.render(path)));
+        lines.add("- " + FieldSet.render(path));
       }
     }
-    if (count == 1) {
-      ApiException.Cause only = causes.get(0);
-      message.append(only.message()).append(": ").append(only.field());
-    } else {
-      String previous = null;
-      for (ApiException.Cause cause : causes) {
-        if (!cause.message().equals(previous)) {
-          message.append(previous == null ? "" : "\n").append(cause.message().replace("conflict with", "conflicts with")).append(":");
-          previous = cause.message();
-        }
-        message.append("\n- ").append(cause.field());
-      }
+    String message = causes.size() == 1
+        ? "Apply failed with 1 conflict: " + causes.get(0).message() + ": " + causes.get(0).field()
+        : "Apply failed with " + causes.size() + " conflicts: " + String.join("\n", lines);
+    return new ApiException(409, "Conflict", message, null, null, null, causes);
+  }
+
+  /** How the API server names a manager in conflicts: {@code "name"}, plus subresource, plus {@code using <apiVersion>} for Update. */
+  private static String describe(ManagedEntry entry) {
+    String who = "\"" + entry.manager() + "\"";
+    if (entry.subresource() != null) {
+      who += " with subresource \"" + entry.subresource() + "\"";
     }
-    return new ApiException(409, "Conflict", message.toString(), null, null, null, causes);
+    if (ManagedEntry.UPDATE.equals(entry.operation())) {
+      who += " using " + entry.apiVersion();
+    }
+    return who;
   }
 
   /** Ownership after an ordinary write (create, update, patch) by {@code manager}: it takes the fields it changed. */

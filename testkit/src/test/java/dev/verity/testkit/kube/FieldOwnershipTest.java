@@ -95,7 +95,7 @@ class FieldOwnershipTest {
 
     assertThat(conflict.code()).isEqualTo(409);
     assertThat(conflict.getMessage()).isEqualTo("""
-        Apply failed with 2 conflicts: conflicts with "verity" using apps/v1:
+        Apply failed with 2 conflicts: conflicts with "verity":
         - .spec.replicas
         - .spec.template.spec.containers[name="web"].image""");
     assertThat(conflict.causes()).extracting(ApiException.Cause::field)

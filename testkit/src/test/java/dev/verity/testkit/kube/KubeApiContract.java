@@ -211,7 +211,8 @@ abstract class KubeApiContract {
         () -> apply("ops", false, replicas(5)));
     assertThat(conflict.getCode()).isEqualTo(409);
     assertThat(conflict.getStatus().getReason()).isEqualTo("Conflict");
-    assertThat(conflict.getStatus().getMessage()).contains("\"verity\"").contains(".spec.replicas");
+    assertThat(conflict.getStatus().getMessage())
+        .isEqualTo("Apply failed with 1 conflict: conflict with \"verity\": .spec.replicas");
     assertThat(conflict.getStatus().getDetails().getCauses())
         .extracting(StatusCause::getField).containsExactly(".spec.replicas");
     assertThat(conflict.getStatus().getDetails().getCauses().get(0).getMessage()).contains("\"verity\"");
@@ -289,7 +290,8 @@ abstract class KubeApiContract {
     KubernetesClientException conflict = catchThrowableOfType(KubernetesClientException.class,
         () -> apply("verity", false, DEPLOYMENT));
     assertThat(conflict.getCode()).isEqualTo(409);
-    assertThat(conflict.getStatus().getMessage()).contains("\"kubectl-edit\"").contains(".spec.replicas");
+    assertThat(conflict.getStatus().getMessage())
+        .isEqualTo("Apply failed with 1 conflict: conflict with \"kubectl-edit\" using apps/v1: .spec.replicas");
   }
 
   @Test

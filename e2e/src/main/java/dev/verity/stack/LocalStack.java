@@ -103,7 +103,7 @@ public final class LocalStack implements AutoCloseable {
                 Map.of("verity.notifier.slack.webhook-url", slack.webhookUrl(),
                         "verity.notifier.email.to", "platform-team@verity.local",
                         "verity.notifier.email.from", "verity@verity.local",
-                        "quarkus.mailer.host", "localhost",
+                        "quarkus.mailer.host", smtp.host(),
                         "quarkus.mailer.port", String.valueOf(smtp.port())), Map.of()));
         for (Map.Entry<String, CompletableFuture<ServiceProcess>> e : starting.entrySet()) {
             services.put(e.getKey(), e.getValue().join());

@@ -111,7 +111,7 @@ public final class GitRepos implements AutoCloseable {
             if (head == null) return Optional.empty();
             try (org.eclipse.jgit.treewalk.TreeWalk tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(repository, path,
                     walk.parseCommit(head).getTree())) {
-                if (tw == null) return Optional.empty();
+                if (tw == null || (tw.getRawMode(0) & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) return Optional.empty();
                 return Optional.of(new String(repository.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
             }
         } catch (IOException e) {

@@ -91,12 +91,21 @@ public final class SmtpServer implements AutoCloseable {
         return port;
     }
 
-    /** Every message received so far, oldest first. */
+    /** Every message received so far, oldest first: one copy per recipient mailbox, as GreenMail stores them. */
     public List<ReceivedMail> receivedMessages() {
         return Arrays.stream(greenMail.getReceivedMessages()).map(SmtpServer::toMail).toList();
     }
 
-    /** The messages received so far with {@code recipient} in To or Cc. */
+    /**
+     * The messages delivered to one mailbox so far, oldest first: what {@code address} finds in its inbox (Bcc
+     * included). Unlike {@link #receivedMessages()}, a message sent to several recipients counts once here.
+     */
+    public List<ReceivedMail> inbox(String address) {
+        return greenMail.findReceivedMessages(user -> user.getEmail().equalsIgnoreCase(address), m -> true)
+                .map(SmtpServer::toMail).toList();
+    }
+
+    /** The messages received so far with {@code recipient} in To or Cc (one copy per recipient mailbox). */
     public List<ReceivedMail> receivedMessagesFor(String recipient) {
         return receivedMessages().stream()
                 .filter(m -> m.to().contains(recipient) || m.cc().contains(recipient)).toList();

@@ -73,6 +73,8 @@ public final class SlackRecorder implements AutoCloseable {
     private final Map<String, String> webhookChannels = new ConcurrentHashMap<>();
     private final String defaultWebhookPath;
     private long lastTsMicros;
+    private int failuresLeft;
+    private int failureStatus;
 
     private SlackRecorder(HttpServer server, ExecutorService executor, String botToken) {
         this.server = server;
@@ -197,6 +199,24 @@ public final class SlackRecorder implements AutoCloseable {
         return messages().stream().filter(matching).findFirst().orElseThrow();
     }
 
+    /**
+     * Makes the next {@code count} posts (webhook or Web API) fail with HTTP {@code status} and record nothing, as
+     * Slack does when it is unavailable (503) or rate limits a sender (429, with {@code Retry-After: 1}); lets tests
+     * exercise retries.
+     */
+    public synchronized void failNextPosts(int count, int status) {
+        if (status < 400) throw new IllegalArgumentException("a failure status is 4xx or 5xx, not " + status);
+        failuresLeft = count;
+        failureStatus = status;
+    }
+
+    /** Takes one injected failure, returning its status, or 0 when none is left. */
+    private synchronized int takeFailure() {
+        if (failuresLeft <= 0) return 0;
+        failuresLeft--;
+        return failureStatus;
+    }
+
     /** Forgets every message received so far. */
     public synchronized void clear() {
         messages.clear();
@@ -250,7 +270,12 @@ public final class SlackRecorder implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
-            if (method.equals("POST") && path.startsWith("/services/")) {
+            int failure = method.equals("POST") ? takeFailure() : 0;
+            if (failure != 0) {
+                readBody(exchange);
+                if (failure == 429) exchange.getResponseHeaders().set("Retry-After", "1");
+                respond(exchange, failure, "text/plain; charset=utf-8", failure == 429 ? "rate_limited" : "service_unavailable");
+            } else if (method.equals("POST") && path.startsWith("/services/")) {
                 handleWebhook(exchange, path);
             } else if (method.equals("POST") && path.equals("/api/chat.postMessage")) {
                 handlePostMessage(exchange);

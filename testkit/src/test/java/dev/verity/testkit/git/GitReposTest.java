@@ -64,6 +64,10 @@ class GitReposTest {
                         .containsExactly("apps/shop/overlays/prod/kustomization.yaml", "verity.yaml");
             }
             assertThat(Files.readString(clone.resolve("verity.yaml"))).isEqualTo("apps: {shop: {}}\n");
+            assertThat(repo.read("main", "verity.yaml")).contains("apps: {shop: {}}\n");
+            assertThat(repo.read("main", "apps/shop/overlays/dev/kustomization.yaml")).isEmpty();
+            assertThat(repo.read("main", "apps/shop")).as("a folder is not a file").isEmpty();
+            assertThat(repo.read("nope", "verity.yaml")).isEmpty();
         }
     }
 

@@ -74,6 +74,8 @@ class SmtpServerTest {
         });
         assertThat(smtp.receivedMessagesFor("b@example.com")).hasSize(2);
         assertThat(smtp.receivedMessagesFor("c@example.com")).isEmpty();
+        assertThat(smtp.inbox("b@example.com")).singleElement().satisfies(mail -> assertThat(mail.subject()).isEqualTo("Render failed"));
+        assertThat(smtp.inbox("c@example.com")).isEmpty();
     }
 
     @Test

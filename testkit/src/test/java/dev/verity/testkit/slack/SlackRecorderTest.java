@@ -168,6 +168,18 @@ class SlackRecorderTest {
     }
 
     @Test
+    void injectedFailuresAnswerAsAnUnavailableSlackThenRecover() {
+        slack.failNextPosts(2, 503);
+        assertThat(post(slack.webhookUrl(), "application/json", "{\"text\":\"a\"}", null).statusCode()).isEqualTo(503);
+        slack.failNextPosts(1, 429);
+        HttpResponse<String> limited = post(slack.webhookUrl(), "application/json", "{\"text\":\"b\"}", null);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(post(slack.webhookUrl(), "application/json", "{\"text\":\"c\"}", null).body()).isEqualTo("ok");
+        assertThat(slack.messages()).extracting(SlackMessage::text).containsExactly("c");
+    }
+
+    @Test
     void startsOnAGivenPortAndRefusesABusyOne() {
         try (SlackRecorder other = SlackRecorder.start(0)) {
             assertThat(other.port()).isNotEqualTo(slack.port());

@@ -1,0 +1,34 @@
+package dev.verity.applier;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Configuration of the applier ({@code verity.applier.*}). Topic names are the channels' ({@code desired},
+ * {@code rollout}) {@code mp.messaging.*.topic} properties; the desired-state topic defaults to
+ * {@code verity.desired.${verity.applier.cluster}}.
+ */
+@ConfigMapping(prefix = "verity.applier")
+public interface ApplierConfig {
+
+    /**
+     * The cluster this applier converges (e.g. {@code local}, {@code prod-eu}): it reads
+     * {@code verity.desired.<cluster>} and applies only targets of this cluster. Required.
+     */
+    String cluster();
+
+    /**
+     * A kubeconfig file to reach the cluster with (its current context). When absent, the Quarkus Kubernetes
+     * client configuration applies ({@code quarkus.kubernetes-client.*}, {@code ~/.kube/config}, or the in-cluster
+     * service account).
+     */
+    Optional<Path> kubeconfig();
+
+    /** How long to wait for Kafka to acknowledge an {@code Applied} or {@code ApplyFailed} event. */
+    @WithDefault("15s")
+    Duration publishTimeout();
+}

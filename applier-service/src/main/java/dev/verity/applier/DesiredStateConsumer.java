@@ -1,0 +1,149 @@
+package dev.verity.applier;
+
+import dev.verity.events.DesiredState;
+import dev.verity.events.EventCodec;
+import dev.verity.events.EventFormatException;
+import dev.verity.events.TargetEvent;
+import dev.verity.events.TargetKey;
+import dev.verity.events.TargetRemoved;
+import dev.verity.events.VerityEvent;
+import dev.verity.kube.Applier;
+import dev.verity.kube.ApplyResult;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+
+/**
+ * Adapter from the {@code desired} channel ({@code verity.desired.<cluster>}) to the {@link TargetReconciler},
+ * and from its rollout events to the {@code rollout} channel ({@code verity.rollout}). A record that is not a
+ * Verity event, or an event that does not belong on this topic, fails and goes to the dead-letter topic.
+ */
+@ApplicationScoped
+public class DesiredStateConsumer {
+
+    private static final Logger LOG = Logger.getLogger(DesiredStateConsumer.class);
+
+    private final EventCodec codec = new EventCodec();
+    private final DesiredStateReplay replay = new DesiredStateReplay();
+
+    @Inject
+    ApplierConfig config;
+
+    @Inject
+    Applier applier;
+
+    @Inject
+    @Channel("rollout")
+    MutinyEmitter<String> rollout;
+
+    private TargetReconciler reconciler;
+
+    @PostConstruct
+    void init() {
+        reconciler = new TargetReconciler(config.cluster(), applier::apply, this::publish);
+    }
+
+    DesiredStateReplay replay() {
+        return replay;
+    }
+
+    @Incoming("desired")
+    @Blocking
+    public void consume(ConsumerRecord<String, String> record) {
+        int partition = record.partition();
+        long offset = record.offset();
+        if (record.value() == null) {
+            LOG.infof("%s: tombstone on %s; the target left Git, its objects stay in the cluster (prune comes"
+                    + " later)", record.key(), record.topic());
+            forget(record.key());
+            applyAll(replay.onRemoved(partition, offset, record.key()));
+            return;
+        }
+        VerityEvent event;
+        try {
+            event = codec.decode(record.value());
+        } catch (EventFormatException e) {
+            applyAll(replay.onOther(partition, offset));
+            throw new EventFormatException("record " + record.topic() + "-" + partition + "@" + offset + " (key "
+                    + record.key() + ") is not a Verity event, sent to the dead-letter topic: " + e.getMessage(), e);
+        }
+        if (event instanceof DesiredState desired) {
+            applyAll(replay.onDesired(partition, offset, desired.target().toString(), desired));
+        } else if (event instanceof TargetRemoved removed) {
+            LOG.infof("%s: target removed from Git; its objects stay in the cluster (prune comes later)",
+                    removed.describe());
+            reconciler.forget(removed.target());
+            applyAll(replay.onRemoved(partition, offset, removed.target().toString()));
+        } else {
+            applyAll(replay.onOther(partition, offset));
+            throw new EventFormatException("record " + record.topic() + "-" + partition + "@" + offset + " is a "
+                    + event.type() + " event about " + event.describe() + ", which does not belong on a desired-state"
+                    + " topic; sent to the dead-letter topic");
+        }
+    }
+
+    private void applyAll(List<DesiredState> states) {
+        if (states.size() > 1) {
+            LOG.infof("applying the latest desired state of %d targets rebuilt from the topic", states.size());
+        }
+        for (DesiredState desired : states) {
+            try {
+                log(reconciler.reconcile(desired));
+            } catch (RolloutNotPublished e) {
+                LOG.errorf("%s: %s", desired.describe(), e.getMessage());
+            }
+        }
+    }
+
+    private void log(TargetReconciler.Reconciliation reconciliation) {
+        if (reconciliation instanceof TargetReconciler.Reconciliation.Skipped s) {
+            LOG.infof("%s: nothing applied: %s", s.desired().describe(), s.reason());
+            return;
+        }
+        TargetReconciler.Reconciliation.Reconciled r = (TargetReconciler.Reconciliation.Reconciled) reconciliation;
+        ApplyResult result = r.result();
+        if (result.succeeded()) {
+            LOG.infof("%s: applied %d object(s) (%s), digest %s", r.event().describe(), result.objects().size(),
+                    result.summary(), result.digest());
+        } else {
+            LOG.warnf("apply failed at step %s: %s", result.failedAt().name().toLowerCase(), result.error());
+        }
+    }
+
+    private void publish(TargetEvent event) {
+        Message<String> message = Message.of(codec.encode(event))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
+        try {
+            rollout.sendMessage(message).await().atMost(config.publishTimeout());
+        } catch (RuntimeException e) {
+            throw new RolloutNotPublished(event.type() + " could not be published to the rollout topic within "
+                    + config.publishTimeout() + " (" + e.getMessage() + "); it is published again when the applier"
+                    + " restarts or the target changes", e);
+        }
+    }
+
+    private void forget(String key) {
+        try {
+            reconciler.forget(TargetKey.parse(key));
+        } catch (RuntimeException e) {
+            LOG.warnf("tombstone with key '%s', which is not a target key cluster/app/env; ignored", key);
+        }
+    }
+
+    /** Kafka did not acknowledge a rollout event; the apply itself happened. */
+    static final class RolloutNotPublished extends RuntimeException {
+        RolloutNotPublished(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

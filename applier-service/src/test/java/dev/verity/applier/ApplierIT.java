@@ -1,0 +1,257 @@
+package dev.verity.applier;
+
+import dev.verity.events.Applied;
+import dev.verity.events.ApplyFailed;
+import dev.verity.events.DesiredState;
+import dev.verity.events.EventCodec;
+import dev.verity.events.ObjectRef;
+import dev.verity.events.Policy;
+import dev.verity.events.TargetEvent;
+import dev.verity.events.TargetKey;
+import dev.verity.events.Topics;
+import dev.verity.testkit.kafka.EmbeddedKafka;
+import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import dev.verity.testkit.kube.KubeSandboxResource;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The applier against a real broker and the Kubernetes sandbox: desired states sent to {@code verity.desired.local}
+ * become objects in the cluster and {@code Applied}/{@code ApplyFailed} events on {@code verity.rollout}.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = EmbeddedKafkaResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KubeSandboxResource.class, restrictToAnnotatedClass = true)
+class ApplierIT {
+
+    static final String DESIRED = Topics.desired("local");
+    static final String REPO = "https://git.example/gitops.git";
+    static final EventCodec CODEC = new EventCodec();
+    static final Duration WAIT = Duration.ofSeconds(40);
+
+    @BeforeAll
+    static void theRendererCreatesTheDesiredTopicAfterTheApplierStarted() {
+        // the applier is already running and subscribed; it must wait for the topic, not create it
+        kafka().createTopic(DESIRED, 1, Map.of("cleanup.policy", "compact", "compression.type", "zstd",
+                "max.message.bytes", String.valueOf(Topics.DESIRED_MAX_MESSAGE_BYTES)));
+    }
+
+    @Test
+    void appliesADesiredStateThenANewerOneAndIgnoresARedelivery() throws Exception {
+        TargetKey shop = TargetKey.parse("local/shop/prod");
+        DesiredState first = desired(shop, "c0ffee01", shopDocuments("shop-prod", 1));
+
+        send(first);
+
+        Applied applied = awaitEvent(shop, "c0ffee01", Applied.class);
+        assertThat(applied.digest()).isEqualTo(first.digest());
+        assertThat(applied.objects()).containsExactly(
+                new ObjectRef("v1", "Namespace", null, "shop-prod"),
+                new ObjectRef("v1", "ConfigMap", "shop-prod", "web-config"),
+                new ObjectRef("apps/v1", "Deployment", "shop-prod", "web"),
+                new ObjectRef("v1", "Service", "shop-prod", "web"));
+        KubernetesClient cluster = cluster();
+        List<HasMetadata> live = List.of(
+                cluster.namespaces().withName("shop-prod").get(),
+                cluster.configMaps().inNamespace("shop-prod").withName("web-config").get(),
+                cluster.apps().deployments().inNamespace("shop-prod").withName("web").get(),
+                cluster.services().inNamespace("shop-prod").withName("web").get());
+        assertThat(live).allSatisfy(o -> {
+            assertThat(o).as("object applied").isNotNull();
+            assertThat(o.getMetadata().getAnnotations()).containsEntry("verity.dev/target", "local/shop/prod");
+            assertThat(o.getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager).contains("verity");
+        });
+        assertThat(cluster.configMaps().inNamespace("shop-prod").withName("web-config").get().getData())
+                .containsEntry("GREETING", "hello");
+
+        DesiredState second = desired(shop, "c0ffee02", shopDocuments("shop-prod", 3));
+        send(second);
+
+        awaitEvent(shop, "c0ffee02", Applied.class);
+        assertThat(cluster.apps().deployments().inNamespace("shop-prod").withName("web").get().getSpec().getReplicas())
+                .isEqualTo(3);
+
+        send(second); // redelivered
+        String resourceVersion = cluster.apps().deployments().inNamespace("shop-prod").withName("web").get()
+                .getMetadata().getResourceVersion();
+        TargetKey marker = TargetKey.parse("local/marker/prod");
+        send(desired(marker, "0000aaaa", List.of("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n")));
+        awaitEvent(marker, "0000aaaa", ApplyFailed.class); // processed after the redelivery: same partition, in order
+
+        assertThat(events(shop)).extracting(TargetEvent::commit).containsExactly("c0ffee01", "c0ffee02");
+        assertThat(cluster.apps().deployments().inNamespace("shop-prod").withName("web").get().getMetadata()
+                .getResourceVersion()).isEqualTo(resourceVersion);
+    }
+
+    @Test
+    void anInvalidDocumentFailsTheTargetAndLeavesTheClusterUnchanged() {
+        TargetKey broken = TargetKey.parse("local/broken/prod");
+        List<String> documents = List.of(
+                "apiVersion: v1\nkind: Namespace\nmetadata: {name: broken-prod}\n",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: broken-prod}\ndata: {a: b}\n",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {namespace: broken-prod}\nspec: {replicas: 1}\n");
+
+        send(desired(broken, "bad00001", documents));
+
+        ApplyFailed failed = awaitEvent(broken, "bad00001", ApplyFailed.class);
+        assertThat(failed.error()).startsWith("local/broken/prod@bad00001: the desired state is invalid")
+                .contains("document 3 (Deployment) has no metadata.name");
+        assertThat(cluster().namespaces().withName("broken-prod").get()).isNull();
+        assertThat(cluster().configMaps().inNamespace("broken-prod").withName("cfg").get()).isNull();
+    }
+
+    @Test
+    void anObjectOwnedByAnotherTargetIsNotOverwritten() {
+        KubernetesClient cluster = cluster();
+        cluster.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shared").endMetadata().build())
+                .create();
+        cluster.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("settings")
+                .withNamespace("shared").addToAnnotations("verity.dev/target", "local/blog/prod").endMetadata()
+                .addToData("owner", "blog").build()).create();
+        TargetKey shop = TargetKey.parse("local/shop/staging");
+
+        send(desired(shop, "feed0001", List.of(
+                "apiVersion: v1\nkind: Namespace\nmetadata: {name: shared}\n",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: mine, namespace: shared}\ndata: {owner: shop}\n",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shared}\ndata: {owner: shop}\n")));
+
+        ApplyFailed failed = awaitEvent(shop, "feed0001", ApplyFailed.class);
+        assertThat(failed.object()).isEqualTo(new ObjectRef("v1", "ConfigMap", "shared", "settings"));
+        assertThat(failed.error()).contains("ConfigMap shared/settings belongs to target local/blog/prod")
+                .contains("target local/shop/staging must not write it");
+        ConfigMap settings = cluster.configMaps().inNamespace("shared").withName("settings").get();
+        assertThat(settings.getData()).containsEntry("owner", "blog");
+        assertThat(settings.getMetadata().getAnnotations()).containsEntry("verity.dev/target", "local/blog/prod");
+        assertThat(cluster.configMaps().inNamespace("shared").withName("mine").get()).as("nothing written").isNull();
+    }
+
+    @Test
+    void aGarbageRecordGoesToTheDeadLetterTopicAndTheChannelKeepsWorking() {
+        kafka().send(DESIRED, "local/junk/prod", "{ this is not a cloud event");
+        kafka().send(DESIRED, "local/gone/prod", null); // a tombstone is acknowledged and ignored
+
+        TargetKey after = TargetKey.parse("local/after/prod");
+        send(desired(after, "afte0001", List.of(
+                "apiVersion: v1\nkind: Namespace\nmetadata: {name: after-prod}\n",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: after-prod}\ndata: {a: b}\n")));
+
+        awaitEvent(after, "afte0001", Applied.class);
+        assertThat(kafka().readAll(Topics.deadLetter(DESIRED))).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("local/junk/prod");
+            assertThat(r.value()).isEqualTo("{ this is not a cloud event");
+        });
+        assertThat(cluster().configMaps().inNamespace("after-prod").withName("cfg").get()).isNotNull();
+    }
+
+    @Test
+    void theApplierDidNotCreateTheDesiredTopicWithItsOwnSettings() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka().bootstrapServers()))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, DESIRED);
+            var config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+        }
+    }
+
+    static List<String> shopDocuments(String namespace, int replicas) {
+        return List.of(
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + namespace + "\n",
+                """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: web-config
+                  namespace: %s
+                data:
+                  GREETING: hello
+                """.formatted(namespace),
+                """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                  namespace: %s
+                  labels: {app: web}
+                spec:
+                  replicas: %d
+                  selector:
+                    matchLabels: {app: web}
+                  template:
+                    metadata:
+                      labels: {app: web}
+                    spec:
+                      containers:
+                      - name: web
+                        image: nginx:1.27
+                        ports:
+                        - containerPort: 8080
+                          protocol: TCP
+                        envFrom:
+                        - configMapRef: {name: web-config}
+                """.formatted(namespace, replicas),
+                """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: web
+                  namespace: %s
+                spec:
+                  selector: {app: web}
+                  ports:
+                  - port: 80
+                    targetPort: 8080
+                    protocol: TCP
+                """.formatted(namespace));
+    }
+
+    static DesiredState desired(TargetKey target, String commit, List<String> documents) {
+        return DesiredState.of(target, REPO, commit, "apps/" + target.app() + "/overlays/" + target.env(),
+                Policy.DEFAULT, documents);
+    }
+
+    static void send(DesiredState desired) {
+        kafka().send(DESIRED, desired.key(), CODEC.encode(desired));
+    }
+
+    static List<TargetEvent> events(TargetKey target) {
+        return kafka().readAll(Topics.ROLLOUT).stream().filter(r -> target.toString().equals(r.key()))
+                .map(r -> (TargetEvent) CODEC.decode(r.value())).toList();
+    }
+
+    /** Waits for the target's rollout event at this commit and checks its kind (showing the event if not). */
+    static <T extends TargetEvent> T awaitEvent(TargetKey target, String commit, Class<T> type) {
+        TargetEvent event = await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
+                .until(() -> events(target).stream().filter(e -> e.commit().equals(commit)).findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
+        assertThat(event).isInstanceOf(type);
+        return type.cast(event);
+    }
+
+    static EmbeddedKafka kafka() {
+        return EmbeddedKafkaResource.kafka();
+    }
+
+    static KubernetesClient cluster() {
+        return KubeSandboxResource.sandbox().client();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.verity.applier;
+
+import dev.verity.events.Applied;
+import dev.verity.events.DesiredState;
+import dev.verity.events.EventCodec;
+import dev.verity.events.Policy;
+import dev.verity.events.TargetEvent;
+import dev.verity.events.TargetKey;
+import dev.verity.events.Topics;
+import dev.verity.testkit.kafka.EmbeddedKafka;
+import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import dev.verity.testkit.kube.KubeSandboxResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An applier starting on a desired-state topic that already holds history, with the group's offsets committed
+ * at the end: it rebuilds from the start anyway and applies only the latest desired state of each target.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = ApplierRebuildIT.TopicWithHistory.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KubeSandboxResource.class, restrictToAnnotatedClass = true)
+class ApplierRebuildIT {
+
+    static final String DESIRED = Topics.desired("local");
+    static final EventCodec CODEC = new EventCodec();
+    static final TargetKey SHOP = TargetKey.parse("local/shop/prod");
+    static final TargetKey REMOVED = TargetKey.parse("local/removed/prod");
+
+    /** The broker, with history on the desired-state topic written before the applier starts. */
+    public static class TopicWithHistory extends EmbeddedKafkaResource {
+        @Override
+        public Map<String, String> start() {
+            Map<String, String> config = super.start();
+            EmbeddedKafka kafka = kafka();
+            kafka.createTopic(DESIRED, 1, Map.of("cleanup.policy", "compact"));
+            send(kafka, desired(SHOP, "01d0000000", "old"));
+            send(kafka, desired(REMOVED, "02d0000000", "removed"));
+            send(kafka, desired(SHOP, "03d0000000", "new"));
+            kafka.send(DESIRED, REMOVED.toString(), null);
+            commitGroupOffsetsAtTheEnd(kafka);
+            return config;
+        }
+    }
+
+    @Test
+    void appliesOnlyTheLatestDesiredStateOfEachTargetWhateverTheCommittedOffsets() {
+        TargetEvent applied = await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(300))
+                .until(() -> events(SHOP), e -> !e.isEmpty()).get(0);
+
+        assertThat(applied).isInstanceOf(Applied.class);
+        assertThat(applied.commit()).isEqualTo("03d0000000");
+        assertThat(KubeSandboxResource.sandbox().client().configMaps().inNamespace("shop-prod").withName("version")
+                .get().getData()).containsEntry("version", "new");
+        assertThat(events(SHOP)).hasSize(1);
+        assertThat(events(REMOVED)).isEmpty();
+        assertThat(KubeSandboxResource.sandbox().client().namespaces().withName("removed-prod").get()).isNull();
+    }
+
+    static DesiredState desired(TargetKey target, String commit, String version) {
+        String ns = target.app() + "-" + target.env();
+        return DesiredState.of(target, "https://git.example/gitops.git", commit, "apps/" + target.app(), Policy.DEFAULT,
+                List.of("apiVersion: v1\nkind: Namespace\nmetadata: {name: " + ns + "}\n",
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: version, namespace: " + ns + "}\n"
+                                + "data: {version: " + version + "}\n"));
+    }
+
+    static void send(EmbeddedKafka kafka, DesiredState desired) {
+        kafka.send(DESIRED, desired.key(), CODEC.encode(desired));
+    }
+
+    static void commitGroupOffsetsAtTheEnd(EmbeddedKafka kafka) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "verity-applier-local", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new StringDeserializer())) {
+            TopicPartition partition = new TopicPartition(DESIRED, 0);
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(end)));
+        }
+    }
+
+    static List<TargetEvent> events(TargetKey target) {
+        return EmbeddedKafkaResource.kafka().readAll(Topics.ROLLOUT).stream()
+                .filter(r -> target.toString().equals(r.key())).map(r -> (TargetEvent) CODEC.decode(r.value())).toList();
+    }
+}

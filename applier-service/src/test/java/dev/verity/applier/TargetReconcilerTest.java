@@ -1,0 +1,103 @@
+package dev.verity.applier;
+
+import dev.verity.events.Applied;
+import dev.verity.events.ApplyFailed;
+import dev.verity.events.DesiredState;
+import dev.verity.events.ObjectRef;
+import dev.verity.events.Policy;
+import dev.verity.events.TargetEvent;
+import dev.verity.events.TargetKey;
+import dev.verity.kube.ApplyResult;
+import dev.verity.kube.ApplyStep;
+import dev.verity.kube.ObjectOutcome;
+import dev.verity.kube.Outcome;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TargetReconcilerTest {
+
+    static final TargetKey SHOP = TargetKey.parse("local/shop/prod");
+    static final ObjectRef CM = new ObjectRef("v1", "ConfigMap", "shop", "cfg");
+
+    final List<TargetEvent> published = new ArrayList<>();
+
+    static DesiredState desired(TargetKey target, String commit, Policy policy, String doc) {
+        return DesiredState.of(target, "https://git.example/gitops.git", commit, "apps/shop/overlays/prod", policy,
+                List.of(doc));
+    }
+
+    static final Function<DesiredState, ApplyResult> SUCCEEDS = d -> ApplyResult.succeeded(d.target(), d.commit(),
+            d.digest(), List.of(new ObjectOutcome(CM, Outcome.CREATED, "")));
+    static final Function<DesiredState, ApplyResult> FAILS = d -> ApplyResult.notWritten(d.target(), d.commit(),
+            d.digest(), List.of(CM), ApplyStep.CHECK_OWNERSHIP, CM, "owned by local/blog/prod");
+
+    @Test
+    void publishesAppliedWithTheObjectsCommitAndDigest() {
+        TargetReconciler reconciler = new TargetReconciler("local", SUCCEEDS, published::add);
+        DesiredState d = desired(SHOP, "c1", Policy.DEFAULT, "a: 1");
+
+        reconciler.reconcile(d);
+
+        assertThat(published).containsExactly(new Applied(SHOP, d.repo(), "c1", d.digest(), List.of(CM)));
+    }
+
+    @Test
+    void theSameDigestAgainPublishesNothing() {
+        TargetReconciler reconciler = new TargetReconciler("local", SUCCEEDS, published::add);
+        reconciler.reconcile(desired(SHOP, "c1", Policy.DEFAULT, "a: 1"));
+
+        TargetReconciler.Reconciliation again = reconciler.reconcile(desired(SHOP, "c1", Policy.DEFAULT, "a: 1"));
+        reconciler.reconcile(desired(SHOP, "c2", Policy.DEFAULT, "a: 2"));
+
+        assertThat(again).isInstanceOf(TargetReconciler.Reconciliation.Skipped.class);
+        assertThat(published).extracting(TargetEvent::commit).containsExactly("c1", "c2");
+    }
+
+    @Test
+    void aFailedDigestIsTriedAgainAndReportedAgain() {
+        TargetReconciler reconciler = new TargetReconciler("local", FAILS, published::add);
+        reconciler.reconcile(desired(SHOP, "c1", Policy.DEFAULT, "a: 1"));
+        reconciler.reconcile(desired(SHOP, "c1", Policy.DEFAULT, "a: 1"));
+
+        assertThat(published).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(ApplyFailed.class,
+                f -> assertThat(f.object()).isEqualTo(CM)));
+    }
+
+    @Test
+    void suspendedTargetsAndOtherClustersTargetsAreNotApplied() {
+        TargetReconciler reconciler = new TargetReconciler("local", SUCCEEDS, published::add);
+        Policy suspended = new Policy(true, true, false, true, false, List.of());
+
+        var s = reconciler.reconcile(desired(SHOP, "c1", suspended, "a: 1"));
+        var o = reconciler.reconcile(desired(TargetKey.parse("prod-eu/shop/prod"), "c1", Policy.DEFAULT, "a: 1"));
+
+        assertThat(published).isEmpty();
+        assertThat(((TargetReconciler.Reconciliation.Skipped) s).reason()).contains("suspended");
+        assertThat(((TargetReconciler.Reconciliation.Skipped) o).reason()).contains("cluster prod-eu");
+    }
+
+    @Test
+    void aDigestIsOnlyRememberedOncePublishedAndForgottenWhenTheTargetLeaves() {
+        List<TargetEvent> kafka = new ArrayList<>();
+        boolean[] kafkaDown = {true};
+        TargetReconciler reconciler = new TargetReconciler("local", SUCCEEDS, e -> {
+            if (kafkaDown[0]) throw new IllegalStateException("broker down");
+            kafka.add(e);
+        });
+        DesiredState d = desired(SHOP, "c1", Policy.DEFAULT, "a: 1");
+
+        assertThatThrownBy(() -> reconciler.reconcile(d)).hasMessage("broker down");
+        kafkaDown[0] = false;
+        reconciler.reconcile(d);
+        reconciler.forget(SHOP);
+        reconciler.reconcile(d);
+
+        assertThat(kafka).hasSize(2);
+    }
+}

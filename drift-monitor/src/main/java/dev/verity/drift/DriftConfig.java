@@ -1,0 +1,29 @@
+package dev.verity.drift;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Configuration of the drift monitor ({@code verity.drift.*}). Topic names live in application.properties. */
+@ConfigMapping(prefix = "verity.drift")
+public interface DriftConfig {
+
+    /**
+     * The cluster this monitor watches; it reads {@code verity.desired.<cluster>} and only that cluster's targets.
+     * Required: set {@code verity.drift.cluster} (env {@code VERITY_DRIFT_CLUSTER}).
+     */
+    String cluster();
+
+    /**
+     * A kubeconfig file to reach the cluster with; when absent, the Quarkus Kubernetes client configuration
+     * ({@code quarkus.kubernetes-client.*}, in-cluster service account, or ~/.kube/config) is used.
+     */
+    Optional<Path> kubeconfig();
+
+    /** How often every watched object is read again, as a safety net for missed or broken watches. */
+    @WithDefault("30s")
+    Duration resync();
+}

@@ -1,0 +1,102 @@
+package dev.verity.drift;
+
+import dev.verity.events.Applied;
+import dev.verity.events.DesiredState;
+import dev.verity.events.EventCodec;
+import dev.verity.events.EventFormatException;
+import dev.verity.events.TargetEvent;
+import dev.verity.events.TargetKey;
+import dev.verity.events.TargetRemoved;
+import dev.verity.events.VerityEvent;
+import dev.verity.drift.core.Reaction;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * The Kafka inputs: desired states of this cluster's targets, rollout events, and (while rebuilding) the drift
+ * history. A desired-state or rollout record that is not a Verity event throws, and the channel's
+ * dead-letter-queue strategy moves it to {@code <topic>.dlq}.
+ */
+@ApplicationScoped
+public class DriftInputs {
+
+    private static final Logger LOG = Logger.getLogger(DriftInputs.class);
+
+    @Inject
+    DriftService service;
+
+    private final EventCodec codec = new EventCodec();
+
+    @Incoming("desired")
+    @Blocking
+    public void desired(ConsumerRecord<String, String> record) {
+        try {
+            if (record.value() == null) {
+                tombstone(record.key());
+                return;
+            }
+            VerityEvent event = codec.decode(record.value());
+            if (event instanceof DesiredState desired) {
+                service.handle(() -> service.tracker().onDesired(desired));
+            } else if (event instanceof TargetRemoved removed) {
+                service.handle(() -> service.tracker().onRemoved(removed.target(), removed.repo(), removed.commit()));
+            } else {
+                LOG.debugf("ignoring %s on the desired-state topic", event.type());
+            }
+        } finally {
+            consumed(record);
+        }
+    }
+
+    @Incoming("rollout")
+    @Blocking
+    public void rollout(ConsumerRecord<String, String> record) {
+        try {
+            VerityEvent event = codec.decode(record.value());
+            if (event instanceof Applied applied) service.handle(() -> service.tracker().onApplied(applied));
+        } finally {
+            consumed(record);
+        }
+    }
+
+    /**
+     * The drift topic read back from the beginning while the monitor rebuilds its state: what it reported before a
+     * restart. Records after that are its own events and are ignored; records it cannot read are skipped (the topic
+     * belongs to the notifier's consumers too, whose dead-letter topic receives them).
+     */
+    @Incoming("history")
+    @Blocking
+    public void history(ConsumerRecord<String, String> record) {
+        try {
+            if (service.tracker().isReady() || record.value() == null) return;
+            VerityEvent event = codec.decode(record.value());
+            if (event instanceof TargetEvent drift) service.handle(() -> {
+                service.tracker().remember(drift);
+                return Reaction.NONE;
+            });
+        } catch (EventFormatException e) {
+            LOG.warnf("skipping %s-%d@%d while reading drift history: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+        } finally {
+            consumed(record);
+        }
+    }
+
+    private void tombstone(String key) {
+        TargetKey target;
+        try {
+            target = TargetKey.parse(key);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new EventFormatException("tombstone with key '" + key + "' is not about a target: " + e.getMessage(), e);
+        }
+        service.handle(() -> service.tracker().onRemoved(target, null, null));
+    }
+
+    private void consumed(ConsumerRecord<String, String> record) {
+        if (service.catchUp().consumed(record.topic(), record.partition(), record.offset())) service.caughtUp();
+    }
+}

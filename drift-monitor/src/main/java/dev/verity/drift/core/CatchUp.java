@@ -1,0 +1,72 @@
+package dev.verity.drift.core;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Knows when the monitor has read its input topics up to where they ended when it started, so that it acts on
+ * rebuilt state rather than on the first half of a replay (an old desired state and its old {@code Applied}
+ * must not be compared with a cluster that already runs a newer one). Latches: once caught up, always caught up.
+ */
+public final class CatchUp {
+
+    private final Set<String> topics;
+    private final Set<String> assignedTopics = new HashSet<>();
+    private final Map<String, Long> end = new HashMap<>();
+    private final Map<String, Long> next = new HashMap<>();
+    private boolean latched;
+
+    /** @param topics every topic that must be read to its end before the monitor acts */
+    public CatchUp(Set<String> topics) {
+        this.topics = Set.copyOf(topics);
+    }
+
+    /**
+     * A partition was assigned and will be read from {@code beginning}; it ended at {@code endOffset} (exclusive).
+     *
+     * @return true when this made the monitor caught up
+     */
+    public synchronized boolean assigned(String topic, int partition, long beginning, long endOffset) {
+        assignedTopics.add(topic);
+        String tp = topic + "-" + partition;
+        end.putIfAbsent(tp, endOffset);
+        next.merge(tp, beginning, Math::max);
+        return check();
+    }
+
+    /** A record was read (whether or not it could be decoded). @return true when this made the monitor caught up */
+    public synchronized boolean consumed(String topic, int partition, long offset) {
+        next.merge(topic + "-" + partition, offset + 1, Math::max);
+        return check();
+    }
+
+    public synchronized boolean caughtUp() {
+        return latched;
+    }
+
+    /** What is still to be read, for logs and the readiness check. */
+    public synchronized String describe() {
+        if (latched) return "caught up";
+        StringBuilder sb = new StringBuilder("reading");
+        for (String topic : topics) {
+            if (!assignedTopics.contains(topic)) sb.append(' ').append(topic).append(" (no partition assigned yet)");
+        }
+        end.forEach((tp, e) -> {
+            long n = next.getOrDefault(tp, 0L);
+            if (n < e) sb.append(' ').append(tp).append(" (at ").append(n).append(" of ").append(e).append(')');
+        });
+        return sb.toString();
+    }
+
+    private boolean check() {
+        if (latched) return false;
+        if (!assignedTopics.containsAll(topics)) return false;
+        for (Map.Entry<String, Long> e : end.entrySet()) {
+            if (next.getOrDefault(e.getKey(), 0L) < e.getValue()) return false;
+        }
+        latched = true;
+        return true;
+    }
+}

@@ -1,0 +1,307 @@
+package dev.verity.drift.core;
+
+import dev.verity.events.Applied;
+import dev.verity.events.DesiredState;
+import dev.verity.events.DriftDetected;
+import dev.verity.events.DriftKind;
+import dev.verity.events.DriftResolved;
+import dev.verity.events.ObjectRef;
+import dev.verity.events.TargetEvent;
+import dev.verity.events.TargetKey;
+import dev.verity.kube.diff.Comparison;
+import dev.verity.kube.diff.DesiredObject;
+import dev.verity.kube.diff.DriftComparator;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The drift monitor's memory and decisions for one cluster: the latest desired state of every target, which digest
+ * the applier last reported {@code Applied}, and the drift already reported per object.
+ *
+ * <ul>
+ * <li>A target is compared only while its latest desired digest is the one last applied. A new desired state holds
+ * the target (no comparison, no events) until the applier reports it applied, so a rollout in progress is never
+ * reported as drift.</li>
+ * <li>An observation becomes an event only on a transition: {@code DriftDetected} when an object starts to differ,
+ * or differs in another way (other fields, or deleted); {@code DriftResolved} when it matches again. The same
+ * observation twice publishes nothing.</li>
+ * <li>Nothing is compared or published before {@link #ready()}: the monitor first rebuilds its state from the
+ * topics, including the drift it reported before a restart ({@link #remember}), so drift that ended while it was
+ * down is still resolved.</li>
+ * </ul>
+ *
+ * Thread-safe: every method is synchronized.
+ */
+public final class DriftTracker {
+
+    private static final Logger LOG = Logger.getLogger(DriftTracker.class);
+
+    /** Marks an object whose last event may not have been published: the next observation always publishes. */
+    private static final Reported UNKNOWN = new Reported(null, List.of());
+
+    private final String cluster;
+    private final DriftComparator comparator;
+    private final Map<TargetKey, Target> targets = new TreeMap<>();
+    private boolean ready;
+
+    public DriftTracker(String cluster, DriftComparator comparator) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.comparator = Objects.requireNonNull(comparator, "comparator");
+    }
+
+    /** A target's latest desired state arrived (or was re-read from the compacted topic). */
+    public synchronized Reaction onDesired(DesiredState desired) {
+        if (!mine(desired.target())) return Reaction.NONE;
+        Target t = targets.computeIfAbsent(desired.target(), Target::new);
+        if (t.desired != null && t.desired.digest().equals(desired.digest())
+                && t.desired.commit().equals(desired.commit())) {
+            return Reaction.NONE; // redelivered
+        }
+        t.desired = desired;
+        t.seen(desired.repo(), desired.commit());
+        try {
+            t.objects = DesiredObject.parseAll(desired.documents());
+        } catch (IllegalArgumentException e) {
+            t.objects = null;
+            LOG.errorf("%s: desired state cannot be read, so the target is not compared until a readable one is"
+                    + " applied: %s", desired.describe(), e.getMessage());
+        }
+        return refresh(t);
+    }
+
+    /** The applier reported a target converged to a desired digest. */
+    public synchronized Reaction onApplied(Applied applied) {
+        if (!mine(applied.target())) return Reaction.NONE;
+        Target t = targets.computeIfAbsent(applied.target(), Target::new);
+        t.appliedDigest = applied.digest();
+        t.appliedObjects = applied.objects();
+        return refresh(t);
+    }
+
+    /**
+     * A target left Git (its tombstone or {@code TargetRemoved}): it is forgotten, and drift reported on its objects
+     * is resolved. {@code repo} and {@code commit} may be null (a tombstone), then the last known ones are used.
+     */
+    public synchronized Reaction onRemoved(TargetKey key, String repo, String commit) {
+        Target t = targets.get(key);
+        if (t == null) return Reaction.NONE;
+        t.seen(repo, commit);
+        t.desired = null;
+        t.objects = null;
+        t.appliedDigest = null;
+        t.appliedObjects = List.of();
+        t.activeDigest = null;
+        t.compared = List.of();
+        if (!ready) return Reaction.NONE; // resolved by ready(), once the drift history is read too
+        targets.remove(key);
+        return Reaction.of(resolveAll(t));
+    }
+
+    /**
+     * A drift event this monitor published before it restarted, read back from the drift topic while rebuilding:
+     * it is what was last reported for the object. Ignored once {@link #ready()}.
+     */
+    public synchronized void remember(TargetEvent event) {
+        if (ready || !cluster.equals(event.target().cluster())) return; // the drift topic holds every cluster's
+        Target t = targets.computeIfAbsent(event.target(), Target::new);
+        t.seen(event.repo(), event.commit());
+        if (event instanceof DriftDetected d) t.reported.put(d.object(), new Reported(d.kind(), d.fields()));
+        else if (event instanceof DriftResolved r) t.reported.remove(r.object());
+    }
+
+    /**
+     * The state was rebuilt from the topics: comparisons start. Drift reported on targets that are gone, or on
+     * objects that left their target, is resolved; the answer names every object to read now.
+     */
+    public synchronized Reaction ready() {
+        if (ready) return Reaction.NONE;
+        ready = true;
+        List<TargetEvent> events = new ArrayList<>();
+        for (Target t : List.copyOf(targets.values())) {
+            if (t.desired == null) { // not on the desired-state topic: the target is gone
+                targets.remove(t.key);
+                events.addAll(resolveAll(t));
+            } else if (t.activeDigest != null) {
+                events.addAll(resolveGone(t));
+            }
+        }
+        return new Reaction(events, List.copyOf(watched()));
+    }
+
+    public synchronized boolean isReady() {
+        return ready;
+    }
+
+    /** The objects to watch: those of every target being compared (none before {@link #ready()}). */
+    public synchronized Set<ObjectRef> watched() {
+        Set<ObjectRef> refs = new LinkedHashSet<>();
+        if (!ready) return refs;
+        targets.values().forEach(t -> t.compared.forEach(o -> refs.add(o.ref())));
+        return refs;
+    }
+
+    /** The targets being compared and those held (waiting for their desired state to be applied). */
+    public synchronized Map<TargetKey, String> status() {
+        Map<TargetKey, String> status = new TreeMap<>();
+        targets.values().forEach(t -> status.put(t.key, t.activeDigest != null ? "compared"
+                : t.desired == null ? "applied, desired state not seen" : "held until applied"));
+        return status;
+    }
+
+    /** What the cluster holds for {@code ref}: the drift events this observation causes, usually none. */
+    public synchronized List<TargetEvent> observe(ObjectRef ref, Observation observation) {
+        if (!ready) return List.of();
+        List<TargetEvent> events = new ArrayList<>();
+        for (Target t : targets.values()) {
+            if (t.activeDigest == null) continue;
+            for (DesiredObject object : t.compared) {
+                if (object.ref().equals(ref)) compare(t, object, observation).ifPresent(events::add);
+            }
+        }
+        return events;
+    }
+
+    /**
+     * An event about {@code ref} could not be published: the next observation of the object publishes whatever it
+     * finds, so nothing is lost.
+     */
+    public synchronized void unpublished(TargetKey key, ObjectRef ref) {
+        Target t = targets.get(key);
+        if (t != null) t.reported.put(ref, UNKNOWN);
+    }
+
+    private Optional<TargetEvent> compare(Target t, DesiredObject object, Observation observation) {
+        Reported now;
+        String resourceVersion;
+        if (observation instanceof Observation.Present present) {
+            Comparison comparison;
+            try {
+                comparison = comparator.compare(object, present.json());
+            } catch (IllegalArgumentException e) {
+                LOG.warnf("%s: cannot compare %s: %s", t.desired.describe(), object.ref(), e.getMessage());
+                return Optional.empty();
+            }
+            now = comparison.matches() ? null : new Reported(DriftKind.MODIFIED, comparison.paths());
+            resourceVersion = present.resourceVersion();
+        } else {
+            now = new Reported(DriftKind.DELETED, List.of());
+            resourceVersion = "";
+        }
+        Reported before = t.reported.get(object.ref());
+        if (Objects.equals(now, before)) return Optional.empty();
+        if (now == null) {
+            t.reported.remove(object.ref());
+            return Optional.of(new DriftResolved(t.key, t.repo, t.commit, object.ref(), resourceVersion));
+        }
+        t.reported.put(object.ref(), now);
+        return Optional.of(new DriftDetected(t.key, t.repo, t.commit, object.ref(), now.kind(), now.fields(),
+                resourceVersion));
+    }
+
+    /** Starts or stops comparing a target after its desired or applied digest changed. */
+    private Reaction refresh(Target t) {
+        boolean comparable = t.desired != null && t.objects != null && t.desired.digest().equals(t.appliedDigest);
+        if (!comparable) {
+            if (t.activeDigest != null) {
+                LOG.infof("%s: holding drift checks until the applier reports digest %s applied",
+                        t.desired.describe(), t.desired.digest());
+            }
+            t.activeDigest = null;
+            t.compared = List.of();
+            return Reaction.NONE;
+        }
+        t.activeDigest = t.desired.digest();
+        t.compared = resolveNamespaces(t.objects, t.appliedObjects);
+        if (!ready) return Reaction.NONE;
+        return new Reaction(resolveGone(t), t.compared.stream().map(DesiredObject::ref).distinct().toList());
+    }
+
+    /** Resolves drift reported on objects the target no longer has. */
+    private List<TargetEvent> resolveGone(Target t) {
+        Set<ObjectRef> current = new LinkedHashSet<>();
+        t.compared.forEach(o -> current.add(o.ref()));
+        List<TargetEvent> events = new ArrayList<>();
+        for (ObjectRef gone : List.copyOf(t.reported.keySet())) {
+            if (!current.contains(gone)) {
+                t.reported.remove(gone);
+                events.add(new DriftResolved(t.key, t.repo, t.commit, gone, ""));
+            }
+        }
+        return events;
+    }
+
+    /** Resolves all drift reported on a target that is gone. */
+    private static List<TargetEvent> resolveAll(Target t) {
+        List<TargetEvent> events = new ArrayList<>();
+        if (t.repo == null) return events;
+        t.reported.keySet().forEach(ref -> events.add(new DriftResolved(t.key, t.repo, t.commit, ref, "")));
+        t.reported.clear();
+        return events;
+    }
+
+    /** A document without a namespace gets the one the applier reported for it (the cluster's default otherwise). */
+    private static List<DesiredObject> resolveNamespaces(List<DesiredObject> objects, List<ObjectRef> applied) {
+        List<DesiredObject> resolved = new ArrayList<>(objects.size());
+        for (DesiredObject o : objects) {
+            DesiredObject r = o;
+            if (o.ref().namespace() == null) {
+                for (ObjectRef a : applied) {
+                    if (a.namespace() != null && a.kind().equals(o.ref().kind()) && a.name().equals(o.ref().name())
+                            && group(a.apiVersion()).equals(group(o.ref().apiVersion()))) {
+                        r = o.inNamespace(a.namespace());
+                        break;
+                    }
+                }
+            }
+            resolved.add(r);
+        }
+        return resolved;
+    }
+
+    private static String group(String apiVersion) {
+        int slash = apiVersion.indexOf('/');
+        return slash < 0 ? "" : apiVersion.substring(0, slash);
+    }
+
+    private boolean mine(TargetKey key) {
+        if (cluster.equals(key.cluster())) return true;
+        LOG.warnf("ignoring an event for target %s: this drift monitor watches cluster %s", key, cluster);
+        return false;
+    }
+
+    private record Reported(DriftKind kind, List<String> fields) {
+    }
+
+    private static final class Target {
+        final TargetKey key;
+        DesiredState desired;
+        List<DesiredObject> objects;
+        String appliedDigest;
+        List<ObjectRef> appliedObjects = List.of();
+        /** the digest being compared; null while the target is held */
+        String activeDigest;
+        List<DesiredObject> compared = List.of();
+        final Map<ObjectRef, Reported> reported = new HashMap<>();
+        /** the repository and commit events name: of the latest desired state, else the last known */
+        String repo;
+        String commit;
+
+        Target(TargetKey key) {
+            this.key = key;
+        }
+
+        void seen(String repo, String commit) {
+            if (repo != null && !repo.isBlank()) this.repo = repo;
+            if (commit != null && !commit.isBlank()) this.commit = commit;
+        }
+    }
+}

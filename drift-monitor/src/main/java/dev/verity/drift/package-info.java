@@ -1,0 +1,2 @@
+/** The drift-monitor service: Kafka inputs and output, the read-only cluster reader, and their configuration. */
+package dev.verity.drift;

@@ -1,0 +1,286 @@
+package dev.verity.drift;
+
+import dev.verity.events.Applied;
+import dev.verity.events.DesiredState;
+import dev.verity.events.DriftDetected;
+import dev.verity.events.DriftKind;
+import dev.verity.events.DriftResolved;
+import dev.verity.events.EventCodec;
+import dev.verity.events.ObjectRef;
+import dev.verity.events.Policy;
+import dev.verity.events.TargetEvent;
+import dev.verity.events.TargetKey;
+import dev.verity.events.Topics;
+import dev.verity.testkit.kafka.EmbeddedKafka;
+import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import dev.verity.testkit.kube.KubeSandbox;
+import dev.verity.testkit.kube.KubeSandboxResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+/**
+ * The drift monitor against a real broker and the Kubernetes sandbox: objects are put into the sandbox as the applier
+ * puts them (server-side apply, field manager {@code verity}), the desired state and {@code Applied} go to their
+ * topics, and the test changes objects behind Verity's back and reads {@code verity.drift}. The resync interval is
+ * long in tests, so what is seen comes from watches.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = EmbeddedKafkaResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KubeSandboxResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DriftMonitorIT {
+
+    static final String REPO = "file:///srv/git/shop.git";
+    static final String C1 = "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2";
+    static final String DESIRED = Topics.desired("local");
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    static final String DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              namespace: %s
+              labels: {app: web}
+            spec:
+              replicas: %d
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    ports:
+                    - containerPort: 8080
+            """;
+
+    static final String CONFIG_MAP = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+              namespace: %s
+            data:
+              mode: %s
+            """;
+
+    final EventCodec codec = new EventCodec();
+
+    @Test
+    @Order(1)
+    void isReadyOnceItRebuiltItsStateFromTheTopics() {
+        await().atMost(WAIT).untilAsserted(() -> given().when().get("/q/health/ready").then().statusCode(200)
+                .body(containsString("drift-monitor"), containsString("caught up")));
+    }
+
+    @Test
+    @Order(2)
+    void driftOfAnAppliedTargetIsDetectedOnceAndResolved() {
+        TargetKey prod = TargetKey.parse("local/shop/prod");
+        ObjectRef web = new ObjectRef("apps/v1", "Deployment", "shop-prod", "web");
+        ObjectRef settings = new ObjectRef("v1", "ConfigMap", "shop-prod", "settings");
+        String deployment = DEPLOYMENT.formatted("shop-prod", 2);
+        String configMap = CONFIG_MAP.formatted("shop-prod", "fast");
+        int watchesBefore = sandbox().openWatches();
+        DesiredState desired = publishApplied(prod, "shop-prod", deployment, configMap);
+
+        await().atMost(WAIT).until(() -> sandbox().openWatches() >= watchesBefore + 2);
+        assertThat(driftEvents(prod)).as("nothing drifted yet").isEmpty();
+
+        deployments("shop-prod").withName("web").scale(5);
+
+        DriftDetected modified = awaitEvent(prod, DriftDetected.class, e -> e.object().equals(web));
+        assertThat(modified.kind()).isEqualTo(DriftKind.MODIFIED);
+        assertThat(modified.fields()).containsExactly("spec.replicas");
+        assertThat(modified.commit()).isEqualTo(desired.commit());
+        assertThat(modified.repo()).isEqualTo(REPO);
+        assertThat(modified.resourceVersion()).isNotBlank();
+
+        // another manager touches a field Verity does not set: the same drift is not reported again
+        deployments("shop-prod").withName("web")
+                .edit(d -> new DeploymentBuilder(d).editMetadata().addToLabels("team", "payments").endMetadata().build());
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> driftEvents(prod).size() == 1);
+
+        deployments("shop-prod").withName("web")
+                .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(2).endSpec().build());
+        DriftResolved resolved = awaitEvent(prod, DriftResolved.class, e -> e.object().equals(web));
+        assertThat(resolved.resourceVersion()).isNotBlank();
+
+        deployments("shop-prod").withName("web").delete();
+        DriftDetected deleted = awaitEvent(prod, DriftDetected.class,
+                e -> e.object().equals(web) && e.kind() == DriftKind.DELETED);
+        assertThat(deleted.fields()).isEmpty();
+
+        List<TargetEvent> all = driftEvents(prod);
+        assertThat(all).hasSize(3).noneMatch(e -> e instanceof DriftDetected d && d.object().equals(settings));
+        assertThat(records(prod)).allSatisfy(r -> assertThat(r.key()).isEqualTo("local/shop/prod"));
+    }
+
+    @Test
+    @Order(3)
+    void aDesiredStateNotYetAppliedIsNotReportedAsDrift() {
+        TargetKey dev = TargetKey.parse("local/shop/dev");
+        createNamespace("shop-dev");
+        serverSideApply(DEPLOYMENT.formatted("shop-dev", 1), dev);
+        DesiredState desired = DesiredState.of(dev, REPO, C1, "apps/shop/overlays/dev", Policy.DEFAULT,
+                List.of(DEPLOYMENT.formatted("shop-dev", 3)));
+
+        kafka().send(DESIRED, dev.toString(), codec.encode(desired));
+
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> driftEvents(dev).isEmpty());
+
+        // once the applier reports this digest applied (here without having applied it), the difference is drift
+        kafka().send(Topics.ROLLOUT, dev.toString(), codec.encode(new Applied(dev, REPO, C1, desired.digest(),
+                List.of(new ObjectRef("apps/v1", "Deployment", "shop-dev", "web")))));
+        DriftDetected detected = awaitEvent(dev, DriftDetected.class, e -> true);
+        assertThat(detected.fields()).containsExactly("spec.replicas");
+    }
+
+    @Test
+    @Order(4)
+    void poisonRecordsGoToTheDeadLetterTopicsAndTheInputsKeepFlowing() {
+        kafka().send(DESIRED, "local/shop/qa", "this is not a CloudEvent");
+        kafka().send(Topics.ROLLOUT, "local/shop/qa",
+                "{\"specversion\":\"1.0\",\"type\":\"dev.verity.unknown.v9\",\"data\":{}}");
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(kafka().readAll(Topics.deadLetter(DESIRED))).extracting(ConsumerRecord::value)
+                    .contains("this is not a CloudEvent");
+            assertThat(kafka().readAll(Topics.deadLetter(Topics.ROLLOUT))).extracting(ConsumerRecord::value)
+                    .anyMatch(v -> v.contains("dev.verity.unknown.v9"));
+        });
+
+        TargetKey qa = TargetKey.parse("local/shop/qa");
+        publishApplied(qa, "shop-qa", CONFIG_MAP.formatted("shop-qa", "fast"));
+        client().configMaps().inNamespace("shop-qa").withName("settings")
+                .edit(cm -> {
+                    cm.getData().put("mode", "slow");
+                    return cm;
+                });
+        assertThat(awaitEvent(qa, DriftDetected.class, e -> true).fields()).containsExactly("data.mode");
+    }
+
+    @Test
+    @Order(5)
+    void secretDriftNamesTheKeyButNeverItsValue() {
+        TargetKey secrets = TargetKey.parse("local/vault/prod");
+        String secret = """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: db
+                  namespace: vault-prod
+                type: Opaque
+                data:
+                  password: %s
+                """.formatted(base64("s3cr3t-desired"));
+        publishApplied(secrets, "vault-prod", secret);
+        String leaked = "hunter2-by-hand";
+        client().secrets().inNamespace("vault-prod").withName("db").edit(s -> {
+            s.setData(Map.of("password", base64(leaked)));
+            return s;
+        });
+
+        DriftDetected detected = awaitEvent(secrets, DriftDetected.class, e -> true);
+        assertThat(detected.fields()).containsExactly("data.password");
+        assertThat(records(secrets)).extracting(ConsumerRecord::value).allSatisfy(v -> assertThat(v)
+                .doesNotContain(leaked, base64(leaked), "s3cr3t-desired", base64("s3cr3t-desired")));
+        Secret live = client().secrets().inNamespace("vault-prod").withName("db").get();
+        assertThat(live.getData()).containsEntry("password", base64(leaked)); // the monitor never writes
+    }
+
+    /** Puts the documents into the sandbox as the applier does, then publishes the desired state and Applied. */
+    DesiredState publishApplied(TargetKey target, String namespace, String... documents) {
+        createNamespace(namespace);
+        for (String document : documents) serverSideApply(document, target);
+        DesiredState desired = DesiredState.of(target, REPO, C1, "apps/" + target.app() + "/overlays/" + target.env(),
+                Policy.DEFAULT, List.of(documents));
+        List<ObjectRef> refs = List.of(documents).stream().map(d -> {
+            HasMetadata o = client().getKubernetesSerialization().unmarshal(d);
+            return new ObjectRef(o.getApiVersion(), o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
+        }).toList();
+        kafka().send(DESIRED, target.toString(), codec.encode(desired));
+        kafka().send(Topics.ROLLOUT, target.toString(), codec.encode(new Applied(target, REPO, C1, desired.digest(), refs)));
+        return desired;
+    }
+
+    void serverSideApply(String document, TargetKey target) {
+        HasMetadata object = client().getKubernetesSerialization().unmarshal(document);
+        Map<String, String> annotations = new java.util.HashMap<>();
+        if (object.getMetadata().getAnnotations() != null) annotations.putAll(object.getMetadata().getAnnotations());
+        annotations.put("verity.dev/target", target.toString());
+        object.getMetadata().setAnnotations(annotations);
+        client().resource(object).fieldManager("verity").forceConflicts().serverSideApply();
+    }
+
+    void createNamespace(String name) {
+        serverSideApplyRaw("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}");
+    }
+
+    void serverSideApplyRaw(String json) {
+        HasMetadata object = client().getKubernetesSerialization().unmarshal(json);
+        client().resource(object).fieldManager("verity").forceConflicts().serverSideApply();
+    }
+
+    <T extends TargetEvent> T awaitEvent(TargetKey target, Class<T> type, java.util.function.Predicate<T> match) {
+        return await().atMost(WAIT).until(() -> driftEvents(target).stream().filter(type::isInstance).map(type::cast)
+                .filter(match).findFirst().orElse(null), e -> e != null);
+    }
+
+    List<TargetEvent> driftEvents(TargetKey target) {
+        return records(target).stream().map(r -> codec.decode(r.value(), TargetEvent.class)).toList();
+    }
+
+    List<ConsumerRecord<String, String>> records(TargetKey target) {
+        return kafka().readAll(Topics.DRIFT).stream().filter(r -> target.toString().equals(r.key())).toList();
+    }
+
+    static NonNamespaceOperation<Deployment, DeploymentList, RollableScalableResource<Deployment>> deployments(
+            String namespace) {
+        return client().apps().deployments().inNamespace(namespace);
+    }
+
+    static String base64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static KubernetesClient client() {
+        return sandbox().client();
+    }
+
+    static KubeSandbox sandbox() {
+        return KubeSandboxResource.sandbox();
+    }
+
+    static EmbeddedKafka kafka() {
+        return EmbeddedKafkaResource.kafka();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.verity.drift.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CatchUpTest {
+
+    private final CatchUp catchUp = new CatchUp(Set.of("verity.desired.local", "verity.rollout"));
+
+    @Test
+    void caughtUpOnlyOnceEveryTopicIsAssignedAndReadToWhereItEnded() {
+        assertThat(catchUp.assigned("verity.desired.local", 0, 0, 3)).isFalse();
+        assertThat(catchUp.assigned("verity.rollout", 0, 0, 0)).isFalse();
+        assertThat(catchUp.describe()).contains("verity.desired.local-0 (at 0 of 3)");
+
+        assertThat(catchUp.consumed("verity.desired.local", 0, 0)).isFalse();
+        assertThat(catchUp.consumed("verity.desired.local", 0, 1)).isFalse();
+        assertThat(catchUp.caughtUp()).isFalse();
+        assertThat(catchUp.consumed("verity.desired.local", 0, 2)).isTrue();
+
+        assertThat(catchUp.caughtUp()).isTrue();
+        assertThat(catchUp.consumed("verity.desired.local", 0, 3)).as("latched, reported once").isFalse();
+        assertThat(catchUp.describe()).isEqualTo("caught up");
+    }
+
+    @Test
+    void aTopicWithoutPartitionsAssignedKeepsItWaiting() {
+        catchUp.assigned("verity.desired.local", 0, 0, 0);
+
+        assertThat(catchUp.caughtUp()).isFalse();
+        assertThat(catchUp.describe()).contains("verity.rollout (no partition assigned yet)");
+        assertThat(catchUp.assigned("verity.rollout", 0, 0, 0)).isTrue();
+    }
+
+    @Test
+    void recordsRemovedByRetentionOrCompactionAreNotWaitedFor() {
+        catchUp.assigned("verity.rollout", 0, 0, 0);
+        assertThat(catchUp.assigned("verity.desired.local", 0, 7, 7)).isTrue();
+    }
+
+    @Test
+    void offsetsSkippedByCompactionCountAsRead() {
+        catchUp.assigned("verity.rollout", 0, 0, 0);
+        catchUp.assigned("verity.desired.local", 0, 0, 10);
+
+        assertThat(catchUp.consumed("verity.desired.local", 0, 9)).isTrue();
+    }
+}

@@ -1,0 +1,311 @@
+package dev.verity.drift.core;
+
+import dev.verity.events.Applied;
+import dev.verity.events.DesiredState;
+import dev.verity.events.DriftDetected;
+import dev.verity.events.DriftKind;
+import dev.verity.events.DriftResolved;
+import dev.verity.events.ObjectRef;
+import dev.verity.events.Policy;
+import dev.verity.events.TargetEvent;
+import dev.verity.events.TargetKey;
+import dev.verity.kube.diff.DriftComparator;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DriftTrackerTest {
+
+    static final TargetKey TARGET = TargetKey.parse("local/shop/prod");
+    static final String REPO = "file:///repos/shop.git";
+    static final String C1 = "1111111111111111111111111111111111111111";
+    static final String C2 = "2222222222222222222222222222222222222222";
+    static final ObjectRef WEB = new ObjectRef("apps/v1", "Deployment", "shop-prod", "web");
+    static final ObjectRef SETTINGS = new ObjectRef("v1", "ConfigMap", "shop-prod", "settings");
+
+    static final String WEB_DOC = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: shop-prod}
+            spec:
+              replicas: 2
+              template:
+                spec:
+                  containers: [{name: web, image: "nginx:1.27"}]
+            """;
+    static final String SETTINGS_DOC = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings, namespace: shop-prod}
+            data: {mode: fast}
+            """;
+
+    private final DriftTracker tracker = new DriftTracker("local", new DriftComparator());
+
+    @Test
+    void aDesiredStateNotYetAppliedIsNeitherWatchedNorCompared() {
+        tracker.ready();
+        tracker.onDesired(desired(C1, WEB_DOC));
+
+        assertThat(tracker.watched()).isEmpty();
+        assertThat(tracker.observe(WEB, web(5, "7"))).isEmpty();
+        assertThat(tracker.observe(WEB, Observation.absent())).isEmpty();
+        assertThat(tracker.status()).containsEntry(TARGET, "held until applied");
+    }
+
+    @Test
+    void anAppliedTargetIsComparedAndDriftIsReportedOnTransitionsOnly() {
+        tracker.ready();
+        tracker.onDesired(desired(C1, WEB_DOC, SETTINGS_DOC));
+        DesiredState d = desired(C1, WEB_DOC, SETTINGS_DOC);
+        Reaction activated = tracker.onApplied(applied(d));
+
+        assertThat(activated.check()).containsExactly(WEB, SETTINGS);
+        assertThat(tracker.watched()).containsExactly(WEB, SETTINGS);
+        assertThat(tracker.observe(WEB, web(2, "10"))).isEmpty();
+
+        assertThat(tracker.observe(WEB, web(5, "11"))).containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "11"));
+        assertThat(tracker.observe(WEB, web(5, "11"))).as("same observation again").isEmpty();
+        assertThat(tracker.observe(WEB, web(5, "12"))).as("same drift, newer version").isEmpty();
+
+        assertThat(tracker.observe(WEB, live(5, "nginx:1.28", "13"))).as("the differing fields changed")
+                .containsExactly(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED,
+                        List.of("spec.replicas", "spec.template.spec.containers[name=web].image"), "13"));
+
+        assertThat(tracker.observe(WEB, web(2, "14")))
+                .containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, "14"));
+        assertThat(tracker.observe(WEB, web(2, "15"))).isEmpty();
+
+        assertThat(tracker.observe(WEB, Observation.absent())).containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+        assertThat(tracker.observe(WEB, Observation.absent())).isEmpty();
+        assertThat(tracker.observe(WEB, web(2, "20"))).containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, "20"));
+    }
+
+    @Test
+    void nothingIsComparedBeforeTheStateIsRebuilt() {
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.onDesired(d);
+        assertThat(tracker.onApplied(applied(d)).check()).isEmpty();
+        assertThat(tracker.watched()).isEmpty();
+        assertThat(tracker.observe(WEB, web(5, "3"))).isEmpty();
+
+        assertThat(tracker.ready().check()).containsExactly(WEB);
+        assertThat(tracker.observe(WEB, web(5, "3"))).hasSize(1);
+        assertThat(tracker.ready().check()).as("ready only once").isEmpty();
+    }
+
+    @Test
+    void aNewDesiredStateHoldsTheTargetUntilItIsApplied() {
+        tracker.ready();
+        DesiredState first = desired(C1, WEB_DOC, SETTINGS_DOC);
+        tracker.onDesired(first);
+        tracker.onApplied(applied(first));
+        assertThat(tracker.observe(SETTINGS, settings("slow", "5"))).hasSize(1);
+
+        DesiredState second = desired(C2, WEB_DOC.replace("replicas: 2", "replicas: 4"));
+        assertThat(tracker.onDesired(second)).isEqualTo(Reaction.NONE);
+        assertThat(tracker.watched()).isEmpty();
+        assertThat(tracker.observe(WEB, web(2, "6"))).as("the rollout is in progress").isEmpty();
+
+        Reaction applied = tracker.onApplied(applied(second));
+        assertThat(applied.events()).as("drift on an object that left Git is resolved")
+                .containsExactly(new DriftResolved(TARGET, REPO, C2, SETTINGS, ""));
+        assertThat(applied.check()).containsExactly(WEB);
+        assertThat(tracker.watched()).containsExactly(WEB);
+        assertThat(tracker.observe(WEB, web(4, "7"))).isEmpty();
+        assertThat(tracker.observe(WEB, web(2, "8"))).containsExactly(
+                new DriftDetected(TARGET, REPO, C2, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "8"));
+    }
+
+    @Test
+    void anAppliedSeenBeforeItsDesiredStateActivatesTheTargetWhenTheDesiredStateArrives() {
+        tracker.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        assertThat(tracker.onApplied(applied(d))).isEqualTo(Reaction.NONE);
+
+        assertThat(tracker.onDesired(d).check()).containsExactly(WEB);
+        assertThat(tracker.onDesired(d)).as("redelivered").isEqualTo(Reaction.NONE);
+    }
+
+    @Test
+    void anOldAppliedDoesNotActivateANewerDesiredState() {
+        tracker.ready();
+        DesiredState old = desired(C1, WEB_DOC);
+        DesiredState current = desired(C2, WEB_DOC.replace("replicas: 2", "replicas: 4"));
+        tracker.onDesired(current);
+
+        assertThat(tracker.onApplied(applied(old))).isEqualTo(Reaction.NONE);
+        assertThat(tracker.watched()).isEmpty();
+    }
+
+    @Test
+    void aDocumentWithoutNamespaceIsWatchedInTheNamespaceTheApplierReported() {
+        tracker.ready();
+        DesiredState d = desired(C1, WEB_DOC.replace(", namespace: shop-prod", ""));
+        tracker.onDesired(d);
+        tracker.onApplied(new Applied(TARGET, REPO, C1, d.digest(), List.of(WEB)));
+
+        assertThat(tracker.watched()).containsExactly(WEB);
+        assertThat(tracker.observe(WEB, web(3, "2"))).extracting(e -> ((DriftDetected) e).object()).containsExactly(WEB);
+    }
+
+    @Test
+    void eventsForAnotherClusterAreIgnored() {
+        tracker.ready();
+        TargetKey other = TargetKey.parse("prod-eu/shop/prod");
+        DesiredState d = new DesiredState(other, REPO, C1, "apps/shop/overlays/prod", "sha256:x", Policy.DEFAULT,
+                List.of(WEB_DOC));
+        tracker.onDesired(d);
+        tracker.onApplied(new Applied(other, REPO, C1, "sha256:x", List.of()));
+
+        assertThat(tracker.watched()).isEmpty();
+        assertThat(tracker.status()).isEmpty();
+    }
+
+    @Test
+    void aRemovedTargetIsForgottenAndItsDriftResolved() {
+        tracker.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        tracker.observe(WEB, Observation.absent());
+
+        assertThat(tracker.onRemoved(TARGET, null, null).events())
+                .containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, ""));
+        assertThat(tracker.watched()).isEmpty();
+        assertThat(tracker.onRemoved(TARGET, null, null)).isEqualTo(Reaction.NONE);
+    }
+
+    @Test
+    void anEventThatCouldNotBePublishedIsPublishedAgainOnTheNextObservation() {
+        tracker.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        List<TargetEvent> first = tracker.observe(WEB, web(5, "4"));
+
+        tracker.unpublished(TARGET, WEB);
+
+        assertThat(tracker.observe(WEB, web(5, "4"))).isEqualTo(first);
+        assertThat(tracker.observe(WEB, web(5, "4"))).isEmpty();
+    }
+
+    @Test
+    void anUnreadableDesiredStateIsNeverCompared() {
+        tracker.ready();
+        DesiredState broken = desired(C1, "kind: [unclosed");
+        tracker.onDesired(broken);
+        tracker.onApplied(applied(broken));
+
+        assertThat(tracker.watched()).isEmpty();
+        assertThat(tracker.status()).containsEntry(TARGET, "held until applied");
+    }
+
+    @Test
+    void aLiveObjectThatIsNotJsonIsSkipped() {
+        tracker.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+
+        assertThat(tracker.observe(WEB, Observation.present("{not json", "1"))).isEmpty();
+    }
+
+    @Test
+    void driftReportedBeforeARestartIsResolvedWhenTheObjectMatchesAgain() {
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "3"));
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+
+        assertThat(tracker.ready().events()).isEmpty();
+        assertThat(tracker.observe(WEB, web(5, "3"))).as("already reported before the restart").isEmpty();
+        assertThat(tracker.observe(WEB, web(2, "4"))).containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, "4"));
+    }
+
+    @Test
+    void driftResolvedBeforeARestartIsNotResolvedAgain() {
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+        tracker.remember(new DriftResolved(TARGET, REPO, C1, WEB, "9"));
+        tracker.remember(new DriftDetected(TargetKey.parse("prod-eu/shop/prod"), REPO, C1, WEB, DriftKind.DELETED,
+                List.of(), ""));
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        tracker.ready();
+
+        assertThat(tracker.observe(WEB, web(2, "9"))).isEmpty();
+        assertThat(tracker.status()).containsOnlyKeys(TARGET);
+    }
+
+    @Test
+    void driftOfATargetThatLeftWhileTheMonitorWasDownIsResolvedWhenReady() {
+        TargetKey gone = TargetKey.parse("local/legacy/prod");
+        tracker.remember(new DriftDetected(gone, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+        DesiredState d = desired(C1, SETTINGS_DOC);
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+
+        Reaction ready = tracker.ready();
+
+        assertThat(ready.events()).containsExactlyInAnyOrder(
+                new DriftResolved(gone, REPO, C1, WEB, ""),
+                new DriftResolved(TARGET, REPO, C1, WEB, ""));
+        assertThat(ready.check()).containsExactly(SETTINGS);
+        assertThat(tracker.status()).containsOnlyKeys(TARGET);
+    }
+
+    @Test
+    void aTombstoneReadBeforeTheDriftHistoryStillResolvesTheTargetsDrift() {
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        assertThat(tracker.onRemoved(TARGET, null, null)).isEqualTo(Reaction.NONE);
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "2"));
+
+        assertThat(tracker.ready().events()).containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, ""));
+        assertThat(tracker.watched()).isEmpty();
+    }
+
+    @Test
+    void theDriftHistoryIsIgnoredOnceReady() {
+        tracker.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+
+        assertThat(tracker.observe(WEB, web(2, "1"))).isEmpty();
+    }
+
+    static DesiredState desired(String commit, String... docs) {
+        return DesiredState.of(TARGET, REPO, commit, "apps/shop/overlays/prod", Policy.DEFAULT, List.of(docs));
+    }
+
+    static Applied applied(DesiredState d) {
+        return new Applied(d.target(), d.repo(), d.commit(), d.digest(), List.of());
+    }
+
+    static Observation web(int replicas, String resourceVersion) {
+        return live(replicas, "nginx:1.27", resourceVersion);
+    }
+
+    static Observation live(int replicas, String image, String resourceVersion) {
+        return Observation.present("""
+                {"apiVersion":"apps/v1","kind":"Deployment",
+                 "metadata":{"name":"web","namespace":"shop-prod","resourceVersion":"%s"},
+                 "spec":{"replicas":%d,"template":{"spec":{"containers":[{"name":"web","image":"%s"}]}}}}
+                """.formatted(resourceVersion, replicas, image), resourceVersion);
+    }
+
+    static Observation settings(String mode, String resourceVersion) {
+        return Observation.present("""
+                {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","namespace":"shop-prod"},
+                 "data":{"mode":"%s"}}""".formatted(mode), resourceVersion);
+    }
+}

@@ -1,0 +1,292 @@
+package dev.verity.kube;
+
+import dev.verity.events.DesiredState;
+import dev.verity.events.ObjectRef;
+import dev.verity.events.TargetKey;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Converges a cluster to one target's desired state with server-side apply, as a plan of named steps:
+ * {@code validate → stage → check ownership → apply → report}.
+ *
+ * <ul>
+ * <li>A validation failure of any document fails the target before anything is written.</li>
+ * <li>Every object is read first; when any belongs to another target (annotation
+ * {@value Ownership#TARGET_ANNOTATION}), the target fails before anything is written.</li>
+ * <li>Objects are applied stage by stage with field manager {@value Ownership#FIELD_MANAGER}, forcing conflicts
+ * when the target's policy says {@code force}, each carrying the target annotation. The apply stops at the first
+ * object that fails (later objects may depend on it) and reports which objects were applied and which not.</li>
+ * </ul>
+ *
+ * <p>Objects carry no commit annotation: it would rewrite every object on every commit, so an object whose content
+ * did not change would not stay unchanged (the commit travels in the {@code Applied} event instead).
+ *
+ * <p>Prune of objects that left the desired state and health checks are later steps after {@code apply}; they work
+ * from the inventory of this result's objects.
+ */
+public final class Applier {
+
+    private static final Logger LOG = Logger.getLogger(Applier.class);
+
+    private final KubernetesClient client;
+
+    public Applier(KubernetesClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** Applies a desired state and reports what happened to each object; never throws for a cluster error. */
+    public ApplyResult apply(DesiredState desired) {
+        Validation validation;
+        try {
+            validation = validate(desired);
+        } catch (KubernetesClientException e) {
+            return ApplyResult.notWritten(desired.target(), desired.commit(), desired.digest(), List.of(),
+                    ApplyStep.VALIDATE, null, desired.target().at(desired.commit())
+                            + ": cannot read the cluster's API discovery to validate the desired state: "
+                            + reason(null, e) + "; nothing was applied");
+        }
+        if (!validation.valid()) {
+            return ApplyResult.invalid(desired.target(), desired.commit(), desired.digest(), validation.parsed(),
+                    validation.firstInvalidObject(), validation.problems());
+        }
+        List<PlannedObject> staged = ApplyPlan.stage(validation.objects());
+        Map<ObjectRef, GenericKubernetesResource> live = new HashMap<>();
+        Optional<ApplyResult> refused = checkOwnership(desired, staged, live);
+        if (refused.isPresent()) return refused.get();
+        List<ObjectOutcome> outcomes = applyStages(desired, staged, live);
+        return report(desired, outcomes);
+    }
+
+    /** Parses and checks every document; kinds neither built in nor defined by the target are looked up. */
+    Validation validate(DesiredState desired) {
+        return ApplyPlan.validate(desired.documents(), this::discover);
+    }
+
+    /**
+     * Reads every object; refuses the whole target when one belongs to another target. Fills {@code live} with
+     * the objects that exist, to tell created from configured later.
+     */
+    Optional<ApplyResult> checkOwnership(DesiredState desired, List<PlannedObject> staged,
+            Map<ObjectRef, GenericKubernetesResource> live) {
+        TargetKey target = desired.target();
+        List<ObjectRef> refs = staged.stream().map(PlannedObject::ref).toList();
+        for (PlannedObject object : staged) {
+            GenericKubernetesResource current;
+            try {
+                current = resource(object).withName(object.ref().name()).get();
+            } catch (KubernetesClientException e) {
+                return Optional.of(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
+                        ApplyStep.CHECK_OWNERSHIP, object.ref(), target.at(desired.commit()) + ": cannot read "
+                                + object.ref() + " to check which target owns it: " + reason(object.ref(), e)
+                                + "; nothing was applied"));
+            }
+            if (current == null) continue;
+            live.put(object.ref(), current);
+            Optional<String> owner = Ownership.otherOwner(target, current.getMetadata().getAnnotations());
+            if (owner.isPresent()) {
+                return Optional.of(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
+                        ApplyStep.CHECK_OWNERSHIP, object.ref(), Ownership.conflictMessage(target,
+                                desired.commit(), object.ref().toString(), owner.get()) + "; nothing was applied"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Server-side applies each object in stage order, stopping at the first failure. */
+    List<ObjectOutcome> applyStages(DesiredState desired, List<PlannedObject> staged,
+            Map<ObjectRef, GenericKubernetesResource> live) {
+        List<ObjectOutcome> outcomes = new ArrayList<>();
+        ObjectRef failed = null;
+        for (PlannedObject object : staged) {
+            if (failed != null) {
+                outcomes.add(new ObjectOutcome(object.ref(), Outcome.SKIPPED, "not applied: " + failed + " failed"));
+                continue;
+            }
+            ObjectOutcome outcome = applyOne(desired, object, live.get(object.ref()));
+            LOG.debugf("%s: %s", desired.describe(), outcome);
+            if (outcome.outcome() == Outcome.FAILED) failed = object.ref();
+            outcomes.add(outcome);
+        }
+        return outcomes;
+    }
+
+    ApplyResult report(DesiredState desired, List<ObjectOutcome> outcomes) {
+        boolean failed = outcomes.stream().anyMatch(o -> o.outcome() == Outcome.FAILED);
+        return failed ? ApplyResult.stopped(desired.target(), desired.commit(), desired.digest(), outcomes)
+                : ApplyResult.succeeded(desired.target(), desired.commit(), desired.digest(), outcomes);
+    }
+
+    private ObjectOutcome applyOne(DesiredState desired, PlannedObject object, GenericKubernetesResource before) {
+        GenericKubernetesResource body = client.getKubernetesSerialization()
+                .convertValue(applyBody(object.manifest(), desired.target()), GenericKubernetesResource.class);
+        try {
+            ServerSideApplicable<GenericKubernetesResource> apply = resource(object).resource(body)
+                    .fieldManager(Ownership.FIELD_MANAGER);
+            if (desired.policy().force()) apply = apply.forceConflicts();
+            GenericKubernetesResource after = apply.serverSideApply();
+            return new ObjectOutcome(object.ref(), classify(before, after), "");
+        } catch (KubernetesClientException e) {
+            return new ObjectOutcome(object.ref(), Outcome.FAILED, reason(object.ref(), e));
+        } catch (RuntimeException e) {
+            return new ObjectOutcome(object.ref(), Outcome.FAILED, "the client failed: " + e.getClass().getSimpleName()
+                    + (isSecret(object.ref()) ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    /** The object as applied: the document without server-owned fields, carrying the target annotation. */
+    static Map<String, Object> applyBody(Manifest manifest, TargetKey target) {
+        Map<String, Object> body = withoutNulls(manifest.mutableContent());
+        body.remove("status");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metadata = (Map<String, Object>) body.get("metadata");
+        for (String serverOwned : List.of("managedFields", "resourceVersion", "uid", "creationTimestamp",
+                "generation", "selfLink")) {
+            metadata.remove(serverOwned);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> annotations = metadata.get("annotations") instanceof Map<?, ?> a
+                ? (Map<String, Object>) a : new LinkedHashMap<>();
+        annotations.put(Ownership.TARGET_ANNOTATION, target.toString());
+        metadata.put("annotations", annotations);
+        return body;
+    }
+
+    private Outcome classify(GenericKubernetesResource before, GenericKubernetesResource after) {
+        if (before == null) return Outcome.CREATED;
+        if (Objects.equals(before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())) {
+            return Outcome.UNCHANGED;
+        }
+        return comparable(before).equals(comparable(after)) ? Outcome.UNCHANGED : Outcome.CONFIGURED;
+    }
+
+    /** The object without what changes on every write even when nothing else does. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> comparable(GenericKubernetesResource object) {
+        Map<String, Object> map = client.getKubernetesSerialization().convertValue(object, Map.class);
+        if (map.get("metadata") instanceof Map<?, ?> metadata) {
+            ((Map<String, Object>) metadata).remove("resourceVersion");
+            if (metadata.get("managedFields") instanceof List<?> fields) {
+                fields.forEach(f -> {
+                    if (f instanceof Map<?, ?> entry) ((Map<String, Object>) entry).remove("time");
+                });
+            }
+        }
+        return map;
+    }
+
+    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> resource(PlannedObject object) {
+        ResourceType type = object.type();
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                .withGroup(type.group()).withVersion(type.version()).withKind(type.kind())
+                .withPlural(type.plural()).withNamespaced(type.namespaced()).build();
+        MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> op =
+                client.genericKubernetesResources(context);
+        return type.namespaced() ? op.inNamespace(object.ref().namespace()) : op;
+    }
+
+    /** The kind from the cluster's discovery API; empty when the cluster does not serve it. */
+    private Optional<ResourceType> discover(String apiVersion, String kind) {
+        APIResourceList resources;
+        try {
+            resources = client.getApiResources(apiVersion);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) return Optional.empty();
+            throw e;
+        }
+        if (resources == null || resources.getResources() == null) return Optional.empty();
+        for (APIResource r : resources.getResources()) {
+            if (kind.equals(r.getKind()) && r.getName() != null && !r.getName().contains("/")) {
+                ResourceDefinitionContext c = ResourceDefinitionContext.fromApiResource(apiVersion, r);
+                return Optional.of(new ResourceType(Manifest.groupOf(apiVersion), Manifest.versionOf(apiVersion),
+                        kind, c.getPlural(), c.isNamespaceScoped()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * What the API server said, with a hint of what to do. For Secrets only the status code, reason and field
+     * names: the server's message may quote the value it rejected.
+     */
+    static String reason(ObjectRef ref, KubernetesClientException e) {
+        int code = e.getCode();
+        if (code <= 0) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            return "the API server could not be reached (" + root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : ": " + root.getMessage()) + "); check the applier's"
+                    + " kubeconfig and the cluster";
+        }
+        Status status = e.getStatus();
+        StringBuilder out = new StringBuilder("the API server answered ").append(code);
+        if (status != null && status.getReason() != null && !status.getReason().isBlank()) {
+            out.append(' ').append(status.getReason());
+        }
+        if (ref != null && isSecret(ref)) {
+            List<String> fields = status == null || status.getDetails() == null || status.getDetails().getCauses() == null
+                    ? List.of()
+                    : status.getDetails().getCauses().stream().map(StatusCause::getField).filter(Objects::nonNull)
+                            .toList();
+            if (!fields.isEmpty()) out.append(" on fields ").append(String.join(", ", fields));
+            out.append(" (the message is withheld: it may quote Secret data)");
+        } else {
+            String message = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+            out.append(": ").append(message);
+        }
+        out.append(hint(code));
+        return out.toString();
+    }
+
+    private static String hint(int code) {
+        return switch (code) {
+            case 409 -> "; another field manager owns these fields: set force: true in the target's policy, or"
+                    + " remove the fields from the other manager";
+            case 401, 403 -> "; the applier's credentials may not write this object: grant them access";
+            case 404 -> "; its namespace or kind may not exist in the cluster: add it to the target";
+            case 422, 400 -> "; fix the object in the overlay and push again";
+            default -> "";
+        };
+    }
+
+    private static boolean isSecret(ObjectRef ref) {
+        return "Secret".equals(ref.kind()) && "v1".equals(ref.apiVersion());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T withoutNulls(T value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> {
+                if (v != null) copy.put(String.valueOf(k), withoutNulls(v));
+            });
+            return (T) copy;
+        }
+        if (value instanceof List<?> list) {
+            return (T) list.stream().map(Applier::withoutNulls).collect(Collectors.toCollection(ArrayList::new));
+        }
+        return value;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.verity.kube;
+
+import dev.verity.events.ObjectRef;
+import dev.verity.events.TargetKey;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The report of one apply of a target's desired state: what happened to each object, in apply order, and, when
+ * it failed, the step it stopped at, the object that failed (null when the failure is not about one object) and
+ * an error naming the target, the object and what to do. Nothing here contains object content.
+ */
+public record ApplyResult(TargetKey target, String commit, String digest, List<ObjectOutcome> objects,
+        ApplyStep failedAt, ObjectRef failedObject, String error) {
+
+    private static final int NAMES_SHOWN = 10;
+
+    public ApplyResult {
+        Objects.requireNonNull(target, "target");
+        objects = List.copyOf(objects);
+        if ((failedAt == null) != (error == null)) {
+            throw new IllegalArgumentException("a failed apply has both a step and an error, a successful one neither");
+        }
+    }
+
+    /** Every object applied (created, configured or unchanged). */
+    public static ApplyResult succeeded(TargetKey target, String commit, String digest, List<ObjectOutcome> objects) {
+        return new ApplyResult(target, commit, digest, objects, null, null, null);
+    }
+
+    /** The documents failed validation: nothing was written. */
+    public static ApplyResult invalid(TargetKey target, String commit, String digest, List<ObjectRef> objects,
+            ObjectRef firstInvalid, List<Problem> problems) {
+        String error = target.at(commit) + ": the desired state is invalid, so nothing was applied and the cluster"
+                + " is unchanged: " + problems.stream().map(Problem::message).collect(Collectors.joining("; ")) + ". Fix the overlay and push again.";
+        return new ApplyResult(target, commit, digest, skipped(objects, "the desired state is invalid"),
+                ApplyStep.VALIDATE, firstInvalid, error);
+    }
+
+    /**
+     * The apply failed at a step before writing (the cluster could not be read, or an object belongs to another
+     * target): nothing was written.
+     *
+     * @param object the object it failed on, or null when the failure is not about one object
+     */
+    public static ApplyResult notWritten(TargetKey target, String commit, String digest, List<ObjectRef> objects,
+            ApplyStep step, ObjectRef object, String error) {
+        if (!step.clusterUnchanged()) throw new IllegalArgumentException(step + " writes to the cluster");
+        String skipped = object == null ? "not applied: the apply failed at " + step.name().toLowerCase()
+                : "not applied: " + object + " was refused";
+        List<ObjectOutcome> outcomes = objects.stream()
+                .map(o -> o.equals(object) ? new ObjectOutcome(o, Outcome.FAILED, error)
+                        : new ObjectOutcome(o, Outcome.SKIPPED, skipped))
+                .toList();
+        return new ApplyResult(target, commit, digest, outcomes, step, object, error);
+    }
+
+    /** The apply stopped at its first failed object; the objects before it were applied, those after it not. */
+    public static ApplyResult stopped(TargetKey target, String commit, String digest, List<ObjectOutcome> objects) {
+        ObjectOutcome failed = objects.stream().filter(o -> o.outcome() == Outcome.FAILED).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("a stopped apply has a failed object"));
+        List<ObjectRef> applied = objects.stream().filter(o -> o.outcome().applied()).map(ObjectOutcome::object).toList();
+        List<ObjectRef> notApplied = objects.stream().filter(o -> o.outcome() == Outcome.SKIPPED)
+                .map(ObjectOutcome::object).toList();
+        String error = target.at(commit) + ": " + failed.object() + " could not be applied: " + failed.reason()
+                + "; applied before stopping: " + names(applied) + "; not applied: " + names(notApplied);
+        return new ApplyResult(target, commit, digest, objects, ApplyStep.APPLY, failed.object(), error);
+    }
+
+    public boolean succeeded() {
+        return failedAt == null;
+    }
+
+    /** Every object of the desired state, in apply order. */
+    public List<ObjectRef> objectRefs() {
+        return objects.stream().map(ObjectOutcome::object).toList();
+    }
+
+    public long count(Outcome outcome) {
+        return objects.stream().filter(o -> o.outcome() == outcome).count();
+    }
+
+    /** {@code 2 created, 1 configured, 3 unchanged} (outcomes that occurred, in enum order). */
+    public String summary() {
+        return java.util.Arrays.stream(Outcome.values()).filter(o -> count(o) > 0)
+                .map(o -> count(o) + " " + o.name().toLowerCase()).collect(Collectors.joining(", "));
+    }
+
+    private static List<ObjectOutcome> skipped(List<ObjectRef> objects, String reason) {
+        return objects.stream().map(o -> new ObjectOutcome(o, Outcome.SKIPPED, reason)).toList();
+    }
+
+    private static String names(List<ObjectRef> refs) {
+        if (refs.isEmpty()) return "none";
+        String shown = refs.stream().limit(NAMES_SHOWN).map(ObjectRef::toString).collect(Collectors.joining(", "));
+        return refs.size() > NAMES_SHOWN ? shown + " and " + (refs.size() - NAMES_SHOWN) + " more" : shown;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.verity.kube;
+
+/** What an apply did to one object. */
+public enum Outcome {
+    /** the object did not exist and was created */
+    CREATED,
+    /** the object existed and the apply changed it */
+    CONFIGURED,
+    /** the object already matched: the apply wrote nothing */
+    UNCHANGED,
+    /** the object could not be written; see the reason */
+    FAILED,
+    /** not written, because the apply stopped before reaching it */
+    SKIPPED;
+
+    /** True when the object is in the desired state in the cluster after the apply. */
+    public boolean applied() {
+        return this == CREATED || this == CONFIGURED || this == UNCHANGED;
+    }
+}

@@ -1,0 +1,199 @@
+package dev.verity.kube;
+
+import dev.verity.events.DesiredState;
+import dev.verity.events.ObjectRef;
+import dev.verity.events.Policy;
+import dev.verity.events.TargetKey;
+import dev.verity.testkit.kube.KubeSandbox;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The apply against the Kubernetes sandbox: what lands in the cluster, and what the result reports. */
+class ApplierSandboxTest {
+
+    static final String REPO = "https://git.example/gitops.git";
+    static final Policy NO_FORCE = new Policy(false, true, false, false, false, List.of());
+
+    static KubeSandbox sandbox;
+    static KubernetesClient cluster;
+    static Applier applier;
+
+    @BeforeAll
+    static void start() {
+        sandbox = KubeSandbox.start();
+        cluster = sandbox.client();
+        applier = new Applier(cluster);
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    static String namespace(String name) {
+        return "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + "}\n";
+    }
+
+    static String configMap(String ns, String name, String value) {
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + ", namespace: " + ns + "}\n"
+                + "data: {value: \"" + value + "\"}\n";
+    }
+
+    static String deployment(String ns, int replicas) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: %s}
+                spec:
+                  replicas: %d
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers:
+                      - {name: web, image: "nginx:1.27"}
+                """.formatted(ns, replicas);
+    }
+
+    static DesiredState desired(String target, String commit, Policy policy, String... documents) {
+        return DesiredState.of(TargetKey.parse(target), REPO, commit, "apps/x", policy, List.of(documents));
+    }
+
+    @Test
+    void createsThenConfiguresThenLeavesUnchangedInStageOrder() {
+        ApplyResult created = applier.apply(desired("local/a/prod", "c1", Policy.DEFAULT,
+                deployment("a-prod", 1), configMap("a-prod", "cfg", "one"), namespace("a-prod")));
+
+        assertThat(created.succeeded()).as("%s", created.error()).isTrue();
+        assertThat(created.objects()).extracting(o -> o.object().kind() + " " + o.outcome())
+                .containsExactly("Namespace CREATED", "Deployment CREATED", "ConfigMap CREATED");
+        Deployment web = cluster.apps().deployments().inNamespace("a-prod").withName("web").get();
+        assertThat(web.getMetadata().getAnnotations()).containsEntry(Ownership.TARGET_ANNOTATION, "local/a/prod");
+        assertThat(web.getMetadata().getManagedFields()).filteredOn(f -> f.getManager().equals("verity"))
+                .extracting(ManagedFieldsEntry::getOperation).containsExactly("Apply");
+
+        ApplyResult configured = applier.apply(desired("local/a/prod", "c2", Policy.DEFAULT,
+                deployment("a-prod", 2), configMap("a-prod", "cfg", "one"), namespace("a-prod")));
+
+        assertThat(configured.objects()).extracting(o -> o.object().kind() + " " + o.outcome())
+                .containsExactly("Namespace UNCHANGED", "Deployment CONFIGURED", "ConfigMap UNCHANGED");
+        assertThat(cluster.apps().deployments().inNamespace("a-prod").withName("web").get().getSpec().getReplicas())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void refusesTheWholeTargetWhenAnotherTargetOwnsAnObject() {
+        applier.apply(desired("local/b/prod", "c1", Policy.DEFAULT, namespace("b-prod"),
+                configMap("b-prod", "shared", "from-b")));
+
+        ApplyResult refused = applier.apply(desired("local/c/prod", "c9", Policy.DEFAULT,
+                configMap("b-prod", "c-own", "from-c"), configMap("b-prod", "shared", "from-c")));
+
+        assertThat(refused.succeeded()).isFalse();
+        assertThat(refused.failedAt()).isEqualTo(ApplyStep.CHECK_OWNERSHIP);
+        assertThat(refused.failedObject()).isEqualTo(new ObjectRef("v1", "ConfigMap", "b-prod", "shared"));
+        assertThat(refused.error()).contains("local/c/prod@c9: ConfigMap b-prod/shared belongs to target local/b/prod");
+        assertThat(cluster.configMaps().inNamespace("b-prod").withName("shared").get().getData())
+                .containsEntry("value", "from-b");
+        assertThat(cluster.configMaps().inNamespace("b-prod").withName("c-own").get()).isNull();
+    }
+
+    @Test
+    void adoptsAnObjectNoTargetOwns() {
+        applier.apply(desired("local/d/prod", "c1", Policy.DEFAULT, namespace("d-prod")));
+        cluster.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("by-hand")
+                .withNamespace("d-prod").endMetadata().addToData("value", "manual").build()).create();
+
+        ApplyResult adopted = applier.apply(desired("local/d/prod", "c2", Policy.DEFAULT, namespace("d-prod"),
+                configMap("d-prod", "by-hand", "from-git")));
+
+        assertThat(adopted.objects()).extracting(ObjectOutcome::outcome)
+                .containsExactly(Outcome.UNCHANGED, Outcome.CONFIGURED);
+        ConfigMap live = cluster.configMaps().inNamespace("d-prod").withName("by-hand").get();
+        assertThat(live.getData()).containsEntry("value", "from-git");
+        assertThat(live.getMetadata().getAnnotations()).containsEntry(Ownership.TARGET_ANNOTATION, "local/d/prod");
+    }
+
+    @Test
+    void withoutForceAConflictStopsTheApplyAndSaysWhatWasAppliedAndWhatNot() {
+        applier.apply(desired("local/e/prod", "c1", Policy.DEFAULT, namespace("e-prod"), deployment("e-prod", 1)));
+        Deployment scaled = cluster.apps().deployments().inNamespace("e-prod").withName("web").get();
+        scaled.getSpec().setReplicas(5);
+        scaled.getMetadata().setManagedFields(null);
+        scaled.getMetadata().setResourceVersion(null);
+        cluster.resource(scaled).fieldManager("kubectl-scale").forceConflicts().serverSideApply();
+
+        ApplyResult stopped = applier.apply(desired("local/e/prod", "c2", NO_FORCE, namespace("e-prod"),
+                configMap("e-prod", "before", "x"), deployment("e-prod", 1), configMap("e-prod", "after", "y")));
+
+        assertThat(stopped.failedAt()).isEqualTo(ApplyStep.APPLY);
+        assertThat(stopped.objects()).extracting(ObjectOutcome::outcome).containsExactly(
+                Outcome.UNCHANGED, Outcome.CREATED, Outcome.FAILED, Outcome.SKIPPED);
+        assertThat(stopped.error()).contains("Deployment e-prod/web could not be applied: the API server answered 409")
+                .contains("applied before stopping: Namespace e-prod, ConfigMap e-prod/before")
+                .contains("not applied: ConfigMap e-prod/after");
+        assertThat(cluster.apps().deployments().inNamespace("e-prod").withName("web").get().getSpec().getReplicas())
+                .isEqualTo(5);
+        assertThat(cluster.configMaps().inNamespace("e-prod").withName("after").get()).isNull();
+
+        ApplyResult forced = applier.apply(desired("local/e/prod", "c2", Policy.DEFAULT, namespace("e-prod"),
+                configMap("e-prod", "before", "x"), deployment("e-prod", 1), configMap("e-prod", "after", "y")));
+
+        assertThat(forced.succeeded()).as("%s", forced.error()).isTrue();
+        assertThat(cluster.apps().deployments().inNamespace("e-prod").withName("web").get().getSpec().getReplicas())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anObjectInANamespaceThatDoesNotExistFailsWithoutQuotingSecretData() {
+        String secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: nowhere}\n"
+                + "stringData: {password: hunter2-very-secret}\n";
+
+        ApplyResult failed = applier.apply(desired("local/f/prod", "c1", Policy.DEFAULT, secret,
+                configMap("nowhere", "cfg", "x")));
+
+        assertThat(failed.failedObject()).isEqualTo(new ObjectRef("v1", "Secret", "nowhere", "db"));
+        assertThat(failed.error()).contains("Secret nowhere/db could not be applied: the API server answered 404")
+                .doesNotContain("hunter2");
+        assertThat(failed.objects()).extracting(ObjectOutcome::outcome).containsExactly(Outcome.FAILED, Outcome.SKIPPED);
+    }
+
+    @Test
+    void appliesACustomResourceAfterItsDefinitionInOneDesiredState() {
+        String crd = """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: widgets.example.com}
+                spec:
+                  group: example.com
+                  scope: Namespaced
+                  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                """;
+        String widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: g-prod}\nspec: {size: 3}\n";
+
+        ApplyResult result = applier.apply(desired("local/g/prod", "c1", Policy.DEFAULT, widget, namespace("g-prod"), crd));
+
+        assertThat(result.succeeded()).as("%s", result.error()).isTrue();
+        assertThat(result.objects()).extracting(o -> o.object().kind() + " " + o.outcome()).containsExactly(
+                "CustomResourceDefinition CREATED", "Namespace CREATED", "Widget CREATED");
+        var live = cluster.genericKubernetesResources("example.com/v1", "Widget").inNamespace("g-prod").withName("w1").get();
+        assertThat(live.getMetadata().getAnnotations()).containsEntry(Ownership.TARGET_ANNOTATION, "local/g/prod");
+        assertThat(live.getAdditionalProperties().get("spec")).isEqualTo(java.util.Map.of("size", 3));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.verity.kube;
+
+import dev.verity.events.TargetKey;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OwnershipTest {
+
+    static final TargetKey TARGET = TargetKey.parse("local/shop/prod");
+
+    @Test
+    void onlyAnotherTargetsAnnotationForbidsTheWrite() {
+        assertThat(Ownership.otherOwner(TARGET, null)).isEmpty();
+        assertThat(Ownership.otherOwner(TARGET, Map.of())).isEmpty();
+        assertThat(Ownership.otherOwner(TARGET, Map.of("verity.dev/target", "local/shop/prod"))).isEmpty();
+        assertThat(Ownership.otherOwner(TARGET, Map.of("verity.dev/target", "local/blog/prod")))
+                .contains("local/blog/prod");
+    }
+
+    @Test
+    void theConflictNamesBothTargetsAndTheObject() {
+        assertThat(Ownership.conflictMessage(TARGET, "abcdef1234567890", "Service shop/web", "local/blog/prod"))
+                .startsWith("local/shop/prod@abcdef123456: Service shop/web belongs to target local/blog/prod")
+                .contains("target local/shop/prod must not write it");
+    }
+
+    @Test
+    void theApplyBodyCarriesTheTargetAnnotationAndNoServerOwnedFields() {
+        Manifest m = Manifests.parse(List.of("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: cfg
+                  namespace: shop
+                  creationTimestamp: null
+                  resourceVersion: "12"
+                  annotations: {team: web, verity.dev/target: local/other/prod}
+                data: {a: b}
+                status: {x: y}
+                """)).manifests().get(0);
+
+        Map<String, Object> body = Applier.applyBody(m, TARGET);
+
+        assertThat(body).doesNotContainKey("status").containsEntry("data", Map.of("a", "b"));
+        assertThat(body.get("metadata")).isEqualTo(Map.of("name", "cfg", "namespace", "shop",
+                "annotations", Map.of("team", "web", "verity.dev/target", "local/shop/prod")));
+    }
+}

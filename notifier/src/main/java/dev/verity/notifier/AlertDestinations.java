@@ -1,0 +1,70 @@
+package dev.verity.notifier;
+
+import dev.verity.notifier.alert.EmailFormatter;
+import dev.verity.notifier.alert.SlackMessageFormatter;
+import dev.verity.notifier.delivery.AlertDispatcher;
+import dev.verity.notifier.delivery.Destination;
+import dev.verity.notifier.delivery.RetryPolicy;
+import dev.verity.notifier.delivery.SlackWebhook;
+import io.quarkus.mailer.Mailer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds the dispatcher from configuration: one destination per configured channel, one log line per channel. */
+@ApplicationScoped
+public class AlertDestinations {
+
+    private static final Logger LOG = Logger.getLogger(AlertDestinations.class);
+
+    /** A singleton (no client proxy), so it is built, and its lines logged, when the consumers start. */
+    @Produces
+    @Singleton
+    AlertDispatcher dispatcher(NotifierConfig config, Mailer mailer, UndeliveredPublisher undelivered,
+            @ConfigProperty(name = "quarkus.mailer.host", defaultValue = "localhost") String smtpHost,
+            @ConfigProperty(name = "quarkus.mailer.port") Optional<Integer> smtpPort) {
+        List<Destination> destinations = new ArrayList<>();
+
+        if (config.slack().webhookUrl().isPresent()) {
+            SlackWebhook slack;
+            try {
+                slack = new SlackWebhook(config.slack().webhookUrl().get(), config.slack().timeout(), new SlackMessageFormatter());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("verity.notifier.slack.webhook-url is not usable: " + e.getMessage(), e);
+            }
+            destinations.add(slack);
+            LOG.infof("Slack: alerts go to the %s", slack.describe());
+        } else {
+            LOG.info("Slack: skipped, verity.notifier.slack.webhook-url is not set");
+        }
+
+        List<String> to = config.email().to().orElse(List.of()).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        to.stream().filter(a -> !a.matches("[^@\\s]+@[^@\\s]+")).findFirst().ifPresent(a -> {
+            throw new IllegalStateException("verity.notifier.email.to: '" + a + "' is not an e-mail address; "
+                    + "give a comma-separated list such as oncall@example.com,platform@example.com");
+        });
+        if (!to.isEmpty()) {
+            EmailDestination email = new EmailDestination(mailer, new EmailFormatter(config.email().subjectPrefix()),
+                    config.email().from(), to, smtpHost + smtpPort.map(p -> ":" + p).orElse(""));
+            destinations.add(email);
+            LOG.infof("E-mail: alerts go as %s from %s", email.describe(), config.email().from());
+        } else {
+            LOG.info("E-mail: skipped, verity.notifier.email.to is not set");
+        }
+
+        if (destinations.isEmpty()) {
+            LOG.warn("No alert destination is configured: alerts are only logged. Set verity.notifier.slack.webhook-url "
+                    + "and/or verity.notifier.email.to");
+        }
+        RetryPolicy retry = new RetryPolicy(config.retry().maxAttempts(), config.retry().initialBackoff(),
+                config.retry().maxBackoff());
+        return new AlertDispatcher(destinations, retry, config.recentEvents(), undelivered, Clock.systemUTC());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.verity.notifier;
+
+import dev.verity.notifier.alert.Alert;
+import dev.verity.notifier.alert.Email;
+import dev.verity.notifier.alert.EmailFormatter;
+import dev.verity.notifier.delivery.DeliveryException;
+import dev.verity.notifier.delivery.Destination;
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.Mailer;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Sends alerts as e-mail to fixed recipients over SMTP, through the Quarkus mailer.
+ *
+ * <p>Sends run on a thread of their own, outside the Kafka handler's Vert.x context: the mailer's first
+ * connection looks up this host's name with an ordered blocking task on the caller's context, which would wait
+ * behind the blocking handler that waits for the mail (each send then hangs until the mailer's timeout).
+ */
+final class EmailDestination implements Destination {
+
+    private static final ExecutorService SENDER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "verity-mail-sender");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Mailer mailer;
+    private final EmailFormatter formatter;
+    private final String from;
+    private final List<String> to;
+    private final String server;
+
+    EmailDestination(Mailer mailer, EmailFormatter formatter, String from, List<String> to, String server) {
+        this.mailer = mailer;
+        this.formatter = formatter;
+        this.from = from;
+        this.to = List.copyOf(to);
+        this.server = server;
+    }
+
+    @Override
+    public String name() {
+        return "email";
+    }
+
+    @Override
+    public String describe() {
+        return "e-mail to " + String.join(", ", to) + " via SMTP " + server;
+    }
+
+    @Override
+    public void deliver(Alert alert) throws DeliveryException {
+        Email email = formatter.format(alert);
+        Mail mail = new Mail().setFrom(from).setTo(to).setSubject(email.subject()).setText(email.text())
+                .setHtml(email.html());
+        try {
+            CompletableFuture.runAsync(() -> mailer.send(mail), SENDER).get();
+        } catch (ExecutionException e) {
+            // the mailer does not tell a refused recipient from an unreachable server: treat it as transient,
+            // the retry policy bounds the attempts
+            throw new DeliveryException("cannot send " + describe() + ": " + rootMessage(e), true, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException("interrupted while sending " + describe(), false, e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.verity.notifier;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The notifier's configuration ({@code verity.notifier.*}). Each destination is optional: one that is not
+ * configured is skipped, with one line at start-up saying so. The SMTP server is Quarkus's
+ * ({@code quarkus.mailer.host}, {@code quarkus.mailer.port}, …); topics are in {@code mp.messaging.*}.
+ */
+@ConfigMapping(prefix = "verity.notifier")
+public interface NotifierConfig {
+
+    Slack slack();
+
+    Email email();
+
+    Retry retry();
+
+    /** How many recent event ids are remembered per destination, so a redelivered event is alerted once. */
+    @WithDefault("10000")
+    int recentEvents();
+
+    interface Slack {
+        /**
+         * The Slack incoming-webhook URL ({@code https://hooks.slack.com/services/…}). A secret: set it from the
+         * environment ({@code VERITY_NOTIFIER_SLACK_WEBHOOK_URL}). Unset: no Slack messages.
+         */
+        Optional<URI> webhookUrl();
+
+        /** Connect and answer timeout of one post to the webhook. */
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
+    interface Email {
+        /** Recipients of every alert, comma-separated. Unset: no e-mails. */
+        Optional<List<String>> to();
+
+        /** The sender address. */
+        @WithDefault("verity@localhost")
+        String from();
+
+        /** Put in front of every subject. */
+        @WithDefault("[verity]")
+        String subjectPrefix();
+    }
+
+    interface Retry {
+        /** Attempts per alert and destination, the first included, for transient failures. */
+        @WithDefault("4")
+        int maxAttempts();
+
+        /** Wait after the first failed attempt; doubled after each next one. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        /** The longest wait between two attempts. */
+        @WithDefault("30s")
+        Duration maxBackoff();
+    }
+}

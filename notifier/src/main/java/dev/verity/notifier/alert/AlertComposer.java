@@ -1,0 +1,134 @@
+package dev.verity.notifier.alert;
+
+import dev.verity.events.ApplyFailed;
+import dev.verity.events.DriftDetected;
+import dev.verity.events.DriftResolved;
+import dev.verity.events.EventCodec;
+import dev.verity.events.Envelope;
+import dev.verity.events.RenderFailed;
+import dev.verity.events.TargetKey;
+import dev.verity.events.VerityEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns an event into the alert a person reads: what happened, to which object of which target at which commit,
+ * and what to do next. Events that need nobody's attention (a successful apply, a commit, a desired state) make
+ * no alert. Only the event's own fields are used; desired-state documents, which may hold Secrets, never are.
+ */
+public final class AlertComposer {
+
+    /** Error text longer than this is cut (with a note) so a message stays readable; the event keeps the full text. */
+    static final int MAX_ERROR_CHARS = 2000;
+    static final int MAX_ERROR_LINES = 20;
+
+    /** The alert for an event decoded with its envelope, or empty when the event needs no alert. */
+    public Optional<Alert> compose(Envelope envelope) {
+        return compose(envelope.event(), envelope.id(), envelope.traceparent());
+    }
+
+    /** The alert for an event, with its id and trace computed as {@link EventCodec} does. */
+    public Optional<Alert> compose(VerityEvent event) {
+        return compose(event, EventCodec.idOf(event), EventCodec.traceparentOf(event));
+    }
+
+    private Optional<Alert> compose(VerityEvent event, String id, String traceparent) {
+        String eventId = id != null ? id : EventCodec.idOf(event);
+        if (event instanceof DriftDetected d) return Optional.of(driftDetected(d, eventId, traceparent));
+        if (event instanceof DriftResolved r) return Optional.of(driftResolved(r, eventId, traceparent));
+        if (event instanceof RenderFailed f) return Optional.of(renderFailed(f, eventId, traceparent));
+        if (event instanceof ApplyFailed f) return Optional.of(applyFailed(f, eventId, traceparent));
+        // Applied, CommitPushed, DesiredState, TargetRemoved: nobody needs to act
+        return Optional.empty();
+    }
+
+    private static Alert driftDetected(DriftDetected d, String id, String traceparent) {
+        String object = d.object().toString();
+        String fields = String.join(", ", d.fields());
+        String title;
+        String happened;
+        String next;
+        switch (d.kind()) {
+            case MODIFIED -> {
+                title = "Drift: " + object + " was changed outside Git";
+                happened = d.fields().isEmpty()
+                        ? "Someone changed " + object + " outside Git."
+                        : "Someone changed " + fields + " of " + object + " outside Git.";
+                next = "Revert " + (d.fields().isEmpty() ? "the change" : fields) + " in the cluster, or commit the change "
+                        + "to " + d.repo() + " so that Git says what runs. A target with selfHeal on is reverted by Verity.";
+            }
+            case DELETED -> {
+                title = "Drift: " + object + " was deleted outside Git";
+                happened = "Someone deleted " + object + " from the cluster; Git still has it.";
+                next = "Restore it by re-applying the target (a target with selfHeal on is restored by Verity), "
+                        + "or remove it from the target's overlay in " + d.repo() + " if it should be gone.";
+            }
+            case UNEXPECTED -> {
+                title = "Drift: " + object + " is in the cluster but not in Git";
+                happened = object + " is marked as belonging to " + d.target() + " (annotation verity.dev/target) "
+                        + "but is not in its desired state.";
+                next = "Delete it from the cluster, or add it to the target's overlay in " + d.repo() + ".";
+            }
+            default -> throw new IllegalArgumentException("unknown drift kind " + d.kind());
+        }
+        List<String> summary = new ArrayList<>();
+        summary.add(happened);
+        summary.add("Target " + d.target() + " is at commit " + TargetKey.shortSha(d.commit()) + ".");
+        return new Alert(id, d.type(), Severity.WARNING, title, summary, List.of(), d.target(), d.repo(), d.commit(), d.object(),
+                d.fields(), null, next, traceparent);
+    }
+
+    private static Alert driftResolved(DriftResolved r, String id, String traceparent) {
+        String object = r.object().toString();
+        return new Alert(id, r.type(), Severity.RESOLVED, "Resolved: " + object + " matches Git again",
+                List.of(object + " matches the desired state of " + r.target() + " at commit "
+                        + TargetKey.shortSha(r.commit()) + " again."),
+                List.of(), r.target(), r.repo(), r.commit(), r.object(), List.of(), null, "Nothing to do.", traceparent);
+    }
+
+    private static Alert renderFailed(RenderFailed f, String id, String traceparent) {
+        String what = f.target() != null ? f.target().toString() : f.repo();
+        String at = f.commit() != null ? " at commit " + TargetKey.shortSha(f.commit()) : "";
+        List<String> summary = new ArrayList<>();
+        summary.add("Verity could not render " + (f.path() != null ? f.path() : "the repository") + at
+                + "; nothing was published and the cluster keeps what it runs.");
+        String next = "Fix " + (f.path() != null ? f.path() : "the repository") + " in " + f.repo()
+                + " and push; run `kubectl kustomize " + (f.path() != null ? f.path() : "<overlay>")
+                + "` locally to see the same error.";
+        return new Alert(id, f.type(), Severity.ERROR, "Render failed: " + what + at, summary,
+                errorLines(f.error()), f.target(), f.repo(),
+                f.commit(), null, List.of(), f.path(), next, traceparent);
+    }
+
+    private static Alert applyFailed(ApplyFailed f, String id, String traceparent) {
+        String at = " at commit " + TargetKey.shortSha(f.commit());
+        List<String> summary = new ArrayList<>();
+        summary.add("Verity could not apply " + (f.object() != null ? f.object() + " of " : "") + f.target() + at
+                + "; the cluster may run a mix of the old and new state.");
+        String next = "Read the error: fix the manifests in " + f.repo()
+                + " and push, or fix what the cluster refused (permissions, quotas, missing CRDs or namespaces); "
+                + "the next push or reconcile applies again.";
+        return new Alert(id, f.type(), Severity.ERROR, "Apply failed: " + f.target() + at, summary,
+                errorLines(f.error()), f.target(),
+                f.repo(), f.commit(), f.object(), List.of(), null, next, traceparent);
+    }
+
+    /** The error's lines, without blank ones, cut to a readable size. */
+    static List<String> errorLines(String error) {
+        String text = error.strip();
+        boolean cut = false;
+        if (text.length() > MAX_ERROR_CHARS) {
+            text = text.substring(0, MAX_ERROR_CHARS);
+            cut = true;
+        }
+        List<String> lines = new ArrayList<>(text.lines().map(String::stripTrailing).filter(l -> !l.isBlank()).toList());
+        if (lines.size() > MAX_ERROR_LINES) {
+            lines = new ArrayList<>(lines.subList(0, MAX_ERROR_LINES));
+            cut = true;
+        }
+        if (cut) lines.add("… (error cut; the full text is on the event in Kafka)");
+        return lines;
+    }
+}

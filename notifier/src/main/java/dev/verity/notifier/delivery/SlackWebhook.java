@@ -1,0 +1,83 @@
+package dev.verity.notifier.delivery;
+
+import dev.verity.notifier.alert.Alert;
+import dev.verity.notifier.alert.SlackMessageFormatter;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * Posts alerts to a Slack incoming webhook as Block Kit JSON and expects Slack's {@code 200 ok}. The webhook URL
+ * is a secret (anyone holding it can post): it is never logged or put in an error; only its host is.
+ */
+public final class SlackWebhook implements Destination {
+
+    private final String name;
+    private final URI url;
+    private final Duration timeout;
+    private final SlackMessageFormatter formatter;
+    private final HttpClient http;
+
+    public SlackWebhook(URI url, Duration timeout, SlackMessageFormatter formatter) {
+        this("slack", url, timeout, formatter);
+    }
+
+    /** @param name the destination's name, unique among the dispatcher's destinations */
+    public SlackWebhook(String name, URI url, Duration timeout, SlackMessageFormatter formatter) {
+        this.name = name;
+        if (url == null || url.getHost() == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
+            throw new IllegalArgumentException("the Slack webhook URL must be an http(s) URL with a host, such as "
+                    + "https://hooks.slack.com/services/T000/B000/XXXX");
+        }
+        this.url = url;
+        this.timeout = timeout;
+        this.formatter = formatter;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String describe() {
+        return "Slack incoming webhook on " + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
+    }
+
+    @Override
+    public void deliver(Alert alert) throws DeliveryException {
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(formatter.format(alert)))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new DeliveryException(describe() + " did not answer within " + timeout, true, e);
+        } catch (IOException e) {
+            throw new DeliveryException("cannot reach " + describe() + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException("interrupted while posting to " + describe(), false, e);
+        }
+        int status = response.statusCode();
+        String body = response.body() == null ? "" : response.body().strip();
+        if (status == 200 && body.equals("ok")) return;
+        String answer = describe() + " answered " + status + " " + (body.length() > 200 ? body.substring(0, 200) + "…" : body);
+        boolean retryable = status == 429 || status >= 500;
+        String hint = switch (status) {
+            case 400 -> "; the message was refused: this is a bug in the notifier's message";
+            case 403, 404, 410 -> "; the webhook is revoked or wrong: check verity.notifier.slack.webhook-url";
+            default -> retryable ? "" : "; Slack answers 200 ok to a good webhook post";
+        };
+        throw new DeliveryException(answer + hint, retryable);
+    }
+}

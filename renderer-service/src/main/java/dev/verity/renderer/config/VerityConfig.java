@@ -1,0 +1,85 @@
+package dev.verity.renderer.config;
+
+import dev.verity.events.Policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code verity.yaml} says, as values.
+ *
+ * @param environments environment name → the clusters it deploys to; empty when the file declares none, in which
+ *                     case every environment maps to the cluster {@value #DEFAULT_CLUSTER}
+ * @param apps         app name → where it lives and how it is treated; apps not listed use the convention
+ *                     {@code apps/<app>} and the default policy
+ */
+public record VerityConfig(Map<String, List<String>> environments, Map<String, AppSpec> apps) {
+
+    /** The file name, at the repository root. */
+    public static final String FILE = "verity.yaml";
+    /** The cluster of every environment when no environments are declared. */
+    public static final String DEFAULT_CLUSTER = "local";
+    /** What an absent {@code verity.yaml} means. */
+    public static final VerityConfig NONE = new VerityConfig(Map.of(), Map.of());
+
+    public VerityConfig {
+        environments = Map.copyOf(environments);
+        apps = Map.copyOf(apps);
+    }
+
+    /**
+     * The clusters an environment deploys to; empty when {@code verity.yaml} declares environments but not this
+     * one (the overlay is then not deployed anywhere).
+     */
+    public List<String> clustersOf(String env) {
+        if (environments.isEmpty()) return List.of(DEFAULT_CLUSTER);
+        return environments.getOrDefault(env, List.of());
+    }
+
+    public Optional<AppSpec> app(String name) {
+        return Optional.ofNullable(apps.get(name));
+    }
+
+    /** The app's policy in an environment: the defaults, then the app's policy, then its override for the env. */
+    public Policy policyFor(String app, String env) {
+        return app(app).map(a -> a.policyIn(env)).orElse(Policy.DEFAULT);
+    }
+
+    /**
+     * One app in {@code verity.yaml}.
+     *
+     * @param name      the app's name (its key under {@code apps})
+     * @param path      the folder holding {@code base/} and {@code overlays/<env>/}, relative to the repository root
+     * @param policy    the app's policy in every environment
+     * @param overrides environment → the policy fields that differ there
+     */
+    public record AppSpec(String name, String path, PolicySpec policy, Map<String, PolicySpec> overrides) {
+        public AppSpec {
+            overrides = Map.copyOf(overrides);
+        }
+
+        public Policy policyIn(String env) {
+            Policy app = policy.applyTo(Policy.DEFAULT);
+            PolicySpec override = overrides.get(env);
+            return override == null ? app : override.applyTo(app);
+        }
+    }
+
+    /** Policy fields as written: a null field keeps what it overrides. */
+    public record PolicySpec(Boolean suspend, Boolean prune, Boolean selfHeal, Boolean force, Boolean allowEmpty,
+            List<String> dependsOn) {
+
+        public static final PolicySpec EMPTY = new PolicySpec(null, null, null, null, null, null);
+
+        public Policy applyTo(Policy base) {
+            return new Policy(
+                    suspend != null ? suspend : base.suspend(),
+                    prune != null ? prune : base.prune(),
+                    selfHeal != null ? selfHeal : base.selfHeal(),
+                    force != null ? force : base.force(),
+                    allowEmpty != null ? allowEmpty : base.allowEmpty(),
+                    dependsOn != null ? dependsOn : base.dependsOn());
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.verity.renderer.git;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bare JGit mirror of one branch of one repository, kept on disk. {@link #fetchHead()} fetches
+ * {@code refs/heads/<branch>} by name (never a SHA: servers need not serve unadvertised objects) and answers the
+ * branch head after the fetch. Fetches of one mirror are serialised.
+ */
+public final class GitMirror implements AutoCloseable {
+
+    private final String url;
+    private final String branch;
+    private final Path directory;
+    private final Duration timeout;
+    private final Repository repository;
+    private final ReentrantLock fetchLock = new ReentrantLock();
+
+    private GitMirror(String url, String branch, Path directory, Duration timeout, Repository repository) {
+        this.url = url;
+        this.branch = branch;
+        this.directory = directory;
+        this.timeout = timeout;
+        this.repository = repository;
+    }
+
+    /** Opens the mirror in {@code directory}, creating an empty bare repository there when there is none. */
+    public static GitMirror open(String url, String branch, Path directory, Duration timeout) {
+        try {
+            Files.createDirectories(directory);
+            Repository repository = new FileRepositoryBuilder().setGitDir(directory.toFile()).setBare().build();
+            if (!Files.exists(directory.resolve("HEAD"))) repository.create(true);
+            return new GitMirror(url, branch, directory, timeout, repository);
+        } catch (IOException | IllegalStateException e) {
+            throw new GitException("cannot open the mirror of " + RepoUrl.redact(url) + " in " + directory + ": "
+                    + e.getMessage() + ". Check that the renderer's work dir is writable.", e);
+        }
+    }
+
+    public String url() {
+        return RepoUrl.redact(url);
+    }
+
+    public String branch() {
+        return branch;
+    }
+
+    /** Fetches the branch and returns its head SHA after the fetch. */
+    public String fetchHead() {
+        String ref = Constants.R_HEADS + branch;
+        fetchLock.lock();
+        try (Git git = Git.wrap(repository)) {
+            git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
+                    .setTimeout((int) Math.max(1, timeout.toSeconds())).call();
+            ObjectId head = repository.resolve(ref);
+            if (head == null) {
+                throw new GitException("branch '" + branch + "' does not exist in " + url()
+                        + ": push it, or set the repository's branch in the renderer's configuration");
+            }
+            return head.getName();
+        } catch (GitAPIException | IOException e) {
+            throw new GitException("cannot fetch " + ref + " from " + url() + ": " + rootMessage(e)
+                    + ". Check the URL, the credentials and that the branch exists.", e);
+        } finally {
+            fetchLock.unlock();
+        }
+    }
+
+    /** The files of a commit already in the mirror. */
+    public SourceTree snapshot(String commit) {
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit rev = walk.parseCommit(ObjectId.fromString(commit));
+            return new Snapshot(rev.getTree().copy(), commit);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new GitException("commit " + commit + " is not in the mirror of " + url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        repository.close();
+    }
+
+    private final class Snapshot implements SourceTree {
+        private final ObjectId tree;
+        private final String commit;
+        private List<String> paths;
+
+        Snapshot(ObjectId tree, String commit) {
+            this.tree = tree;
+            this.commit = commit;
+        }
+
+        @Override
+        public String repo() {
+            return url();
+        }
+
+        @Override
+        public String commit() {
+            return commit;
+        }
+
+        @Override
+        public synchronized List<String> paths() {
+            if (paths == null) {
+                List<String> all = new ArrayList<>();
+                try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
+                    walk.addTree(tree);
+                    walk.setRecursive(true);
+                    while (walk.next()) all.add(walk.getPathString());
+                } catch (IOException e) {
+                    throw new GitException("cannot list the files of " + url() + "@" + commit + ": " + e.getMessage(), e);
+                }
+                Collections.sort(all);
+                paths = List.copyOf(all);
+            }
+            return paths;
+        }
+
+        @Override
+        public Optional<String> read(String path) {
+            try (ObjectReader reader = repository.newObjectReader();
+                 TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
+                if (walk == null || (walk.getRawMode(0) & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) return Optional.empty();
+                return Optional.of(new String(reader.open(walk.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new GitException("cannot read " + path + " at " + url() + "@" + commit + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void checkoutTo(Path directory) {
+            try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
+                walk.addTree(tree);
+                walk.setRecursive(true);
+                while (walk.next()) {
+                    if ((walk.getRawMode(0) & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) continue;
+                    Path target = directory.resolve(walk.getPathString()).normalize();
+                    if (!target.startsWith(directory)) continue;
+                    Files.createDirectories(target.getParent());
+                    ObjectLoader loader = reader.open(walk.getObjectId(0));
+                    try (InputStream in = loader.openStream()) {
+                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot check out " + url() + "@" + commit + " into " + directory + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : RepoUrl.redact(t.getMessage());
+    }
+}

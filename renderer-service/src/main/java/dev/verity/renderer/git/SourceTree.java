@@ -1,0 +1,24 @@
+package dev.verity.renderer.git;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** The files of one commit of one repository, read without a working tree. */
+public interface SourceTree {
+
+    /** The repository URL (without credentials). */
+    String repo();
+
+    /** The commit SHA. */
+    String commit();
+
+    /** Every file path in the commit, sorted, with {@code /} separators. */
+    List<String> paths();
+
+    /** A file's content as UTF-8, if the commit has it. */
+    Optional<String> read(String path);
+
+    /** Writes every regular file of the commit under {@code directory} (symbolic links and submodules are skipped). */
+    void checkoutTo(Path directory);
+}

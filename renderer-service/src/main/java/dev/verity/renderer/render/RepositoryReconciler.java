@@ -1,0 +1,102 @@
+package dev.verity.renderer.render;
+
+import dev.verity.events.RenderFailed;
+import dev.verity.events.TargetKey;
+import dev.verity.events.VerityEvent;
+import dev.verity.renderer.git.GitException;
+import dev.verity.renderer.git.GitMirror;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Keeps one repository's targets published: {@code fetch the branch → skip if the head was already rendered →
+ * render the head → publish what changed}. Whatever asks (a commit event, the poll timer), it renders the branch
+ * head after fetching, never a SHA from an event, so a late or replayed webhook cannot roll a cluster back.
+ * Reconciliations of one repository run one at a time.
+ */
+public final class RepositoryReconciler {
+
+    /** What one reconciliation did. */
+    public sealed interface Outcome {
+        /** The head was rendered before; nothing was done. */
+        record Unchanged(String commit) implements Outcome {
+        }
+
+        /** The head was rendered; {@code published} lists what went out (unchanged targets are left out). */
+        record Rendered(String commit, List<VerityEvent> published, List<String> notes) implements Outcome {
+        }
+
+        /** The branch could not be fetched; {@code published} is the RenderFailed, unless it was reported already. */
+        record FetchFailed(String error, List<VerityEvent> published) implements Outcome {
+        }
+    }
+
+    private final GitMirror mirror;
+    private final Renderer renderer;
+    private final EventSink sink;
+    private final PublishLedger ledger;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile String renderedHead;
+
+    public RepositoryReconciler(GitMirror mirror, Renderer renderer, EventSink sink, PublishLedger ledger) {
+        this.mirror = mirror;
+        this.renderer = renderer;
+        this.sink = sink;
+        this.ledger = ledger;
+    }
+
+    public String url() {
+        return mirror.url();
+    }
+
+    public String branch() {
+        return mirror.branch();
+    }
+
+    /** The last head whose render completed (every event published), or null. */
+    public String renderedHead() {
+        return renderedHead;
+    }
+
+    /**
+     * Fetches and renders the branch head. Publishing failures propagate (the head stays unrendered, so the
+     * next reconciliation tries again).
+     */
+    public Outcome reconcile(Consumer<String> log) {
+        lock.lock();
+        try {
+            String head;
+            try {
+                head = mirror.fetchHead();
+            } catch (GitException e) {
+                RenderFailed failed = new RenderFailed(null, mirror.url(), renderedHead, null, e.getMessage()
+                        + " Nothing was rendered; every cluster keeps its last good state.");
+                return new Outcome.FetchFailed(e.getMessage(), publishNew(List.of(failed)));
+            }
+            ledger.repositoryRecovered(mirror.url());
+            if (head.equals(renderedHead)) return new Outcome.Unchanged(head);
+
+            RenderResult result = renderer.render(mirror.snapshot(head));
+            result.notes().forEach(n -> log.accept(mirror.url() + "@" + TargetKey.shortSha(head) + ": " + n));
+            List<VerityEvent> published = publishNew(result.events());
+            if (!result.retryable()) renderedHead = head;
+            return new Outcome.Rendered(head, published, result.notes());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<VerityEvent> publishNew(List<VerityEvent> events) {
+        List<VerityEvent> published = new ArrayList<>();
+        for (VerityEvent event : events) {
+            if (!ledger.isNew(event)) continue;
+            sink.publish(event);
+            ledger.published(event);
+            published.add(event);
+        }
+        return published;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.verity.renderer.service;
+
+import dev.verity.events.CommitPushed;
+import dev.verity.events.EventCodec;
+import dev.verity.renderer.git.RepoUrl;
+import dev.verity.renderer.render.RepositoryReconciler;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.util.Optional;
+
+/**
+ * Consumes {@code CommitPushed} from the {@code commits} channel as a hint: the named repository is fetched and
+ * its branch head rendered (never the SHA the event names). A record that is not a {@code CommitPushed} throws,
+ * so it lands on the dead-letter topic.
+ */
+@ApplicationScoped
+public class CommitListener {
+
+    private static final Logger LOG = Logger.getLogger(CommitListener.class);
+
+    private final EventCodec codec = new EventCodec();
+
+    @Inject
+    Repositories repositories;
+
+    @Incoming("commits")
+    @Blocking
+    public void onCommit(String value) {
+        CommitPushed commit = codec.decode(value, CommitPushed.class);
+        Optional<RepositoryReconciler> reconciler = repositories.find(commit.repo());
+        if (reconciler.isEmpty()) {
+            LOG.warnf("%s is not rendered: repository %s is not configured. To render it, add it to the renderer's "
+                    + "configuration as verity.renderer.repositories[<n>].url=%s (and .branch=%s)", commit.describe(),
+                    RepoUrl.redact(commit.repo()), RepoUrl.redact(commit.repo()), commit.branch());
+            return;
+        }
+        if (!reconciler.get().branch().equals(commit.branch())) {
+            LOG.debugf("%s is on branch %s; the renderer renders %s only", commit.describe(), commit.branch(),
+                    reconciler.get().branch());
+            return;
+        }
+        Reconciliations.run(reconciler.get(), "push " + commit.describe() + " delivery " + commit.deliveryId());
+    }
+}

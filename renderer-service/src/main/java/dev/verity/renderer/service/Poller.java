@@ -1,0 +1,67 @@
+package dev.verity.renderer.service;
+
+import dev.verity.renderer.render.RepositoryReconciler;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fetches and renders every configured repository on a timer, so correctness never depends on webhooks: first
+ * soon after start, then every {@code verity.renderer.poll-interval} with ±10% jitter (so many renderers do not
+ * hit one Git server in step).
+ */
+@ApplicationScoped
+public class Poller {
+
+    private static final Duration FIRST_POLL_WITHIN = Duration.ofSeconds(3);
+
+    @Inject
+    RendererConfig config;
+
+    @Inject
+    Repositories repositories;
+
+    private ScheduledExecutorService timer;
+
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent ignored) { // after Repositories.start (default priority)
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "verity-renderer-poll");
+            t.setDaemon(true);
+            return t;
+        });
+        long first = Math.min(FIRST_POLL_WITHIN.toMillis(), config.pollInterval().toMillis());
+        for (RepositoryReconciler reconciler : repositories.all()) {
+            schedule(reconciler, ThreadLocalRandom.current().nextLong(first + 1));
+        }
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (timer != null) timer.shutdownNow();
+    }
+
+    private void schedule(RepositoryReconciler reconciler, long delayMillis) {
+        timer.schedule(() -> {
+            try {
+                Reconciliations.run(reconciler, "poll");
+            } finally {
+                if (!timer.isShutdown()) schedule(reconciler, jittered(config.pollInterval()));
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    static long jittered(Duration interval) {
+        long millis = Math.max(1, interval.toMillis());
+        long spread = millis / 10;
+        return millis - spread + ThreadLocalRandom.current().nextLong(2 * spread + 1);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.verity.renderer.render;
+
+import dev.verity.events.DesiredState;
+import dev.verity.events.RenderFailed;
+import dev.verity.events.Topics;
+import dev.verity.events.VerityEvent;
+import dev.verity.renderer.ShopFixture;
+import dev.verity.renderer.git.GitMirror;
+import dev.verity.renderer.render.RepositoryReconciler.Outcome;
+import dev.verity.testkit.git.GitRepos;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Fetch → render head → publish what changed, against a real repository and real Kustomize. */
+class RepositoryReconcilerTest {
+
+    @TempDir
+    Path tmp;
+
+    private final List<VerityEvent> published = new ArrayList<>();
+    private GitRepos repo;
+    private GitMirror mirror;
+    private RepositoryReconciler reconciler;
+
+    @BeforeEach
+    void setUp() {
+        repo = GitRepos.createBare(tmp.resolve("gitops.git"));
+        mirror = GitMirror.open(repo.url(), "main", tmp.resolve("mirror"), Duration.ofSeconds(30));
+        KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
+        reconciler = new RepositoryReconciler(mirror, new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES),
+                published::add, new PublishLedger());
+    }
+
+    @AfterEach
+    void tearDown() {
+        mirror.close();
+        repo.close();
+    }
+
+    @Test
+    void publishesTheHeadOnceAndOnlyWhatChangesAfterwards() {
+        String first = repo.commit("main", "shop", ShopFixture.app("shop", "hello"));
+        assertThat(reconciler.reconcile(m -> { })).isInstanceOf(Outcome.Rendered.class);
+        assertThat(published).extracting(VerityEvent::key, VerityEvent::commit)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("local/shop/dev", first),
+                        org.assertj.core.groups.Tuple.tuple("local/shop/prod", first));
+
+        assertThat(reconciler.reconcile(m -> { })).isEqualTo(new Outcome.Unchanged(first));
+        String readme = repo.commit("main", "docs only", Map.of("README.md", "no render change\n"));
+        reconciler.reconcile(m -> { });
+        assertThat(published).as("same digests are not published again").hasSize(2);
+        assertThat(reconciler.renderedHead()).isEqualTo(readme);
+
+        String prodOnly = repo.commit("main", "prod replicas", Map.of("apps/shop/overlays/prod/namespace.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop-prod\n  labels: { tier: gold }\n"));
+        reconciler.reconcile(m -> { });
+        assertThat(published).hasSize(3);
+        assertThat(published.get(2)).isInstanceOfSatisfying(DesiredState.class, d -> {
+            assertThat(d.key()).isEqualTo("local/shop/prod");
+            assertThat(d.commit()).isEqualTo(prodOnly);
+            assertThat(d.documents().get(0)).contains("tier: gold");
+        });
+    }
+
+    @Test
+    void rendersTheBranchHeadWhateverCommitWasPushedBefore() {
+        repo.commit("main", "shop", ShopFixture.app("shop", "old"));
+        String head = repo.commit("main", "newer", ShopFixture.app("shop", "new"));
+
+        Outcome outcome = reconciler.reconcile(m -> { });
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Rendered.class, r -> assertThat(r.commit()).isEqualTo(head));
+        assertThat(published).allSatisfy(e -> assertThat(((DesiredState) e).documents().get(1)).contains("GREETING: new"));
+    }
+
+    @Test
+    void aFailureIsReportedOnceAndAFixPublishesAgain() {
+        repo.commit("main", "shop", ShopFixture.app("shop", "hello"));
+        reconciler.reconcile(m -> { });
+        String broken = repo.commit("main", "broken", ShopFixture.brokenProd("shop"));
+        reconciler.reconcile(m -> { });
+        assertThat(published).hasSize(3);
+        assertThat(published.get(2)).isInstanceOfSatisfying(RenderFailed.class, f -> {
+            assertThat(f.key()).isEqualTo("local/shop/prod");
+            assertThat(f.commit()).isEqualTo(broken);
+        });
+
+        String fixed = repo.commit("main", "fix", ShopFixture.app("shop", "fixed"));
+        reconciler.reconcile(m -> { });
+        assertThat(published.subList(3, published.size())).extracting(VerityEvent::key, VerityEvent::commit)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("local/shop/dev", fixed),
+                        org.assertj.core.groups.Tuple.tuple("local/shop/prod", fixed));
+    }
+
+    @Test
+    void anUnreachableRepositoryIsOneFailureNotOnePerPoll() {
+        GitMirror gone = GitMirror.open("file://" + tmp.resolve("nowhere.git"), "main", tmp.resolve("gone"), Duration.ofSeconds(5));
+        KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
+        RepositoryReconciler r = new RepositoryReconciler(gone,
+                new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES), published::add, new PublishLedger());
+
+        assertThat(r.reconcile(m -> { })).isInstanceOf(Outcome.FetchFailed.class);
+        assertThat(r.reconcile(m -> { })).isInstanceOf(Outcome.FetchFailed.class);
+
+        assertThat(published).singleElement().isInstanceOfSatisfying(RenderFailed.class, f -> {
+            assertThat(f.target()).isNull();
+            assertThat(f.error()).contains("cannot fetch refs/heads/main from file://").contains("Check the URL");
+        });
+        gone.close();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.verity.renderer.service;
+
+import dev.verity.events.CommitPushed;
+import dev.verity.events.DesiredState;
+import dev.verity.events.EventCodec;
+import dev.verity.events.Policy;
+import dev.verity.events.RenderFailed;
+import dev.verity.events.Topics;
+import dev.verity.events.VerityEvent;
+import dev.verity.renderer.ShopFixture;
+import dev.verity.testkit.kafka.EmbeddedKafka;
+import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The renderer with a real Kafka broker, real Git repositories and real Kustomize. */
+@QuarkusTest
+@QuarkusTestResource(value = EmbeddedKafkaResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = RepositoriesResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RendererIT {
+
+    private static final String LOCAL = Topics.desired("local");
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private final EventCodec codec = new EventCodec();
+
+    private static EmbeddedKafka kafka() {
+        return EmbeddedKafkaResource.kafka();
+    }
+
+    @Test
+    @Order(1)
+    void aLateWebhookNamingAnOldCommitRendersTheBranchHead() throws Exception {
+        String old = RepositoriesResource.shopFirstCommit;
+        String head = RepositoriesResource.shop.commit("main", "greeting v2",
+                Map.of("apps/shop/base/configmap.yaml", ShopFixture.app("shop", "v2").get("apps/shop/base/configmap.yaml")));
+        // the forge reports the repository without .git: URLs are matched after normalising
+        String reported = RepositoriesResource.shop.url().replaceAll("\\.git$", "");
+        sendCommit(new CommitPushed(reported, "main", "0".repeat(40), old, List.of(), "delivery-1", "github"));
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(latest(LOCAL, "local/shop/dev")).map(DesiredState::commit).contains(head);
+            assertThat(latest(LOCAL, "local/shop/prod")).map(DesiredState::commit).contains(head);
+        });
+        DesiredState prod = latest(LOCAL, "local/shop/prod").orElseThrow();
+        assertThat(prod.repo()).isEqualTo(RepositoriesResource.shop.url());
+        assertThat(prod.path()).isEqualTo("apps/shop/overlays/prod");
+        assertThat(prod.policy()).isEqualTo(Policy.DEFAULT);
+        assertThat(kinds(prod)).containsExactly("Namespace", "ConfigMap", "Service", "Deployment");
+        assertThat(prod.documents().get(0)).contains("name: shop-prod");
+        assertThat(prod.documents().get(1)).contains("GREETING: v2").contains("namespace: shop-prod");
+        assertThat(prod.documents().get(3)).contains("replicas: 3");
+        assertThat(latest(LOCAL, "local/shop/dev").orElseThrow().documents().get(0)).contains("name: shop-dev");
+        assertThat(desiredStates(LOCAL).stream().dropWhile(d -> !d.commit().equals(head)).toList())
+                .as("nothing after the head's render names the old commit").noneMatch(d -> d.commit().equals(old));
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka().bootstrapServers()))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, LOCAL);
+            Config config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(config.get("compression.type").value()).isEqualTo("zstd");
+            assertThat(config.get("max.message.bytes").value()).isEqualTo(String.valueOf(Topics.DESIRED_MAX_MESSAGE_BYTES));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aReplayedWebhookPublishesNothingNewAndAPoisonRecordGoesToTheDeadLetterTopic() {
+        await().atMost(WAIT).until(() -> latest(LOCAL, "local/shop/prod").isPresent());
+        int before = kafka().readAll(LOCAL).size();
+        String head = RepositoriesResource.shop.head("main").orElseThrow();
+        sendCommit(new CommitPushed(RepositoriesResource.shop.url(), "main", "0".repeat(40), head, List.of(), "delivery-2", "github"));
+        // records of verity.commits are handled in order: once the poison record is dead-lettered, the replay was handled
+        kafka().send(Topics.COMMITS, "garbage", "{not a cloud event");
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(kafka().readValues(Topics.deadLetter(Topics.COMMITS)))
+                .contains("{not a cloud event"));
+        assertThat(kafka().readAll(LOCAL)).hasSize(before);
+    }
+
+    @Test
+    @Order(3)
+    void aBrokenOverlayPublishesRenderFailedAndNoDesiredStateForThatTarget() {
+        await().atMost(WAIT).until(() -> latest(LOCAL, "local/shop/prod").isPresent());
+        int before = kafka().readAll(LOCAL).size();
+        String broken = RepositoriesResource.shop.commit("main", "prod: add an ingress file that is not there",
+                ShopFixture.brokenProd("shop"));
+        sendCommit(new CommitPushed(RepositoriesResource.shop.url(), "main", "0".repeat(40), broken, List.of(), "delivery-3", "github"));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events(Topics.ROLLOUT)).anySatisfy(e ->
+                assertThat(e).isInstanceOfSatisfying(RenderFailed.class, f -> {
+                    assertThat(f.key()).isEqualTo("local/shop/prod");
+                    assertThat(f.commit()).isEqualTo(broken);
+                    assertThat(f.path()).isEqualTo("apps/shop/overlays/prod");
+                    assertThat(f.error()).contains("missing-ingress.yaml").contains("fix apps/shop/overlays/prod");
+                })));
+        List<ConsumerRecord<String, String>> rollout = kafka().readAll(Topics.ROLLOUT);
+        assertThat(rollout.get(rollout.size() - 1).key()).isEqualTo("local/shop/prod");
+        assertThat(kafka().readAll(LOCAL)).as("dev is unchanged and prod failed: nothing new is desired").hasSize(before);
+        assertThat(desiredStates(LOCAL)).noneMatch(d -> d.commit().equals(broken));
+    }
+
+    @Test
+    @Order(4)
+    void verityYamlSendsProdToTwoClustersEachOnItsOwnTopic() {
+        String fleet = RepositoriesResource.fleet.head("main").orElseThrow();
+        for (String cluster : List.of("prod-eu", "prod-us")) {
+            String key = cluster + "/billing/prod";
+            await().atMost(WAIT).untilAsserted(() ->
+                    assertThat(latest(Topics.desired(cluster), key)).map(DesiredState::commit).contains(fleet));
+            DesiredState state = latest(Topics.desired(cluster), key).orElseThrow();
+            assertThat(state.policy().selfHeal()).isTrue();
+            assertThat(state.documents().get(0)).contains("name: billing-prod");
+            assertThat(kafka().readAll(Topics.desired(cluster))).extracting(ConsumerRecord::key).containsOnly(key);
+        }
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(latest(LOCAL, "local/billing/dev")).map(DesiredState::commit).contains(fleet));
+        assertThat(latest(LOCAL, "local/billing/dev").orElseThrow().policy().selfHeal()).isFalse();
+        assertThat(kafka().readAll(LOCAL)).extracting(ConsumerRecord::key).doesNotContain("local/billing/prod");
+    }
+
+    private void sendCommit(CommitPushed commit) {
+        kafka().send(Topics.COMMITS, commit.key(), codec.encode(commit));
+    }
+
+    private List<VerityEvent> events(String topic) {
+        return kafka().readValues(topic).stream().map(codec::decode).toList();
+    }
+
+    private List<DesiredState> desiredStates(String topic) {
+        return events(topic).stream().map(DesiredState.class::cast).toList();
+    }
+
+    private Optional<DesiredState> latest(String topic, String key) {
+        List<ConsumerRecord<String, String>> records = kafka().readAll(topic).stream().filter(r -> r.key().equals(key)).toList();
+        if (records.isEmpty()) return Optional.empty();
+        return Optional.of(codec.decode(records.get(records.size() - 1).value(), DesiredState.class));
+    }
+
+    private static List<String> kinds(DesiredState state) {
+        return state.documents().stream()
+                .map(d -> d.lines().filter(l -> l.startsWith("kind: ")).findFirst().orElseThrow().substring(6)).toList();
+    }
+}

@@ -145,12 +145,14 @@ final class SandboxDispatcher extends Dispatcher {
                 type.namespaced() ? namespace : null, filter, query.get("resourceVersion"));
             return new MockResponse().withWebSocketUpgrade(session);
           }
-          return json(200, api.list(type, namespace, filter));
+          ObjectNode list = api.list(type, namespace, filter);
+          return json(200, Tables.wanted(request.getHeader("Accept")) ? Tables.table(type, list) : list);
         }
         if ("scale".equals(target.subresource())) {
           return json(200, Scale.of(type, api.get(type, namespace, target.name())));
         }
-        return json(200, api.get(type, namespace, target.name()));
+        ObjectNode object = api.get(type, namespace, target.name());
+        return json(200, Tables.wanted(request.getHeader("Accept")) ? Tables.table(type, object) : object);
       }
       case "POST" -> {
         if (target.name() != null) {

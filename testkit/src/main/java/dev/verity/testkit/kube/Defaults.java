@@ -3,6 +3,8 @@ package dev.verity.testkit.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Set;
 
 /** The few defaults the sandbox applies, where Verity or the list-map keys depend on them; a real server defaults far more. */
@@ -45,6 +47,17 @@ final class Defaults {
       }
       if (!spec.hasNonNull("backoffLimit")) {
         spec.put("backoffLimit", 6);
+      }
+    }
+    if (kind.equals("Secret")) {
+      if (object.get("stringData") instanceof ObjectNode stringData) {
+        ObjectNode data = object.get("data") instanceof ObjectNode d ? d : object.putObject("data");
+        stringData.fields().forEachRemaining(e -> data.put(e.getKey(),
+            Base64.getEncoder().encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
+      }
+      object.remove("stringData");
+      if (!object.hasNonNull("type")) {
+        object.put("type", "Opaque");
       }
     }
     if (kind.equals("Namespace")) {

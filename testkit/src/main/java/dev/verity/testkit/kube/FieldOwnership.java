@@ -71,15 +71,7 @@ final class FieldOwnership {
       result.add(taken == null ? entry : entry.withFields(entry.fields().minus(taken), now));
     }
 
-    List<List<String>> dropped = new ArrayList<>(oldSet.minus(newSet).paths());
-    dropped.sort(Comparator.comparingInt((List<String> p) -> p.size()).reversed());
-    for (List<String> path : dropped) {
-      boolean ownedElsewhere = newSet.containsOrHasDescendant(path)
-          || result.stream().anyMatch(e -> e.fields().containsOrHasDescendant(path));
-      if (!ownedElsewhere) {
-        FieldSchema.remove(merged, path);
-      }
-    }
+    removeDropped(merged, oldSet.minus(newSet), newSet, result);
 
     ManagedEntry applyEntry = own == null
         ? new ManagedEntry(manager, ManagedEntry.APPLY, apiVersion, now, subresource, newSet)
@@ -89,31 +81,65 @@ final class FieldOwnership {
     return new Result(merged, result);
   }
 
+  /**
+   * Removes what the manager stopped applying, where nobody else (nor its own new configuration) owns the field or
+   * anything below it. Parents go before children, so a removed list item takes its fields along; the key fields of
+   * an item that stays are never removed on their own.
+   */
+  private static void removeDropped(ObjectNode merged, FieldSet dropped, FieldSet newSet, List<ManagedEntry> others) {
+    List<List<String>> paths = new ArrayList<>(dropped.paths());
+    paths.sort(Comparator.comparingInt(List::size));
+    List<List<String>> removed = new ArrayList<>();
+    for (List<String> path : paths) {
+      if (removed.stream().anyMatch(r -> path.size() > r.size() && path.subList(0, r.size()).equals(r)) || isKeyField(path)) {
+        continue;
+      }
+      boolean ownedElsewhere = newSet.containsOrHasDescendant(path)
+          || others.stream().anyMatch(e -> e.fields().containsOrHasDescendant(path));
+      if (!ownedElsewhere && FieldSchema.remove(merged, path)) {
+        removed.add(path);
+      }
+    }
+  }
+
+  private static boolean isKeyField(List<String> path) {
+    if (path.size() < 2 || !path.get(path.size() - 2).startsWith("k:") || !path.get(path.size() - 1).startsWith("f:")) {
+      return false;
+    }
+    return Json.parse(path.get(path.size() - 2).substring(2)).has(path.get(path.size() - 1).substring(2));
+  }
+
+  /** The 409 the API server answers, with its message format: one line for one conflict, else grouped by manager. */
   private static ApiException conflict(Map<ManagedEntry, FieldSet> conflicts) {
-    int count = conflicts.values().stream().mapToInt(s -> s.paths().size()).sum();
+    List<Map.Entry<ManagedEntry, FieldSet>> byManager = new ArrayList<>(conflicts.entrySet());
+    byManager.sort(Comparator.comparing((Map.Entry<ManagedEntry, FieldSet> e) -> e.getKey().manager())
+        .thenComparing(e -> e.getKey().operation()));
     List<ApiException.Cause> causes = new ArrayList<>();
-    StringBuilder message = new StringBuilder("Apply failed with " + count + " conflict" + (count == 1 ? "" : "s") + ": ");
-    for (Map.Entry<ManagedEntry, FieldSet> entry : conflicts.entrySet()) {
-      String who = "\"" + entry.getKey().manager() + "\""
-          + (entry.getKey().apiVersion() == null ? "" : " using " + entry.getKey().apiVersion());
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<ManagedEntry, FieldSet> entry : byManager) {
+      String who = describe(entry.getKey());
+      lines.add("conflicts with " + who + ":");
       for (List<String> path : entry.getValue().paths()) {
         causes.add(new ApiException.Cause("FieldManagerConflict", "conflict with " + who, FieldSet.render(path)));
+        lines.add("- " + FieldSet.render(path));
       }
     }
-    if (count == 1) {
-      ApiException.Cause only = causes.get(0);
-      message.append(only.message()).append(": ").append(only.field());
-    } else {
-      String previous = null;
-      for (ApiException.Cause cause : causes) {
-        if (!cause.message().equals(previous)) {
-          message.append(previous == null ? "" : "\n").append(cause.message().replace("conflict with", "conflicts with")).append(":");
-          previous = cause.message();
-        }
-        message.append("\n- ").append(cause.field());
-      }
+    String message = causes.size() == 1
+        ? "Apply failed with 1 conflict: " + causes.get(0).message() + ": " + causes.get(0).field()
+        : "Apply failed with " + causes.size() + " conflicts: " + String.join("\n", lines);
+    return new ApiException(409, "Conflict", message, null, null, null, causes);
+  }
+
+  /** How the API server names a manager in conflicts: {@code "name"}, plus subresource, plus {@code using <apiVersion>} for Update. */
+  private static String describe(ManagedEntry entry) {
+    String who = "\"" + entry.manager() + "\"";
+    if (entry.subresource() != null) {
+      who += " with subresource \"" + entry.subresource() + "\"";
     }
-    return new ApiException(409, "Conflict", message.toString(), null, null, null, causes);
+    if (ManagedEntry.UPDATE.equals(entry.operation())) {
+      who += " using " + entry.apiVersion();
+    }
+    return who;
   }
 
   /** Ownership after an ordinary write (create, update, patch) by {@code manager}: it takes the fields it changed. */

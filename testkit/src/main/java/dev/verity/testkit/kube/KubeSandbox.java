@@ -43,24 +43,36 @@ import java.util.logging.Logger;
  *       outside metadata and status.</li>
  *   <li>Namespaced objects in a namespace that does not exist are refused with 404 (namespaces {@code default},
  *       {@code kube-system}, {@code kube-public}, {@code kube-node-lease} exist from the start); deleting a namespace
- *       deletes what is in it; finalizers hold deletion.</li>
+ *       deletes what is in it at once (no Terminating phase); finalizers hold deletion.</li>
  *   <li>Label selectors, equality- and set-based ({@code in}, {@code notin}, {@code key}, {@code !key}), and
  *       {@code metadata.name}/{@code metadata.namespace} field selectors, for list, watch and delete-collection; a bad
  *       selector is a 400.</li>
- *   <li>Watches over WebSocket, resumable from a resourceVersion, fed by every write.</li>
+ *   <li>Watches over WebSocket (as fabric8 opens them), resumable from a resourceVersion, fed by every write;
+ *       HTTP watches (kubectl) answer the events so far and end, so {@code kubectl rollout status} works by polling.</li>
  *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout}.</li>
  * </ul>
  *
- * <p>What it does not do: no authentication, authorisation or RBAC (every request is allowed); no admission
- * (mutating or validating webhooks, quotas, limit ranges, pod security); no OpenAPI schema validation (unknown fields
- * are kept, types are not checked; only names, kinds, namespaces and list-map keys are validated); no real
- * controllers (no ReplicaSets or Pods are created, no garbage collection of dependents by ownerReferences, no service
- * IP allocation, no token or certificate issuing); only a few defaults (container/service port protocol, replicas,
- * Job completions); no conversion between versions (objects are stored and served in the version they were written
- * in); no pagination ({@code limit}/{@code continue} are ignored), no HTTP-streaming watches (WebSocket only), no
- * protobuf, no Table output, no OpenAPI schemas (only a minimal OpenAPI v3 index that tells kubectl the server validates fields; {@code fieldValidation} is accepted and ignored), no aggregated discovery; no TLS (plain HTTP on the loopback
- * interface, which fabric8 and kubectl both accept from the kubeconfig it writes); incoming
- * {@code metadata.managedFields} are ignored rather than used to reset ownership.
+ * <p>What it does not do (it is a test double, not an API server):
+ * <ul>
+ *   <li>no authentication, authorisation or RBAC: every request is allowed;</li>
+ *   <li>no admission: no mutating or validating webhooks, quotas, limit ranges or pod security;</li>
+ *   <li>no OpenAPI schema validation: unknown fields are kept and types are not checked; only names, kinds,
+ *       namespaces and list-map keys are validated ({@code fieldValidation} is accepted and ignored);</li>
+ *   <li>no real controllers: no ReplicaSets or Pods are created, no garbage collection by ownerReferences, no
+ *       Service IP allocation, no tokens or certificates; namespace deletion is immediate (no Terminating phase);</li>
+ *   <li>only a few defaults: port protocol, replicas, Job completions/parallelism/backoffLimit, Secret type (and
+ *       Secret {@code stringData} folded into {@code data}, as a real server does);</li>
+ *   <li>no conversion between versions: objects are served in the version they were last written in;</li>
+ *   <li>no pagination ({@code limit}/{@code continue} are ignored), no protobuf, no aggregated discovery, no
+ *       OpenAPI schemas (a minimal OpenAPI v3 index only tells kubectl that the server validates fields);</li>
+ *   <li>HTTP (non-WebSocket) watches, as kubectl opens them, answer the events so far after half a second and
+ *       end, so kubectl polls rather than streams; Table output for {@code kubectl get} has a few columns for
+ *       common kinds only;</li>
+ *   <li>no TLS: plain HTTP on the loopback interface, which fabric8 and kubectl both accept from the kubeconfig it
+ *       writes;</li>
+ *   <li>incoming {@code metadata.managedFields} are ignored rather than used to reset ownership, and Update
+ *       entries do not mark newly created maps with {@code "."} as a real server sometimes does.</li>
+ * </ul>
  */
 public final class KubeSandbox implements AutoCloseable {
 
@@ -75,6 +87,7 @@ public final class KubeSandbox implements AutoCloseable {
   private final Path kubeconfig;
   private final Thread requestDrain;
   private KubernetesClient client;
+  private boolean closed;
 
   private KubeSandbox(int port) {
     MOCK_SERVER_LOG.setLevel(Level.WARNING);
@@ -202,6 +215,10 @@ public final class KubeSandbox implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (client != null) {
       client.close();
       client = null;

@@ -34,7 +34,7 @@ final class ObjectStore {
   record Change(long resourceVersion, Key key, ObjectNode before, ObjectNode after) {
   }
 
-  private static final int HISTORY = 10_000;
+  private static final int HISTORY = 2_000;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final TreeMap<Key, ObjectNode> objects = new TreeMap<>();
@@ -108,33 +108,51 @@ final class ObjectStore {
   /** Opens a watch: replays from its resourceVersion (or lists the current objects as ADDED), then follows every change. */
   void watch(WatchSession watch) {
     locked(() -> {
-      String from = watch.resourceVersion();
-      if (from == null || from.isEmpty() || from.equals("0")) {
-        for (Map.Entry<Key, ObjectNode> entry : objects.entrySet()) {
-          if (watch.covers(entry.getKey())) {
-            watch.deliver(new Change(resourceVersion, entry.getKey(), null, entry.getValue()));
-          }
-        }
-      } else {
-        long since;
-        try {
-          since = Long.parseLong(from);
-        } catch (NumberFormatException e) {
-          watch.expire("invalid resource version \"" + from + "\"", 400, "BadRequest");
-          return null;
-        }
-        if (since < oldestReplayable) {
-          watch.expire("too old resource version: " + since + " (" + oldestReplayable + ")", 410, "Expired");
-          return null;
-        }
-        for (Change change : history) {
-          if (change.resourceVersion() > since) {
-            watch.deliver(change);
-          }
-        }
+      List<Change> backlog;
+      try {
+        backlog = replay(watch.resourceVersion(), watch::covers);
+      } catch (ApiException e) {
+        watch.expire(e.getMessage(), e.code(), e.reason());
+        return null;
       }
+      backlog.forEach(watch::deliver);
       watches.add(watch);
       return null;
+    });
+  }
+
+  /**
+   * The changes a watch from {@code from} starts with: every current object as a creation when {@code from} is
+   * empty or "0", else the recorded changes after it.
+   *
+   * @throws ApiException 410 Expired when {@code from} is older than the recorded history, 400 when it is not a number
+   */
+  List<Change> replay(String from, java.util.function.Predicate<Key> covers) {
+    return locked(() -> {
+      List<Change> changes = new ArrayList<>();
+      if (from == null || from.isEmpty() || from.equals("0")) {
+        for (Map.Entry<Key, ObjectNode> entry : objects.entrySet()) {
+          if (covers.test(entry.getKey())) {
+            changes.add(new Change(resourceVersion, entry.getKey(), null, entry.getValue()));
+          }
+        }
+        return changes;
+      }
+      long since;
+      try {
+        since = Long.parseLong(from);
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("invalid resource version \"" + from + "\"");
+      }
+      if (since < oldestReplayable) {
+        throw new ApiException(410, "Expired", "too old resource version: " + since + " (" + oldestReplayable + ")");
+      }
+      for (Change change : history) {
+        if (change.resourceVersion() > since && covers.test(change.key())) {
+          changes.add(change);
+        }
+      }
+      return changes;
     });
   }
 

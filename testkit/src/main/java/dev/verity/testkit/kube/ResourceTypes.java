@@ -65,7 +65,8 @@ final class ResourceTypes {
     builtIn.add(new ResourceType(group, version, kind, plural, namespaced, status, scale, List.of(shortNames)));
   }
 
-  private List<ResourceType> all() {
+  /** Every served resource, built-in then custom, one entry per version. */
+  List<ResourceType> all() {
     List<ResourceType> all = new ArrayList<>(builtIn);
     all.addAll(custom);
     return all;

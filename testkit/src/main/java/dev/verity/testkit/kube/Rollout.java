@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -83,17 +84,24 @@ public final class Rollout implements AutoCloseable {
     }
     boolean fail = failing.remove(new Target(type.kind(), key.namespace(), key.name()));
     ObjectNode started = stored.deepCopy();
-    executor.execute(() -> api.writeStatus(type, key, generation, WorkloadStatus.progressing(started), CONTROLLER));
-    executor.schedule(() -> {
-      ObjectNode current;
-      try {
-        current = api.get(type, key.namespace(), key.name());
-      } catch (ApiException gone) {
-        return;
-      }
-      JsonNode status = fail ? WorkloadStatus.failed(current) : WorkloadStatus.ready(current);
-      api.writeStatus(type, key, generation, (ObjectNode) status, CONTROLLER);
-    }, readyAfter.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      executor.execute(() -> api.writeStatus(type, key, generation, WorkloadStatus.progressing(started), CONTROLLER));
+      executor.schedule(() -> finish(type, key, generation, fail), readyAfter.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      // the sandbox is closing: no more rollouts
+    }
+  }
+
+  /** Writes the final (ready or failed) status, unless the workload is gone or has moved to a newer generation. */
+  private void finish(ResourceType type, ObjectStore.Key key, long generation, boolean fail) {
+    ObjectNode current;
+    try {
+      current = api.get(type, key.namespace(), key.name());
+    } catch (ApiException gone) {
+      return;
+    }
+    JsonNode status = fail ? WorkloadStatus.failed(current) : WorkloadStatus.ready(current);
+    api.writeStatus(type, key, generation, (ObjectNode) status, CONTROLLER);
   }
 
   @Override

@@ -210,16 +210,27 @@ final class SandboxApi {
         initialise(type, namespace, candidate);
         return new Outcome(201, commit(type, key, null, candidate, dryRun));
       }
+      Defaults.objects(type.kind(), candidate);
       return new Outcome(200, commit(type, key, before, candidate, dryRun));
     });
   }
 
-  Outcome delete(ResourceType type, String namespace, String name, boolean dryRun) {
+  Outcome delete(ResourceType type, String namespace, String name, boolean dryRun, String uid, String resourceVersion) {
     return store.locked(() -> {
       ObjectStore.Key key = key(type, namespace, name);
       ObjectNode before = store.get(key);
       if (before == null) {
         throw ApiException.notFound(type, name);
+      }
+      String liveUid = Json.text(before.path("metadata"), "uid");
+      if (uid != null && !uid.equals(liveUid)) {
+        throw new ApiException(409, "Conflict", "Precondition failed: UID in precondition: " + uid
+            + ", UID in object meta: " + liveUid, name, type.group(), type.plural(), List.of());
+      }
+      String liveVersion = Json.text(before.path("metadata"), "resourceVersion");
+      if (resourceVersion != null && !resourceVersion.equals(liveVersion)) {
+        throw new ApiException(409, "Conflict", "Precondition failed: ResourceVersion in precondition: " + resourceVersion
+            + ", ResourceVersion in object meta: " + liveVersion, name, type.group(), type.plural(), List.of());
       }
       return new Outcome(200, deleteLocked(type, key, before, dryRun));
     });
@@ -381,9 +392,10 @@ final class SandboxApi {
       }
     }
     if (type.kind().equals("CustomResourceDefinition")) {
-      ResourceType served = types.byPlural(before.path("spec").path("group").asText(),
-          before.path("spec").path("versions").path(0).path("name").asText(),
-          before.path("spec").path("names").path("plural").asText()).orElse(null);
+      String group = before.path("spec").path("group").asText();
+      String plural = before.path("spec").path("names").path("plural").asText();
+      ResourceType served = types.all().stream()
+          .filter(t -> t.group().equals(group) && t.plural().equals(plural)).findFirst().orElse(null);
       if (served != null) {
         for (ObjectNode child : store.list(served.group(), served.plural(), null)) {
           String ns = Json.text(child.path("metadata"), "namespace");
@@ -395,21 +407,15 @@ final class SandboxApi {
     return store.remove(key);
   }
 
+  /** One served type per namespaced resource (versions share storage), custom resources included. */
   private List<ResourceType> namespacedTypes() {
-    List<ResourceType> result = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (String group : List.of("", "apps", "batch", "networking.k8s.io", "rbac.authorization.k8s.io", "policy",
-        "autoscaling", "coordination.k8s.io")) {
-      for (String version : List.of("v1", "v2")) {
-        types.resourceList(group, version).ifPresent(doc -> doc.path("resources").forEach(r -> {
-          String plural = r.path("name").asText();
-          if (r.path("namespaced").asBoolean() && !plural.contains("/") && seen.add(group + "/" + plural)) {
-            types.byPlural(group, version, plural).ifPresent(result::add);
-          }
-        }));
+    java.util.Map<String, ResourceType> byResource = new java.util.LinkedHashMap<>();
+    for (ResourceType type : types.all()) {
+      if (type.namespaced()) {
+        byResource.putIfAbsent(type.group() + "/" + type.plural(), type);
       }
     }
-    return result;
+    return new ArrayList<>(byResource.values());
   }
 
   /** Everything but metadata and status: what a change of bumps {@code metadata.generation}. */

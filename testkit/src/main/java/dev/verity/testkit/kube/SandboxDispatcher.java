@@ -139,19 +139,20 @@ final class SandboxDispatcher extends Dispatcher {
           Predicate<JsonNode> filter = filter(query);
           if ("true".equals(query.get("watch")) || "1".equals(query.get("watch"))) {
             if (!"websocket".equalsIgnoreCase(Optional.ofNullable(request.getHeader("Upgrade")).orElse(""))) {
-              throw new ApiException(406, "NotAcceptable", "KubeSandbox serves watches over WebSocket only (as the "
-                  + "fabric8 client opens them); HTTP-streaming watches such as kubectl get --watch are not supported");
+              return pollingWatch(type, namespace, filter, query.get("resourceVersion"));
             }
             WatchSession session = new WatchSession(api.store(), type.group(), type.plural(),
                 type.namespaced() ? namespace : null, filter, query.get("resourceVersion"));
             return new MockResponse().withWebSocketUpgrade(session);
           }
-          return json(200, api.list(type, namespace, filter));
+          ObjectNode list = api.list(type, namespace, filter);
+          return json(200, Tables.wanted(request.getHeader("Accept")) ? Tables.table(type, list) : list);
         }
         if ("scale".equals(target.subresource())) {
           return json(200, Scale.of(type, api.get(type, namespace, target.name())));
         }
-        return json(200, api.get(type, namespace, target.name()));
+        ObjectNode object = api.get(type, namespace, target.name());
+        return json(200, Tables.wanted(request.getHeader("Accept")) ? Tables.table(type, object) : object);
       }
       case "POST" -> {
         if (target.name() != null) {
@@ -205,12 +206,57 @@ final class SandboxDispatcher extends Dispatcher {
       }
       case "DELETE" -> {
         if (target.name() == null) {
-          return json(200, api.deleteCollection(type, namespace, filter(query), dryRun));
+          return json(200, api.deleteCollection(type, namespace, filter(query),
+              dryRun || DeleteOptions.parse(request.getUtf8Body()).dryRun()));
         }
-        SandboxApi.Outcome outcome = api.delete(type, namespace, target.name(), dryRun);
+        DeleteOptions options = DeleteOptions.parse(request.getUtf8Body());
+        SandboxApi.Outcome outcome = api.delete(type, namespace, target.name(), dryRun || options.dryRun(),
+            options.uid(), options.resourceVersion());
         return json(outcome.code(), outcome.body());
       }
       default -> throw new ApiException(405, "MethodNotAllowed", "the server does not allow method " + method);
+    }
+  }
+
+  /**
+   * An HTTP (non-WebSocket) watch, as kubectl opens them: the mock server cannot stream, so the answer holds the
+   * events from the requested resourceVersion up to now, sent after a short delay, and then ends. Clients that
+   * re-watch from the last resourceVersion they saw (reflectors, {@code kubectl rollout status}) thus poll.
+   */
+  private MockResponse pollingWatch(ResourceType type, String namespace, Predicate<JsonNode> filter, String resourceVersion) {
+    String ns = type.namespaced() ? namespace : null;
+    StringBuilder body = new StringBuilder();
+    try {
+      for (ObjectStore.Change change : api.store().replay(resourceVersion, key -> key.group().equals(type.group())
+          && key.plural().equals(type.plural()) && (ns == null || key.namespace().equals(ns)))) {
+        ObjectNode event = WatchSession.event(change, filter);
+        if (event != null) {
+          body.append(Json.write(event)).append('\n');
+        }
+      }
+    } catch (ApiException e) {
+      ObjectNode error = Json.object();
+      error.put("type", "ERROR");
+      error.set("object", e.toStatus());
+      body.append(Json.write(error)).append('\n');
+    }
+    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+        .setBody(body.toString()).setBodyDelay(java.time.Duration.ofMillis(500));
+  }
+
+  /** The parts of a DELETE body ({@code DeleteOptions}) the sandbox honours: dryRun and preconditions. */
+  record DeleteOptions(boolean dryRun, String uid, String resourceVersion) {
+    static DeleteOptions parse(String body) {
+      if (body == null || body.isBlank()) {
+        return new DeleteOptions(false, null, null);
+      }
+      JsonNode options = Json.parse(body);
+      boolean dryRun = false;
+      for (JsonNode value : options.path("dryRun")) {
+        dryRun |= "All".equals(value.asText());
+      }
+      JsonNode preconditions = options.path("preconditions");
+      return new DeleteOptions(dryRun, Json.text(preconditions, "uid"), Json.text(preconditions, "resourceVersion"));
     }
   }
 

@@ -40,17 +40,36 @@ final class WatchSession extends WebSocketListener {
     if (!covers(change.key())) {
       return;
     }
+    ObjectNode event = event(change, filter);
+    WebSocket ws = socket;
+    if (event != null && ws != null) {
+      ws.send(Json.write(event));
+    }
+  }
+
+  /** The watch event a change means for a watcher with this filter (null when it does not concern it). */
+  static ObjectNode event(ObjectStore.Change change, Predicate<JsonNode> filter) {
     boolean matchedBefore = change.before() != null && filter.test(change.before());
     boolean matchesAfter = change.after() != null && filter.test(change.after());
+    String type;
+    ObjectNode object;
     if (matchedBefore && matchesAfter) {
-      send("MODIFIED", change.after());
+      type = "MODIFIED";
+      object = change.after();
     } else if (matchesAfter) {
-      send("ADDED", change.after());
+      type = "ADDED";
+      object = change.after();
     } else if (matchedBefore) {
-      ObjectNode last = change.after() != null ? change.after().deepCopy() : change.before().deepCopy();
-      Json.metadata(last).put("resourceVersion", String.valueOf(change.resourceVersion()));
-      send("DELETED", last);
+      type = "DELETED";
+      object = change.after() != null ? change.after().deepCopy() : change.before().deepCopy();
+      Json.metadata(object).put("resourceVersion", String.valueOf(change.resourceVersion()));
+    } else {
+      return null;
     }
+    ObjectNode event = Json.object();
+    event.put("type", type);
+    event.set("object", object);
+    return event;
   }
 
   void expire(String message, int code, String reason) {
@@ -61,16 +80,6 @@ final class WatchSession extends WebSocketListener {
     if (ws != null) {
       ws.send(Json.write(event));
       ws.close(1000, message);
-    }
-  }
-
-  private void send(String type, ObjectNode object) {
-    ObjectNode event = Json.object();
-    event.put("type", type);
-    event.set("object", object);
-    WebSocket ws = socket;
-    if (ws != null) {
-      ws.send(Json.write(event));
     }
   }
 

@@ -95,11 +95,50 @@ class FieldOwnershipTest {
 
     assertThat(conflict.code()).isEqualTo(409);
     assertThat(conflict.getMessage()).isEqualTo("""
-        Apply failed with 2 conflicts: conflicts with "verity" using apps/v1:
+        Apply failed with 2 conflicts: conflicts with "verity":
         - .spec.replicas
         - .spec.template.spec.containers[name="web"].image""");
     assertThat(conflict.causes()).extracting(ApiException.Cause::field)
         .containsExactly(".spec.replicas", ".spec.template.spec.containers[name=\"web\"].image");
+  }
+
+  @Test
+  void aListItemNoLongerAppliedIsRemovedWholeUnlessAnotherManagerOwnsPartOfIt() {
+    String two = BASE.replace("      - name: web\n", "      - name: sidecar\n        image: envoy\n      - name: web\n");
+    FieldOwnership.Result first = FieldOwnership.apply(yaml("{}"), yaml(two), "Deployment", "apps/v1", "verity", false,
+        Scope.MAIN, null);
+    ObjectNode live = first.object();
+    ManagedEntry.writeAll(live, first.managed());
+    assertThat(containerNames(live))
+        .containsExactly("sidecar", "web");
+
+    ObjectNode dropped = FieldOwnership.apply(live, yaml(BASE), "Deployment", "apps/v1", "verity", false, Scope.MAIN, null).object();
+    assertThat(containerNames(dropped))
+        .containsExactly("web");
+
+    FieldOwnership.Result shared = FieldOwnership.apply(live, yaml("""
+        apiVersion: apps/v1
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              containers:
+              - name: sidecar
+                image: envoy
+        """), "Deployment", "apps/v1", "injector", false, Scope.MAIN, null);
+    ObjectNode sharedLive = shared.object();
+    ManagedEntry.writeAll(sharedLive, shared.managed());
+    ObjectNode kept = FieldOwnership.apply(sharedLive, yaml(BASE), "Deployment", "apps/v1", "verity", false, Scope.MAIN, null)
+        .object();
+    var containers = kept.path("spec").path("template").path("spec").path("containers");
+    assertThat(containerNames(kept)).containsExactly("sidecar", "web");
+    assertThat(containers.get(0).path("image").asText()).isEqualTo("envoy");
+  }
+
+  private static List<String> containerNames(ObjectNode deployment) {
+    List<String> names = new java.util.ArrayList<>();
+    deployment.path("spec").path("template").path("spec").path("containers").forEach(c -> names.add(c.path("name").asText()));
+    return names;
   }
 
   @Test

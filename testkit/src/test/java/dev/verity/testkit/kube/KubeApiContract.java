@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -115,6 +114,23 @@ abstract class KubeApiContract {
   }
 
   @Test
+  void secretStringDataIsStoredAsData() {
+    apply("verity", false, """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: token
+        stringData:
+          token: s3cret
+        """);
+
+    var live = client().secrets().inNamespace(ns).withName("token").get();
+    assertThat(live.getStringData()).isNullOrEmpty();
+    assertThat(live.getData()).containsExactly(Map.entry("token", "czNjcmV0"));
+    assertThat(live.getType()).isEqualTo("Opaque");
+  }
+
+  @Test
   void applyMergesContainerPortsByContainerPortAndProtocol() {
     apply("verity", false, DEPLOYMENT);
     apply("sidecar-injector", false, """
@@ -195,7 +211,8 @@ abstract class KubeApiContract {
         () -> apply("ops", false, replicas(5)));
     assertThat(conflict.getCode()).isEqualTo(409);
     assertThat(conflict.getStatus().getReason()).isEqualTo("Conflict");
-    assertThat(conflict.getStatus().getMessage()).contains("\"verity\"").contains(".spec.replicas");
+    assertThat(conflict.getStatus().getMessage())
+        .isEqualTo("Apply failed with 1 conflict: conflict with \"verity\": .spec.replicas");
     assertThat(conflict.getStatus().getDetails().getCauses())
         .extracting(StatusCause::getField).containsExactly(".spec.replicas");
     assertThat(conflict.getStatus().getDetails().getCauses().get(0).getMessage()).contains("\"verity\"");
@@ -231,6 +248,31 @@ abstract class KubeApiContract {
     assertThat(conflict.output()).contains("conflict").contains("\"verity\"").contains(".spec.replicas");
   }
 
+  @Test
+  void kubectlClientSideApplyLabelAndScaleEachOwnWhatTheyChanged() throws Exception {
+    Path manifest = Files.createTempFile("deployment", ".yaml");
+    Files.writeString(manifest, DEPLOYMENT);
+    for (String[] args : new String[][] {
+        {"apply", "-n", ns, "-f", manifest.toString()},
+        {"label", "-n", ns, "deployment/web", "owner=ops"},
+        {"scale", "-n", ns, "deployment/web", "--replicas=3"}}) {
+      Kubectl.Result result = Kubectl.run(kubeconfig(), args);
+      assertThat(result.exitCode()).as(String.join(" ", args) + ": " + result.output()).isZero();
+    }
+
+    Deployment live = deployment("web");
+    assertThat(live.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(live.getMetadata().getLabels()).containsEntry("owner", "ops").containsEntry("app", "web");
+    assertThat(live.getMetadata().getAnnotations()).containsKey("kubectl.kubernetes.io/last-applied-configuration");
+    assertThat(fieldsV1(entry(live, "kubectl-client-side-apply", "Update")).path("f:spec").path("f:template").has("f:spec"))
+        .isTrue();
+    assertThat(fieldsV1(entry(live, "kubectl-label", "Update")).path("f:metadata").path("f:labels").has("f:owner")).isTrue();
+    ManagedFieldsEntry scaler = live.getMetadata().getManagedFields().stream()
+        .filter(e -> "scale".equals(e.getSubresource())).findFirst().orElseThrow();
+    assertThat(fieldsV1(scaler).path("f:spec").has("f:replicas")).isTrue();
+    assertThat(fieldsV1(entry(live, "kubectl-client-side-apply", "Update")).path("f:spec").has("f:replicas")).isFalse();
+  }
+
   // ---- ordinary updates -----------------------------------------------------------------------------------------
 
   @Test
@@ -248,7 +290,8 @@ abstract class KubeApiContract {
     KubernetesClientException conflict = catchThrowableOfType(KubernetesClientException.class,
         () -> apply("verity", false, DEPLOYMENT));
     assertThat(conflict.getCode()).isEqualTo(409);
-    assertThat(conflict.getStatus().getMessage()).contains("\"kubectl-edit\"").contains(".spec.replicas");
+    assertThat(conflict.getStatus().getMessage())
+        .isEqualTo("Apply failed with 1 conflict: conflict with \"kubectl-edit\" using apps/v1: .spec.replicas");
   }
 
   @Test
@@ -354,6 +397,20 @@ abstract class KubeApiContract {
     assertThat(live.getSpec().getReplicas()).isEqualTo(2);
     assertThat(live.getMetadata().getGeneration()).isEqualTo(1);
     assertThat(live.getMetadata().getDeletionTimestamp()).isNull();
+  }
+
+  @Test
+  void deleteHonoursDryRunAndPreconditionsInItsBody() {
+    createConfigMap("kept", Map.of());
+    String path = "/api/v1/namespaces/" + ns + "/configmaps/kept";
+
+    HttpResponse<String> dry = send("DELETE", path, "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"dryRun\":[\"All\"]}");
+    assertThat(dry.code()).as(dry.body()).isEqualTo(200);
+    HttpResponse<String> wrongUid = send("DELETE", path,
+        "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"preconditions\":{\"uid\":\"00000000-0000-0000-0000-000000000000\"}}");
+    assertThat(wrongUid.code()).as(wrongUid.body()).isEqualTo(409);
+    assertThat(wrongUid.body()).contains("Precondition failed");
+    assertThat(client().configMaps().inNamespace(ns).withName("kept").get()).isNotNull();
   }
 
   @Test
@@ -496,6 +553,16 @@ abstract class KubeApiContract {
     return Json.MAPPER.valueToTree(Serialization.jsonMapper().convertValue(entry.getFieldsV1(), Map.class));
   }
 
+  HttpResponse<String> send(String method, String path, String json) {
+    try {
+      HttpRequest request = client().getHttpClient().newHttpRequestBuilder()
+          .uri(client().getMasterUrl().toString().replaceAll("/$", "") + path).method(method, "application/json", json).build();
+      return client().getHttpClient().sendAsync(request, String.class).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(method + " " + path + " failed", e);
+    }
+  }
+
   HttpResponse<String> get(String path) {
     try {
       HttpRequest request = client().getHttpClient().newHttpRequestBuilder()
@@ -504,9 +571,5 @@ abstract class KubeApiContract {
     } catch (Exception e) {
       throw new AssertionError("GET " + path + " failed", e);
     }
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

@@ -289,6 +289,22 @@ class KubeSandboxTest {
     assertThat(response.body()).contains("the object has been modified");
   }
 
+  @Test
+  void kubectlRolloutStatusWaitsForTheSimulatedRollout() throws Exception {
+    sandbox.rollout().readyAfter(Duration.ofSeconds(2));
+    apply(KubeApiContract.DEPLOYMENT);
+
+    Kubectl.Result result = Kubectl.run(sandbox.kubeconfig(), "rollout", "status", "-n", ns, "deployment/web", "--timeout=30s");
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("successfully rolled out");
+    assertThat(deployment("web").getStatus().getAvailableReplicas()).isEqualTo(2);
+    Kubectl.Result table = Kubectl.run(sandbox.kubeconfig(), "get", "deployments", "-n", ns);
+    assertThat(table.exitCode()).as(table.output()).isZero();
+    assertThat(table.output()).containsPattern("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE")
+        .containsPattern("web\\s+2/2\\s+2\\s+2\\s+\\d+s");
+  }
+
   // ---- kubeconfig and main ----------------------------------------------------------------------------------------
 
   @Test
@@ -302,6 +318,9 @@ class KubeSandboxTest {
     Kubectl.Result result = Kubectl.run(sandbox.kubeconfig(), "get", "namespaces", "-o", "name");
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("namespace/default", "namespace/kube-system");
+    Kubectl.Result table = Kubectl.run(sandbox.kubeconfig(), "get", "namespaces,configmaps,secrets,services", "-A");
+    assertThat(table.exitCode()).as(table.output()).isZero();
+    assertThat(table.output()).containsPattern("namespace/default\\s+Active");
   }
 
   @Test

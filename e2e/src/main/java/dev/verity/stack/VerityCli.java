@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code ./verity}: runs Verity locally on embedded defaults. */
 @Command(name = "verity", mixinStandardHelpOptions = true, subcommands = {VerityCli.Up.class, VerityCli.Demo.class},
@@ -16,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 public final class VerityCli implements Runnable {
 
     public static void main(String[] args) {
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         System.exit(new CommandLine(new VerityCli()).execute(args));
     }
 
@@ -35,7 +37,9 @@ public final class VerityCli implements Runnable {
             out.say("Starting Verity on embedded defaults (first start takes a minute)...");
             LocalStack stack = LocalStack.start(StackOptions.forUp(RepoRoot.find().resolve(workDir)));
             CountDownLatch stopped = new CountDownLatch(1);
+            AtomicBoolean stopping = new AtomicBoolean();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopping.set(true);
                 out.say("Stopping every process the stack started...");
                 stack.close();
                 stopped.countDown();
@@ -45,6 +49,9 @@ public final class VerityCli implements Runnable {
             while (stopped.getCount() > 0) {
                 feed.printNew();
                 if (stack.services().values().stream().anyMatch(s -> !s.isAlive())) {
+                    // Ctrl-C reaches the services too (one process group): that is a stop, not a crash
+                    Thread.sleep(1500);
+                    if (stopping.get()) break;
                     stack.services().values().stream().filter(s -> !s.isAlive()).forEach(s ->
                             out.say("!! " + s.name() + " stopped; its log " + s.log() + " ends with:\n" + s.tail(20)));
                     return 1;

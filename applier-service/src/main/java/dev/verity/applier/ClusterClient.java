@@ -1,6 +1,7 @@
 package dev.verity.applier;
 
 import dev.verity.kube.Applier;
+import dev.verity.kube.Kubeconfig;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -10,9 +11,6 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** The client of the cluster this applier converges: from {@code verity.applier.kubeconfig} when set. */
 @Singleton
@@ -25,7 +23,8 @@ public class ClusterClient {
     @Singleton
     @Startup
     KubernetesClient kubernetesClient(Config quarkusConfig, KubernetesSerialization serialization, ApplierConfig config) {
-        Config clientConfig = config.kubeconfig().map(ClusterClient::fromKubeconfig).orElse(quarkusConfig);
+        Config clientConfig = config.kubeconfig()
+                .map(path -> Kubeconfig.load(path, "verity.applier.kubeconfig")).orElse(quarkusConfig);
         LOG.infof("cluster %s: Kubernetes API %s (%s)", config.cluster(), clientConfig.getMasterUrl(),
                 config.kubeconfig().map(p -> "kubeconfig " + p).orElse("Quarkus kubernetes-client configuration"));
         return new KubernetesClientBuilder().withKubernetesSerialization(serialization).withConfig(clientConfig).build();
@@ -39,18 +38,5 @@ public class ClusterClient {
     @Singleton
     Applier applier(KubernetesClient client) {
         return new Applier(client);
-    }
-
-    private static Config fromKubeconfig(Path path) {
-        if (!Files.isReadable(path)) {
-            throw new IllegalStateException("verity.applier.kubeconfig: cannot read the kubeconfig file " + path
-                    + "; point it at a readable kubeconfig or unset it");
-        }
-        try {
-            return Config.fromKubeconfig(path.toFile());
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("verity.applier.kubeconfig: " + path + " is not a usable kubeconfig ("
-                    + e.getMessage() + ")", e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.verity.drift;
 
 import dev.verity.drift.core.Observation;
 import dev.verity.events.ObjectRef;
+import dev.verity.kube.Kubeconfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -19,11 +20,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Reads and watches objects in the cluster. Read-only by construction: this is the drift monitor's only access to
@@ -47,15 +43,8 @@ public class ClusterReader {
     @PostConstruct
     void connect() {
         if (config.kubeconfig().isPresent()) {
-            Path path = config.kubeconfig().get();
-            String kubeconfig;
-            try {
-                kubeconfig = Files.readString(path);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the kubeconfig " + path
-                        + " (verity.drift.kubeconfig): make it readable or unset the property to use the default client", e);
-            }
-            client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+            Config kubeconfig = Kubeconfig.load(config.kubeconfig().get(), "verity.drift.kubeconfig");
+            client = new KubernetesClientBuilder().withConfig(kubeconfig).build();
             ownClient = true;
         } else {
             client = quarkusClient.get();

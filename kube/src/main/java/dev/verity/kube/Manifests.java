@@ -1,10 +1,6 @@
 package dev.verity.kube;
 
 import dev.verity.events.ObjectRef;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,8 +12,8 @@ import java.util.Map;
  * apply. Problems name the document by position and the object by kind and name, and never quote a document
  * (it may be a Secret).
  *
- * <p>YAML is read with the YAML 1.2 core schema (as Kustomize writes it): {@code yes}, {@code on} and timestamps
- * stay strings.
+ * <p>YAML is read by {@link DesiredYaml} (the YAML 1.2 core schema, as Kustomize writes it): {@code yes}, {@code on}
+ * and timestamps stay strings.
  */
 public final class Manifests {
 
@@ -38,9 +34,9 @@ public final class Manifests {
             int document = i + 1;
             List<Object> objects;
             try {
-                objects = loadAll(documents.get(i));
-            } catch (YamlEngineException e) {
-                problems.add(new Problem(document, null, "document " + document + " is not valid YAML: " + yamlProblem(e)));
+                objects = DesiredYaml.loadAll(documents.get(i));
+            } catch (DesiredYaml.InvalidYaml e) {
+                problems.add(new Problem(document, null, "document " + document + " is not valid YAML: " + e.getMessage()));
                 continue;
             }
             for (Object object : objects) {
@@ -73,13 +69,6 @@ public final class Manifests {
 
     public boolean valid() {
         return problems.isEmpty();
-    }
-
-    private static List<Object> loadAll(String yaml) {
-        Load load = new Load(LoadSettings.builder().setAllowDuplicateKeys(false).setLabel("document").build());
-        List<Object> objects = new ArrayList<>();
-        for (Object o : load.loadAllFromString(yaml == null ? "" : yaml)) objects.add(o);
-        return objects;
     }
 
     @SuppressWarnings("unchecked")
@@ -121,16 +110,5 @@ public final class Manifests {
 
     private static String text(Object value) {
         return value instanceof String s && !s.isBlank() ? s : null;
-    }
-
-    /** The parser's problem and position, never the snippet of the document it would quote. */
-    private static String yamlProblem(YamlEngineException e) {
-        if (e instanceof MarkedYamlEngineException marked) {
-            String where = marked.getProblemMark().or(marked::getContextMark)
-                    .map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
-            String problem = marked.getProblem() != null ? marked.getProblem() : marked.getContext();
-            return problem + where;
-        }
-        return e.getClass().getSimpleName();
     }
 }

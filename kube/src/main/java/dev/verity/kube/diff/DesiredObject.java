@@ -1,10 +1,10 @@
 package dev.verity.kube.diff;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.verity.events.ObjectRef;
+import dev.verity.kube.DesiredYaml;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,22 +17,24 @@ import java.util.List;
  */
 public record DesiredObject(ObjectRef ref, ObjectNode content) {
 
-    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final ObjectMapper TREES = new ObjectMapper();
 
     /**
-     * Parses one rendered document (YAML or JSON: one Kubernetes object). Fails with a message that names the
-     * document's position but never quotes it, since documents may be Secrets.
+     * Parses one rendered document (YAML or JSON: one Kubernetes object) with {@link DesiredYaml}, the reader the
+     * applier uses, so both see the same values. Only its first YAML document is read. Fails with a message that
+     * names the document's position but never quotes it, since documents may be Secrets.
      *
      * @param position the 1-based position of the document in its desired state, for error messages
      */
     public static DesiredObject parse(String document, int position) {
-        JsonNode tree;
+        List<Object> yaml;
         try {
-            tree = YAML.readTree(document == null ? "" : document);
-        } catch (JsonProcessingException e) {
+            yaml = DesiredYaml.loadAll(document);
+        } catch (DesiredYaml.InvalidYaml e) {
             throw new IllegalArgumentException("document " + position + " is not valid YAML (line "
-                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + "); fix the rendered output", e);
+                    + (e.line() < 0 ? "?" : e.line()) + "); fix the rendered output", e);
         }
+        JsonNode tree = yaml.isEmpty() || yaml.get(0) == null ? null : TREES.valueToTree(yaml.get(0));
         if (tree == null || !tree.isObject()) {
             throw new IllegalArgumentException("document " + position + " is not a YAML mapping (a Kubernetes object)");
         }

@@ -35,4 +35,21 @@ class DesiredObjectTest {
         assertThatThrownBy(() -> DesiredObject.parse("- just\n- a list\n", 4))
                 .hasMessageContaining("document 4 is not a YAML mapping");
     }
+
+    @Test
+    void readsValuesAsTheApplierDoesWithTheYaml12CoreSchema() {
+        DesiredObject cm = DesiredObject.parse("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: flags}
+                data: {enabled: yes, switch: on, released: 2024-05-01, replicas: 3}
+                """, 1);
+
+        assertThat(cm.content().path("data").path("enabled").isTextual()).isTrue();
+        assertThat(cm.content().path("data").path("switch").asText()).isEqualTo("on");
+        assertThat(cm.content().path("data").path("released").asText()).isEqualTo("2024-05-01");
+        assertThat(cm.content().path("data").path("replicas").isInt()).isTrue();
+        assertThatThrownBy(() -> DesiredObject.parse("apiVersion: v1\nkind: Secret\nkind: ConfigMap\nmetadata: {name: a}\n", 2))
+                .hasMessageStartingWith("document 2 is not valid YAML");
+    }
 }

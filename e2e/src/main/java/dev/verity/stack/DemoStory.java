@@ -1,17 +1,26 @@
 package dev.verity.stack;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verity.events.Applied;
+import dev.verity.events.Digests;
+import dev.verity.events.EventCodec;
+import dev.verity.events.TargetKey;
+import dev.verity.events.Topics;
+import dev.verity.events.VerityEvent;
+import dev.verity.testkit.mail.ReceivedMail;
+import dev.verity.testkit.slack.SlackMessage;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.time.Duration;
-import dev.verity.testkit.mail.ReceivedMail;
-import dev.verity.testkit.slack.SlackMessage;
-
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The story Verity exists for, step by step, against a running {@link LocalStack}: a push reaches the cluster,
@@ -23,6 +32,7 @@ public final class DemoStory {
 
     public static final String NAMESPACE = "shop-prod";
     public static final String DEPLOYMENT = "web";
+    public static final TargetKey PROD = new TargetKey(LocalStack.CLUSTER, "shop", "prod");
     public static final String PROD_OVERLAY = "apps/shop/overlays/prod/kustomization.yaml";
 
     private final LocalStack stack;
@@ -45,14 +55,32 @@ public final class DemoStory {
         return push;
     }
 
-    /** Step 2: waits until the cluster runs the prod Deployment applied by Verity at {@code commit}. */
+    /**
+     * Step 2: waits until the applier reported {@code local/shop/prod} {@code Applied} at {@code commit} and the
+     * cluster runs the prod Deployment, annotated by Verity, with {@code greeting} in its ConfigMap.
+     */
     public Deployment awaitProdAt(String commit, String greeting) {
         KubernetesClient kube = stack.sandbox().client();
-        return Waiter.until("Deployment " + NAMESPACE + "/" + DEPLOYMENT + " to be applied by Verity with greeting '" + greeting + "'",
+        return Waiter.until("Deployment " + NAMESPACE + "/" + DEPLOYMENT + " to be applied by Verity at "
+                        + TargetKey.shortSha(commit) + " with greeting '" + greeting + "'",
                 timeout, () -> Optional.ofNullable(kube.apps().deployments().inNamespace(NAMESPACE).withName(DEPLOYMENT).get())
-                        .filter(d -> "local/shop/prod".equals(annotation(d, "verity.dev/target")))
-                        .filter(d -> configMapOf(kube, d).map(data -> greeting.equals(data.get("GREETING"))).orElse(false)),
-                () -> describe(kube.apps().deployments().inNamespace(NAMESPACE).withName(DEPLOYMENT).get()));
+                        .filter(d -> PROD.toString().equals(annotation(d, "verity.dev/target")))
+                        .filter(d -> configMapOf(kube, d).map(data -> greeting.equals(data.get("GREETING"))).orElse(false))
+                        .filter(d -> appliedAt(commit)),
+                () -> describe(kube.apps().deployments().inNamespace(NAMESPACE).withName(DEPLOYMENT).get())
+                        + ", Applied reported for " + PROD + " at " + appliedCommits());
+    }
+
+    private boolean appliedAt(String commit) {
+        return appliedCommits().contains(commit);
+    }
+
+    /** The commits the applier reported {@code Applied} for the prod target, from {@code verity.rollout}. */
+    private List<String> appliedCommits() {
+        EventCodec codec = new EventCodec();
+        return stack.kafka().readValues(Topics.ROLLOUT).stream().map(codec::decode)
+                .filter(e -> e instanceof Applied a && a.target().equals(PROD))
+                .map(VerityEvent::commit).toList();
     }
 
     /** Step 3: someone scales the Deployment by hand, as {@code kubectl scale} would. Returns the replicas set. */
@@ -62,22 +90,23 @@ public final class DemoStory {
     }
 
     /**
-     * The prod objects of the cluster, by kind/name, each with a fingerprint of everything but its status and
-     * resourceVersion (the sandbox's simulated rollout keeps writing status): to show a failed push changed nothing.
+     * The prod objects of the cluster, by kind/name, each with a fingerprint of everything but its status,
+     * resourceVersion and managedFields (the sandbox's simulated rollout keeps writing status, as a real controller
+     * does, which touches all three): to show a failed push changed nothing.
      */
     public Map<String, String> prodObjects() {
         KubernetesClient kube = stack.sandbox().client();
-        Map<String, String> objects = new java.util.TreeMap<>();
-        List<HasMetadata> all = new java.util.ArrayList<>();
+        Map<String, String> objects = new TreeMap<>();
+        List<HasMetadata> all = new ArrayList<>();
         all.addAll(kube.apps().deployments().inNamespace(NAMESPACE).list().getItems());
         all.addAll(kube.services().inNamespace(NAMESPACE).list().getItems());
         all.addAll(kube.configMaps().inNamespace(NAMESPACE).list().getItems());
         for (HasMetadata o : all) {
-            var tree = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(o);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) tree).remove("status");
-            ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("metadata")).remove("resourceVersion");
+            ObjectNode tree = Serialization.jsonMapper().valueToTree(o);
+            tree.remove("status");
+            ((ObjectNode) tree.get("metadata")).remove(List.of("resourceVersion", "managedFields"));
             objects.put(o.getKind() + "/" + o.getMetadata().getName(),
-                    dev.verity.events.Digests.hex(tree.toString()).substring(0, 16));
+                    Digests.hex(tree.toString()).substring(0, 16));
         }
         return objects;
     }
@@ -144,7 +173,7 @@ public final class DemoStory {
 
     private static Optional<Map<String, String>> configMapOf(KubernetesClient kube, Deployment d) {
         return d.getSpec().getTemplate().getSpec().getContainers().stream()
-                .flatMap(c -> c.getEnvFrom() == null ? java.util.stream.Stream.empty() : c.getEnvFrom().stream())
+                .flatMap(c -> c.getEnvFrom() == null ? Stream.empty() : c.getEnvFrom().stream())
                 .filter(e -> e.getConfigMapRef() != null).map(e -> e.getConfigMapRef().getName()).findFirst()
                 .map(name -> kube.configMaps().inNamespace(NAMESPACE).withName(name).get())
                 .map(cm -> cm.getData());

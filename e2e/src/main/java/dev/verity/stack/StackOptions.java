@@ -7,7 +7,7 @@ import java.time.Duration;
  * How to run the local stack.
  *
  * @param workDir      where the broker's data, the Git forge, service logs and kubeconfig live
- * @param fixedPorts   use the well-known ports below ({@code ./verity up}); otherwise free ports (tests)
+ * @param fixedPorts   use the well-known ports below ({@code ./verity up}); otherwise free ports (tests, demo)
  * @param pollInterval how often the renderer polls Git besides webhooks
  * @param readyTimeout how long each service may take to become ready
  */
@@ -24,11 +24,13 @@ public record StackOptions(Path workDir, boolean fixedPorts, Duration pollInterv
     public static final int DRIFT_PORT = 8084;
     public static final int NOTIFIER_PORT = 8085;
 
-    public static StackOptions forTests(Path workDir) {
+    /** Free ports (tests, {@code ./verity demo}): runs beside anything else, including {@code ./verity up}. */
+    public static StackOptions onFreePorts(Path workDir) {
         return new StackOptions(workDir, false, Duration.ofSeconds(30), Duration.ofMinutes(3));
     }
 
-    public static StackOptions forUp(Path workDir) {
+    /** The well-known ports the README lists ({@code ./verity up}). */
+    public static StackOptions onFixedPorts(Path workDir) {
         return new StackOptions(workDir, true, Duration.ofSeconds(10), Duration.ofMinutes(3));
     }
 }

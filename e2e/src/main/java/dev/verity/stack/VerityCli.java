@@ -35,7 +35,7 @@ public final class VerityCli implements Runnable {
         public Integer call() throws InterruptedException {
             Console out = new Console(System.out);
             out.say("Starting Verity on embedded defaults (first start takes a minute)...");
-            LocalStack stack = LocalStack.start(StackOptions.forUp(RepoRoot.find().resolve(workDir)));
+            LocalStack stack = LocalStack.start(StackOptions.onFixedPorts(RepoRoot.find().resolve(workDir)));
             CountDownLatch stopped = new CountDownLatch(1);
             AtomicBoolean stopping = new AtomicBoolean();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,7 +77,7 @@ public final class VerityCli implements Runnable {
             Path dir = RepoRoot.find().resolve(workDir);
             LocalForge.deleteRecursively(dir);
             out.say("Starting a fresh local stack in " + dir + " ...");
-            try (LocalStack stack = LocalStack.start(StackOptions.forTests(dir))) {
+            try (LocalStack stack = LocalStack.start(StackOptions.onFreePorts(dir))) {
                 out.where(stack);
                 return new DemoNarration(stack, out, timeout).run() ? 0 : 1;
             }

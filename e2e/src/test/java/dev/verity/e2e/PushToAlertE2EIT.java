@@ -38,7 +38,7 @@ class PushToAlertE2EIT {
     @BeforeAll
     static void startStack() throws Exception {
         Path dir = Files.createTempDirectory("verity-e2e-");
-        stack = LocalStack.start(StackOptions.forTests(dir));
+        stack = LocalStack.start(StackOptions.onFreePorts(dir));
         story = new DemoStory(stack, Duration.ofMinutes(2));
     }
 

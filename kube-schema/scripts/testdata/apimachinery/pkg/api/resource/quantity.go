@@ -1,0 +1,5 @@
+package resource
+
+type Quantity struct {
+	s string
+}

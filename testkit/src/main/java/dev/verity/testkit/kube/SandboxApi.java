@@ -143,6 +143,11 @@ final class SandboxApi {
 
   Outcome patch(ResourceType type, String namespace, String name, PatchType patchType, String patchBody, String manager,
       boolean dryRun, Scope scope) {
+    return patch(type, namespace, name, patchType, patchBody, manager, dryRun, scope, FieldValidation.ignore());
+  }
+
+  Outcome patch(ResourceType type, String namespace, String name, PatchType patchType, String patchBody, String manager,
+      boolean dryRun, Scope scope, FieldValidation validation) {
     return store.locked(() -> {
       ObjectStore.Key key = key(type, namespace, name);
       ObjectNode before = store.get(key);
@@ -158,9 +163,10 @@ final class SandboxApi {
         case MERGE -> Patches.mergePatch(before, patch);
         case STRATEGIC -> Patches.strategicMergePatch(before, patch, type.kind(), List.of());
       };
-      if (!(patched instanceof ObjectNode candidate)) {
+      if (!(patched instanceof ObjectNode patchedObject)) {
         throw new ApiException(422, "Invalid", "the patch turned " + type.kind() + " \"" + name + "\" into a " + patched.getNodeType());
       }
+      ObjectNode candidate = TypedBodies.patched(type, patchBody, patchType == PatchType.JSON, patchedObject, validation);
       if (!Objects.equals(Json.text(candidate.path("metadata"), "name"), name)) {
         throw new ApiException(422, "Invalid", type.kind() + " \"" + name + "\" is invalid: metadata.name: Invalid value: "
             + candidate.path("metadata").path("name") + ": field is immutable");
@@ -172,11 +178,18 @@ final class SandboxApi {
 
   Outcome apply(ResourceType type, String namespace, String name, String body, String manager, boolean force,
       boolean dryRun, Scope scope) {
+    return apply(type, namespace, name, body, manager, force, dryRun, scope, FieldValidation.ignore());
+  }
+
+  Outcome apply(ResourceType type, String namespace, String name, String body, String manager, boolean force,
+      boolean dryRun, Scope scope, FieldValidation validation) {
     if (manager == null || manager.isBlank()) {
       throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: "
           + "is required for apply patch");
     }
+    TypedBodies.applyYaml(body, validation);
     ObjectNode applied = Json.parseObject(body, true);
+    TypedBodies.checkApplied(type, applied);
     return store.locked(() -> {
       if (Json.text(applied, "apiVersion") == null || Json.text(applied, "kind") == null) {
         throw ApiException.badRequest("apply configuration must set apiVersion and kind (got apiVersion="
@@ -341,7 +354,8 @@ final class SandboxApi {
   }
 
   /** Finishes a write: generation, no-op detection, finalizer-driven removal, dry run, storing, listeners. */
-  private ObjectNode commit(ResourceType type, ObjectStore.Key key, ObjectNode before, ObjectNode candidate, boolean dryRun) {
+  private ObjectNode commit(ResourceType type, ObjectStore.Key key, ObjectNode before, ObjectNode written, boolean dryRun) {
+    ObjectNode candidate = TypedBodies.stored(type, written);
     ObjectNode meta = Json.metadata(candidate);
     boolean generationChanged = false;
     if (before != null) {

@@ -161,18 +161,21 @@ final class SandboxDispatcher extends Dispatcher {
         if (type.namespaced() && namespace == null) {
           throw ApiException.badRequest("a namespaced " + type.kind() + " must be created under /namespaces/<namespace>/");
         }
-        ObjectNode body = Json.parseObject(request.getUtf8Body(), isYaml(request));
+        FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
+        ObjectNode body = TypedBodies.body(type, request.getUtf8Body(), isYaml(request), validation);
         SandboxApi.Outcome outcome = api.create(type, namespace, body, manager(request, query), dryRun);
-        return json(outcome.code(), outcome.body());
+        return json(outcome.code(), outcome.body(), validation);
       }
       case "PUT" -> {
         requireName(target);
-        ObjectNode body = Json.parseObject(request.getUtf8Body(), isYaml(request));
+        FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
         if ("scale".equals(target.subresource())) {
-          return json(200, api.scale(type, namespace, target.name(), current -> body, manager(request, query), dryRun));
+          ObjectNode scale = Json.parseObject(request.getUtf8Body(), isYaml(request));
+          return json(200, api.scale(type, namespace, target.name(), current -> scale, manager(request, query), dryRun));
         }
+        ObjectNode body = TypedBodies.body(type, request.getUtf8Body(), isYaml(request), validation);
         SandboxApi.Outcome outcome = api.update(type, namespace, target.name(), body, manager(request, query), dryRun, scope);
-        return json(outcome.code(), outcome.body());
+        return json(outcome.code(), outcome.body(), validation);
       }
       case "PATCH" -> {
         requireName(target);
@@ -182,9 +185,10 @@ final class SandboxDispatcher extends Dispatcher {
           if ("scale".equals(target.subresource())) {
             throw new ApiException(415, "UnsupportedMediaType", "the sandbox does not serve apply on the scale subresource");
           }
+          FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
           SandboxApi.Outcome outcome = api.apply(type, namespace, target.name(), body, query.get("fieldManager"),
-              "true".equals(query.get("force")), dryRun, scope);
-          return json(outcome.code(), outcome.body());
+              "true".equals(query.get("force")), dryRun, scope, validation);
+          return json(outcome.code(), outcome.body(), validation);
         }
         SandboxApi.PatchType patchType;
         if (contentType.startsWith("application/merge-patch+json")) {
@@ -200,9 +204,10 @@ final class SandboxDispatcher extends Dispatcher {
           return json(200, api.scale(type, namespace, target.name(), current -> patch(patchType, current, body),
               manager(request, query), dryRun));
         }
+        FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
         SandboxApi.Outcome outcome = api.patch(type, namespace, target.name(), patchType, body, manager(request, query),
-            dryRun, scope);
-        return json(outcome.code(), outcome.body());
+            dryRun, scope, validation);
+        return json(outcome.code(), outcome.body(), validation);
       }
       case "DELETE" -> {
         if (target.name() == null) {
@@ -357,5 +362,14 @@ final class SandboxDispatcher extends Dispatcher {
 
   private static MockResponse json(int code, JsonNode body) {
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(Json.write(body));
+  }
+
+  /** An answer carrying the warnings a write collected under {@code fieldValidation=Warn}, one {@code Warning} header each. */
+  private static MockResponse json(int code, JsonNode body, FieldValidation validation) {
+    MockResponse response = json(code, body);
+    for (String warning : validation.warnings()) {
+      response.addHeader("Warning", FieldValidation.header(warning));
+    }
+    return response;
   }
 }

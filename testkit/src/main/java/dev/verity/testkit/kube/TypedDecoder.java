@@ -185,6 +185,20 @@ final class TypedDecoder {
     return scalarTree(parser);
   }
 
+  /** The duplicate keys of a YAML document, by line ({@code line 10: key "paused" already set in map}). */
+  static List<String> yamlDuplicates(String body) {
+    List<String> problems = new ArrayList<>();
+    try (JsonParser parser = YAML.createParser(body)) {
+      parser.nextToken();
+      readYaml(parser, problems);
+    } catch (JsonProcessingException e) {
+      throw new DecodeException("yaml: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new DecodeException(e.getMessage());
+    }
+    return problems;
+  }
+
   /** The YAML document as a tree with sorted keys (as sigs.k8s.io/yaml marshals its map), last duplicate winning. */
   private static JsonNode readYaml(JsonParser parser, List<String> problems) throws IOException {
     JsonToken token = parser.currentToken();

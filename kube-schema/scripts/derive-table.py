@@ -768,6 +768,11 @@ def revision_of(directory: str, given: str | None, option: str) -> tuple[str, st
             raise SourceError(f"--revision {option}={given}: write TAG@COMMIT with the 40-hex commit")
         return tag, commit
     try:
+        top = subprocess.run(["git", "-C", directory, "rev-parse", "--show-toplevel"], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        if os.path.realpath(top) != os.path.realpath(directory):
+            raise SourceError(f"{directory}: not the root of a git checkout (it lies inside {top}); pass "
+                              f"--revision {option}=TAG@COMMIT naming what the tree was extracted from")
         commit = subprocess.run(["git", "-C", directory, "rev-parse", "HEAD"], check=True, capture_output=True,
                                 text=True).stdout.strip()
         tag = subprocess.run(["git", "-C", directory, "describe", "--tags", "--exact-match", "HEAD"], check=True,

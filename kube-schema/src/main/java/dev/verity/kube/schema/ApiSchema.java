@@ -156,7 +156,8 @@ public final class ApiSchema {
             Map<String, List<ImmutableField>> immutable = new TreeMap<>();
             for (JsonNode entry : table.path("immutable")) {
                 ImmutableField f = new ImmutableField(entry.path("kind").asText(), entry.path("path").asText(),
-                        text(entry.path("when")), entry.path("message").asText(), entry.path("source").asText());
+                        text(entry.path("when")), entry.path("message").asText(), text(entry.path("errorType")),
+                        text(entry.path("errorField")), text(entry.path("value")), entry.path("source").asText());
                 immutable.computeIfAbsent(f.kind(), k -> new ArrayList<>()).add(f);
             }
             immutable.replaceAll((k, v) -> List.copyOf(v));

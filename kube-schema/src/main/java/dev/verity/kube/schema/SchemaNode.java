@@ -180,7 +180,7 @@ public final class SchemaNode {
     /**
      * Whether {@code value} has this node's declared JSON type. A null (or absent) value is accepted: it means "not
      * set". Integers must be whole and, for {@code int32}, in range; quantities must be quantity strings or
-     * numbers; an int-or-string takes a whole number or a string. Only this level is checked, not the contents.
+     * numbers; an int-or-string takes a whole number or a string. Integers are 64-bit unless {@code int32}. Only this level is checked, not the contents.
      */
     public boolean accepts(JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) return true;
@@ -192,7 +192,8 @@ public final class SchemaNode {
                 case STRING -> value.isTextual();
                 case BOOLEAN -> value.isBoolean();
                 case NUMBER -> value.isNumber();
-                case INTEGER -> isWhole(value) && (!"int32".equals(format) || fitsInt32(value));
+                case INTEGER -> isWhole(value) && fits(value, "int32".equals(format) ? Integer.MIN_VALUE : Long.MIN_VALUE,
+                        "int32".equals(format) ? Integer.MAX_VALUE : Long.MAX_VALUE);
                 case INT_OR_STRING -> value.isTextual() || isWhole(value);
                 case QUANTITY -> value.isNumber() || (value.isTextual() && QUANTITY.matcher(value.asText()).matches());
             };
@@ -248,9 +249,9 @@ public final class SchemaNode {
         return v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0;
     }
 
-    private static boolean fitsInt32(JsonNode v) {
+    private static boolean fits(JsonNode v, long min, long max) {
         BigDecimal d = v.decimalValue();
-        return d.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) >= 0 && d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0;
+        return d.compareTo(BigDecimal.valueOf(min)) >= 0 && d.compareTo(BigDecimal.valueOf(max)) <= 0;
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verity.kube.schema.ApiSchema;
+import dev.verity.kube.schema.ScalarType;
 import dev.verity.kube.schema.SchemaNode;
 
 import java.nio.charset.StandardCharsets;
@@ -33,8 +34,10 @@ import java.util.Set;
  * adds. A null in the document sets nothing; an empty map or list matches an absent live field (the API
  * server drops empty values on many fields).</li>
  * <li>Defaulting normalised, and only where the API server does it: numbers compare by value ({@code 1} and
- * {@code 1.0}); resource quantities under {@code limits}, {@code requests}, {@code hard}, {@code capacity} and in
- * {@code sizeLimit}/{@code storage} compare by amount ({@code 1} = {@code "1"} = {@code "1000m"},
+ * {@code 1.0}); resource quantities (the fields the API table types as quantities: {@code limits}, {@code requests},
+ * {@code hard}, LimitRange {@code default}, {@code sizeLimit}, …; for kinds it does not hold, the values under
+ * {@code limits}, {@code requests}, {@code hard}, {@code capacity} and in {@code sizeLimit}/{@code storage}) compare
+ * by amount ({@code 1} = {@code "1"} = {@code "1000m"},
  * {@code "1024Mi"} = {@code "1Gi"}); a port's omitted {@code protocol} is {@code TCP}; a Secret's
  * {@code stringData} is compared as the base64 {@code data} the server stores it as. Nothing else: an integer and
  * a string are different everywhere else (IntOrString fields keep their type).</li>
@@ -182,7 +185,7 @@ public final class DriftComparator {
                 ListMapKeys.of(node, desired).ifPresentOrElse(
                         keys -> keyedList(path, field, keys, desired, live, item),
                         () -> wholeList(path, field, desired, live, item));
-            } else if (!sameScalar(parent, field, desired, live)) {
+            } else if (!sameScalar(parent, field, desired, live, node)) {
                 changed(path);
             }
         }
@@ -226,10 +229,12 @@ public final class DriftComparator {
             }
         }
 
-        private boolean sameScalar(String parent, String field, JsonNode desired, JsonNode live) {
+        private boolean sameScalar(String parent, String field, JsonNode desired, JsonNode live, SchemaNode node) {
             if (desired.equals(live)) return true;
             if (desired.isNumber() && live.isNumber()) return desired.decimalValue().compareTo(live.decimalValue()) == 0;
-            boolean quantity = QUANTITY_MAPS.contains(parent) || QUANTITY_FIELDS.contains(field);
+            boolean quantity = node != null
+                    ? node.scalarType().filter(t -> t == ScalarType.QUANTITY).isPresent()
+                    : QUANTITY_MAPS.contains(parent) || QUANTITY_FIELDS.contains(field);
             if (quantity && isNumberOrText(desired) && isNumberOrText(live)) {
                 return Quantities.sameAmount(desired.asText(), live.asText());
             }

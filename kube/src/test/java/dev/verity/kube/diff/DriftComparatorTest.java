@@ -280,6 +280,32 @@ class DriftComparatorTest {
     }
 
     @Test
+    void quantitiesAreKnownByTheirTypeInTheApiTable() {
+        String desired = """
+                apiVersion: v1
+                kind: LimitRange
+                metadata: {name: limits}
+                spec:
+                  limits:
+                  - type: Container
+                    default: {cpu: 1, memory: 1Gi}
+                """;
+        String live = """
+                apiVersion: v1
+                kind: LimitRange
+                metadata: {name: limits}
+                spec:
+                  limits:
+                  - type: Container
+                    default: {cpu: "1", memory: 1024Mi}
+                    defaultRequest: {cpu: "1", memory: 1Gi}
+                """;
+        assertThat(compare(desired, live).matches()).isTrue();
+        assertThat(compare(desired, live.replace("memory: 1024Mi", "memory: 1G")).paths())
+                .containsExactly("spec.limits");
+    }
+
+    @Test
     void anIntegerAndAStringDifferOutsideQuantities() {
         String desired = """
                 apiVersion: v1

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +26,6 @@ public final class SchemaNode {
     /** Resource quantity syntax: a signed decimal number with an optional suffix (binary, decimal or exponent). */
     private static final Pattern QUANTITY =
             Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?");
-    private static final Set<String> EMBEDDED_RESOURCE_FIELDS = Set.of("apiVersion", "kind", "metadata");
 
     private final Shape shape;
     private final Optional<String> typeName;
@@ -83,14 +81,13 @@ public final class SchemaNode {
 
     /**
      * Whether an object of this type may carry a field of this name: a declared field, any name under {@code
-     * x-kubernetes-preserve-unknown-fields}, any key of a map, and {@code apiVersion}/{@code kind}/{@code metadata}
-     * of an embedded resource. A name this refuses is what the API server calls an unknown field (pruned, or
+     * x-kubernetes-preserve-unknown-fields}, any key of a map ({@code apiVersion}, {@code kind} and {@code metadata}
+     * are fields of every custom resource and embedded resource). A name this refuses is what the API server calls an unknown field (pruned, or
      * refused under {@code fieldValidation=Strict}).
      */
     public boolean knowsField(String name) {
         return switch (shape) {
-            case STRUCT -> fields.containsKey(name) || preserveUnknownFields
-                    || (embeddedResource && EMBEDDED_RESOURCE_FIELDS.contains(name));
+            case STRUCT -> fields.containsKey(name) || preserveUnknownFields;
             case MAP, ANY -> true;
             case LIST, SCALAR -> false;
         };

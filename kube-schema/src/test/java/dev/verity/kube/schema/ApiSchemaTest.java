@@ -244,6 +244,7 @@ class ApiSchemaTest {
         assertThat(spec.at("config").orElseThrow().knowsField("anything")).isTrue();
         SchemaNode template = spec.at("template").orElseThrow();
         assertThat(template.knowsField("kind")).isTrue();
+        assertThat(template.at("metadata.labels").orElseThrow().shape()).isEqualTo(Shape.MAP);
         assertThat(template.knowsField("spec")).isTrue();
         assertThat(template.knowsField("other")).isFalse();
         assertThat(widget.at("status.ready").orElseThrow().scalarType()).contains(ScalarType.BOOLEAN);

@@ -693,11 +693,20 @@ def read_curated(path: str) -> tuple[list[dict], dict] | None:
     return entries, info
 
 
+DEFAULTS_KEYS = {"type", "field", "value", "rule", "description", "source"}
+# immutable.yaml keys, and the table's name for each
+IMMUTABLE_KEYS = {"kind": "kind", "path": "path", "when": "when", "message": "message", "source": "source",
+                  "type": "errorType", "errorField": "errorField", "value": "value"}
+
+
 def merge_defaults(types: dict[str, dict], entries: list[dict], path: str) -> list[str]:
-    """Puts the curated defaults on their fields; returns warnings (a curated value overriding a Go marker)."""
+    """Puts the curated defaults on their fields; returns warnings (curated values overriding Go markers, unknown keys)."""
     warnings = []
     for n, entry in enumerate(entries, 1):
         where = f"{path} entry {n} ({entry.get('type')}.{entry.get('field')})"
+        unknown = sorted(set(entry) - DEFAULTS_KEYS)
+        if unknown:
+            warnings.append(f"{where}: ignored keys {', '.join(unknown)} (known: {', '.join(sorted(DEFAULTS_KEYS))})")
         for required in ("type", "field", "source"):
             if not entry.get(required):
                 raise SourceError(f"{where}: missing '{required}'")
@@ -738,10 +747,14 @@ def check_path(types: dict[str, dict], root: str, path: str) -> bool:
     return True
 
 
-def merge_immutable(types: dict[str, dict], kinds: dict[str, str], entries: list[dict], path: str) -> list[dict]:
+def merge_immutable(types: dict[str, dict], kinds: dict[str, str], entries: list[dict], path: str,
+                    warnings: list[str]) -> list[dict]:
     out = []
     for n, entry in enumerate(entries, 1):
         where = f"{path} entry {n} ({entry.get('kind')} {entry.get('path')})"
+        unknown = sorted(set(entry) - set(IMMUTABLE_KEYS))
+        if unknown:
+            warnings.append(f"{where}: ignored keys {', '.join(unknown)} (known: {', '.join(sorted(IMMUTABLE_KEYS))})")
         for required in ("kind", "path", "message", "source"):
             if not entry.get(required):
                 raise SourceError(f"{where}: missing '{required}'")
@@ -751,9 +764,7 @@ def merge_immutable(types: dict[str, dict], kinds: dict[str, str], entries: list
                               "(core as v1/Kind), e.g. apps/v1/Deployment")
         if not check_path(types, root, entry["path"]):
             raise SourceError(f"{where}: path {entry['path']} does not resolve in {root}")
-        record = {"kind": entry["kind"], "path": entry["path"], "message": entry["message"], "source": entry["source"]}
-        if entry.get("when"):
-            record["when"] = entry["when"]
+        record = {IMMUTABLE_KEYS[k]: v for k, v in entry.items() if k in IMMUTABLE_KEYS and v not in (None, "")}
         out.append(record)
     return sorted(out, key=lambda r: (r["kind"], r["path"], r.get("when", "")))
 
@@ -768,6 +779,11 @@ def revision_of(directory: str, given: str | None, option: str) -> tuple[str, st
             raise SourceError(f"--revision {option}={given}: write TAG@COMMIT with the 40-hex commit")
         return tag, commit
     try:
+        top = subprocess.run(["git", "-C", directory, "rev-parse", "--show-toplevel"], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        if os.path.realpath(top) != os.path.realpath(directory):
+            raise SourceError(f"{directory}: not the root of a git checkout (it lies inside {top}); pass "
+                              f"--revision {option}=TAG@COMMIT naming what the tree was extracted from")
         commit = subprocess.run(["git", "-C", directory, "rev-parse", "HEAD"], check=True, capture_output=True,
                                 text=True).stdout.strip()
         tag = subprocess.run(["git", "-C", directory, "describe", "--tags", "--exact-match", "HEAD"], check=True,
@@ -833,7 +849,7 @@ def derive(trees: dict[str, tuple[str, str, str]], group_versions: list[str], so
     immutable: list[dict] = []
     imm = read_curated(os.path.join(sources_dir, "immutable.yaml"))
     if imm:
-        immutable = merge_immutable(types, kinds, imm[0], imm[1]["file"])
+        immutable = merge_immutable(types, kinds, imm[0], imm[1]["file"], warnings)
         curated.append(imm[1])
 
     header = {

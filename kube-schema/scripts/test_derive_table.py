@@ -95,6 +95,20 @@ class DeriveTableTest(unittest.TestCase):
         self.assertEqual([(i["kind"], i["path"], i.get("when")) for i in self.table["immutable"]],
                          [("apps/v1/StatefulSet", "spec.selector", None),
                           ("apps/v1/StatefulSet", "spec.serviceName", "always, # not a comment")])
+        selector = self.table["immutable"][0]
+        self.assertEqual((selector["errorType"], selector["errorField"], selector["value"]),
+                         ("Invalid", "spec", "v1.LabelSelector{...}"))
+
+    def test_unknown_curated_keys_are_warned_about(self):
+        odd = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(odd, "defaults.yaml"), "w") as f:
+                f.write("- {type: io.k8s.api.apps.v1.DeploymentSpec, field: paused, value: false, source: x, note: y}\n")
+            _, _, warnings = derive(odd)
+        finally:
+            shutil.rmtree(odd)
+        self.assertEqual(len(warnings), 1)
+        self.assertIn("ignored keys note", warnings[0])
 
     def test_header_names_sources_and_curated_files(self):
         header = self.table["header"]

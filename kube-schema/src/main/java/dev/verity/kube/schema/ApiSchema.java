@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class ApiSchema {
             throw new IllegalArgumentException("a CRD's openAPIV3Schema must be a JSON object (the value of"
                     + " spec.versions[].schema.openAPIV3Schema)");
         }
-        return StructuralReader.root(openAPIV3Schema, kubernetes());
+        return new StructuralReader(kubernetes()).root(openAPIV3Schema);
     }
 
     /** What the table was derived from: sources with tags and commits, curated inputs. */
@@ -156,7 +157,8 @@ public final class ApiSchema {
             Map<String, List<ImmutableField>> immutable = new TreeMap<>();
             for (JsonNode entry : table.path("immutable")) {
                 ImmutableField f = new ImmutableField(entry.path("kind").asText(), entry.path("path").asText(),
-                        text(entry.path("when")), entry.path("message").asText(), entry.path("source").asText());
+                        text(entry.path("when")), entry.path("message").asText(), text(entry.path("errorType")),
+                        text(entry.path("errorField")), text(entry.path("value")), entry.path("source").asText());
                 immutable.computeIfAbsent(f.kind(), k -> new ArrayList<>()).add(f);
             }
             immutable.replaceAll((k, v) -> List.copyOf(v));
@@ -271,24 +273,33 @@ public final class ApiSchema {
 
     /** Reads a structural schema (a CRD version's openAPIV3Schema) into nodes. */
     private static final class StructuralReader {
+        private final SchemaNode objectMeta;
 
-        static SchemaNode root(JsonNode schema, ApiSchema builtin) {
+        StructuralReader(ApiSchema builtin) {
+            this.objectMeta = builtin.type("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").orElseThrow(
+                    () -> new IllegalStateException("the Kubernetes type table has no ObjectMeta; regenerate it"));
+        }
+
+        SchemaNode root(JsonNode schema) {
             SchemaNode root = node(schema, "openAPIV3Schema");
             if (root.shape() != Shape.STRUCT) {
                 throw new IllegalArgumentException("openAPIV3Schema: the root of a custom resource's schema must be"
                         + " type: object with properties (it is " + root.jsonType() + ")");
             }
-            Map<String, Field> fields = new TreeMap<>(root.fields());
-            SchemaNode string = scalar(ScalarType.STRING, null);
-            fields.put("apiVersion", structuralField("apiVersion", string, false));
-            fields.put("kind", structuralField("kind", string, false));
-            SchemaNode objectMeta = builtin.type("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").orElseThrow();
-            fields.put("metadata", structuralField("metadata", objectMeta, false));
-            root.fields(fields);
+            withObjectFields(root);
             return root;
         }
 
-        private static SchemaNode node(JsonNode s, String where) {
+        /** A whole object (the root, an embedded resource) has apiVersion, kind and the built-in ObjectMeta. */
+        private void withObjectFields(SchemaNode object) {
+            Map<String, Field> fields = new TreeMap<>(object.fields());
+            fields.putIfAbsent("apiVersion", structuralField("apiVersion", scalar(ScalarType.STRING, null), false));
+            fields.putIfAbsent("kind", structuralField("kind", scalar(ScalarType.STRING, null), false));
+            fields.put("metadata", structuralField("metadata", objectMeta, false));
+            object.fields(fields);
+        }
+
+        private SchemaNode node(JsonNode s, String where) {
             if (!s.isObject()) throw new IllegalArgumentException(where + ": a schema must be a JSON object");
             SchemaNode node;
             String type = s.path("type").asText("");
@@ -335,7 +346,7 @@ public final class ApiSchema {
             return node;
         }
 
-        private static SchemaNode object(JsonNode s, String where) {
+        private SchemaNode object(JsonNode s, String where) {
             JsonNode properties = s.get("properties");
             JsonNode additional = s.get("additionalProperties");
             MapType mapType = "atomic".equals(s.path("x-kubernetes-map-type").asText()) ? MapType.ATOMIC : MapType.GRANULAR;
@@ -355,7 +366,7 @@ public final class ApiSchema {
             struct.mapType = mapType;
             struct.preserveUnknownFields = s.path("x-kubernetes-preserve-unknown-fields").asBoolean();
             struct.embeddedResource = s.path("x-kubernetes-embedded-resource").asBoolean();
-            Set<String> required = new java.util.HashSet<>();
+            Set<String> required = new HashSet<>();
             s.path("required").forEach(r -> required.add(r.asText()));
             Map<String, Field> fields = new TreeMap<>();
             if (properties != null) {
@@ -363,6 +374,7 @@ public final class ApiSchema {
                         node(p.getValue(), where + ".properties." + p.getKey()), required.contains(p.getKey()))));
             }
             struct.fields(fields);
+            if (struct.embeddedResource) withObjectFields(struct);
             return struct;
         }
 

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +26,6 @@ public final class SchemaNode {
     /** Resource quantity syntax: a signed decimal number with an optional suffix (binary, decimal or exponent). */
     private static final Pattern QUANTITY =
             Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?");
-    private static final Set<String> EMBEDDED_RESOURCE_FIELDS = Set.of("apiVersion", "kind", "metadata");
 
     private final Shape shape;
     private final Optional<String> typeName;
@@ -83,14 +81,13 @@ public final class SchemaNode {
 
     /**
      * Whether an object of this type may carry a field of this name: a declared field, any name under {@code
-     * x-kubernetes-preserve-unknown-fields}, any key of a map, and {@code apiVersion}/{@code kind}/{@code metadata}
-     * of an embedded resource. A name this refuses is what the API server calls an unknown field (pruned, or
+     * x-kubernetes-preserve-unknown-fields}, any key of a map ({@code apiVersion}, {@code kind} and {@code metadata}
+     * are fields of every custom resource and embedded resource). A name this refuses is what the API server calls an unknown field (pruned, or
      * refused under {@code fieldValidation=Strict}).
      */
     public boolean knowsField(String name) {
         return switch (shape) {
-            case STRUCT -> fields.containsKey(name) || preserveUnknownFields
-                    || (embeddedResource && EMBEDDED_RESOURCE_FIELDS.contains(name));
+            case STRUCT -> fields.containsKey(name) || preserveUnknownFields;
             case MAP, ANY -> true;
             case LIST, SCALAR -> false;
         };
@@ -180,7 +177,7 @@ public final class SchemaNode {
     /**
      * Whether {@code value} has this node's declared JSON type. A null (or absent) value is accepted: it means "not
      * set". Integers must be whole and, for {@code int32}, in range; quantities must be quantity strings or
-     * numbers; an int-or-string takes a whole number or a string. Only this level is checked, not the contents.
+     * numbers; an int-or-string takes a whole number or a string. Integers are 64-bit unless {@code int32}. Only this level is checked, not the contents.
      */
     public boolean accepts(JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) return true;
@@ -192,7 +189,8 @@ public final class SchemaNode {
                 case STRING -> value.isTextual();
                 case BOOLEAN -> value.isBoolean();
                 case NUMBER -> value.isNumber();
-                case INTEGER -> isWhole(value) && (!"int32".equals(format) || fitsInt32(value));
+                case INTEGER -> isWhole(value) && fits(value, "int32".equals(format) ? Integer.MIN_VALUE : Long.MIN_VALUE,
+                        "int32".equals(format) ? Integer.MAX_VALUE : Long.MAX_VALUE);
                 case INT_OR_STRING -> value.isTextual() || isWhole(value);
                 case QUANTITY -> value.isNumber() || (value.isTextual() && QUANTITY.matcher(value.asText()).matches());
             };
@@ -248,9 +246,9 @@ public final class SchemaNode {
         return v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0;
     }
 
-    private static boolean fitsInt32(JsonNode v) {
+    private static boolean fits(JsonNode v, long min, long max) {
         BigDecimal d = v.decimalValue();
-        return d.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) >= 0 && d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0;
+        return d.compareTo(BigDecimal.valueOf(min)) >= 0 && d.compareTo(BigDecimal.valueOf(max)) <= 0;
     }
 
     @Override

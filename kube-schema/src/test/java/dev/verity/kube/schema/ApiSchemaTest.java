@@ -84,6 +84,10 @@ class ApiSchemaTest {
         assertThat(replicas.accepts(json("\"3\""))).isFalse();
         assertThat(replicas.accepts(json("3.5"))).isFalse();
         assertThat(replicas.accepts(json("4294967296"))).isFalse();
+        assertThat(replicas.accepts(json("3.0"))).isTrue();
+        Field generation = deployment().fieldAt("metadata.generation").orElseThrow();
+        assertThat(generation.accepts(json("4294967296"))).isTrue();
+        assertThat(generation.accepts(json("92233720368547758070"))).isFalse();
         // a pointer keeps an explicit 0: replicas: 0 scales to zero, it is not dropped
         assertThat(replicas.dropsZeroValue()).isFalse();
     }
@@ -240,6 +244,7 @@ class ApiSchemaTest {
         assertThat(spec.at("config").orElseThrow().knowsField("anything")).isTrue();
         SchemaNode template = spec.at("template").orElseThrow();
         assertThat(template.knowsField("kind")).isTrue();
+        assertThat(template.at("metadata.labels").orElseThrow().shape()).isEqualTo(Shape.MAP);
         assertThat(template.knowsField("spec")).isTrue();
         assertThat(template.knowsField("other")).isFalse();
         assertThat(widget.at("status.ready").orElseThrow().scalarType()).contains(ScalarType.BOOLEAN);
@@ -268,6 +273,9 @@ class ApiSchemaTest {
         assertThat(selector).singleElement().satisfies(f -> {
             assertThat(f.message()).isEqualTo("field is immutable");
             assertThat(f.when()).isEmpty();
+            assertThat(f.errorType()).contains("Invalid");
+            assertThat(f.errorField()).contains("spec");
+            assertThat(f.printedValue()).contains("v1.LabelSelector{...}");
         });
         assertThat(table.header().curated()).extracting(Header.Curated::file)
                 .containsExactly("kube-schema/sources/defaults.yaml", "kube-schema/sources/immutable.yaml");

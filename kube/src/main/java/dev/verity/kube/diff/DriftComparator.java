@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verity.kube.schema.ApiSchema;
+import dev.verity.kube.schema.ScalarType;
+import dev.verity.kube.schema.SchemaNode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,8 +23,9 @@ import java.util.Set;
  * <ul>
  * <li>Maps: every key the document sets is compared; other live keys are ignored.</li>
  * <li>Lists Kubernetes merges as maps (containers, env, volumes by {@code name}, volumeMounts by {@code mountPath},
- * container ports by {@code containerPort}+{@code protocol}, Service ports by {@code port}+{@code protocol}, …):
- * items are matched by key, each compared in the same way; live items with other keys are ignored.</li>
+ * container ports by {@code containerPort}+{@code protocol}, Service ports by {@code port}+{@code protocol}, …, as
+ * the Kubernetes API table ({@link ApiSchema}) says for the object's kind and the list's path): items are matched by
+ * key, each compared in the same way; live items with other keys are ignored.</li>
  * <li>Other lists are compared as wholes: same length, and each item matches in order (map items again on the
  * fields the document sets, since the server adds defaults inside them).</li>
  * <li>Ignored: {@code apiVersion}, {@code kind}, {@code status}, the identity and server-populated metadata
@@ -30,8 +34,10 @@ import java.util.Set;
  * adds. A null in the document sets nothing; an empty map or list matches an absent live field (the API
  * server drops empty values on many fields).</li>
  * <li>Defaulting normalised, and only where the API server does it: numbers compare by value ({@code 1} and
- * {@code 1.0}); resource quantities under {@code limits}, {@code requests}, {@code hard}, {@code capacity} and in
- * {@code sizeLimit}/{@code storage} compare by amount ({@code 1} = {@code "1"} = {@code "1000m"},
+ * {@code 1.0}); resource quantities (the fields the API table types as quantities: {@code limits}, {@code requests},
+ * {@code hard}, LimitRange {@code default}, {@code sizeLimit}, …; for kinds it does not hold, the values under
+ * {@code limits}, {@code requests}, {@code hard}, {@code capacity} and in {@code sizeLimit}/{@code storage}) compare
+ * by amount ({@code 1} = {@code "1"} = {@code "1000m"},
  * {@code "1024Mi"} = {@code "1Gi"}); a port's omitted {@code protocol} is {@code TCP}; a Secret's
  * {@code stringData} is compared as the base64 {@code data} the server stores it as. Nothing else: an integer and
  * a string are different everywhere else (IntOrString fields keep their type).</li>
@@ -50,6 +56,18 @@ public final class DriftComparator {
     private static final String VERITY_ANNOTATION_PREFIX = "verity.dev/";
     private static final Set<String> QUANTITY_MAPS = Set.of("limits", "requests", "hard", "capacity");
     private static final Set<String> QUANTITY_FIELDS = Set.of("sizeLimit", "storage");
+
+    private final ApiSchema schema;
+
+    /** A comparator that takes list types from the Kubernetes 1.32 API table. */
+    public DriftComparator() {
+        this(ApiSchema.kubernetes());
+    }
+
+    /** A comparator that takes list types from {@code schema}. */
+    public DriftComparator(ApiSchema schema) {
+        this.schema = schema;
+    }
 
     /** Compares a desired object with the live object read from the cluster as JSON. */
     public Comparison compare(DesiredObject desired, String liveJson) {
@@ -70,13 +88,14 @@ public final class DriftComparator {
         if (live == null || !live.isObject()) throw new IllegalArgumentException("the live object is not a JSON object");
         String kind = desired.path("kind").asText("");
         ObjectNode doc = "Secret".equals(kind) ? secretAsStored(desired) : desired;
-        Walk walk = new Walk(kind);
+        SchemaNode root = schema.root(desired.path("apiVersion").asText(""), kind).orElse(null);
+        Walk walk = new Walk();
         for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = field.getKey();
             if (IGNORED_TOP_LEVEL.contains(key)) continue;
-            if ("metadata".equals(key)) walk.metadata(field.getValue(), live.get("metadata"));
-            else walk.value(FieldPath.ROOT.field(key), "", key, field.getValue(), live.get(key));
+            if ("metadata".equals(key)) walk.metadata(field.getValue(), live.get("metadata"), child(root, key));
+            else walk.value(FieldPath.ROOT.field(key), "", key, field.getValue(), live.get(key), child(root, key));
         }
         return new Comparison(walk.differences);
     }
@@ -93,16 +112,19 @@ public final class DriftComparator {
         return copy;
     }
 
-    /** One comparison's walk over the desired tree, collecting differences. */
+    /** The schema of a field or map value under {@code node}; null when either is unknown to the table. */
+    private static SchemaNode child(SchemaNode node, String key) {
+        return node == null ? null : node.child(key).orElse(null);
+    }
+
+    /**
+     * One comparison's walk over the desired tree, collecting differences. Each step carries the schema node of the
+     * value it compares, null where the table does not know it (a custom resource, an unknown field).
+     */
     private static final class Walk {
-        private final String kind;
         private final List<FieldDifference> differences = new ArrayList<>();
 
-        Walk(String kind) {
-            this.kind = kind;
-        }
-
-        void metadata(JsonNode desired, JsonNode live) {
+        void metadata(JsonNode desired, JsonNode live, SchemaNode node) {
             if (desired == null || !desired.isObject()) return;
             FieldPath path = FieldPath.ROOT.field("metadata");
             for (Iterator<Map.Entry<String, JsonNode>> it = desired.fields(); it.hasNext(); ) {
@@ -111,22 +133,23 @@ public final class DriftComparator {
                 if (IGNORED_METADATA.contains(key)) continue;
                 JsonNode liveValue = live == null ? null : live.get(key);
                 if ("annotations".equals(key)) {
-                    annotations(path.field(key), field.getValue(), liveValue);
+                    annotations(path.field(key), field.getValue(), liveValue, child(node, key));
                 } else {
-                    value(path.field(key), "metadata", key, field.getValue(), liveValue);
+                    value(path.field(key), "metadata", key, field.getValue(), liveValue, child(node, key));
                 }
             }
         }
 
-        private void annotations(FieldPath path, JsonNode desired, JsonNode live) {
+        private void annotations(FieldPath path, JsonNode desired, JsonNode live, SchemaNode node) {
             if (desired == null || !desired.isObject()) {
-                value(path, "metadata", "annotations", desired, live);
+                value(path, "metadata", "annotations", desired, live, node);
                 return;
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = desired.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> a = it.next();
                 if (a.getKey().startsWith(VERITY_ANNOTATION_PREFIX)) continue;
-                value(path.field(a.getKey()), "annotations", a.getKey(), a.getValue(), live == null ? null : live.get(a.getKey()));
+                value(path.field(a.getKey()), "annotations", a.getKey(), a.getValue(),
+                        live == null ? null : live.get(a.getKey()), child(node, a.getKey()));
             }
         }
 
@@ -135,8 +158,9 @@ public final class DriftComparator {
          *
          * @param parent the name of the map field holding this one ("" at the top), for context-dependent rules
          * @param field  the name of this field
+         * @param node   the schema of this value, null when unknown
          */
-        void value(FieldPath path, String parent, String field, JsonNode desired, JsonNode live) {
+        void value(FieldPath path, String parent, String field, JsonNode desired, JsonNode live, SchemaNode node) {
             if (desired == null || desired.isNull()) return;
             boolean liveAbsent = live == null || live.isNull() || live.isMissingNode();
             if (desired.isContainerNode() && desired.isEmpty() && liveAbsent) return;
@@ -149,25 +173,27 @@ public final class DriftComparator {
                 }
                 for (Iterator<Map.Entry<String, JsonNode>> it = desired.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    value(path.field(e.getKey()), field, e.getKey(), e.getValue(), live.get(e.getKey()));
+                    value(path.field(e.getKey()), field, e.getKey(), e.getValue(), live.get(e.getKey()),
+                            child(node, e.getKey()));
                 }
             } else if (desired.isArray()) {
                 if (!live.isArray()) {
                     changed(path);
                     return;
                 }
-                ListMapKeys.of(kind, parent, field, desired).ifPresentOrElse(
-                        keys -> keyedList(path, field, keys, desired, live),
-                        () -> wholeList(path, field, desired, live));
-            } else if (!sameScalar(parent, field, desired, live)) {
+                SchemaNode item = node == null ? null : node.items().orElse(null);
+                ListMapKeys.of(node, desired).ifPresentOrElse(
+                        keys -> keyedList(path, field, keys, desired, live, item),
+                        () -> wholeList(path, field, desired, live, item));
+            } else if (!sameScalar(parent, field, desired, live, node)) {
                 changed(path);
             }
         }
 
         private void keyedList(FieldPath path, String field, List<ListMapKeys.KeyField> keys, JsonNode desired,
-                JsonNode live) {
-            for (JsonNode item : desired) {
-                List<String> key = ListMapKeys.valuesOf(keys, item);
+                JsonNode live, SchemaNode item) {
+            for (JsonNode desiredItem : desired) {
+                List<String> key = ListMapKeys.valuesOf(keys, desiredItem);
                 FieldPath itemPath = path.item(ListMapKeys.render(keys, key));
                 JsonNode match = null;
                 for (JsonNode candidate : live) {
@@ -180,32 +206,35 @@ public final class DriftComparator {
                     differences.add(new FieldDifference(itemPath.toString(), FieldDifference.Change.MISSING));
                     continue;
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = desiredItem.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    value(itemPath.field(e.getKey()), field, e.getKey(), e.getValue(), match.get(e.getKey()));
+                    value(itemPath.field(e.getKey()), field, e.getKey(), e.getValue(), match.get(e.getKey()),
+                            child(item, e.getKey()));
                 }
             }
         }
 
-        private void wholeList(FieldPath path, String field, JsonNode desired, JsonNode live) {
+        private void wholeList(FieldPath path, String field, JsonNode desired, JsonNode live, SchemaNode item) {
             if (desired.size() != live.size()) {
                 changed(path);
                 return;
             }
             for (int i = 0; i < desired.size(); i++) {
-                Walk item = new Walk(kind);
-                item.value(path, field, field, desired.get(i), live.get(i));
-                if (!item.differences.isEmpty()) {
+                Walk itemWalk = new Walk();
+                itemWalk.value(path, field, field, desired.get(i), live.get(i), item);
+                if (!itemWalk.differences.isEmpty()) {
                     changed(path);
                     return;
                 }
             }
         }
 
-        private boolean sameScalar(String parent, String field, JsonNode desired, JsonNode live) {
+        private boolean sameScalar(String parent, String field, JsonNode desired, JsonNode live, SchemaNode node) {
             if (desired.equals(live)) return true;
             if (desired.isNumber() && live.isNumber()) return desired.decimalValue().compareTo(live.decimalValue()) == 0;
-            boolean quantity = QUANTITY_MAPS.contains(parent) || QUANTITY_FIELDS.contains(field);
+            boolean quantity = node != null
+                    ? node.scalarType().filter(t -> t == ScalarType.QUANTITY).isPresent()
+                    : QUANTITY_MAPS.contains(parent) || QUANTITY_FIELDS.contains(field);
             if (quantity && isNumberOrText(desired) && isNumberOrText(live)) {
                 return Quantities.sameAmount(desired.asText(), live.asText());
             }

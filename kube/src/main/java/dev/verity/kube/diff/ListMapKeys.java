@@ -1,65 +1,46 @@
 package dev.verity.kube.diff;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.verity.kube.schema.Field;
+import dev.verity.kube.schema.ListType;
+import dev.verity.kube.schema.SchemaNode;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which lists Kubernetes merges as maps (OpenAPI {@code x-kubernetes-list-type: map}) and by which key fields, so
- * that their items are matched by key rather than by position, as server-side apply does. Every other list is
- * compared as a whole. The table covers the built-in fields Verity users set most; a list not in it is compared as
- * a whole, which can only report more drift, never hide it.
+ * Which lists server-side apply merges as maps ({@code x-kubernetes-list-type: map}) and by which key fields, so that
+ * their items are matched by key rather than by position. The list types, keys and key defaults come from the
+ * Kubernetes API table ({@link dev.verity.kube.schema.ApiSchema}), looked up by the object's kind and the list's path
+ * in it: containers and env by {@code name}, container ports by {@code containerPort}+{@code protocol}, Service
+ * ports by {@code port}+{@code protocol} (a left-out {@code protocol} is the server's default {@code TCP}), ... A list
+ * of a kind or path the table does not know, and every list that is not a map, is compared as a whole, which can
+ * only report more drift, never hide it.
  */
 final class ListMapKeys {
 
-    /** One key field; {@code defaultValue} is what the API server fills in when the field is left out. */
+    /** One key field; {@code defaultValue} is what the API server fills in when the field is left out, or null. */
     record KeyField(String name, String defaultValue) {
     }
-
-    private static final KeyField NAME = new KeyField("name", null);
-
-    private static final Map<String, List<KeyField>> BY_FIELD = Map.ofEntries(
-            Map.entry("containers", List.of(NAME)),
-            Map.entry("initContainers", List.of(NAME)),
-            Map.entry("ephemeralContainers", List.of(NAME)),
-            Map.entry("env", List.of(NAME)),
-            Map.entry("volumes", List.of(NAME)),
-            Map.entry("imagePullSecrets", List.of(NAME)),
-            Map.entry("resourceClaims", List.of(NAME)),
-            Map.entry("schedulingGates", List.of(NAME)),
-            Map.entry("claims", List.of(NAME)),
-            Map.entry("volumeMounts", List.of(new KeyField("mountPath", null))),
-            Map.entry("volumeDevices", List.of(new KeyField("devicePath", null))),
-            Map.entry("hostAliases", List.of(new KeyField("ip", null))),
-            Map.entry("topologySpreadConstraints",
-                    List.of(new KeyField("topologyKey", null), new KeyField("whenUnsatisfiable", null))));
-
-    private static final List<KeyField> CONTAINER_PORT =
-            List.of(new KeyField("containerPort", null), new KeyField("protocol", "TCP"));
-    private static final List<KeyField> SERVICE_PORT =
-            List.of(new KeyField("port", null), new KeyField("protocol", "TCP"));
 
     private ListMapKeys() {
     }
 
     /**
-     * The key fields of the list {@code field} whose parent is {@code parentPath} in an object of {@code kind}, when
-     * every desired item is an object that has the key fields (or a default for them); empty means "compare as a
-     * whole".
+     * The key fields of a list whose schema is {@code list} (null when unknown), when it is a list map and every
+     * desired item is an object that has the key fields (or a default for them); empty means "compare as a whole".
      */
-    static Optional<List<KeyField>> of(String kind, String parentPath, String field, JsonNode desiredItems) {
-        List<KeyField> keys = BY_FIELD.get(field);
-        if ("ports".equals(field)) {
-            if (allHave(desiredItems, "containerPort")) keys = CONTAINER_PORT;
-            else if ("Service".equals(kind) && "spec".equals(parentPath)) keys = SERVICE_PORT;
-        }
-        if (keys == null) return Optional.empty();
-        for (JsonNode item : desiredItems) {
-            if (!item.isObject()) return Optional.empty();
+    static Optional<List<KeyField>> of(SchemaNode list, JsonNode desiredItems) {
+        if (list == null || list.listType() != ListType.MAP || list.listMapKeys().isEmpty()) return Optional.empty();
+        Optional<SchemaNode> item = list.items();
+        List<KeyField> keys = list.listMapKeys().stream()
+                .map(name -> new KeyField(name, item.flatMap(i -> i.field(name)).flatMap(Field::defaultValue)
+                        .filter(JsonNode::isValueNode).map(JsonNode::asText).orElse(null)))
+                .toList();
+        for (JsonNode desired : desiredItems) {
+            if (!desired.isObject()) return Optional.empty();
             for (KeyField key : keys) {
-                if (key.defaultValue() == null && !isScalar(item.get(key.name()))) return Optional.empty();
+                if (key.defaultValue() == null && !isScalar(desired.get(key.name()))) return Optional.empty();
             }
         }
         return Optional.of(keys);
@@ -81,14 +62,6 @@ final class ListMapKeys {
             sb.append(keys.get(i).name()).append('=').append(values.get(i));
         }
         return sb.toString();
-    }
-
-    private static boolean allHave(JsonNode items, String field) {
-        if (items.isEmpty()) return false;
-        for (JsonNode item : items) {
-            if (!item.isObject() || !isScalar(item.get(field))) return false;
-        }
-        return true;
     }
 
     private static boolean isScalar(JsonNode v) {

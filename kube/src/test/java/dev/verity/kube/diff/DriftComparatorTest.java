@@ -280,6 +280,32 @@ class DriftComparatorTest {
     }
 
     @Test
+    void quantitiesAreKnownByTheirTypeInTheApiTable() {
+        String desired = """
+                apiVersion: v1
+                kind: LimitRange
+                metadata: {name: limits}
+                spec:
+                  limits:
+                  - type: Container
+                    default: {cpu: 1, memory: 1Gi}
+                """;
+        String live = """
+                apiVersion: v1
+                kind: LimitRange
+                metadata: {name: limits}
+                spec:
+                  limits:
+                  - type: Container
+                    default: {cpu: "1", memory: 1024Mi}
+                    defaultRequest: {cpu: "1", memory: 1Gi}
+                """;
+        assertThat(compare(desired, live).matches()).isTrue();
+        assertThat(compare(desired, live.replace("memory: 1024Mi", "memory: 1G")).paths())
+                .containsExactly("spec.limits");
+    }
+
+    @Test
     void anIntegerAndAStringDifferOutsideQuantities() {
         String desired = """
                 apiVersion: v1
@@ -303,6 +329,44 @@ class DriftComparatorTest {
 
         assertThat(compare(desired, live).paths()).containsExactly("spec.ports[port=80,protocol=TCP].targetPort");
         assertThat(compare(desired, live.replace("targetPort: 8080", "targetPort: \"8080\"")).matches()).isTrue();
+    }
+
+    @Test
+    void listKeysComeFromTheKindAndPathInTheApiTable() {
+        // metadata.ownerReferences is a list map keyed by uid: another owner added live is not drift
+        String desired = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: a
+                  ownerReferences:
+                  - {apiVersion: v1, kind: ConfigMap, name: parent, uid: u-1}
+                """;
+        String live = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: a
+                  ownerReferences:
+                  - {apiVersion: apps/v1, kind: Deployment, name: other, uid: u-2}
+                  - {apiVersion: v1, kind: ConfigMap, name: parent, uid: u-1}
+                """;
+        assertThat(compare(desired, live).matches()).isTrue();
+        assertThat(compare(desired, live.replace("name: parent", "name: renamed")).paths())
+                .containsExactly("metadata.ownerReferences[uid=u-1].name");
+
+        // the same field name in a kind the table does not hold is compared as a whole
+        String custom = """
+                apiVersion: example.com/v1
+                kind: Widget
+                metadata: {name: w}
+                spec:
+                  containers:
+                  - {name: a}
+                  - {name: b}
+                """;
+        assertThat(compare(custom, custom.replace("name: a}", "name: x}").replace("name: b}", "name: a}")
+                .replace("name: x}", "name: b}")).paths()).containsExactly("spec.containers");
     }
 
     @Test

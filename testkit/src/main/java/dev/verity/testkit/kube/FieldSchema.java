@@ -10,11 +10,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.HashMap;
+import java.util.Optional;
+
+import dev.verity.kube.schema.ApiSchema;
+import dev.verity.kube.schema.Field;
+import dev.verity.kube.schema.MapType;
+import dev.verity.kube.schema.SchemaNode;
+import dev.verity.kube.schema.Shape;
 
 /**
- * How the sandbox reads the structure of an object, as the API server's OpenAPI schema would tell it: which lists
- * are maps keyed by some fields ({@code x-kubernetes-list-type: map}), which are sets, which are atomic, and which
- * maps are atomic. Also extracts field sets, finds values by path and merges applied configuration into live objects.
+ * How the sandbox reads the structure of an object, as the API server's schema tells it (built-in kinds from the
+ * Kubernetes 1.32 {@link ApiSchema} table): which lists are maps keyed by some fields
+ * ({@code x-kubernetes-list-type: map}), which are sets, which are atomic, and which maps are atomic. Also extracts field sets, finds values by path and merges applied configuration into live objects.
  */
 final class FieldSchema {
 
@@ -34,16 +42,101 @@ final class FieldSchema {
 
   private static final Set<String> CONTAINER_LISTS = Set.of("f:containers", "f:initContainers", "f:ephemeralContainers");
   private static final Set<String> OWNED_METADATA = Set.of("labels", "annotations", "finalizers", "ownerReferences");
-  private static final Set<String> ATOMIC_MAPS = Set.of("selector", "nodeSelector");
+  private static final Set<String> GUESSED_ATOMIC_MAPS = Set.of("selector", "nodeSelector");
+  private static final Map<String, SchemaNode> ROOTS = roots();
 
   private FieldSchema() {
   }
 
-  /** The list type of the list at {@code path} in an object of {@code kind}, following the Kubernetes 1.32 OpenAPI list-map keys. */
+  /**
+   * The list type of the list at {@code path} (field-set elements: {@code f:spec}, {@code f:containers},
+   * {@code k:{...}}) in an object of {@code kind}: for built-in kinds, what the Kubernetes 1.32 API says
+   * ({@link ApiSchema} table: {@code +listType}, {@code +listMapKey}, patch strategies as server-side apply reads
+   * them); for other kinds (custom resources), the common Kubernetes list keys by field name.
+   */
   static ListKind listKind(String kind, List<String> path) {
     if (path.isEmpty()) {
       return ListKind.ATOMIC;
     }
+    Optional<Located> located = locate(kind, path);
+    if (located.isPresent()) {
+      SchemaNode node = located.get().node();
+      if (node.shape() != Shape.LIST) {
+        return ListKind.ATOMIC;
+      }
+      return switch (node.listType()) {
+        case ATOMIC -> ListKind.ATOMIC;
+        case SET -> ListKind.SET;
+        case MAP -> new ListKind(ListType.MAP, node.listMapKeys());
+      };
+    }
+    return guessedListKind(kind, path);
+  }
+
+  /** Whether the map or struct at {@code path} is atomic ({@code +mapType=atomic}, {@code +structType=atomic}). */
+  static boolean atomicMap(String kind, List<String> path) {
+    if (path.isEmpty()) {
+      return false;
+    }
+    Optional<Located> located = locate(kind, path);
+    if (located.isPresent()) {
+      Located at = located.get();
+      MapType mapType = at.field() != null ? at.field().mapType() : at.node().mapType();
+      return (at.node().shape() == Shape.STRUCT || at.node().shape() == Shape.MAP) && mapType == MapType.ATOMIC;
+    }
+    return !path.isEmpty() && GUESSED_ATOMIC_MAPS.contains(path.get(path.size() - 1).substring(2));
+  }
+
+  /** A schema node found by a field-set path, with the field that holds it when the last step named one. */
+  private record Located(SchemaNode node, Field field) {
+  }
+
+  private static Optional<Located> locate(String kind, List<String> path) {
+    SchemaNode node = ROOTS.get(kind);
+    if (node == null) {
+      return Optional.empty();
+    }
+    Field field = null;
+    for (String element : path) {
+      if (element.startsWith("f:")) {
+        String name = element.substring(2);
+        if (node.shape() == Shape.STRUCT) {
+          field = node.field(name).orElse(null);
+          node = field != null ? field.type() : node.values().orElse(null);
+        } else if (node.shape() == Shape.MAP) {
+          field = null;
+          node = node.values().orElse(null);
+        } else {
+          return Optional.empty();
+        }
+      } else if (node.shape() == Shape.LIST) {
+        field = null;
+        node = node.items().orElse(null);
+      } else {
+        return Optional.empty();
+      }
+      if (node == null || node.shape() == Shape.ANY) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new Located(node, field));
+  }
+
+  /** The built-in kinds by kind name; where two versions share a kind (autoscaling v1 and v2), the later one. */
+  private static Map<String, SchemaNode> roots() {
+    ApiSchema api = ApiSchema.kubernetes();
+    Map<String, SchemaNode> roots = new HashMap<>();
+    for (String gvk : new java.util.TreeSet<>(api.kinds())) {
+      int slash = gvk.lastIndexOf('/');
+      String apiVersion = gvk.substring(0, slash).startsWith("core/") ? gvk.substring(5, slash) : gvk.substring(0, slash);
+      String kind = gvk.substring(slash + 1);
+      api.root(apiVersion, kind).ifPresent(root -> roots.put(kind, root));
+    }
+    return Map.copyOf(roots);
+  }
+
+  /** For kinds the table does not have: the list keys Kubernetes uses for these field names in its own types. */
+  private static ListKind guessedListKind(String kind, List<String> path) {
     String last = path.get(path.size() - 1);
     boolean inContainer = path.size() >= 3 && path.get(path.size() - 2).startsWith("k:")
         && CONTAINER_LISTS.contains(path.get(path.size() - 3));
@@ -51,19 +144,12 @@ final class FieldSchema {
       case "f:containers", "f:initContainers", "f:ephemeralContainers", "f:env", "f:volumes", "f:resourceClaims" -> ListKind.map("name");
       case "f:volumeMounts" -> ListKind.map("mountPath");
       case "f:volumeDevices" -> ListKind.map("devicePath");
-      case "f:ports" -> inContainer ? ListKind.map("containerPort", "protocol")
-          : "Service".equals(kind) && path.equals(List.of("f:spec", "f:ports")) ? ListKind.map("port", "protocol") : ListKind.ATOMIC;
+      case "f:ports" -> inContainer ? ListKind.map("containerPort", "protocol") : ListKind.ATOMIC;
       case "f:finalizers" -> path.size() == 2 && path.get(0).equals("f:metadata") ? ListKind.SET : ListKind.ATOMIC;
-      case "f:ownerReferences" -> ListKind.map("uid");
-      case "f:hostAliases" -> ListKind.map("ip");
-      case "f:topologySpreadConstraints" -> ListKind.map("topologyKey", "whenUnsatisfiable");
+      case "f:ownerReferences" -> path.size() == 2 && path.get(0).equals("f:metadata") ? ListKind.map("uid") : ListKind.ATOMIC;
       case "f:conditions" -> ListKind.map("type");
       default -> ListKind.ATOMIC;
     };
-  }
-
-  static boolean atomicMap(List<String> path) {
-    return !path.isEmpty() && ATOMIC_MAPS.contains(path.get(path.size() - 1).substring(2));
   }
 
   /** A copy of the parts of {@code object} that a write in {@code scope} owns: no apiVersion/kind, only some metadata, status only in STATUS. */
@@ -125,7 +211,7 @@ final class FieldSchema {
   }
 
   private static void walk(JsonNode node, List<String> path, String kind, FieldSet out) {
-    if (node.isObject() && !node.isEmpty() && !atomicMap(path)) {
+    if (node.isObject() && !node.isEmpty() && !atomicMap(kind, path)) {
       node.fields().forEachRemaining(e -> walk(e.getValue(), append(path, "f:" + e.getKey()), kind, out));
     } else if (node.isArray() && !node.isEmpty()) {
       ListKind list = listKind(kind, path);
@@ -254,7 +340,7 @@ final class FieldSchema {
     if (live == null || live.isNull() || live.isMissingNode()) {
       return applied.deepCopy();
     }
-    if (applied.isObject() && live.isObject() && !atomicMap(path)) {
+    if (applied.isObject() && live.isObject() && !atomicMap(kind, path)) {
       ObjectNode result = ((ObjectNode) live).deepCopy();
       applied.fields().forEachRemaining(e ->
           result.set(e.getKey(), merge(live.get(e.getKey()), e.getValue(), kind, append(path, "f:" + e.getKey()))));

@@ -356,6 +356,9 @@ final class SandboxApi {
   /** Finishes a write: generation, no-op detection, finalizer-driven removal, dry run, storing, listeners. */
   private ObjectNode commit(ResourceType type, ObjectStore.Key key, ObjectNode before, ObjectNode written, boolean dryRun) {
     ObjectNode candidate = TypedBodies.stored(type, written);
+    if (before != null) {
+      Immutables.check(type, before, candidate);
+    }
     ObjectNode meta = Json.metadata(candidate);
     boolean generationChanged = false;
     if (before != null) {

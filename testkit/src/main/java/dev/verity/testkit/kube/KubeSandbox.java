@@ -83,6 +83,7 @@ public final class KubeSandbox implements AutoCloseable {
   private final KubernetesMockServer server;
   private final SandboxApi api;
   private final Rollout rollout;
+  private final Lifecycle lifecycle;
   private final Path tempDir;
   private final Path kubeconfig;
   private final Thread requestDrain;
@@ -94,7 +95,10 @@ public final class KubeSandbox implements AutoCloseable {
     ResourceTypes types = new ResourceTypes();
     this.api = new SandboxApi(new ObjectStore(), types);
     this.rollout = new Rollout(api);
+    this.lifecycle = new Lifecycle();
     api.onWrite(rollout::written);
+    api.onWrite(new CrdController(api, lifecycle));
+    api.onWrite(new NamespaceController(api, lifecycle));
     SandboxDispatcher dispatcher = new SandboxDispatcher(api);
     this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
         dispatcher, false);
@@ -208,6 +212,11 @@ public final class KubeSandbox implements AutoCloseable {
     return rollout;
   }
 
+  /** The simulated API server controllers' timing: when CRDs become Established, how long namespaces stay Terminating. */
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
   /** How many watches are open right now (for tests that check watches are closed). */
   public int openWatches() {
     return api.store().openWatches();
@@ -224,6 +233,7 @@ public final class KubeSandbox implements AutoCloseable {
       client = null;
     }
     rollout.close();
+    lifecycle.close();
     if (requestDrain != null) {
       requestDrain.interrupt();
     }

@@ -51,6 +51,7 @@ class SandboxLifecycleIT {
   @BeforeEach
   void fresh() {
     sandbox.lifecycle().reset();
+    sandbox.rollout().reset();
     String id = UUID.randomUUID().toString().substring(0, 8);
     ns = "life-" + id;
     group = "g" + id + ".example.com";
@@ -277,7 +278,10 @@ class SandboxLifecycleIT {
          "spec":{"selector":{"matchLabels":{"app":"d"}},"template":{"metadata":{"labels":{"app":"d"}},
          "spec":{"containers":[{"image":"etcd:latest","name":"container6"}]}}},
          "status":{"conditions":[{"type":"MyStatus","status":"False"}]}}""";
+    // the simulated deployment controller writes the whole status: let its first write land, and hold back the next
+    sandbox.rollout().readyAfter(Duration.ofMinutes(5));
     assertThat(send("PATCH", path + "?fieldManager=fieldmanager1", "application/apply-patch+yaml", obj1).statusCode()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(10)).until(() -> get(path).at("/status/observedGeneration").asInt() == 1);
     HttpResponse<String> status = send("PATCH", path + "/status?fieldManager=fieldmanager2", "application/apply-patch+yaml", obj2);
     assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
     JsonNode live = get(path);

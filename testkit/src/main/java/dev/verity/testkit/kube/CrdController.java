@@ -30,6 +30,11 @@ import java.util.Set;
  *       resources are deleted (creating new ones answers 405), {@code Terminating=False}
  *       {@code InstanceDeletionCompleted} (or {@code NeverEstablished}), the finalizer is removed and it is gone.</li>
  * </ol>
+ *
+ * <p>Read from kubernetes/kubernetes, {@code staging/src/k8s.io/apiextensions-apiserver/pkg/}:
+ * {@code controller/status/naming_controller.go} (commit 01a3009a95fd), {@code controller/finalizer/crd_finalizer.go}
+ * (045cf2a25f0a), {@code registry/customresourcedefinition/strategy.go} and {@code etcd.go} (the Delete that adds the
+ * finalizer); the 405 is the CRD handler's answer to a create while the CRD is Terminating.
  */
 final class CrdController implements SandboxApi.WriteListener {
 

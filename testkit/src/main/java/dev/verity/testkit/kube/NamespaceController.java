@@ -20,6 +20,13 @@ import java.util.TreeMap;
  * held by finalizers remain); after {@link Lifecycle#namespaceTerminatedAfter()} it removes the {@code kubernetes}
  * entry of {@code spec.finalizers} (as the {@code finalize} subresource does) and the namespace is gone (unless
  * {@code metadata.finalizers} still hold it). While it is Terminating, creating anything in it is refused with 403.
+ *
+ * <p>Read from kubernetes/kubernetes: {@code pkg/controller/namespace/deletion/status_condition_utils.go} (commit
+ * 0355f4482be1: condition types, ok reasons and messages), {@code pkg/registry/core/namespace/storage/storage.go}
+ * (the first delete marks, a later one while {@code spec.finalizers} remain is 409; the finalize write that empties
+ * them deletes the namespace at once, so watchers see no separate update), and
+ * {@code staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go} (commit 04791b490660:
+ * the 403 and its {@code NamespaceTerminating} cause, the namespaces that may not be deleted).
  */
 final class NamespaceController implements SandboxApi.WriteListener {
 

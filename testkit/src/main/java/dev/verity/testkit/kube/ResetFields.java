@@ -21,6 +21,12 @@ import dev.verity.testkit.kube.FieldSchema.Scope;
  *       strategy copies the stored object and takes only the new status). Other metadata (labels, annotations of most
  *       kinds) may change through {@code /status}, as on a real server.</li>
  * </ul>
+ *
+ * <p>Read: {@code reset_fields_test.go} at commit 025f2834a128, and {@code GetResetFields} of the strategies in
+ * {@code pkg/registry/apps/{deployment,statefulset,replicaset}/strategy.go}, {@code pkg/registry/core/pod/strategy.go},
+ * {@code staging/src/k8s.io/apiextensions-apiserver/pkg/registry/customresourcedefinition/strategy.go} and
+ * {@code .../registry/customresource/status_strategy.go}; every other status strategy of the kinds served here resets
+ * {@code spec} only.
  */
 final class ResetFields {
 

@@ -31,4 +31,11 @@ public interface ApplierConfig {
     /** How long to wait for Kafka to acknowledge an {@code Applied} or {@code ApplyFailed} event. */
     @WithDefault("15s")
     Duration publishTimeout();
+
+    /**
+     * How long a custom resource waits for the CustomResourceDefinition applied just before it to become
+     * Established (the API server serves its kind only then); past it the target fails naming the CRD.
+     */
+    @WithDefault("30s")
+    Duration crdEstablishedTimeout();
 }

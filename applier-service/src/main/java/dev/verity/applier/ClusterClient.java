@@ -36,7 +36,7 @@ public class ClusterClient {
 
     @Produces
     @Singleton
-    Applier applier(KubernetesClient client) {
-        return new Applier(client);
+    Applier applier(KubernetesClient client, ApplierConfig config) {
+        return new Applier(client, config.crdEstablishedTimeout());
     }
 }

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
@@ -18,6 +20,7 @@ import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,6 +41,10 @@ import java.util.stream.Collectors;
  * <li>Objects are applied stage by stage with field manager {@value Ownership#FIELD_MANAGER}, forcing conflicts
  * when the target's policy says {@code force}, each carrying the target annotation. The apply stops at the first
  * object that fails (later objects may depend on it) and reports which objects were applied and which not.</li>
+ * <li>A custom resource whose CustomResourceDefinition this apply wrote is applied only once that CRD is
+ * Established (the API server serves its kind only then; before, the custom resource would get 404). The wait is
+ * bounded ({@link #DEFAULT_ESTABLISHED_TIMEOUT} unless configured); a CRD that is not Established by then fails the
+ * first such custom resource, naming the CRD and its conditions.</li>
  * </ul>
  *
  * <p>Objects carry no commit annotation: it would rewrite every object on every commit, so an object whose content
@@ -49,11 +56,26 @@ import java.util.stream.Collectors;
 public final class Applier {
 
     private static final Logger LOG = Logger.getLogger(Applier.class);
+    /** How long a custom resource waits for its CustomResourceDefinition, applied just before, to be Established. */
+    public static final Duration DEFAULT_ESTABLISHED_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration ESTABLISHED_POLL = Duration.ofMillis(100);
+    /** A NamesAccepted=False seen this long after the apply is the naming controller's answer, not a stale one. */
+    private static final Duration NAMES_SETTLED = Duration.ofSeconds(2);
 
     private final KubernetesClient client;
+    private final Duration establishedTimeout;
 
     public Applier(KubernetesClient client) {
+        this(client, DEFAULT_ESTABLISHED_TIMEOUT);
+    }
+
+    /** @param establishedTimeout how long a custom resource waits for the CRD this apply wrote to be Established */
+    public Applier(KubernetesClient client, Duration establishedTimeout) {
         this.client = Objects.requireNonNull(client, "client");
+        this.establishedTimeout = Objects.requireNonNull(establishedTimeout, "establishedTimeout");
+        if (establishedTimeout.isNegative()) {
+            throw new IllegalArgumentException("establishedTimeout must not be negative, got " + establishedTimeout);
+        }
     }
 
     /** Applies a desired state and reports what happened to each object; never throws for a cluster error. */
@@ -114,22 +136,99 @@ public final class Applier {
         return Optional.empty();
     }
 
-    /** Server-side applies each object in stage order, stopping at the first failure. */
+    /**
+     * Server-side applies each object in stage order, stopping at the first failure. A custom resource of a CRD
+     * applied here first waits for that CRD to be Established.
+     */
     List<ObjectOutcome> applyStages(DesiredState desired, List<PlannedObject> staged,
             Map<ObjectRef, GenericKubernetesResource> live) {
         List<ObjectOutcome> outcomes = new ArrayList<>();
+        Map<String, String> appliedCrds = new HashMap<>(); // group/kind -> CRD name, until seen Established
         ObjectRef failed = null;
         for (PlannedObject object : staged) {
             if (failed != null) {
                 outcomes.add(new ObjectOutcome(object.ref(), Outcome.SKIPPED, "not applied: " + failed + " failed"));
                 continue;
             }
-            ObjectOutcome outcome = applyOne(desired, object, live.get(object.ref()));
+            String crd = appliedCrds.remove(object.type().group() + "/" + object.type().kind());
+            Optional<String> notEstablished = crd == null ? Optional.empty() : awaitEstablished(crd);
+            ObjectOutcome outcome = notEstablished
+                    .map(reason -> new ObjectOutcome(object.ref(), Outcome.FAILED, reason))
+                    .orElseGet(() -> applyOne(desired, object, live.get(object.ref())));
+            if (object.stage() == Stage.CUSTOM_RESOURCE_DEFINITIONS && outcome.outcome().applied()) {
+                definedKind(object.manifest()).ifPresent(kind -> appliedCrds.put(kind, object.ref().name()));
+            }
             LOG.debugf("%s: %s", desired.describe(), outcome);
             if (outcome.outcome() == Outcome.FAILED) failed = object.ref();
             outcomes.add(outcome);
         }
         return outcomes;
+    }
+
+    /** {@code group/kind} a CustomResourceDefinition manifest defines. */
+    private static Optional<String> definedKind(Manifest crd) {
+        if (!(crd.content().get("spec") instanceof Map<?, ?> spec) || !(spec.get("names") instanceof Map<?, ?> names)) {
+            return Optional.empty();
+        }
+        Object group = spec.get("group");
+        Object kind = names.get("kind");
+        return group == null || kind == null ? Optional.empty() : Optional.of(group + "/" + kind);
+    }
+
+    /**
+     * Waits until the named CRD has {@code Established=True}; empty when it has, else why not (for the custom
+     * resource's failure). Gives up early on {@code NamesAccepted=False}, which no wait resolves.
+     */
+    Optional<String> awaitEstablished(String crdName) {
+        long start = System.nanoTime();
+        String last = "no conditions yet";
+        while (true) {
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            CustomResourceDefinition crd;
+            try {
+                crd = client.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
+            } catch (KubernetesClientException e) {
+                return Optional.of("its CustomResourceDefinition " + crdName + " could not be read to check that it is"
+                        + " Established: " + reason(null, e));
+            }
+            if (crd == null) {
+                return Optional.of("its CustomResourceDefinition " + crdName + " is gone from the cluster; apply it again");
+            }
+            List<CustomResourceDefinitionCondition> conditions = crd.getStatus() == null
+                    || crd.getStatus().getConditions() == null ? List.of() : crd.getStatus().getConditions();
+            Optional<CustomResourceDefinitionCondition> established = find(conditions, "Established");
+            if (established.isPresent() && "True".equals(established.get().getStatus())) {
+                return Optional.empty();
+            }
+            Optional<CustomResourceDefinitionCondition> names = find(conditions, "NamesAccepted");
+            last = conditions.isEmpty() ? "no conditions yet" : conditions.stream()
+                    .map(c -> c.getType() + "=" + c.getStatus() + (c.getReason() == null ? "" : " " + c.getReason())
+                            + (c.getMessage() == null ? "" : ": " + c.getMessage()))
+                    .collect(Collectors.joining("; "));
+            boolean namesRefused = names.isPresent() && "False".equals(names.get().getStatus());
+            if ((namesRefused && waited.compareTo(NAMES_SETTLED) >= 0) || waited.compareTo(establishedTimeout) >= 0) {
+                return Optional.of("its CustomResourceDefinition " + crdName + " is not Established after "
+                        + seconds(waited) + " (" + last + "), so the API server does not serve this kind;"
+                        + (namesRefused ? " another CustomResourceDefinition of its group has these names: rename"
+                                + " one of them and push again" : " check the CRD and the API server, then push again"));
+            }
+            try {
+                Thread.sleep(ESTABLISHED_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted while waiting for its CustomResourceDefinition " + crdName
+                        + " to be Established (" + last + ")");
+            }
+        }
+    }
+
+    private static Optional<CustomResourceDefinitionCondition> find(List<CustomResourceDefinitionCondition> conditions,
+            String type) {
+        return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    private static String seconds(Duration waited) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", waited.toMillis() / 1000.0);
     }
 
     ApplyResult report(DesiredState desired, List<ObjectOutcome> outcomes) {

@@ -28,8 +28,21 @@ import java.util.logging.Logger;
  *
  * <p>What it does:
  * <ul>
- *   <li>CRUD on the common built-in resources and on custom resources of any CustomResourceDefinition stored in it;
- *       discovery ({@code /api}, {@code /apis}, ...) so that fabric8 and {@code kubectl} work against it.</li>
+ *   <li>CRUD on the common built-in resources and on custom resources of any Established CustomResourceDefinition
+ *       stored in it; discovery ({@code /api}, {@code /apis}, ...) so that fabric8 and {@code kubectl} work against it.</li>
+ *   <li>CustomResourceDefinitions go through the apiextensions-apiserver's lifecycle ({@link CrdController}):
+ *       stored with {@code status.storedVersions}, then {@code NamesAccepted} (or a names conflict with another CRD
+ *       of the group, and never Established), then {@code Established} after {@link Lifecycle#crdEstablishedAfter()}
+ *       (default 1 s); only then are their kinds served (404 before, as on a real server) and in discovery. Deleting
+ *       a CRD passes through {@code Terminating} (cleanup finalizer; creating its custom resources answers 405) while
+ *       its custom resources are deleted, then it is gone.</li>
+ *   <li>Custom resources are pruned of unknown fields (unless {@code x-kubernetes-preserve-unknown-fields}) and
+ *       defaulted by their version's structural schema on create, update, patch and apply
+ *       ({@link StructuralSchema}).</li>
+ *   <li>Status and spec are reset as the registry strategies do ({@link ResetFields}): a write to the main resource of
+ *       a kind with a status subresource leaves status as stored; a write to {@code /status} leaves spec (and, per
+ *       kind, some metadata; for custom resources everything but status) as stored; {@code /status} of a kind
+ *       without one is 404.</li>
  *   <li>Server-side apply ({@code PATCH} with {@code application/apply-patch+yaml}, {@code fieldManager},
  *       {@code force}): creates absent objects, merges with the Kubernetes list-map keys (containers by name, container
  *       ports by containerPort+protocol, env by name, volumeMounts by mountPath, ...; other lists atomic), records
@@ -42,8 +55,13 @@ import java.util.logging.Logger;
  *       {@code creationTimestamp}, {@code resourceVersion}; {@code generation} starting at 1 and bumped on changes
  *       outside metadata and status.</li>
  *   <li>Namespaced objects in a namespace that does not exist are refused with 404 (namespaces {@code default},
- *       {@code kube-system}, {@code kube-public}, {@code kube-node-lease} exist from the start); deleting a namespace
- *       deletes what is in it at once (no Terminating phase); finalizers hold deletion.</li>
+ *       {@code kube-system}, {@code kube-public}, {@code kube-node-lease} exist from the start; the first three may
+ *       not be deleted, 403). Deleting a namespace passes through Terminating ({@link NamespaceController}):
+ *       {@code deletionTimestamp} and {@code status.phase: Terminating} at once, its content deleted and the
+ *       namespace controller's five conditions written, creates in it refused with 403 Forbidden (cause
+ *       {@code NamespaceTerminating}), a second delete 409; after {@link Lifecycle#namespaceTerminatedAfter()}
+ *       (default 300 ms) {@code spec.finalizers} is emptied and it is gone. Every step is watch-visible. Finalizers
+ *       hold deletion.</li>
  *   <li>Label selectors, equality- and set-based ({@code in}, {@code notin}, {@code key}, {@code !key}), and
  *       {@code metadata.name}/{@code metadata.namespace} field selectors, for list, watch and delete-collection; a bad
  *       selector is a 400.</li>
@@ -56,10 +74,20 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>no authentication, authorisation or RBAC: every request is allowed;</li>
  *   <li>no admission: no mutating or validating webhooks, quotas, limit ranges or pod security;</li>
- *   <li>no OpenAPI schema validation: unknown fields are kept and types are not checked; only names, kinds,
- *       namespaces and list-map keys are validated ({@code fieldValidation} is accepted and ignored);</li>
+ *   <li>no OpenAPI schema validation: unknown fields of built-in kinds are kept and types are not checked; only
+ *       names, kinds, namespaces and list-map keys are validated ({@code fieldValidation} is accepted and ignored);
+ *       custom resources are pruned and defaulted but not validated (no types, formats, CEL), and not defaulted on
+ *       read; the CRD itself is not validated (its name need not be {@code <plural>.<group>});</li>
+ *   <li>writes to {@code /status} that change metadata the kind does not reset (e.g. a Service's annotations) store
+ *       the change, as a real server does, but do not record its ownership in {@code managedFields}; an apply to
+ *       {@code /status} applies only {@code status};</li>
  *   <li>no real controllers: no ReplicaSets or Pods are created, no garbage collection by ownerReferences, no
- *       Service IP allocation, no tokens or certificates; namespace deletion is immediate (no Terminating phase);</li>
+ *       Service IP allocation, no tokens or certificates; the CRD and namespace controllers are simulated (above),
+ *       with these differences: custom resources are served only once their CRD is Established (a real API server
+ *       already serves them on {@code NamesAccepted=True}, a moment earlier, on the server that accepted the names),
+ *       the CRD finalizer does not give up after a minute on custom resources held by finalizers, namespace
+ *       deletion does not honour {@code propagationPolicy} or graceful pod deletion, and the {@code /finalize}
+ *       subresource is not served;</li>
  *   <li>only a few defaults: port protocol, replicas, Job completions/parallelism/backoffLimit, Secret type (and
  *       Secret {@code stringData} folded into {@code data}, as a real server does);</li>
  *   <li>no conversion between versions: objects are served in the version they were last written in;</li>
@@ -83,6 +111,7 @@ public final class KubeSandbox implements AutoCloseable {
   private final KubernetesMockServer server;
   private final SandboxApi api;
   private final Rollout rollout;
+  private final Lifecycle lifecycle;
   private final Path tempDir;
   private final Path kubeconfig;
   private final Thread requestDrain;
@@ -94,7 +123,10 @@ public final class KubeSandbox implements AutoCloseable {
     ResourceTypes types = new ResourceTypes();
     this.api = new SandboxApi(new ObjectStore(), types);
     this.rollout = new Rollout(api);
+    this.lifecycle = new Lifecycle();
     api.onWrite(rollout::written);
+    api.onWrite(new CrdController(api, lifecycle));
+    api.onWrite(new NamespaceController(api, lifecycle));
     SandboxDispatcher dispatcher = new SandboxDispatcher(api);
     this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
         dispatcher, false);
@@ -208,6 +240,11 @@ public final class KubeSandbox implements AutoCloseable {
     return rollout;
   }
 
+  /** The simulated API server controllers' timing: when CRDs become Established, how long namespaces stay Terminating. */
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
   /** How many watches are open right now (for tests that check watches are closed). */
   public int openWatches() {
     return api.store().openWatches();
@@ -224,6 +261,7 @@ public final class KubeSandbox implements AutoCloseable {
       client = null;
     }
     rollout.close();
+    lifecycle.close();
     if (requestDrain != null) {
       requestDrain.interrupt();
     }

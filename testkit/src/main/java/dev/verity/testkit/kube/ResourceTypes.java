@@ -13,11 +13,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The resources the sandbox serves: the common built-in ones, plus those of every CustomResourceDefinition stored in it. Also answers discovery. */
+/**
+ * The resources the sandbox serves: the common built-in ones, plus those of every Established
+ * CustomResourceDefinition stored in it (with each version's structural schema). Also answers discovery.
+ */
 final class ResourceTypes {
 
   private final List<ResourceType> builtIn = new ArrayList<>();
   private final List<ResourceType> custom = new CopyOnWriteArrayList<>();
+  private final Map<String, JsonNode> schemas = new java.util.concurrent.ConcurrentHashMap<>();
 
   ResourceTypes() {
     core("Namespace", "namespaces", false, true, false, "ns");
@@ -82,23 +86,37 @@ final class ResourceTypes {
     return all().stream().filter(t -> t.apiVersion().equals(apiVersion) && t.kind().equals(kind)).findFirst();
   }
 
-  /** Registers (or re-registers) the served versions of a stored CustomResourceDefinition. */
+  /**
+   * Serves (or stops serving) the versions of a stored CustomResourceDefinition, by its state: its kinds are served,
+   * and listed in discovery, only once it is Established (condition {@code Established=True}), as on a real server;
+   * before that, requests for them get 404. Called with every stored version of the CRD.
+   */
   void registerCrd(ObjectNode crd) {
     JsonNode spec = crd.path("spec");
     String group = spec.path("group").asText();
     String kind = spec.path("names").path("kind").asText();
     String plural = spec.path("names").path("plural").asText();
     boolean namespaced = !"Cluster".equals(spec.path("scope").asText());
-    unregisterCrd(crd);
-    List<String> shortNames = new ArrayList<>();
-    spec.path("names").path("shortNames").forEach(n -> shortNames.add(n.asText()));
-    for (JsonNode version : spec.path("versions")) {
-      if (version.path("served").asBoolean(true)) {
-        boolean status = version.path("subresources").has("status");
-        boolean scale = version.path("subresources").has("scale");
-        custom.add(new ResourceType(group, version.path("name").asText(), kind, plural, namespaced, status, scale, shortNames));
+    List<ResourceType> wanted = new ArrayList<>();
+    if (CrdController.established(crd)) {
+      List<String> shortNames = new ArrayList<>();
+      spec.path("names").path("shortNames").forEach(n -> shortNames.add(n.asText()));
+      for (JsonNode version : spec.path("versions")) {
+        if (version.path("served").asBoolean(true)) {
+          boolean status = version.path("subresources").has("status");
+          boolean scale = version.path("subresources").has("scale");
+          ResourceType type = new ResourceType(group, version.path("name").asText(), kind, plural, namespaced, status,
+              scale, shortNames);
+          wanted.add(type);
+          schemas.put(schemaKey(type), version.path("schema").path("openAPIV3Schema").deepCopy());
+        }
       }
     }
+    // add before removing, so that a request racing with a status write of an Established CRD never sees a gap
+    ((CopyOnWriteArrayList<ResourceType>) custom).addAllAbsent(wanted);
+    custom.removeIf(t -> t.group().equals(group) && t.plural().equals(plural) && !wanted.contains(t));
+    schemas.keySet().removeIf(k -> k.startsWith(group + "/") && k.endsWith("/" + plural)
+        && wanted.stream().noneMatch(t -> schemaKey(t).equals(k)));
   }
 
   void unregisterCrd(ObjectNode crd) {
@@ -106,6 +124,22 @@ final class ResourceTypes {
     String group = spec.path("group").asText();
     String plural = spec.path("names").path("plural").asText();
     custom.removeIf(t -> t.group().equals(group) && t.plural().equals(plural));
+    schemas.keySet().removeIf(k -> k.startsWith(group + "/") && k.endsWith("/" + plural));
+  }
+
+  /** Whether the type is served for a CustomResourceDefinition (rather than built in). */
+  boolean isCustom(ResourceType type) {
+    return custom.contains(type);
+  }
+
+  /** The structural schema ({@code openAPIV3Schema}) of a custom resource version; missing for built-in kinds. */
+  JsonNode schema(ResourceType type) {
+    JsonNode schema = schemas.get(schemaKey(type));
+    return schema == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : schema;
+  }
+
+  private static String schemaKey(ResourceType type) {
+    return type.group() + "/" + type.version() + "/" + type.plural();
   }
 
   // ---- discovery documents ------------------------------------------------------------------------------------

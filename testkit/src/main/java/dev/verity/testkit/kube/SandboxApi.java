@@ -28,9 +28,13 @@ final class SandboxApi {
   record Outcome(int code, ObjectNode body) {
   }
 
-  /** Told after a stored write: the object as stored and whether its generation changed. */
+  /** Told after a stored write (the object as stored and whether its generation changed) and after a removal. */
   interface WriteListener {
     void written(ResourceType type, ObjectStore.Key key, ObjectNode stored, boolean generationChanged);
+
+    /** The object is gone from the store; {@code last} is its last stored state. */
+    default void removed(ResourceType type, ObjectStore.Key key, ObjectNode last) {
+    }
   }
 
   private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
@@ -39,15 +43,28 @@ final class SandboxApi {
 
   private final ObjectStore store;
   private final ResourceTypes types;
-  private volatile WriteListener listener = (type, key, stored, changed) -> { };
+  private final List<WriteListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   SandboxApi(ObjectStore store, ResourceTypes types) {
     this.store = store;
     this.types = types;
   }
 
+  /** Adds a listener told of every stored write and removal, in the writing thread, under the store lock. */
   void onWrite(WriteListener listener) {
-    this.listener = listener;
+    listeners.add(listener);
+  }
+
+  private void tellWritten(ResourceType type, ObjectStore.Key key, ObjectNode stored, boolean generationChanged) {
+    for (WriteListener listener : listeners) {
+      listener.written(type, key, stored, generationChanged);
+    }
+  }
+
+  private void tellRemoved(ResourceType type, ObjectStore.Key key, ObjectNode last) {
+    for (WriteListener listener : listeners) {
+      listener.removed(type, key, last);
+    }
   }
 
   ObjectStore store() {
@@ -103,11 +120,14 @@ final class SandboxApi {
       }
       checkName(type, name);
       checkNamespace(type, namespace, body);
+      admitCreate(type, namespace, name);
       ObjectStore.Key key = key(type, namespace, name);
-      if (store.get(key) != null) {
-        throw ApiException.alreadyExists(type, name);
+      ObjectNode existing = store.get(key);
+      if (existing != null) {
+        throw beingDeleted(type, existing, name);
       }
       ObjectNode candidate = (ObjectNode) FieldSchema.withoutNulls(body);
+      structural(type, candidate);
       Defaults.keys(candidate);
       if (type.statusSubresource()) {
         candidate.remove("status");
@@ -203,13 +223,21 @@ final class SandboxApi {
       checkNamespace(type, namespace, applied);
       ObjectStore.Key key = key(type, namespace, name);
       ObjectNode before = store.get(key);
+      if (scope == Scope.STATUS && !type.statusSubresource()) {
+        throw new ApiException(404, "NotFound", "the server could not find the requested resource (" + type.qualifiedPlural()
+            + " has no status subresource)");
+      }
       if (before == null && scope == Scope.STATUS) {
         throw ApiException.notFound(type, name);
       }
       if (before == null) {
         checkName(type, name);
+        admitCreate(type, namespace, name);
       } else {
         checkResourceVersion(type, name, before, applied);
+      }
+      if (types.isCustom(type)) {
+        StructuralSchema.pruneOnly(applied, types.schema(type));
       }
       Defaults.keys(applied);
       ObjectNode live = before != null ? before : skeleton(type, namespace, name);
@@ -219,11 +247,15 @@ final class SandboxApi {
       candidate.put("apiVersion", type.apiVersion());
       candidate.put("kind", type.kind());
       ManagedEntry.writeAll(candidate, result.managed());
+      structural(type, candidate);
       if (before == null) {
         initialise(type, namespace, candidate);
         return new Outcome(201, commit(type, key, null, candidate, dryRun));
       }
       Defaults.objects(type.kind(), candidate);
+      if (scope == Scope.MAIN) {
+        ResetFields.restore(before, candidate, ResetFields.of(type, scope, types.isCustom(type)));
+      }
       return new Outcome(200, commit(type, key, before, candidate, dryRun));
     });
   }
@@ -244,6 +276,17 @@ final class SandboxApi {
       if (resourceVersion != null && !resourceVersion.equals(liveVersion)) {
         throw new ApiException(409, "Conflict", "Precondition failed: ResourceVersion in precondition: " + resourceVersion
             + ", ResourceVersion in object meta: " + liveVersion, name, type.group(), type.plural(), List.of());
+      }
+      if (NamespaceController.isNamespace(type)) {
+        if (NamespaceController.IMMORTAL.contains(name)) {
+          throw new ApiException(403, "Forbidden", "namespaces \"" + name + "\" is forbidden: this namespace may not be deleted",
+              name, "", "namespaces", List.of());
+        }
+        if (before.path("metadata").hasNonNull("deletionTimestamp") && heldBySpecFinalizers(type, before)) {
+          throw new ApiException(409, "Conflict", "Operation cannot be fulfilled on namespaces \"" + name + "\": The system is "
+              + "ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be "
+              + "purged by the system.", name, "", "namespaces", List.of());
+        }
       }
       return new Outcome(200, deleteLocked(type, key, before, dryRun));
     });
@@ -313,44 +356,47 @@ final class SandboxApi {
 
   // ---- internals ------------------------------------------------------------------------------------------------
 
+  /**
+   * An update or patch: the candidate as the new object, with the server-owned metadata kept, defaults set, and the
+   * fields the endpoint resets ({@link ResetFields}: status on the main resource, spec and more on {@code /status})
+   * put back as they were stored.
+   */
   private ObjectNode write(ResourceType type, ObjectStore.Key key, ObjectNode before, ObjectNode candidate, String manager,
       boolean dryRun, Scope scope) {
+    if (scope == Scope.STATUS && !type.statusSubresource()) {
+      throw new ApiException(404, "NotFound", "the server could not find the requested resource (" + type.qualifiedPlural()
+          + " has no status subresource)");
+    }
     Defaults.keys(candidate);
-    ObjectNode next;
-    if (scope == Scope.STATUS) {
-      next = before.deepCopy();
-      if (candidate.has("status")) {
-        next.set("status", candidate.get("status"));
+    structural(type, candidate);
+    ObjectNode next = candidate;
+    ObjectNode meta = Json.metadata(next);
+    ObjectNode old = (ObjectNode) before.get("metadata");
+    for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation",
+        "namespace", "name")) {
+      if (old.has(field)) {
+        meta.set(field, old.get(field));
       } else {
-        next.remove("status");
+        meta.remove(field);
       }
-    } else {
-      next = candidate;
-      if (type.statusSubresource()) {
-        if (before.has("status")) {
-          next.set("status", before.get("status"));
-        } else {
-          next.remove("status");
-        }
-      }
-      ObjectNode meta = Json.metadata(next);
-      ObjectNode old = (ObjectNode) before.get("metadata");
-      for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation",
-          "namespace", "name")) {
-        if (old.has(field)) {
-          meta.set(field, old.get(field));
-        } else {
-          meta.remove(field);
-        }
-      }
-      meta.remove("selfLink");
+    }
+    meta.remove("selfLink");
+    if (scope == Scope.MAIN) {
       Defaults.objects(type.kind(), next);
     }
+    ResetFields.restore(before, next, ResetFields.of(type, scope, types.isCustom(type)));
     next.put("apiVersion", type.apiVersion());
     next.put("kind", type.kind());
     ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(before), before, next, type.kind(),
         type.apiVersion(), manager, scope, scope == Scope.STATUS ? "status" : null));
     return commit(type, key, before, next, dryRun);
+  }
+
+  /** Prunes and defaults a custom resource by its version's structural schema (built-in kinds are left alone). */
+  private void structural(ResourceType type, ObjectNode object) {
+    if (types.isCustom(type)) {
+      StructuralSchema.apply(object, types.schema(type));
+    }
   }
 
   /** Finishes a write: generation, no-op detection, finalizer-driven removal, dry run, storing, listeners. */
@@ -361,6 +407,14 @@ final class SandboxApi {
     }
     ObjectNode meta = Json.metadata(candidate);
     boolean generationChanged = false;
+    if (CrdController.isCrd(type)) {
+      CrdController.defaults(candidate);
+      if (before == null) {
+        candidate.set("status", CrdController.initialStatus(candidate));
+      } else {
+        CrdController.recordStorageVersion(candidate);
+      }
+    }
     if (before != null) {
       meta.put("resourceVersion", Json.text(before.path("metadata"), "resourceVersion"));
       if (meta.has("generation") && !content(before).equals(content(candidate))) {
@@ -370,7 +424,7 @@ final class SandboxApi {
       if (candidate.equals(before)) {
         return before;
       }
-      if (meta.hasNonNull("deletionTimestamp") && meta.path("finalizers").isEmpty()) {
+      if (meta.hasNonNull("deletionTimestamp") && meta.path("finalizers").isEmpty() && !heldBySpecFinalizers(type, candidate)) {
         return deleteLocked(type, key, candidate, dryRun);
       }
     } else {
@@ -379,40 +433,67 @@ final class SandboxApi {
     if (dryRun) {
       return candidate;
     }
+    return store(type, key, candidate, generationChanged);
+  }
+
+  /** Stores an object and tells the listeners (a stored CRD is served, or not, by its state). */
+  private ObjectNode store(ResourceType type, ObjectStore.Key key, ObjectNode candidate, boolean generationChanged) {
     ObjectNode stored = store.put(key, candidate);
-    if (type.kind().equals("CustomResourceDefinition")) {
+    if (CrdController.isCrd(type)) {
       types.registerCrd(stored);
     }
-    listener.written(type, key, stored, generationChanged);
+    tellWritten(type, key, stored, generationChanged);
     return stored;
   }
 
+  /** A namespace whose {@code spec.finalizers} are not empty stays until the namespace controller has finalized it. */
+  private static boolean heldBySpecFinalizers(ResourceType type, JsonNode object) {
+    return NamespaceController.isNamespace(type) && !object.path("spec").path("finalizers").isEmpty();
+  }
+
+  /**
+   * Deletes an object as the registry does: a namespace is first marked Terminating (its controller empties and
+   * finalizes it), a CRD first gets its cleanup finalizer and Terminating condition (its controller deletes its
+   * custom resources), an object with finalizers is marked with a deletion timestamp; anything else is removed.
+   */
   private ObjectNode deleteLocked(ResourceType type, ObjectStore.Key key, ObjectNode before, boolean dryRun) {
+    ObjectNode meta = (ObjectNode) before.get("metadata");
+    boolean marked = meta.hasNonNull("deletionTimestamp");
+    if (NamespaceController.isNamespace(type) && (!marked || heldBySpecFinalizers(type, before))) {
+      if (marked) {
+        return before;
+      }
+      ObjectNode terminating = before.deepCopy();
+      Json.metadata(terminating).put("deletionTimestamp", Json.now());
+      ObjectNode status = terminating.get("status") instanceof ObjectNode st ? st : terminating.putObject("status");
+      status.put("phase", "Terminating");
+      return dryRun ? terminating : store(type, key, terminating, false);
+    }
+    if (CrdController.isCrd(type) && !marked) {
+      ObjectNode terminating = CrdController.markForDeletion(before);
+      return dryRun ? terminating : store(type, key, terminating, false);
+    }
     if (dryRun) {
       return before;
     }
-    ObjectNode meta = (ObjectNode) before.get("metadata");
     if (!meta.path("finalizers").isEmpty()) {
-      if (meta.hasNonNull("deletionTimestamp")) {
+      if (marked) {
         return before;
       }
-      ObjectNode marked = before.deepCopy();
-      Json.metadata(marked).put("deletionTimestamp", Json.now());
-      Json.metadata(marked).put("deletionGracePeriodSeconds", 0);
-      return store.put(key, marked);
+      ObjectNode withTimestamp = before.deepCopy();
+      Json.metadata(withTimestamp).put("deletionTimestamp", Json.now());
+      Json.metadata(withTimestamp).put("deletionGracePeriodSeconds", 0);
+      return store(type, key, withTimestamp, false);
     }
-    if (type.kind().equals("Namespace")) {
+    if (NamespaceController.isNamespace(type)) {
       for (ResourceType t : namespacedTypes()) {
         for (ObjectNode child : store.list(t.group(), t.plural(), key.name())) {
           store.remove(key(t, key.name(), Json.text(child.path("metadata"), "name")));
         }
       }
     }
-    if (type.kind().equals("CustomResourceDefinition")) {
-      String group = before.path("spec").path("group").asText();
-      String plural = before.path("spec").path("names").path("plural").asText();
-      ResourceType served = types.all().stream()
-          .filter(t -> t.group().equals(group) && t.plural().equals(plural)).findFirst().orElse(null);
+    if (CrdController.isCrd(type)) {
+      ResourceType served = servedType(before);
       if (served != null) {
         for (ObjectNode child : store.list(served.group(), served.plural(), null)) {
           String ns = Json.text(child.path("metadata"), "namespace");
@@ -421,7 +502,121 @@ final class SandboxApi {
       }
       types.unregisterCrd(before);
     }
-    return store.remove(key);
+    ObjectNode gone = store.remove(key);
+    if (gone != null) {
+      tellRemoved(type, key, gone);
+    }
+    return gone;
+  }
+
+  private ResourceType servedType(JsonNode crd) {
+    String group = crd.path("spec").path("group").asText();
+    String plural = crd.path("spec").path("names").path("plural").asText();
+    return types.all().stream().filter(t -> t.group().equals(group) && t.plural().equals(plural)).findFirst().orElse(null);
+  }
+
+  // ---- what the simulated controllers call -----------------------------------------------------------------------
+
+  /**
+   * A controller's write: {@code change} gets a copy of the stored object and returns the object to store (or null to
+   * leave it); ownership moves as for an Update by {@code manager} on {@code subresource}. Returns the stored object,
+   * or null when the object is gone or nothing changed.
+   */
+  ObjectNode controllerWrite(ResourceType type, ObjectStore.Key key, String manager, Scope scope, String subresource,
+      java.util.function.UnaryOperator<ObjectNode> change) {
+    return store.locked(() -> {
+      ObjectNode before = store.get(key);
+      if (before == null) {
+        return null;
+      }
+      ObjectNode next = change.apply(before.deepCopy());
+      if (next == null) {
+        return null;
+      }
+      ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(before), before, next, type.kind(),
+          type.apiVersion(), manager, scope, subresource));
+      ObjectNode result = commit(type, key, before, next, false);
+      return store.get(key) == null ? null : result;
+    });
+  }
+
+  /** Deletes every custom resource of a CRD (marking those held by finalizers); returns how many are still stored. */
+  int deleteInstances(JsonNode crd) {
+    return store.locked(() -> {
+      ResourceType served = servedType(crd);
+      if (served == null) {
+        return 0;
+      }
+      for (ObjectNode child : store.list(served.group(), served.plural(), null)) {
+        String ns = Json.text(child.path("metadata"), "namespace");
+        deleteLocked(served, key(served, ns == null ? "" : ns, Json.text(child.path("metadata"), "name")), child, false);
+      }
+      return store.list(served.group(), served.plural(), null).size();
+    });
+  }
+
+  /**
+   * Deletes everything in a namespace, as the namespace controller does; counts what remains (held by finalizers) by
+   * resource ({@code configmaps.}, {@code widgets.example.com}) and by finalizer.
+   */
+  void deleteNamespaceContent(String namespace, java.util.Map<String, Integer> remaining, java.util.Map<String, Integer> finalizers) {
+    store.locked(() -> {
+      for (ResourceType t : namespacedTypes()) {
+        for (ObjectNode child : store.list(t.group(), t.plural(), namespace)) {
+          deleteLocked(t, key(t, namespace, Json.text(child.path("metadata"), "name")), child, false);
+        }
+        for (ObjectNode left : store.list(t.group(), t.plural(), namespace)) {
+          remaining.merge(t.plural() + "." + t.group(), 1, Integer::sum);
+          left.path("metadata").path("finalizers").forEach(f -> finalizers.merge(f.asText(), 1, Integer::sum));
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Removes a namespace the controller has finalized, unless {@code metadata.finalizers} still hold it. */
+  void removeFinalizedNamespace(ResourceType type, ObjectStore.Key key) {
+    store.locked(() -> {
+      ObjectNode current = store.get(key);
+      if (current != null && current.path("metadata").hasNonNull("deletionTimestamp") && !heldBySpecFinalizers(type, current)) {
+        deleteLocked(type, key, current, false);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Admission of a create (also an apply that creates): no new content in a Terminating namespace (403, as the
+   * NamespaceLifecycle plugin answers), no new custom resources of a Terminating CRD (405, as the CRD handler answers).
+   */
+  private void admitCreate(ResourceType type, String namespace, String name) {
+    if (type.namespaced() && namespace != null) {
+      ObjectNode ns = store.get(new ObjectStore.Key("", "namespaces", "", namespace));
+      if (NamespaceController.terminating(ns)) {
+        throw new ApiException(403, "Forbidden", type.qualifiedPlural() + " \"" + name + "\" is forbidden: unable to create new "
+            + "content in namespace " + namespace + " because it is being terminated", name, type.group(), type.plural(),
+            List.of(new ApiException.Cause("NamespaceTerminating", "namespace " + namespace + " is being terminated",
+                "metadata.namespace")));
+      }
+    }
+    if (types.isCustom(type)) {
+      ObjectNode crd = store.get(new ObjectStore.Key(CrdController.GROUP, "customresourcedefinitions", "",
+          type.plural() + "." + type.group()));
+      if (crd != null && CrdController.terminating(crd)) {
+        throw new ApiException(405, "MethodNotAllowed", "create not allowed while custom resource definition is terminating",
+            null, type.group(), type.plural(), List.of());
+      }
+    }
+  }
+
+  /** A real server says so when a create hits an object that is being deleted. */
+  private static ApiException beingDeleted(ResourceType type, ObjectNode existing, String name) {
+    ApiException alreadyExists = ApiException.alreadyExists(type, name);
+    if (!existing.path("metadata").hasNonNull("deletionTimestamp")) {
+      return alreadyExists;
+    }
+    return new ApiException(409, "AlreadyExists", "object is being deleted: " + alreadyExists.getMessage(), name,
+        type.group(), type.plural(), List.of());
   }
 
   /** One served type per namespaced resource (versions share storage), custom resources included. */

@@ -196,7 +196,8 @@ class KubeSandboxTest {
     client().configMaps().inNamespace(doomed).resource(new ConfigMapBuilder().withNewMetadata().withName("c").endMetadata()
         .build()).create();
     client().namespaces().withName(doomed).delete();
-    assertThat(client().namespaces().withName(doomed).get()).isNull();
+    // Terminating first (see SandboxLifecycleIT), then gone with its content
+    await().atMost(Duration.ofSeconds(10)).until(() -> client().namespaces().withName(doomed).get() == null);
     assertThat(client().configMaps().inAnyNamespace().list().getItems())
         .noneMatch(c -> c.getMetadata().getNamespace().equals(doomed));
 
@@ -213,7 +214,7 @@ class KubeSandboxTest {
   }
 
   @Test
-  void customResourcesAreServedOnceTheirDefinitionIsStored() {
+  void customResourcesAreServedOnceTheirDefinitionIsEstablished() {
     GenericKubernetesResource crd = Serialization.unmarshal("""
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
@@ -230,6 +231,9 @@ class KubeSandboxTest {
             schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
         """, GenericKubernetesResource.class);
     client().resource(crd).fieldManager("verity").serverSideApply();
+    await().atMost(Duration.ofSeconds(10)).until(() -> client().apiextensions().v1().customResourceDefinitions()
+        .withName("widgets.example.com").get().getStatus().getConditions().stream()
+        .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")));
     ResourceDefinitionContext widgets = new ResourceDefinitionContext.Builder()
         .withGroup("example.com").withVersion("v1").withPlural("widgets").withKind("Widget").withNamespaced(true).build();
     GenericKubernetesResource widget = Serialization.unmarshal("""

@@ -54,6 +54,20 @@ import java.util.logging.Logger;
  *   <li>{@code dryRun=All} on every write; {@code resourceVersion} preconditions (409); {@code metadata.uid},
  *       {@code creationTimestamp}, {@code resourceVersion}; {@code generation} starting at 1 and bumped on changes
  *       outside metadata and status.</li>
+ *   <li>Built-in kinds read and written through their Kubernetes 1.32 Go types (the {@code kube-schema} table,
+ *       derived from kubernetes/api v0.32.0): a value of the wrong type is a 400 in Go's words ({@code json: cannot
+ *       unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32}); unknown and duplicate
+ *       fields are refused, warned about ({@code Warning} headers) or dropped per {@code fieldValidation}
+ *       (Strict/Warn/Ignore, Warn by default), in the server's words and order; server-side apply refuses fields
+ *       the type does not declare whatever {@code fieldValidation} says (500, as 1.32 answers); what is stored is
+ *       what Go's encoding/json writes: {@code omitempty} zero values left out ({@code env value: ""},
+ *       {@code readOnly: false}), structs always written ({@code status: {}}, a template's
+ *       {@code creationTimestamp: null}), quantities canonical ({@code 1000m} → {@code 1}); list types, list-map keys
+ *       and atomic maps for field ownership come from the same table.</li>
+ *   <li>Immutable fields of the built-in kinds (workload selectors, StatefulSet spec beyond its mutable fields, Job
+ *       template unless suspended and never started, Service {@code clusterIPs}/{@code ipFamilies}, PVC spec,
+ *       {@code immutable: true} ConfigMaps and Secrets, roleRef, CRD names, ...) answer 422 with the server's
+ *       message ({@link Immutables}).</li>
  *   <li>Namespaced objects in a namespace that does not exist are refused with 404 (namespaces {@code default},
  *       {@code kube-system}, {@code kube-public}, {@code kube-node-lease} exist from the start; the first three may
  *       not be deleted, 403). Deleting a namespace passes through Terminating ({@link NamespaceController}):
@@ -74,10 +88,13 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>no authentication, authorisation or RBAC: every request is allowed;</li>
  *   <li>no admission: no mutating or validating webhooks, quotas, limit ranges or pod security;</li>
- *   <li>no OpenAPI schema validation: unknown fields of built-in kinds are kept and types are not checked; only
- *       names, kinds, namespaces and list-map keys are validated ({@code fieldValidation} is accepted and ignored);
- *       custom resources are pruned and defaulted but not validated (no types, formats, CEL), and not defaulted on
- *       read; the CRD itself is not validated (its name need not be {@code <plural>.<group>});</li>
+ *   <li>no validation beyond types and immutable fields: built-in kinds are read through their Go types (above),
+ *       but required fields, formats, enums and cross-field rules ({@code ValidateDeployment} and the like) are not
+ *       checked; custom resources are pruned and defaulted but not validated (no types, formats, CEL), and not
+ *       defaulted on read; the CRD itself is not validated (its name need not be {@code <plural>.<group>});
+ *       an invalid value in a 422 is printed as 1.32 prints it only for label selectors, role refs, strings and
+ *       string lists (JSON otherwise, as later servers print it), and PersistentVolume(Claim) spec errors leave out
+ *       the Go diff a real server appends;</li>
  *   <li>writes to {@code /status} that change metadata the kind does not reset (e.g. a Service's annotations) store
  *       the change, as a real server does, but do not record its ownership in {@code managedFields}; an apply to
  *       {@code /status} applies only {@code status};</li>

@@ -210,7 +210,7 @@ final class SandboxApi {
         initialise(type, namespace, candidate);
         return new Outcome(201, commit(type, key, null, candidate, dryRun));
       }
-      Defaults.objects(type.kind(), candidate);
+      Defaults.objects(type, candidate, before, this::storedServices);
       return new Outcome(200, commit(type, key, before, candidate, dryRun));
     });
   }
@@ -331,7 +331,7 @@ final class SandboxApi {
         }
       }
       meta.remove("selfLink");
-      Defaults.objects(type.kind(), next);
+      Defaults.objects(type, next, before, this::storedServices);
     }
     next.put("apiVersion", type.apiVersion());
     next.put("kind", type.kind());
@@ -437,7 +437,12 @@ final class SandboxApi {
     if (candidate.has("spec") && !type.kind().equals("Namespace")) {
       meta.put("generation", 1);
     }
-    Defaults.objects(type.kind(), candidate);
+    Defaults.objects(type, candidate, null, this::storedServices);
+  }
+
+  /** The stored Services, whose cluster IPs and node ports a Service being defaulted must not take. */
+  private List<ObjectNode> storedServices() {
+    return store.list("", "services", null);
   }
 
   private static ObjectNode skeleton(ResourceType type, String namespace, String name) {

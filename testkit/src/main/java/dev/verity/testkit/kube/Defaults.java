@@ -41,21 +41,29 @@ final class Defaults {
   }
 
   /**
-   * Defaults {@code object}, an object of {@code type} being written.
+   * Defaults {@code object}, an object of {@code type} being written, with both steps a real server takes:
+   * {@link #decoded} and then {@link #registry}. For a write whose field ownership is computed in between (an Update's
+   * manager owns what decoding defaulted, not what the registry fills in), call the two steps separately.
    *
    * @param before the stored object on an update, null on a create (allocated values are carried over from it)
    * @param services the stored Services, read only when a Service needs an address or node port
    * @throws ApiException 422 when a Service requests an address or node port that is out of range or taken
    */
   static void objects(ResourceType type, ObjectNode object, ObjectNode before, Supplier<List<ObjectNode>> services) {
+    decoded(type, object, before);
+    registry(type, object, before, services);
+  }
+
+  /** The scheme defaults, which the server applies as it decodes the request body (before field ownership is computed). */
+  static void decoded(ResourceType type, ObjectNode object, ObjectNode before) {
     ObjectNode spec = object.get("spec") instanceof ObjectNode s ? s : null;
     switch (type.apiVersion() + "/" + type.kind()) {
       case "v1/Pod" -> PodDefaults.pod(object);
       case "v1/PodTemplate" -> PodDefaults.template(object.path("template"));
       case "v1/ReplicationController" -> replicationController(object, spec);
-      case "v1/Service" -> ServiceDefaults.apply(type, object, before, services);
+      case "v1/Service" -> ServiceDefaults.scheme(object.get("spec") instanceof ObjectNode s ? s : object.putObject("spec"));
       case "v1/Secret" -> secret(object);
-      case "v1/Namespace" -> namespace(object, before);
+      case "v1/Namespace" -> namespace(object);
       case "v1/PersistentVolumeClaim" -> PodDefaults.claim(object);
       case "v1/PersistentVolume" -> persistentVolume(object);
       case "v1/LimitRange" -> limitRange(spec);
@@ -63,7 +71,7 @@ final class Defaults {
       case "apps/v1/StatefulSet" -> statefulSet(spec);
       case "apps/v1/DaemonSet" -> daemonSet(spec);
       case "apps/v1/ReplicaSet" -> replicaSet(spec);
-      case "batch/v1/Job" -> job(object, spec, before);
+      case "batch/v1/Job" -> job(object, spec);
       case "batch/v1/CronJob" -> cronJob(spec);
       case "networking.k8s.io/v1/NetworkPolicy" -> networkPolicy(spec);
       case "networking.k8s.io/v1/IngressClass" -> ingressClass(spec);
@@ -75,6 +83,47 @@ final class Defaults {
       default -> {
         // no defaults (ConfigMap's empty data map is dropped by omitempty; ServiceAccount, ResourceQuota, Ingress,
         // Role, ClusterRole, PodDisruptionBudget, Lease have none), or a custom resource
+      }
+    }
+  }
+
+  /**
+   * What the registry fills in after field ownership is computed (so no manager owns it), and what the server's
+   * answer shows because it is the stored object read back and defaulted again: Service addresses, ports and family
+   * fields, a created Job's selector and labels, a created Namespace's finalizer, an autoscaling/v1 CPU target.
+   *
+   * @param before the stored object on an update, null on a create
+   * @param services the stored Services, read only when a Service needs an address or node port
+   * @throws ApiException 422 when a Service requests an address or node port that is out of range or taken
+   */
+  static void registry(ResourceType type, ObjectNode object, ObjectNode before, Supplier<List<ObjectNode>> services) {
+    switch (type.apiVersion() + "/" + type.kind()) {
+      case "v1/Service" -> ServiceDefaults.apply(type, object, before, services);
+      case "v1/Namespace" -> {
+        if (before == null) {
+          // defaults.yaml: io.k8s.api.core.v1.NamespaceSpec.finalizers (rule namespace-kubernetes-finalizer; on create)
+          ObjectNode spec = object.get("spec") instanceof ObjectNode s ? s : object.putObject("spec");
+          if (!spec.has("finalizers")) {
+            spec.putArray("finalizers").add("kubernetes");
+          }
+        }
+      }
+      case "batch/v1/Job" -> {
+        if (before == null && object.get("spec") instanceof ObjectNode spec && !spec.path("manualSelector").asBoolean(false)) {
+          generateSelector(object, spec);
+          // the server answers with the object read back from storage, defaulted again: a Job created without
+          // labels shows its template's labels, the generated ones included
+          labelsFromTemplate(object, spec);
+        }
+      }
+      case "autoscaling/v1/HorizontalPodAutoscaler" -> {
+        if (object.get("spec") instanceof ObjectNode spec) {
+          // defaults.yaml: io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec.targetCPUUtilizationPercentage
+          // (rule hpa-v1-cpu-through-storage: the stored autoscaling/v2 object is defaulted as it is read back)
+          intIfUnset(spec, "targetCPUUtilizationPercentage", 80);
+        }
+      }
+      default -> {
       }
     }
   }
@@ -113,14 +162,7 @@ final class Defaults {
     textIfUnset(object, "type", "Opaque");
   }
 
-  private static void namespace(ObjectNode object, ObjectNode before) {
-    if (before == null) {
-      // defaults.yaml: io.k8s.api.core.v1.NamespaceSpec.finalizers (rule namespace-kubernetes-finalizer; on create)
-      ObjectNode spec = object.get("spec") instanceof ObjectNode s ? s : object.putObject("spec");
-      if (!spec.has("finalizers")) {
-        spec.putArray("finalizers").add("kubernetes");
-      }
-    }
+  private static void namespace(ObjectNode object) {
     // defaults.yaml: io.k8s.api.core.v1.NamespaceStatus.phase
     ObjectNode status = object.get("status") instanceof ObjectNode s ? s : object.putObject("status");
     textIfUnset(status, "phase", "Active");
@@ -277,7 +319,7 @@ final class Defaults {
 
   // ---- batch/v1 ---------------------------------------------------------------------------------------------------
 
-  private static void job(ObjectNode object, ObjectNode spec, ObjectNode before) {
+  private static void job(ObjectNode object, ObjectNode spec) {
     if (spec == null) {
       return;
     }
@@ -306,12 +348,6 @@ final class Defaults {
     // defaults.yaml: io.k8s.api.batch.v1.JobSpec.manualSelector
     boolIfUnset(spec, "manualSelector", false);
     PodDefaults.template(spec.path("template"));
-    if (before == null && !spec.path("manualSelector").asBoolean(false)) {
-      generateSelector(object, spec);
-      // the server answers with the object read back from storage, defaulted again: a Job created without labels
-      // shows its template's labels, the generated ones included
-      labelsFromTemplate(object, spec);
-    }
   }
 
   private static void labelsFromTemplate(ObjectNode object, ObjectNode spec) {
@@ -322,7 +358,7 @@ final class Defaults {
     }
   }
 
-  /** The Job strategy's generateSelector, on create: the template gets the job's labels, the selector its uid. */
+  /** The Job strategy's generateSelector (PrepareForCreate): the template gets the job's labels, the selector its uid. */
   private static void generateSelector(ObjectNode object, ObjectNode spec) {
     // defaults.yaml: io.k8s.api.batch.v1.JobSpec.selector (rule job-generated-selector)
     String name = Json.text(object.path("metadata"), "name");
@@ -422,9 +458,6 @@ final class Defaults {
     }
     // defaults.yaml: io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec.minReplicas
     intIfUnset(spec, "minReplicas", 1);
-    // defaults.yaml: io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec.targetCPUUtilizationPercentage
-    // (rule hpa-v1-cpu-through-storage)
-    intIfUnset(spec, "targetCPUUtilizationPercentage", 80);
   }
 
   private static void horizontalPodAutoscalerV2(ObjectNode spec) {

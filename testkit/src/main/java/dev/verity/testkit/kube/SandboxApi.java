@@ -118,6 +118,7 @@ final class SandboxApi {
       initialise(type, namespace, candidate);
       ManagedEntry.writeAll(candidate, FieldOwnership.update(List.of(), null, candidate, type.kind(), type.apiVersion(),
           manager, Scope.MAIN, null));
+      Defaults.registry(type, candidate, null, this::storedServices);
       return new Outcome(201, commit(type, key, null, candidate, dryRun));
     });
   }
@@ -208,6 +209,7 @@ final class SandboxApi {
       ManagedEntry.writeAll(candidate, result.managed());
       if (before == null) {
         initialise(type, namespace, candidate);
+        Defaults.registry(type, candidate, null, this::storedServices);
         return new Outcome(201, commit(type, key, null, candidate, dryRun));
       }
       Defaults.objects(type, candidate, before, this::storedServices);
@@ -331,12 +333,15 @@ final class SandboxApi {
         }
       }
       meta.remove("selfLink");
-      Defaults.objects(type, next, before, this::storedServices);
+      Defaults.decoded(type, next, before);
     }
     next.put("apiVersion", type.apiVersion());
     next.put("kind", type.kind());
     ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(before), before, next, type.kind(),
         type.apiVersion(), manager, scope, scope == Scope.STATUS ? "status" : null));
+    if (scope != Scope.STATUS) {
+      Defaults.registry(type, next, before, this::storedServices);
+    }
     return commit(type, key, before, next, dryRun);
   }
 
@@ -437,7 +442,7 @@ final class SandboxApi {
     if (candidate.has("spec") && !type.kind().equals("Namespace")) {
       meta.put("generation", 1);
     }
-    Defaults.objects(type, candidate, null, this::storedServices);
+    Defaults.decoded(type, candidate, null);
   }
 
   /** The stored Services, whose cluster IPs and node ports a Service being defaulted must not take. */

@@ -37,7 +37,9 @@ final class ServiceDefaults {
   }
 
   /**
-   * Defaults {@code service} as the server does on create ({@code before} null) or update.
+   * What the Service registry does to {@code service} on create ({@code before} null) or update, after the scheme
+   * defaults ({@link #scheme}) and field ownership: type-dependent fields dropped, allocated values carried over, IP
+   * family fields filled in, addresses and node ports allocated.
    *
    * @param others the stored Services (read only when something must be allocated or checked against them)
    * @throws ApiException 422 when a requested cluster IP or node port is outside the range or already taken
@@ -45,7 +47,6 @@ final class ServiceDefaults {
   static void apply(ResourceType type, ObjectNode service, ObjectNode before, Supplier<List<ObjectNode>> others) {
     ObjectNode spec = service.get("spec") instanceof ObjectNode s ? s : service.putObject("spec");
     ObjectNode old = before == null ? null : (ObjectNode) before.path("spec");
-    scheme(spec);
     if (old != null) {
       dropTypeDependentFields(spec, old);
     }

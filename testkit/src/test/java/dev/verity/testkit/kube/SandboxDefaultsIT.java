@@ -99,6 +99,9 @@ class SandboxDefaultsIT {
     assertThat(first.getSpec().getClusterIPs()).containsExactly(first.getSpec().getClusterIP());
     assertThat(first.getSpec().getIpFamilies()).containsExactly("IPv4");
     assertThat(second.getSpec().getPorts().get(0).getNodePort()).isBetween(30000, 32767);
+    String creator = fields(first, first.getMetadata().getManagedFields().get(0).getManager());
+    assertThat(creator).as("the creator owns the scheme defaults, not what the registry allocated")
+        .contains("f:sessionAffinity", "f:internalTrafficPolicy").doesNotContain("f:clusterIP", "f:ipFamilies");
 
     Service put = service("a", "ClusterIP");
     put.getMetadata().setLabels(Map.of("tier", "front"));
@@ -135,6 +138,8 @@ class SandboxDefaultsIT {
         """, Job.class)).create();
 
     String uid = job.getMetadata().getUid();
+    assertThat(fields(job, job.getMetadata().getManagedFields().get(0).getManager())).contains("f:backoffLimit")
+        .doesNotContain("f:selector", "controller-uid");
     assertThat(job.getSpec().getSelector().getMatchLabels()).containsExactly(Map.entry("batch.kubernetes.io/controller-uid", uid));
     assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("job-name", "pi").containsEntry("controller-uid", uid);
     assertThat(client().batch().v1().jobs().inNamespace(ns).withName("pi").get().getSpec().getSelector())

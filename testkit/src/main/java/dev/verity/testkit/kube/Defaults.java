@@ -50,18 +50,18 @@ final class Defaults {
    * @throws ApiException 422 when a Service requests an address or node port that is out of range or taken
    */
   static void objects(ResourceType type, ObjectNode object, ObjectNode before, Supplier<List<ObjectNode>> services) {
-    decoded(type, object, before);
+    decoded(type, object);
     registry(type, object, before, services);
   }
 
   /** The scheme defaults, which the server applies as it decodes the request body (before field ownership is computed). */
-  static void decoded(ResourceType type, ObjectNode object, ObjectNode before) {
+  static void decoded(ResourceType type, ObjectNode object) {
     ObjectNode spec = object.get("spec") instanceof ObjectNode s ? s : null;
     switch (type.apiVersion() + "/" + type.kind()) {
       case "v1/Pod" -> PodDefaults.pod(object);
       case "v1/PodTemplate" -> PodDefaults.template(object.path("template"));
       case "v1/ReplicationController" -> replicationController(object, spec);
-      case "v1/Service" -> ServiceDefaults.scheme(object.get("spec") instanceof ObjectNode s ? s : object.putObject("spec"));
+      case "v1/Service" -> ServiceDefaults.scheme(spec != null ? spec : object.putObject("spec"));
       case "v1/Secret" -> secret(object);
       case "v1/Namespace" -> namespace(object);
       case "v1/PersistentVolumeClaim" -> PodDefaults.claim(object);

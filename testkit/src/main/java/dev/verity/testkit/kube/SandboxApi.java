@@ -333,7 +333,7 @@ final class SandboxApi {
         }
       }
       meta.remove("selfLink");
-      Defaults.decoded(type, next, before);
+      Defaults.decoded(type, next);
     }
     next.put("apiVersion", type.apiVersion());
     next.put("kind", type.kind());
@@ -442,7 +442,7 @@ final class SandboxApi {
     if (candidate.has("spec") && !type.kind().equals("Namespace")) {
       meta.put("generation", 1);
     }
-    Defaults.decoded(type, candidate, null);
+    Defaults.decoded(type, candidate);
   }
 
   /** The stored Services, whose cluster IPs and node ports a Service being defaulted must not take. */

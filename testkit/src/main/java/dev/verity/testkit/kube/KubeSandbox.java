@@ -82,6 +82,10 @@ import java.util.logging.Logger;
  *   <li>Watches over WebSocket (as fabric8 opens them), resumable from a resourceVersion, fed by every write;
  *       HTTP watches (kubectl) answer the events so far and end, so {@code kubectl rollout status} works by polling.</li>
  *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout}.</li>
+ *   <li>The server-side defaults of Kubernetes 1.32 for the built-in kinds (pod templates and containers, workload
+ *       strategies, Service types, ports and traffic policies, Job selectors, ...; {@code kube-schema/sources/defaults.yaml}
+ *       lists them with their sources), and Service allocation: cluster IPs from {@code 10.96.0.0/12} and node ports
+ *       from 30000-32767, kept across updates, a taken one refused with 422.</li>
  * </ul>
  *
  * <p>What it does not do (it is a test double, not an API server):
@@ -99,14 +103,14 @@ import java.util.logging.Logger;
  *       the change, as a real server does, but do not record its ownership in {@code managedFields}; an apply to
  *       {@code /status} applies only {@code status};</li>
  *   <li>no real controllers: no ReplicaSets or Pods are created, no garbage collection by ownerReferences, no
- *       Service IP allocation, no tokens or certificates; the CRD and namespace controllers are simulated (above),
+ *       Endpoints, no tokens or certificates; the CRD and namespace controllers are simulated (above),
  *       with these differences: custom resources are served only once their CRD is Established (a real API server
  *       already serves them on {@code NamesAccepted=True}, a moment earlier, on the server that accepted the names),
  *       the CRD finalizer does not give up after a minute on custom resources held by finalizers, namespace
  *       deletion does not honour {@code propagationPolicy} or graceful pod deletion, and the {@code /finalize}
  *       subresource is not served;</li>
- *   <li>only a few defaults: port protocol, replicas, Job completions/parallelism/backoffLimit, Secret type (and
- *       Secret {@code stringData} folded into {@code data}, as a real server does);</li>
+ *   <li>defaults only of the built-in kinds Verity applies (not of Nodes, Endpoints, admission registration, ...), on
+ *       a single-stack IPv4 cluster;</li>
  *   <li>no conversion between versions: objects are served in the version they were last written in;</li>
  *   <li>no pagination ({@code limit}/{@code continue} are ignored), no protobuf, no aggregated discovery, no
  *       OpenAPI schemas (a minimal OpenAPI v3 index only tells kubectl that the server validates fields);</li>

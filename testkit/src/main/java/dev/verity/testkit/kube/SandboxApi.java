@@ -138,6 +138,7 @@ final class SandboxApi {
       initialise(type, namespace, candidate);
       ManagedEntry.writeAll(candidate, FieldOwnership.update(List.of(), null, candidate, type.kind(), type.apiVersion(),
           manager, Scope.MAIN, null));
+      Defaults.registry(type, candidate, null, this::storedServices);
       return new Outcome(201, commit(type, key, null, candidate, dryRun));
     });
   }
@@ -250,9 +251,10 @@ final class SandboxApi {
       structural(type, candidate);
       if (before == null) {
         initialise(type, namespace, candidate);
+        Defaults.registry(type, candidate, null, this::storedServices);
         return new Outcome(201, commit(type, key, null, candidate, dryRun));
       }
-      Defaults.objects(type.kind(), candidate);
+      Defaults.objects(type, candidate, before, this::storedServices);
       if (scope == Scope.MAIN) {
         ResetFields.restore(before, candidate, ResetFields.of(type, scope, types.isCustom(type)));
       }
@@ -382,13 +384,16 @@ final class SandboxApi {
     }
     meta.remove("selfLink");
     if (scope == Scope.MAIN) {
-      Defaults.objects(type.kind(), next);
+      Defaults.decoded(type, next);
     }
     ResetFields.restore(before, next, ResetFields.of(type, scope, types.isCustom(type)));
     next.put("apiVersion", type.apiVersion());
     next.put("kind", type.kind());
     ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(before), before, next, type.kind(),
         type.apiVersion(), manager, scope, scope == Scope.STATUS ? "status" : null));
+    if (scope != Scope.STATUS) {
+      Defaults.registry(type, next, before, this::storedServices);
+    }
     return commit(type, key, before, next, dryRun);
   }
 
@@ -649,7 +654,12 @@ final class SandboxApi {
     if (candidate.has("spec") && !type.kind().equals("Namespace")) {
       meta.put("generation", 1);
     }
-    Defaults.objects(type.kind(), candidate);
+    Defaults.decoded(type, candidate);
+  }
+
+  /** The stored Services, whose cluster IPs and node ports a Service being defaulted must not take. */
+  private List<ObjectNode> storedServices() {
+    return store.list("", "services", null);
   }
 
   private static ObjectNode skeleton(ResourceType type, String namespace, String name) {

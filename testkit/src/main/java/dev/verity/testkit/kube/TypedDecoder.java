@@ -389,7 +389,8 @@ final class TypedDecoder {
           if (int32 && (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)) {
             throw typeError("number " + text, type, path, parser);
           }
-          return int32 ? NODES.numberNode((int) value) : NODES.numberNode(value);
+          // as Jackson reads JSON numbers: an int when it fits, so stored trees compare equal however they were read
+          return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE ? NODES.numberNode((int) value) : NODES.numberNode(value);
         } catch (NumberFormatException e) {
           throw typeError("number " + text, type, path, parser);
         }

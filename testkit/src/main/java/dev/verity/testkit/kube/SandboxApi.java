@@ -108,6 +108,8 @@ final class SandboxApi {
         throw ApiException.alreadyExists(type, name);
       }
       ObjectNode candidate = (ObjectNode) FieldSchema.withoutNulls(body);
+      List<ManagedEntry> given = ManagedEntry.requested(candidate) instanceof ManagedEntry.Requested.Replace replace
+          ? replace.entries() : List.of();
       Defaults.keys(candidate);
       if (type.statusSubresource()) {
         candidate.remove("status");
@@ -116,7 +118,7 @@ final class SandboxApi {
       List.of("resourceVersion", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "uid",
           "creationTimestamp", "generation").forEach(meta::remove);
       initialise(type, namespace, candidate);
-      ManagedEntry.writeAll(candidate, FieldOwnership.update(List.of(), null, candidate, type.kind(), type.apiVersion(),
+      ManagedEntry.writeAll(candidate, FieldOwnership.update(given, null, candidate, type.kind(), type.apiVersion(),
           manager, Scope.MAIN, null));
       return new Outcome(201, commit(type, key, null, candidate, dryRun));
     });
@@ -177,6 +179,10 @@ final class SandboxApi {
           + "is required for apply patch");
     }
     ObjectNode applied = Json.parseObject(body, true);
+    JsonNode givenManagedFields = applied.path("metadata").get("managedFields");
+    if (givenManagedFields != null && !givenManagedFields.isNull()) {
+      throw ApiException.badRequest("metadata.managedFields must be nil");
+    }
     return store.locked(() -> {
       if (Json.text(applied, "apiVersion") == null || Json.text(applied, "kind") == null) {
         throw ApiException.badRequest("apply configuration must set apiVersion and kind (got apiVersion="
@@ -184,7 +190,11 @@ final class SandboxApi {
       }
       checkKind(type, applied);
       String bodyName = Json.text(applied.path("metadata"), "name");
-      if (bodyName == null || !bodyName.equals(name)) {
+      if (bodyName == null || bodyName.isEmpty()) {
+        Json.metadata(applied).put("name", name);
+        bodyName = name;
+      }
+      if (!bodyName.equals(name)) {
         throw ApiException.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + name + ")");
       }
       checkNamespace(type, namespace, applied);
@@ -198,11 +208,13 @@ final class SandboxApi {
       } else {
         checkResourceVersion(type, name, before, applied);
       }
-      Defaults.keys(applied);
+      checkUid(type, name, before, applied);
+      refuseDuplicateKeys(type, namespace, name, applied, scope);
       ObjectNode live = before != null ? before : skeleton(type, namespace, name);
-      FieldOwnership.Result result = FieldOwnership.apply(live, applied, type.kind(), type.apiVersion(), manager, force,
-          scope, scope == Scope.STATUS ? "status" : null);
+      FieldOwnership.Result result = FieldOwnership.apply(live, applied, ManagedEntry.readAll(live), type.kind(),
+          type.apiVersion(), manager, force, scope, scope == Scope.STATUS ? "status" : null);
       ObjectNode candidate = result.object();
+      Defaults.keys(candidate);
       candidate.put("apiVersion", type.apiVersion());
       candidate.put("kind", type.kind());
       ManagedEntry.writeAll(candidate, result.managed());
@@ -251,16 +263,64 @@ final class SandboxApi {
     });
   }
 
+  /** The autoscaling/v1 Scale of an object whose kind has a scale subresource (404 for other kinds, as a real server). */
+  ObjectNode getScale(ResourceType type, String namespace, String name) {
+    requireScale(type);
+    return Scale.of(type, get(type, namespace, name));
+  }
+
+  private static void requireScale(ResourceType type) {
+    if (!type.scaleSubresource()) {
+      throw new ApiException(404, "NotFound", "the server could not find the requested resource (" + type.qualifiedPlural()
+          + " has no scale subresource)");
+    }
+  }
+
+  /**
+   * Server-side apply of an autoscaling/v1 Scale: {@code spec.replicas} maps onto the object's {@code spec.replicas},
+   * owned by an Apply entry of subresource scale, conflicting with (or, forced, taking over from) other owners.
+   */
+  ObjectNode applyScale(ResourceType type, String namespace, String name, String body, String manager, boolean force,
+      boolean dryRun) {
+    requireScale(type);
+    if (manager == null || manager.isBlank()) {
+      throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: "
+          + "is required for apply patch");
+    }
+    ObjectNode scale = Json.parseObject(body, true);
+    return store.locked(() -> {
+      ObjectStore.Key key = key(type, namespace, name);
+      ObjectNode before = store.get(key);
+      if (before == null) {
+        throw ApiException.notFound(type, name);
+      }
+      checkResourceVersion(type, name, before, scale);
+      ObjectNode applied = Json.object();
+      applied.put("apiVersion", type.apiVersion());
+      applied.put("kind", type.kind());
+      Json.metadata(applied).put("name", name);
+      JsonNode replicas = scale.path("spec").path("replicas");
+      if (!replicas.isMissingNode() && !replicas.isNull()) {
+        if (!replicas.canConvertToInt() || replicas.asInt() < 0) {
+          throw ApiException.invalid(type, name, "spec.replicas", "Invalid value: " + replicas + ": must be greater than or equal to 0");
+        }
+        applied.putObject("spec").put("replicas", replicas.asInt());
+      }
+      FieldOwnership.Result result = FieldOwnership.apply(before, applied, ManagedEntry.readAll(before), type.kind(),
+          type.apiVersion(), manager, force, Scope.MAIN, "scale");
+      ObjectNode candidate = result.object();
+      ManagedEntry.writeAll(candidate, result.managed());
+      return Scale.of(type, commit(type, key, before, candidate, dryRun));
+    });
+  }
+
   /**
    * Reads or writes {@code spec.replicas} through the scale subresource, as {@code kubectl scale} does; the writer
    * owns {@code spec.replicas} (an Update of subresource scale).
    */
   ObjectNode scale(ResourceType type, String namespace, String name, java.util.function.UnaryOperator<ObjectNode> change,
       String manager, boolean dryRun) {
-    if (!type.scaleSubresource()) {
-      throw new ApiException(404, "NotFound", "the server could not find the requested resource (" + type.qualifiedPlural()
-          + " has no scale subresource)");
-    }
+    requireScale(type);
     return store.locked(() -> {
       ObjectStore.Key key = key(type, namespace, name);
       ObjectNode before = store.get(key);
@@ -303,6 +363,16 @@ final class SandboxApi {
   private ObjectNode write(ResourceType type, ObjectStore.Key key, ObjectNode before, ObjectNode candidate, String manager,
       boolean dryRun, Scope scope) {
     Defaults.keys(candidate);
+    ManagedEntry.Requested requested = scope == Scope.STATUS ? new ManagedEntry.Requested.KeepLive()
+        : ManagedEntry.requested(candidate);
+    List<ManagedEntry> entries;
+    if (requested instanceof ManagedEntry.Requested.Replace replace) {
+      entries = replace.entries();
+    } else if (requested instanceof ManagedEntry.Requested.Reset) {
+      entries = List.of();
+    } else {
+      entries = ManagedEntry.readAll(before);
+    }
     ObjectNode next;
     if (scope == Scope.STATUS) {
       next = before.deepCopy();
@@ -310,6 +380,9 @@ final class SandboxApi {
         next.set("status", candidate.get("status"));
       } else {
         next.remove("status");
+      }
+      if (FieldSchema.statusWritesMetadata(type.kind())) {
+        copyStatusMetadata(candidate, next);
       }
     } else {
       next = candidate;
@@ -335,9 +408,51 @@ final class SandboxApi {
     }
     next.put("apiVersion", type.apiVersion());
     next.put("kind", type.kind());
-    ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(before), before, next, type.kind(),
+    ManagedEntry.writeAll(next, FieldOwnership.update(entries, before, next, type.kind(),
         type.apiVersion(), manager, scope, scope == Scope.STATUS ? "status" : null));
     return commit(type, key, before, next, dryRun);
+  }
+
+  /** A status write of a kind whose status strategy keeps request labels and annotations (pods, ...) sets them too. */
+  private static void copyStatusMetadata(ObjectNode candidate, ObjectNode next) {
+    ObjectNode meta = Json.metadata(next);
+    for (String field : List.of("labels", "annotations")) {
+      JsonNode wanted = candidate.path("metadata").get(field);
+      if (wanted != null && !wanted.isNull()) {
+        meta.set(field, wanted);
+      } else {
+        meta.remove(field);
+      }
+    }
+  }
+
+  /** An apply carrying {@code metadata.uid} is a precondition: it must name the live object (and cannot create one). */
+  private static void checkUid(ResourceType type, String name, ObjectNode before, ObjectNode applied) {
+    String uid = Json.text(applied.path("metadata"), "uid");
+    if (uid == null || uid.isEmpty()) {
+      return;
+    }
+    String liveUid = before == null ? "" : Json.text(before.path("metadata"), "uid");
+    if (!uid.equals(liveUid)) {
+      throw new ApiException(409, "Conflict", "Operation cannot be fulfilled on " + type.qualifiedPlural() + " \"" + name
+          + "\": Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + (liveUid == null ? "" : liveUid),
+          name, type.group(), type.plural(), List.of());
+    }
+  }
+
+  /**
+   * An apply configuration with duplicate keys in a keyed list is refused with the API server's 500 (objects created
+   * or updated with duplicates are stored, and such items are owned by key only).
+   */
+  private static void refuseDuplicateKeys(ResourceType type, String namespace, String name, ObjectNode applied, Scope scope) {
+    List<String> errors = FieldSchema.duplicateKeys(FieldSchema.scoped(applied, scope, type.kind()), type.kind());
+    if (errors.isEmpty()) {
+      return;
+    }
+    String gvk = (type.group().isEmpty() ? "" : type.group()) + "/" + type.version() + ", Kind=" + type.kind();
+    String detail = errors.size() == 1 ? errors.get(0) : "errors:\n  " + String.join("\n  ", errors);
+    throw new ApiException(500, "", "failed to create typed patch object (" + (type.namespaced() ? namespace : "") + "/" + name
+        + "; " + gvk + "): " + detail);
   }
 
   /** Finishes a write: generation, no-op detection, finalizer-driven removal, dry run, storing, listeners. */

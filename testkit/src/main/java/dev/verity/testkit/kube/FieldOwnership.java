@@ -72,12 +72,12 @@ final class FieldOwnership {
   private static Result applyOnce(ObjectNode live, ObjectNode applied, List<ManagedEntry> entries, String kind,
       String apiVersion, String manager, boolean force, Scope scope, String subresource) {
     String now = Json.now();
-    ObjectNode appliedScoped = FieldSchema.scoped(applied, scope, kind);
+    ObjectNode appliedScoped = FieldSchema.scopedWithNulls(applied, scope, kind);
     FieldSet newSet = FieldSchema.fieldsOf(appliedScoped, kind);
     ManagedEntry own = entries.stream().filter(e -> e.is(manager, ManagedEntry.APPLY, subresource)).findFirst().orElse(null);
     FieldSet oldSet = own == null ? FieldSet.empty() : own.fields();
 
-    ObjectNode merged = (ObjectNode) FieldSchema.merge(live, appliedScoped, kind, List.of());
+    ObjectNode merged = (ObjectNode) FieldSchema.withoutNulls(FieldSchema.merge(live, appliedScoped, kind, List.of()));
 
     Map<ManagedEntry, FieldSet> conflicts = new LinkedHashMap<>();
     for (List<String> path : newSet.paths()) {

@@ -86,6 +86,19 @@ final class FieldSchema {
    * whose status strategies reset labels.
    */
   static ObjectNode scoped(ObjectNode object, Scope scope, String kind) {
+    return scoped(object, scope, kind, false);
+  }
+
+  /**
+   * As {@link #scoped(ObjectNode, Scope, String)}, keeping explicit nulls below the top level: in an apply
+   * configuration a null is a field the applier sets (it owns it, and the value goes).
+   */
+  static ObjectNode scopedWithNulls(ObjectNode object, Scope scope, String kind) {
+    return scoped(object, scope, kind, true);
+  }
+
+  private static ObjectNode scoped(ObjectNode object, Scope scope, String kind, boolean keepNulls) {
+    java.util.function.UnaryOperator<JsonNode> clean = keepNulls ? JsonNode::deepCopy : FieldSchema::withoutNulls;
     boolean statusMetadata = scope == Scope.STATUS && kind != null && statusWritesMetadata(kind);
     ObjectNode out = Json.object();
     Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
@@ -97,7 +110,7 @@ final class FieldSchema {
       }
       if (name.equals("status")) {
         if (scope == Scope.STATUS) {
-          out.set(name, withoutNulls(field.getValue()));
+          out.set(name, clean.apply(field.getValue()));
         }
       } else if (name.equals("metadata")) {
         if ((scope == Scope.MAIN || statusMetadata) && field.getValue().isObject()) {
@@ -105,7 +118,7 @@ final class FieldSchema {
           field.getValue().fields().forEachRemaining(m -> {
             if ((scope == Scope.MAIN ? OWNED_METADATA.contains(m.getKey()) : STATUS_METADATA.contains(m.getKey()))
                 && !m.getValue().isNull()) {
-              metadata.set(m.getKey(), withoutNulls(m.getValue()));
+              metadata.set(m.getKey(), clean.apply(m.getValue()));
             }
           });
           if (!metadata.isEmpty()) {
@@ -113,7 +126,7 @@ final class FieldSchema {
           }
         }
       } else if (scope == Scope.MAIN) {
-        out.set(name, withoutNulls(field.getValue()));
+        out.set(name, clean.apply(field.getValue()));
       }
     }
     return out;

@@ -25,7 +25,8 @@ abstract class DryRunContract extends ContractBase {
       "secrets.v1", "replicationcontrollers.v1", "daemonsets.apps.v1", "deployments.apps.v1", "statefulsets.apps.v1",
       "replicasets.apps.v1", "controllerrevisions.apps.v1", "horizontalpodautoscalers.autoscaling.v1",
       "horizontalpodautoscalers.autoscaling.v2", "jobs.batch.v1", "cronjobs.batch.v1", "ingresses.networking.k8s.io.v1",
-      "ingressclasses.networking.k8s.io.v1", "poddisruptionbudgets.policy.v1", "storageclasses.storage.k8s.io.v1",
+      "ingressclasses.networking.k8s.io.v1", "networkpolicies.networking.k8s.io.v1", "leases.coordination.k8s.io.v1",
+      "poddisruptionbudgets.policy.v1", "storageclasses.storage.k8s.io.v1",
       "roles.rbac.authorization.k8s.io.v1", "clusterroles.rbac.authorization.k8s.io.v1",
       "rolebindings.rbac.authorization.k8s.io.v1", "clusterrolebindings.rbac.authorization.k8s.io.v1",
       "customresourcedefinitions.apiextensions.k8s.io.v1"})

@@ -235,4 +235,29 @@ class FieldOwnershipTest {
         .contains(".spec.template.spec.containers[name=\"web\"].ports[containerPort=80,protocol=\"TCP\"].name")
         .doesNotContain("protocol=\"TCP\"].protocol");
   }
+
+  @Test
+  void updateEntriesBeyondTenMergeIntoAncientChanges() {
+    ObjectNode object = yaml("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: cm
+          labels: {applier: "true"}
+        """);
+    ManagedEntry.writeAll(object, FieldOwnership.apply(yaml("{}"), object.deepCopy(), "ConfigMap", "v1", "apply_test", false,
+        Scope.MAIN, null).managed());
+    for (int i = 0; i < 20; i++) {
+      ObjectNode next = object.deepCopy();
+      Json.metadata(next).with("labels").put("updater" + i, "new");
+      ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(object), object, next, "ConfigMap", "v1",
+          "updater" + i, Scope.MAIN, null));
+      object = next;
+    }
+
+    List<ManagedEntry> entries = ManagedEntry.readAll(object);
+    assertThat(entries).hasSize(11);
+    assertThat(object.path("metadata").path("managedFields").path(0).path("manager").asText()).isEqualTo("apply_test");
+    assertThat(object.path("metadata").path("managedFields").path(1).path("manager").asText()).isEqualTo("ancient-changes");
+  }
 }

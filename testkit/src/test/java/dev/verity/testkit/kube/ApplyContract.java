@@ -84,7 +84,7 @@ abstract class ApplyContract extends ContractBase {
 
   static final String FIELD_MANAGER = "?fieldManager=apply_test";
 
-  /** apply_test.go {@code TestApplyAlsoCreates}, case {@code test-pod}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyAlsoCreates}, case {@code test-pod}. */
   @Test
   void applyAlsoCreatesPod() {
     applyAlsoCreates("pods", "test-pod", """
@@ -103,7 +103,7 @@ abstract class ApplyContract extends ContractBase {
         }""");
   }
 
-  /** apply_test.go {@code TestApplyAlsoCreates}, case {@code test-svc}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyAlsoCreates}, case {@code test-svc}. */
   @Test
   void applyAlsoCreatesService() {
     applyAlsoCreates("services", "test-svc", """
@@ -128,7 +128,7 @@ abstract class ApplyContract extends ContractBase {
     apply(core(resource, name), "?fieldManager=apply_test_2", body).ok("re-apply object using Apply patch");
   }
 
-  /** apply_test.go {@code TestNoOpUpdateSameResourceVersion}: a PUT that changes nothing keeps the resourceVersion. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestNoOpUpdateSameResourceVersion}: a PUT that changes nothing keeps the resourceVersion. */
   @Test
   void noOpUpdateSameResourceVersion() throws InterruptedException {
     String pod = """
@@ -167,7 +167,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(updated.resourceVersion()).as("resourceVersion after a no-op PUT").isEqualTo(created.resourceVersion());
   }
 
-  /** apply_test.go {@code TestNoOpApplyWithEmptyMap}: re-applying an object with an empty map keeps the resourceVersion. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestNoOpApplyWithEmptyMap}: re-applying an object with an empty map keeps the resourceVersion. */
   @Test
   void noOpApplyWithEmptyMap() throws InterruptedException {
     String deployment = """
@@ -217,7 +217,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(updated.resourceVersion()).as("resourceVersion after a no-op apply").isEqualTo(created.resourceVersion());
   }
 
-  /** apply_test.go {@code TestApplyEmptyMarkerStructDifferentFromNil}: dropping {@code emptyDir: {}} is a change. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyEmptyMarkerStructDifferentFromNil}: dropping {@code emptyDir: {}} is a change. */
   @Test
   void applyEmptyMarkerStructDifferentFromNil() throws InterruptedException {
     String withEmptyDir = """
@@ -274,7 +274,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(updated.resourceVersion()).as("resourceVersion after dropping emptyDir").isNotEqualTo(created.resourceVersion());
   }
 
-  /** apply_test.go {@code TestNoopChangeCreationTime}: a no-op apply answers exactly the object it answered before. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestNoopChangeCreationTime}: a no-op apply answers exactly the object it answered before. */
   @Test
   void noopChangeCreationTime() throws InterruptedException {
     String configMap = """
@@ -331,7 +331,7 @@ abstract class ApplyContract extends ContractBase {
       	}
       }""";
 
-  /** apply_test.go {@code TestNoSemanticUpdateApplySameResourceVersion}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestNoSemanticUpdateApplySameResourceVersion}. */
   @Test
   void noSemanticUpdateApplySameResourceVersion() throws InterruptedException {
     String created = apply(apps("statefulsets", "nginx"), FIELD_MANAGER, NGINX_STATEFULSET).ok("create object")
@@ -342,7 +342,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(applied).as("ResourceVersion changed after apply").isEqualTo(created);
   }
 
-  /** apply_test.go {@code TestNoSemanticUpdatePutSameResourceVersion}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestNoSemanticUpdatePutSameResourceVersion}. */
   @Test
   void noSemanticUpdatePutSameResourceVersion() throws InterruptedException {
     String created = post(apps("statefulsets", null), FIELD_MANAGER, NGINX_STATEFULSET).ok("create object")
@@ -353,7 +353,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(put).as("ResourceVersion changed after similar PUT").isEqualTo(created);
   }
 
-  /** apply_test.go {@code TestCreateOnApplyFailsWithUID}: an apply that would create, with a uid, is a conflict. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestCreateOnApplyFailsWithUID}: an apply that would create, with a uid, is a conflict. */
   @Test
   void createOnApplyFailsWithUid() {
     Reply reply = apply(core("pods", "test-pod-uid"), FIELD_MANAGER, """
@@ -374,7 +374,7 @@ abstract class ApplyContract extends ContractBase {
     assertConflict(reply);
   }
 
-  /** apply_test.go {@code TestApplyUpdateApplyConflictForced}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyUpdateApplyConflictForced}. */
   @Test
   void applyUpdateApplyConflictForced() {
     String path = apps("deployments", "deployment");
@@ -388,7 +388,7 @@ abstract class ApplyContract extends ContractBase {
     apply(path, "?force=true&fieldManager=apply_test", NGINX_DEPLOYMENT).ok("apply object with force");
   }
 
-  /** apply_test.go {@code TestApplyManagedFields}: the exact shape of managedFields after an apply and two updates. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyManagedFields}: the exact shape of managedFields after an apply and two updates. */
   @Test
   void applyManagedFields() throws InterruptedException {
     String path = core("configmaps", "test-cm");
@@ -454,7 +454,7 @@ abstract class ApplyContract extends ContractBase {
         .isNotEqualTo(managed.path(1).path("time").asText());
   }
 
-  /** apply_test.go {@code TestApplyRemovesEmptyManagedFields}: no manager without fields is kept. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyRemovesEmptyManagedFields}: no manager without fields is kept. */
   @Test
   void applyRemovesEmptyManagedFields() {
     String body = inNamespace("""
@@ -473,7 +473,7 @@ abstract class ApplyContract extends ContractBase {
         .as("Object contains unexpected managedFields").isFalse();
   }
 
-  /** apply_test.go {@code TestApplyRequiresFieldManager}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyRequiresFieldManager}. */
   @Test
   void applyRequiresFieldManager() {
     String body = inNamespace("""
@@ -490,7 +490,7 @@ abstract class ApplyContract extends ContractBase {
     apply(path, FIELD_MANAGER, body).ok("Apply with fieldManager");
   }
 
-  /** apply_test.go {@code TestApplyRemoveContainerPort}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyRemoveContainerPort}. */
   @Test
   void applyRemoveContainerPort() {
     String path = apps("deployments", "deployment");
@@ -535,7 +535,7 @@ abstract class ApplyContract extends ContractBase {
         .as("Expected no container ports").isEmpty();
   }
 
-  /** apply_test.go {@code TestApplyFailsWithVersionMismatch}: an apply body of another apiVersion is a 400. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyFailsWithVersionMismatch}: an apply body of another apiVersion is a 400. */
   @Test
   void applyFailsWithVersionMismatch() {
     String path = apps("deployments", "deployment");
@@ -545,7 +545,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(mismatch.code()).as("version mismatch: %s", mismatch).isEqualTo(400);
   }
 
-  /** apply_test.go {@code TestApplyConvertsManagedFieldsVersion}: managedFields given on create are honoured. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyConvertsManagedFieldsVersion}: managedFields given on create are honoured. */
   @Test
   void applyConvertsManagedFieldsVersion() {
     post(apps("deployments", null), "", """
@@ -636,7 +636,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(actual).isEqualTo(expected);
   }
 
-  /** apply_test.go {@code TestClearManagedFieldsWithMergePatch}: {@code managedFields: [{}]} resets ownership. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestClearManagedFieldsWithMergePatch}: {@code managedFields: [{}]} resets ownership. */
   @Test
   void clearManagedFieldsWithMergePatch() {
     String path = core("configmaps", "test-cm");
@@ -645,7 +645,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(get(path).managedFields()).as("Failed to clear managedFields").isEmpty();
   }
 
-  /** apply_test.go {@code TestClearManagedFieldsWithStrategicMergePatch}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestClearManagedFieldsWithStrategicMergePatch}. */
   @Test
   void clearManagedFieldsWithStrategicMergePatch() {
     String path = core("configmaps", "test-cm");
@@ -656,7 +656,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(object.json().path("metadata").path("labels")).as("Expected other fields to stay untouched").isNotEmpty();
   }
 
-  /** apply_test.go {@code TestClearManagedFieldsWithJSONPatch}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestClearManagedFieldsWithJSONPatch}. */
   @Test
   void clearManagedFieldsWithJsonPatch() {
     String path = core("configmaps", "test-cm");
@@ -665,7 +665,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(get(path).managedFields()).as("Failed to clear managedFields").isEmpty();
   }
 
-  /** apply_test.go {@code TestClearManagedFieldsWithUpdate}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestClearManagedFieldsWithUpdate}. */
   @Test
   void clearManagedFieldsWithUpdate() {
     String path = core("configmaps", "test-cm");
@@ -701,7 +701,7 @@ abstract class ApplyContract extends ContractBase {
       				"fieldsV1": {}
       			}""";
 
-  /** apply_test.go {@code TestErrorsDontFail}: a create whose managedFields cannot be decoded still succeeds. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestErrorsDontFail}: a create whose managedFields cannot be decoded still succeeds. */
   @Test
   void errorsDontFail() {
     post(core("configmaps", null), FIELD_MANAGER, inNamespace(TEST_CM.replace("\"namespace\": \"default\",",
@@ -709,7 +709,7 @@ abstract class ApplyContract extends ContractBase {
         .ok("create object with empty fieldsType");
   }
 
-  /** apply_test.go {@code TestErrorsDontFailUpdate}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestErrorsDontFailUpdate}. */
   @Test
   void errorsDontFailUpdate() {
     post(core("configmaps", null), FIELD_MANAGER, inNamespace(TEST_CM)).ok("create object");
@@ -718,7 +718,7 @@ abstract class ApplyContract extends ContractBase {
         .ok("update object with empty fieldsType");
   }
 
-  /** apply_test.go {@code TestErrorsDontFailPatch}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestErrorsDontFailPatch}. */
   @Test
   void errorsDontFailPatch() {
     post(core("configmaps", null), FIELD_MANAGER, inNamespace(TEST_CM)).ok("create object");
@@ -727,7 +727,7 @@ abstract class ApplyContract extends ContractBase {
         .ok("patch object with empty FieldsType");
   }
 
-  /** apply_test.go {@code TestApplyDoesNotChangeManagedFieldsViaSubresources}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyDoesNotChangeManagedFieldsViaSubresources}. */
   @Test
   void applyDoesNotChangeManagedFieldsViaSubresources() {
     JsonNode live = apply(core("pods", "just-a-pod"), FIELD_MANAGER, JUST_A_POD).ok("create object");
@@ -765,7 +765,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(newManaged.get(1).path("manager").asText()).isEqualTo("update_managedfields_test");
   }
 
-  /** apply_test.go {@code TestClearManagedFieldsWithUpdateEmptyList}: {@code managedFields: []} stops tracking. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestClearManagedFieldsWithUpdateEmptyList}: {@code managedFields: []} stops tracking. */
   @Test
   void clearManagedFieldsWithUpdateEmptyList() {
     String path = core("configmaps", "test-cm");
@@ -854,7 +854,7 @@ abstract class ApplyContract extends ContractBase {
       	}
       }""";
 
-  /** apply_test.go {@code TestApplyUnsetExclusivelyOwnedFields}: fields only the applier owned go (replicas back to its default). */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyUnsetExclusivelyOwnedFields}: fields only the applier owned go (replicas back to its default). */
   @Test
   void applyUnsetExclusivelyOwnedFields() {
     String path = apps("deployments", "deployment-exclusive-unset");
@@ -866,7 +866,7 @@ abstract class ApplyContract extends ContractBase {
         .as("spec.template.spec.hostname unset").isEmpty();
   }
 
-  /** apply_test.go {@code TestApplyUnsetSharedFields}: fields another manager also owns stay. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyUnsetSharedFields}: fields another manager also owns stay. */
   @Test
   void applyUnsetSharedFields() {
     String path = apps("deployments", "deployment-shared-unset");
@@ -909,7 +909,7 @@ abstract class ApplyContract extends ContractBase {
       	}
       }""";
 
-  /** apply_test.go {@code TestApplyCanTransferFieldOwnershipToController}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyCanTransferFieldOwnershipToController}. */
   @Test
   void applyCanTransferFieldOwnershipToController() {
     String path = apps("deployments", "deployment-shared-map-item-removal");
@@ -923,7 +923,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(4);
   }
 
-  /** apply_test.go {@code TestApplyCanRemoveMapItemsContributedToByControllers}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyCanRemoveMapItemsContributedToByControllers}. */
   @Test
   void applyCanRemoveMapItemsContributedToByControllers() {
     String path = apps("deployments", "deployment-shared-map-item-removal");
@@ -973,7 +973,7 @@ abstract class ApplyContract extends ContractBase {
       	}
       }""";
 
-  /** apply_test.go {@code TestDefaultMissingKeys}: a defaulted key field (port protocol) matches an explicit one. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestDefaultMissingKeys}: a defaulted key field (port protocol) matches an explicit one. */
   @Test
   void defaultMissingKeys() {
     String path = apps("deployments", "deployment-shared-map-item-removal");
@@ -985,7 +985,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(conflict.causes()).as("one conflict: %s", conflict).hasSize(1);
   }
 
-  /** apply_test.go {@code TestUpgradeClientSideToServerSideApply}: kubectl's last-applied fields may be taken over. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestUpgradeClientSideToServerSideApply}: kubectl's last-applied fields may be taken over. */
   @Test
   void upgradeClientSideToServerSideApply() {
     post(apps("deployments", null), "", yamlToJson("""
@@ -1058,7 +1058,7 @@ abstract class ApplyContract extends ContractBase {
         .isEqualTo("my-image-new");
   }
 
-  /** apply_test.go {@code TestRenamingAppliedFieldManagers}: renamed Apply managers merge, the later one winning. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestRenamingAppliedFieldManagers}: renamed Apply managers merge, the later one winning. */
   @Test
   void renamingAppliedFieldManagers() {
     String pod = """
@@ -1095,7 +1095,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(entry.path("fieldsV1")).isEqualTo(Json.parse("{\"f:metadata\":{\"f:labels\":{\"f:b\":{}}}}"));
   }
 
-  /** apply_test.go {@code TestRenamingUpdatedFieldManagers}: renamed Update managers merge, the later one winning. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestRenamingUpdatedFieldManagers}: renamed Update managers merge, the later one winning. */
   @Test
   void renamingUpdatedFieldManagers() {
     String path = core("pods", "just-a-pod");
@@ -1115,7 +1115,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(entry.path("fieldsV1")).isEqualTo(Json.parse("{\"f:metadata\":{\"f:labels\":{\"f:b\":{}}}}"));
   }
 
-  /** apply_test.go {@code TestDroppingSubresourceField}: entries that differ only by subresource merge when it is dropped. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestDroppingSubresourceField}: entries that differ only by subresource merge when it is dropped. */
   @Test
   void droppingSubresourceField() {
     String path = core("pods", "just-a-pod");
@@ -1139,7 +1139,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(after.get(1).path("fieldsV1")).isEqualTo(Json.parse("{\"f:metadata\":{\"f:labels\":{\"f:b\":{}}}}"));
   }
 
-  /** apply_test.go {@code TestDroppingSubresourceFromSpecField}. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestDroppingSubresourceFromSpecField}. */
   @Test
   void droppingSubresourceFromSpecField() {
     String path = core("pods", "just-a-pod");
@@ -1162,7 +1162,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(after.get(1).path("fieldsV1")).isEqualTo(Json.parse("{\"f:status\":{\"f:phase\":{}}}"));
   }
 
-  /** apply_test.go {@code TestSubresourceField}: a scale write is an Update entry of subresource scale. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestSubresourceField}: a scale write is an Update entry of subresource scale. */
   @Test
   void subresourceField() {
     String path = apps("deployments", "deployment");
@@ -1176,7 +1176,7 @@ abstract class ApplyContract extends ContractBase {
     assertThat(managed.get(1).path("fieldsV1")).isEqualTo(Json.parse("{\"f:spec\":{\"f:replicas\":{}}}"));
   }
 
-  /** apply_test.go {@code TestApplyFormerlyAtomicFields}: claimRef is granular again; managedFields set by a patch are kept. */
+  /** apply_test.go at {@value #COMMIT}, {@code TestApplyFormerlyAtomicFields}: claimRef is granular again; managedFields set by a patch are kept. */
   @Test
   void applyFormerlyAtomicFields() {
     deleteAfterwards("/api/v1/persistentvolumes/pv-storage");
@@ -1343,7 +1343,7 @@ abstract class ApplyContract extends ContractBase {
   }
 
   /**
-   * apply_test.go {@code TestDuplicatesInAssociativeLists}: duplicates written by create and update are stored and owned
+   * apply_test.go at {@value #COMMIT}, {@code TestDuplicatesInAssociativeLists}: duplicates written by create and update are stored and owned
    * by key only; an apply takes over and replaces them.
    */
   @Test

@@ -80,7 +80,7 @@ abstract class ApplyCrdContract extends ContractBase {
       	}
       }""";
 
-  /** apply_crd_test.go {@code TestApplyCRDNoSchema}: apply, conflict after a merge patch, force. */
+  /** apply_crd_test.go at {@value #COMMIT}, {@code TestApplyCRDNoSchema}: apply, conflict after a merge patch, force. */
   @Test
   void applyCrdNoSchema() {
     createNoxuCrd(ALLOW_ALL);
@@ -103,7 +103,7 @@ abstract class ApplyCrdContract extends ContractBase {
     verifyReplicas(apply(path, "?force=true&fieldManager=apply_test", yaml).ok("apply object with force"), 1);
   }
 
-  /** apply_crd_test.go {@code TestApplyCRDStructuralSchema}: the CRD's schema gives list types and map keys to apply. */
+  /** apply_crd_test.go at {@value #COMMIT}, {@code TestApplyCRDStructuralSchema}: the CRD's schema gives list types and map keys to apply. */
   @Test
   @SandboxGap("list types and map keys of custom resources from their CRD's openAPIV3Schema (the API-type work)")
   void applyCrdStructuralSchema() {

@@ -18,7 +18,7 @@ abstract class DryRunContract extends ContractBase {
   static final String COMMIT = "08b50a40d440d7c5b7ad681f0798c454af4f0b26";
   static final String DRY_RUN = "?dryRun=All";
 
-  /** dryrun_test.go {@code TestDryRun}, subtest per resource: dry-run create, update, patch, scale, delete-collection and delete. */
+  /** dryrun_test.go at {@value #COMMIT}, {@code TestDryRun}, subtest per resource: dry-run create, update, patch, scale, delete-collection and delete. */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"configmaps.v1", "services.v1", "pods.v1", "endpoints.v1", "resourcequotas.v1", "limitranges.v1",
       "namespaces.v1", "nodes.v1", "persistentvolumes.v1", "events.v1", "persistentvolumeclaims.v1", "serviceaccounts.v1",

@@ -45,14 +45,14 @@ abstract class FieldValidationContract extends ContractBase {
     return FieldValidationCases.POST.stream().filter(c -> !c.expectsNothing());
   }
 
-  /** field_validation_test.go {@code testFieldValidationPost}, table cases with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPost}, table cases with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("postRunning")
   void fieldValidationPost(Case tc) {
     post(tc);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPost}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPost}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("postGaps")
   @SandboxGap(GAP)
@@ -73,14 +73,14 @@ abstract class FieldValidationContract extends ContractBase {
     return FieldValidationCases.PUT.stream().filter(c -> !c.expectsNothing());
   }
 
-  /** field_validation_test.go {@code testFieldValidationPut}, table cases with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPut}, table cases with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("putRunning")
   void fieldValidationPut(Case tc) {
     put(tc);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPut}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPut}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("putGaps")
   @SandboxGap(GAP)
@@ -102,14 +102,14 @@ abstract class FieldValidationContract extends ContractBase {
     return FieldValidationCases.PATCH_TYPED.stream().filter(c -> !c.expectsNothing());
   }
 
-  /** field_validation_test.go {@code testFieldValidationPatchTyped}, table cases with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPatchTyped}, table cases with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("patchTypedRunning")
   void fieldValidationPatchTyped(Case tc) {
     patchTyped(tc);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPatchTyped}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPatchTyped}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("patchTypedGaps")
   @SandboxGap(GAP)
@@ -131,14 +131,14 @@ abstract class FieldValidationContract extends ContractBase {
     return FieldValidationCases.SMP.stream().filter(c -> !c.expectsNothing());
   }
 
-  /** field_validation_test.go {@code testFieldValidationSMP}, table cases with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationSMP}, table cases with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("smpRunning")
   void fieldValidationSmp(Case tc) {
     smp(tc);
   }
 
-  /** field_validation_test.go {@code testFieldValidationSMP}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationSMP}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("smpGaps")
   @SandboxGap(GAP)
@@ -160,14 +160,14 @@ abstract class FieldValidationContract extends ContractBase {
     return FieldValidationCases.APPLY.stream().filter(c -> !c.expectsNothing());
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyCreate}, table case with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyCreate}, table case with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("applyRunning")
   void fieldValidationApplyCreate(Case tc) {
     applyCreate(tc);
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyCreate}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyCreate}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("applyGaps")
   @SandboxGap(GAP)
@@ -180,14 +180,14 @@ abstract class FieldValidationContract extends ContractBase {
     expect(tc, apply(apps("deployments", name), tc.query("mgr"), tc.body().formatted(name)));
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyUpdate}, table case with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyUpdate}, table case with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("applyRunning")
   void fieldValidationApplyUpdate(Case tc) {
     applyUpdate(tc);
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyUpdate}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyUpdate}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("applyGaps")
   @SandboxGap(GAP)
@@ -220,14 +220,14 @@ abstract class FieldValidationContract extends ContractBase {
     return crdCases(FieldValidationCases.crdWrite("crd-post-", true), false);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPostCRD}, table cases with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPostCRD}, table cases with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("crdPostRunning")
   void fieldValidationPostCrd(Case tc) {
     postCrd(tc, SCHEMA_GROUP);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPostCRD}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPostCRD}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("crdPostGaps")
   @SandboxGap(GAP + " and structural-schema pruning of custom resources")
@@ -235,14 +235,14 @@ abstract class FieldValidationContract extends ContractBase {
     postCrd(tc, SCHEMA_GROUP);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPostCRDSchemaless}, table cases with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPostCRDSchemaless}, table cases with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemalessPostRunning")
   void fieldValidationPostCrdSchemaless(Case tc) {
     postCrd(tc, SCHEMALESS_GROUP);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPostCRDSchemaless}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPostCRDSchemaless}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemalessPostGaps")
   @SandboxGap(GAP + " and structural-schema pruning of custom resources")
@@ -273,14 +273,14 @@ abstract class FieldValidationContract extends ContractBase {
     return crdCases(FieldValidationCases.crdWrite("crd-put-", true), false);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPutCRD}, table cases with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPutCRD}, table cases with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("crdPutRunning")
   void fieldValidationPutCrd(Case tc) {
     putCrd(tc, SCHEMA_GROUP);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPutCRD}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPutCRD}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("crdPutGaps")
   @SandboxGap(GAP + " and structural-schema pruning of custom resources")
@@ -288,14 +288,14 @@ abstract class FieldValidationContract extends ContractBase {
     putCrd(tc, SCHEMA_GROUP);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPutCRDSchemaless}, table cases with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPutCRDSchemaless}, table cases with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemalessPutRunning")
   void fieldValidationPutCrdSchemaless(Case tc) {
     putCrd(tc, SCHEMALESS_GROUP);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPutCRDSchemaless}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPutCRDSchemaless}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemalessPutGaps")
   @SandboxGap(GAP + " and structural-schema pruning of custom resources")
@@ -329,14 +329,14 @@ abstract class FieldValidationContract extends ContractBase {
     return crdCases(FieldValidationCases.crdPatch(true), false);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPatchCRD}, table cases with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPatchCRD}, table cases with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("crdPatchRunning")
   void fieldValidationPatchCrd(Case tc) {
     patchCrd(tc, SCHEMA_GROUP);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPatchCRD}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPatchCRD}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("crdPatchGaps")
   @SandboxGap(GAP + " and structural-schema pruning of custom resources")
@@ -344,14 +344,14 @@ abstract class FieldValidationContract extends ContractBase {
     patchCrd(tc, SCHEMA_GROUP);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPatchCRDSchemaless}, table cases with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPatchCRDSchemaless}, table cases with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemalessPatchRunning")
   void fieldValidationPatchCrdSchemaless(Case tc) {
     patchCrd(tc, SCHEMALESS_GROUP);
   }
 
-  /** field_validation_test.go {@code testFieldValidationPatchCRDSchemaless}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationPatchCRDSchemaless}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemalessPatchGaps")
   @SandboxGap(GAP + " and structural-schema pruning of custom resources")
@@ -389,14 +389,14 @@ abstract class FieldValidationContract extends ContractBase {
     return crdCases(FieldValidationCases.crdApply(true), false);
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyCreateCRD}, table case with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyCreateCRD}, table case with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("crdApplyRunning")
   void fieldValidationApplyCreateCrd(Case tc) {
     applyCreateCrd(tc, SCHEMA_GROUP, "apply-create-crd-");
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyCreateCRD}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyCreateCRD}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("crdApplyGaps")
   @SandboxGap(GAP)
@@ -404,14 +404,14 @@ abstract class FieldValidationContract extends ContractBase {
     applyCreateCrd(tc, SCHEMA_GROUP, "apply-create-crd-");
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyCreateCRDSchemaless}, table case with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyCreateCRDSchemaless}, table case with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemalessApplyRunning")
   void fieldValidationApplyCreateCrdSchemaless(Case tc) {
     applyCreateCrd(tc, SCHEMALESS_GROUP, "apply-create-crd-schemaless-");
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyCreateCRDSchemaless}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyCreateCRDSchemaless}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemalessApplyGaps")
   @SandboxGap(GAP)
@@ -426,14 +426,14 @@ abstract class FieldValidationContract extends ContractBase {
     expect(tc, apply(collection + "/" + name, tc.query("mgr"), tc.body().formatted(group + "/v1beta1", KIND, name)));
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyUpdateCRD}, table case with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyUpdateCRD}, table case with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("crdApplyRunning")
   void fieldValidationApplyUpdateCrd(Case tc) {
     applyUpdateCrd(tc, SCHEMA_GROUP, "apply-update-crd-");
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyUpdateCRD}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyUpdateCRD}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("crdApplyGaps")
   @SandboxGap(GAP)
@@ -441,14 +441,14 @@ abstract class FieldValidationContract extends ContractBase {
     applyUpdateCrd(tc, SCHEMA_GROUP, "apply-update-crd-");
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyUpdateCRDSchemaless}, table case with fieldValidation=Ignore. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyUpdateCRDSchemaless}, table case with fieldValidation=Ignore. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemalessApplyRunning")
   void fieldValidationApplyUpdateCrdSchemaless(Case tc) {
     applyUpdateCrd(tc, SCHEMALESS_GROUP, "apply-update-crd-schemaless-");
   }
 
-  /** field_validation_test.go {@code testFieldValidationApplyUpdateCRDSchemaless}, table cases that expect errors or warnings. */
+  /** field_validation_test.go at {@value #COMMIT}, {@code testFieldValidationApplyUpdateCRDSchemaless}, table cases that expect errors or warnings. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("schemalessApplyGaps")
   @SandboxGap(GAP)

@@ -62,7 +62,7 @@ abstract class ResetFieldsContract extends ContractBase {
   /** Resources whose spec and status can never conflict ({@code noConflicts} of the Go test). */
   static final Set<String> NO_CONFLICTS = Set.of("namespaces");
 
-  /** reset_fields_test.go {@code TestApplyResetFields}, subtest per resource. */
+  /** reset_fields_test.go at {@value #COMMIT}, {@code TestApplyResetFields}, subtest per resource. */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"pods.v1", "resourcequotas.v1", "namespaces.v1", "nodes.v1", "persistentvolumes.v1",
       "persistentvolumeclaims.v1", "replicationcontrollers.v1", "daemonsets.apps.v1", "deployments.apps.v1",
@@ -99,7 +99,7 @@ abstract class ResetFieldsContract extends ContractBase {
         .ok("deleting final object");
   }
 
-  /** reset_fields_test.go {@code TestApplyResetFields}, subtest {@code /v1, Resource=services}. */
+  /** reset_fields_test.go at {@value #COMMIT}, {@code TestApplyResetFields}, subtest {@code /v1, Resource=services}. */
   @org.junit.jupiter.api.Test
   @SandboxGap("the real server reports a conflict when obj2 (spec.externalName) is applied to a LoadBalancer Service's "
       + "main resource; the sandbox, without Service defaults and allocation (clusterIP, nodePorts, ipFamilies), does not")

@@ -82,25 +82,25 @@ abstract class ScaleContract extends ContractBase {
         + "\"},\"spec\":{\"replicas\":" + replicas + "}}";
   }
 
-  /** scale_test.go {@code TestScaleAllResources}, case Deployment. */
+  /** scale_test.go at {@value #COMMIT}, {@code TestScaleAllResources}, case Deployment. */
   @Test
   void scaleAllResourcesDeployment() {
     scaleAllResources(apps("deployments", "test"), validAppsV1("Deployment"));
   }
 
-  /** scale_test.go {@code TestScaleAllResources}, case StatefulSet. */
+  /** scale_test.go at {@value #COMMIT}, {@code TestScaleAllResources}, case StatefulSet. */
   @Test
   void scaleAllResourcesStatefulSet() {
     scaleAllResources(apps("statefulsets", "test"), validAppsV1("StatefulSet"));
   }
 
-  /** scale_test.go {@code TestScaleAllResources}, case ReplicaSet. */
+  /** scale_test.go at {@value #COMMIT}, {@code TestScaleAllResources}, case ReplicaSet. */
   @Test
   void scaleAllResourcesReplicaSet() {
     scaleAllResources(apps("replicasets", "test"), validAppsV1("ReplicaSet"));
   }
 
-  /** scale_test.go {@code TestScaleAllResources}, case ReplicationController. */
+  /** scale_test.go at {@value #COMMIT}, {@code TestScaleAllResources}, case ReplicationController. */
   @Test
   void scaleAllResourcesReplicationController() {
     scaleAllResources(core("replicationcontrollers", "test"), VALID_V1_REPLICATION_CONTROLLER);
@@ -136,7 +136,7 @@ abstract class ScaleContract extends ContractBase {
     assertReplicas(path, 5, "scale_test");
   }
 
-  /** scale_test.go {@code TestScaleUpdateOnlyStatus}: a scale write of status only changes nothing and takes nothing. */
+  /** scale_test.go at {@value #COMMIT}, {@code TestScaleUpdateOnlyStatus}: a scale write of status only changes nothing and takes nothing. */
   @Test
   void scaleUpdateOnlyStatus() {
     String path = apps("deployments", "test");

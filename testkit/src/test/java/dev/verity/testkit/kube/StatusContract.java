@@ -34,7 +34,7 @@ abstract class StatusContract extends ContractBase {
 
   static final String STATUS_DEFAULT = "{\"status\": {\"conditions\": [{\"type\": \"MyStatus\", \"status\":\"True\"}]}}";
 
-  /** status_test.go {@code TestApplyStatus}, subtest per resource: status applied by another manager, both own fields. */
+  /** status_test.go at {@value #COMMIT}, {@code TestApplyStatus}, subtest per resource: status applied by another manager, both own fields. */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"services.v1", "pods.v1", "resourcequotas.v1", "namespaces.v1", "nodes.v1", "persistentvolumes.v1",
       "persistentvolumeclaims.v1", "replicationcontrollers.v1", "daemonsets.apps.v1", "deployments.apps.v1",

@@ -13,10 +13,18 @@ import java.util.Objects;
 import dev.verity.testkit.kube.FieldSchema.Scope;
 
 /**
- * Server-side apply and field ownership, after structured-merge-diff: what an apply merges, removes and takes over,
- * which conflicts it raises, and how ordinary updates move ownership of the fields they change.
+ * Server-side apply and field ownership, after structured-merge-diff and the API server's field manager: what an
+ * apply merges, removes and takes over, which conflicts it raises (with every other manager, the applier's own
+ * Update entries included), how kubectl's client-side-apply fields may be taken over, and how ordinary updates move
+ * ownership of the fields they change.
  */
 final class FieldOwnership {
+
+  /** The annotation kubectl's client-side apply keeps its last applied configuration in. */
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  /** How many Update entries an object keeps before the oldest are merged, as the API server does. */
+  static final int MAX_UPDATE_MANAGERS = 10;
+  static final String ANCIENT_CHANGES = "ancient-changes";
 
   /** The object after an apply (bookkeeping metadata untouched) and its new managed fields. */
   record Result(ObjectNode object, List<ManagedEntry> managed) {
@@ -25,41 +33,65 @@ final class FieldOwnership {
   private FieldOwnership() {
   }
 
-  /**
-   * Applies {@code applied} for {@code manager} onto {@code live}.
-   *
-   * @throws ApiException 409 Conflict naming the managers and fields when a field another manager owns would change
-   *         value and {@code force} is false
-   */
+  /** Applies {@code applied} for {@code manager} onto {@code live}, whose managers are its own managedFields. */
   static Result apply(ObjectNode live, ObjectNode applied, String kind, String apiVersion, String manager, boolean force,
       Scope scope, String subresource) {
+    return apply(live, applied, ManagedEntry.readAll(live), kind, apiVersion, manager, force, scope, subresource);
+  }
+
+  /**
+   * Applies {@code applied} for {@code manager} onto {@code live}, whose managers are {@code entries}.
+   *
+   * @throws ApiException 409 Conflict naming the managers and fields when a field another manager owns would change
+   *         value and {@code force} is false (for manager {@code kubectl}, fields of the last client-side applied
+   *         configuration that still hold its values may be taken over, as the API server allows on upgrade)
+   */
+  static Result apply(ObjectNode live, ObjectNode applied, List<ManagedEntry> entries, String kind, String apiVersion,
+      String manager, boolean force, Scope scope, String subresource) {
+    try {
+      return applyOnce(live, applied, entries, kind, apiVersion, manager, force, scope, subresource);
+    } catch (ConflictException conflict) {
+      if (!"kubectl".equals(manager)) {
+        throw conflict.toApi();
+      }
+      FieldSet allowed = allowedByLastApplied(live, kind);
+      Map<ManagedEntry, FieldSet> remaining = new LinkedHashMap<>();
+      conflict.conflicts.forEach((entry, fields) -> {
+        FieldSet left = fields.minus(allowed);
+        if (!left.isEmpty()) {
+          remaining.put(entry, left);
+        }
+      });
+      if (!remaining.isEmpty()) {
+        throw new ConflictException(remaining).toApi();
+      }
+      return applyOnce(live, applied, entries, kind, apiVersion, manager, true, scope, subresource);
+    }
+  }
+
+  private static Result applyOnce(ObjectNode live, ObjectNode applied, List<ManagedEntry> entries, String kind,
+      String apiVersion, String manager, boolean force, Scope scope, String subresource) {
     String now = Json.now();
-    List<ManagedEntry> entries = ManagedEntry.readAll(live);
-    ObjectNode appliedScoped = FieldSchema.scoped(applied, scope);
+    ObjectNode appliedScoped = FieldSchema.scopedWithNulls(applied, scope, kind);
     FieldSet newSet = FieldSchema.fieldsOf(appliedScoped, kind);
     ManagedEntry own = entries.stream().filter(e -> e.is(manager, ManagedEntry.APPLY, subresource)).findFirst().orElse(null);
     FieldSet oldSet = own == null ? FieldSet.empty() : own.fields();
 
-    ObjectNode merged = (ObjectNode) FieldSchema.merge(live, appliedScoped, kind, List.of());
+    ObjectNode merged = (ObjectNode) FieldSchema.withoutNulls(FieldSchema.merge(live, appliedScoped, kind, List.of()));
 
     Map<ManagedEntry, FieldSet> conflicts = new LinkedHashMap<>();
     for (List<String> path : newSet.paths()) {
-      if (FieldSchema.isItem(path)) {
-        continue;
-      }
-      JsonNode before = FieldSchema.valueAt(live, path);
-      JsonNode after = FieldSchema.valueAt(merged, path);
-      if (Objects.equals(before, after)) {
+      if (!changed(live, merged, path)) {
         continue;
       }
       for (ManagedEntry other : entries) {
-        if (other != own && !other.manager().equals(manager) && other.fields().contains(path)) {
+        if (other != own && other.fields().contains(path)) {
           conflicts.computeIfAbsent(other, o -> FieldSet.empty()).add(path);
         }
       }
     }
     if (!conflicts.isEmpty() && !force) {
-      throw conflict(conflicts);
+      throw new ConflictException(conflicts);
     }
 
     List<ManagedEntry> result = new ArrayList<>();
@@ -68,23 +100,68 @@ final class FieldOwnership {
         continue;
       }
       FieldSet taken = conflicts.get(entry);
-      result.add(taken == null ? entry : entry.withFields(entry.fields().minus(taken), now));
+      result.add(taken == null ? entry : entry.withFields(entry.fields().minus(taken)));
     }
 
     removeDropped(merged, oldSet.minus(newSet), newSet, result);
 
-    ManagedEntry applyEntry = own == null
-        ? new ManagedEntry(manager, ManagedEntry.APPLY, apiVersion, now, subresource, newSet)
-        : new ManagedEntry(manager, ManagedEntry.APPLY, apiVersion, own.time(), subresource, own.fields()).withFields(newSet, now);
-    int position = own == null ? result.size() : Math.min(entries.indexOf(own), result.size());
-    result.add(position, applyEntry);
+    boolean changedSomething = !merged.equals(live) || own == null || !own.fields().equals(newSet)
+        || !Objects.equals(own.apiVersion(), apiVersion);
+    ManagedEntry applyEntry = new ManagedEntry(manager, ManagedEntry.APPLY, apiVersion,
+        changedSomething || own == null ? now : own.time(), subresource, newSet);
+    result.add(applyEntry);
     return new Result(merged, result);
   }
 
   /**
-   * Removes what the manager stopped applying, where nobody else (nor its own new configuration) owns the field or
-   * anything below it. Parents go before children, so a removed list item takes its fields along; the key fields of
-   * an item that stays are never removed on their own.
+   * Whether the value at {@code path} differs between {@code before} and {@code after}: leaves by value, list items
+   * by presence, except items whose key is duplicated (stored by create or update), which are compared as the group
+   * of items sharing the key.
+   */
+  private static boolean changed(JsonNode before, JsonNode after, List<String> path) {
+    if (FieldSchema.isItem(path)) {
+      List<JsonNode> old = FieldSchema.itemsAt(before, path);
+      List<JsonNode> now = FieldSchema.itemsAt(after, path);
+      if (old.size() > 1 || now.size() > 1) {
+        return !old.equals(now);
+      }
+      return old.isEmpty() != now.isEmpty();
+    }
+    return !Objects.equals(FieldSchema.valueAt(before, path), FieldSchema.valueAt(after, path));
+  }
+
+  /**
+   * The fields kubectl's last client-side applied configuration set that still hold the values it set: an apply by
+   * manager {@code kubectl} may take these over without force.
+   */
+  private static FieldSet allowedByLastApplied(ObjectNode live, String kind) {
+    String lastApplied = Json.text(live.path("metadata").path("annotations"), LAST_APPLIED);
+    if (lastApplied == null || lastApplied.isBlank()) {
+      return FieldSet.empty();
+    }
+    JsonNode config;
+    try {
+      config = Json.parse(lastApplied);
+    } catch (ApiException e) {
+      return FieldSet.empty();
+    }
+    if (!(config instanceof ObjectNode object)) {
+      return FieldSet.empty();
+    }
+    FieldSet allowed = FieldSet.empty();
+    for (List<String> path : FieldSchema.fieldsOf(FieldSchema.scoped(object, Scope.MAIN, kind), kind).paths()) {
+      if (!changed(object, live, path)) {
+        allowed.add(path);
+      }
+    }
+    return allowed;
+  }
+
+  /**
+   * Removes what the manager stopped applying, where nobody else (nor its own new configuration) owns it. A list item
+   * stays only when someone owns the item itself: owning a field inside it does not keep it. Other fields stay when
+   * someone owns them or anything below them. Parents go before children, so a removed list item takes its fields
+   * along; the key fields of an item that stays are never removed on their own.
    */
   private static void removeDropped(ObjectNode merged, FieldSet dropped, FieldSet newSet, List<ManagedEntry> others) {
     List<List<String>> paths = new ArrayList<>(dropped.paths());
@@ -94,8 +171,9 @@ final class FieldOwnership {
       if (removed.stream().anyMatch(r -> path.size() > r.size() && path.subList(0, r.size()).equals(r)) || isKeyField(path)) {
         continue;
       }
-      boolean ownedElsewhere = newSet.containsOrHasDescendant(path)
-          || others.stream().anyMatch(e -> e.fields().containsOrHasDescendant(path));
+      boolean ownedElsewhere = FieldSchema.isItem(path)
+          ? newSet.contains(path) || others.stream().anyMatch(e -> e.fields().contains(path))
+          : newSet.containsOrHasDescendant(path) || others.stream().anyMatch(e -> e.fields().containsOrHasDescendant(path));
       if (!ownedElsewhere && FieldSchema.remove(merged, path)) {
         removed.add(path);
       }
@@ -107,6 +185,20 @@ final class FieldOwnership {
       return false;
     }
     return Json.parse(path.get(path.size() - 2).substring(2)).has(path.get(path.size() - 1).substring(2));
+  }
+
+  /** Conflicts found by an apply, before they become the API server's 409. */
+  private static final class ConflictException extends RuntimeException {
+    private final transient Map<ManagedEntry, FieldSet> conflicts;
+
+    ConflictException(Map<ManagedEntry, FieldSet> conflicts) {
+      super(null, null, false, false);
+      this.conflicts = conflicts;
+    }
+
+    ApiException toApi() {
+      return conflict(conflicts);
+    }
   }
 
   /** The 409 the API server answers, with its message format: one line for one conflict, else grouped by manager. */
@@ -142,36 +234,72 @@ final class FieldOwnership {
     return who;
   }
 
-  /** Ownership after an ordinary write (create, update, patch) by {@code manager}: it takes the fields it changed. */
+  /**
+   * Ownership after an ordinary write (create, update, patch) by {@code manager}: it takes the fields it changed, and
+   * only its entry gets a new time. As on the API server, an existing object whose managedFields are empty is not
+   * tracked by updates until the first apply; a create always is. Past {@value #MAX_UPDATE_MANAGERS} Update entries
+   * the oldest are merged into {@value #ANCIENT_CHANGES}.
+   */
   static List<ManagedEntry> update(List<ManagedEntry> entries, ObjectNode before, ObjectNode after, String kind,
       String apiVersion, String manager, Scope scope, String subresource) {
+    if (before != null && entries.stream().allMatch(e -> e.fields().isEmpty())) {
+      return List.of();
+    }
     String now = Json.now();
-    FieldSet newSet = FieldSchema.fieldsOf(FieldSchema.scoped(after, scope), kind);
-    FieldSet oldSet = before == null ? FieldSet.empty() : FieldSchema.fieldsOf(FieldSchema.scoped(before, scope), kind);
+    FieldSet newSet = FieldSchema.fieldsOf(FieldSchema.scoped(after, scope, kind), kind);
+    FieldSet oldSet = before == null ? FieldSet.empty() : FieldSchema.fieldsOf(FieldSchema.scoped(before, scope, kind), kind);
     FieldSet changed = FieldSet.empty();
     for (List<String> path : newSet.paths()) {
-      JsonNode old = before == null ? null : FieldSchema.valueAt(before, path);
-      boolean differs = FieldSchema.isItem(path) ? old == null : !Objects.equals(old, FieldSchema.valueAt(after, path));
-      if (differs) {
+      if (before == null || changed(before, after, path)) {
         changed.add(path);
       }
     }
     FieldSet removed = oldSet.minus(newSet);
     List<ManagedEntry> result = new ArrayList<>();
-    boolean found = false;
+    ManagedEntry mine = null;
     for (ManagedEntry entry : entries) {
       FieldSet fields = entry.fields().minus(changed).minus(removed);
-      if (entry.is(manager, ManagedEntry.UPDATE, subresource)) {
-        found = true;
-        fields = fields.union(changed);
-        result.add(new ManagedEntry(manager, ManagedEntry.UPDATE, apiVersion, entry.time(), subresource, entry.fields())
-            .withFields(fields, now));
+      if (entry.is(manager, ManagedEntry.UPDATE, subresource) && Objects.equals(entry.apiVersion(), apiVersion)) {
+        mine = entry.withFields(fields);
       } else {
-        result.add(entry.withFields(fields, now));
+        result.add(entry.withFields(fields));
       }
     }
-    if (!found && !changed.isEmpty()) {
-      result.add(new ManagedEntry(manager, ManagedEntry.UPDATE, apiVersion, now, subresource, changed));
+    if (!changed.isEmpty()) {
+      FieldSet fields = mine == null ? changed : mine.fields().union(changed);
+      result.add(new ManagedEntry(manager, ManagedEntry.UPDATE, apiVersion, now, subresource, fields));
+    } else if (mine != null) {
+      result.add(mine);
+    }
+    return capUpdateManagers(result);
+  }
+
+  /** Merges the oldest Update entries into {@value #ANCIENT_CHANGES} (one per apiVersion) until at most the cap remain. */
+  private static List<ManagedEntry> capUpdateManagers(List<ManagedEntry> entries) {
+    List<ManagedEntry> updaters = new ArrayList<>(entries.stream()
+        .filter(e -> ManagedEntry.UPDATE.equals(e.operation()) && !e.fields().isEmpty()).toList());
+    if (updaters.size() <= MAX_UPDATE_MANAGERS) {
+      return entries;
+    }
+    updaters.sort(Comparator.comparing(e -> e.time() == null ? "" : e.time()));
+    List<ManagedEntry> result = new ArrayList<>(entries);
+    Map<String, ManagedEntry> buckets = new LinkedHashMap<>();
+    int count = updaters.size();
+    for (int i = 0; i < updaters.size() && count > MAX_UPDATE_MANAGERS; i++) {
+      ManagedEntry oldest = updaters.get(i);
+      String version = oldest.apiVersion() == null ? "" : oldest.apiVersion();
+      ManagedEntry bucket = buckets.get(version);
+      if (bucket == null) {
+        buckets.put(version, oldest);
+        continue;
+      }
+      result.remove(bucket);
+      result.remove(oldest);
+      ManagedEntry merged = new ManagedEntry(ANCIENT_CHANGES, ManagedEntry.UPDATE, oldest.apiVersion(), oldest.time(),
+          oldest.subresource(), bucket.fields().union(oldest.fields()));
+      result.add(merged);
+      buckets.put(version, merged);
+      count--;
     }
     return result;
   }

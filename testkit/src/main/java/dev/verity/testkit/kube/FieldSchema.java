@@ -44,6 +44,7 @@ final class FieldSchema {
   private static final Set<String> OWNED_METADATA = Set.of("labels", "annotations", "finalizers", "ownerReferences");
   private static final Set<String> GUESSED_ATOMIC_MAPS = Set.of("selector", "nodeSelector");
   private static final Map<String, SchemaNode> ROOTS = roots();
+  private static final Set<String> STATUS_METADATA = Set.of("labels", "annotations");
 
   private FieldSchema() {
   }
@@ -152,8 +153,39 @@ final class FieldSchema {
     };
   }
 
+  /** Kinds whose status writes keep the old labels (their status strategies reset them), unlike pods and the rest. */
+  private static final Set<String> STATUS_RESETS_LABELS = Set.of("Deployment", "StatefulSet", "ReplicaSet", "DaemonSet");
+
+  /** Whether a status write of {@code kind} also sets labels and annotations from the request. */
+  static boolean statusWritesMetadata(String kind) {
+    return !STATUS_RESETS_LABELS.contains(kind);
+  }
+
   /** A copy of the parts of {@code object} that a write in {@code scope} owns: no apiVersion/kind, only some metadata, status only in STATUS. */
   static ObjectNode scoped(ObjectNode object, Scope scope) {
+    return scoped(object, scope, null);
+  }
+
+  /**
+   * As {@link #scoped(ObjectNode, Scope)}, for an object of {@code kind}: a status write of most kinds may also set
+   * labels and annotations (a pod's status strategy keeps them from the request), except for the workload kinds
+   * whose status strategies reset labels.
+   */
+  static ObjectNode scoped(ObjectNode object, Scope scope, String kind) {
+    return scoped(object, scope, kind, false);
+  }
+
+  /**
+   * As {@link #scoped(ObjectNode, Scope, String)}, keeping explicit nulls below the top level: in an apply
+   * configuration a null is a field the applier sets (it owns it, and the value goes).
+   */
+  static ObjectNode scopedWithNulls(ObjectNode object, Scope scope, String kind) {
+    return scoped(object, scope, kind, true);
+  }
+
+  private static ObjectNode scoped(ObjectNode object, Scope scope, String kind, boolean keepNulls) {
+    java.util.function.UnaryOperator<JsonNode> clean = keepNulls ? JsonNode::deepCopy : FieldSchema::withoutNulls;
+    boolean statusMetadata = scope == Scope.STATUS && kind != null && statusWritesMetadata(kind);
     ObjectNode out = Json.object();
     Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
     while (fields.hasNext()) {
@@ -164,14 +196,15 @@ final class FieldSchema {
       }
       if (name.equals("status")) {
         if (scope == Scope.STATUS) {
-          out.set(name, withoutNulls(field.getValue()));
+          out.set(name, clean.apply(field.getValue()));
         }
       } else if (name.equals("metadata")) {
-        if (scope == Scope.MAIN && field.getValue().isObject()) {
+        if ((scope == Scope.MAIN || statusMetadata) && field.getValue().isObject()) {
           ObjectNode metadata = Json.object();
           field.getValue().fields().forEachRemaining(m -> {
-            if (OWNED_METADATA.contains(m.getKey()) && !m.getValue().isNull()) {
-              metadata.set(m.getKey(), withoutNulls(m.getValue()));
+            if ((scope == Scope.MAIN ? OWNED_METADATA.contains(m.getKey()) : STATUS_METADATA.contains(m.getKey()))
+                && !m.getValue().isNull()) {
+              metadata.set(m.getKey(), clean.apply(m.getValue()));
             }
           });
           if (!metadata.isEmpty()) {
@@ -179,7 +212,7 @@ final class FieldSchema {
           }
         }
       } else if (scope == Scope.MAIN) {
-        out.set(name, withoutNulls(field.getValue()));
+        out.set(name, clean.apply(field.getValue()));
       }
     }
     return out;
@@ -219,10 +252,16 @@ final class FieldSchema {
         case ATOMIC -> out.add(path);
         case SET -> node.forEach(item -> out.add(append(path, "v:" + Json.write(item))));
         case MAP -> {
+          List<String> keys = new ArrayList<>();
           for (JsonNode item : node) {
-            List<String> itemPath = append(path, keyElement(item, list.keys(), path));
+            keys.add(keyElement(item, list.keys(), path));
+          }
+          for (int i = 0; i < node.size(); i++) {
+            List<String> itemPath = append(path, keys.get(i));
             out.add(itemPath);
-            item.fields().forEachRemaining(e -> walk(e.getValue(), append(itemPath, "f:" + e.getKey()), kind, out));
+            if (keys.indexOf(keys.get(i)) == keys.lastIndexOf(keys.get(i))) {
+              node.get(i).fields().forEachRemaining(e -> walk(e.getValue(), append(itemPath, "f:" + e.getKey()), kind, out));
+            }
           }
         }
       }
@@ -239,6 +278,9 @@ final class FieldSchema {
     TreeMap<String, JsonNode> key = new TreeMap<>();
     for (String k : keys) {
       JsonNode value = item.get(k);
+      if ((value == null || value.isNull()) && k.equals("protocol")) {
+        value = Json.MAPPER.getNodeFactory().textNode("TCP");
+      }
       if (value == null || value.isNull()) {
         throw new ApiException(422, "Invalid", FieldSet.render(listPath) + ": associative list with keys " + keys
             + " has an element that omits key field \"" + k + "\": " + item);
@@ -255,6 +297,64 @@ final class FieldSchema {
     result.addAll(path);
     result.add(element);
     return result;
+  }
+
+  /**
+   * The list items matching the last element of {@code path} (a {@code k:} or {@code v:} element): one, none, or
+   * several where create or update stored duplicate keys.
+   */
+  static List<JsonNode> itemsAt(JsonNode root, List<String> path) {
+    JsonNode parent = valueAt(root, path.subList(0, path.size() - 1));
+    List<JsonNode> items = new ArrayList<>();
+    if (parent instanceof ArrayNode array) {
+      String last = path.get(path.size() - 1);
+      JsonNode wanted = Json.parse(last.substring(2));
+      for (JsonNode item : array) {
+        if (last.startsWith("k:") ? matchesKey(item, wanted) : item.equals(wanted)) {
+          items.add(item);
+        }
+      }
+    }
+    return items;
+  }
+
+  /**
+   * The duplicate keys of the keyed lists in {@code scopedObject}, as the API server words them
+   * ({@code .spec.template.spec.containers[name="nginx"].env: duplicate entries for key [name="PATH"]}): an apply
+   * configuration must have none.
+   */
+  static List<String> duplicateKeys(JsonNode scopedObject, String kind) {
+    List<String> errors = new ArrayList<>();
+    scopedObject.fields().forEachRemaining(e -> duplicates(e.getValue(), List.of("f:" + e.getKey()), kind, errors));
+    return errors;
+  }
+
+  private static void duplicates(JsonNode node, List<String> path, String kind, List<String> errors) {
+    if (node.isObject() && !atomicMap(kind, path)) {
+      node.fields().forEachRemaining(e -> duplicates(e.getValue(), append(path, "f:" + e.getKey()), kind, errors));
+    } else if (node.isArray()) {
+      ListKind list = listKind(kind, path);
+      if (list.type() == ListType.MAP) {
+        List<String> seen = new ArrayList<>();
+        for (JsonNode item : node) {
+          String key = keyElement(item, list.keys(), path);
+          if (seen.contains(key)) {
+            errors.add(FieldSet.render(path) + ": duplicate entries for key " + FieldSet.render(List.of(key)));
+          } else {
+            seen.add(key);
+            item.fields().forEachRemaining(e -> duplicates(e.getValue(), append(append(path, key), "f:" + e.getKey()), kind, errors));
+          }
+        }
+      } else if (list.type() == ListType.SET) {
+        List<JsonNode> seen = new ArrayList<>();
+        for (JsonNode item : node) {
+          if (seen.contains(item)) {
+            errors.add(FieldSet.render(path) + ": duplicate entries for key " + FieldSet.render(List.of("v:" + Json.write(item))));
+          }
+          seen.add(item);
+        }
+      }
+    }
   }
 
   /** The node at {@code path}, or null when the object has nothing there. */
@@ -322,15 +422,16 @@ final class FieldSchema {
     if (parent instanceof ObjectNode object && last.startsWith("f:")) {
       return object.remove(body) != null;
     }
-    if (parent instanceof ArrayNode array) {
-      JsonNode target = last.startsWith("k:") ? findKeyed(array, Json.parse(body))
-          : last.startsWith("v:") ? findValue(array, Json.parse(body)) : null;
-      for (int i = 0; i < array.size(); i++) {
-        if (array.get(i) == target) {
+    if (parent instanceof ArrayNode array && (last.startsWith("k:") || last.startsWith("v:"))) {
+      JsonNode wanted = Json.parse(body);
+      boolean removed = false;
+      for (int i = array.size() - 1; i >= 0; i--) {
+        if (last.startsWith("k:") ? matchesKey(array.get(i), wanted) : array.get(i).equals(wanted)) {
           array.remove(i);
-          return true;
+          removed = true;
         }
       }
+      return removed;
     }
     return false;
   }
@@ -363,11 +464,27 @@ final class FieldSchema {
         for (JsonNode item : applied) {
           appliedKeys.add(keyElement(item, list.keys(), path));
         }
+        List<String> liveKeys = new ArrayList<>();
         for (JsonNode liveItem : live) {
-          String key = liveItem.isObject() && list.keys().stream().allMatch(liveItem::hasNonNull)
-              ? keyElement(liveItem, list.keys(), path) : null;
+          liveKeys.add(liveItem.isObject() && list.keys().stream().allMatch(k -> liveItem.hasNonNull(k) || k.equals("protocol"))
+              ? keyElement(liveItem, list.keys(), path) : null);
+        }
+        List<String> done = new ArrayList<>();
+        for (int l = 0; l < live.size(); l++) {
+          JsonNode liveItem = live.get(l);
+          String key = liveKeys.get(l);
           int index = key == null ? -1 : appliedKeys.indexOf(key);
-          result.add(index < 0 ? liveItem.deepCopy() : merge(liveItem, applied.get(index), kind, append(path, key)));
+          if (index < 0) {
+            result.add(liveItem.deepCopy());
+          } else if (liveKeys.indexOf(key) != liveKeys.lastIndexOf(key)) {
+            // duplicates stored by create or update are one atomic item to apply: the applied item replaces them all
+            if (!done.contains(key)) {
+              result.add(applied.get(index).deepCopy());
+              done.add(key);
+            }
+          } else {
+            result.add(merge(liveItem, applied.get(index), kind, append(path, key)));
+          }
         }
         for (int i = 0; i < applied.size(); i++) {
           if (findKeyed((ArrayNode) live, Json.parse(appliedKeys.get(i).substring(2))) == null) {

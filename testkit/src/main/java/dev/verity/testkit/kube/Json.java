@@ -1,6 +1,8 @@
 package dev.verity.testkit.kube;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -15,6 +17,14 @@ final class Json {
 
   static final ObjectMapper MAPPER = new ObjectMapper();
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /**
+   * YAML bodies written in JSON's flow style: YAML allows tabs and a trailing comma there (the API server's YAML
+   * reader accepts both), which Jackson's YAML reader refuses, so they are read as lenient JSON instead.
+   */
+  private static final ObjectMapper FLOW_YAML = JsonMapper.builder()
+      .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+      .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
+      .build();
 
   private Json() {
   }
@@ -30,7 +40,7 @@ final class Json {
     }
     JsonNode node;
     try {
-      node = (yaml ? YAML : MAPPER).readTree(body);
+      node = (yaml ? (body.strip().startsWith("{") ? FLOW_YAML : YAML) : MAPPER).readTree(body);
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("the request body is not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage());
     }

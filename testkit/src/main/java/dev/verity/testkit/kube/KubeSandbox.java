@@ -47,7 +47,14 @@ import java.util.logging.Logger;
  *       {@code force}): creates absent objects, merges with the Kubernetes list-map keys (containers by name, container
  *       ports by containerPort+protocol, env by name, volumeMounts by mountPath, ...; other lists atomic), records
  *       {@code metadata.managedFields} in the real fieldsV1 format, removes fields a manager stopped applying unless
- *       another manager owns them, and answers 409 Conflict naming managers and fields unless forced.</li>
+ *       another manager owns them, and answers 409 Conflict naming managers and fields unless forced (the applier's
+ *       own Update entries included; kubectl may take over fields of its last client-side applied configuration).
+ *       Incoming {@code metadata.managedFields} are honoured as the API server does ({@code []} or {@code [{}]} reset
+ *       ownership, entries that cannot be decoded are ignored, subresource writes ignore them, an apply body must not
+ *       carry them); entries are sorted as the API server sorts them and Update entries are capped at ten
+ *       ({@code ancient-changes}); duplicate list-map keys written by create or update are stored and owned by key
+ *       only, and an apply configuration with duplicate keys is refused; a {@code uid} in an apply is a precondition;
+ *       {@code /scale} (read, write, apply) only for kinds with a scale subresource.</li>
  *   <li>PUT, JSON merge patch (nulls delete, lists replace), JSON patch and strategic merge patch, each taking
  *       ownership (operation Update) of the fields it changes for its manager ({@code fieldManager}, else the
  *       User-Agent's product name, as a real server derives it); the {@code status} and {@code scale} subresources.</li>
@@ -81,7 +88,8 @@ import java.util.logging.Logger;
  *       selector is a 400.</li>
  *   <li>Watches over WebSocket (as fabric8 opens them), resumable from a resourceVersion, fed by every write;
  *       HTTP watches (kubectl) answer the events so far and end, so {@code kubectl rollout status} works by polling.</li>
- *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout}.</li>
+ *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout} (which can be
+ *       switched off, for a bare API server like the one of Kubernetes' own integration tests).</li>
  *   <li>The server-side defaults of Kubernetes 1.32 for the built-in kinds (pod templates and containers, workload
  *       strategies, Service types, ports and traffic policies, Job selectors, ...; {@code kube-schema/sources/defaults.yaml}
  *       lists them with their sources), and Service allocation: cluster IPs from {@code 10.96.0.0/12} and node ports
@@ -119,8 +127,8 @@ import java.util.logging.Logger;
  *       common kinds only;</li>
  *   <li>no TLS: plain HTTP on the loopback interface, which fabric8 and kubectl both accept from the kubeconfig it
  *       writes;</li>
- *   <li>incoming {@code metadata.managedFields} are ignored rather than used to reset ownership, and Update
- *       entries do not mark newly created maps with {@code "."} as a real server sometimes does.</li>
+ *   <li>Update entries do not mark the maps and lists they create with {@code "."} as a real server does for
+ *       {@code omitempty} fields; managedFields in protobuf requests are not read (no protobuf).</li>
  * </ul>
  */
 public final class KubeSandbox implements AutoCloseable {

@@ -36,6 +36,7 @@ public final class Rollout implements AutoCloseable {
   });
   private final Set<Target> failing = ConcurrentHashMap.newKeySet();
   private volatile Duration readyAfter = Duration.ofMillis(500);
+  private volatile boolean enabled = true;
 
   Rollout(SandboxApi api) {
     this.api = api;
@@ -55,6 +56,15 @@ public final class Rollout implements AutoCloseable {
   }
 
   /**
+   * Turns the simulated controllers on (the default) or off. Off, the sandbox behaves like the bare API server of
+   * Kubernetes' own integration tests, where no controller writes workload status; rollouts never finish.
+   */
+  public Rollout enabled(boolean on) {
+    this.enabled = on;
+    return this;
+  }
+
+  /**
    * Makes the next rollout of one workload fail (the one that starts with its next spec change or creation).
    *
    * @param kind Deployment, StatefulSet, DaemonSet or Job
@@ -67,15 +77,16 @@ public final class Rollout implements AutoCloseable {
     return this;
   }
 
-  /** Forgets every {@link #failNext} not yet used and restores the default delay. */
+  /** Forgets every {@link #failNext} not yet used and restores the default delay; the simulation is on again. */
   public Rollout reset() {
     failing.clear();
     readyAfter = Duration.ofMillis(500);
+    enabled = true;
     return this;
   }
 
   void written(ResourceType type, ObjectStore.Key key, ObjectNode stored, boolean generationChanged) {
-    if (!generationChanged || !KINDS.contains(type.kind()) || !type.group().equals(type.kind().equals("Job") ? "batch" : "apps")) {
+    if (!enabled || !generationChanged || !KINDS.contains(type.kind()) || !type.group().equals(type.kind().equals("Job") ? "batch" : "apps")) {
       return;
     }
     long generation = stored.path("metadata").path("generation").asLong(1);

@@ -127,6 +127,8 @@ final class SandboxApi {
         throw beingDeleted(type, existing, name);
       }
       ObjectNode candidate = (ObjectNode) FieldSchema.withoutNulls(body);
+      List<ManagedEntry> given = ManagedEntry.requested(candidate) instanceof ManagedEntry.Requested.Replace replace
+          ? replace.entries() : List.of();
       structural(type, candidate);
       Defaults.keys(candidate);
       if (type.statusSubresource()) {
@@ -136,7 +138,7 @@ final class SandboxApi {
       List.of("resourceVersion", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "uid",
           "creationTimestamp", "generation").forEach(meta::remove);
       initialise(type, namespace, candidate);
-      ManagedEntry.writeAll(candidate, FieldOwnership.update(List.of(), null, candidate, type.kind(), type.apiVersion(),
+      ManagedEntry.writeAll(candidate, FieldOwnership.update(given, null, candidate, type.kind(), type.apiVersion(),
           manager, Scope.MAIN, null));
       Defaults.registry(type, candidate, null, this::storedServices);
       return new Outcome(201, commit(type, key, null, candidate, dryRun));
@@ -210,6 +212,10 @@ final class SandboxApi {
     }
     TypedBodies.applyYaml(body, validation);
     ObjectNode applied = Json.parseObject(body, true);
+    JsonNode givenManagedFields = applied.path("metadata").get("managedFields");
+    if (givenManagedFields != null && !givenManagedFields.isNull()) {
+      throw ApiException.badRequest("metadata.managedFields must be nil");
+    }
     TypedBodies.checkApplied(type, applied);
     return store.locked(() -> {
       if (Json.text(applied, "apiVersion") == null || Json.text(applied, "kind") == null) {
@@ -218,7 +224,11 @@ final class SandboxApi {
       }
       checkKind(type, applied);
       String bodyName = Json.text(applied.path("metadata"), "name");
-      if (bodyName == null || !bodyName.equals(name)) {
+      if (bodyName == null || bodyName.isEmpty()) {
+        Json.metadata(applied).put("name", name);
+        bodyName = name;
+      }
+      if (!bodyName.equals(name)) {
         throw ApiException.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + name + ")");
       }
       checkNamespace(type, namespace, applied);
@@ -237,14 +247,16 @@ final class SandboxApi {
       } else {
         checkResourceVersion(type, name, before, applied);
       }
+      checkUid(type, name, before, applied);
+      refuseDuplicateKeys(type, namespace, name, applied, scope);
       if (types.isCustom(type)) {
         StructuralSchema.pruneOnly(applied, types.schema(type));
       }
-      Defaults.keys(applied);
       ObjectNode live = before != null ? before : skeleton(type, namespace, name);
-      FieldOwnership.Result result = FieldOwnership.apply(live, applied, type.kind(), type.apiVersion(), manager, force,
-          scope, scope == Scope.STATUS ? "status" : null);
+      FieldOwnership.Result result = FieldOwnership.apply(live, applied, ManagedEntry.readAll(live), type.kind(),
+          type.apiVersion(), manager, force, scope, scope == Scope.STATUS ? "status" : null);
       ObjectNode candidate = result.object();
+      Defaults.keys(candidate);
       candidate.put("apiVersion", type.apiVersion());
       candidate.put("kind", type.kind());
       ManagedEntry.writeAll(candidate, result.managed());
@@ -309,16 +321,64 @@ final class SandboxApi {
     });
   }
 
+  /** The autoscaling/v1 Scale of an object whose kind has a scale subresource (404 for other kinds, as a real server). */
+  ObjectNode getScale(ResourceType type, String namespace, String name) {
+    requireScale(type);
+    return Scale.of(type, get(type, namespace, name));
+  }
+
+  private static void requireScale(ResourceType type) {
+    if (!type.scaleSubresource()) {
+      throw new ApiException(404, "NotFound", "the server could not find the requested resource (" + type.qualifiedPlural()
+          + " has no scale subresource)");
+    }
+  }
+
+  /**
+   * Server-side apply of an autoscaling/v1 Scale: {@code spec.replicas} maps onto the object's {@code spec.replicas},
+   * owned by an Apply entry of subresource scale, conflicting with (or, forced, taking over from) other owners.
+   */
+  ObjectNode applyScale(ResourceType type, String namespace, String name, String body, String manager, boolean force,
+      boolean dryRun) {
+    requireScale(type);
+    if (manager == null || manager.isBlank()) {
+      throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: "
+          + "is required for apply patch");
+    }
+    ObjectNode scale = Json.parseObject(body, true);
+    return store.locked(() -> {
+      ObjectStore.Key key = key(type, namespace, name);
+      ObjectNode before = store.get(key);
+      if (before == null) {
+        throw ApiException.notFound(type, name);
+      }
+      checkResourceVersion(type, name, before, scale);
+      ObjectNode applied = Json.object();
+      applied.put("apiVersion", type.apiVersion());
+      applied.put("kind", type.kind());
+      Json.metadata(applied).put("name", name);
+      JsonNode replicas = scale.path("spec").path("replicas");
+      if (!replicas.isMissingNode() && !replicas.isNull()) {
+        if (!replicas.canConvertToInt() || replicas.asInt() < 0) {
+          throw ApiException.invalid(type, name, "spec.replicas", "Invalid value: " + replicas + ": must be greater than or equal to 0");
+        }
+        applied.putObject("spec").put("replicas", replicas.asInt());
+      }
+      FieldOwnership.Result result = FieldOwnership.apply(before, applied, ManagedEntry.readAll(before), type.kind(),
+          type.apiVersion(), manager, force, Scope.MAIN, "scale");
+      ObjectNode candidate = result.object();
+      ManagedEntry.writeAll(candidate, result.managed());
+      return Scale.of(type, commit(type, key, before, candidate, dryRun));
+    });
+  }
+
   /**
    * Reads or writes {@code spec.replicas} through the scale subresource, as {@code kubectl scale} does; the writer
    * owns {@code spec.replicas} (an Update of subresource scale).
    */
   ObjectNode scale(ResourceType type, String namespace, String name, java.util.function.UnaryOperator<ObjectNode> change,
       String manager, boolean dryRun) {
-    if (!type.scaleSubresource()) {
-      throw new ApiException(404, "NotFound", "the server could not find the requested resource (" + type.qualifiedPlural()
-          + " has no scale subresource)");
-    }
+    requireScale(type);
     return store.locked(() -> {
       ObjectStore.Key key = key(type, namespace, name);
       ObjectNode before = store.get(key);
@@ -369,6 +429,16 @@ final class SandboxApi {
       throw new ApiException(404, "NotFound", "the server could not find the requested resource (" + type.qualifiedPlural()
           + " has no status subresource)");
     }
+    ManagedEntry.Requested requested = scope == Scope.STATUS ? new ManagedEntry.Requested.KeepLive()
+        : ManagedEntry.requested(candidate);
+    List<ManagedEntry> entries;
+    if (requested instanceof ManagedEntry.Requested.Replace replace) {
+      entries = replace.entries();
+    } else if (requested instanceof ManagedEntry.Requested.Reset) {
+      entries = List.of();
+    } else {
+      entries = ManagedEntry.readAll(before);
+    }
     Defaults.keys(candidate);
     structural(type, candidate);
     ObjectNode next = candidate;
@@ -389,7 +459,7 @@ final class SandboxApi {
     ResetFields.restore(before, next, ResetFields.of(type, scope, types.isCustom(type)));
     next.put("apiVersion", type.apiVersion());
     next.put("kind", type.kind());
-    ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(before), before, next, type.kind(),
+    ManagedEntry.writeAll(next, FieldOwnership.update(entries, before, next, type.kind(),
         type.apiVersion(), manager, scope, scope == Scope.STATUS ? "status" : null));
     if (scope != Scope.STATUS) {
       Defaults.registry(type, next, before, this::storedServices);
@@ -402,6 +472,35 @@ final class SandboxApi {
     if (types.isCustom(type)) {
       StructuralSchema.apply(object, types.schema(type));
     }
+  }
+
+  /** An apply carrying {@code metadata.uid} is a precondition: it must name the live object (and cannot create one). */
+  private static void checkUid(ResourceType type, String name, ObjectNode before, ObjectNode applied) {
+    String uid = Json.text(applied.path("metadata"), "uid");
+    if (uid == null || uid.isEmpty()) {
+      return;
+    }
+    String liveUid = before == null ? "" : Json.text(before.path("metadata"), "uid");
+    if (!uid.equals(liveUid)) {
+      throw new ApiException(409, "Conflict", "Operation cannot be fulfilled on " + type.qualifiedPlural() + " \"" + name
+          + "\": Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + (liveUid == null ? "" : liveUid),
+          name, type.group(), type.plural(), List.of());
+    }
+  }
+
+  /**
+   * An apply configuration with duplicate keys in a keyed list is refused with the API server's 500 (objects created
+   * or updated with duplicates are stored, and such items are owned by key only).
+   */
+  private static void refuseDuplicateKeys(ResourceType type, String namespace, String name, ObjectNode applied, Scope scope) {
+    List<String> errors = FieldSchema.duplicateKeys(FieldSchema.scoped(applied, scope, type.kind()), type.kind());
+    if (errors.isEmpty()) {
+      return;
+    }
+    String gvk = (type.group().isEmpty() ? "" : type.group()) + "/" + type.version() + ", Kind=" + type.kind();
+    String detail = errors.size() == 1 ? errors.get(0) : "errors:\n  " + String.join("\n  ", errors);
+    throw new ApiException(500, "", "failed to create typed patch object (" + (type.namespaced() ? namespace : "") + "/" + name
+        + "; " + gvk + "): " + detail);
   }
 
   /** Finishes a write: generation, no-op detection, finalizer-driven removal, dry run, storing, listeners. */

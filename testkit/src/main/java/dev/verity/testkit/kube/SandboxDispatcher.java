@@ -149,7 +149,7 @@ final class SandboxDispatcher extends Dispatcher {
           return json(200, Tables.wanted(request.getHeader("Accept")) ? Tables.table(type, list) : list);
         }
         if ("scale".equals(target.subresource())) {
-          return json(200, Scale.of(type, api.get(type, namespace, target.name())));
+          return json(200, api.getScale(type, namespace, target.name()));
         }
         ObjectNode object = api.get(type, namespace, target.name());
         return json(200, Tables.wanted(request.getHeader("Accept")) ? Tables.table(type, object) : object);
@@ -183,7 +183,8 @@ final class SandboxDispatcher extends Dispatcher {
         String body = request.getUtf8Body();
         if (contentType.startsWith("application/apply-patch")) {
           if ("scale".equals(target.subresource())) {
-            throw new ApiException(415, "UnsupportedMediaType", "the sandbox does not serve apply on the scale subresource");
+            return json(200, api.applyScale(type, namespace, target.name(), body, query.get("fieldManager"),
+                "true".equals(query.get("force")), dryRun));
           }
           FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
           SandboxApi.Outcome outcome = api.apply(type, namespace, target.name(), body, query.get("fieldManager"),

@@ -156,4 +156,108 @@ class FieldOwnershipTest {
     assertThat(result.get(1).operation()).isEqualTo("Update");
     assertThat(result.get(1).fields().paths()).containsExactly(List.of("f:data", "f:a"), List.of("f:data", "f:c"));
   }
+
+  private static final String DUPLICATES = """
+      apiVersion: apps/v1
+      kind: DaemonSet
+      metadata: {name: ds}
+      spec:
+        template:
+          spec:
+            containers:
+            - name: nginx
+              env:
+              - {name: ENV0, value: /env0value}
+              - {name: PATH, value: /bin}
+              - {name: PATH, value: "$PATH:/usr/bin"}
+      """;
+
+  @Test
+  void duplicateKeysWrittenByAnUpdateAreOwnedByKeyOnly() {
+    ObjectNode created = yaml(DUPLICATES);
+    List<ManagedEntry> entries = FieldOwnership.update(List.of(), null, created, "DaemonSet", "apps/v1", "create", Scope.MAIN, null);
+
+    assertThat(Json.write(entries.get(0).fields().toFieldsV1())).contains(
+        "\"f:env\":{\"k:{\\\"name\\\":\\\"ENV0\\\"}\":{\".\":{},\"f:name\":{},\"f:value\":{}},"
+            + "\"k:{\\\"name\\\":\\\"PATH\\\"}\":{}}");
+  }
+
+  @Test
+  void aForcedApplyReplacesDuplicatesWithItsOneItem() {
+    ObjectNode live = yaml(DUPLICATES);
+    ManagedEntry.writeAll(live, FieldOwnership.update(List.of(), null, live, "DaemonSet", "apps/v1", "create", Scope.MAIN, null));
+    ObjectNode applied = yaml("""
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: ds}
+        spec:
+          template:
+            spec:
+              containers:
+              - name: nginx
+                env:
+                - {name: PATH, value: /bin:/usr/bin}
+        """);
+
+    ApiException conflict = catchThrowableOfType(ApiException.class,
+        () -> FieldOwnership.apply(live, applied, "DaemonSet", "apps/v1", "apply", false, Scope.MAIN, null));
+    assertThat(conflict.code()).isEqualTo(409);
+    assertThat(conflict.getMessage()).contains("[name=\"PATH\"]");
+
+    ObjectNode result = FieldOwnership.apply(live, applied, "DaemonSet", "apps/v1", "apply", true, Scope.MAIN, null).object();
+    assertThat(Json.write(result.path("spec").path("template").path("spec").path("containers").path(0).path("env")))
+        .isEqualTo("[{\"name\":\"ENV0\",\"value\":\"/env0value\"},{\"name\":\"PATH\",\"value\":\"/bin:/usr/bin\"}]");
+  }
+
+  @Test
+  void anApplyConfigurationWithDuplicateKeysIsNamedKeyByKey() {
+    assertThat(FieldSchema.duplicateKeys(FieldSchema.scoped(yaml(DUPLICATES), Scope.MAIN), "DaemonSet"))
+        .containsExactly(".spec.template.spec.containers[name=\"nginx\"].env: duplicate entries for key [name=\"PATH\"]");
+  }
+
+  @Test
+  void theApplierOwnsNoDefaultedKeyField() {
+    ObjectNode applied = yaml("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          template:
+            spec:
+              containers:
+              - name: web
+                ports:
+                - {name: http, containerPort: 80}
+        """);
+    FieldOwnership.Result result = FieldOwnership.apply(yaml("{}"), applied, "Deployment", "apps/v1", "a", false, Scope.MAIN, null);
+
+    assertThat(result.managed().get(0).fields().toString())
+        .contains(".spec.template.spec.containers[name=\"web\"].ports[containerPort=80,protocol=\"TCP\"].name")
+        .doesNotContain("protocol=\"TCP\"].protocol");
+  }
+
+  @Test
+  void updateEntriesBeyondTenMergeIntoAncientChanges() {
+    ObjectNode object = yaml("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: cm
+          labels: {applier: "true"}
+        """);
+    ManagedEntry.writeAll(object, FieldOwnership.apply(yaml("{}"), object.deepCopy(), "ConfigMap", "v1", "apply_test", false,
+        Scope.MAIN, null).managed());
+    for (int i = 0; i < 20; i++) {
+      ObjectNode next = object.deepCopy();
+      Json.metadata(next).with("labels").put("updater" + i, "new");
+      ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(object), object, next, "ConfigMap", "v1",
+          "updater" + i, Scope.MAIN, null));
+      object = next;
+    }
+
+    List<ManagedEntry> entries = ManagedEntry.readAll(object);
+    assertThat(entries).hasSize(11);
+    assertThat(object.path("metadata").path("managedFields").path(0).path("manager").asText()).isEqualTo("apply_test");
+    assertThat(object.path("metadata").path("managedFields").path(1).path("manager").asText()).isEqualTo("ancient-changes");
+  }
 }

@@ -39,10 +39,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What Verity relies on from a Kubernetes API server, written once and run against the {@link KubeSandbox}
- * ({@link KubeSandboxContractTest}) and, when {@code VERITY_TEST_KUBECONFIG} is set, against a real cluster
- * ({@link KubeApiClusterContractTest}). Each test works in a namespace of its own.
+ * ({@link KubeApiSandboxIT}) and, when {@code VERITY_TEST_KUBECONFIG} is set, against a real cluster
+ * ({@link KubeApiClusterIT}). Each test works in a namespace of its own (see {@link ContractBase}).
  */
-abstract class KubeApiContract {
+abstract class KubeApiContract extends ContractBase {
 
   static final String DEPLOYMENT = """
       apiVersion: apps/v1
@@ -67,24 +67,6 @@ abstract class KubeApiContract {
               ports:
               - containerPort: 8080
       """;
-
-  protected String ns;
-
-  protected abstract KubernetesClient client();
-
-  /** A kubeconfig file for the server under test, for kubectl. */
-  protected abstract Path kubeconfig();
-
-  @BeforeEach
-  void createNamespace() {
-    ns = "contract-" + UUID.randomUUID().toString().substring(0, 8);
-    client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-  }
-
-  @AfterEach
-  void deleteNamespace() {
-    client().namespaces().withName(ns).delete();
-  }
 
   // ---- server-side apply ----------------------------------------------------------------------------------------
 
@@ -466,7 +448,7 @@ abstract class KubeApiContract {
     assertThat(names(client().configMaps().inNamespace(ns).withLabel("tier", "back").list().getItems()))
         .containsExactly("back");
 
-    HttpResponse<String> bad = get("/api/v1/namespaces/" + ns + "/configmaps?labelSelector=tier%20in%20(front");
+    HttpResponse<String> bad = httpGet("/api/v1/namespaces/" + ns + "/configmaps?labelSelector=tier%20in%20(front");
     assertThat(bad.code()).isEqualTo(400);
   }
 
@@ -563,7 +545,7 @@ abstract class KubeApiContract {
     }
   }
 
-  HttpResponse<String> get(String path) {
+  HttpResponse<String> httpGet(String path) {
     try {
       HttpRequest request = client().getHttpClient().newHttpRequestBuilder()
           .uri(client().getMasterUrl().toString().replaceAll("/$", "") + path).build();

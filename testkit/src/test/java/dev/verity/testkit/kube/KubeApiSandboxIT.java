@@ -1,0 +1,15 @@
+package dev.verity.testkit.kube;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Verity's own API contract against the sandbox. */
+class KubeApiSandboxIT extends KubeApiContract {
+
+  @RegisterExtension
+  static final SandboxServer SERVER = new SandboxServer();
+
+  @Override
+  protected ApiServer server() {
+    return SERVER;
+  }
+}

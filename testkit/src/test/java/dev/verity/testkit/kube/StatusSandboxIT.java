@@ -1,0 +1,15 @@
+package dev.verity.testkit.kube;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link StatusContract} (Kubernetes' status_test.go) against the sandbox; cases marked {@link SandboxGap} are skipped here. */
+class StatusSandboxIT extends StatusContract {
+
+  @RegisterExtension
+  static final SandboxServer SERVER = new SandboxServer();
+
+  @Override
+  protected ApiServer server() {
+    return SERVER;
+  }
+}

@@ -73,7 +73,12 @@ final class TypedBodies {
    * warned about under Warn.
    */
   static void applyYaml(String body, FieldValidation validation) {
-    List<String> duplicates = TypedDecoder.yamlDuplicates(body);
+    List<String> duplicates;
+    try {
+      duplicates = TypedDecoder.yamlDuplicates(body);
+    } catch (TypedDecoder.DecodeException e) {
+      throw ApiException.badRequest("error decoding patch: " + e.getMessage());
+    }
     if (duplicates.isEmpty()) {
       return;
     }

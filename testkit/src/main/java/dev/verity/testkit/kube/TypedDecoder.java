@@ -57,6 +57,11 @@ final class TypedDecoder {
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final YAMLFactory YAML = new YAMLFactory();
+  /** YAML written in JSON's flow style may hold tabs and trailing commas, which Jackson's YAML reader refuses. */
+  private static final JsonFactory FLOW_YAML = JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_TRAILING_COMMA)
+      .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_YAML_COMMENTS)
+      .build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final Set<String> problems = new LinkedHashSet<>();
@@ -88,7 +93,7 @@ final class TypedDecoder {
   static Result yaml(String body, SchemaNode root) {
     List<String> yamlProblems = new ArrayList<>();
     JsonNode tree;
-    try (JsonParser parser = YAML.createParser(body)) {
+    try (JsonParser parser = yamlParser(body)) {
       parser.nextToken();
       tree = readYaml(parser, yamlProblems);
     } catch (JsonProcessingException e) {
@@ -188,7 +193,7 @@ final class TypedDecoder {
   /** The duplicate keys of a YAML document, by line ({@code line 10: key "paused" already set in map}). */
   static List<String> yamlDuplicates(String body) {
     List<String> problems = new ArrayList<>();
-    try (JsonParser parser = YAML.createParser(body)) {
+    try (JsonParser parser = yamlParser(body)) {
       parser.nextToken();
       readYaml(parser, problems);
     } catch (JsonProcessingException e) {
@@ -197,6 +202,11 @@ final class TypedDecoder {
       throw new DecodeException(e.getMessage());
     }
     return problems;
+  }
+
+  /** A parser for a YAML body: Jackson's YAML reader, or a lenient JSON reader for YAML in JSON's flow style. */
+  private static JsonParser yamlParser(String body) throws IOException {
+    return body.strip().startsWith("{") ? FLOW_YAML.createParser(body) : YAML.createParser(body);
   }
 
   /** The YAML document as a tree with sorted keys (as sigs.k8s.io/yaml marshals its map), last duplicate winning. */

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FieldValidationSandboxIT extends FieldValidationContract {
 
   @RegisterExtension
-  static final SandboxServer SERVER = new SandboxServer();
+  static final SandboxApiServer SERVER = new SandboxApiServer();
 
   @Override
   protected ApiServer server() {

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ResetFieldsSandboxIT extends ResetFieldsContract {
 
   @RegisterExtension
-  static final SandboxServer SERVER = new SandboxServer();
+  static final SandboxApiServer SERVER = new SandboxApiServer();
 
   @Override
   protected ApiServer server() {

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ScaleSandboxIT extends ScaleContract {
 
   @RegisterExtension
-  static final SandboxServer SERVER = new SandboxServer();
+  static final SandboxApiServer SERVER = new SandboxApiServer();
 
   @Override
   protected ApiServer server() {

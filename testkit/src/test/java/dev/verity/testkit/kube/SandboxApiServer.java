@@ -18,7 +18,7 @@ import java.util.Optional;
  * {@link SandboxGap} (tag {@code sandbox-gap}) are skipped here, with their reason, and run only against a cluster
  * (or here too with {@code -Dverity.contract.runSandboxGaps=true}, to see which gaps a sandbox change closed).
  */
-final class SandboxServer implements ApiServer, BeforeAllCallback, AfterAllCallback, ExecutionCondition {
+final class SandboxApiServer implements ApiServer, BeforeAllCallback, AfterAllCallback, ExecutionCondition {
 
   private KubeSandbox sandbox;
 
@@ -44,7 +44,7 @@ final class SandboxServer implements ApiServer, BeforeAllCallback, AfterAllCallb
     if (Boolean.getBoolean(RUN_GAPS)) {
       return ConditionEvaluationResult.enabled(RUN_GAPS + " is set");
     }
-    Optional<SandboxGap> gap = context.getElement().map(SandboxServer::gap);
+    Optional<SandboxGap> gap = context.getElement().map(SandboxApiServer::gap);
     return gap.map(g -> ConditionEvaluationResult.disabled("sandbox-gap: " + g.value()))
         .orElse(ConditionEvaluationResult.enabled("no sandbox gap"));
   }

@@ -5,21 +5,12 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A Kubernetes API server test double for tests and the local stack: an HTTP server on a local port (built on the
@@ -76,30 +67,28 @@ import java.util.logging.Logger;
  */
 public final class KubeSandbox implements AutoCloseable {
 
-  /** Held so that the level set on it sticks (java.util.logging keeps loggers weakly). */
-  private static final Logger MOCK_SERVER_LOG = Logger.getLogger(MockWebServer.class.getName());
   private static final List<String> INITIAL_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
 
-  private final KubernetesMockServer server;
+  private final SandboxServer server;
   private final SandboxApi api;
   private final Rollout rollout;
+  private final Faults faults;
+  private final RequestLog requests = new RequestLog();
   private final Path tempDir;
   private final Path kubeconfig;
-  private final Thread requestDrain;
   private KubernetesClient client;
   private boolean closed;
 
   private KubeSandbox(int port) {
-    MOCK_SERVER_LOG.setLevel(Level.WARNING);
     ResourceTypes types = new ResourceTypes();
-    this.api = new SandboxApi(new ObjectStore(), types);
+    ObjectStore store = new ObjectStore();
+    this.api = new SandboxApi(store, types);
+    this.faults = new Faults(store);
     this.rollout = new Rollout(api);
     api.onWrite(rollout::written);
     SandboxDispatcher dispatcher = new SandboxDispatcher(api);
-    this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
-        dispatcher, false);
-    server.start(InetAddress.getLoopbackAddress(), port);
-    dispatcher.serverAddress("127.0.0.1:" + server.getPort());
+    this.server = new SandboxServer(dispatcher, faults, requests, port);
+    dispatcher.serverAddress("127.0.0.1:" + server.port());
     ResourceType namespaces = types.byPlural("", "v1", "namespaces").orElseThrow();
     for (String namespace : INITIAL_NAMESPACES) {
       ObjectNode object = Json.object();
@@ -108,18 +97,6 @@ public final class KubeSandbox implements AutoCloseable {
       object.putObject("metadata").put("name", namespace);
       api.create(namespaces, null, object, "kube-apiserver", false);
     }
-    // The mock web server records every request in an unbounded queue: drain it so a long-running sandbox stays small.
-    this.requestDrain = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          server.takeRequest(1, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "kube-sandbox-request-drain");
-    requestDrain.setDaemon(true);
-    requestDrain.start();
     try {
       this.tempDir = Files.createTempDirectory("kube-sandbox-");
       this.kubeconfig = writeKubeconfig(tempDir.resolve("kubeconfig"));
@@ -141,11 +118,16 @@ public final class KubeSandbox implements AutoCloseable {
 
   /** The API server URL, {@code http://127.0.0.1:<port>}. */
   public String url() {
-    return "http://127.0.0.1:" + server.getPort();
+    return "http://127.0.0.1:" + server.port();
   }
 
   public int port() {
-    return server.getPort();
+    return server.port();
+  }
+
+  /** The control endpoint for faults and the request log, {@code http://127.0.0.1:<port>/sandbox} (see {@link SandboxControl}). */
+  public String controlUrl() {
+    return url() + "/sandbox";
   }
 
   /** A fabric8 client for the sandbox, default namespace {@code default}; closed with the sandbox. */
@@ -208,6 +190,21 @@ public final class KubeSandbox implements AutoCloseable {
     return rollout;
   }
 
+  /** Faults on demand (none until asked for): injected statuses, hangs, dropped connections, latency, watch closes, 410 Gone. */
+  public Faults faults() {
+    return faults;
+  }
+
+  /** The last {@value RequestLog#CAPACITY} requests served, with the status code each got. */
+  public RequestLog requests() {
+    return requests;
+  }
+
+  /** The API semantics, for benchmarks and tests in this package that seed many objects without HTTP. */
+  SandboxApi api() {
+    return api;
+  }
+
   /** How many watches are open right now (for tests that check watches are closed). */
   public int openWatches() {
     return api.store().openWatches();
@@ -224,10 +221,9 @@ public final class KubeSandbox implements AutoCloseable {
       client = null;
     }
     rollout.close();
-    if (requestDrain != null) {
-      requestDrain.interrupt();
+    if (server != null) {
+      server.close();
     }
-    server.shutdown();
     if (tempDir != null) {
       try (var files = Files.walk(tempDir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -145,8 +145,19 @@ final class SandboxDispatcher extends Dispatcher {
                 type.namespaced() ? namespace : null, filter, query.get("resourceVersion"));
             return new MockResponse().withWebSocketUpgrade(session);
           }
-          ObjectNode list = api.list(type, namespace, filter);
-          return json(200, Tables.wanted(request.getHeader("Accept")) ? Tables.table(type, list) : list);
+          ObjectNode list = api.list(type, namespace, filter, ListRequest.of(query));
+          if (!Tables.wanted(request.getHeader("Accept"))) {
+            return json(200, list);
+          }
+          ObjectNode table = Tables.table(type, list);
+          ObjectNode listMeta = (ObjectNode) list.get("metadata");
+          ObjectNode tableMeta = (ObjectNode) table.get("metadata");
+          for (String field : List.of("continue", "remainingItemCount")) {
+            if (listMeta.has(field)) {
+              tableMeta.set(field, listMeta.get(field));
+            }
+          }
+          return json(200, table);
         }
         if ("scale".equals(target.subresource())) {
           return json(200, Scale.of(type, api.get(type, namespace, target.name())));
@@ -227,8 +238,7 @@ final class SandboxDispatcher extends Dispatcher {
     String ns = type.namespaced() ? namespace : null;
     StringBuilder body = new StringBuilder();
     try {
-      for (ObjectStore.Change change : api.store().replay(resourceVersion, key -> key.group().equals(type.group())
-          && key.plural().equals(type.plural()) && (ns == null || key.namespace().equals(ns)))) {
+      for (ObjectStore.Change change : api.store().replay(type.group(), type.plural(), ns, resourceVersion)) {
         ObjectNode event = WatchSession.event(change, filter);
         if (event != null) {
           body.append(Json.write(event)).append('\n');
@@ -333,7 +343,7 @@ final class SandboxDispatcher extends Dispatcher {
     return contentType != null && contentType.toLowerCase(Locale.ROOT).contains("yaml");
   }
 
-  private static Map<String, String> parseQuery(String query) {
+  static Map<String, String> parseQuery(String query) {
     Map<String, String> params = new HashMap<>();
     for (String pair : query.split("&")) {
       if (pair.isEmpty()) {

@@ -85,21 +85,35 @@ class ListPaginationTest {
     return cases.stream();
   }
 
+  /** TestListOptions' fixture, built once: 15 ReplicaSets, the first 5 deleted, then the history compacted. */
+  private static ListPaginationTest listOptionsFixture;
+  private static String compactedRv;
+  private static String validContinue;
+
+  private static synchronized ListPaginationTest listOptionsFixture() {
+    if (listOptionsFixture == null) {
+      ListPaginationTest fixture = new ListPaginationTest();
+      fixture.sandboxApi();
+      for (int i = 0; i < 15; i++) {
+        ObjectNode created = fixture.createRs("list-options", "test-" + i, null);
+        if (i == 0) {
+          compactedRv = created.path("metadata").path("resourceVersion").asText();
+        }
+        if (i < 5) {
+          fixture.api.delete(fixture.replicaSets, "list-options", "test-" + i, false, null, null);
+        }
+      }
+      fixture.store.compact();
+      validContinue = fixture.list("list-options", new ListRequest(6, "", "", "", false)).path("metadata").path("continue").asText();
+      listOptionsFixture = fixture;
+    }
+    return listOptionsFixture;
+  }
+
   @ParameterizedTest(name = "TestListOptions limit={0} continue={1} rv={2} rvMatch={3}")
   @MethodSource("listOptions")
   void listOptionsAsTheApiServerAnswersThem(long limit, String continueName, String rvName, String match) {
-    String compactedRv = null;
-    for (int i = 0; i < 15; i++) {
-      ObjectNode created = createRs("list-options", "test-" + i, null);
-      if (i == 0) {
-        compactedRv = created.path("metadata").path("resourceVersion").asText();
-      }
-      if (i < 5) {
-        api.delete(replicaSets, "list-options", "test-" + i, false, null, null);
-      }
-    }
-    store.compact();
-    String validContinue = list("list-options", new ListRequest(6, "", "", "", false)).path("metadata").path("continue").asText();
+    ListPaginationTest fixture = listOptionsFixture();
     String continueToken = switch (continueName) {
       case "valid" -> validContinue;
       case "" -> "";
@@ -110,10 +124,10 @@ class ListPaginationTest {
 
     String expectedError = expectedError(limit, continueToken, rv, match, compactedRv);
     if (expectedError != null) {
-      assertThatThrownBy(() -> list("list-options", options)).isInstanceOf(ApiException.class).hasMessageContaining(expectedError);
+      assertThatThrownBy(() -> fixture.list("list-options", options)).isInstanceOf(ApiException.class).hasMessageContaining(expectedError);
       return;
     }
-    int count = list("list-options", options).path("items").size();
+    int count = fixture.list("list-options", options).path("items").size();
     boolean isExact = match.equals("Exact");
     boolean hasContinuation = !continueToken.isEmpty();
     boolean hasLimit = limit > 0 && !rv.equals("0");

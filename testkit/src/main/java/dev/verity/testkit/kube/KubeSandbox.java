@@ -224,6 +224,7 @@ public final class KubeSandbox implements AutoCloseable {
     if (server != null) {
       server.close();
     }
+    api.store().close();
     if (tempDir != null) {
       try (var files = Files.walk(tempDir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

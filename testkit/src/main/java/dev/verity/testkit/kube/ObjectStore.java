@@ -14,6 +14,7 @@ import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -107,6 +108,14 @@ final class ObjectStore {
   private long resourceVersion = INITIAL_RESOURCE_VERSION;
   private long compactedAt = INITIAL_RESOURCE_VERSION;
   private int historyLimit = DEFAULT_HISTORY;
+  private final LinkedBlockingQueue<Delivery> fanOut = new LinkedBlockingQueue<>();
+  private final Thread fanOutThread;
+
+  ObjectStore() {
+    fanOutThread = new Thread(this::fanOut, "kube-sandbox-watch-fan-out");
+    fanOutThread.setDaemon(true);
+    fanOutThread.start();
+  }
 
   <T> T locked(Supplier<T> action) {
     lock.lock();
@@ -168,11 +177,35 @@ final class ObjectStore {
     }
     List<WatchSession> open = watches.get(change.key().resource());
     if (open != null && !open.isEmpty()) {
-      WatchSession.Encoded encoded = new WatchSession.Encoded(change);
-      for (WatchSession watch : open) {
-        watch.deliver(change, encoded);
-      }
+      fanOut.add(new Delivery(change, open));
     }
+  }
+
+  /** A change on its way to the watches of its resource that were open when it was committed. */
+  private record Delivery(Change change, List<WatchSession> watches) {
+  }
+
+  /**
+   * Sends committed changes to the watches in commit order, off the store lock and off the request that made the
+   * change (as the API server's watch cache dispatches events): a write's answer never waits for its watchers.
+   */
+  private void fanOut() {
+    try {
+      while (true) {
+        Delivery delivery = fanOut.take();
+        WatchSession.Encoded encoded = new WatchSession.Encoded(delivery.change());
+        for (WatchSession watch : delivery.watches()) {
+          watch.deliver(delivery.change(), encoded);
+        }
+      }
+    } catch (InterruptedException stopped) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the fan-out thread; open watches get no more events. */
+  void close() {
+    fanOutThread.interrupt();
   }
 
   // ---- watches ----------------------------------------------------------------------------------------------------
@@ -190,6 +223,7 @@ final class ObjectStore {
       for (Change change : backlog) {
         watch.deliver(change, new WatchSession.Encoded(change));
       }
+      watch.deliveredUpTo(resourceVersion);
       watches.computeIfAbsent(watch.group() + "/" + watch.plural(), r -> new CopyOnWriteArrayList<>()).add(watch);
       return null;
     });

@@ -24,8 +24,10 @@ final class WatchSession extends WebSocketListener {
       this.change = change;
     }
 
+    private final java.util.Map<String, String> events = new java.util.HashMap<>(4);
+
     String event(String type) {
-      return "{\"type\":\"" + type + "\",\"object\":" + (type.equals("DELETED") ? deleted() : after()) + "}";
+      return events.computeIfAbsent(type, t -> "{\"type\":\"" + t + "\",\"object\":" + (t.equals("DELETED") ? deleted() : after()) + "}");
     }
 
     private String after() {
@@ -50,6 +52,7 @@ final class WatchSession extends WebSocketListener {
   private final Predicate<JsonNode> filter;
   private final String resourceVersion;
   private volatile WebSocket socket;
+  private volatile long delivered;
 
   WatchSession(ObjectStore store, String group, String plural, String namespace, Predicate<JsonNode> filter, String resourceVersion) {
     this.store = store;
@@ -81,8 +84,13 @@ final class WatchSession extends WebSocketListener {
     return key.group().equals(group) && key.plural().equals(plural) && (namespace == null || key.namespace().equals(namespace));
   }
 
+  /** Marks every change up to this resourceVersion as sent (by the replay a watch starts with). */
+  void deliveredUpTo(long resourceVersion) {
+    this.delivered = resourceVersion;
+  }
+
   void deliver(ObjectStore.Change change, Encoded encoded) {
-    if (!covers(change.key())) {
+    if (!covers(change.key()) || change.resourceVersion() <= delivered) {
       return;
     }
     String type = type(change, filter);

@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A Kubernetes API server test double for tests and the local stack: an HTTP server on a local port (built on the
- * fabric8 {@link KubernetesMockServer}, with its own dispatcher and store) that behaves like a real API server for
- * what Verity uses.
+ * A Kubernetes API server test double for tests and the local stack: an HTTP server on a local port (Vert.x, with the
+ * fabric8 mock web server's WebSocket adapter, and its own dispatcher and store) that behaves like a real API server
+ * for what Verity uses.
  *
  * <p>What it does:
  * <ul>
@@ -38,8 +38,23 @@ import java.util.List;
  *   <li>Label selectors, equality- and set-based ({@code in}, {@code notin}, {@code key}, {@code !key}), and
  *       {@code metadata.name}/{@code metadata.namespace} field selectors, for list, watch and delete-collection; a bad
  *       selector is a 400.</li>
- *   <li>Watches over WebSocket (as fabric8 opens them), resumable from a resourceVersion, fed by every write;
- *       HTTP watches (kubectl) answer the events so far and end, so {@code kubectl rollout status} works by polling.</li>
+ *   <li>Watches over WebSocket (as fabric8 opens them), resumable from a resourceVersion, fed by every write from a
+ *       fan-out thread in commit order (a write's answer never waits for its watchers); HTTP watches (kubectl) answer
+ *       the events so far and end, so {@code kubectl rollout status} works by polling. Each resource keeps a bounded
+ *       history of changes (1,000 by default, {@link Faults#watchHistory(int)}), as the watch cache does: a watch from a
+ *       resourceVersion older than it gets a 410 {@code Expired} ERROR event ("too old resource version").</li>
+ *   <li>Pagination as a 1.32 API server with its watch cache answers it ({@link ListRequest}): {@code limit} and
+ *       {@code continue} in etcd key order ({@code namespace/name}), {@code metadata.continue} and
+ *       {@code remainingItemCount}, continuations reading the first page's snapshot (410 {@code Expired} with an
+ *       inconsistent-continue token once it is older than the history), {@code resourceVersion="0"} served whole,
+ *       {@code resourceVersionMatch} validation; fabric8 informers and {@code kubectl get --chunk-size} page through.</li>
+ *   <li>Faults on demand, none by default ({@link #faults()}): the next N requests matching a verb, resource,
+ *       namespace and name answer 409, 429 (with {@code Retry-After}), 500, 503 or 504 with the server's Status, hang,
+ *       or have their connection dropped; a latency per request; every watch closed from the server side; the history
+ *       compacted so that older watches and continuations get 410 Gone. A request log ({@link #requests()}, the last
+ *       10,000 requests with verb, path, query, status code and time). Both also as JSON at {@link #controlUrl()}
+ *       ({@code /sandbox/faults}, {@code /sandbox/requests}, ...; see {@link SandboxControl}), a path no Kubernetes client
+ *       uses, also under {@code ./verity up}.</li>
  *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout}.</li>
  * </ul>
  *
@@ -54,8 +69,10 @@ import java.util.List;
  *   <li>only a few defaults: port protocol, replicas, Job completions/parallelism/backoffLimit, Secret type (and
  *       Secret {@code stringData} folded into {@code data}, as a real server does);</li>
  *   <li>no conversion between versions: objects are served in the version they were last written in;</li>
- *   <li>no pagination ({@code limit}/{@code continue} are ignored), no protobuf, no aggregated discovery, no
- *       OpenAPI schemas (a minimal OpenAPI v3 index only tells kubectl that the server validates fields);</li>
+ *   <li>no protobuf, no aggregated discovery, no OpenAPI schemas (a minimal OpenAPI v3 index only tells kubectl
+ *       that the server validates fields);</li>
+ *   <li>one bounded change history per resource stands for both etcd's compaction and the watch cache's window; no
+ *       watch bookmarks or {@code sendInitialEvents}; HTTP/1.1 only (no HTTP/2);</li>
  *   <li>HTTP (non-WebSocket) watches, as kubectl opens them, answer the events so far after half a second and
  *       end, so kubectl polls rather than streams; Table output for {@code kubectl get} has a few columns for
  *       common kinds only;</li>

@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * <pre>java ... dev.verity.testkit.kube.KubeSandboxMain [--port=6443] [--kubeconfig=kube-sandbox/kubeconfig]</pre>
  *
  * The port defaults to 6443 when it is free, else any free port; the kubeconfig (plain HTTP, context
- * {@code verity-sandbox}) is written to the given path. Prints {@code KubeSandbox ready} once it serves.
+ * {@code verity-sandbox}) is written to the given path. Prints {@code KubeSandbox ready} once it serves. Faults and the
+ * request log are served as JSON under {@code /sandbox} on the same port (see {@link SandboxControl}).
  */
 public final class KubeSandboxMain {
 
@@ -45,6 +46,7 @@ public final class KubeSandboxMain {
     System.out.println("KubeSandbox serving the Kubernetes API at " + sandbox.url());
     System.out.println("kubeconfig: " + written);
     System.out.println("  try: kubectl --kubeconfig " + written + " get namespaces");
+    System.out.println("faults and request log: " + sandbox.controlUrl() + "  (try: curl " + sandbox.controlUrl() + ")");
     System.out.println("KubeSandbox ready");
     System.out.flush();
     stopped.await();

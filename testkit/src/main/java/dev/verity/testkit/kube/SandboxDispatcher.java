@@ -24,8 +24,8 @@ import dev.verity.testkit.kube.FieldSchema.Scope;
 /**
  * Maps Kubernetes REST requests onto {@link SandboxApi}: discovery, resource paths (core and grouped, namespaced and
  * cluster-scoped, status and scale subresources), query options ({@code dryRun}, {@code fieldManager}, {@code force},
- * selectors, {@code watch}, {@code resourceVersion}) and patch content types. Replaces the fabric8 mock server's CRUD
- * dispatcher entirely; the mock server still provides HTTP and WebSocket serving.
+ * selectors, {@code watch}, {@code resourceVersion}, {@code limit}, {@code continue}) and patch content types.
+ * {@link SandboxServer} serves HTTP and WebSocket and applies faults before a request gets here.
  */
 final class SandboxDispatcher extends Dispatcher {
 

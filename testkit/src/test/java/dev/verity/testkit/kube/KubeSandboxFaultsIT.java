@@ -186,6 +186,32 @@ class KubeSandboxFaultsIT {
     sandbox.faults().latency(Duration.ZERO);
   }
 
+  @Test
+  void watchesStillOpenAndHangsHoldThemUnderLatency() {
+    sandbox.faults().latency(Duration.ofMillis(200));
+    sandbox.faults().inject(RequestMatch.of("watch", "configmaps").inNamespace(ns), 1, Fault.hang(Duration.ofMillis(500)));
+    List<String> events = new CopyOnWriteArrayList<>();
+    Watch watch = sandbox.client().configMaps().inNamespace(ns).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ConfigMap resource) {
+        events.add(action + " " + resource.getMetadata().getName());
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    });
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.requests().count(RequestMatch.of("watch", "configmaps").inNamespace(ns), 101) == 1);
+      assertThat(sandbox.requests().matching(RequestMatch.of("watch", "configmaps").inNamespace(ns)).get(0).duration())
+          .isGreaterThanOrEqualTo(Duration.ofMillis(700));
+      sandbox.client().configMaps().inNamespace(ns).resource(configMap("watched")).create();
+      await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("ADDED watched"));
+    } finally {
+      watch.close();
+    }
+  }
+
   // ---- the request log -------------------------------------------------------------------------------------------
 
   @Test

@@ -141,6 +141,7 @@ final class SandboxServer implements AutoCloseable {
           log(101);
           return;
         }
+        request.resume();
         send(response);
         return;
       }

@@ -36,6 +36,7 @@ final class Console {
         say("  Git repository   " + forge.url() + "   (branch main, seeded from examples/)");
         say("  Kafka            " + stack.kafka().bootstrapServers());
         say("  Kubernetes       " + stack.sandbox().url() + "   (sandbox; kubeconfig " + stack.kubeconfig() + ")");
+        say("  Sandbox faults   " + stack.sandbox().controlUrl() + "   (inject API errors, read the request log; see README)");
         say("  Slack stand-in   " + stack.slack().url() + "   (open it to read the Slack alerts)");
         say("  SMTP server      localhost:" + stack.smtp().port() + "   (e-mails are printed here as they arrive)");
         stack.services().values().forEach(s ->

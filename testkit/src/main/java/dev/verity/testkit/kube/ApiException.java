@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** A failed API request, rendered as a Kubernetes {@code Status} object with the code and reason a real API server uses. */
-final class ApiException extends RuntimeException {
+class ApiException extends RuntimeException {
 
   /** One entry of {@code details.causes}. */
   record Cause(String type, String message, String field) {

@@ -5,26 +5,17 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * A Kubernetes API server test double for tests and the local stack: an HTTP server on a local port (built on the
- * fabric8 {@link KubernetesMockServer}, with its own dispatcher and store) that behaves like a real API server for
- * what Verity uses.
+ * A Kubernetes API server test double for tests and the local stack: an HTTP server on a local port (Vert.x, with the
+ * fabric8 mock web server's WebSocket adapter, and its own dispatcher and store) that behaves like a real API server
+ * for what Verity uses.
  *
  * <p>What it does:
  * <ul>
@@ -86,8 +77,23 @@ import java.util.logging.Logger;
  *   <li>Label selectors, equality- and set-based ({@code in}, {@code notin}, {@code key}, {@code !key}), and
  *       {@code metadata.name}/{@code metadata.namespace} field selectors, for list, watch and delete-collection; a bad
  *       selector is a 400.</li>
- *   <li>Watches over WebSocket (as fabric8 opens them), resumable from a resourceVersion, fed by every write;
- *       HTTP watches (kubectl) answer the events so far and end, so {@code kubectl rollout status} works by polling.</li>
+ *   <li>Watches over WebSocket (as fabric8 opens them), resumable from a resourceVersion, fed by every write from a
+ *       fan-out thread in commit order (a write's answer never waits for its watchers); HTTP watches (kubectl) answer
+ *       the events so far and end, so {@code kubectl rollout status} works by polling. Each resource keeps a bounded
+ *       history of changes (1,000 by default, {@link Faults#watchHistory(int)}), as the watch cache does: a watch from a
+ *       resourceVersion older than it gets a 410 {@code Expired} ERROR event ("too old resource version").</li>
+ *   <li>Pagination as a 1.32 API server with its watch cache answers it ({@link ListRequest}): {@code limit} and
+ *       {@code continue} in etcd key order ({@code namespace/name}), {@code metadata.continue} and
+ *       {@code remainingItemCount}, continuations reading the first page's snapshot (410 {@code Expired} with an
+ *       inconsistent-continue token once it is older than the history), {@code resourceVersion="0"} served whole,
+ *       {@code resourceVersionMatch} validation; fabric8 informers and {@code kubectl get --chunk-size} page through.</li>
+ *   <li>Faults on demand, none by default ({@link #faults()}): the next N requests matching a verb, resource,
+ *       namespace and name answer 409, 429 (with {@code Retry-After}), 500, 503 or 504 with the server's Status, hang,
+ *       or have their connection dropped; a latency per request; every watch closed from the server side; the history
+ *       compacted so that older watches and continuations get 410 Gone. A request log ({@link #requests()}, the last
+ *       10,000 requests with verb, path, query, status code and time). Both also as JSON at {@link #controlUrl()}
+ *       ({@code /sandbox/faults}, {@code /sandbox/requests}, ...; see {@link SandboxControl}), a path no Kubernetes client
+ *       uses, also under {@code ./verity up}.</li>
  *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout} (which can be
  *       switched off, for a bare API server like the one of Kubernetes' own integration tests).</li>
  *   <li>The server-side defaults of Kubernetes 1.32 for the built-in kinds (pod templates and containers, workload
@@ -120,8 +126,10 @@ import java.util.logging.Logger;
  *   <li>defaults only of the built-in kinds Verity applies (not of Nodes, Endpoints, admission registration, ...), on
  *       a single-stack IPv4 cluster;</li>
  *   <li>no conversion between versions: objects are served in the version they were last written in;</li>
- *   <li>no pagination ({@code limit}/{@code continue} are ignored), no protobuf, no aggregated discovery, no
- *       OpenAPI schemas (a minimal OpenAPI v3 index only tells kubectl that the server validates fields);</li>
+ *   <li>no protobuf, no aggregated discovery, no OpenAPI schemas (a minimal OpenAPI v3 index only tells kubectl
+ *       that the server validates fields);</li>
+ *   <li>one bounded change history per resource stands for both etcd's compaction and the watch cache's window; no
+ *       watch bookmarks or {@code sendInitialEvents}; HTTP/1.1 only (no HTTP/2);</li>
  *   <li>HTTP (non-WebSocket) watches, as kubectl opens them, answer the events so far after half a second and
  *       end, so kubectl polls rather than streams; Table output for {@code kubectl get} has a few columns for
  *       common kinds only;</li>
@@ -133,34 +141,32 @@ import java.util.logging.Logger;
  */
 public final class KubeSandbox implements AutoCloseable {
 
-  /** Held so that the level set on it sticks (java.util.logging keeps loggers weakly). */
-  private static final Logger MOCK_SERVER_LOG = Logger.getLogger(MockWebServer.class.getName());
   private static final List<String> INITIAL_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
 
-  private final KubernetesMockServer server;
+  private final SandboxServer server;
   private final SandboxApi api;
   private final Rollout rollout;
   private final Lifecycle lifecycle;
+  private final Faults faults;
+  private final RequestLog requests = new RequestLog();
   private final Path tempDir;
   private final Path kubeconfig;
-  private final Thread requestDrain;
   private KubernetesClient client;
   private boolean closed;
 
   private KubeSandbox(int port) {
-    MOCK_SERVER_LOG.setLevel(Level.WARNING);
     ResourceTypes types = new ResourceTypes();
-    this.api = new SandboxApi(new ObjectStore(), types);
+    ObjectStore store = new ObjectStore();
+    this.api = new SandboxApi(store, types);
+    this.faults = new Faults(store);
     this.rollout = new Rollout(api);
     this.lifecycle = new Lifecycle();
     api.onWrite(rollout::written);
     api.onWrite(new CrdController(api, lifecycle));
     api.onWrite(new NamespaceController(api, lifecycle));
     SandboxDispatcher dispatcher = new SandboxDispatcher(api);
-    this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
-        dispatcher, false);
-    server.start(InetAddress.getLoopbackAddress(), port);
-    dispatcher.serverAddress("127.0.0.1:" + server.getPort());
+    this.server = new SandboxServer(dispatcher, faults, requests, port);
+    dispatcher.serverAddress("127.0.0.1:" + server.port());
     ResourceType namespaces = types.byPlural("", "v1", "namespaces").orElseThrow();
     for (String namespace : INITIAL_NAMESPACES) {
       ObjectNode object = Json.object();
@@ -169,18 +175,6 @@ public final class KubeSandbox implements AutoCloseable {
       object.putObject("metadata").put("name", namespace);
       api.create(namespaces, null, object, "kube-apiserver", false);
     }
-    // The mock web server records every request in an unbounded queue: drain it so a long-running sandbox stays small.
-    this.requestDrain = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          server.takeRequest(1, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "kube-sandbox-request-drain");
-    requestDrain.setDaemon(true);
-    requestDrain.start();
     try {
       this.tempDir = Files.createTempDirectory("kube-sandbox-");
       this.kubeconfig = writeKubeconfig(tempDir.resolve("kubeconfig"));
@@ -202,11 +196,16 @@ public final class KubeSandbox implements AutoCloseable {
 
   /** The API server URL, {@code http://127.0.0.1:<port>}. */
   public String url() {
-    return "http://127.0.0.1:" + server.getPort();
+    return "http://127.0.0.1:" + server.port();
   }
 
   public int port() {
-    return server.getPort();
+    return server.port();
+  }
+
+  /** The control endpoint for faults and the request log, {@code http://127.0.0.1:<port>/sandbox} (see {@link SandboxControl}). */
+  public String controlUrl() {
+    return url() + "/sandbox";
   }
 
   /** A fabric8 client for the sandbox, default namespace {@code default}; closed with the sandbox. */
@@ -274,6 +273,21 @@ public final class KubeSandbox implements AutoCloseable {
     return lifecycle;
   }
 
+  /** Faults on demand (none until asked for): injected statuses, hangs, dropped connections, latency, watch closes, 410 Gone. */
+  public Faults faults() {
+    return faults;
+  }
+
+  /** The last {@value RequestLog#CAPACITY} requests served, with the status code each got. */
+  public RequestLog requests() {
+    return requests;
+  }
+
+  /** The API semantics, for benchmarks and tests in this package that seed many objects without HTTP. */
+  SandboxApi api() {
+    return api;
+  }
+
   /** How many watches are open right now (for tests that check watches are closed). */
   public int openWatches() {
     return api.store().openWatches();
@@ -291,10 +305,10 @@ public final class KubeSandbox implements AutoCloseable {
     }
     rollout.close();
     lifecycle.close();
-    if (requestDrain != null) {
-      requestDrain.interrupt();
+    if (server != null) {
+      server.close();
     }
-    server.shutdown();
+    api.store().close();
     if (tempDir != null) {
       try (var files = Files.walk(tempDir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -15,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
  * The port defaults to 6443 when it is free, else any free port; the kubeconfig (plain HTTP, context
  * {@code verity-sandbox}) is written to the given path. The two delays (milliseconds or ISO-8601, see
  * {@link Lifecycle}) default to the system properties {@value Lifecycle#CRD_PROPERTY} and
- * {@value Lifecycle#NAMESPACE_PROPERTY}, else 1 s and 300 ms. Prints {@code KubeSandbox ready} once it serves.
+ * {@value Lifecycle#NAMESPACE_PROPERTY}, else 1 s and 300 ms. Prints {@code KubeSandbox ready} once it serves. Faults and the
+ * request log are served as JSON under {@code /sandbox} on the same port (see {@link SandboxControl}).
  */
 public final class KubeSandboxMain {
 
@@ -62,6 +63,7 @@ public final class KubeSandboxMain {
     System.out.println("KubeSandbox serving the Kubernetes API at " + sandbox.url());
     System.out.println("kubeconfig: " + written);
     System.out.println("  try: kubectl --kubeconfig " + written + " get namespaces");
+    System.out.println("faults and request log: " + sandbox.controlUrl() + "  (try: curl " + sandbox.controlUrl() + ")");
     System.out.println("KubeSandbox ready");
     System.out.flush();
     stopped.await();

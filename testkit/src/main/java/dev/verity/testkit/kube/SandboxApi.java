@@ -92,19 +92,12 @@ final class SandboxApi {
   }
 
   ObjectNode list(ResourceType type, String namespace, Predicate<JsonNode> filter) {
-    return store.locked(() -> {
-      ObjectNode list = Json.object();
-      list.put("apiVersion", type.apiVersion());
-      list.put("kind", type.kind() + "List");
-      list.putObject("metadata").put("resourceVersion", String.valueOf(store.resourceVersion()));
-      ArrayNode items = list.putArray("items");
-      for (ObjectNode object : store.list(type.group(), type.plural(), type.namespaced() ? namespace : null)) {
-        if (filter.test(object)) {
-          items.add(object);
-        }
-      }
-      return list;
-    });
+    return list(type, namespace, filter, ListRequest.ALL);
+  }
+
+  /** A list as the options ask for it: a page, a snapshot, or everything now (see {@link ListRequest}). */
+  ObjectNode list(ResourceType type, String namespace, Predicate<JsonNode> filter, ListRequest options) {
+    return options.read(store, type, namespace, filter);
   }
 
   // ---- writes ---------------------------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ import dev.verity.testkit.kube.FieldSchema.Scope;
 /**
  * Maps Kubernetes REST requests onto {@link SandboxApi}: discovery, resource paths (core and grouped, namespaced and
  * cluster-scoped, status and scale subresources), query options ({@code dryRun}, {@code fieldManager}, {@code force},
- * selectors, {@code watch}, {@code resourceVersion}) and patch content types. Replaces the fabric8 mock server's CRUD
- * dispatcher entirely; the mock server still provides HTTP and WebSocket serving.
+ * selectors, {@code watch}, {@code resourceVersion}, {@code limit}, {@code continue}) and patch content types.
+ * {@link SandboxServer} serves HTTP and WebSocket and applies faults before a request gets here.
  */
 final class SandboxDispatcher extends Dispatcher {
 
@@ -145,8 +145,19 @@ final class SandboxDispatcher extends Dispatcher {
                 type.namespaced() ? namespace : null, filter, query.get("resourceVersion"));
             return new MockResponse().withWebSocketUpgrade(session);
           }
-          ObjectNode list = api.list(type, namespace, filter);
-          return json(200, Tables.wanted(request.getHeader("Accept")) ? Tables.table(type, list) : list);
+          ObjectNode list = api.list(type, namespace, filter, ListRequest.of(query));
+          if (!Tables.wanted(request.getHeader("Accept"))) {
+            return json(200, list);
+          }
+          ObjectNode table = Tables.table(type, list);
+          ObjectNode listMeta = (ObjectNode) list.get("metadata");
+          ObjectNode tableMeta = (ObjectNode) table.get("metadata");
+          for (String field : List.of("continue", "remainingItemCount")) {
+            if (listMeta.has(field)) {
+              tableMeta.set(field, listMeta.get(field));
+            }
+          }
+          return json(200, table);
         }
         if ("scale".equals(target.subresource())) {
           return json(200, api.getScale(type, namespace, target.name()));
@@ -233,8 +244,7 @@ final class SandboxDispatcher extends Dispatcher {
     String ns = type.namespaced() ? namespace : null;
     StringBuilder body = new StringBuilder();
     try {
-      for (ObjectStore.Change change : api.store().replay(resourceVersion, key -> key.group().equals(type.group())
-          && key.plural().equals(type.plural()) && (ns == null || key.namespace().equals(ns)))) {
+      for (ObjectStore.Change change : api.store().replay(type.group(), type.plural(), ns, resourceVersion)) {
         ObjectNode event = WatchSession.event(change, filter);
         if (event != null) {
           body.append(Json.write(event)).append('\n');
@@ -339,7 +349,7 @@ final class SandboxDispatcher extends Dispatcher {
     return contentType != null && contentType.toLowerCase(Locale.ROOT).contains("yaml");
   }
 
-  private static Map<String, String> parseQuery(String query) {
+  static Map<String, String> parseQuery(String query) {
     Map<String, String> params = new HashMap<>();
     for (String pair : query.split("&")) {
       if (pair.isEmpty()) {

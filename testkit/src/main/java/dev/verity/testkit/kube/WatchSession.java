@@ -11,6 +11,40 @@ import java.util.function.Predicate;
 /** One open watch over a WebSocket: sends ADDED/MODIFIED/DELETED events for the objects its path and selectors cover. */
 final class WatchSession extends WebSocketListener {
 
+  /**
+   * A change serialised at most once however many watches it goes to: the object as it is after the change (for
+   * ADDED and MODIFIED), and as it was before it with the deletion's resourceVersion (for DELETED).
+   */
+  static final class Encoded {
+    private final ObjectStore.Change change;
+    private String after;
+    private String deleted;
+
+    Encoded(ObjectStore.Change change) {
+      this.change = change;
+    }
+
+    private final java.util.Map<String, String> events = new java.util.HashMap<>(4);
+
+    String event(String type) {
+      return events.computeIfAbsent(type, t -> "{\"type\":\"" + t + "\",\"object\":" + (t.equals("DELETED") ? deleted() : after()) + "}");
+    }
+
+    private String after() {
+      if (after == null) {
+        after = Json.write(change.after());
+      }
+      return after;
+    }
+
+    private String deleted() {
+      if (deleted == null) {
+        deleted = Json.write(deletedObject(change));
+      }
+      return deleted;
+    }
+  }
+
   private final ObjectStore store;
   private final String group;
   private final String plural;
@@ -18,6 +52,7 @@ final class WatchSession extends WebSocketListener {
   private final Predicate<JsonNode> filter;
   private final String resourceVersion;
   private volatile WebSocket socket;
+  private volatile long delivered;
 
   WatchSession(ObjectStore store, String group, String plural, String namespace, Predicate<JsonNode> filter, String resourceVersion) {
     this.store = store;
@@ -28,6 +63,19 @@ final class WatchSession extends WebSocketListener {
     this.resourceVersion = resourceVersion;
   }
 
+  String group() {
+    return group;
+  }
+
+  String plural() {
+    return plural;
+  }
+
+  /** The watched namespace, null for all. */
+  String namespace() {
+    return namespace;
+  }
+
   String resourceVersion() {
     return resourceVersion;
   }
@@ -36,39 +84,50 @@ final class WatchSession extends WebSocketListener {
     return key.group().equals(group) && key.plural().equals(plural) && (namespace == null || key.namespace().equals(namespace));
   }
 
-  void deliver(ObjectStore.Change change) {
-    if (!covers(change.key())) {
+  /** Marks every change up to this resourceVersion as sent (by the replay a watch starts with). */
+  void deliveredUpTo(long resourceVersion) {
+    this.delivered = resourceVersion;
+  }
+
+  void deliver(ObjectStore.Change change, Encoded encoded) {
+    if (!covers(change.key()) || change.resourceVersion() <= delivered) {
       return;
     }
-    ObjectNode event = event(change, filter);
+    String type = type(change, filter);
     WebSocket ws = socket;
-    if (event != null && ws != null) {
-      ws.send(Json.write(event));
+    if (type != null && ws != null) {
+      ws.send(encoded.event(type));
     }
+  }
+
+  /** The type of event a change means for a watcher with this filter (null when it does not concern it). */
+  private static String type(ObjectStore.Change change, Predicate<JsonNode> filter) {
+    boolean matchedBefore = change.before() != null && filter.test(change.before());
+    boolean matchesAfter = change.after() != null && filter.test(change.after());
+    if (matchedBefore && matchesAfter) {
+      return "MODIFIED";
+    }
+    if (matchesAfter) {
+      return "ADDED";
+    }
+    return matchedBefore ? "DELETED" : null;
+  }
+
+  private static ObjectNode deletedObject(ObjectStore.Change change) {
+    ObjectNode object = change.after() != null ? change.after().deepCopy() : change.before().deepCopy();
+    Json.metadata(object).put("resourceVersion", String.valueOf(change.resourceVersion()));
+    return object;
   }
 
   /** The watch event a change means for a watcher with this filter (null when it does not concern it). */
   static ObjectNode event(ObjectStore.Change change, Predicate<JsonNode> filter) {
-    boolean matchedBefore = change.before() != null && filter.test(change.before());
-    boolean matchesAfter = change.after() != null && filter.test(change.after());
-    String type;
-    ObjectNode object;
-    if (matchedBefore && matchesAfter) {
-      type = "MODIFIED";
-      object = change.after();
-    } else if (matchesAfter) {
-      type = "ADDED";
-      object = change.after();
-    } else if (matchedBefore) {
-      type = "DELETED";
-      object = change.after() != null ? change.after().deepCopy() : change.before().deepCopy();
-      Json.metadata(object).put("resourceVersion", String.valueOf(change.resourceVersion()));
-    } else {
+    String type = type(change, filter);
+    if (type == null) {
       return null;
     }
     ObjectNode event = Json.object();
     event.put("type", type);
-    event.set("object", object);
+    event.set("object", type.equals("DELETED") ? deletedObject(change) : change.after());
     return event;
   }
 
@@ -80,6 +139,14 @@ final class WatchSession extends WebSocketListener {
     if (ws != null) {
       ws.send(Json.write(event));
       ws.close(1000, message);
+    }
+  }
+
+  /** Ends the watch from the server side with a normal closure, as an API server ends a watch that timed out. */
+  void closeFromServer() {
+    WebSocket ws = socket;
+    if (ws != null) {
+      ws.close(1000, "watch closed by the server");
     }
   }
 

@@ -1,2 +1,2 @@
-/** KubeSandbox: a Kubernetes API server test double (server-side apply, field ownership, watches, simulated rollouts) on the fabric8 mock server. */
+/** KubeSandbox: a Kubernetes API server test double (server-side apply, field ownership, watches, pagination, simulated rollouts, faults on demand). */
 package dev.verity.testkit.kube;

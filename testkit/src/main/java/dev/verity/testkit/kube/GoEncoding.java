@@ -117,6 +117,52 @@ final class GoEncoding {
     };
   }
 
+  /**
+   * Canonical scalar values only (quantities), nothing dropped or added: for an apply configuration, whose fields
+   * the applier owns as sent, but whose values the server compares and stores as their Go types print them.
+   */
+  static void canonicalValues(SchemaNode type, JsonNode value) {
+    if (type == null || value == null) {
+      return;
+    }
+    switch (type.shape()) {
+      case STRUCT -> {
+        if (value instanceof ObjectNode object) {
+          object.fields().forEachRemaining(e -> {
+            Field field = type.field(e.getKey()).orElse(null);
+            if (field != null && isQuantity(field.type()) && (e.getValue().isTextual() || e.getValue().isNumber())) {
+              e.setValue(scalar(field.type(), e.getValue()));
+            } else if (field != null) {
+              canonicalValues(field.type(), e.getValue());
+            }
+          });
+        }
+      }
+      case MAP -> {
+        if (value instanceof ObjectNode object && type.values().isPresent()) {
+          SchemaNode values = type.values().get();
+          object.fields().forEachRemaining(e -> {
+            if (isQuantity(values) && (e.getValue().isTextual() || e.getValue().isNumber())) {
+              e.setValue(scalar(values, e.getValue()));
+            } else {
+              canonicalValues(values, e.getValue());
+            }
+          });
+        }
+      }
+      case LIST -> {
+        if (value.isArray() && type.items().isPresent()) {
+          value.forEach(item -> canonicalValues(type.items().get(), item));
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private static boolean isQuantity(SchemaNode type) {
+    return type.shape() == Shape.SCALAR && type.scalarType().orElse(null) == dev.verity.kube.schema.ScalarType.QUANTITY;
+  }
+
   /** Go's notion of empty for omitempty: false, 0, "", and a list or map of length zero. */
   static boolean isZero(JsonNode value) {
     if (value == null || value.isNull()) {

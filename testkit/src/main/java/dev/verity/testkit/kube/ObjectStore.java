@@ -108,7 +108,7 @@ final class ObjectStore {
   private long resourceVersion = INITIAL_RESOURCE_VERSION;
   private long compactedAt = INITIAL_RESOURCE_VERSION;
   private int historyLimit = DEFAULT_HISTORY;
-  private final LinkedBlockingQueue<Delivery> fanOut = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Runnable> fanOut = new LinkedBlockingQueue<>();
   private final Thread fanOutThread;
 
   ObjectStore() {
@@ -177,7 +177,13 @@ final class ObjectStore {
     }
     List<WatchSession> open = watches.get(change.key().resource());
     if (open != null && !open.isEmpty()) {
-      fanOut.add(new Delivery(change, open));
+      Delivery delivery = new Delivery(change, open);
+      fanOut.add(() -> {
+        WatchSession.Encoded encoded = new WatchSession.Encoded(delivery.change());
+        for (WatchSession watch : delivery.watches()) {
+          watch.deliver(delivery.change(), encoded);
+        }
+      });
     }
   }
 
@@ -192,10 +198,13 @@ final class ObjectStore {
   private void fanOut() {
     try {
       while (true) {
-        Delivery delivery = fanOut.take();
-        WatchSession.Encoded encoded = new WatchSession.Encoded(delivery.change());
-        for (WatchSession watch : delivery.watches()) {
-          watch.deliver(delivery.change(), encoded);
+        Runnable task = fanOut.take();
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          // one watcher's failure (a closed socket, say) must not stop the others' events
+          java.util.logging.Logger.getLogger(ObjectStore.class.getName()).log(java.util.logging.Level.WARNING,
+              "KubeSandbox watch fan-out: " + e, e);
         }
       }
     } catch (InterruptedException stopped) {
@@ -209,6 +218,14 @@ final class ObjectStore {
   }
 
   // ---- watches ----------------------------------------------------------------------------------------------------
+
+  /**
+   * Opens a watch from the fan-out thread, after the WebSocket handshake's callback has returned and in order with
+   * the changes being sent: its replay then reaches a client that is ready to read it.
+   */
+  void watchSoon(WatchSession watch) {
+    fanOut.add(() -> watch(watch));
+  }
 
   /** Opens a watch: replays from its resourceVersion (or lists the current objects as ADDED), then follows every change. */
   void watch(WatchSession watch) {

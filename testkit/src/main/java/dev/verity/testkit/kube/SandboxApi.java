@@ -131,6 +131,7 @@ final class SandboxApi {
       List.of("resourceVersion", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "uid",
           "creationTimestamp", "generation").forEach(meta::remove);
       initialise(type, namespace, candidate);
+      candidate = TypedBodies.stored(type, candidate);
       ManagedEntry.writeAll(candidate, FieldOwnership.update(given, null, candidate, type.kind(), type.apiVersion(),
           manager, Scope.MAIN, null));
       Defaults.registry(type, candidate, null, this::storedServices);
@@ -210,6 +211,7 @@ final class SandboxApi {
       throw ApiException.badRequest("metadata.managedFields must be nil");
     }
     TypedBodies.checkApplied(type, applied);
+    TypedBodies.canonicalValues(type, applied);
     return store.locked(() -> {
       if (Json.text(applied, "apiVersion") == null || Json.text(applied, "kind") == null) {
         throw ApiException.badRequest("apply configuration must set apiVersion and kind (got apiVersion="
@@ -452,6 +454,8 @@ final class SandboxApi {
     ResetFields.restore(before, next, ResetFields.of(type, scope, types.isCustom(type)));
     next.put("apiVersion", type.apiVersion());
     next.put("kind", type.kind());
+    // an Update owns what changed in the object as the server writes it (zero values left out, structs written)
+    next = TypedBodies.stored(type, next);
     ManagedEntry.writeAll(next, FieldOwnership.update(entries, before, next, type.kind(),
         type.apiVersion(), manager, scope, scope == Scope.STATUS ? "status" : null));
     if (scope != Scope.STATUS) {
@@ -496,11 +500,38 @@ final class SandboxApi {
         + "; " + gvk + "): " + detail);
   }
 
+  /**
+   * A write that changes nothing but the times in {@code managedFields} keeps the stored ones, so it stays a no-op
+   * (no new resourceVersion), as kube-apiserver's IgnoreManagedFieldsTimestampsTransformer does for updates and
+   * patches since 1.26.
+   */
+  private static void keepManagedFieldTimesOfANoOp(ObjectNode before, ObjectNode candidate) {
+    JsonNode kept = before.path("metadata").get("managedFields");
+    JsonNode written = candidate.path("metadata").get("managedFields");
+    if (kept == null || written == null || Objects.equals(kept, written)) {
+      return;
+    }
+    if (withoutTimes(before).equals(withoutTimes(candidate))) {
+      Json.metadata(candidate).set("managedFields", kept.deepCopy());
+    }
+  }
+
+  private static ObjectNode withoutTimes(ObjectNode object) {
+    ObjectNode copy = object.deepCopy();
+    for (JsonNode entry : copy.path("metadata").path("managedFields")) {
+      if (entry instanceof ObjectNode e) {
+        e.remove("time");
+      }
+    }
+    return copy;
+  }
+
   /** Finishes a write: generation, no-op detection, finalizer-driven removal, dry run, storing, listeners. */
   private ObjectNode commit(ResourceType type, ObjectStore.Key key, ObjectNode before, ObjectNode written, boolean dryRun) {
     ObjectNode candidate = TypedBodies.stored(type, written);
     if (before != null) {
       Immutables.check(type, before, candidate);
+      keepManagedFieldTimesOfANoOp(before, candidate);
     }
     ObjectNode meta = Json.metadata(candidate);
     boolean generationChanged = false;

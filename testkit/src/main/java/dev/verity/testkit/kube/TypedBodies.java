@@ -215,6 +215,11 @@ final class TypedBodies {
     return "&value.valueUnstructured{Value:" + value + "}";
   }
 
+  /** An apply configuration's values as the server reads them (canonical quantities), its fields untouched. */
+  static void canonicalValues(ResourceType type, ObjectNode applied) {
+    schema(type).ifPresent(root -> GoEncoding.canonicalValues(root, applied));
+  }
+
   /** The object as the server stores and returns it (zero values, structs, quantities as Go writes them). */
   static ObjectNode stored(ResourceType type, ObjectNode object) {
     return schema(type).map(root -> GoEncoding.object(root, object)).orElse(object);

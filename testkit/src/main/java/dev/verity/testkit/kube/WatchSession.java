@@ -153,7 +153,7 @@ final class WatchSession extends WebSocketListener {
   @Override
   public void onOpen(WebSocket webSocket, Response response) {
     this.socket = webSocket;
-    store.watch(this);
+    store.watchSoon(this);
   }
 
   @Override

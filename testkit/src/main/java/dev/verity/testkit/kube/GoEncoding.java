@@ -182,8 +182,4 @@ final class GoEncoding {
     }
     return false;
   }
-
-  static boolean isStruct(SchemaNode type) {
-    return type.shape() == Shape.STRUCT;
-  }
 }

@@ -90,7 +90,7 @@ final class Immutables {
           !same(old, now) && !(after.path("spec").path("suspend").asBoolean(false) && !before.path("status").has("startTime"))
               ? invalid(errorField, field, now, kind, path) : null;
       case "PersistentVolume spec" ->
-          changedOnly(before.path("spec"), after.path("spec"), PV_NOT_SOURCE) ? forbidden("spec.persistentvolumesource", field) : null;
+          changedExcept(before.path("spec"), after.path("spec"), PV_NOT_SOURCE) ? forbidden("spec.persistentvolumesource", field) : null;
       case "PersistentVolume spec.nodeAffinity" ->
           old != null && !same(old, now) ? invalid("nodeAffinity", field, now, kind, path) : null;
       case "PersistentVolumeClaim spec" -> pvcSpecChanged(before, after) ? forbidden("spec", field) : null;
@@ -232,10 +232,6 @@ final class Immutables {
     return !without(before, allowed).equals(without(after, allowed));
   }
 
-  /** Whether any field of two objects other than {@code excluded} differs (the rest being the part compared). */
-  private static boolean changedOnly(JsonNode before, JsonNode after, Set<String> excluded) {
-    return changedExcept(before, after, excluded);
-  }
 
   private static Map<String, JsonNode> without(JsonNode object, Set<String> fields) {
     Map<String, JsonNode> rest = new TreeMap<>();

@@ -494,10 +494,7 @@ final class SandboxApi {
     if (errors.isEmpty()) {
       return;
     }
-    String gvk = (type.group().isEmpty() ? "" : type.group()) + "/" + type.version() + ", Kind=" + type.kind();
-    String detail = errors.size() == 1 ? errors.get(0) : "errors:\n  " + String.join("\n  ", errors);
-    throw new ApiException(500, "", "failed to create typed patch object (" + (type.namespaced() ? namespace : "") + "/" + name
-        + "; " + gvk + "): " + detail);
+    throw TypedBodies.typedPatchObjectFailed(type, (type.namespaced() ? namespace : "") + "/" + name, errors);
   }
 
   /**

@@ -105,11 +105,20 @@ final class TypedBodies {
     if (errors.isEmpty()) {
       return;
     }
-    String gvk = (type.group().isEmpty() ? "" : type.group()) + "/" + type.version() + ", Kind=" + type.kind();
     String object = Optional.ofNullable(Json.text(applied.path("metadata"), "namespace")).orElse("") + "/"
         + Optional.ofNullable(Json.text(applied.path("metadata"), "name")).orElse("");
+    throw typedPatchObjectFailed(type, object, errors);
+  }
+
+  /**
+   * The 500 (empty reason) kube-apiserver 1.32 answers when structured-merge-diff cannot convert an apply
+   * configuration to its type: {@code failed to create typed patch object (<ns>/<name>; <gvk>): <errors>}, one error
+   * as it is, several under {@code errors:} one per line.
+   */
+  static ApiException typedPatchObjectFailed(ResourceType type, String object, List<String> errors) {
+    String gvk = (type.group().isEmpty() ? "" : type.group()) + "/" + type.version() + ", Kind=" + type.kind();
     String detail = errors.size() == 1 ? errors.get(0) : "errors:\n  " + String.join("\n  ", errors);
-    throw new ApiException(500, "", "failed to create typed patch object (" + object + "; " + gvk + "): " + detail);
+    return new ApiException(500, "", "failed to create typed patch object (" + object + "; " + gvk + "): " + detail);
   }
 
   private static void typedWalk(SchemaNode type, JsonNode value, String path, List<String> errors) {

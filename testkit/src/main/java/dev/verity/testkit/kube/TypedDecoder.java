@@ -74,7 +74,7 @@ final class TypedDecoder {
     TypedDecoder decoder = new TypedDecoder();
     try (JsonParser parser = JSON.createParser(body)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw new DecodeException("json: cannot unmarshal " + jsonKind(parser.currentToken(), parser)
+        throw new DecodeException("json: cannot unmarshal " + jsonKind(parser.currentToken())
             + " into Go value of type " + goType(root));
       }
       ObjectNode object = (ObjectNode) decoder.value(parser, root, new Path(), null);
@@ -121,7 +121,7 @@ final class TypedDecoder {
       parser.nextToken();
       JsonNode tree = decoder.untyped(parser, new Path());
       if (!(tree instanceof ObjectNode object)) {
-        throw new DecodeException("json: cannot unmarshal " + jsonKind(parser.currentToken(), parser)
+        throw new DecodeException("json: cannot unmarshal " + jsonKind(parser.currentToken())
             + " into Go value of type map[string]interface {}");
       }
       return new Result(object, List.copyOf(decoder.problems));
@@ -276,7 +276,7 @@ final class TypedDecoder {
         }
         throw typeError("bool", type, path, parser);
       }
-      default -> throw new DecodeException("json: unexpected " + token + " at " + path.dotted());
+      default -> throw new DecodeException("json: unexpected " + token + " at " + path.display());
     };
   }
 
@@ -507,7 +507,7 @@ final class TypedDecoder {
     return text.length();
   }
 
-  private static String jsonKind(JsonToken token, JsonParser parser) {
+  private static String jsonKind(JsonToken token) {
     if (token == null) {
       return "null";
     }
@@ -569,9 +569,6 @@ final class TypedDecoder {
       return String.join("", display);
     }
 
-    String dotted() {
-      return display();
-    }
 
     String goField() {
       return String.join(".", fields);

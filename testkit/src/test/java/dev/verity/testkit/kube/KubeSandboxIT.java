@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** What only the sandbox does (simulated rollouts, its kubeconfig and main, raw protocol details), over real HTTP. */
-class KubeSandboxTest {
+class KubeSandboxIT {
 
   private static KubeSandbox sandbox;
   private String ns;
@@ -91,7 +91,7 @@ class KubeSandboxTest {
     })) {
       long started = System.nanoTime();
       apply(KubeApiContract.DEPLOYMENT);
-      await().atMost(Duration.ofSeconds(20)).until(() -> seen.stream().anyMatch(KubeSandboxTest::available));
+      await().atMost(Duration.ofSeconds(20)).until(() -> seen.stream().anyMatch(KubeSandboxIT::available));
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
     }
     // in order: created with an empty status (as a real server writes the zero DeploymentStatus), then progressing, then ready
@@ -100,7 +100,7 @@ class KubeSandboxTest {
     assertThat(progressing.getStatus().getObservedGeneration()).isEqualTo(1);
     assertThat(condition(progressing, "Progressing").getReason()).isEqualTo("ReplicaSetUpdated");
     assertThat(progressing.getStatus().getAvailableReplicas()).isNull();
-    Deployment first = seen.stream().filter(KubeSandboxTest::available).findFirst().orElseThrow();
+    Deployment first = seen.stream().filter(KubeSandboxIT::available).findFirst().orElseThrow();
     assertThat(first.getStatus().getReadyReplicas()).isEqualTo(2);
     assertThat(first.getStatus().getUpdatedReplicas()).isEqualTo(2);
     assertThat(first.getStatus().getObservedGeneration()).isEqualTo(1);

@@ -19,7 +19,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The apply against the Kubernetes sandbox: what lands in the cluster, and what the result reports. */
-class ApplierSandboxTest {
+class ApplierSandboxIT {
 
     static final String REPO = "https://git.example/gitops.git";
     static final Policy NO_FORCE = new Policy(false, true, false, false, false, List.of());

@@ -24,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SmtpServerTest {
+class SmtpServerIT {
 
     private SmtpServer smtp;
 

@@ -69,7 +69,10 @@ final class Defaults {
       case "v1/LimitRange" -> limitRange(spec);
       case "apps/v1/Deployment" -> deployment(spec);
       case "apps/v1/StatefulSet" -> statefulSet(spec);
-      case "apps/v1/DaemonSet" -> daemonSet(spec);
+      case "apps/v1/DaemonSet" -> {
+        daemonSet(spec);
+        templateGeneration(object, type, templateGeneration(object, type));
+      }
       case "apps/v1/ReplicaSet" -> replicaSet(spec);
       case "batch/v1/Job" -> job(object, spec);
       case "batch/v1/CronJob" -> cronJob(spec);
@@ -115,6 +118,20 @@ final class Defaults {
           // labels shows its template's labels, the generated ones included
           labelsFromTemplate(object, spec);
         }
+      }
+      case "apps/v1/DaemonSet" -> {
+        // pkg/registry/apps/daemonset/strategy.go (PrepareForCreate, PrepareForUpdate): the template generation starts at
+        // 1, is the stored one on an update, one more when the template changed; apps/v1 carries it in an annotation
+        long generation;
+        if (before == null) {
+          generation = Math.max(1, templateGeneration(object, type));
+        } else {
+          generation = templateGeneration(before, type);
+          if (!before.path("spec").path("template").equals(object.path("spec").path("template"))) {
+            generation++;
+          }
+        }
+        templateGeneration(object, type, generation);
       }
       case "autoscaling/v1/HorizontalPodAutoscaler" -> {
         if (object.get("spec") instanceof ObjectNode spec) {
@@ -268,6 +285,35 @@ final class Defaults {
     // defaults.yaml: io.k8s.api.apps.v1.DaemonSetSpec.revisionHistoryLimit
     intIfUnset(spec, "revisionHistoryLimit", 10);
     PodDefaults.template(spec.path("template"));
+  }
+
+  /** apps/v1 keeps a DaemonSet's template generation in this annotation (pkg/apis/apps/v1/conversion.go). */
+  static final String TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
+
+  /**
+   * The template generation a DaemonSet's annotation carries, 0 without one, as apps/v1 decoding reads it.
+   *
+   * @throws ApiException 400 when the annotation is not a 64-bit integer (decoding fails with strconv's error)
+   */
+  private static long templateGeneration(ObjectNode object, ResourceType type) {
+    String value = Json.text(object.path("metadata").path("annotations"), TEMPLATE_GENERATION);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
+          + type.kind() + ": strconv.ParseInt: parsing " + GoValues.quote(value) + ": "
+          + (value.matches("[+-]?[0-9]+") ? "value out of range" : "invalid syntax"));
+    }
+  }
+
+  /** Writes the template generation annotation, as encoding a DaemonSet to apps/v1 always does. */
+  private static void templateGeneration(ObjectNode object, ResourceType type, long generation) {
+    ObjectNode metadata = Json.metadata(object);
+    ObjectNode annotations = metadata.get("annotations") instanceof ObjectNode a ? a : metadata.putObject("annotations");
+    annotations.put(TEMPLATE_GENERATION, Long.toString(generation));
   }
 
   private static void statefulSet(ObjectNode spec) {

@@ -34,9 +34,9 @@ final class FieldOwnership {
   }
 
   /** Applies {@code applied} for {@code manager} onto {@code live}, whose managers are its own managedFields. */
-  static Result apply(ObjectNode live, ObjectNode applied, String kind, String apiVersion, String manager, boolean force,
+  static Result apply(ObjectNode live, ObjectNode applied, ObjectSchema schema, String apiVersion, String manager, boolean force,
       Scope scope, String subresource) {
-    return apply(live, applied, ManagedEntry.readAll(live), kind, apiVersion, manager, force, scope, subresource);
+    return apply(live, applied, ManagedEntry.readAll(live), schema, apiVersion, manager, force, scope, subresource);
   }
 
   /**
@@ -46,15 +46,15 @@ final class FieldOwnership {
    *         value and {@code force} is false (for manager {@code kubectl}, fields of the last client-side applied
    *         configuration that still hold its values may be taken over, as the API server allows on upgrade)
    */
-  static Result apply(ObjectNode live, ObjectNode applied, List<ManagedEntry> entries, String kind, String apiVersion,
+  static Result apply(ObjectNode live, ObjectNode applied, List<ManagedEntry> entries, ObjectSchema schema, String apiVersion,
       String manager, boolean force, Scope scope, String subresource) {
     try {
-      return applyOnce(live, applied, entries, kind, apiVersion, manager, force, scope, subresource);
+      return applyOnce(live, applied, entries, schema, apiVersion, manager, force, scope, subresource);
     } catch (ConflictException conflict) {
       if (!"kubectl".equals(manager)) {
         throw conflict.toApi();
       }
-      FieldSet allowed = allowedByLastApplied(live, kind);
+      FieldSet allowed = allowedByLastApplied(live, schema);
       Map<ManagedEntry, FieldSet> remaining = new LinkedHashMap<>();
       conflict.conflicts.forEach((entry, fields) -> {
         FieldSet left = fields.minus(allowed);
@@ -65,19 +65,19 @@ final class FieldOwnership {
       if (!remaining.isEmpty()) {
         throw new ConflictException(remaining).toApi();
       }
-      return applyOnce(live, applied, entries, kind, apiVersion, manager, true, scope, subresource);
+      return applyOnce(live, applied, entries, schema, apiVersion, manager, true, scope, subresource);
     }
   }
 
-  private static Result applyOnce(ObjectNode live, ObjectNode applied, List<ManagedEntry> entries, String kind,
+  private static Result applyOnce(ObjectNode live, ObjectNode applied, List<ManagedEntry> entries, ObjectSchema schema,
       String apiVersion, String manager, boolean force, Scope scope, String subresource) {
     String now = Json.now();
-    ObjectNode appliedScoped = FieldSchema.scopedWithNulls(applied, scope, kind);
-    FieldSet newSet = FieldSchema.fieldsOf(appliedScoped, kind);
+    ObjectNode appliedScoped = FieldSchema.scopedWithNulls(applied, scope, schema);
+    FieldSet newSet = FieldSchema.fieldsOf(appliedScoped, schema);
     ManagedEntry own = entries.stream().filter(e -> e.is(manager, ManagedEntry.APPLY, subresource)).findFirst().orElse(null);
     FieldSet oldSet = own == null ? FieldSet.empty() : own.fields();
 
-    ObjectNode merged = (ObjectNode) FieldSchema.withoutNulls(FieldSchema.merge(live, appliedScoped, kind, List.of()));
+    ObjectNode merged = (ObjectNode) FieldSchema.withoutNulls(FieldSchema.merge(live, appliedScoped, schema, List.of()));
 
     Map<ManagedEntry, FieldSet> conflicts = new LinkedHashMap<>();
     for (List<String> path : newSet.paths()) {
@@ -134,7 +134,7 @@ final class FieldOwnership {
    * The fields kubectl's last client-side applied configuration set that still hold the values it set: an apply by
    * manager {@code kubectl} may take these over without force.
    */
-  private static FieldSet allowedByLastApplied(ObjectNode live, String kind) {
+  private static FieldSet allowedByLastApplied(ObjectNode live, ObjectSchema schema) {
     String lastApplied = Json.text(live.path("metadata").path("annotations"), LAST_APPLIED);
     if (lastApplied == null || lastApplied.isBlank()) {
       return FieldSet.empty();
@@ -149,7 +149,7 @@ final class FieldOwnership {
       return FieldSet.empty();
     }
     FieldSet allowed = FieldSet.empty();
-    for (List<String> path : FieldSchema.fieldsOf(FieldSchema.scoped(object, Scope.MAIN, kind), kind).paths()) {
+    for (List<String> path : FieldSchema.fieldsOf(FieldSchema.scoped(object, Scope.MAIN, schema), schema).paths()) {
       if (!changed(object, live, path)) {
         allowed.add(path);
       }
@@ -240,21 +240,24 @@ final class FieldOwnership {
    * tracked by updates until the first apply; a create always is. Past {@value #MAX_UPDATE_MANAGERS} Update entries
    * the oldest are merged into {@value #ANCIENT_CHANGES}.
    */
-  static List<ManagedEntry> update(List<ManagedEntry> entries, ObjectNode before, ObjectNode after, String kind,
+  static List<ManagedEntry> update(List<ManagedEntry> entries, ObjectNode before, ObjectNode after, ObjectSchema schema,
       String apiVersion, String manager, Scope scope, String subresource) {
     if (before != null && entries.stream().allMatch(e -> e.fields().isEmpty())) {
       return List.of();
     }
     String now = Json.now();
-    FieldSet newSet = FieldSchema.fieldsOf(FieldSchema.scoped(after, scope, kind), kind);
-    FieldSet oldSet = before == null ? FieldSet.empty() : FieldSchema.fieldsOf(FieldSchema.scoped(before, scope, kind), kind);
-    FieldSet changed = FieldSet.empty();
+    FieldSet newSet = FieldSchema.fieldsOf(FieldSchema.scoped(after, scope, schema), schema);
+    FieldSet oldSet = before == null ? FieldSet.empty() : FieldSchema.fieldsOf(FieldSchema.scoped(before, scope, schema), schema);
+    // nulls kept: a field the Go zero value writes as null (a pod's containers) is there, not added
+    ObjectNode afterAll = FieldSchema.scopedWithNulls(after, scope, schema);
+    ObjectNode beforeAll = FieldSchema.scopedWithNulls(before == null ? FieldSchema.zeroObject(schema) : before, scope, schema);
+    FieldSet changed = FieldSchema.addedNonLeaves(beforeAll, afterAll, schema);
     for (List<String> path : newSet.paths()) {
       if (before == null || changed(before, after, path)) {
         changed.add(path);
       }
     }
-    FieldSet removed = oldSet.minus(newSet);
+    FieldSet removed = oldSet.minus(newSet).union(FieldSchema.addedNonLeaves(afterAll, beforeAll, schema));
     List<ManagedEntry> result = new ArrayList<>();
     ManagedEntry mine = null;
     for (ManagedEntry entry : entries) {

@@ -43,23 +43,25 @@ final class FieldSchema {
   private static final Set<String> CONTAINER_LISTS = Set.of("f:containers", "f:initContainers", "f:ephemeralContainers");
   private static final Set<String> OWNED_METADATA = Set.of("labels", "annotations", "finalizers", "ownerReferences");
   private static final Set<String> GUESSED_ATOMIC_MAPS = Set.of("selector", "nodeSelector");
-  private static final Map<String, SchemaNode> ROOTS = roots();
   private static final Set<String> STATUS_METADATA = Set.of("labels", "annotations");
+  private static final List<String> METADATA = List.of("f:metadata");
 
   private FieldSchema() {
   }
 
   /**
    * The list type of the list at {@code path} (field-set elements: {@code f:spec}, {@code f:containers},
-   * {@code k:{...}}) in an object of {@code kind}: for built-in kinds, what the Kubernetes 1.32 API says
+   * {@code k:{...}}) in an object read by {@code schema}: for built-in kinds, what the Kubernetes 1.32 API says
    * ({@link ApiSchema} table: {@code +listType}, {@code +listMapKey}, patch strategies as server-side apply reads
-   * them); for other kinds (custom resources), the common Kubernetes list keys by field name.
+   * them); for custom resources, what their CRD's structural schema says ({@code x-kubernetes-list-type},
+   * {@code x-kubernetes-list-map-keys}), atomic where it says nothing; for kinds neither describes, the common
+   * Kubernetes list keys by field name.
    */
-  static ListKind listKind(String kind, List<String> path) {
+  static ListKind listKind(ObjectSchema schema, List<String> path) {
     if (path.isEmpty()) {
       return ListKind.ATOMIC;
     }
-    Optional<Located> located = locate(kind, path);
+    Optional<Located> located = locate(schema, path);
     if (located.isPresent()) {
       SchemaNode node = located.get().node();
       if (node.shape() != Shape.LIST) {
@@ -71,29 +73,29 @@ final class FieldSchema {
         case MAP -> new ListKind(ListType.MAP, node.listMapKeys());
       };
     }
-    return guessedListKind(kind, path);
+    return schema.custom() ? ListKind.ATOMIC : guessedListKind(path);
   }
 
   /** Whether the map or struct at {@code path} is atomic ({@code +mapType=atomic}, {@code +structType=atomic}). */
-  static boolean atomicMap(String kind, List<String> path) {
+  static boolean atomicMap(ObjectSchema schema, List<String> path) {
     if (path.isEmpty()) {
       return false;
     }
-    Optional<Located> located = locate(kind, path);
+    Optional<Located> located = locate(schema, path);
     if (located.isPresent()) {
       Located at = located.get();
       MapType mapType = at.field() != null ? at.field().mapType() : at.node().mapType();
       return (at.node().shape() == Shape.STRUCT || at.node().shape() == Shape.MAP) && mapType == MapType.ATOMIC;
     }
-    return !path.isEmpty() && GUESSED_ATOMIC_MAPS.contains(path.get(path.size() - 1).substring(2));
+    return !schema.custom() && GUESSED_ATOMIC_MAPS.contains(path.get(path.size() - 1).substring(2));
   }
 
   /** A schema node found by a field-set path, with the field that holds it when the last step named one. */
   private record Located(SchemaNode node, Field field) {
   }
 
-  private static Optional<Located> locate(String kind, List<String> path) {
-    SchemaNode node = ROOTS.get(kind);
+  private static Optional<Located> locate(ObjectSchema schema, List<String> path) {
+    SchemaNode node = schema.root().orElse(null);
     if (node == null) {
       return Optional.empty();
     }
@@ -116,28 +118,19 @@ final class FieldSchema {
       } else {
         return Optional.empty();
       }
-      if (node == null || node.shape() == Shape.ANY) {
+      if (node == null) {
         return Optional.empty();
+      }
+      if (node.shape() == Shape.ANY) {
+        // a field of any type (preserved unknown fields, raw JSON): known itself, deduced below
+        return element == path.get(path.size() - 1) ? Optional.of(new Located(node, field)) : Optional.empty();
       }
     }
     return Optional.of(new Located(node, field));
   }
 
-  /** The built-in kinds by kind name; where two versions share a kind (autoscaling v1 and v2), the later one. */
-  private static Map<String, SchemaNode> roots() {
-    ApiSchema api = ApiSchema.kubernetes();
-    Map<String, SchemaNode> roots = new HashMap<>();
-    for (String gvk : new java.util.TreeSet<>(api.kinds())) {
-      int slash = gvk.lastIndexOf('/');
-      String apiVersion = gvk.substring(0, slash).startsWith("core/") ? gvk.substring(5, slash) : gvk.substring(0, slash);
-      String kind = gvk.substring(slash + 1);
-      api.root(apiVersion, kind).ifPresent(root -> roots.put(kind, root));
-    }
-    return Map.copyOf(roots);
-  }
-
   /** For kinds the table does not have: the list keys Kubernetes uses for these field names in its own types. */
-  private static ListKind guessedListKind(String kind, List<String> path) {
+  private static ListKind guessedListKind(List<String> path) {
     String last = path.get(path.size() - 1);
     boolean inContainer = path.size() >= 3 && path.get(path.size() - 2).startsWith("k:")
         && CONTAINER_LISTS.contains(path.get(path.size() - 3));
@@ -167,25 +160,25 @@ final class FieldSchema {
   }
 
   /**
-   * As {@link #scoped(ObjectNode, Scope)}, for an object of {@code kind}: a status write of most kinds may also set
+   * As {@link #scoped(ObjectNode, Scope)}, for an object read by {@code schema}: a status write of most kinds may also set
    * labels and annotations (a pod's status strategy keeps them from the request), except for the workload kinds
    * whose status strategies reset labels.
    */
-  static ObjectNode scoped(ObjectNode object, Scope scope, String kind) {
-    return scoped(object, scope, kind, false);
+  static ObjectNode scoped(ObjectNode object, Scope scope, ObjectSchema schema) {
+    return scoped(object, scope, schema, false);
   }
 
   /**
-   * As {@link #scoped(ObjectNode, Scope, String)}, keeping explicit nulls below the top level: in an apply
+   * As {@link #scoped(ObjectNode, Scope, ObjectSchema)}, keeping explicit nulls below the top level: in an apply
    * configuration a null is a field the applier sets (it owns it, and the value goes).
    */
-  static ObjectNode scopedWithNulls(ObjectNode object, Scope scope, String kind) {
-    return scoped(object, scope, kind, true);
+  static ObjectNode scopedWithNulls(ObjectNode object, Scope scope, ObjectSchema schema) {
+    return scoped(object, scope, schema, true);
   }
 
-  private static ObjectNode scoped(ObjectNode object, Scope scope, String kind, boolean keepNulls) {
+  private static ObjectNode scoped(ObjectNode object, Scope scope, ObjectSchema schema, boolean keepNulls) {
     java.util.function.UnaryOperator<JsonNode> clean = keepNulls ? JsonNode::deepCopy : FieldSchema::withoutNulls;
-    boolean statusMetadata = scope == Scope.STATUS && kind != null && statusWritesMetadata(kind);
+    boolean statusMetadata = scope == Scope.STATUS && schema != null && statusWritesMetadata(schema.kind());
     ObjectNode out = Json.object();
     Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
     while (fields.hasNext()) {
@@ -237,17 +230,23 @@ final class FieldSchema {
   }
 
   /** The set of fields an object (already {@link #scoped}) sets, in structured-merge-diff terms. */
-  static FieldSet fieldsOf(ObjectNode scopedObject, String kind) {
+  static FieldSet fieldsOf(ObjectNode scopedObject, ObjectSchema schema) {
     FieldSet set = FieldSet.empty();
-    scopedObject.fields().forEachRemaining(e -> walk(e.getValue(), List.of("f:" + e.getKey()), kind, set));
+    scopedObject.fields().forEachRemaining(e -> walk(e.getValue(), List.of("f:" + e.getKey()), schema, set));
     return set;
   }
 
-  private static void walk(JsonNode node, List<String> path, String kind, FieldSet out) {
-    if (node.isObject() && !node.isEmpty() && !atomicMap(kind, path)) {
-      node.fields().forEachRemaining(e -> walk(e.getValue(), append(path, "f:" + e.getKey()), kind, out));
+  private static void walk(JsonNode node, List<String> path, ObjectSchema schema, FieldSet out) {
+    if (node.isObject() && !node.isEmpty() && !atomicMap(schema, path)) {
+      node.fields().forEachRemaining(e -> {
+        List<String> child = append(path, "f:" + e.getKey());
+        if (e.getValue().isObject() && !e.getValue().isEmpty() && isMapEntry(schema, child)) {
+          out.add(child);
+        }
+        walk(e.getValue(), child, schema, out);
+      });
     } else if (node.isArray() && !node.isEmpty()) {
-      ListKind list = listKind(kind, path);
+      ListKind list = listKind(schema, path);
       switch (list.type()) {
         case ATOMIC -> out.add(path);
         case SET -> node.forEach(item -> out.add(append(path, "v:" + Json.write(item))));
@@ -260,13 +259,67 @@ final class FieldSchema {
             List<String> itemPath = append(path, keys.get(i));
             out.add(itemPath);
             if (keys.indexOf(keys.get(i)) == keys.lastIndexOf(keys.get(i))) {
-              node.get(i).fields().forEachRemaining(e -> walk(e.getValue(), append(itemPath, "f:" + e.getKey()), kind, out));
+              node.get(i).fields().forEachRemaining(e -> walk(e.getValue(), append(itemPath, "f:" + e.getKey()), schema, out));
             }
           }
         }
       }
     } else {
       out.add(path);
+    }
+  }
+
+  /**
+   * Whether the object at {@code path} is an entry of a map (a key its parent's schema does not declare as a field:
+   * a {@code map[string]...} value, a preserved unknown field of a custom resource) rather than a struct field: as in
+   * structured-merge-diff, such an entry is a member of an applied field set together with what it holds.
+   */
+  private static boolean isMapEntry(ObjectSchema schema, List<String> path) {
+    if (schema.root().isEmpty() && !schema.custom()) {
+      return false;
+    }
+    Optional<Located> at = locate(schema, path);
+    return at.isEmpty() ? schema.custom() : at.get().field() == null;
+  }
+
+  /**
+   * The object as its Go type's zero value writes it (non-pointer structs and fields without {@code omitempty}
+   * present, the rest absent): what an Update on create is compared with. A custom resource's is empty.
+   */
+  static ObjectNode zeroObject(ObjectSchema schema) {
+    return schema.custom() || schema.root().isEmpty() ? Json.object() : GoEncoding.object(schema.root().get(), Json.object());
+  }
+
+  /**
+   * The maps, structs and non-atomic lists that {@code after} has and {@code before} lacks (no key at all: an
+   * explicit null counts as present), both {@link #scoped}: structured-merge-diff's comparison reports such a
+   * non-leaf as added, so the manager of an Update owns it as well as its fields (the {@code "."} of fieldsV1).
+   * Swapped, the ones removed.
+   */
+  static FieldSet addedNonLeaves(JsonNode before, JsonNode after, ObjectSchema schema) {
+    FieldSet added = FieldSet.empty();
+    after.fields().forEachRemaining(e -> addedNonLeaves(before, e.getValue(), List.of("f:" + e.getKey()), schema, added));
+    return added;
+  }
+
+  private static void addedNonLeaves(JsonNode before, JsonNode node, List<String> path, ObjectSchema schema, FieldSet out) {
+    boolean granularMap = node.isObject() && !node.isEmpty() && !atomicMap(schema, path);
+    boolean granularList = node.isArray() && !node.isEmpty() && listKind(schema, path).type() != ListType.ATOMIC;
+    if (!granularMap && !granularList) {
+      return;
+    }
+    // the field manager never tracks metadata itself (it strips it with apiVersion, kind, name and the bookkeeping)
+    if (valueAt(before, path) == null && !path.equals(METADATA)) {
+      out.add(path);
+    }
+    if (granularMap) {
+      node.fields().forEachRemaining(e -> addedNonLeaves(before, e.getValue(), append(path, "f:" + e.getKey()), schema, out));
+    } else if (listKind(schema, path).type() == ListType.MAP) {
+      ListKind list = listKind(schema, path);
+      for (JsonNode item : node) {
+        List<String> itemPath = append(path, keyElement(item, list.keys(), path));
+        item.fields().forEachRemaining(e -> addedNonLeaves(before, e.getValue(), append(itemPath, "f:" + e.getKey()), schema, out));
+      }
     }
   }
 
@@ -323,17 +376,17 @@ final class FieldSchema {
    * ({@code .spec.template.spec.containers[name="nginx"].env: duplicate entries for key [name="PATH"]}): an apply
    * configuration must have none.
    */
-  static List<String> duplicateKeys(JsonNode scopedObject, String kind) {
+  static List<String> duplicateKeys(JsonNode scopedObject, ObjectSchema schema) {
     List<String> errors = new ArrayList<>();
-    scopedObject.fields().forEachRemaining(e -> duplicates(e.getValue(), List.of("f:" + e.getKey()), kind, errors));
+    scopedObject.fields().forEachRemaining(e -> duplicates(e.getValue(), List.of("f:" + e.getKey()), schema, errors));
     return errors;
   }
 
-  private static void duplicates(JsonNode node, List<String> path, String kind, List<String> errors) {
-    if (node.isObject() && !atomicMap(kind, path)) {
-      node.fields().forEachRemaining(e -> duplicates(e.getValue(), append(path, "f:" + e.getKey()), kind, errors));
+  private static void duplicates(JsonNode node, List<String> path, ObjectSchema schema, List<String> errors) {
+    if (node.isObject() && !atomicMap(schema, path)) {
+      node.fields().forEachRemaining(e -> duplicates(e.getValue(), append(path, "f:" + e.getKey()), schema, errors));
     } else if (node.isArray()) {
-      ListKind list = listKind(kind, path);
+      ListKind list = listKind(schema, path);
       if (list.type() == ListType.MAP) {
         List<String> seen = new ArrayList<>();
         for (JsonNode item : node) {
@@ -342,7 +395,7 @@ final class FieldSchema {
             errors.add(FieldSet.render(path) + ": duplicate entries for key " + FieldSet.render(List.of(key)));
           } else {
             seen.add(key);
-            item.fields().forEachRemaining(e -> duplicates(e.getValue(), append(append(path, key), "f:" + e.getKey()), kind, errors));
+            item.fields().forEachRemaining(e -> duplicates(e.getValue(), append(append(path, key), "f:" + e.getKey()), schema, errors));
           }
         }
       } else if (list.type() == ListType.SET) {
@@ -437,18 +490,18 @@ final class FieldSchema {
   }
 
   /** Merges applied configuration into a live value: maps field by field, keyed lists item by item, sets by union, the rest replaced. */
-  static JsonNode merge(JsonNode live, JsonNode applied, String kind, List<String> path) {
+  static JsonNode merge(JsonNode live, JsonNode applied, ObjectSchema schema, List<String> path) {
     if (live == null || live.isNull() || live.isMissingNode()) {
       return applied.deepCopy();
     }
-    if (applied.isObject() && live.isObject() && !atomicMap(kind, path)) {
+    if (applied.isObject() && live.isObject() && !atomicMap(schema, path)) {
       ObjectNode result = ((ObjectNode) live).deepCopy();
       applied.fields().forEachRemaining(e ->
-          result.set(e.getKey(), merge(live.get(e.getKey()), e.getValue(), kind, append(path, "f:" + e.getKey()))));
+          result.set(e.getKey(), merge(live.get(e.getKey()), e.getValue(), schema, append(path, "f:" + e.getKey()))));
       return result;
     }
     if (applied.isArray() && live.isArray()) {
-      ListKind list = listKind(kind, path);
+      ListKind list = listKind(schema, path);
       if (list.type() == ListType.SET) {
         ArrayNode result = ((ArrayNode) live).deepCopy();
         applied.forEach(item -> {
@@ -483,7 +536,7 @@ final class FieldSchema {
               done.add(key);
             }
           } else {
-            result.add(merge(liveItem, applied.get(index), kind, append(path, key)));
+            result.add(merge(liveItem, applied.get(index), schema, append(path, key)));
           }
         }
         for (int i = 0; i < applied.size(); i++) {

@@ -52,7 +52,7 @@ final class Patches {
    * containerPort, ...) merge item by item; {@code $patch: delete|replace}, {@code $deleteFromPrimitiveList/<field>}
    * and {@code $setElementOrder/<field>} directives are honoured, {@code $retainKeys} is ignored.
    */
-  static JsonNode strategicMergePatch(JsonNode target, JsonNode patch, String kind, List<String> path) {
+  static JsonNode strategicMergePatch(JsonNode target, JsonNode patch, ObjectSchema schema, List<String> path) {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }
@@ -88,18 +88,18 @@ final class Patches {
       if (value.isNull()) {
         result.remove(name);
       } else if (value.isArray() && result.get(name) instanceof ArrayNode live) {
-        result.set(name, mergeList(live, (ArrayNode) value, kind, childPath));
+        result.set(name, mergeList(live, (ArrayNode) value, schema, childPath));
       } else if (value.isObject() && "delete".equals(Json.text(value, "$patch"))) {
         result.remove(name);
       } else {
-        result.set(name, strategicMergePatch(result.get(name), value, kind, childPath));
+        result.set(name, strategicMergePatch(result.get(name), value, schema, childPath));
       }
     }
     return result;
   }
 
-  private static JsonNode mergeList(ArrayNode live, ArrayNode patch, String kind, List<String> path) {
-    String key = patchMergeKey(kind, path);
+  private static JsonNode mergeList(ArrayNode live, ArrayNode patch, ObjectSchema schema, List<String> path) {
+    String key = patchMergeKey(schema, path);
     if (key == null) {
       if ("f:finalizers".equals(path.get(path.size() - 1))) {
         ArrayNode result = live.deepCopy();
@@ -139,12 +139,12 @@ final class Patches {
           result.remove(index);
         }
       } else if (index >= 0) {
-        String element = FieldSchema.listKind(kind, path).type() == FieldSchema.ListType.MAP
-            && FieldSchema.listKind(kind, path).keys().stream().allMatch(result.get(index)::hasNonNull)
-            ? FieldSchema.keyElement(result.get(index), FieldSchema.listKind(kind, path).keys(), path) : "i:" + index;
-        result.set(index, strategicMergePatch(result.get(index), item, kind, FieldSchema.append(path, element)));
+        String element = FieldSchema.listKind(schema, path).type() == FieldSchema.ListType.MAP
+            && FieldSchema.listKind(schema, path).keys().stream().allMatch(result.get(index)::hasNonNull)
+            ? FieldSchema.keyElement(result.get(index), FieldSchema.listKind(schema, path).keys(), path) : "i:" + index;
+        result.set(index, strategicMergePatch(result.get(index), item, schema, FieldSchema.append(path, element)));
       } else {
-        result.add(strategicMergePatch(null, item, kind, path));
+        result.add(strategicMergePatch(null, item, schema, path));
       }
     }
     ArrayNode array = Json.MAPPER.createArrayNode();
@@ -162,15 +162,15 @@ final class Patches {
   }
 
   /** The strategic-merge key of the list at {@code path} (Kubernetes {@code patchMergeKey}), or null when the list is replaced. */
-  private static String patchMergeKey(String kind, List<String> path) {
+  private static String patchMergeKey(ObjectSchema schema, List<String> path) {
     String last = path.get(path.size() - 1);
     return switch (last) {
       case "f:containers", "f:initContainers", "f:ephemeralContainers", "f:env", "f:volumes", "f:imagePullSecrets",
           "f:resourceClaims" -> "name";
       case "f:volumeMounts" -> "mountPath";
       case "f:volumeDevices" -> "devicePath";
-      case "f:ports" -> FieldSchema.listKind(kind, path).keys().contains("containerPort") ? "containerPort"
-          : FieldSchema.listKind(kind, path).keys().contains("port") ? "port" : null;
+      case "f:ports" -> FieldSchema.listKind(schema, path).keys().contains("containerPort") ? "containerPort"
+          : FieldSchema.listKind(schema, path).keys().contains("port") ? "port" : null;
       case "f:ownerReferences" -> "uid";
       case "f:hostAliases" -> "ip";
       case "f:topologySpreadConstraints" -> "topologyKey";

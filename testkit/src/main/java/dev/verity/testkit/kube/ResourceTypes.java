@@ -3,6 +3,8 @@ package dev.verity.testkit.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +23,11 @@ final class ResourceTypes {
 
   private final List<ResourceType> builtIn = new ArrayList<>();
   private final List<ResourceType> custom = new CopyOnWriteArrayList<>();
+  private static final Logger LOG = LoggerFactory.getLogger(ResourceTypes.class);
   private final Map<String, JsonNode> schemas = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<ResourceType, ObjectSchema> builtinSchemas = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The structural schemas of {@link #schemas}, read on first use, by the same keys. */
+  private final Map<String, ObjectSchema> customSchemas = new java.util.concurrent.ConcurrentHashMap<>();
 
   ResourceTypes() {
     core("Namespace", "namespaces", false, true, false, "ns");
@@ -108,7 +114,11 @@ final class ResourceTypes {
           ResourceType type = new ResourceType(group, version.path("name").asText(), kind, plural, namespaced, status,
               scale, shortNames);
           wanted.add(type);
-          schemas.put(schemaKey(type), version.path("schema").path("openAPIV3Schema").deepCopy());
+          JsonNode schema = version.path("schema").path("openAPIV3Schema");
+          if (!schema.equals(schemas.get(schemaKey(type)))) {
+            schemas.put(schemaKey(type), schema.deepCopy());
+            customSchemas.remove(schemaKey(type));
+          }
         }
       }
     }
@@ -117,6 +127,7 @@ final class ResourceTypes {
     custom.removeIf(t -> t.group().equals(group) && t.plural().equals(plural) && !wanted.contains(t));
     schemas.keySet().removeIf(k -> k.startsWith(group + "/") && k.endsWith("/" + plural)
         && wanted.stream().noneMatch(t -> schemaKey(t).equals(k)));
+    customSchemas.keySet().retainAll(schemas.keySet());
   }
 
   void unregisterCrd(ObjectNode crd) {
@@ -125,6 +136,7 @@ final class ResourceTypes {
     String plural = spec.path("names").path("plural").asText();
     custom.removeIf(t -> t.group().equals(group) && t.plural().equals(plural));
     schemas.keySet().removeIf(k -> k.startsWith(group + "/") && k.endsWith("/" + plural));
+    customSchemas.keySet().retainAll(schemas.keySet());
   }
 
   /** Whether the type is served for a CustomResourceDefinition (rather than built in). */
@@ -136,6 +148,26 @@ final class ResourceTypes {
   JsonNode schema(ResourceType type) {
     JsonNode schema = schemas.get(schemaKey(type));
     return schema == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : schema;
+  }
+
+  /**
+   * How the sandbox reads objects of {@code type}: a custom resource by its CRD version's structural schema (read
+   * once per stored schema), a built-in kind by the Kubernetes 1.32 table.
+   */
+  ObjectSchema objectSchema(ResourceType type) {
+    if (!isCustom(type)) {
+      return builtinSchemas.computeIfAbsent(type, t -> ObjectSchema.builtin(t.apiVersion(), t.kind()));
+    }
+    return customSchemas.computeIfAbsent(schemaKey(type), key -> {
+      try {
+        return ObjectSchema.custom(type.kind(), schema(type));
+      } catch (IllegalArgumentException notStructural) {
+        // the sandbox does not validate CRD schemas on create (a real server refuses such a CRD): read it as deduced
+        LOG.warn("{}: the CRD's openAPIV3Schema is not structural ({}); its custom resources are read without"
+            + " list types or keys", type.qualifiedPlural(), notStructural.getMessage());
+        return ObjectSchema.custom(type.kind(), null);
+      }
+    });
   }
 
   private static String schemaKey(ResourceType type) {

@@ -132,7 +132,7 @@ final class SandboxApi {
           "creationTimestamp", "generation").forEach(meta::remove);
       initialise(type, namespace, candidate);
       candidate = TypedBodies.stored(type, candidate);
-      ManagedEntry.writeAll(candidate, FieldOwnership.update(given, null, candidate, type.kind(), type.apiVersion(),
+      ManagedEntry.writeAll(candidate, FieldOwnership.update(given, null, candidate, types.objectSchema(type), type.apiVersion(),
           manager, Scope.MAIN, null));
       Defaults.registry(type, candidate, null, this::storedServices);
       return new Outcome(201, commit(type, key, null, candidate, dryRun));
@@ -178,7 +178,7 @@ final class SandboxApi {
       JsonNode patched = switch (patchType) {
         case JSON -> Patches.jsonPatch(before, patch);
         case MERGE -> Patches.mergePatch(before, patch);
-        case STRATEGIC -> Patches.strategicMergePatch(before, patch, type.kind(), List.of());
+        case STRATEGIC -> Patches.strategicMergePatch(before, patch, types.objectSchema(type), List.of());
       };
       if (!(patched instanceof ObjectNode patchedObject)) {
         throw new ApiException(422, "Invalid", "the patch turned " + type.kind() + " \"" + name + "\" into a " + patched.getNodeType());
@@ -248,7 +248,7 @@ final class SandboxApi {
         StructuralSchema.pruneOnly(applied, types.schema(type));
       }
       ObjectNode live = before != null ? before : skeleton(type, namespace, name);
-      FieldOwnership.Result result = FieldOwnership.apply(live, applied, ManagedEntry.readAll(live), type.kind(),
+      FieldOwnership.Result result = FieldOwnership.apply(live, applied, ManagedEntry.readAll(live), types.objectSchema(type),
           type.apiVersion(), manager, force, scope, scope == Scope.STATUS ? "status" : null);
       ObjectNode candidate = result.object();
       Defaults.keys(candidate);
@@ -359,7 +359,7 @@ final class SandboxApi {
         }
         applied.putObject("spec").put("replicas", replicas.asInt());
       }
-      FieldOwnership.Result result = FieldOwnership.apply(before, applied, ManagedEntry.readAll(before), type.kind(),
+      FieldOwnership.Result result = FieldOwnership.apply(before, applied, ManagedEntry.readAll(before), types.objectSchema(type),
           type.apiVersion(), manager, force, Scope.MAIN, "scale");
       ObjectNode candidate = result.object();
       ManagedEntry.writeAll(candidate, result.managed());
@@ -389,7 +389,7 @@ final class SandboxApi {
       }
       ObjectNode next = before.deepCopy();
       ((ObjectNode) next.with("spec")).put("replicas", replicas.asInt());
-      ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(before), before, next, type.kind(),
+      ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(before), before, next, types.objectSchema(type),
           type.apiVersion(), manager, Scope.MAIN, "scale"));
       return Scale.of(type, commit(type, key, before, next, dryRun));
     });
@@ -404,7 +404,7 @@ final class SandboxApi {
       }
       ObjectNode candidate = before.deepCopy();
       candidate.set("status", status);
-      ManagedEntry.writeAll(candidate, FieldOwnership.update(ManagedEntry.readAll(before), before, candidate, type.kind(),
+      ManagedEntry.writeAll(candidate, FieldOwnership.update(ManagedEntry.readAll(before), before, candidate, types.objectSchema(type),
           type.apiVersion(), manager, Scope.STATUS, "status"));
       commit(type, key, before, candidate, false);
       return null;
@@ -456,7 +456,7 @@ final class SandboxApi {
     next.put("kind", type.kind());
     // an Update owns what changed in the object as the server writes it (zero values left out, structs written)
     next = TypedBodies.stored(type, next);
-    ManagedEntry.writeAll(next, FieldOwnership.update(entries, before, next, type.kind(),
+    ManagedEntry.writeAll(next, FieldOwnership.update(entries, before, next, types.objectSchema(type),
         type.apiVersion(), manager, scope, scope == Scope.STATUS ? "status" : null));
     if (scope != Scope.STATUS) {
       Defaults.registry(type, next, before, this::storedServices);
@@ -489,8 +489,9 @@ final class SandboxApi {
    * An apply configuration with duplicate keys in a keyed list is refused with the API server's 500 (objects created
    * or updated with duplicates are stored, and such items are owned by key only).
    */
-  private static void refuseDuplicateKeys(ResourceType type, String namespace, String name, ObjectNode applied, Scope scope) {
-    List<String> errors = FieldSchema.duplicateKeys(FieldSchema.scoped(applied, scope, type.kind()), type.kind());
+  private void refuseDuplicateKeys(ResourceType type, String namespace, String name, ObjectNode applied, Scope scope) {
+    ObjectSchema schema = types.objectSchema(type);
+    List<String> errors = FieldSchema.duplicateKeys(FieldSchema.scoped(applied, scope, schema), schema);
     if (errors.isEmpty()) {
       return;
     }
@@ -658,7 +659,7 @@ final class SandboxApi {
       if (next == null) {
         return null;
       }
-      ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(before), before, next, type.kind(),
+      ManagedEntry.writeAll(next, FieldOwnership.update(ManagedEntry.readAll(before), before, next, types.objectSchema(type),
           type.apiVersion(), manager, scope, subresource));
       ObjectNode result = commit(type, key, before, next, false);
       return store.get(key) == null ? null : result;

@@ -30,6 +30,8 @@ import dev.verity.testkit.kube.FieldSchema.Scope;
 final class SandboxDispatcher extends Dispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(SandboxDispatcher.class);
+  /** The body of every {@code /scale} subresource. */
+  private static final ObjectSchema SCALE_SCHEMA = ObjectSchema.builtin("autoscaling/v1", "Scale");
 
   /** A parsed resource URL. */
   record Target(ResourceType type, String namespace, String name, String subresource) {
@@ -281,7 +283,7 @@ final class SandboxDispatcher extends Dispatcher {
     JsonNode result = switch (type) {
       case JSON -> Patches.jsonPatch(current, patch);
       case MERGE -> Patches.mergePatch(current, patch);
-      case STRATEGIC -> Patches.strategicMergePatch(current, patch, "Scale", List.of());
+      case STRATEGIC -> Patches.strategicMergePatch(current, patch, SCALE_SCHEMA, List.of());
     };
     if (!(result instanceof ObjectNode object)) {
       throw new ApiException(422, "Invalid", "the patch did not produce a Scale object");

@@ -1347,9 +1347,6 @@ abstract class ApplyContract extends ContractBase {
    * by key only; an apply takes over and replaces them.
    */
   @Test
-  @SandboxGap("DaemonSet defaults (revisionHistoryLimit, updateStrategy, pod template defaults), the "
-      + "deprecated.daemonset.template.generation annotation, and the '.' an Update entry gives a map or list it creates "
-      + "(needs the omitempty knowledge of the API-type table)")
   void duplicatesInAssociativeLists() {
     JsonNode daemon = post(apps("daemonsets", null), "?fieldManager=create", DuplicateLists.CREATE).ok("create the object");
     assertThat(env(daemon)).hasSize(3);

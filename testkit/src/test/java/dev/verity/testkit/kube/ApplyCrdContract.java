@@ -105,7 +105,6 @@ abstract class ApplyCrdContract extends ContractBase {
 
   /** apply_crd_test.go at {@value #COMMIT}, {@code TestApplyCRDStructuralSchema}: the CRD's schema gives list types and map keys to apply. */
   @Test
-  @SandboxGap("list types and map keys of custom resources from their CRD's openAPIV3Schema (the API-type work)")
   void applyCrdStructuralSchema() {
     createNoxuCrd(STRUCTURAL);
     String path = COLLECTION + "/mytest";

@@ -25,7 +25,7 @@ class PatchesTest {
          "spec":{"containers":[{"name":"a","image":"x2","env":[{"name":"F","value":"2"}]},{"name":"b","$patch":"delete"}],
                  "args":["2"]}}""");
 
-    var result = Patches.strategicMergePatch(live, patch, "Pod", List.of());
+    var result = Patches.strategicMergePatch(live, patch, ObjectSchema.builtin("v1", "Pod"), List.of());
 
     assertThat(Json.write(result)).isEqualTo("{\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"x2\",\"env\":"
         + "[{\"name\":\"E\",\"value\":\"1\"},{\"name\":\"F\",\"value\":\"2\"}]}],\"args\":[\"2\"]}}");

@@ -20,13 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class ResetFieldsContract extends ContractBase {
 
-  static final String COMMIT = "025f2834a128798cef30018a5e6a6ae82b5ad885";
+  static final String COMMIT = "93d56511e684369479f23aae15617e483cda5719";
 
   /** {@code resetFieldsStatusData}, by resource; others get {@link #RESET_FIELDS_STATUS_DEFAULT}. */
   static final Map<String, String> RESET_FIELDS_STATUS_DATA = Map.of(
       "persistentvolumes.v1", "{\"status\": {\"message\": \"hello2\"}}",
       "resourcequotas.v1", "{\"status\": {\"used\": {\"cpu\": \"25M\"}}}",
-      "services.v1", "{\"status\": {\"loadBalancer\": {\"ingress\": [{\"ip\": \"127.0.0.2\"}]}}}",
+      "services.v1", "{\"status\": {\"loadBalancer\": {\"ingress\": [{\"ip\": \"127.0.0.2\", \"ipMode\": \"VIP\"}]}}}",
       "ingresses.networking.k8s.io.v1", "{\"status\": {\"loadBalancer\": {\"ingress\": [{\"ip\": \"127.0.0.2\"}]}}}",
       "horizontalpodautoscalers.autoscaling.v1", "{\"status\": {\"currentReplicas\": 25}}",
       "horizontalpodautoscalers.autoscaling.v2", "{\"status\": {\"currentReplicas\": 25}}",
@@ -46,7 +46,7 @@ abstract class ResetFieldsContract extends ContractBase {
       Map.entry("persistentvolumeclaims.v1", "{\"spec\": {\"resources\": {\"limits\": {\"storage\": \"21M\"}}}}"),
       Map.entry("pods.v1", "{\"metadata\": {\"deletionTimestamp\": \"2020-01-01T00:00:00Z\", \"ownerReferences\":[]}, \"spec\": {\"containers\": [{\"image\": \"" + IMAGE2 + "\", \"name\": \"container7\"}]}}"),
       Map.entry("replicationcontrollers.v1", "{\"spec\": {\"selector\": {\"new\": \"stuff2\"}}}"),
-      Map.entry("services.v1", "{\"spec\": {\"externalName\": \"service2name\"}}"),
+      Map.entry("services.v1", "{\"spec\": {\"type\": \"ClusterIP\"}}"),
       Map.entry("daemonsets.apps.v1", "{\"spec\": {\"template\": {\"spec\": {\"containers\": [{\"image\": \"" + IMAGE2 + "\", \"name\": \"container6\"}]}}}}"),
       Map.entry("deployments.apps.v1", "{\"metadata\": {\"labels\": {\"a\":\"c\"}}, \"spec\": {\"template\": {\"spec\": {\"containers\": [{\"image\": \"" + IMAGE2 + "\", \"name\": \"container6\"}]}}}}"),
       Map.entry("replicasets.apps.v1", "{\"spec\": {\"template\": {\"spec\": {\"containers\": [{\"image\": \"" + IMAGE2 + "\", \"name\": \"container4\"}]}}}}"),
@@ -64,7 +64,7 @@ abstract class ResetFieldsContract extends ContractBase {
 
   /** reset_fields_test.go at {@value #COMMIT}, {@code TestApplyResetFields}, subtest per resource. */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"pods.v1", "resourcequotas.v1", "namespaces.v1", "nodes.v1", "persistentvolumes.v1",
+  @ValueSource(strings = {"services.v1", "pods.v1", "resourcequotas.v1", "namespaces.v1", "nodes.v1", "persistentvolumes.v1",
       "persistentvolumeclaims.v1", "replicationcontrollers.v1", "daemonsets.apps.v1", "deployments.apps.v1",
       "statefulsets.apps.v1", "replicasets.apps.v1", "horizontalpodautoscalers.autoscaling.v1",
       "horizontalpodautoscalers.autoscaling.v2", "jobs.batch.v1", "cronjobs.batch.v1", "ingresses.networking.k8s.io.v1",
@@ -97,14 +97,6 @@ abstract class ResetFieldsContract extends ContractBase {
 
     call("DELETE", stub.path(ns), JSON, "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"gracePeriodSeconds\":0}")
         .ok("deleting final object");
-  }
-
-  /** reset_fields_test.go at {@value #COMMIT}, {@code TestApplyResetFields}, subtest {@code /v1, Resource=services}. */
-  @org.junit.jupiter.api.Test
-  @SandboxGap("the real server reports a conflict when obj2 (spec.externalName) is applied to a LoadBalancer Service's "
-      + "main resource; the sandbox, without Service defaults and allocation (clusterIP, nodePorts, ipFamilies), does not")
-  void applyResetFieldsServices() {
-    applyResetFields("services.v1");
   }
 
   /** What Go's {@code json.Unmarshal} into an existing map does: each top-level key of {@code json} replaces the old value. */

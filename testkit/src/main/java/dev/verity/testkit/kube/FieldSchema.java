@@ -31,12 +31,22 @@ final class FieldSchema {
   /** Which fields of an object a write may touch: the main resource (everything but status) or the status subresource. */
   enum Scope { MAIN, STATUS }
 
-  record ListKind(ListType type, List<String> keys) {
-    static final ListKind ATOMIC = new ListKind(ListType.ATOMIC, List.of());
-    static final ListKind SET = new ListKind(ListType.SET, List.of());
+  /**
+   * A list's type; for a map list, its key fields and the defaults the schema gives any of them (an item that leaves
+   * out a key field with a default is keyed by the default, as structured-merge-diff keys it).
+   */
+  record ListKind(ListType type, List<String> keys, Map<String, JsonNode> keyDefaults) {
+    static final ListKind ATOMIC = new ListKind(ListType.ATOMIC, List.of(), Map.of());
+    static final ListKind SET = new ListKind(ListType.SET, List.of(), Map.of());
 
+    ListKind(ListType type, List<String> keys) {
+      this(type, keys, Map.of());
+    }
+
+    /** A guessed map list: a {@code protocol} key defaults to TCP, as on every Kubernetes port list. */
     static ListKind map(String... keys) {
-      return new ListKind(ListType.MAP, List.of(keys));
+      List<String> list = List.of(keys);
+      return new ListKind(ListType.MAP, list, list.contains("protocol") ? Map.of("protocol", TCP) : Map.of());
     }
   }
 
@@ -45,6 +55,7 @@ final class FieldSchema {
   private static final Set<String> GUESSED_ATOMIC_MAPS = Set.of("selector", "nodeSelector");
   private static final Set<String> STATUS_METADATA = Set.of("labels", "annotations");
   private static final List<String> METADATA = List.of("f:metadata");
+  private static final JsonNode TCP = Json.MAPPER.getNodeFactory().textNode("TCP");
 
   private FieldSchema() {
   }
@@ -70,10 +81,20 @@ final class FieldSchema {
       return switch (node.listType()) {
         case ATOMIC -> ListKind.ATOMIC;
         case SET -> ListKind.SET;
-        case MAP -> new ListKind(ListType.MAP, node.listMapKeys());
+        case MAP -> new ListKind(ListType.MAP, node.listMapKeys(), keyDefaults(node));
       };
     }
     return schema.custom() ? ListKind.ATOMIC : guessedListKind(path);
+  }
+
+  private static Map<String, JsonNode> keyDefaults(SchemaNode list) {
+    Map<String, JsonNode> defaults = new HashMap<>();
+    list.items().filter(items -> items.shape() == Shape.STRUCT).ifPresent(items -> {
+      for (String key : list.listMapKeys()) {
+        items.field(key).flatMap(Field::defaultValue).ifPresent(value -> defaults.put(key, value));
+      }
+    });
+    return Map.copyOf(defaults);
   }
 
   /** Whether the map or struct at {@code path} is atomic ({@code +mapType=atomic}, {@code +structType=atomic}). */
@@ -253,7 +274,7 @@ final class FieldSchema {
         case MAP -> {
           List<String> keys = new ArrayList<>();
           for (JsonNode item : node) {
-            keys.add(keyElement(item, list.keys(), path));
+            keys.add(keyElement(item, list, path));
           }
           for (int i = 0; i < node.size(); i++) {
             List<String> itemPath = append(path, keys.get(i));
@@ -317,13 +338,17 @@ final class FieldSchema {
     } else if (listKind(schema, path).type() == ListType.MAP) {
       ListKind list = listKind(schema, path);
       for (JsonNode item : node) {
-        List<String> itemPath = append(path, keyElement(item, list.keys(), path));
+        List<String> itemPath = append(path, keyElement(item, list, path));
         item.fields().forEachRemaining(e -> addedNonLeaves(before, e.getValue(), append(itemPath, "f:" + e.getKey()), schema, out));
       }
     }
   }
 
-  static String keyElement(JsonNode item, List<String> keys, List<String> listPath) {
+  static String keyElement(JsonNode item, ListKind list, List<String> listPath) {
+    return keyElement(item, list.keys(), list.keyDefaults(), listPath);
+  }
+
+  private static String keyElement(JsonNode item, List<String> keys, Map<String, JsonNode> defaults, List<String> listPath) {
     if (!item.isObject()) {
       throw new ApiException(422, "Invalid", FieldSet.render(listPath) + ": associative list with keys " + keys
           + " has an element that is not an object: " + item);
@@ -331,8 +356,8 @@ final class FieldSchema {
     TreeMap<String, JsonNode> key = new TreeMap<>();
     for (String k : keys) {
       JsonNode value = item.get(k);
-      if ((value == null || value.isNull()) && k.equals("protocol")) {
-        value = Json.MAPPER.getNodeFactory().textNode("TCP");
+      if (value == null || value.isNull()) {
+        value = defaults.get(k);
       }
       if (value == null || value.isNull()) {
         throw new ApiException(422, "Invalid", FieldSet.render(listPath) + ": associative list with keys " + keys
@@ -390,7 +415,7 @@ final class FieldSchema {
       if (list.type() == ListType.MAP) {
         List<String> seen = new ArrayList<>();
         for (JsonNode item : node) {
-          String key = keyElement(item, list.keys(), path);
+          String key = keyElement(item, list, path);
           if (seen.contains(key)) {
             errors.add(FieldSet.render(path) + ": duplicate entries for key " + FieldSet.render(List.of(key)));
           } else {
@@ -515,12 +540,12 @@ final class FieldSchema {
         ArrayNode result = Json.MAPPER.createArrayNode();
         List<String> appliedKeys = new ArrayList<>();
         for (JsonNode item : applied) {
-          appliedKeys.add(keyElement(item, list.keys(), path));
+          appliedKeys.add(keyElement(item, list, path));
         }
         List<String> liveKeys = new ArrayList<>();
         for (JsonNode liveItem : live) {
-          liveKeys.add(liveItem.isObject() && list.keys().stream().allMatch(k -> liveItem.hasNonNull(k) || k.equals("protocol"))
-              ? keyElement(liveItem, list.keys(), path) : null);
+          liveKeys.add(liveItem.isObject() && list.keys().stream().allMatch(k -> liveItem.hasNonNull(k) || list.keyDefaults().containsKey(k))
+              ? keyElement(liveItem, list, path) : null);
         }
         List<String> done = new ArrayList<>();
         for (int l = 0; l < live.size(); l++) {

@@ -141,7 +141,7 @@ final class Patches {
       } else if (index >= 0) {
         String element = FieldSchema.listKind(schema, path).type() == FieldSchema.ListType.MAP
             && FieldSchema.listKind(schema, path).keys().stream().allMatch(result.get(index)::hasNonNull)
-            ? FieldSchema.keyElement(result.get(index), FieldSchema.listKind(schema, path).keys(), path) : "i:" + index;
+            ? FieldSchema.keyElement(result.get(index), FieldSchema.listKind(schema, path), path) : "i:" + index;
         result.set(index, strategicMergePatch(result.get(index), item, schema, FieldSchema.append(path, element)));
       } else {
         result.add(strategicMergePatch(null, item, schema, path));

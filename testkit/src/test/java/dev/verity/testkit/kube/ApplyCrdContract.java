@@ -11,14 +11,17 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Kubernetes' apply tests on custom resources, transcribed: {@code test/integration/apiserver/apply/apply_crd_test.go}
- * of kubernetes/kubernetes at commit {@value #COMMIT}. That version creates apiextensions.k8s.io/v1beta1 CRDs, which
- * Kubernetes 1.22 removed; the CRDs here are their v1 equivalents (the same group, names, version and schema; "no
+ * of kubernetes/kubernetes at commit {@value #COMMIT} ({@code TestApplyCRDStructuralSchema},
+ * {@code TestDefaultMissingKeyCRD}, {@code TestNoOpApplyWithDefaultsSameResourceVersionCRD}), and at the older commit
+ * {@value #OLD_COMMIT} for {@code TestApplyCRDNoSchema}, which the newer version no longer has. The older version
+ * creates apiextensions.k8s.io/v1beta1 CRDs, which Kubernetes 1.22 removed; its CRD here is the v1 equivalent ("no
  * schema" is v1's allow-all schema, {@code x-kubernetes-preserve-unknown-fields: true}). The requests to the custom
- * resources are the Go test's.
+ * resources are the Go tests'.
  */
 abstract class ApplyCrdContract extends ContractBase {
 
-  static final String COMMIT = "0475d32faf554eee6a13c8df1c213009c2f9162a";
+  static final String COMMIT = "d57acd327f0c7de5b526fdd272059ad7d456c707";
+  static final String OLD_COMMIT = "0475d32faf554eee6a13c8df1c213009c2f9162a";
   static final String GROUP = "mygroup.example.com";
   static final String CRD = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/noxus." + GROUP;
   static final String COLLECTION = "/apis/" + GROUP + "/v1beta1/noxus";
@@ -80,7 +83,7 @@ abstract class ApplyCrdContract extends ContractBase {
       	}
       }""";
 
-  /** apply_crd_test.go at {@value #COMMIT}, {@code TestApplyCRDNoSchema}: apply, conflict after a merge patch, force. */
+  /** apply_crd_test.go at {@value #OLD_COMMIT}, {@code TestApplyCRDNoSchema}: apply, conflict after a merge patch, force. */
   @Test
   void applyCrdNoSchema() {
     createNoxuCrd(ALLOW_ALL);
@@ -195,6 +198,111 @@ abstract class ApplyCrdContract extends ContractBase {
     assertThat(createOnUpdate.code()).as("create on update should fail with notFound: %s", createOnUpdate).isEqualTo(404);
   }
 
+  /**
+   * apply_crd_test.go at {@value #COMMIT}, {@code TestDefaultMissingKeyCRD}: a list-map key the applied item leaves out
+   * takes its schema default ({@code protocol: TCP}), so another applier's item with the same key conflicts.
+   */
+  @Test
+  void defaultMissingKeyCrd() {
+    createNoxuV1Crd(STRUCTURAL.replace("""
+        								"protocol": {
+        									"type": "string"
+        								}""", """
+        								"protocol": {
+        									"default": "TCP",
+        									"type": "string"
+        								}""").replace("""
+        							"required": [
+        								"containerPort",
+        								"protocol"
+        							],""", """
+        							"required": [
+        								"containerPort"
+        							],"""));
+    String path = COLLECTION + "/mytest";
+    apply(path, "?fieldManager=apply_test", """
+
+        apiVersion: %s
+        kind: %s
+        metadata:
+          name: %s
+          finalizers:
+          - test-finalizer
+        spec:
+          cronSpec: "* * * * */5"
+          replicas: 1
+          ports:
+          - name: x
+            containerPort: 80""".formatted(API_VERSION, KIND, "mytest")).ok("create custom resource with apply");
+
+    Reply itemConflict = apply(path, "?fieldManager=apply_test_2", """
+
+        apiVersion: %s
+        kind: %s
+        metadata:
+          name: %s
+        spec:
+          ports:
+          - name: "y"
+            containerPort: 80
+            protocol: TCP""".formatted(API_VERSION, KIND, "mytest"));
+    assertThat(itemConflict.ok()).as("conflict on an existing list item: %s", itemConflict).isFalse();
+    assertThat(itemConflict.causes()).as("one conflict: %s", itemConflict).hasSize(1);
+  }
+
+  /**
+   * apply_crd_test.go at {@value #COMMIT}, {@code TestNoOpApplyWithDefaultsSameResourceVersionCRD}: re-applying a
+   * configuration whose atomic map the server defaults is a no-op, keeping the resourceVersion.
+   */
+  @Test
+  void noOpApplyWithDefaultsSameResourceVersionCrd() throws InterruptedException {
+    createNoxuV1Crd("""
+        {
+        	"openAPIV3Schema": {
+        		"type": "object",
+        		"properties": {
+        			"spec": {
+        				"type": "object",
+        				"properties": {
+        					"infrastructureRef": {
+        						"type": "object",
+        						"properties": {
+        							"name": {
+        								"type": "string"
+        							},
+        							"namespace": {
+        								"type": "string",
+        								"default": "default-namespace"
+        							}
+        						},
+        						"x-kubernetes-map-type": "atomic"
+        					}
+        				}
+        			}
+        		}
+        	}
+        }""");
+    String path = COLLECTION + "/mytest";
+    String body = infrastructureConfiguration(API_VERSION, KIND, "mytest");
+    JsonNode created = apply(path, "?fieldManager=apply_test", body).ok("create custom resource with apply");
+    // the Go test sleeps so that the times of the two operations differ
+    Thread.sleep(1000);
+    JsonNode updated = apply(path, "?fieldManager=apply_test", body).ok("update custom resource with apply");
+    assertThat(updated.path("metadata").path("resourceVersion").asText())
+        .as("resourceVersion after a no-op apply; old object %s, new object %s", created, updated)
+        .isEqualTo(created.path("metadata").path("resourceVersion").asText());
+  }
+
+  /** The Go test's unstructured apply configuration, as the dynamic client sends it (JSON). */
+  private static String infrastructureConfiguration(String apiVersion, String kind, String name) {
+    var object = Json.object();
+    object.put("apiVersion", apiVersion);
+    object.put("kind", kind);
+    object.putObject("metadata").put("name", name);
+    object.putObject("spec").putObject("infrastructureRef").put("name", "infrastructure-machine-1\n");
+    return Json.write(object);
+  }
+
   @AfterEach
   void deleteNoxuCrd() {
     Reply mytest = get(COLLECTION + "/mytest");
@@ -218,6 +326,19 @@ abstract class ApplyCrdContract extends ContractBase {
                   "names": {"plural": "noxus", "singular": "nonenglishnoxu", "kind": "%s", "listKind": "NoxuItemList",
                             "shortNames": ["foo", "bar", "abc", "def"], "categories": ["all"]}}}"""
         .formatted(GROUP, GROUP, schema, schema, schema, KIND)).ok("create the noxu CRD");
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> get(COLLECTION).code() == 200);
+  }
+
+  /** {@code NewNoxuV1CustomResourceDefinition} (cluster-scoped, one version v1beta1) with the given schema; waits until served. */
+  private void createNoxuV1Crd(String schema) {
+    post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "", """
+        {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+         "metadata": {"name": "noxus.%s"},
+         "spec": {"group": "%s", "scope": "Cluster",
+                  "versions": [{"name": "v1beta1", "served": true, "storage": true, "schema": %s}],
+                  "names": {"plural": "noxus", "singular": "nonenglishnoxu", "kind": "%s", "listKind": "NoxuItemList",
+                            "shortNames": ["foo", "bar", "abc", "def"], "categories": ["all"]}}}"""
+        .formatted(GROUP, GROUP, schema, KIND)).ok("create the noxu CRD");
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> get(COLLECTION).code() == 200);
   }
 

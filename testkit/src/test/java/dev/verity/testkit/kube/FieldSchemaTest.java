@@ -26,7 +26,17 @@ class FieldSchemaTest {
 
   @Test
   void customResourceListsTakeTheirTypeAndKeysFromTheCrdSchema() {
-    assertThat(FieldSchema.listKind(CUSTOM, List.of("f:spec", "f:ports"))).isEqualTo(ListKind.map("containerPort", "protocol"));
+    // keyed by both fields, neither with a default: an item must carry both
+    assertThat(FieldSchema.listKind(CUSTOM, List.of("f:spec", "f:ports")))
+        .isEqualTo(new ListKind(FieldSchema.ListType.MAP, List.of("containerPort", "protocol")));
+    ObjectSchema defaulted = ObjectSchema.custom("Widget", Json.parse(PORTS_SCHEMA.replace(
+        "\"protocol\": {\"type\": \"string\"}", "\"protocol\": {\"type\": \"string\", \"default\": \"UDP\"}")));
+    ListKind ports = FieldSchema.listKind(defaulted, List.of("f:spec", "f:ports"));
+    assertThat(FieldSchema.keyElement(Json.parse("{\"containerPort\": 53}"), ports, List.of("f:spec", "f:ports")))
+        .isEqualTo("k:{\"containerPort\":53,\"protocol\":\"UDP\"}");
+    // built-in port lists default their protocol key from the table
+    assertThat(FieldSchema.listKind(ObjectSchema.builtin("v1", "Service"), List.of("f:spec", "f:ports")).keyDefaults())
+        .containsEntry("protocol", Json.parse("\"TCP\""));
     assertThat(FieldSchema.listKind(CUSTOM, List.of("f:spec", "f:tags"))).isEqualTo(ListKind.SET);
     // metadata is the built-in ObjectMeta on every custom resource
     assertThat(FieldSchema.listKind(CUSTOM, List.of("f:metadata", "f:finalizers"))).isEqualTo(ListKind.SET);

@@ -204,21 +204,13 @@ abstract class ApplyCrdContract extends ContractBase {
    */
   @Test
   void defaultMissingKeyCrd() {
-    createNoxuV1Crd(STRUCTURAL.replace("""
-        								"protocol": {
-        									"type": "string"
-        								}""", """
-        								"protocol": {
-        									"default": "TCP",
-        									"type": "string"
-        								}""").replace("""
-        							"required": [
-        								"containerPort",
-        								"protocol"
-        							],""", """
-        							"required": [
-        								"containerPort"
-        							],"""));
+    // the Go test's schema is the structural one with a default for protocol, and only containerPort required
+    var schema = (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(STRUCTURAL);
+    var items = (com.fasterxml.jackson.databind.node.ObjectNode) schema.path("openAPIV3Schema").path("properties")
+        .path("spec").path("properties").path("ports").path("items");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) items.path("properties").path("protocol")).put("default", "TCP");
+    items.putArray("required").add("containerPort");
+    createNoxuV1Crd(Json.write(schema));
     String path = COLLECTION + "/mytest";
     apply(path, "?fieldManager=apply_test", """
 

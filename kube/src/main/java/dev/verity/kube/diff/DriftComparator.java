@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verity.kube.schema.ApiSchema;
+import dev.verity.kube.schema.Quantity;
 import dev.verity.kube.schema.ScalarType;
 import dev.verity.kube.schema.SchemaNode;
 
@@ -236,9 +237,18 @@ public final class DriftComparator {
                     ? node.scalarType().filter(t -> t == ScalarType.QUANTITY).isPresent()
                     : QUANTITY_MAPS.contains(parent) || QUANTITY_FIELDS.contains(field);
             if (quantity && isNumberOrText(desired) && isNumberOrText(live)) {
-                return Quantities.sameAmount(desired.asText(), live.asText());
+                return sameAmount(desired.asText(), live.asText());
             }
             return false;
+        }
+
+        /** Both texts are quantities, parsed as the API server parses them, of the same amount. */
+        private static boolean sameAmount(String desired, String live) {
+            try {
+                return Quantity.parse(desired.strip()).amount().compareTo(Quantity.parse(live.strip()).amount()) == 0;
+            } catch (Quantity.QuantityException notAQuantity) {
+                return false;
+            }
         }
 
         private static boolean isNumberOrText(JsonNode n) {

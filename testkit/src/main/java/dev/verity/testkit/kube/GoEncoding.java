@@ -10,6 +10,7 @@ import dev.verity.kube.schema.Shape;
 
 import java.util.Iterator;
 import java.util.Map;
+import dev.verity.kube.schema.Quantity;
 
 /**
  * What the API server stores and returns for a built-in object: the decoded Go value written again by Go's

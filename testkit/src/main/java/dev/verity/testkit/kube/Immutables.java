@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import dev.verity.kube.schema.Quantity;
 
 /**
  * The immutable fields of the built-in kinds, refused on update with 422 as kube-apiserver 1.32 refuses them. Which

@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import dev.verity.kube.schema.Quantity;
 
 /**
  * Reads a request body into a built-in kind as the API server's Go decoder does (sigs.k8s.io/json in strict mode,

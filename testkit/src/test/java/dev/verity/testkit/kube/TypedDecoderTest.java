@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import dev.verity.kube.schema.Quantity;
 
 /**
  * Bodies and expected problems are those of Kubernetes' {@code test/integration/apiserver/field_validation_test.go}

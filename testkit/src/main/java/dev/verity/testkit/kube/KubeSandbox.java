@@ -35,9 +35,11 @@ import java.util.List;
  *       kind, some metadata; for custom resources everything but status) as stored; {@code /status} of a kind
  *       without one is 404.</li>
  *   <li>Server-side apply ({@code PATCH} with {@code application/apply-patch+yaml}, {@code fieldManager},
- *       {@code force}): creates absent objects, merges with the Kubernetes list-map keys (containers by name, container
- *       ports by containerPort+protocol, env by name, volumeMounts by mountPath, ...; other lists atomic), records
- *       {@code metadata.managedFields} in the real fieldsV1 format, removes fields a manager stopped applying unless
+ *       {@code force}): creates absent objects, merges lists by their list type and keys (built-in kinds from the
+ *       1.32 table, custom resources from their CRD's structural schema, {@link ObjectSchema}; a key field left out
+ *       takes its schema default), records {@code metadata.managedFields} in the real fieldsV1 format (an Update
+ *       entry also owns the maps and lists it adds, the {@code "."} of fieldsV1, compared on create with the Go
+ *       zero value), removes fields a manager stopped applying unless
  *       another manager owns them, and answers 409 Conflict naming managers and fields unless forced (the applier's
  *       own Update entries included; kubectl may take over fields of its last client-side applied configuration).
  *       Incoming {@code metadata.managedFields} are honoured as the API server does ({@code []} or {@code [{}]} reset
@@ -99,7 +101,8 @@ import java.util.List;
  *   <li>The server-side defaults of Kubernetes 1.32 for the built-in kinds (pod templates and containers, workload
  *       strategies, Service types, ports and traffic policies, Job selectors, ...; {@code kube-schema/sources/defaults.yaml}
  *       lists them with their sources), and Service allocation: cluster IPs from {@code 10.96.0.0/12} and node ports
- *       from 30000-32767, kept across updates, a taken one refused with 422.</li>
+ *       from 30000-32767, kept across updates, a taken one refused with 422; a DaemonSet's template generation
+ *       in its {@code deprecated.daemonset.template.generation} annotation, as apps/v1 carries it.</li>
  * </ul>
  *
  * <p>What it does not do (it is a test double, not an API server):
@@ -135,8 +138,6 @@ import java.util.List;
  *       common kinds only;</li>
  *   <li>no TLS: plain HTTP on the loopback interface, which fabric8 and kubectl both accept from the kubeconfig it
  *       writes;</li>
- *   <li>Update entries do not mark the maps and lists they create with {@code "."} as a real server does for
- *       {@code omitempty} fields; managedFields in protobuf requests are not read (no protobuf).</li>
  * </ul>
  */
 public final class KubeSandbox implements AutoCloseable {

@@ -19,11 +19,9 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -44,40 +42,24 @@ import static org.awaitility.Awaitility.await;
 /** What only the sandbox does (simulated rollouts, its kubeconfig and main, raw protocol details), over real HTTP. */
 class KubeSandboxIT {
 
-  private static KubeSandbox sandbox;
+  @RegisterExtension
+  static final SandboxFixture SANDBOX = new SandboxFixture("sandbox");
   private String ns;
-
-  @BeforeAll
-  static void start() {
-    sandbox = KubeSandbox.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
 
   @BeforeEach
   void namespace() {
-    sandbox.rollout().reset();
-    ns = "sandbox-" + UUID.randomUUID().toString().substring(0, 8);
-    client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-  }
-
-  @AfterEach
-  void deleteNamespace() {
-    client().namespaces().withName(ns).delete();
+    ns = SANDBOX.namespace();
   }
 
   private static KubernetesClient client() {
-    return sandbox.client();
+    return SANDBOX.client();
   }
 
   // ---- simulated rollout ------------------------------------------------------------------------------------------
 
   @Test
   void aDeploymentBecomesReadyAfterTheConfiguredDelay() {
-    sandbox.rollout().readyAfter(Duration.ofMillis(800));
+    SANDBOX.sandbox().rollout().readyAfter(Duration.ofMillis(800));
     List<Deployment> seen = new CopyOnWriteArrayList<>();
     try (Watch watch = client().apps().deployments().inNamespace(ns).watch(new Watcher<>() {
       @Override
@@ -124,7 +106,7 @@ class KubeSandboxIT {
 
   @Test
   void aDeploymentFailsItsNextRolloutOnRequest() {
-    sandbox.rollout().readyAfter(Duration.ofMillis(100)).failNext("Deployment", ns, "web");
+    SANDBOX.sandbox().rollout().readyAfter(Duration.ofMillis(100)).failNext("Deployment", ns, "web");
     apply(KubeApiContract.DEPLOYMENT);
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -143,7 +125,7 @@ class KubeSandboxIT {
 
   @Test
   void jobsCompleteOrFailOnRequest() {
-    sandbox.rollout().readyAfter(Duration.ofMillis(100)).failNext("Job", ns, "broken");
+    SANDBOX.sandbox().rollout().readyAfter(Duration.ofMillis(100)).failNext("Job", ns, "broken");
     apply(job("migrate"));
     apply(job("broken"));
 
@@ -159,7 +141,7 @@ class KubeSandboxIT {
 
   @Test
   void statefulSetsAndDaemonSetsBecomeReady() {
-    sandbox.rollout().readyAfter(Duration.ofMillis(50));
+    SANDBOX.sandbox().rollout().readyAfter(Duration.ofMillis(50));
     apply(KubeApiContract.DEPLOYMENT.replace("kind: Deployment", "kind: StatefulSet").replace("replicas: 2", "replicas: 3"));
     apply(KubeApiContract.DEPLOYMENT.replace("kind: Deployment", "kind: DaemonSet").replace("  replicas: 2\n", ""));
 
@@ -186,7 +168,7 @@ class KubeSandboxIT {
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           assertThat(events).containsExactly("ADDED after", "DELETED before"));
     }
-    await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.openWatches() == 0);
+    await().atMost(Duration.ofSeconds(20)).until(() -> SANDBOX.sandbox().openWatches() == 0);
   }
 
   @Test
@@ -295,15 +277,15 @@ class KubeSandboxIT {
 
   @Test
   void kubectlRolloutStatusWaitsForTheSimulatedRollout() throws Exception {
-    sandbox.rollout().readyAfter(Duration.ofSeconds(2));
+    SANDBOX.sandbox().rollout().readyAfter(Duration.ofSeconds(2));
     apply(KubeApiContract.DEPLOYMENT);
 
-    Kubectl.Result result = Kubectl.run(sandbox.kubeconfig(), "rollout", "status", "-n", ns, "deployment/web", "--timeout=30s");
+    Kubectl.Result result = Kubectl.run(SANDBOX.sandbox().kubeconfig(), "rollout", "status", "-n", ns, "deployment/web", "--timeout=30s");
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("successfully rolled out");
     assertThat(deployment("web").getStatus().getAvailableReplicas()).isEqualTo(2);
-    Kubectl.Result table = Kubectl.run(sandbox.kubeconfig(), "get", "deployments", "-n", ns);
+    Kubectl.Result table = Kubectl.run(SANDBOX.sandbox().kubeconfig(), "get", "deployments", "-n", ns);
     assertThat(table.exitCode()).as(table.output()).isZero();
     assertThat(table.output()).containsPattern("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE")
         .containsPattern("web\\s+2/2\\s+2\\s+2\\s+\\d+s");
@@ -314,15 +296,15 @@ class KubeSandboxIT {
   @Test
   void theKubeconfigWorksForFabric8AndKubectl() throws Exception {
     try (KubernetesClient fromFile = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(Files.readString(sandbox.kubeconfig()))).build()) {
+        .withConfig(Config.fromKubeconfig(Files.readString(SANDBOX.sandbox().kubeconfig()))).build()) {
       assertThat(fromFile.getNamespace()).isEqualTo("default");
       assertThat(fromFile.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
           .contains("default", "kube-system", ns);
     }
-    Kubectl.Result result = Kubectl.run(sandbox.kubeconfig(), "get", "namespaces", "-o", "name");
+    Kubectl.Result result = Kubectl.run(SANDBOX.sandbox().kubeconfig(), "get", "namespaces", "-o", "name");
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("namespace/default", "namespace/kube-system");
-    Kubectl.Result table = Kubectl.run(sandbox.kubeconfig(), "get", "namespaces,configmaps,secrets,services", "-A");
+    Kubectl.Result table = Kubectl.run(SANDBOX.sandbox().kubeconfig(), "get", "namespaces,configmaps,secrets,services", "-A");
     assertThat(table.exitCode()).as(table.output()).isZero();
     assertThat(table.output()).containsPattern("namespace/default\\s+Active");
   }
@@ -432,7 +414,7 @@ class KubeSandboxIT {
   private HttpResponse<String> send(String method, String path, String contentType, String body) {
     try {
       HttpRequest request = client().getHttpClient().newHttpRequestBuilder()
-          .uri(sandbox.url() + path).method(method, contentType, body).build();
+          .uri(SANDBOX.sandbox().url() + path).method(method, contentType, body).build();
       return client().getHttpClient().sendAsync(request, String.class).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError(method + " " + path + " failed", e);

@@ -4,19 +4,16 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,32 +22,20 @@ import static org.awaitility.Awaitility.await;
 /** Paginated lists over HTTP, as fabric8 (plain lists and informers) and kubectl ({@code --chunk-size}) page them. */
 class KubeSandboxPaginationIT {
 
-  private static KubeSandbox sandbox;
+  @RegisterExtension
+  static final SandboxFixture SANDBOX = new SandboxFixture("paging");
   private String ns;
-
-  @BeforeAll
-  static void start() {
-    sandbox = KubeSandbox.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
 
   @BeforeEach
   void namespaceWithFiveConfigMaps() {
-    sandbox.faults().clear();
-    sandbox.requests().clear();
-    ns = "paging-" + UUID.randomUUID().toString().substring(0, 8);
-    client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    ns = SANDBOX.namespace();
     for (int i = 0; i < 5; i++) {
       client().configMaps().inNamespace(ns).resource(configMap("cm-" + i)).create();
     }
   }
 
   private static KubernetesClient client() {
-    return sandbox.client();
+    return SANDBOX.client();
   }
 
   private static ConfigMap configMap(String name) {
@@ -95,7 +80,7 @@ class KubeSandboxPaginationIT {
     try {
       await().atMost(Duration.ofSeconds(20)).until(informer::hasSynced);
       assertThat(informer.getStore().list()).hasSize(5);
-      assertThat(sandbox.requests().matching(RequestMatch.of("list", "configmaps").inNamespace(ns)))
+      assertThat(SANDBOX.sandbox().requests().matching(RequestMatch.of("list", "configmaps").inNamespace(ns)))
           .extracting(LoggedRequest::query)
           .anySatisfy(query -> assertThat(query).contains("continue=").contains("limit=2"));
       client().configMaps().inNamespace(ns).resource(configMap("cm-5")).create();
@@ -107,14 +92,14 @@ class KubeSandboxPaginationIT {
 
   @Test
   void kubectlGetWithChunkSizeFetchesEveryChunk() throws Exception {
-    Kubectl.Result result = Kubectl.run(sandbox.kubeconfig(), "get", "configmaps", "-n", ns, "--chunk-size=2", "-o", "name");
+    Kubectl.Result result = Kubectl.run(SANDBOX.sandbox().kubeconfig(), "get", "configmaps", "-n", ns, "--chunk-size=2", "-o", "name");
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output().lines().toList())
         .containsExactly("configmap/cm-0", "configmap/cm-1", "configmap/cm-2", "configmap/cm-3", "configmap/cm-4");
-    List<LoggedRequest> lists = sandbox.requests().matching(RequestMatch.of("list", "configmaps").inNamespace(ns));
+    List<LoggedRequest> lists = SANDBOX.sandbox().requests().matching(RequestMatch.of("list", "configmaps").inNamespace(ns));
     assertThat(lists).hasSize(3).allSatisfy(r -> assertThat(r.query()).contains("limit=2"));
 
-    Kubectl.Result table = Kubectl.run(sandbox.kubeconfig(), "get", "configmaps", "-n", ns, "--chunk-size=2");
+    Kubectl.Result table = Kubectl.run(SANDBOX.sandbox().kubeconfig(), "get", "configmaps", "-n", ns, "--chunk-size=2");
     assertThat(table.exitCode()).as(table.output()).isZero();
     assertThat(table.output()).contains("cm-0").contains("cm-4");
   }
@@ -123,7 +108,7 @@ class KubeSandboxPaginationIT {
   void aContinueTokenOlderThanTheHistoryIs410ExpiredWithAnInconsistentToken() {
     ConfigMapList first = client().configMaps().inNamespace(ns).list(new ListOptionsBuilder().withLimit(2L).build());
     client().configMaps().inNamespace(ns).resource(configMap("cm-9")).create();
-    sandbox.faults().compactHistory();
+    SANDBOX.sandbox().faults().compactHistory();
     assertThatThrownBy(() -> client().configMaps().inNamespace(ns)
         .list(new ListOptionsBuilder().withLimit(2L).withContinue(first.getMetadata().getContinue()).build()))
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> {

@@ -2,20 +2,17 @@ package dev.verity.testkit.kube;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,27 +24,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SandboxDefaultsIT {
 
-  private static KubeSandbox sandbox;
+  @RegisterExtension
+  static final SandboxFixture SANDBOX = new SandboxFixture("defaults");
   private String ns;
-
-  @BeforeAll
-  static void start() {
-    sandbox = KubeSandbox.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
 
   @BeforeEach
   void namespace() {
-    ns = "defaults-" + UUID.randomUUID().toString().substring(0, 8);
-    client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    ns = SANDBOX.namespace();
   }
 
   private static KubernetesClient client() {
-    return sandbox.client();
+    return SANDBOX.client();
   }
 
   @Test

@@ -8,10 +8,9 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,29 +32,15 @@ class SandboxLifecycleIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static KubeSandbox sandbox;
+  @RegisterExtension
+  static final SandboxFixture SANDBOX = new SandboxFixture("life");
   private String ns;
   private String group;
 
-  @BeforeAll
-  static void start() {
-    sandbox = KubeSandbox.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
   @BeforeEach
   void fresh() {
-    sandbox.lifecycle().reset();
-    sandbox.rollout().reset();
-    String id = UUID.randomUUID().toString().substring(0, 8);
-    ns = "life-" + id;
-    group = "g" + id + ".example.com";
-    assertThat(send("POST", "/api/v1/namespaces", "application/json",
-        "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}").statusCode()).isEqualTo(201);
+    ns = SANDBOX.namespace();
+    group = "g" + ns.substring("life-".length()) + ".example.com";
   }
 
   // ---- CRDs ---------------------------------------------------------------------------------------------------
@@ -101,7 +85,7 @@ class SandboxLifecycleIT {
 
   @Test
   void aCrdWhoseKindIsTakenIsNeverEstablished() {
-    sandbox.lifecycle().crdEstablishedAfter(Duration.ofMillis(100));
+    SANDBOX.sandbox().lifecycle().crdEstablishedAfter(Duration.ofMillis(100));
     applyCrd("widgets", "Widget", "");
     await().atMost(Duration.ofSeconds(10)).until(() -> established(get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets." + group)));
 
@@ -121,7 +105,7 @@ class SandboxLifecycleIT {
 
   @Test
   void deletingACrdPassesThroughTerminatingAndDeletesItsCustomResources() {
-    sandbox.lifecycle().crdEstablishedAfter(Duration.ZERO);
+    SANDBOX.sandbox().lifecycle().crdEstablishedAfter(Duration.ZERO);
     applyCrd("widgets", "Widget", "");
     String crdPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets." + group;
     await().atMost(Duration.ofSeconds(10)).until(() -> established(get(crdPath)));
@@ -150,7 +134,7 @@ class SandboxLifecycleIT {
 
   @Test
   void customResourcesArePrunedAndDefaultedByTheirSchema() {
-    sandbox.lifecycle().crdEstablishedAfter(Duration.ZERO);
+    SANDBOX.sandbox().lifecycle().crdEstablishedAfter(Duration.ZERO);
     applyCrd("widgets", "Widget", """
         , "subresources": {"status": {}}""");
     await().atMost(Duration.ofSeconds(10)).until(() -> established(get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets." + group)));
@@ -188,11 +172,11 @@ class SandboxLifecycleIT {
 
   @Test
   void aDeletedNamespaceIsTerminatingRefusesNewContentAndThenIsGone() {
-    sandbox.lifecycle().namespaceTerminatedAfter(Duration.ofMillis(600));
+    SANDBOX.sandbox().lifecycle().namespaceTerminatedAfter(Duration.ofMillis(600));
     assertThat(send("POST", "/api/v1/namespaces/" + ns + "/configmaps", "application/json",
         "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"old\"}}").statusCode()).isEqualTo(201);
     List<String> events = new CopyOnWriteArrayList<>();
-    try (Watch watch = sandbox.client().namespaces().withName(ns).watch(new Watcher<Namespace>() {
+    try (Watch watch = SANDBOX.sandbox().client().namespaces().withName(ns).watch(new Watcher<Namespace>() {
       @Override
       public void eventReceived(Action action, Namespace namespace) {
         events.add(action + " " + namespace.getStatus().getPhase() + " " + namespace.getSpec().getFinalizers() + " "
@@ -242,7 +226,7 @@ class SandboxLifecycleIT {
 
   @Test
   void theNamespaceConditionsAreTheControllersOnes() {
-    sandbox.lifecycle().namespaceTerminatedAfter(Duration.ofSeconds(30));
+    SANDBOX.sandbox().lifecycle().namespaceTerminatedAfter(Duration.ofSeconds(30));
     send("DELETE", "/api/v1/namespaces/" + ns, null, null);
     await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/namespaces/" + ns).at("/status/conditions").size() == 5);
     JsonNode conditions = get("/api/v1/namespaces/" + ns).at("/status/conditions");
@@ -279,7 +263,7 @@ class SandboxLifecycleIT {
          "spec":{"containers":[{"image":"etcd:latest","name":"container6"}]}}},
          "status":{"conditions":[{"type":"MyStatus","status":"False"}]}}""";
     // the simulated deployment controller writes the whole status: let its first write land, and hold back the next
-    sandbox.rollout().readyAfter(Duration.ofMinutes(5));
+    SANDBOX.sandbox().rollout().readyAfter(Duration.ofMinutes(5));
     assertThat(send("PATCH", path + "?fieldManager=fieldmanager1", "application/apply-patch+yaml", obj1).statusCode()).isEqualTo(201);
     await().atMost(Duration.ofSeconds(10)).until(() -> get(path).at("/status/observedGeneration").asInt() == 1);
     HttpResponse<String> status = send("PATCH", path + "/status?fieldManager=fieldmanager2", "application/apply-patch+yaml", obj2);
@@ -341,7 +325,7 @@ class SandboxLifecycleIT {
   private Watch watchCrds(List<JsonNode> seen) {
     ResourceDefinitionContext crds = new ResourceDefinitionContext.Builder().withGroup("apiextensions.k8s.io").withVersion("v1")
         .withPlural("customresourcedefinitions").withKind("CustomResourceDefinition").withNamespaced(false).build();
-    return sandbox.client().genericKubernetesResources(crds).watch(new Watcher<GenericKubernetesResource>() {
+    return SANDBOX.sandbox().client().genericKubernetesResources(crds).watch(new Watcher<GenericKubernetesResource>() {
       @Override
       public void eventReceived(Action action, GenericKubernetesResource resource) {
         if (resource.getMetadata().getName().endsWith(group)) {
@@ -393,7 +377,7 @@ class SandboxLifecycleIT {
 
   private static HttpResponse<String> send(String method, String path, String contentType, String body) {
     try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sandbox.url() + path)).timeout(Duration.ofSeconds(10));
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(SANDBOX.sandbox().url() + path)).timeout(Duration.ofSeconds(10));
       if (contentType != null) {
         request.header("Content-Type", contentType);
       }

@@ -145,31 +145,11 @@ abstract class ApplyCrdContract extends ContractBase {
 
     verifyReplicas(apply(path, "?force=true&fieldManager=apply_test", yaml).ok("apply object with force"), 1);
 
-    Reply itemConflict = apply(path, "?fieldManager=apply_test_2", """
-
-        apiVersion: %s
-        kind: %s
-        metadata:
-          name: %s
-        spec:
-          ports:
-          - name: "y"
-            containerPort: 80
-            protocol: TCP""".formatted(API_VERSION, KIND, "mytest"));
+    Reply itemConflict = apply(path, "?fieldManager=apply_test_2", portY(80));
     assertThat(itemConflict.ok()).as("conflict on an existing list item: %s", itemConflict).isFalse();
     assertThat(itemConflict.causes()).as("one conflict: %s", itemConflict).hasSize(1);
 
-    result = apply(path, "?fieldManager=apply_test_2", """
-
-        apiVersion: %s
-        kind: %s
-        metadata:
-          name: %s
-        spec:
-          ports:
-          - name: "y"
-            containerPort: 8080
-            protocol: TCP""".formatted(API_VERSION, KIND, "mytest")).ok("add a new list item as a different applier");
+    result = apply(path, "?fieldManager=apply_test_2", portY(8080)).ok("add a new list item as a different applier");
     assertThat(result.path("spec").path("ports")).hasSize(2);
 
     Reply createOnUpdate = put(COLLECTION + "/should-not-exist", "?fieldManager=apply_test", """
@@ -227,17 +207,7 @@ abstract class ApplyCrdContract extends ContractBase {
           - name: x
             containerPort: 80""".formatted(API_VERSION, KIND, "mytest")).ok("create custom resource with apply");
 
-    Reply itemConflict = apply(path, "?fieldManager=apply_test_2", """
-
-        apiVersion: %s
-        kind: %s
-        metadata:
-          name: %s
-        spec:
-          ports:
-          - name: "y"
-            containerPort: 80
-            protocol: TCP""".formatted(API_VERSION, KIND, "mytest"));
+    Reply itemConflict = apply(path, "?fieldManager=apply_test_2", portY(80));
     assertThat(itemConflict.ok()).as("conflict on an existing list item: %s", itemConflict).isFalse();
     assertThat(itemConflict.causes()).as("one conflict: %s", itemConflict).hasSize(1);
   }
@@ -332,6 +302,21 @@ abstract class ApplyCrdContract extends ContractBase {
                             "shortNames": ["foo", "bar", "abc", "def"], "categories": ["all"]}}}"""
         .formatted(GROUP, GROUP, schema, KIND)).ok("create the noxu CRD");
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> get(COLLECTION).code() == 200);
+  }
+
+  /** The Go tests' second applier's configuration: one port named y on {@code containerPort}, TCP. */
+  static String portY(int containerPort) {
+    return """
+
+        apiVersion: %s
+        kind: %s
+        metadata:
+          name: %s
+        spec:
+          ports:
+          - name: "y"
+            containerPort: %d
+            protocol: TCP""".formatted(API_VERSION, KIND, "mytest", containerPort);
   }
 
   static void verifyReplicas(JsonNode object, int replicas) {

@@ -38,4 +38,11 @@ public interface ApplierConfig {
      */
     @WithDefault("30s")
     Duration crdEstablishedTimeout();
+
+    /**
+     * The namespace where the applier keeps each target's inventory (a ConfigMap per target: what Verity applied,
+     * and so what it may prune). Created when missing; the applier's credentials need ConfigMap access there.
+     */
+    @WithDefault("verity-system")
+    String inventoryNamespace();
 }

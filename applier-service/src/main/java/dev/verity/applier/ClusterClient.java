@@ -37,6 +37,6 @@ public class ClusterClient {
     @Produces
     @Singleton
     Applier applier(KubernetesClient client, ApplierConfig config) {
-        return new Applier(client, config.crdEstablishedTimeout());
+        return new Applier(client, config.crdEstablishedTimeout(), config.inventoryNamespace());
     }
 }

@@ -35,6 +35,7 @@ public class DesiredStateConsumer {
 
     private final EventCodec codec = new EventCodec();
     private final DesiredStateReplay replay = new DesiredStateReplay();
+    private final DesiredIndex index = new DesiredIndex();
 
     @Inject
     ApplierConfig config;
@@ -50,7 +51,7 @@ public class DesiredStateConsumer {
 
     @PostConstruct
     void init() {
-        reconciler = new TargetReconciler(config.cluster(), applier::apply, this::publish);
+        reconciler = new TargetReconciler(config.cluster(), desired -> applier.apply(desired, index), this::publish);
     }
 
     DesiredStateReplay replay() {
@@ -78,11 +79,13 @@ public class DesiredStateConsumer {
                     + record.key() + ") is not a Verity event, sent to the dead-letter topic: " + e.getMessage(), e);
         }
         if (event instanceof DesiredState desired) {
+            index.onDesired(desired);
             applyAll(replay.onDesired(partition, offset, desired.target().toString(), desired));
         } else if (event instanceof TargetRemoved removed) {
             LOG.infof("%s: target removed from Git; its objects stay in the cluster (prune comes later)",
                     removed.describe());
             reconciler.forget(removed.target());
+            index.onRemoved(removed.target());
             applyAll(replay.onRemoved(partition, offset, removed.target().toString()));
         } else {
             applyAll(replay.onOther(partition, offset));
@@ -135,6 +138,7 @@ public class DesiredStateConsumer {
     private void forget(String key) {
         try {
             reconciler.forget(TargetKey.parse(key));
+            index.onRemoved(TargetKey.parse(key));
         } catch (RuntimeException e) {
             LOG.warnf("tombstone with key '%s', which is not a target key cluster/app/env; ignored", key);
         }

@@ -32,26 +32,33 @@ import java.util.stream.Collectors;
 
 /**
  * Converges a cluster to one target's desired state with server-side apply, as a plan of named steps:
- * {@code validate → stage → check ownership → apply → report}.
+ * {@code validate → stage → check ownership → record inventory → apply → prune → report}.
  *
  * <ul>
  * <li>A validation failure of any document fails the target before anything is written.</li>
  * <li>Every object is read first; when any belongs to another target (annotation
- * {@value Ownership#TARGET_ANNOTATION}), the target fails before anything is written.</li>
- * <li>Objects are applied stage by stage with field manager {@value Ownership#FIELD_MANAGER}, forcing conflicts
- * when the target's policy says {@code force}, each carrying the target annotation. The apply stops at the first
- * object that fails (later objects may depend on it) and reports which objects were applied and which not.</li>
+ * {@value Ownership#TARGET_ANNOTATION}) whose latest desired state still contains it, the target fails before
+ * anything is written. An object whose owner no longer wants it (it moved here in the same commit) is taken over.</li>
+ * <li>The target's {@link Inventory} is read, and written back with the new objects added before any object is
+ * written, so that whatever happens next, everything Verity may have created is recorded ({@link InventoryStore}:
+ * the write is fenced, so two appliers never act on one target). A target that renders no objects while its
+ * inventory holds some is refused unless its policy says {@code allowEmpty}: an empty render is more often a
+ * broken overlay than a wish to delete everything.</li>
+ * <li>Objects are applied stage by stage ({@link Stage}) with field manager {@value Ownership#FIELD_MANAGER},
+ * forcing conflicts when the target's policy says {@code force}, each carrying the target annotation and labels
+ * ({@link Ownership#labels}). The apply stops at the first object that fails (later objects may depend on it) and
+ * reports which objects were applied and which not; nothing is pruned then.</li>
  * <li>A custom resource whose CustomResourceDefinition this apply wrote is applied only once that CRD is
  * Established (the API server serves its kind only then; before, the custom resource would get 404). The wait is
  * bounded ({@link #DEFAULT_ESTABLISHED_TIMEOUT} unless configured); a CRD that is not Established by then fails the
  * first such custom resource, naming the CRD and its conditions.</li>
+ * <li>After a complete apply, what the inventory holds and the desired state no longer does is pruned
+ * ({@link Pruner}), and the inventory is written with just the desired objects (and those whose prune must be
+ * tried again).</li>
  * </ul>
  *
  * <p>Objects carry no commit annotation: it would rewrite every object on every commit, so an object whose content
  * did not change would not stay unchanged (the commit travels in the {@code Applied} event instead).
- *
- * <p>Prune of objects that left the desired state and health checks are later steps after {@code apply}; they work
- * from the inventory of this result's objects.
  */
 public final class Applier {
 
@@ -64,22 +71,45 @@ public final class Applier {
 
     private final KubernetesClient client;
     private final Duration establishedTimeout;
+    private final InventoryStore inventories;
+    private final Pruner pruner;
 
     public Applier(KubernetesClient client) {
-        this(client, DEFAULT_ESTABLISHED_TIMEOUT);
+        this(client, DEFAULT_ESTABLISHED_TIMEOUT, InventoryStore.DEFAULT_NAMESPACE);
     }
 
-    /** @param establishedTimeout how long a custom resource waits for the CRD this apply wrote to be Established */
-    public Applier(KubernetesClient client, Duration establishedTimeout) {
+    /**
+     * @param establishedTimeout how long a custom resource waits for the CRD this apply wrote to be Established
+     * @param inventoryNamespace where the targets' inventories are kept ({@link InventoryStore})
+     */
+    public Applier(KubernetesClient client, Duration establishedTimeout, String inventoryNamespace) {
         this.client = Objects.requireNonNull(client, "client");
         this.establishedTimeout = Objects.requireNonNull(establishedTimeout, "establishedTimeout");
         if (establishedTimeout.isNegative()) {
             throw new IllegalArgumentException("establishedTimeout must not be negative, got " + establishedTimeout);
         }
+        this.inventories = new InventoryStore(client, inventoryNamespace);
+        this.pruner = new Pruner(client);
     }
 
-    /** Applies a desired state and reports what happened to each object; never throws for a cluster error. */
+    /** Where the inventories are kept. */
+    public InventoryStore inventories() {
+        return inventories;
+    }
+
+    /** Applies a desired state of the only target that wants its objects; see {@link #apply(DesiredState, OtherTargets)}. */
     public ApplyResult apply(DesiredState desired) {
+        return apply(desired, OtherTargets.NONE);
+    }
+
+    /**
+     * Applies a desired state, prunes what left it, and reports what happened to each object; never throws for a
+     * cluster error.
+     *
+     * @param others what the cluster's other targets want, so that an object moving between targets is neither
+     *               pruned by the one it left nor refused by the one it joins
+     */
+    public ApplyResult apply(DesiredState desired, OtherTargets others) {
         Validation validation;
         try {
             validation = validate(desired);
@@ -95,10 +125,99 @@ public final class Applier {
         }
         List<PlannedObject> staged = ApplyPlan.stage(validation.objects());
         Map<ObjectRef, GenericKubernetesResource> live = new HashMap<>();
-        Optional<ApplyResult> refused = checkOwnership(desired, staged, live);
+        Optional<ApplyResult> refused = checkOwnership(desired, staged, live, others);
         if (refused.isPresent()) return refused.get();
-        List<ObjectOutcome> outcomes = applyStages(desired, staged, live);
-        return report(desired, outcomes);
+        Inventory recorded;
+        try {
+            recorded = recordInventory(desired, staged, live);
+        } catch (InventoryRefused e) {
+            return e.result;
+        }
+        Map<ObjectRef, String> uids = new HashMap<>();
+        live.forEach((ref, object) -> uids.put(ref, object.getMetadata().getUid()));
+        List<ObjectOutcome> outcomes = applyStages(desired, staged, live, uids);
+        ApplyResult applied = report(desired, outcomes);
+        if (!applied.succeeded()) return applied;
+        return prune(desired, staged, recorded, uids, outcomes, others);
+    }
+
+    /**
+     * Reads the target's inventory and writes it back with the new objects added, before anything is applied.
+     *
+     * @return the inventory as recorded: the old objects and the new
+     * @throws InventoryRefused with the result to report when it cannot be read or written, or when the target
+     *         renders nothing while its inventory holds objects
+     */
+    Inventory recordInventory(DesiredState desired, List<PlannedObject> staged, Map<ObjectRef, GenericKubernetesResource> live) {
+        TargetKey target = desired.target();
+        List<ObjectRef> refs = staged.stream().map(PlannedObject::ref).toList();
+        Inventory old;
+        try {
+            old = inventories.read(target);
+        } catch (KubernetesClientException | IllegalArgumentException e) {
+            throw new InventoryRefused(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
+                    ApplyStep.INVENTORY, null, target.at(desired.commit()) + ": cannot read the target's inventory"
+                            + " (ConfigMap " + inventories.namespace() + "/" + InventoryStore.configMapName(target) + "): "
+                            + (e instanceof KubernetesClientException k ? reason(null, k) : e.getMessage())
+                            + "; nothing was applied"));
+        }
+        if (staged.isEmpty() && !old.isEmpty() && !desired.policy().allowEmpty()) {
+            throw new InventoryRefused(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
+                    ApplyStep.INVENTORY, null, target.at(desired.commit()) + ": the desired state has no objects, but "
+                            + old.entries().size() + " object(s) applied before are in the target's inventory; Verity"
+                            + " does not delete a whole target because a render came out empty. If the target really"
+                            + " should be empty, set allowEmpty: true in its policy in verity.yaml; otherwise fix the"
+                            + " overlay. Nothing was applied or deleted"));
+        }
+        List<Inventory.Entry> added = staged.stream().map(o -> Inventory.entryOf(o,
+                live.containsKey(o.ref()) ? live.get(o.ref()).getMetadata().getUid() : null)).toList();
+        try {
+            return inventories.write(old.with(old.union(added), desired.commit()));
+        } catch (InventoryStore.FencedException e) {
+            throw new InventoryRefused(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
+                    ApplyStep.INVENTORY, null, e.getMessage() + "; nothing was applied"));
+        } catch (KubernetesClientException e) {
+            throw new InventoryRefused(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
+                    ApplyStep.INVENTORY, null, target.at(desired.commit()) + ": cannot record the target's inventory"
+                            + " in ConfigMap " + inventories.namespace() + "/" + InventoryStore.configMapName(target)
+                            + ": " + reason(null, e) + "; nothing was applied (Verity records what it will apply"
+                            + " before applying it, so that nothing it creates is ever lost track of)"));
+        }
+    }
+
+    /** Prunes what left the desired state and records the inventory of what is left. */
+    private ApplyResult prune(DesiredState desired, List<PlannedObject> staged, Inventory recorded,
+            Map<ObjectRef, String> uids, List<ObjectOutcome> outcomes, OtherTargets others) {
+        java.util.Set<String> wanted = staged.stream().map(Inventory::identityOf).collect(Collectors.toSet());
+        List<Inventory.Entry> leaving = recorded.entries().stream().filter(e -> !wanted.contains(e.identity())).toList();
+        Pruner.Result pruned = pruner.prune(desired, leaving, others);
+        List<Inventory.Entry> kept = new ArrayList<>(staged.stream()
+                .map(o -> Inventory.entryOf(o, uids.get(o.ref()))).toList());
+        kept.addAll(pruned.retry());
+        try {
+            inventories.write(recorded.with(kept, desired.commit()));
+        } catch (InventoryStore.FencedException | KubernetesClientException e) {
+            String why = "the inventory could not be recorded without the pruned objects ("
+                    + (e instanceof KubernetesClientException k ? reason(null, k) : e.getMessage())
+                    + "); the next apply prunes again from the inventory as it was";
+            return ApplyResult.pruneFailed(desired.target(), desired.commit(), desired.digest(), outcomes,
+                    pruned.outcomes(), why);
+        }
+        for (ObjectOutcome o : pruned.outcomes()) LOG.debugf("%s: %s", desired.describe(), o);
+        return pruned.failed()
+                ? ApplyResult.pruneFailed(desired.target(), desired.commit(), desired.digest(), outcomes, pruned.outcomes(), "")
+                : ApplyResult.succeeded(desired.target(), desired.commit(), desired.digest(), outcomes)
+                        .withRemoved(pruned.outcomes());
+    }
+
+    /** An inventory step that ends the apply before anything is written, with the result to report. */
+    private static final class InventoryRefused extends RuntimeException {
+        private final transient ApplyResult result;
+
+        InventoryRefused(ApplyResult result) {
+            super(result.error(), null, false, false);
+            this.result = result;
+        }
     }
 
     /** Parses and checks every document; kinds neither built in nor defined by the target are looked up. */
@@ -111,7 +230,7 @@ public final class Applier {
      * the objects that exist, to tell created from configured later.
      */
     Optional<ApplyResult> checkOwnership(DesiredState desired, List<PlannedObject> staged,
-            Map<ObjectRef, GenericKubernetesResource> live) {
+            Map<ObjectRef, GenericKubernetesResource> live, OtherTargets others) {
         TargetKey target = desired.target();
         List<ObjectRef> refs = staged.stream().map(PlannedObject::ref).toList();
         for (PlannedObject object : staged) {
@@ -127,7 +246,7 @@ public final class Applier {
             if (current == null) continue;
             live.put(object.ref(), current);
             Optional<String> owner = Ownership.otherOwner(target, current.getMetadata().getAnnotations());
-            if (owner.isPresent()) {
+            if (owner.isPresent() && stillWanted(owner.get(), target, object, others)) {
                 return Optional.of(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
                         ApplyStep.CHECK_OWNERSHIP, object.ref(), Ownership.conflictMessage(target,
                                 desired.commit(), object.ref().toString(), owner.get()) + "; nothing was applied"));
@@ -137,11 +256,23 @@ public final class Applier {
     }
 
     /**
+     * Whether the target {@code owner} an object is annotated for still wants it: true unless its latest desired
+     * state is known and no longer contains the object (the object moved to {@code target}, or its target left Git);
+     * then {@code target} takes it over.
+     */
+    private static boolean stillWanted(String owner, TargetKey target, PlannedObject object, OtherTargets others) {
+        if (others == OtherTargets.NONE) return true;
+        Optional<TargetKey> wanting = others.wanting(target, Inventory.identityOf(object));
+        if (wanting.isPresent() && wanting.get().toString().equals(owner)) return true;
+        return !others.knows(owner);
+    }
+
+    /**
      * Server-side applies each object in stage order, stopping at the first failure. A custom resource of a CRD
      * applied here first waits for that CRD to be Established.
      */
     List<ObjectOutcome> applyStages(DesiredState desired, List<PlannedObject> staged,
-            Map<ObjectRef, GenericKubernetesResource> live) {
+            Map<ObjectRef, GenericKubernetesResource> live, Map<ObjectRef, String> uids) {
         List<ObjectOutcome> outcomes = new ArrayList<>();
         Map<String, String> appliedCrds = new HashMap<>(); // group/kind -> CRD name, until seen Established
         ObjectRef failed = null;
@@ -154,7 +285,7 @@ public final class Applier {
             Optional<String> notEstablished = crd == null ? Optional.empty() : awaitEstablished(crd);
             ObjectOutcome outcome = notEstablished
                     .map(reason -> new ObjectOutcome(object.ref(), Outcome.FAILED, reason))
-                    .orElseGet(() -> applyOne(desired, object, live.get(object.ref())));
+                    .orElseGet(() -> applyOne(desired, object, live.get(object.ref()), uids));
             if (object.stage() == Stage.CUSTOM_RESOURCE_DEFINITIONS && outcome.outcome().applied()) {
                 definedKind(object.manifest()).ifPresent(kind -> appliedCrds.put(kind, object.ref().name()));
             }
@@ -237,7 +368,8 @@ public final class Applier {
                 : ApplyResult.succeeded(desired.target(), desired.commit(), desired.digest(), outcomes);
     }
 
-    private ObjectOutcome applyOne(DesiredState desired, PlannedObject object, GenericKubernetesResource before) {
+    private ObjectOutcome applyOne(DesiredState desired, PlannedObject object, GenericKubernetesResource before,
+            Map<ObjectRef, String> uids) {
         GenericKubernetesResource body = client.getKubernetesSerialization()
                 .convertValue(applyBody(object.manifest(), desired.target()), GenericKubernetesResource.class);
         try {
@@ -245,6 +377,7 @@ public final class Applier {
                     .fieldManager(Ownership.FIELD_MANAGER);
             if (desired.policy().force()) apply = apply.forceConflicts();
             GenericKubernetesResource after = apply.serverSideApply();
+            uids.put(object.ref(), after.getMetadata().getUid());
             return new ObjectOutcome(object.ref(), classify(before, after), "");
         } catch (KubernetesClientException e) {
             return new ObjectOutcome(object.ref(), Outcome.FAILED, reason(object.ref(), e));
@@ -254,7 +387,7 @@ public final class Applier {
         }
     }
 
-    /** The object as applied: the document without server-owned fields, carrying the target annotation. */
+    /** The object as applied: the document without server-owned fields, carrying the target annotation and labels. */
     static Map<String, Object> applyBody(Manifest manifest, TargetKey target) {
         Map<String, Object> body = withoutNulls(manifest.mutableContent());
         body.remove("status");
@@ -269,6 +402,11 @@ public final class Applier {
                 ? (Map<String, Object>) a : new LinkedHashMap<>();
         annotations.put(Ownership.TARGET_ANNOTATION, target.toString());
         metadata.put("annotations", annotations);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> labels = metadata.get("labels") instanceof Map<?, ?> l
+                ? (Map<String, Object>) l : new LinkedHashMap<>();
+        labels.putAll(Ownership.labels(target));
+        metadata.put("labels", labels);
         return body;
     }
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The offline steps of an apply: {@link #validate} the documents (every object well-formed, of a kind the
  * cluster or the desired state defines, namespaced exactly when its kind is) and {@link #stage} them
- * (CustomResourceDefinitions, then Namespaces, then the rest in document order).
+ * (CustomResourceDefinitions, then Namespaces and other cluster-scoped objects, then the rest in document order).
  *
  * <p>Verity never defaults a namespace: a namespaced object without {@code metadata.namespace} is invalid,
  * because applying it would put it wherever the applier's credentials point. Kustomize output carries the
@@ -53,7 +53,7 @@ public final class ApplyPlan {
                         + " object metadata; labels and annotations must map strings to strings"));
                 continue;
             }
-            objects.add(new PlannedObject(m, type.get(), Stage.of(m)));
+            objects.add(new PlannedObject(m, type.get(), Stage.of(m, type.get())));
         }
         List<dev.verity.events.ObjectRef> parsed = manifests.manifests().stream().map(Manifest::ref).toList();
         problems.sort(java.util.Comparator.comparingInt(Problem::document));

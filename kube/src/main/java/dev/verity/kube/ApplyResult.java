@@ -8,18 +8,20 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * The report of one apply of a target's desired state: what happened to each object, in apply order, and, when
- * it failed, the step it stopped at, the object that failed (null when the failure is not about one object) and
- * an error naming the target, the object and what to do. Nothing here contains object content.
+ * The report of one apply of a target's desired state: what happened to each object of it, in apply order, what
+ * happened to the objects that left it ({@code removed}: pruned or kept, in prune order), and, when it failed, the
+ * step it stopped at, the object that failed (null when the failure is not about one object) and an error naming
+ * the target, the object and what to do. Nothing here contains object content.
  */
 public record ApplyResult(TargetKey target, String commit, String digest, List<ObjectOutcome> objects,
-        ApplyStep failedAt, ObjectRef failedObject, String error) {
+        ApplyStep failedAt, ObjectRef failedObject, String error, List<ObjectOutcome> removed) {
 
     private static final int NAMES_SHOWN = 10;
 
     public ApplyResult {
         Objects.requireNonNull(target, "target");
         objects = List.copyOf(objects);
+        removed = removed == null ? List.of() : List.copyOf(removed);
         if ((failedAt == null) != (error == null)) {
             throw new IllegalArgumentException("a failed apply has both a step and an error, a successful one neither");
         }
@@ -27,7 +29,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
 
     /** Every object applied (created, configured or unchanged). */
     public static ApplyResult succeeded(TargetKey target, String commit, String digest, List<ObjectOutcome> objects) {
-        return new ApplyResult(target, commit, digest, objects, null, null, null);
+        return new ApplyResult(target, commit, digest, objects, null, null, null, List.of());
     }
 
     /** The documents failed validation: nothing was written. */
@@ -36,7 +38,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
         String error = target.at(commit) + ": the desired state is invalid, so nothing was applied and the cluster"
                 + " is unchanged: " + problems.stream().map(Problem::message).collect(Collectors.joining("; ")) + ". Fix the overlay and push again.";
         return new ApplyResult(target, commit, digest, skipped(objects, "the desired state is invalid"),
-                ApplyStep.VALIDATE, firstInvalid, error);
+                ApplyStep.VALIDATE, firstInvalid, error, List.of());
     }
 
     /**
@@ -54,7 +56,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
                 .map(o -> o.equals(object) ? new ObjectOutcome(o, Outcome.FAILED, error)
                         : new ObjectOutcome(o, Outcome.SKIPPED, skipped))
                 .toList();
-        return new ApplyResult(target, commit, digest, outcomes, step, object, error);
+        return new ApplyResult(target, commit, digest, outcomes, step, object, error, List.of());
     }
 
     /** The apply stopped at its first failed object; the objects before it were applied, those after it not. */
@@ -66,7 +68,28 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
                 .map(ObjectOutcome::object).toList();
         String error = target.at(commit) + ": " + failed.object() + " could not be applied: " + failed.reason()
                 + "; applied before stopping: " + names(applied) + "; not applied: " + names(notApplied);
-        return new ApplyResult(target, commit, digest, objects, ApplyStep.APPLY, failed.object(), error);
+        return new ApplyResult(target, commit, digest, objects, ApplyStep.APPLY, failed.object(), error, List.of());
+    }
+
+    /** This result with the outcomes of the objects that left the desired state. */
+    public ApplyResult withRemoved(List<ObjectOutcome> removedObjects) {
+        return new ApplyResult(target, commit, digest, objects, failedAt, failedObject, error, removedObjects);
+    }
+
+    /**
+     * Every object was applied, but the prune that followed did not finish: some objects that left the desired
+     * state could not be deleted or released (they stay in the inventory for the next apply), or the inventory
+     * could not be recorded.
+     */
+    public static ApplyResult pruneFailed(TargetKey target, String commit, String digest, List<ObjectOutcome> objects,
+            List<ObjectOutcome> removed, String why) {
+        List<ObjectRef> failed = removed.stream().filter(o -> o.outcome() == Outcome.FAILED).map(ObjectOutcome::object).toList();
+        String reasons = removed.stream().filter(o -> o.outcome() == Outcome.FAILED)
+                .map(o -> o.object() + ": " + o.reason()).collect(Collectors.joining("; "));
+        String error = target.at(commit) + ": every object was applied, but " + (failed.isEmpty() ? why
+                : "the prune of objects that left Git did not finish: " + reasons);
+        return new ApplyResult(target, commit, digest, objects, ApplyStep.PRUNE, failed.isEmpty() ? null : failed.get(0),
+                error, removed);
     }
 
     public boolean succeeded() {
@@ -78,8 +101,10 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
         return objects.stream().map(ObjectOutcome::object).toList();
     }
 
+    /** How many objects, of the desired state and of those that left it, had {@code outcome}. */
     public long count(Outcome outcome) {
-        return objects.stream().filter(o -> o.outcome() == outcome).count();
+        return objects.stream().filter(o -> o.outcome() == outcome).count()
+                + removed.stream().filter(o -> o.outcome() == outcome).count();
     }
 
     /** {@code 2 created, 1 configured, 3 unchanged} (outcomes that occurred, in enum order). */

@@ -6,11 +6,18 @@ public enum ApplyStep {
     VALIDATE,
     /** every object read from the cluster to check no other target owns it; a failure here writes nothing */
     CHECK_OWNERSHIP,
+    /**
+     * the target's inventory read, and recorded with the new objects before any is written; a failure here writes
+     * nothing (a target that renders no objects while its inventory holds some is refused here)
+     */
+    INVENTORY,
     /** objects server-side applied stage by stage; a failure here stops at the failed object */
-    APPLY;
+    APPLY,
+    /** objects that left the desired state deleted or released, and the inventory recorded without them */
+    PRUNE;
 
     /** True when a failure at this step leaves the cluster as it was. */
     public boolean clusterUnchanged() {
-        return this != APPLY;
+        return this != APPLY && this != PRUNE;
     }
 }

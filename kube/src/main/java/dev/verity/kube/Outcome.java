@@ -11,7 +11,11 @@ public enum Outcome {
     /** the object could not be written; see the reason */
     FAILED,
     /** not written, because the apply stopped before reaching it */
-    SKIPPED;
+    SKIPPED,
+    /** it left the desired state and was deleted (or was already gone) */
+    PRUNED,
+    /** it left the desired state but stays in the cluster, released from the target; see the reason */
+    KEPT;
 
     /** True when the object is in the desired state in the cluster after the apply. */
     public boolean applied() {

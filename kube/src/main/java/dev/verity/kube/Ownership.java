@@ -2,12 +2,18 @@ package dev.verity.kube;
 
 import dev.verity.events.TargetKey;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * How Verity marks what it writes, and who may write an object: every object carries the annotation
- * {@value #TARGET_ANNOTATION} naming its target, and one target never overwrites another target's object.
+ * {@value #TARGET_ANNOTATION} naming its target and the labels {@value #MANAGED_BY_LABEL}{@code =}{@value #MANAGED_BY}
+ * and {@value #TARGET_HASH_LABEL} (a label value may not hold the target's {@code /}), so informers can select
+ * them; one target never overwrites another target's object.
  */
 public final class Ownership {
 
@@ -17,7 +23,38 @@ public final class Ownership {
     /** Names the target ({@code cluster/app/env}) that owns an object. */
     public static final String TARGET_ANNOTATION = "verity.dev/target";
 
+    /** The well-known label naming the tool that manages an object. */
+    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+
+    /** The value of {@value #MANAGED_BY_LABEL} on everything Verity applies. */
+    public static final String MANAGED_BY = "verity";
+
+    /** A short hash of the owning target ({@link #targetHash}), for label selectors. */
+    public static final String TARGET_HASH_LABEL = "verity.dev/target-hash";
+
+    /** An object annotated {@value #PRUNE_ANNOTATION}{@code : disabled} is never pruned. */
+    public static final String PRUNE_ANNOTATION = "verity.dev/prune";
+
     private Ownership() {
+    }
+
+    /**
+     * The value of {@value #TARGET_HASH_LABEL} for a target: the first 16 hex digits of the SHA-256 of
+     * {@code cluster/app/env}, a valid label value that selects the target's objects
+     * ({@code -l verity.dev/target-hash=<hash>}).
+     */
+    public static String targetHash(TargetKey target) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(target.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
+    /** The labels Verity puts on every object of {@code target}. */
+    public static Map<String, String> labels(TargetKey target) {
+        return Map.of(MANAGED_BY_LABEL, MANAGED_BY, TARGET_HASH_LABEL, targetHash(target));
     }
 
     /**
@@ -26,10 +63,19 @@ public final class Ownership {
      * older tool) is adopted.
      */
     public static Optional<String> otherOwner(TargetKey target, Map<String, String> liveAnnotations) {
+        return owner(liveAnnotations).filter(owner -> !owner.equals(target.toString()));
+    }
+
+    /** The target an object's annotations name, if any. */
+    public static Optional<String> owner(Map<String, String> liveAnnotations) {
         if (liveAnnotations == null) return Optional.empty();
         String owner = liveAnnotations.get(TARGET_ANNOTATION);
-        if (owner == null || owner.isBlank() || owner.equals(target.toString())) return Optional.empty();
-        return Optional.of(owner);
+        return owner == null || owner.isBlank() ? Optional.empty() : Optional.of(owner);
+    }
+
+    /** True when the object's annotations say {@value #PRUNE_ANNOTATION}{@code : disabled}. */
+    public static boolean pruneDisabled(Map<String, String> liveAnnotations) {
+        return liveAnnotations != null && "disabled".equals(liveAnnotations.get(PRUNE_ANNOTATION));
     }
 
     /** The error for an object that another target owns; names both targets and what to do. */

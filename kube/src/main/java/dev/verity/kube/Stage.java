@@ -1,21 +1,28 @@
 package dev.verity.kube;
 
-/** The apply stages, in order: what other objects depend on goes first. */
+/** The apply stages, in order: what other objects depend on goes first. Prune goes through them backwards. */
 public enum Stage {
     /** CustomResourceDefinitions, so the kinds they define exist before their objects */
     CUSTOM_RESOURCE_DEFINITIONS,
-    /** Namespaces, so the objects in them can be created */
-    NAMESPACES,
+    /** Namespaces and the other cluster-scoped objects (ClusterRoles, StorageClasses, ...), so what lives in them can be created */
+    CLUSTER_SCOPED,
     /** everything else, in document order */
     RESOURCES;
 
+    /** The stage of an object, by its kind alone: what can be told before the cluster is asked. */
     public static Stage of(Manifest manifest) {
         String group = manifest.group();
         String kind = manifest.ref().kind();
         if (group.equals("apiextensions.k8s.io") && kind.equals("CustomResourceDefinition")) {
             return CUSTOM_RESOURCE_DEFINITIONS;
         }
-        if (group.isEmpty() && kind.equals("Namespace")) return NAMESPACES;
+        if (group.isEmpty() && kind.equals("Namespace")) return CLUSTER_SCOPED;
         return RESOURCES;
+    }
+
+    /** The stage of an object whose resource type is known: every cluster-scoped kind but CRDs is {@link #CLUSTER_SCOPED}. */
+    public static Stage of(Manifest manifest, ResourceType type) {
+        Stage byKind = of(manifest);
+        return byKind == RESOURCES && !type.namespaced() ? CLUSTER_SCOPED : byKind;
     }
 }

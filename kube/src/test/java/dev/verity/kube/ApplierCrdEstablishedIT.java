@@ -91,7 +91,7 @@ class ApplierCrdEstablishedIT {
         // same group, same kind: the naming controller refuses the second CRD's names for good
         String order = "apiVersion: shop.example/v1\nkind: Order\nmetadata: {name: o1, namespace: purchases}\nspec: {size: 1}\n";
 
-        ApplyResult failed = new Applier(cluster, Duration.ofSeconds(10)).apply(desired("local/purchases/prod",
+        ApplyResult failed = new Applier(cluster, Duration.ofSeconds(10), InventoryStore.DEFAULT_NAMESPACE).apply(desired("local/purchases/prod",
                 namespace("purchases"), crd("purchases", "Order"), order));
 
         assertThat(failed.succeeded()).isFalse();

@@ -32,13 +32,13 @@ class ApplyPlanTest {
     static final String WIDGET = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: shop}\n";
 
     @Test
-    void stagesCrdsThenNamespacesThenTheRestInDocumentOrder() {
+    void stagesCrdsThenNamespacesAndClusterScopedObjectsThenTheRestInDocumentOrder() {
         Validation v = ApplyPlan.validate(List.of(DEPLOYMENT, WIDGET, NAMESPACE, SERVICE, CRD, CLUSTER_ROLE),
                 ResourceTypes.Discovery.NONE);
 
         assertThat(v.valid()).as("%s", v.problems()).isTrue();
         assertThat(ApplyPlan.stage(v.objects())).extracting(o -> o.ref().kind()).containsExactly(
-                "CustomResourceDefinition", "Namespace", "Deployment", "Widget", "Service", "ClusterRole");
+                "CustomResourceDefinition", "Namespace", "ClusterRole", "Deployment", "Widget", "Service");
     }
 
     @Test

@@ -29,7 +29,7 @@ class OwnershipTest {
     }
 
     @Test
-    void theApplyBodyCarriesTheTargetAnnotationAndNoServerOwnedFields() {
+    void theApplyBodyCarriesTheTargetAnnotationAndLabelsAndNoServerOwnedFields() {
         Manifest m = Manifests.parse(List.of("""
                 apiVersion: v1
                 kind: ConfigMap
@@ -47,6 +47,15 @@ class OwnershipTest {
 
         assertThat(body).doesNotContainKey("status").containsEntry("data", Map.of("a", "b"));
         assertThat(body.get("metadata")).isEqualTo(Map.of("name", "cfg", "namespace", "shop",
-                "annotations", Map.of("team", "web", "verity.dev/target", "local/shop/prod")));
+                "annotations", Map.of("team", "web", "verity.dev/target", "local/shop/prod"),
+                "labels", Map.of("app.kubernetes.io/managed-by", "verity",
+                        "verity.dev/target-hash", Ownership.targetHash(TARGET))));
+    }
+
+    @Test
+    void theTargetHashIsAShortStableLabelValue() {
+        String hash = Ownership.targetHash(TargetKey.parse("local/shop/prod"));
+        assertThat(hash).matches("[0-9a-f]{16}").isEqualTo(Ownership.targetHash(TargetKey.parse("local/shop/prod")));
+        assertThat(Ownership.targetHash(TargetKey.parse("local/shop/dev"))).isNotEqualTo(hash);
     }
 }

@@ -1,0 +1,44 @@
+package dev.verity.applier;
+
+import dev.verity.events.DesiredState;
+import dev.verity.events.TargetKey;
+import dev.verity.kube.OtherTargets;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the latest desired state of every target of this cluster contains, by object identity, as read from the
+ * desired-state topic: the applier's answer to {@link OtherTargets}. A target removed from Git is remembered as
+ * wanting nothing, so its objects may be taken over.
+ */
+final class DesiredIndex implements OtherTargets {
+
+    private final Map<TargetKey, Set<String>> wanted = new ConcurrentHashMap<>();
+
+    void onDesired(DesiredState desired) {
+        wanted.put(desired.target(), OtherTargets.identities(desired.documents()));
+    }
+
+    void onRemoved(TargetKey target) {
+        wanted.put(target, Set.of());
+    }
+
+    @Override
+    public Optional<TargetKey> wanting(TargetKey applying, String identity) {
+        return wanted.entrySet().stream()
+                .filter(e -> !e.getKey().equals(applying) && e.getValue().contains(identity))
+                .map(Map.Entry::getKey).sorted().findFirst();
+    }
+
+    @Override
+    public boolean knows(String target) {
+        try {
+            return wanted.containsKey(TargetKey.parse(target));
+        } catch (IllegalArgumentException notATarget) {
+            return false;
+        }
+    }
+}

@@ -45,4 +45,12 @@ public interface ApplierConfig {
      */
     @WithDefault("verity-system")
     String inventoryNamespace();
+
+    /**
+     * How long a target's desired state waits when it takes over an object that its previous target's latest desired
+     * state, from an older commit of the same repository, still contains (the object moved in one commit and the
+     * old target's new desired state has not arrived yet). Past it the target fails naming both targets.
+     */
+    @WithDefault("60s")
+    Duration moveWait();
 }

@@ -17,13 +17,25 @@ import java.util.concurrent.ConcurrentHashMap;
 final class DesiredIndex implements OtherTargets {
 
     private final Map<TargetKey, Set<String>> wanted = new ConcurrentHashMap<>();
+    private final Map<TargetKey, Source> sources = new ConcurrentHashMap<>();
 
     void onDesired(DesiredState desired) {
         wanted.put(desired.target(), OtherTargets.identities(desired.documents()));
+        sources.put(desired.target(), new Source(desired.repo(), desired.commit()));
     }
 
     void onRemoved(TargetKey target) {
         wanted.put(target, Set.of());
+        sources.remove(target);
+    }
+
+    @Override
+    public Optional<Source> source(String target) {
+        try {
+            return Optional.ofNullable(sources.get(TargetKey.parse(target)));
+        } catch (IllegalArgumentException notATarget) {
+            return Optional.empty();
+        }
     }
 
     @Override

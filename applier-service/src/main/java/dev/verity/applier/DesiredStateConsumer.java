@@ -9,6 +9,7 @@ import dev.verity.events.TargetRemoved;
 import dev.verity.events.VerityEvent;
 import dev.verity.kube.Applier;
 import dev.verity.kube.ApplyResult;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -51,7 +52,8 @@ public class DesiredStateConsumer {
 
     @PostConstruct
     void init() {
-        reconciler = new TargetReconciler(config.cluster(), desired -> applier.apply(desired, index), this::publish);
+        reconciler = new TargetReconciler(config.cluster(), desired -> applier.apply(desired, index), this::publish,
+                this::logRetried, config.moveWait(), java.time.InstantSource.system());
     }
 
     DesiredStateReplay replay() {
@@ -84,8 +86,8 @@ public class DesiredStateConsumer {
         } else if (event instanceof TargetRemoved removed) {
             LOG.infof("%s: target removed from Git; its objects stay in the cluster (prune comes later)",
                     removed.describe());
-            reconciler.forget(removed.target());
             index.onRemoved(removed.target());
+            reconciler.forget(removed.target());
             applyAll(replay.onRemoved(partition, offset, removed.target().toString()));
         } else {
             applyAll(replay.onOther(partition, offset));
@@ -105,6 +107,28 @@ public class DesiredStateConsumer {
             } catch (RolloutNotPublished e) {
                 LOG.errorf("%s: %s", desired.describe(), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Gives up on desired states held for an object moving between targets once their wait is over (their
+     * {@code ApplyFailed} is published then).
+     */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void expireHeld() {
+        if (reconciler == null) return;
+        try {
+            reconciler.expire().forEach(this::log);
+        } catch (RolloutNotPublished e) {
+            LOG.errorf("%s", e.getMessage());
+        }
+    }
+
+    private void logRetried(TargetReconciler.Reconciliation reconciliation) {
+        try {
+            log(reconciliation);
+        } catch (RuntimeException e) {
+            LOG.errorf("logging a retried reconciliation failed: %s", e.getMessage());
         }
     }
 
@@ -137,8 +161,8 @@ public class DesiredStateConsumer {
 
     private void forget(String key) {
         try {
-            reconciler.forget(TargetKey.parse(key));
             index.onRemoved(TargetKey.parse(key));
+            reconciler.forget(TargetKey.parse(key));
         } catch (RuntimeException e) {
             LOG.warnf("tombstone with key '%s', which is not a target key cluster/app/env; ignored", key);
         }

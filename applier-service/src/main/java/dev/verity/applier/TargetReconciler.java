@@ -7,6 +7,12 @@ import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
 import dev.verity.kube.ApplyResult;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -17,6 +23,12 @@ import java.util.function.Function;
  * applied?), then the apply, then the rollout event ({@code Applied} or {@code ApplyFailed}). The digest of the
  * last successful apply per target is kept in memory, so a redelivered desired state writes nothing and publishes
  * nothing; a failed digest is tried again when it comes again.
+ *
+ * <p>An object moving between targets in one commit may reach its new target before its old target's desired state
+ * for that commit has arrived: the apply then says it waits for the old target ({@link ApplyResult#waitingFor()}).
+ * Such a desired state is held, publishing nothing, and applied again right after the target it waits for has
+ * been reconciled; if that does not happen within the move wait, {@link #expire()} publishes its
+ * {@code ApplyFailed}. A newer desired state of a held target replaces it.
  */
 final class TargetReconciler {
 
@@ -31,22 +43,85 @@ final class TargetReconciler {
         }
     }
 
+    /** A desired state held until a newer desired state of {@code owner} arrives, or {@code deadline}. */
+    private record Held(DesiredState desired, TargetKey owner, ApplyResult result, Instant deadline) {
+    }
+
+    /** How long a desired state waits for the target an object moves away from, unless configured. */
+    static final Duration DEFAULT_MOVE_WAIT = Duration.ofSeconds(60);
+
     private final String cluster;
     private final Function<DesiredState, ApplyResult> applier;
     private final Consumer<TargetEvent> publisher;
+    private final Consumer<Reconciliation> retried;
+    private final Duration moveWait;
+    private final InstantSource clock;
     private final Map<TargetKey, String> appliedDigests = new ConcurrentHashMap<>();
+    private final Map<TargetKey, Held> held = new LinkedHashMap<>();
 
     /**
      * @param applier   applies a desired state to the cluster
      * @param publisher publishes a rollout event and returns once Kafka acknowledged it, or throws
      */
     TargetReconciler(String cluster, Function<DesiredState, ApplyResult> applier, Consumer<TargetEvent> publisher) {
+        this(cluster, applier, publisher, r -> { }, DEFAULT_MOVE_WAIT, InstantSource.system());
+    }
+
+    /**
+     * @param retried  told of each held desired state applied again (or given up on) after another reconciliation
+     * @param moveWait how long a desired state waits for the target an object moves away from
+     */
+    TargetReconciler(String cluster, Function<DesiredState, ApplyResult> applier, Consumer<TargetEvent> publisher,
+            Consumer<Reconciliation> retried, Duration moveWait, InstantSource clock) {
         this.cluster = cluster;
         this.applier = applier;
         this.publisher = publisher;
+        this.retried = retried;
+        this.moveWait = moveWait;
+        this.clock = clock;
     }
 
-    Reconciliation reconcile(DesiredState desired) {
+    /** Reconciles {@code desired}, then the held desired states that were waiting for its target. */
+    synchronized Reconciliation reconcile(DesiredState desired) {
+        held.remove(desired.target());
+        Reconciliation reconciliation = reconcileOnce(desired, clock.instant().plus(moveWait));
+        releaseWaitingFor(desired.target());
+        return reconciliation;
+    }
+
+    /** Publishes {@code ApplyFailed} for the held desired states whose wait is over; returns what it did. */
+    synchronized List<Reconciliation> expire() {
+        Instant now = clock.instant();
+        List<Reconciliation> done = new ArrayList<>();
+        for (Held h : List.copyOf(held.values())) {
+            if (now.isBefore(h.deadline())) continue;
+            held.remove(h.desired().target());
+            DesiredState d = h.desired();
+            TargetEvent failed = new ApplyFailed(d.target(), d.repo(), d.commit(), d.digest(), h.result().failedObject(),
+                    h.result().error() + " (waited " + moveWait.toSeconds() + "s for a newer desired state of "
+                            + h.owner() + "; if both targets want the object, remove it from one of them)");
+            publisher.accept(failed);
+            appliedDigests.remove(d.target());
+            done.add(new Reconciliation.Reconciled(h.result(), failed));
+        }
+        return done;
+    }
+
+    /** The targets whose desired state is held, waiting for another target. */
+    synchronized List<TargetKey> held() {
+        return List.copyOf(held.keySet());
+    }
+
+    private void releaseWaitingFor(TargetKey owner) {
+        for (Held h : List.copyOf(held.values())) {
+            if (!h.owner().equals(owner) || held.get(h.desired().target()) != h) continue;
+            held.remove(h.desired().target());
+            retried.accept(reconcileOnce(h.desired(), h.deadline()));
+            releaseWaitingFor(h.desired().target());
+        }
+    }
+
+    private Reconciliation reconcileOnce(DesiredState desired, Instant deadline) {
         if (!desired.target().cluster().equals(cluster)) {
             return new Reconciliation.Skipped(desired, "it is for cluster " + desired.target().cluster()
                     + " but this applier converges cluster " + cluster + " (check the renderer's environment-to-cluster"
@@ -59,6 +134,11 @@ final class TargetReconciler {
             return new Reconciliation.Skipped(desired, "digest " + desired.digest() + " is already applied");
         }
         ApplyResult result = applier.apply(desired);
+        if (result.waitingFor() != null && clock.instant().isBefore(deadline)) {
+            held.put(desired.target(), new Held(desired, result.waitingFor(), result, deadline));
+            return new Reconciliation.Skipped(desired, "held until target " + result.waitingFor() + " has caught up"
+                    + " (at most until " + deadline + "): " + result.error());
+        }
         TargetEvent event = result.succeeded()
                 ? new Applied(desired.target(), desired.repo(), desired.commit(), desired.digest(), result.objectRefs())
                 : new ApplyFailed(desired.target(), desired.repo(), desired.commit(), desired.digest(),
@@ -70,7 +150,9 @@ final class TargetReconciler {
     }
 
     /** The target left Git: forget what was applied, so that if it comes back it is applied again. */
-    void forget(TargetKey target) {
+    synchronized void forget(TargetKey target) {
         appliedDigests.remove(target);
+        held.remove(target);
+        releaseWaitingFor(target);
     }
 }

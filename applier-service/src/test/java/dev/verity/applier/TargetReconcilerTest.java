@@ -100,4 +100,57 @@ class TargetReconcilerTest {
 
         assertThat(kafka).hasSize(2);
     }
+
+    static final TargetKey OLD = TargetKey.parse("local/old/prod");
+
+    /** A test double of the applier: the new target waits for the old one until the old one has been applied. */
+    final class MovingObject implements Function<DesiredState, ApplyResult> {
+        boolean oldCaughtUp;
+
+        @Override
+        public ApplyResult apply(DesiredState d) {
+            if (d.target().equals(OLD)) {
+                oldCaughtUp = true;
+                return SUCCEEDS.apply(d);
+            }
+            return oldCaughtUp ? SUCCEEDS.apply(d) : FAILS.apply(d).waitingFor(OLD);
+        }
+    }
+
+    @Test
+    void aDesiredStateWaitingForTheTargetAnObjectLeavesIsHeldAndAppliedRightAfterIt() {
+        List<TargetReconciler.Reconciliation> retried = new ArrayList<>();
+        TargetReconciler reconciler = new TargetReconciler("local", new MovingObject(), published::add, retried::add,
+                java.time.Duration.ofSeconds(60), java.time.InstantSource.system());
+
+        var first = reconciler.reconcile(desired(SHOP, "c2", Policy.DEFAULT, "a: 1"));
+        assertThat(first).isInstanceOf(TargetReconciler.Reconciliation.Skipped.class);
+        assertThat(published).isEmpty();
+        assertThat(reconciler.held()).containsExactly(SHOP);
+
+        reconciler.reconcile(desired(OLD, "c2", Policy.DEFAULT, "b: 1"));
+
+        assertThat(published).extracting(e -> e.target() + " " + e.getClass().getSimpleName())
+                .containsExactly("local/old/prod Applied", "local/shop/prod Applied");
+        assertThat(retried).hasSize(1);
+        assertThat(reconciler.held()).isEmpty();
+    }
+
+    @Test
+    void aHeldDesiredStateFailsOnceItsWaitIsOver() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        TargetReconciler reconciler = new TargetReconciler("local", new MovingObject(), published::add, r -> { },
+                java.time.Duration.ofSeconds(60), () -> now[0]);
+
+        reconciler.reconcile(desired(SHOP, "c2", Policy.DEFAULT, "a: 1"));
+        assertThat(reconciler.expire()).isEmpty();
+        now[0] = now[0].plusSeconds(61);
+        assertThat(reconciler.expire()).hasSize(1);
+
+        assertThat(published).singleElement().isInstanceOfSatisfying(ApplyFailed.class, f -> {
+            assertThat(f.target()).isEqualTo(SHOP);
+            assertThat(f.error()).contains("waited 60s for a newer desired state of local/old/prod");
+        });
+        assertThat(reconciler.held()).isEmpty();
+    }
 }

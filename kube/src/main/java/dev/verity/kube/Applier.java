@@ -247,6 +247,17 @@ public final class Applier {
             live.put(object.ref(), current);
             Optional<String> owner = Ownership.otherOwner(target, current.getMetadata().getAnnotations());
             if (owner.isPresent() && stillWanted(owner.get(), target, object, others)) {
+                Optional<OtherTargets.Source> behind = others.source(owner.get())
+                        .filter(s -> Objects.equals(s.repo(), desired.repo()) && !Objects.equals(s.commit(), desired.commit()));
+                if (behind.isPresent()) {
+                    return Optional.of(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
+                            ApplyStep.CHECK_OWNERSHIP, object.ref(), target.at(desired.commit()) + ": " + object.ref()
+                                    + " belongs to target " + owner.get() + ", whose latest desired state (commit "
+                                    + TargetKey.shortSha(behind.get().commit()) + ") still contains it; if this commit"
+                                    + " moved it here, that target's desired state for it has not arrived yet. Nothing"
+                                    + " was applied")
+                            .waitingFor(TargetKey.parse(owner.get())));
+                }
                 return Optional.of(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
                         ApplyStep.CHECK_OWNERSHIP, object.ref(), Ownership.conflictMessage(target,
                                 desired.commit(), object.ref().toString(), owner.get()) + "; nothing was applied"));

@@ -11,10 +11,12 @@ import java.util.stream.Collectors;
  * The report of one apply of a target's desired state: what happened to each object of it, in apply order, what
  * happened to the objects that left it ({@code removed}: pruned or kept, in prune order), and, when it failed, the
  * step it stopped at, the object that failed (null when the failure is not about one object) and an error naming
- * the target, the object and what to do. Nothing here contains object content.
+ * the target, the object and what to do. Nothing here contains object content. {@code waitingFor} names the target
+ * whose newer desired state would let this one through (an object moving between targets whose old owner has not
+ * caught up with the commit yet); null otherwise.
  */
 public record ApplyResult(TargetKey target, String commit, String digest, List<ObjectOutcome> objects,
-        ApplyStep failedAt, ObjectRef failedObject, String error, List<ObjectOutcome> removed) {
+        ApplyStep failedAt, ObjectRef failedObject, String error, List<ObjectOutcome> removed, TargetKey waitingFor) {
 
     private static final int NAMES_SHOWN = 10;
 
@@ -29,7 +31,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
 
     /** Every object applied (created, configured or unchanged). */
     public static ApplyResult succeeded(TargetKey target, String commit, String digest, List<ObjectOutcome> objects) {
-        return new ApplyResult(target, commit, digest, objects, null, null, null, List.of());
+        return new ApplyResult(target, commit, digest, objects, null, null, null, List.of(), null);
     }
 
     /** The documents failed validation: nothing was written. */
@@ -38,7 +40,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
         String error = target.at(commit) + ": the desired state is invalid, so nothing was applied and the cluster"
                 + " is unchanged: " + problems.stream().map(Problem::message).collect(Collectors.joining("; ")) + ". Fix the overlay and push again.";
         return new ApplyResult(target, commit, digest, skipped(objects, "the desired state is invalid"),
-                ApplyStep.VALIDATE, firstInvalid, error, List.of());
+                ApplyStep.VALIDATE, firstInvalid, error, List.of(), null);
     }
 
     /**
@@ -56,7 +58,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
                 .map(o -> o.equals(object) ? new ObjectOutcome(o, Outcome.FAILED, error)
                         : new ObjectOutcome(o, Outcome.SKIPPED, skipped))
                 .toList();
-        return new ApplyResult(target, commit, digest, outcomes, step, object, error, List.of());
+        return new ApplyResult(target, commit, digest, outcomes, step, object, error, List.of(), null);
     }
 
     /** The apply stopped at its first failed object; the objects before it were applied, those after it not. */
@@ -68,12 +70,17 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
                 .map(ObjectOutcome::object).toList();
         String error = target.at(commit) + ": " + failed.object() + " could not be applied: " + failed.reason()
                 + "; applied before stopping: " + names(applied) + "; not applied: " + names(notApplied);
-        return new ApplyResult(target, commit, digest, objects, ApplyStep.APPLY, failed.object(), error, List.of());
+        return new ApplyResult(target, commit, digest, objects, ApplyStep.APPLY, failed.object(), error, List.of(), null);
+    }
+
+    /** This (not written) result, as one that waits for a newer desired state of {@code owner}. */
+    public ApplyResult waitingFor(TargetKey owner) {
+        return new ApplyResult(target, commit, digest, objects, failedAt, failedObject, error, removed, owner);
     }
 
     /** This result with the outcomes of the objects that left the desired state. */
     public ApplyResult withRemoved(List<ObjectOutcome> removedObjects) {
-        return new ApplyResult(target, commit, digest, objects, failedAt, failedObject, error, removedObjects);
+        return new ApplyResult(target, commit, digest, objects, failedAt, failedObject, error, removedObjects, null);
     }
 
     /**
@@ -89,7 +96,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
         String error = target.at(commit) + ": every object was applied, but " + (failed.isEmpty() ? why
                 : "the prune of objects that left Git did not finish: " + reasons);
         return new ApplyResult(target, commit, digest, objects, ApplyStep.PRUNE, failed.isEmpty() ? null : failed.get(0),
-                error, removed);
+                error, removed, null);
     }
 
     public boolean succeeded() {

@@ -31,6 +31,15 @@ public interface OtherTargets {
         return false;
     }
 
+    /** Where the latest desired state of {@code target} comes from, when one is known (a removed target has none). */
+    default Optional<Source> source(String target) {
+        return Optional.empty();
+    }
+
+    /** The repository and commit a desired state was rendered from. */
+    record Source(String repo, String commit) {
+    }
+
     /** The identities of the objects a desired state's documents describe (documents that do not parse are left out). */
     static java.util.Set<String> identities(java.util.List<String> documents) {
         java.util.Set<String> identities = new java.util.HashSet<>();

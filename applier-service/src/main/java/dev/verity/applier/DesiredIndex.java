@@ -4,6 +4,7 @@ import dev.verity.events.DesiredState;
 import dev.verity.events.TargetKey;
 import dev.verity.kube.OtherTargets;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +44,39 @@ final class DesiredIndex implements OtherTargets {
         return wanted.entrySet().stream()
                 .filter(e -> !e.getKey().equals(applying) && e.getValue().contains(identity))
                 .map(Map.Entry::getKey).sorted().findFirst();
+    }
+
+    @Override
+    public List<TargetKey> inFlight(DesiredState desired) {
+        return desired.commitTargets().stream()
+                .filter(t -> !t.equals(desired.target()) && t.cluster().equals(desired.target().cluster()))
+                .filter(t -> {
+                    Source latest = sources.get(t);
+                    return latest == null && !wanted.containsKey(t)
+                            || latest != null && !(latest.repo().equals(desired.repo()) && latest.commit().equals(desired.commit()));
+                })
+                .toList();
+    }
+
+    /** This index, for a last try: nothing is in flight any more (the wait for it is over). */
+    OtherTargets patienceOver() {
+        DesiredIndex index = this;
+        return new OtherTargets() {
+            @Override
+            public Optional<TargetKey> wanting(TargetKey applying, String identity) {
+                return index.wanting(applying, identity);
+            }
+
+            @Override
+            public boolean knows(String target) {
+                return index.knows(target);
+            }
+
+            @Override
+            public Optional<Source> source(String target) {
+                return index.source(target);
+            }
+        };
     }
 
     @Override

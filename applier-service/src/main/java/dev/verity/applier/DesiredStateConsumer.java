@@ -52,7 +52,8 @@ public class DesiredStateConsumer {
 
     @PostConstruct
     void init() {
-        reconciler = new TargetReconciler(config.cluster(), desired -> applier.apply(desired, index), this::publish,
+        reconciler = new TargetReconciler(config.cluster(),
+                (desired, patienceOver) -> applier.apply(desired, patienceOver ? index.patienceOver() : index), this::publish,
                 this::logRetried, config.moveWait(), java.time.InstantSource.system());
     }
 

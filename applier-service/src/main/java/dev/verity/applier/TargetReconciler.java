@@ -28,7 +28,9 @@ import java.util.function.Function;
  * for that commit has arrived: the apply then says it waits for the old target ({@link ApplyResult#waitingFor()}).
  * Such a desired state is held, publishing nothing, and applied again right after the target it waits for has
  * been reconciled; if that does not happen within the move wait, {@link #expire()} publishes its
- * {@code ApplyFailed}. A newer desired state of a held target replaces it.
+ * {@code ApplyFailed}. Likewise an apply whose prune left an object that may be moving to a target of the same
+ * commit (its {@code Applied} is published at once) is applied again once that target has been reconciled, or
+ * with the wait over, when whatever nobody took over is pruned. A newer desired state of a held target replaces it.
  */
 final class TargetReconciler {
 
@@ -43,15 +45,24 @@ final class TargetReconciler {
         }
     }
 
-    /** A desired state held until a newer desired state of {@code owner} arrives, or {@code deadline}. */
-    private record Held(DesiredState desired, TargetKey owner, ApplyResult result, Instant deadline) {
+    /**
+     * A desired state held until a newer desired state of {@code owner} arrives, or {@code deadline}: not applied
+     * yet ({@code pruneOnly} false), or applied with its prune waiting ({@code pruneOnly} true).
+     */
+    private record Held(DesiredState desired, TargetKey owner, ApplyResult result, Instant deadline, boolean pruneOnly) {
+    }
+
+    /** Applies a desired state; {@code patienceOver} once a held desired state's wait is over. */
+    @FunctionalInterface
+    interface Apply {
+        ApplyResult apply(DesiredState desired, boolean patienceOver);
     }
 
     /** How long a desired state waits for the target an object moves away from, unless configured. */
     static final Duration DEFAULT_MOVE_WAIT = Duration.ofSeconds(60);
 
     private final String cluster;
-    private final Function<DesiredState, ApplyResult> applier;
+    private final Apply applier;
     private final Consumer<TargetEvent> publisher;
     private final Consumer<Reconciliation> retried;
     private final Duration moveWait;
@@ -64,14 +75,14 @@ final class TargetReconciler {
      * @param publisher publishes a rollout event and returns once Kafka acknowledged it, or throws
      */
     TargetReconciler(String cluster, Function<DesiredState, ApplyResult> applier, Consumer<TargetEvent> publisher) {
-        this(cluster, applier, publisher, r -> { }, DEFAULT_MOVE_WAIT, InstantSource.system());
+        this(cluster, (d, patienceOver) -> applier.apply(d), publisher, r -> { }, DEFAULT_MOVE_WAIT, InstantSource.system());
     }
 
     /**
      * @param retried  told of each held desired state applied again (or given up on) after another reconciliation
      * @param moveWait how long a desired state waits for the target an object moves away from
      */
-    TargetReconciler(String cluster, Function<DesiredState, ApplyResult> applier, Consumer<TargetEvent> publisher,
+    TargetReconciler(String cluster, Apply applier, Consumer<TargetEvent> publisher,
             Consumer<Reconciliation> retried, Duration moveWait, InstantSource clock) {
         this.cluster = cluster;
         this.applier = applier;
@@ -84,7 +95,7 @@ final class TargetReconciler {
     /** Reconciles {@code desired}, then the held desired states that were waiting for its target. */
     synchronized Reconciliation reconcile(DesiredState desired) {
         held.remove(desired.target());
-        Reconciliation reconciliation = reconcileOnce(desired, clock.instant().plus(moveWait));
+        Reconciliation reconciliation = reconcileOnce(desired, clock.instant().plus(moveWait), false, false);
         releaseWaitingFor(desired.target());
         return reconciliation;
     }
@@ -96,6 +107,10 @@ final class TargetReconciler {
         for (Held h : List.copyOf(held.values())) {
             if (now.isBefore(h.deadline())) continue;
             held.remove(h.desired().target());
+            if (h.pruneOnly()) {
+                done.add(reconcileOnce(h.desired(), h.deadline(), true, true));
+                continue;
+            }
             DesiredState d = h.desired();
             TargetEvent failed = new ApplyFailed(d.target(), d.repo(), d.commit(), d.digest(), h.result().failedObject(),
                     h.result().error() + " (waited " + moveWait.toSeconds() + "s for a newer desired state of "
@@ -116,12 +131,16 @@ final class TargetReconciler {
         for (Held h : List.copyOf(held.values())) {
             if (!h.owner().equals(owner) || held.get(h.desired().target()) != h) continue;
             held.remove(h.desired().target());
-            retried.accept(reconcileOnce(h.desired(), h.deadline()));
+            retried.accept(reconcileOnce(h.desired(), h.deadline(), h.pruneOnly(), false));
             releaseWaitingFor(h.desired().target());
         }
     }
 
-    private Reconciliation reconcileOnce(DesiredState desired, Instant deadline) {
+    /**
+     * @param again        a held desired state applied again: its digest may be applied already
+     * @param patienceOver the wait is over: prune what left it whoever may still take it over
+     */
+    private Reconciliation reconcileOnce(DesiredState desired, Instant deadline, boolean again, boolean patienceOver) {
         if (!desired.target().cluster().equals(cluster)) {
             return new Reconciliation.Skipped(desired, "it is for cluster " + desired.target().cluster()
                     + " but this applier converges cluster " + cluster + " (check the renderer's environment-to-cluster"
@@ -130,12 +149,12 @@ final class TargetReconciler {
         if (desired.policy().suspend()) {
             return new Reconciliation.Skipped(desired, "the target is suspended (policy suspend: true)");
         }
-        if (desired.digest().equals(appliedDigests.get(desired.target()))) {
+        if (!again && desired.digest().equals(appliedDigests.get(desired.target()))) {
             return new Reconciliation.Skipped(desired, "digest " + desired.digest() + " is already applied");
         }
-        ApplyResult result = applier.apply(desired);
-        if (result.waitingFor() != null && clock.instant().isBefore(deadline)) {
-            held.put(desired.target(), new Held(desired, result.waitingFor(), result, deadline));
+        ApplyResult result = applier.apply(desired, patienceOver);
+        if (result.waitingFor() != null && !result.succeeded() && clock.instant().isBefore(deadline)) {
+            held.put(desired.target(), new Held(desired, result.waitingFor(), result, deadline, false));
             return new Reconciliation.Skipped(desired, "held until target " + result.waitingFor() + " has caught up"
                     + " (at most until " + deadline + "): " + result.error());
         }
@@ -146,6 +165,9 @@ final class TargetReconciler {
         publisher.accept(event);
         if (result.succeeded()) appliedDigests.put(desired.target(), desired.digest());
         else appliedDigests.remove(desired.target());
+        if (result.succeeded() && result.waitingFor() != null && !patienceOver) {
+            held.put(desired.target(), new Held(desired, result.waitingFor(), result, deadline, true));
+        }
         return new Reconciliation.Reconciled(result, event);
     }
 

@@ -172,6 +172,67 @@ class ApplierIT {
         }
     }
 
+    @Test
+    void anObjectMovedBetweenTwoTargetsInOneCommitMovesInEitherArrivalOrderWithoutAnOutage() {
+        TargetKey cart = TargetKey.parse("local/cart/prod");
+        TargetKey basket = TargetKey.parse("local/basket/prod");
+        List<TargetKey> both = List.of(basket, cart);
+        String ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: moves}\n";
+        String own = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: basket-own, namespace: moves}\ndata: {a: b}\n";
+        java.util.function.Function<String, String> settings = value ->
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: moves}\ndata: {value: \"" + value + "\"}\n";
+        send(desired(cart, "m0000001", List.of(ns, settings.apply("1"))).withCommitTargets(both));
+        send(desired(basket, "m0000001", List.of(ns.replace("moves}", "basket-ns}"), own.replace("moves}", "basket-ns}")))
+                .withCommitTargets(both));
+        awaitEvent(cart, "m0000001", Applied.class);
+        awaitEvent(basket, "m0000001", Applied.class);
+        String uid = cluster().configMaps().inNamespace("moves").withName("settings").get().getMetadata().getUid();
+
+        // commit 2 moves settings from cart to basket; basket's desired state arrives first
+        send(desired(basket, "m0000002", List.of(settings.apply("2"))).withCommitTargets(both));
+        send(desired(cart, "m0000002", List.of(ns)).withCommitTargets(both));
+        awaitEvent(cart, "m0000002", Applied.class);
+        awaitEvent(basket, "m0000002", Applied.class);
+        ConfigMap moved = cluster().configMaps().inNamespace("moves").withName("settings").get();
+        assertThat(moved.getMetadata().getUid()).as("the same object, never deleted").isEqualTo(uid);
+        assertThat(moved.getMetadata().getAnnotations()).containsEntry("verity.dev/target", "local/basket/prod");
+        assertThat(moved.getData()).containsEntry("value", "2");
+
+        // commit 3 moves it back; this time the target it leaves (basket) arrives first
+        send(desired(basket, "m0000003", List.of(ns.replace("moves}", "basket-ns}"))).withCommitTargets(both));
+        send(desired(cart, "m0000003", List.of(ns, settings.apply("3"))).withCommitTargets(both));
+        awaitEvent(basket, "m0000003", Applied.class);
+        awaitEvent(cart, "m0000003", Applied.class);
+        await().atMost(WAIT).untilAsserted(() -> {
+            ConfigMap back = cluster().configMaps().inNamespace("moves").withName("settings").get();
+            assertThat(back).isNotNull();
+            assertThat(back.getMetadata().getUid()).as("the same object, never deleted").isEqualTo(uid);
+            assertThat(back.getMetadata().getAnnotations()).containsEntry("verity.dev/target", "local/cart/prod");
+            assertThat(back.getData()).containsEntry("value", "3");
+        });
+        assertThat(events(cart)).noneMatch(ApplyFailed.class::isInstance);
+        assertThat(events(basket)).noneMatch(ApplyFailed.class::isInstance);
+    }
+
+    @Test
+    void anObjectRemovedFromGitIsPruned() {
+        TargetKey shop = TargetKey.parse("local/pruned/prod");
+        String ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: pruned-prod}\n";
+        String cfg = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: pruned-prod}\ndata: {a: b}\n";
+        String old = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old, namespace: pruned-prod}\ndata: {a: b}\n";
+        send(desired(shop, "0ld00001", List.of(ns, cfg, old)));
+        awaitEvent(shop, "0ld00001", Applied.class);
+        assertThat(cluster().configMaps().inNamespace("pruned-prod").withName("old").get()).isNotNull();
+
+        send(desired(shop, "0ld00002", List.of(ns, cfg)));
+
+        Applied applied = awaitEvent(shop, "0ld00002", Applied.class);
+        assertThat(applied.objects()).extracting(ObjectRef::name).containsExactly("pruned-prod", "cfg");
+        assertThat(cluster().configMaps().inNamespace("pruned-prod").withName("old").get()).isNull();
+        assertThat(cluster().configMaps().inNamespace("pruned-prod").withName("cfg").get().getMetadata().getLabels())
+                .containsEntry("app.kubernetes.io/managed-by", "verity");
+    }
+
     static List<String> shopDocuments(String namespace, int replicas) {
         return List.of(
                 "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + namespace + "\n",

@@ -120,7 +120,8 @@ class TargetReconcilerTest {
     @Test
     void aDesiredStateWaitingForTheTargetAnObjectLeavesIsHeldAndAppliedRightAfterIt() {
         List<TargetReconciler.Reconciliation> retried = new ArrayList<>();
-        TargetReconciler reconciler = new TargetReconciler("local", new MovingObject(), published::add, retried::add,
+        MovingObject moving = new MovingObject();
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> moving.apply(d), published::add, retried::add,
                 java.time.Duration.ofSeconds(60), java.time.InstantSource.system());
 
         var first = reconciler.reconcile(desired(SHOP, "c2", Policy.DEFAULT, "a: 1"));
@@ -139,7 +140,8 @@ class TargetReconcilerTest {
     @Test
     void aHeldDesiredStateFailsOnceItsWaitIsOver() {
         java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
-        TargetReconciler reconciler = new TargetReconciler("local", new MovingObject(), published::add, r -> { },
+        MovingObject moving = new MovingObject();
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> moving.apply(d), published::add, r -> { },
                 java.time.Duration.ofSeconds(60), () -> now[0]);
 
         reconciler.reconcile(desired(SHOP, "c2", Policy.DEFAULT, "a: 1"));
@@ -152,5 +154,39 @@ class TargetReconcilerTest {
             assertThat(f.error()).contains("waited 60s for a newer desired state of local/old/prod");
         });
         assertThat(reconciler.held()).isEmpty();
+    }
+
+    @Test
+    void anApplyWhosePruneWaitsIsPublishedAndAppliedAgainOnceTheOtherTargetArrivedOrTheWaitIsOver() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        List<String> applies = new ArrayList<>();
+        TargetReconciler.Apply applier = (d, patienceOver) -> {
+            applies.add(d.target().app() + (patienceOver ? " last try" : ""));
+            ApplyResult ok = SUCCEEDS.apply(d);
+            return d.target().equals(SHOP) && applies.size() == 1 ? ok.waitingFor(OLD) : ok;
+        };
+        TargetReconciler reconciler = new TargetReconciler("local", applier, published::add, r -> { },
+                java.time.Duration.ofSeconds(60), () -> now[0]);
+
+        reconciler.reconcile(desired(SHOP, "c2", Policy.DEFAULT, "a: 1"));
+        assertThat(published).extracting(e -> e.target() + " " + e.getClass().getSimpleName())
+                .containsExactly("local/shop/prod Applied");
+        assertThat(reconciler.held()).containsExactly(SHOP);
+
+        reconciler.reconcile(desired(OLD, "c2", Policy.DEFAULT, "b: 1"));
+        assertThat(applies).containsExactly("shop", "old", "shop");
+        assertThat(reconciler.held()).isEmpty();
+
+        // the wait can also end by time: the last try prunes whatever nobody took over
+        applies.clear();
+        TargetReconciler timed = new TargetReconciler("local", (d, over) -> {
+            applies.add(d.target().app() + (over ? " last try" : ""));
+            return over ? SUCCEEDS.apply(d) : SUCCEEDS.apply(d).waitingFor(OLD);
+        }, published::add, r -> { }, java.time.Duration.ofSeconds(60), () -> now[0]);
+        timed.reconcile(desired(SHOP, "c3", Policy.DEFAULT, "a: 2"));
+        now[0] = now[0].plusSeconds(61);
+        timed.expire();
+        assertThat(applies).containsExactly("shop", "shop last try");
+        assertThat(timed.held()).isEmpty();
     }
 }

@@ -5,9 +5,14 @@ import java.util.List;
 /**
  * The rendered documents of one target at one commit: the latest one per target is kept on the compacted
  * topic {@code verity.desired.<cluster>}. Documents are YAML, one Kubernetes object each, in apply order.
+ *
+ * @param commitTargets the targets whose desired state the renderer published for this same commit of this
+ *                      repository, this one included (empty when not told): an object that leaves one of them may
+ *                      be joining another, whose desired state an applier can wait for before pruning it. Absent
+ *                      in events written before it existed, which decode with it empty.
  */
 public record DesiredState(TargetKey target, String repo, String commit, String path, String digest,
-        Policy policy, List<String> documents) implements TargetEvent {
+        Policy policy, List<String> documents, List<TargetKey> commitTargets) implements TargetEvent {
 
     public DesiredState {
         Require.nonNull("target", target);
@@ -16,11 +21,22 @@ public record DesiredState(TargetKey target, String repo, String commit, String 
         Require.nonBlank("digest", digest);
         policy = policy == null ? Policy.DEFAULT : policy;
         documents = documents == null ? List.of() : List.copyOf(documents);
+        commitTargets = commitTargets == null ? List.of() : List.copyOf(commitTargets);
+    }
+
+    public DesiredState(TargetKey target, String repo, String commit, String path, String digest, Policy policy,
+            List<String> documents) {
+        this(target, repo, commit, path, digest, policy, documents, List.of());
     }
 
     /** Builds a desired state whose digest is computed from its documents. */
     public static DesiredState of(TargetKey target, String repo, String commit, String path, Policy policy,
             List<String> documents) {
         return new DesiredState(target, repo, commit, path, Digests.ofDocuments(documents), policy, documents);
+    }
+
+    /** This desired state, told which targets were published for its commit. */
+    public DesiredState withCommitTargets(List<TargetKey> targets) {
+        return new DesiredState(target, repo, commit, path, digest, policy, documents, targets);
     }
 }

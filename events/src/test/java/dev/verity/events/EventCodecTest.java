@@ -44,6 +44,17 @@ class EventCodecTest {
     }
 
     @Test
+    void aDesiredStateCarriesTheTargetsOfItsCommitAndReadsWithoutThemWhenAnOlderRendererWroteIt() {
+        DesiredState desired = DesiredState.of(PROD, REPO, SHA, "apps/shop/overlays/prod", Policy.DEFAULT, List.of("a: 1"))
+                .withCommitTargets(List.of(PROD, TargetKey.parse("local/blog/prod")));
+        assertThat(codec.decode(codec.encode(desired))).isEqualTo(desired);
+
+        String older = codec.encode(desired).replaceFirst(",\\s*\"commitTargets\"\\s*:\\s*\\[[^\\]]*\\]", "");
+        assertThat(older).doesNotContain("commitTargets");
+        assertThat(((DesiredState) codec.decode(older)).commitTargets()).isEmpty();
+    }
+
+    @Test
     void targetEventsAreKeyedByTargetAndCommitsByRepo() {
         assertThat(oneOfEach().get(0).key()).isEqualTo(REPO);
         assertThat(oneOfEach().get(1).key()).isEqualTo("local/shop/prod");

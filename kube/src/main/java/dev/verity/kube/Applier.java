@@ -204,10 +204,11 @@ public final class Applier {
                     pruned.outcomes(), why);
         }
         for (ObjectOutcome o : pruned.outcomes()) LOG.debugf("%s: %s", desired.describe(), o);
-        return pruned.failed()
+        ApplyResult result = pruned.failed()
                 ? ApplyResult.pruneFailed(desired.target(), desired.commit(), desired.digest(), outcomes, pruned.outcomes(), "")
                 : ApplyResult.succeeded(desired.target(), desired.commit(), desired.digest(), outcomes)
                         .withRemoved(pruned.outcomes());
+        return pruned.waitingFor() == null ? result : result.waitingFor(pruned.waitingFor());
     }
 
     /** An inventory step that ends the apply before anything is written, with the result to report. */

@@ -12,8 +12,9 @@ import java.util.stream.Collectors;
  * happened to the objects that left it ({@code removed}: pruned or kept, in prune order), and, when it failed, the
  * step it stopped at, the object that failed (null when the failure is not about one object) and an error naming
  * the target, the object and what to do. Nothing here contains object content. {@code waitingFor} names the target
- * whose newer desired state would let this one through (an object moving between targets whose old owner has not
- * caught up with the commit yet); null otherwise.
+ * whose newer desired state this apply waits for, null when none: a failed one could not take over an object whose
+ * old target has not caught up with the commit yet; a successful one left an object unpruned that may be moving to
+ * that target.
  */
 public record ApplyResult(TargetKey target, String commit, String digest, List<ObjectOutcome> objects,
         ApplyStep failedAt, ObjectRef failedObject, String error, List<ObjectOutcome> removed, TargetKey waitingFor) {
@@ -73,7 +74,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
         return new ApplyResult(target, commit, digest, objects, ApplyStep.APPLY, failed.object(), error, List.of(), null);
     }
 
-    /** This (not written) result, as one that waits for a newer desired state of {@code owner}. */
+    /** This result, as one that waits for a newer desired state of {@code owner}. */
     public ApplyResult waitingFor(TargetKey owner) {
         return new ApplyResult(target, commit, digest, objects, failedAt, failedObject, error, removed, owner);
     }

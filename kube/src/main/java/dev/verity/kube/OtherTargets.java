@@ -36,6 +36,16 @@ public interface OtherTargets {
         return Optional.empty();
     }
 
+    /**
+     * The targets whose desired state for the commit of {@code desired} has not arrived yet although the renderer
+     * published one ({@link dev.verity.events.DesiredState#commitTargets()}), on the same cluster: an object leaving
+     * {@code desired}'s target may be joining one of them, so its prune waits. None by default, and none once the
+     * wait is over.
+     */
+    default java.util.List<TargetKey> inFlight(dev.verity.events.DesiredState desired) {
+        return java.util.List.of();
+    }
+
     /** The repository and commit a desired state was rendered from. */
     record Source(String repo, String commit) {
     }

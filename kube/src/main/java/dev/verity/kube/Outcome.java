@@ -15,7 +15,9 @@ public enum Outcome {
     /** it left the desired state and was deleted (or was already gone) */
     PRUNED,
     /** it left the desired state but stays in the cluster, released from the target; see the reason */
-    KEPT;
+    KEPT,
+    /** it left the desired state; its prune waits for another target of the same commit, which may take it over */
+    WAITING;
 
     /** True when the object is in the desired state in the cluster after the apply. */
     public boolean applied() {

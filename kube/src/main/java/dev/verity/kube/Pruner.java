@@ -36,7 +36,8 @@ import java.util.concurrent.TimeoutException;
  *     {@code : disabled}: kept.</li>
  * </ul>
  * A kept object is released: Verity's annotation and labels are removed, so it no longer claims the target and
- * another target may adopt it. Either way it leaves the inventory, except when the cluster could not be asked or
+ * another target may adopt it. An object that would be deleted waits instead while another target's desired state
+ * for the same commit has not arrived ({@link OtherTargets#inFlight}): it may be moving there. Either way it leaves the inventory, except when the cluster could not be asked or
  * refused a write: then it stays, and the next apply tries again.
  */
 final class Pruner {
@@ -46,8 +47,11 @@ final class Pruner {
             "/PersistentVolumeClaim");
     private static final long TIMEOUT_SECONDS = 30;
 
-    /** What the prune did: an outcome per object that left the desired state, and the entries to keep for next time. */
-    record Result(List<ObjectOutcome> outcomes, List<Inventory.Entry> retry) {
+    /**
+     * What the prune did: an outcome per object that left the desired state, the entries to keep for next time, and
+     * the target whose desired state a waiting prune waits for (null when none waits).
+     */
+    record Result(List<ObjectOutcome> outcomes, List<Inventory.Entry> retry, TargetKey waitingFor) {
         boolean failed() {
             return outcomes.stream().anyMatch(o -> o.outcome() == Outcome.FAILED);
         }
@@ -65,15 +69,18 @@ final class Pruner {
         order.sort(Comparator.comparing(Inventory.Entry::stage).reversed()); // stable: reverse inventory order within a stage
         List<ObjectOutcome> outcomes = new ArrayList<>();
         List<Inventory.Entry> retry = new ArrayList<>();
+        List<TargetKey> inFlight = leaving.isEmpty() ? List.of() : others.inFlight(desired);
         for (Inventory.Entry entry : order) {
-            ObjectOutcome outcome = pruneOne(desired, entry, others);
-            if (outcome.outcome() == Outcome.FAILED) retry.add(entry);
+            ObjectOutcome outcome = pruneOne(desired, entry, others, inFlight);
+            if (outcome.outcome() == Outcome.FAILED || outcome.outcome() == Outcome.WAITING) retry.add(entry);
             outcomes.add(outcome);
         }
-        return new Result(outcomes, retry);
+        boolean waiting = outcomes.stream().anyMatch(o -> o.outcome() == Outcome.WAITING);
+        return new Result(outcomes, retry, waiting ? inFlight.get(0) : null);
     }
 
-    private ObjectOutcome pruneOne(DesiredState desired, Inventory.Entry entry, OtherTargets others) {
+    private ObjectOutcome pruneOne(DesiredState desired, Inventory.Entry entry, OtherTargets others,
+            List<TargetKey> inFlight) {
         TargetKey target = desired.target();
         Optional<TargetKey> wanting = others.wanting(target, entry.identity());
         if (wanting.isPresent()) {
@@ -108,6 +115,11 @@ final class Pruner {
             keepReason = "it is annotated " + Ownership.PRUNE_ANNOTATION + ": disabled";
         }
         if (keepReason != null) return release(entry, keepReason);
+        if (!inFlight.isEmpty()) {
+            return new ObjectOutcome(entry.ref(), Outcome.WAITING, "its prune waits for the desired state of "
+                    + inFlight.stream().map(TargetKey::toString).collect(java.util.stream.Collectors.joining(", "))
+                    + " at this commit, which may take it over");
+        }
         return delete(entry, uid);
     }
 

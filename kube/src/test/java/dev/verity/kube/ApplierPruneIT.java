@@ -180,6 +180,12 @@ class ApplierPruneIT {
      */
     static final class KnownTargets implements OtherTargets {
         final Map<TargetKey, Set<String>> wants = new HashMap<>();
+        final List<TargetKey> inFlight = new java.util.ArrayList<>();
+
+        @Override
+        public List<TargetKey> inFlight(DesiredState desired) {
+            return List.copyOf(inFlight);
+        }
 
         void wants(String target, String apiVersion, String kind, String namespace, String... names) {
             Set<String> set = wants.computeIfAbsent(TargetKey.parse(target), t -> new HashSet<>());
@@ -241,5 +247,35 @@ class ApplierPruneIT {
         assertThat(second.failedAt()).isEqualTo(ApplyStep.CHECK_OWNERSHIP);
         assertThat(second.error()).contains("belongs to target local/one/prod");
         assertThat(configMapIn("both", "cfg").getData()).containsEntry("value", "1");
+    }
+
+    @Test
+    void anObjectLeavingATargetWaitsForAnotherTargetOfTheSameCommitInsteadOfBeingDeleted() {
+        applier.apply(desired("local/from/prod", "c1", Policy.DEFAULT, namespace("wait"), configMap("wait", "moving", "1")));
+        String uid = configMapIn("wait", "moving").getMetadata().getUid();
+        KnownTargets known = new KnownTargets();
+        known.wants("local/from/prod", "v1", "Namespace", null, "wait");
+        known.inFlight.add(TargetKey.parse("local/to/prod")); // its desired state for this commit is on its way
+
+        ApplyResult left = applier.apply(desired("local/from/prod", "c2", Policy.DEFAULT, namespace("wait")), known);
+
+        assertThat(left.succeeded()).as("%s", left.error()).isTrue();
+        assertThat(left.waitingFor()).isEqualTo(TargetKey.parse("local/to/prod"));
+        assertThat(left.removed()).extracting(o -> o.object() + " " + o.outcome()).containsExactly("ConfigMap wait/moving WAITING");
+        assertThat(configMapIn("wait", "moving").getMetadata().getUid()).isEqualTo(uid);
+        assertThat(applier.inventories().read(TargetKey.parse("local/from/prod")).entries())
+                .extracting(e -> e.ref().toString()).contains("ConfigMap wait/moving");
+
+        // the other target arrives and takes it: no outage, the same object
+        known.inFlight.clear();
+        known.wants("local/to/prod", "v1", "ConfigMap", "wait", "moving");
+        ApplyResult taken = applier.apply(desired("local/to/prod", "c2", Policy.DEFAULT, configMap("wait", "moving", "2")), known);
+        assertThat(taken.succeeded()).as("%s", taken.error()).isTrue();
+        ApplyResult again = applier.apply(desired("local/from/prod", "c2", Policy.DEFAULT, namespace("wait")), known);
+        assertThat(again.removed()).extracting(o -> o.object() + " " + o.outcome()).containsExactly("ConfigMap wait/moving KEPT");
+        assertThat(configMapIn("wait", "moving").getMetadata().getUid()).isEqualTo(uid);
+        assertThat(configMapIn("wait", "moving").getMetadata().getAnnotations()).containsEntry(Ownership.TARGET_ANNOTATION, "local/to/prod");
+        assertThat(applier.inventories().read(TargetKey.parse("local/from/prod")).entries())
+                .extracting(e -> e.ref().toString()).containsExactly("Namespace wait");
     }
 }

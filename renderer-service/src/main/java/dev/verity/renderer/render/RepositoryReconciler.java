@@ -97,11 +97,18 @@ public final class RepositoryReconciler {
         }
     }
 
+    /**
+     * Publishes what consumers do not know yet. Each desired state names every target published for its commit
+     * ({@link DesiredState#commitTargets()}), so that an applier pruning an object that left one target can wait for
+     * the target it may have moved to.
+     */
     private List<VerityEvent> publishNew(List<VerityEvent> events) {
+        List<VerityEvent> fresh = events.stream().map(this::claimed).filter(ledger::isNew).toList();
+        List<TargetKey> commitTargets = fresh.stream().filter(DesiredState.class::isInstance)
+                .map(e -> ((DesiredState) e).target()).toList();
         List<VerityEvent> published = new ArrayList<>();
-        for (VerityEvent candidate : events) {
-            VerityEvent event = claimed(candidate);
-            if (!ledger.isNew(event)) continue;
+        for (VerityEvent candidate : fresh) {
+            VerityEvent event = candidate instanceof DesiredState d ? d.withCommitTargets(commitTargets) : candidate;
             sink.publish(event);
             ledger.published(event);
             if (event instanceof DesiredState d) publishedTargets.add(d.target());

@@ -70,6 +70,9 @@ class RepositoryReconcilerTest {
         assertThat(published).extracting(VerityEvent::key, VerityEvent::commit)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("local/shop/dev", first),
                         org.assertj.core.groups.Tuple.tuple("local/shop/prod", first));
+        // each names every target published for its commit: an applier may wait for them before pruning
+        assertThat(published).allSatisfy(e -> assertThat(((DesiredState) e).commitTargets()).extracting(TargetKey::toString)
+                .containsExactly("local/shop/dev", "local/shop/prod"));
 
         assertThat(reconciler.reconcile(m -> { })).isEqualTo(new Outcome.Unchanged(first));
         String readme = repo.commit("main", "docs only", Map.of("README.md", "no render change\n"));
@@ -85,6 +88,7 @@ class RepositoryReconcilerTest {
             assertThat(d.key()).isEqualTo("local/shop/prod");
             assertThat(d.commit()).isEqualTo(prodOnly);
             assertThat(d.documents().get(0)).contains("tier: gold");
+            assertThat(d.commitTargets()).containsExactly(TargetKey.parse("local/shop/prod"));
         });
     }
 

@@ -278,4 +278,20 @@ class ApplierPruneIT {
         assertThat(applier.inventories().read(TargetKey.parse("local/from/prod")).entries())
                 .extracting(e -> e.ref().toString()).containsExactly("Namespace wait");
     }
+
+    @Test
+    void applyingTheDesiredStateOfARevertedCommitConvergesBack() {
+        applier.apply(desired("local/rv/prod", "c1", Policy.DEFAULT, namespace("rv"), configMap("rv", "cfg", "v1")));
+        applier.apply(desired("local/rv/prod", "c2", Policy.DEFAULT, namespace("rv"), configMap("rv", "cfg", "v2"),
+                configMap("rv", "added", "x")));
+        assertThat(configMapIn("rv", "added")).isNotNull();
+
+        // git revert c2 renders what c1 rendered
+        ApplyResult reverted = applier.apply(desired("local/rv/prod", "c3", Policy.DEFAULT, namespace("rv"),
+                configMap("rv", "cfg", "v1")));
+
+        assertThat(reverted.succeeded()).as("%s", reverted.error()).isTrue();
+        assertThat(configMapIn("rv", "cfg").getData()).containsEntry("value", "v1");
+        assertThat(configMapIn("rv", "added")).isNull();
+    }
 }

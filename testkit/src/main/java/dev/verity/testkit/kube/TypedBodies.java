@@ -238,7 +238,7 @@ final class TypedBodies {
    * Under Strict, one 400 naming every problem, YAML duplicate keys first as one {@code yaml: unmarshal errors} entry
    * whose lines are joined by newlines, the rest joined by commas; under Warn, one warning per problem.
    */
-  private static void report(List<String> problems, String prefix, FieldValidation validation) {
+  static void report(List<String> problems, String prefix, FieldValidation validation) {
     if (validation.directive() != FieldValidation.Directive.STRICT) {
       validation.warn(problems);
       return;

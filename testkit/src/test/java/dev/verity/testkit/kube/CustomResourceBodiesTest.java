@@ -1,0 +1,110 @@
+package dev.verity.testkit.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CustomResourceBodiesTest {
+
+  private static final ResourceType NOXU = new ResourceType("schema.example.com", "v1beta1", "WishIHadChosenNoxu", "noxus",
+      false, false, false, java.util.List.of());
+
+  private static JsonNode schema(boolean preserve) {
+    return Json.parse("""
+        {"type":"object","properties":{"spec":{"type":"object",%s"properties":{
+          "knownField1":{"type":"string"},
+          "embeddedObj":{"type":"object","x-kubernetes-embedded-resource":true,"properties":{"metadata":{"type":"object"}}},
+          "ports":{"type":"array","items":{"type":"object","properties":{"containerPort":{"type":"integer"}}}}}}}}
+        """.formatted(preserve ? "\"x-kubernetes-preserve-unknown-fields\":true," : ""));
+  }
+
+  private static final String BODY = """
+      {"apiVersion":"schema.example.com/v1beta1","kind":"WishIHadChosenNoxu",
+       "metadata":{"name":"dupename","name":"n","unknownMeta":"x","labels":{"a":"b"}},
+       "spec":{"zeta":1,"knownField1":"v1","knownField1":"v2","ports":[{"containerPort":80,"containerPort":81,"junk":1}],
+               "embeddedObj":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm","bogus":"y"}}}}""";
+
+  @Test
+  void problemsComeInTheServersOrderAndUnknownFieldsAreDroppedUnderWarn() {
+    FieldValidation warn = FieldValidation.of("Warn");
+    ObjectNode object = CustomResourceBodies.body(NOXU, BODY, false, schema(false), warn);
+    assertThat(warn.warnings()).containsExactly("duplicate field \"metadata.name\"", "duplicate field \"spec.knownField1\"",
+        "duplicate field \"spec.ports[0].containerPort\"", "unknown field \"metadata.unknownMeta\"",
+        "unknown field \"spec.ports[0].junk\"", "unknown field \"spec.zeta\"",
+        "unknown field \"spec.embeddedObj.metadata.bogus\"");
+    assertThat(object.path("metadata").toString()).isEqualTo("{\"labels\":{\"a\":\"b\"},\"name\":\"n\"}");
+    assertThat(object.path("spec").path("knownField1").asText()).isEqualTo("v2");
+    assertThat(object.path("spec").path("ports").toString()).isEqualTo("[{\"containerPort\":81}]");
+    assertThat(object.path("spec").path("embeddedObj").path("metadata").toString()).isEqualTo("{\"name\":\"cm\"}");
+  }
+
+  @Test
+  void strictRefusesWithEveryProblemAndIgnoreStillDropsUnknownFields() {
+    assertThatThrownBy(() -> CustomResourceBodies.body(NOXU, BODY, false, schema(false), FieldValidation.of("Strict")))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.code()).isEqualTo(400);
+          assertThat(e.getMessage()).startsWith("WishIHadChosenNoxu in version \"v1beta1\" cannot be handled as a "
+              + "WishIHadChosenNoxu: strict decoding error: duplicate field \"metadata.name\", ").endsWith(
+              "unknown field \"spec.zeta\", unknown field \"spec.embeddedObj.metadata.bogus\"");
+        });
+    FieldValidation ignore = FieldValidation.of("Ignore");
+    ObjectNode object = CustomResourceBodies.body(NOXU, BODY, false, schema(false), ignore);
+    assertThat(ignore.warnings()).isEmpty();
+    assertThat(object.path("metadata").has("unknownMeta")).isFalse();
+    assertThat(object.path("spec").has("zeta")).isFalse();
+  }
+
+  @Test
+  void preservedUnknownFieldsAreNeitherReportedNorDropped() {
+    FieldValidation warn = FieldValidation.of("Warn");
+    ObjectNode object = CustomResourceBodies.body(NOXU, BODY, false, schema(true), warn);
+    assertThat(warn.warnings()).doesNotContain("unknown field \"spec.zeta\"")
+        .contains("unknown field \"spec.ports[0].junk\"", "unknown field \"spec.embeddedObj.metadata.bogus\"");
+    assertThat(object.path("spec").path("zeta").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void yamlDuplicateKeysComeFirstByLineAsOneStrictEntry() {
+    String yaml = """
+        apiVersion: schema.example.com/v1beta1
+        kind: WishIHadChosenNoxu
+        metadata:
+          name: n
+          name: n
+        spec:
+          knownField1: a
+          other: b
+        """;
+    assertThatThrownBy(() -> CustomResourceBodies.body(NOXU, yaml, true, schema(false), FieldValidation.of("Strict")))
+        .hasMessageEndingWith("strict decoding error: yaml: unmarshal errors:\n  line 5: key \"name\" already set in map, "
+            + "unknown field \"spec.other\"");
+  }
+
+  @Test
+  void aPatchedObjectReportsThePatchsOwnProblemsFirst() {
+    ObjectNode patched = (ObjectNode) Json.parse("""
+        {"apiVersion":"schema.example.com/v1beta1","kind":"WishIHadChosenNoxu","metadata":{"name":"n"},
+         "spec":{"knownField1":"b","b":1,"a":2}}""");
+    FieldValidation warn = FieldValidation.of("Warn");
+    CustomResourceBodies.patched("{\"spec\":{\"knownField1\":\"a\",\"knownField1\":\"b\",\"b\":1,\"a\":2}}", false, patched,
+        schema(false), warn);
+    assertThat(warn.warnings()).isEqualTo(List.of("duplicate field \"spec.knownField1\"", "unknown field \"spec.a\"",
+        "unknown field \"spec.b\""));
+    FieldValidation jsonPatch = FieldValidation.of("Warn");
+    CustomResourceBodies.patched("[{\"op\":\"add\",\"path\":\"/spec/a\",\"value\":1,\"foo\":1}]", true,
+        (ObjectNode) Json.parse("{\"metadata\":{\"name\":\"n\"},\"spec\":{\"a\":1}}"), schema(false), jsonPatch);
+    assertThat(jsonPatch.warnings()).containsExactly("json patch unknown field \"[0].foo\"", "unknown field \"spec.a\"");
+  }
+
+  @Test
+  void aMalformedKnownMetadataFieldIsDroppedAndTheRestKept() {
+    ObjectNode object = (ObjectNode) Json.parse("{\"metadata\":{\"name\":\"n\",\"labels\":\"not-a-map\"}}");
+    assertThat(CustomResourceBodies.unknownFields(object, schema(false))).isEmpty();
+    assertThat(object.path("metadata").toString()).isEqualTo("{\"name\":\"n\"}");
+  }
+}

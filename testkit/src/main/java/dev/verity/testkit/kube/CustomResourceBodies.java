@@ -159,6 +159,83 @@ final class CustomResourceBodies {
     }
   }
 
+  /**
+   * Checks an apply configuration of a custom resource as server-side apply converts it to the CRD version's type
+   * (structured-merge-diff over the schema as kube-openapi's {@code schemaconv} reads it), which is strict whatever
+   * {@code fieldValidation} says: answers one {@code <path>: field not declared in schema} per field no schema declares
+   * ({@code .spec.foo}, list items named by their keys), for the 500 kube-apiserver 1.32 answers. As {@code schemaconv}
+   * reads a schema, an object declares its {@code properties} (and any key when it has {@code additionalProperties}),
+   * an object with neither is free-form, and {@code x-kubernetes-preserve-unknown-fields} opens its object and
+   * everything below it; {@code apiVersion} and {@code kind} of the resource and of embedded resources are declared,
+   * and their {@code metadata} is ObjectMeta. Value types are not checked.
+   */
+  static List<String> undeclaredInApply(ObjectNode applied, JsonNode schema) {
+    List<String> errors = new ArrayList<>();
+    if (schema != null && schema.isObject()) {
+      undeclared(applied, schema, "", true, false, errors);
+    }
+    return errors;
+  }
+
+  private static void undeclared(JsonNode value, JsonNode schema, String path, boolean resource, boolean open,
+      List<String> errors) {
+    if (schema == null || !schema.isObject()) {
+      return;
+    }
+    boolean preserve = open || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+    if (value instanceof ObjectNode object) {
+      boolean envelope = resource || isEmbedded(schema);
+      JsonNode properties = schema.get("properties");
+      JsonNode additional = schema.get("additionalProperties");
+      boolean freeForm = (properties == null || properties.isEmpty()) && additional == null && !envelope;
+      object.fields().forEachRemaining(field -> {
+        String name = field.getKey();
+        String child = path + "." + name;
+        if (envelope && (name.equals("apiVersion") || name.equals("kind"))) {
+          return;
+        }
+        if (envelope && name.equals("metadata")) {
+          errors.addAll(TypedBodies.typedErrors(OBJECT_META, field.getValue(), child).stream()
+              .filter(e -> e.endsWith("field not declared in schema")).toList());
+          return;
+        }
+        JsonNode property = properties == null ? null : properties.get(name);
+        if (property != null) {
+          undeclared(field.getValue(), property, child, false, preserve, errors);
+        } else if (additional != null && additional.isObject()) {
+          undeclared(field.getValue(), additional, child, false, preserve, errors);
+        } else if (!(preserve || freeForm || additional != null && additional.asBoolean(false))) {
+          errors.add(child + ": field not declared in schema");
+        }
+      });
+    } else if (value instanceof ArrayNode array) {
+      JsonNode items = schema.get("items");
+      int index = 0;
+      for (JsonNode item : array) {
+        undeclared(item, items, path + itemPath(schema, item, index++), false, preserve, errors);
+      }
+    }
+  }
+
+  /** How structured-merge-diff names a list item: by its keys in a map list, by value in a set, else by index. */
+  private static String itemPath(JsonNode listSchema, JsonNode item, int index) {
+    String listType = listSchema.path("x-kubernetes-list-type").asText("atomic");
+    if (listType.equals("map") && item.isObject()) {
+      List<String> keys = new ArrayList<>();
+      for (JsonNode key : listSchema.path("x-kubernetes-list-map-keys")) {
+        JsonNode v = item.get(key.asText());
+        if (v != null && !v.isNull()) {
+          keys.add(key.asText() + "=" + (v.isTextual() ? "\"" + v.asText() + "\"" : v.toString()));
+        }
+      }
+      return "[" + String.join(",", keys) + "]";
+    }
+    if (listType.equals("set") && !item.isContainerNode()) {
+      return "[=" + item + "]";
+    }
+    return "[" + index + "]";
+  }
+
   private static boolean isEmbedded(JsonNode schema) {
     return schema.path("x-kubernetes-embedded-resource").asBoolean(false);
   }

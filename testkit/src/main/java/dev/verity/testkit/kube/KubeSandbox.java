@@ -32,7 +32,8 @@ import java.util.List;
  *       ({@link StructuralSchema}); on create, update and merge or JSON patch their duplicate fields (YAML duplicate
  *       keys by line), unknown {@code metadata} fields, pruned fields and unknown fields in embedded resources'
  *       metadata are refused, warned about or dropped per {@code fieldValidation}, in the apiextensions-apiserver's
- *       words and order ({@link CustomResourceBodies}). Finalizer names must be qualified names (422), and a custom
+ *       words and order ({@link CustomResourceBodies}); server-side apply refuses a field the schema does not declare
+ *       (500, {@code field not declared in schema}, as 1.32 answers). Finalizer names must be qualified names (422), and a custom
  *       resource write warns about each added finalizer without a domain ({@link Finalizers}).</li>
  *   <li>Status and spec are reset as the registry strategies do ({@link ResetFields}): a write to the main resource of
  *       a kind with a status subresource leaves status as stored; a write to {@code /status} leaves spec (and, per

@@ -278,6 +278,10 @@ final class SandboxApi {
       checkUid(type, name, before, applied);
       refuseDuplicateKeys(type, namespace, name, applied, scope);
       if (types.isCustom(type)) {
+        List<String> undeclared = CustomResourceBodies.undeclaredInApply(applied, types.schema(type));
+        if (!undeclared.isEmpty()) {
+          throw TypedBodies.typedPatchObjectFailed(type, (type.namespaced() ? namespace : "") + "/" + name, undeclared);
+        }
         StructuralSchema.pruneOnly(applied, types.schema(type));
       }
       ObjectNode live = before != null ? before : skeleton(type, namespace, name);

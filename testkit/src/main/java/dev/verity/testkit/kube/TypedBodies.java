@@ -121,6 +121,16 @@ final class TypedBodies {
     return new ApiException(500, "", "failed to create typed patch object (" + object + "; " + gvk + "): " + detail);
   }
 
+  /**
+   * What structured-merge-diff finds converting {@code value} to {@code type}, naming each path from {@code path}
+   * ({@code .metadata.foo: field not declared in schema}).
+   */
+  static List<String> typedErrors(SchemaNode type, JsonNode value, String path) {
+    List<String> errors = new ArrayList<>();
+    typedWalk(type, value, path, errors);
+    return errors;
+  }
+
   private static void typedWalk(SchemaNode type, JsonNode value, String path, List<String> errors) {
     if (value == null || value.isNull()) {
       return;

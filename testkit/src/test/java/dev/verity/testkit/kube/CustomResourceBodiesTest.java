@@ -107,4 +107,30 @@ class CustomResourceBodiesTest {
     assertThat(CustomResourceBodies.unknownFields(object, schema(false))).isEmpty();
     assertThat(object.path("metadata").toString()).isEqualTo("{\"name\":\"n\"}");
   }
+
+  @Test
+  void anApplyNamesTheFieldsNoSchemaDeclaresAsStructuredMergeDiffDoes() {
+    JsonNode schema = Json.parse("""
+        {"type":"object","properties":{"spec":{"type":"object","properties":{
+          "ports":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["containerPort","protocol"],
+                   "items":{"type":"object","properties":{"containerPort":{"type":"integer"},"protocol":{"type":"string"}}}},
+          "free":{"type":"object"},
+          "open":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"properties":{"deep":{"type":"object",
+                  "properties":{"a":{"type":"string"}}}}},
+          "labels":{"type":"object","additionalProperties":{"type":"string"}},
+          "embedded":{"type":"object","x-kubernetes-embedded-resource":true,"properties":{"spec":{"type":"object"}}}}}}}
+        """);
+    ObjectNode applied = (ObjectNode) Json.parse("""
+        {"apiVersion":"g/v1","kind":"K","metadata":{"name":"n","bogus":1},
+         "spec":{"typo":1,"ports":[{"containerPort":80,"protocol":"TCP","extra":true}],"free":{"any":{"thing":1}},
+                 "open":{"x":1,"deep":{"b":2}},"labels":{"k":"v"},
+                 "embedded":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm"},"spec":{"q":1},"data":{}}},
+         "status":{}}""");
+    assertThat(CustomResourceBodies.undeclaredInApply(applied, schema)).containsExactly(
+        ".metadata.bogus: field not declared in schema",
+        ".spec.typo: field not declared in schema",
+        ".spec.ports[containerPort=80,protocol=\"TCP\"].extra: field not declared in schema",
+        ".spec.embedded.data: field not declared in schema",
+        ".status: field not declared in schema");
+  }
 }

@@ -51,7 +51,8 @@ final class CustomResourceBodies {
   /**
    * Checks the result of a merge or JSON patch of a custom resource: the patch's own problems (duplicate fields of a
    * merge patch; unknown or repeated fields of JSON-patch operations), then the unknown fields of the patched object,
-   * handled under {@code validation}; returns the patched object without the unknown fields.
+   * handled under {@code validation} (Strict: the patch handler's 422); returns the patched object without the
+   * unknown fields.
    */
   static ObjectNode patched(String patchBody, boolean jsonPatch, ObjectNode patched, JsonNode schema,
       FieldValidation validation) {
@@ -61,8 +62,9 @@ final class CustomResourceBodies {
     } catch (TypedDecoder.DecodeException e) {
       throw ApiException.badRequest(e.getMessage());
     }
+    ObjectNode asPatched = patched.deepCopy();
     problems.addAll(unknownFields(patched, schema));
-    TypedBodies.report(problems, "strict decoding error: ", validation);
+    TypedBodies.reportPatch(problems, asPatched, validation);
     return patched;
   }
 

@@ -61,7 +61,7 @@ final class TypedBodies {
       problems.addAll(jsonPatch ? TypedDecoder.jsonPatchProblems(patchBody) : TypedDecoder.untyped(patchBody).problems());
       TypedDecoder.Result result = TypedDecoder.json(Json.write(sorted(patched)), schema.get());
       problems.addAll(result.problems());
-      report(problems, "strict decoding error: ", validation);
+      reportPatch(problems, patched, validation);
       return result.object();
     } catch (TypedDecoder.DecodeException e) {
       throw ApiException.badRequest(e.getMessage());
@@ -263,6 +263,48 @@ final class TypedBodies {
     }
     problems.stream().filter(p -> !p.startsWith("line ")).forEach(parts::add);
     throw ApiException.badRequest(prefix + String.join(", ", parts));
+  }
+
+  /**
+   * The strict-decoding problems of a merge or JSON patch: under Strict, the 422 the patch handler answers
+   * ({@code errors.NewInvalid} with an empty kind and name, one {@code patch} cause whose value is the patched object's
+   * JSON, keys sorted as the merge-patch library writes them), its message ending with {@code strict decoding error:}
+   * and the problems joined by commas; under Warn, one warning per problem.
+   */
+  static void reportPatch(List<String> problems, JsonNode patched, FieldValidation validation) {
+    if (validation.directive() != FieldValidation.Directive.STRICT) {
+      validation.warn(problems);
+      return;
+    }
+    if (problems.isEmpty()) {
+      return;
+    }
+    String detail = "Invalid value: " + goQuote(Json.write(sorted(patched))) + ": strict decoding error: "
+        + String.join(", ", problems);
+    throw new ApiException(422, "Invalid", " \"\" is invalid: patch: " + detail, null, null, null,
+        List.of(new ApiException.Cause("FieldValueInvalid", detail, "patch")));
+  }
+
+  /** A string as Go's {@code %q} prints it (quotes, backslashes and control characters escaped). */
+  static String goQuote(String text) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\t' -> out.append("\\t");
+        case '\r' -> out.append("\\r");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format("\\x%02x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
   }
 
   /** A copy with object keys sorted, as Go marshals a map[string]interface{}. */

@@ -133,4 +133,19 @@ class CustomResourceBodiesTest {
         ".spec.embedded.data: field not declared in schema",
         ".status: field not declared in schema");
   }
+
+  @Test
+  void aStrictPatchIsRefusedWithThePatchHandlers422NamingThePatchedObject() {
+    ObjectNode patched = (ObjectNode) Json.parse("{\"spec\":{\"zeta\":\"a\\\"b\"},\"metadata\":{\"name\":\"n\"}}");
+    assertThatThrownBy(() -> CustomResourceBodies.patched("{\"spec\":{\"zeta\":\"a\\\"b\"}}", false, patched, schema(false),
+        FieldValidation.of("Strict")))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.code()).isEqualTo(422);
+          assertThat(e.reason()).isEqualTo("Invalid");
+          assertThat(e.getMessage()).isEqualTo(" \"\" is invalid: patch: Invalid value: "
+              + "\"{\\\"metadata\\\":{\\\"name\\\":\\\"n\\\"},\\\"spec\\\":{\\\"zeta\\\":\\\"a\\\\\\\"b\\\"}}\": "
+              + "strict decoding error: unknown field \"spec.zeta\"");
+          assertThat(e.causes()).singleElement().extracting(ApiException.Cause::field).isEqualTo("patch");
+        });
+  }
 }

@@ -62,7 +62,7 @@ final class CustomResourceBodies {
     } catch (TypedDecoder.DecodeException e) {
       throw ApiException.badRequest(e.getMessage());
     }
-    ObjectNode asPatched = patched.deepCopy();
+    String asPatched = Json.write(TypedBodies.sorted(patched));
     problems.addAll(unknownFields(patched, schema));
     TypedBodies.reportPatch(problems, asPatched, validation);
     return patched;

@@ -213,7 +213,8 @@ final class SandboxApi {
       }
       ObjectNode candidate = types.isCustom(type)
           ? CustomResourceBodies.patched(patchBody, patchType == PatchType.JSON, patchedObject, types.schema(type), validation)
-          : TypedBodies.patched(type, patchBody, patchType == PatchType.JSON, patchedObject, validation);
+          : TypedBodies.patched(type, patchBody, patchType == PatchType.JSON, patchType == PatchType.STRATEGIC, patchedObject,
+              validation);
       if (!Objects.equals(Json.text(candidate.path("metadata"), "name"), name)) {
         throw new ApiException(422, "Invalid", type.kind() + " \"" + name + "\" is invalid: metadata.name: Invalid value: "
             + candidate.path("metadata").path("name") + ": field is immutable");

@@ -210,6 +210,8 @@ class SandboxLifecycleIT {
       public void onClose(WatcherException cause) {
       }
     })) {
+      // the watch is open once it has replayed the namespace as it is (ADDED): only then delete, or its first events race
+      await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
       long started = System.nanoTime();
       HttpResponse<String> deleted = send("DELETE", "/api/v1/namespaces/" + ns, null, null);
       assertThat(deleted.statusCode()).isEqualTo(200);

@@ -7,7 +7,8 @@ import java.util.List;
  * The {@code fieldValidation} directive of a write ({@code Strict}, {@code Warn}, {@code Ignore}; {@code Warn} when
  * absent, as kube-apiserver 1.32 defaults it) and the warnings a request collects under it. Under {@code Strict}
  * strict-decoding problems fail the request with 400; under {@code Warn} each becomes a {@code Warning} header; under
- * {@code Ignore} they are dropped. Type errors fail a request whatever the directive.
+ * {@code Ignore} they are dropped. Type errors fail a request whatever the directive. A write's other warnings (a
+ * registry's, whatever the directive) are collected here too, after the decoding ones.
  */
 final class FieldValidation {
 
@@ -48,6 +49,14 @@ final class FieldValidation {
     if (directive == Directive.WARN) {
       warnings.addAll(texts);
     }
+  }
+
+  /**
+   * Adds warnings that do not depend on the directive (a registry strategy's {@code WarningsOnCreate} and
+   * {@code WarningsOnUpdate}, e.g. about finalizer names), after those of decoding.
+   */
+  void always(List<String> texts) {
+    warnings.addAll(texts);
   }
 
   /** The warnings collected so far, in order. */

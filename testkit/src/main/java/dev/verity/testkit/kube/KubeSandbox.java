@@ -29,7 +29,12 @@ import java.util.List;
  *       its custom resources are deleted, then it is gone.</li>
  *   <li>Custom resources are pruned of unknown fields (unless {@code x-kubernetes-preserve-unknown-fields}) and
  *       defaulted by their version's structural schema on create, update, patch and apply
- *       ({@link StructuralSchema}).</li>
+ *       ({@link StructuralSchema}); on create, update and merge or JSON patch their duplicate fields (YAML duplicate
+ *       keys by line), unknown {@code metadata} fields, pruned fields and unknown fields in embedded resources'
+ *       metadata are refused, warned about or dropped per {@code fieldValidation}, in the apiextensions-apiserver's
+ *       words and order ({@link CustomResourceBodies}); server-side apply refuses a field the schema does not declare
+ *       (500, {@code field not declared in schema}, as 1.32 answers). Finalizer names must be qualified names (422), and a custom
+ *       resource write warns about each added finalizer without a domain ({@link Finalizers}).</li>
  *   <li>Status and spec are reset as the registry strategies do ({@link ResetFields}): a write to the main resource of
  *       a kind with a status subresource leaves status as stored; a write to {@code /status} leaves spec (and, per
  *       kind, some metadata; for custom resources everything but status) as stored; {@code /status} of a kind

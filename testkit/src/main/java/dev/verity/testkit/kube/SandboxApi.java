@@ -102,7 +102,25 @@ final class SandboxApi {
 
   // ---- writes ---------------------------------------------------------------------------------------------------
 
+  /**
+   * Reads a create or update body: a built-in kind through its Go type ({@link TypedBodies}), a custom resource by its
+   * CRD version's structural schema ({@link CustomResourceBodies}); strict-decoding problems go to {@code validation}.
+   */
+  ObjectNode decode(ResourceType type, String body, boolean yaml, FieldValidation validation) {
+    boolean custom = store.locked(() -> types.isCustom(type));
+    if (!custom) {
+      return TypedBodies.body(type, body, yaml, validation);
+    }
+    JsonNode schema = store.locked(() -> types.schema(type));
+    return CustomResourceBodies.body(type, body, yaml, schema, validation);
+  }
+
   Outcome create(ResourceType type, String namespace, ObjectNode body, String manager, boolean dryRun) {
+    return create(type, namespace, body, manager, dryRun, FieldValidation.ignore());
+  }
+
+  Outcome create(ResourceType type, String namespace, ObjectNode body, String manager, boolean dryRun,
+      FieldValidation validation) {
     return store.locked(() -> {
       checkKind(type, body);
       ObjectNode metadata = Json.metadata(body);
@@ -131,6 +149,7 @@ final class SandboxApi {
       List.of("resourceVersion", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "uid",
           "creationTimestamp", "generation").forEach(meta::remove);
       initialise(type, namespace, candidate);
+      admitFinalizers(type, name, null, candidate, validation);
       candidate = TypedBodies.stored(type, candidate);
       ManagedEntry.writeAll(candidate, FieldOwnership.update(given, null, candidate, types.objectSchema(type), type.apiVersion(),
           manager, Scope.MAIN, null));
@@ -141,6 +160,11 @@ final class SandboxApi {
 
   Outcome update(ResourceType type, String namespace, String name, ObjectNode body, String manager, boolean dryRun,
       Scope scope) {
+    return update(type, namespace, name, body, manager, dryRun, scope, FieldValidation.ignore());
+  }
+
+  Outcome update(ResourceType type, String namespace, String name, ObjectNode body, String manager, boolean dryRun,
+      Scope scope, FieldValidation validation) {
     return store.locked(() -> {
       checkKind(type, body);
       String bodyName = Json.text(body.path("metadata"), "name");
@@ -154,7 +178,11 @@ final class SandboxApi {
         throw ApiException.notFound(type, name);
       }
       checkResourceVersion(type, name, before, body);
-      return new Outcome(200, write(type, key, before, (ObjectNode) FieldSchema.withoutNulls(body), manager, dryRun, scope));
+      ObjectNode candidate = (ObjectNode) FieldSchema.withoutNulls(body);
+      if (scope == Scope.MAIN) {
+        admitFinalizers(type, name, before, candidate, validation);
+      }
+      return new Outcome(200, write(type, key, before, candidate, manager, dryRun, scope));
     });
   }
 
@@ -183,12 +211,18 @@ final class SandboxApi {
       if (!(patched instanceof ObjectNode patchedObject)) {
         throw new ApiException(422, "Invalid", "the patch turned " + type.kind() + " \"" + name + "\" into a " + patched.getNodeType());
       }
-      ObjectNode candidate = TypedBodies.patched(type, patchBody, patchType == PatchType.JSON, patchedObject, validation);
+      ObjectNode candidate = types.isCustom(type)
+          ? CustomResourceBodies.patched(patchBody, patchType == PatchType.JSON, patchedObject, types.schema(type), validation)
+          : TypedBodies.patched(type, patchBody, patchType == PatchType.JSON, patchType == PatchType.STRATEGIC, patchedObject,
+              validation);
       if (!Objects.equals(Json.text(candidate.path("metadata"), "name"), name)) {
         throw new ApiException(422, "Invalid", type.kind() + " \"" + name + "\" is invalid: metadata.name: Invalid value: "
             + candidate.path("metadata").path("name") + ": field is immutable");
       }
       checkResourceVersion(type, name, before, candidate);
+      if (scope == Scope.MAIN) {
+        admitFinalizers(type, name, before, candidate, validation);
+      }
       return new Outcome(200, write(type, key, before, candidate, manager, dryRun, scope));
     });
   }
@@ -245,6 +279,10 @@ final class SandboxApi {
       checkUid(type, name, before, applied);
       refuseDuplicateKeys(type, namespace, name, applied, scope);
       if (types.isCustom(type)) {
+        List<String> undeclared = CustomResourceBodies.undeclaredInApply(applied, types.schema(type));
+        if (!undeclared.isEmpty()) {
+          throw TypedBodies.typedPatchObjectFailed(type, (type.namespaced() ? namespace : "") + "/" + name, undeclared);
+        }
         StructuralSchema.pruneOnly(applied, types.schema(type));
       }
       ObjectNode live = before != null ? before : skeleton(type, namespace, name);
@@ -256,6 +294,9 @@ final class SandboxApi {
       candidate.put("kind", type.kind());
       ManagedEntry.writeAll(candidate, result.managed());
       structural(type, candidate);
+      if (scope == Scope.MAIN) {
+        admitFinalizers(type, name, before, candidate, validation);
+      }
       if (before == null) {
         initialise(type, namespace, candidate);
         Defaults.registry(type, candidate, null, this::storedServices);
@@ -462,6 +503,18 @@ final class SandboxApi {
       Defaults.registry(type, next, before, this::storedServices);
     }
     return commit(type, key, before, next, dryRun);
+  }
+
+  /**
+   * The registry's checks of {@code metadata.finalizers} on a write: names must be qualified (422), and a custom
+   * resource write warns, whatever {@code fieldValidation} says, about each added finalizer without a domain.
+   */
+  private void admitFinalizers(ResourceType type, String name, ObjectNode before, ObjectNode candidate,
+      FieldValidation validation) {
+    Finalizers.validate(type, name, candidate);
+    if (types.isCustom(type)) {
+      validation.always(Finalizers.warnings(candidate, before));
+    }
   }
 
   /** Prunes and defaults a custom resource by its version's structural schema (built-in kinds are left alone). */

@@ -175,8 +175,8 @@ final class SandboxDispatcher extends Dispatcher {
           throw ApiException.badRequest("a namespaced " + type.kind() + " must be created under /namespaces/<namespace>/");
         }
         FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
-        ObjectNode body = TypedBodies.body(type, request.getUtf8Body(), isYaml(request), validation);
-        SandboxApi.Outcome outcome = api.create(type, namespace, body, manager(request, query), dryRun);
+        ObjectNode body = api.decode(type, request.getUtf8Body(), isYaml(request), validation);
+        SandboxApi.Outcome outcome = api.create(type, namespace, body, manager(request, query), dryRun, validation);
         return json(outcome.code(), outcome.body(), validation);
       }
       case "PUT" -> {
@@ -186,8 +186,9 @@ final class SandboxDispatcher extends Dispatcher {
           ObjectNode scale = Json.parseObject(request.getUtf8Body(), isYaml(request));
           return json(200, api.scale(type, namespace, target.name(), current -> scale, manager(request, query), dryRun));
         }
-        ObjectNode body = TypedBodies.body(type, request.getUtf8Body(), isYaml(request), validation);
-        SandboxApi.Outcome outcome = api.update(type, namespace, target.name(), body, manager(request, query), dryRun, scope);
+        ObjectNode body = api.decode(type, request.getUtf8Body(), isYaml(request), validation);
+        SandboxApi.Outcome outcome = api.update(type, namespace, target.name(), body, manager(request, query), dryRun, scope,
+            validation);
         return json(outcome.code(), outcome.body(), validation);
       }
       case "PATCH" -> {

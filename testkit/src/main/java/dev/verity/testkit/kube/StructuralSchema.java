@@ -25,8 +25,9 @@ import java.util.Set;
  *       defaults inside it and inside every present value (properties, additionalProperties, items).</li>
  * </ul>
  *
- * <p>Not done: validation (types, formats, patterns, CEL rules), {@code x-kubernetes-int-or-string} coercion,
- * pruning of unknown {@code metadata} fields, and defaulting on read (a real server also defaults objects read back
+ * <p>Unknown {@code metadata} fields (of the resource and of embedded resources) are dropped when a body is read
+ * ({@link CustomResourceBodies}). Not done: validation (types, formats, patterns, CEL rules),
+ * {@code x-kubernetes-int-or-string} coercion, and defaulting on read (a real server also defaults objects read back
  * from storage, so a default added to a CRD later shows on old objects).
  */
 final class StructuralSchema {
@@ -54,8 +55,30 @@ final class StructuralSchema {
     return object;
   }
 
+  /**
+   * Prunes a whole custom resource as {@link #prune} does and answers the paths of the fields it removed, sorted as
+   * Go's {@code sort.Strings} sorts them ({@code spec.ports[0].unknownNested}, {@code spec.unknown1}), as the
+   * apiextensions-apiserver's {@code PruneWithOptions} tracks them for {@code fieldValidation}. Nulls the schema does
+   * not allow are dropped too, but are not unknown fields.
+   */
+  static List<String> pruneTracked(ObjectNode object, JsonNode schema) {
+    List<String> removed = new ArrayList<>();
+    prune(object, schema, true, "", removed);
+    removed.sort(null);
+    return removed;
+  }
+
   /** Removes from {@code value} what {@code schema} does not declare; {@code resource} marks a resource envelope. */
   static void prune(JsonNode value, JsonNode schema, boolean resource) {
+    prune(value, schema, resource, "", null);
+  }
+
+  /**
+   * Prunes {@code value} (at {@code path}, "" for the root) by {@code schema}, adding the path of every removed unknown
+   * field to {@code removed} unless it is null. Inside a schema with {@code x-kubernetes-preserve-unknown-fields}, as
+   * the server's {@code skipPrune}, unknown fields stay and known ones are pruned by their own schemas.
+   */
+  private static void prune(JsonNode value, JsonNode schema, boolean resource, String path, List<String> removed) {
     if (value instanceof ObjectNode object) {
       boolean preserve = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
       JsonNode properties = schema.path("properties");
@@ -72,10 +95,14 @@ final class StructuralSchema {
         if (childSchema == null && additional != null && additional.isObject()) {
           childSchema = additional;
         }
+        String childPath = path.isEmpty() ? name : path + "." + name;
         if (childSchema == null) {
           boolean keepAll = preserve || (additional != null && additional.asBoolean(false));
           if (!keepAll) {
             object.remove(name);
+            if (removed != null) {
+              removed.add(childPath);
+            }
           }
           continue;
         }
@@ -83,15 +110,15 @@ final class StructuralSchema {
           object.remove(name);
           continue;
         }
-        prune(child, childSchema, false);
+        prune(child, childSchema, false, childPath, removed);
       }
     } else if (value instanceof ArrayNode array) {
       JsonNode items = schema.get("items");
       if (items == null || !items.isObject()) {
         return;
       }
-      for (JsonNode item : array) {
-        prune(item, items, false);
+      for (int i = 0; i < array.size(); i++) {
+        prune(array.get(i), items, false, path + "[" + i + "]", removed);
       }
     }
   }

@@ -47,10 +47,11 @@ final class TypedBodies {
   }
 
   /**
-   * Checks the result of a merge or strategic merge patch: duplicates in the patch body first, then the fields the
-   * patched object's type does not declare, as the server reports them; returns the patched object without them.
+   * Checks the result of a JSON, merge or strategic merge patch: duplicates in the patch body (or problems of the JSON
+   * patch's operations) first, then the fields the patched object's type does not declare, as the server reports
+   * them; returns the patched object without them.
    */
-  static ObjectNode patched(ResourceType type, String patchBody, boolean jsonPatch, ObjectNode patched,
+  static ObjectNode patched(ResourceType type, String patchBody, boolean jsonPatch, boolean strategic, ObjectNode patched,
       FieldValidation validation) {
     Optional<SchemaNode> schema = schema(type);
     if (schema.isEmpty()) {
@@ -61,7 +62,9 @@ final class TypedBodies {
       problems.addAll(jsonPatch ? TypedDecoder.jsonPatchProblems(patchBody) : TypedDecoder.untyped(patchBody).problems());
       TypedDecoder.Result result = TypedDecoder.json(Json.write(sorted(patched)), schema.get());
       problems.addAll(result.problems());
-      report(problems, "strict decoding error: ", validation);
+      // the 422 names the patched object's JSON, or for a strategic merge patch the patch as Go prints its map
+      reportPatch(problems, strategic ? goValue(TypedDecoder.untyped(patchBody).object()) : Json.write(sorted(patched)),
+          validation);
       return result.object();
     } catch (TypedDecoder.DecodeException e) {
       throw ApiException.badRequest(e.getMessage());
@@ -119,6 +122,16 @@ final class TypedBodies {
     String gvk = (type.group().isEmpty() ? "" : type.group()) + "/" + type.version() + ", Kind=" + type.kind();
     String detail = errors.size() == 1 ? errors.get(0) : "errors:\n  " + String.join("\n  ", errors);
     return new ApiException(500, "", "failed to create typed patch object (" + object + "; " + gvk + "): " + detail);
+  }
+
+  /**
+   * What structured-merge-diff finds converting {@code value} to {@code type}, naming each path from {@code path}
+   * ({@code .metadata.foo: field not declared in schema}).
+   */
+  static List<String> typedErrors(SchemaNode type, JsonNode value, String path) {
+    List<String> errors = new ArrayList<>();
+    typedWalk(type, value, path, errors);
+    return errors;
   }
 
   private static void typedWalk(SchemaNode type, JsonNode value, String path, List<String> errors) {
@@ -238,7 +251,7 @@ final class TypedBodies {
    * Under Strict, one 400 naming every problem, YAML duplicate keys first as one {@code yaml: unmarshal errors} entry
    * whose lines are joined by newlines, the rest joined by commas; under Warn, one warning per problem.
    */
-  private static void report(List<String> problems, String prefix, FieldValidation validation) {
+  static void report(List<String> problems, String prefix, FieldValidation validation) {
     if (validation.directive() != FieldValidation.Directive.STRICT) {
       validation.warn(problems);
       return;
@@ -253,6 +266,75 @@ final class TypedBodies {
     }
     problems.stream().filter(p -> !p.startsWith("line ")).forEach(parts::add);
     throw ApiException.badRequest(prefix + String.join(", ", parts));
+  }
+
+  /**
+   * The strict-decoding problems of a merge or JSON patch: under Strict, the 422 the patch handler answers
+   * ({@code errors.NewInvalid} with an empty kind and name, one {@code patch} cause whose value is {@code value}: the
+   * patched object's JSON, keys sorted as the merge-patch library writes them, or a strategic merge patch's map as
+   * {@code %+v} prints it), its message ending with {@code strict decoding error:} and the problems joined by commas;
+   * under Warn, one warning per problem.
+   */
+  static void reportPatch(List<String> problems, String value, FieldValidation validation) {
+    if (validation.directive() != FieldValidation.Directive.STRICT) {
+      validation.warn(problems);
+      return;
+    }
+    if (problems.isEmpty()) {
+      return;
+    }
+    String detail = "Invalid value: " + GoValues.quote(value) + ": strict decoding error: "
+        + String.join(", ", problems);
+    throw new ApiException(422, "Invalid", " \"\" is invalid: patch: " + detail, null, null, null,
+        List.of(new ApiException.Cause("FieldValueInvalid", detail, "patch")));
+  }
+
+  /**
+   * A JSON value as Go's {@code %+v} prints what it decodes into ({@code map[string]interface{}} with int64 and
+   * float64 numbers): {@code map[k:v k2:v2]} with sorted keys, {@code [a b]}, {@code <nil>}.
+   */
+  static String goValue(JsonNode value) {
+    if (value == null || value.isNull() || value.isMissingNode()) {
+      return "<nil>";
+    }
+    if (value.isObject()) {
+      List<String> names = new ArrayList<>();
+      value.fieldNames().forEachRemaining(names::add);
+      names.sort(null);
+      List<String> entries = new ArrayList<>();
+      for (String name : names) {
+        entries.add(name + ":" + goValue(value.get(name)));
+      }
+      return "map[" + String.join(" ", entries) + "]";
+    }
+    if (value.isArray()) {
+      List<String> items = new ArrayList<>();
+      value.forEach(item -> items.add(goValue(item)));
+      return "[" + String.join(" ", items) + "]";
+    }
+    if (value.isTextual()) {
+      return value.asText();
+    }
+    if (value.isFloatingPointNumber()) {
+      return goFloat(value.decimalValue());
+    }
+    return value.asText();
+  }
+
+  /** A float64 as {@code %v} prints it: shortest digits, plain between 1e-4 and 1e21, else {@code 1.5e+21}. */
+  private static String goFloat(java.math.BigDecimal value) {
+    java.math.BigDecimal shortest = new java.math.BigDecimal(Double.toString(value.doubleValue())).stripTrailingZeros();
+    if (shortest.signum() == 0) {
+      return "0";
+    }
+    int exponent = shortest.precision() - shortest.scale() - 1;
+    if (exponent >= -4 && exponent < 21) {
+      return shortest.toPlainString();
+    }
+    String digits = shortest.unscaledValue().abs().toString();
+    String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+    return (shortest.signum() < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+        + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
   }
 
   /** A copy with object keys sorted, as Go marshals a map[string]interface{}. */

@@ -54,6 +54,18 @@ class StructuralSchemaTest {
   }
 
   @Test
+  void trackedPruningAnswersTheRemovedPathsSortedAndKeepsPreservedOnes() {
+    ObjectNode widget = widget("""
+        {"size":3,"bogus":true,"ports":[{"port":80,"junk":1},{"port":81,"zap":2}],"raw":{"free":1,"known":{"dropped":1}},
+         "template":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"other":2},"never":null}""");
+    assertThat(StructuralSchema.pruneTracked(widget, SCHEMA)).containsExactly("spec.bogus", "spec.ports[0].junk",
+        "spec.ports[1].zap", "spec.raw.known.dropped", "spec.template.other", "top");
+    assertThat(widget.path("spec").has("never")).as("a null the schema does not allow is dropped, not reported").isFalse();
+    assertThat(widget.path("spec").path("raw").path("free").asInt()).isEqualTo(1);
+    assertThat(widget.path("metadata").path("whatever").asInt()).as("metadata is not pruned by the schema").isEqualTo(1);
+  }
+
+  @Test
   void defaultsFillAbsentFieldsAndDefaultInsideDefaults() {
     ObjectNode defaulted = StructuralSchema.apply(widget("{}"), SCHEMA);
     assertThat(defaulted.path("spec").toString()).isEqualTo("{\"size\":1,\"mode\":{\"name\":\"fast\"}}");

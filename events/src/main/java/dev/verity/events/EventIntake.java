@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How every Verity consumer reads a record: one instance per service, shared by its channels. A known event is
@@ -21,7 +21,7 @@ public final class EventIntake {
 
     private final String service;
     private final EventCodec codec;
-    private final Map<String, LongAdder> skipped = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> skipped = new ConcurrentHashMap<>();
 
     public EventIntake(String service) {
         this(service, new EventCodec());
@@ -47,12 +47,7 @@ public final class EventIntake {
         }
         if (decoded instanceof Decoded.Known known) return Optional.of(known.envelope());
         Decoded.UnknownType unknown = (Decoded.UnknownType) decoded;
-        LongAdder count = skipped.computeIfAbsent(unknown.type(), t -> new LongAdder());
-        boolean first;
-        synchronized (count) {
-            first = count.sum() == 0;
-            count.increment();
-        }
+        boolean first = skipped.computeIfAbsent(unknown.type(), t -> new AtomicLong()).incrementAndGet() == 1;
         if (first) {
             LOG.log(System.Logger.Level.WARNING, String.format("%s: skipped record %s of event type '%s' (id %s,"
                     + " from %s), which this version does not know; later records of this type are skipped and counted"
@@ -73,7 +68,7 @@ public final class EventIntake {
     /** Records skipped so far, per event type, sorted by type. */
     public Map<String, Long> skippedByType() {
         Map<String, Long> counts = new TreeMap<>();
-        skipped.forEach((type, n) -> counts.put(type, n.sum()));
+        skipped.forEach((type, n) -> counts.put(type, n.get()));
         return counts;
     }
 

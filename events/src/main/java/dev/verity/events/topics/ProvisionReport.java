@@ -15,6 +15,7 @@ public record ProvisionReport(List<TopicOutcome> outcomes) {
                 .map(TopicOutcome.Mismatched.class::cast).toList();
     }
 
+    /** The topics this step created or added partitions to. */
     public List<TopicOutcome> changes() {
         return outcomes.stream().filter(o -> o instanceof TopicOutcome.Created || o instanceof TopicOutcome.PartitionsIncreased)
                 .toList();

@@ -36,7 +36,7 @@ final class TopicCheck {
         } else if (partitions > spec.partitions()) {
             problems.add(spec.exactPartitions()
                     ? "has " + partitions + " partitions, needs exactly " + spec.partitions()
-                            + " (partitions cannot be removed: delete the topic while no " + "replica runs; it is"
+                            + " (partitions cannot be removed: delete the topic while no replica runs; it is"
                             + " re-created on the next start)"
                     : "has " + partitions + " partitions, more than the " + spec.partitions() + " planned (partitions"
                             + " are never removed; set verity.topics." + (spec.name().equals("verity.commits")

@@ -138,8 +138,8 @@ public final class TopicProvisioner implements AutoCloseable {
             throw new TopicProvisioningException("cannot " + what + ": " + e.getCause().getMessage()
                     + hint(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
-            throw new TopicProvisioningException("cannot " + what + ": Kafka did not answer within " + timeout
-                    + " (is kafka.bootstrap.servers right and the broker up?)", e);
+            throw new TopicProvisioningException("cannot " + what + ": Kafka did not answer within "
+                    + timeout.toMillis() + " ms (is kafka.bootstrap.servers right and the broker up?)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicProvisioningException("interrupted while trying to " + what, e);

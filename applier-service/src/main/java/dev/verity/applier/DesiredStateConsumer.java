@@ -3,6 +3,7 @@ package dev.verity.applier;
 import dev.verity.events.DesiredState;
 import dev.verity.events.EventCodec;
 import dev.verity.events.EventFormatException;
+import dev.verity.events.EventIntake;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
@@ -23,11 +24,13 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Adapter from the {@code desired} channel ({@code verity.desired.<cluster>}) to the {@link TargetReconciler},
- * and from its rollout events to the {@code rollout} channel ({@code verity.rollout}). A record that is not a
- * Verity event, or an event that does not belong on this topic, fails and goes to the dead-letter topic.
+ * and from its rollout events to the {@code rollout} channel ({@code verity.rollout}). An event of a type this
+ * version does not know is skipped and counted ({@link EventIntake}); a record that cannot be decoded, or an event
+ * that does not belong on this topic, fails and goes to the dead-letter topic.
  */
 @ApplicationScoped
 public class DesiredStateConsumer {
@@ -35,6 +38,7 @@ public class DesiredStateConsumer {
     private static final Logger LOG = Logger.getLogger(DesiredStateConsumer.class);
 
     private final EventCodec codec = new EventCodec();
+    private final EventIntake intake = new EventIntake("applier", codec);
     private final DesiredStateReplay replay = new DesiredStateReplay();
     private final DesiredIndex index = new DesiredIndex();
 
@@ -57,6 +61,11 @@ public class DesiredStateConsumer {
                 this::logRetried, config.moveWait(), java.time.InstantSource.system());
     }
 
+    /** The records this consumer skipped, per unknown event type. */
+    EventIntake intake() {
+        return intake;
+    }
+
     DesiredStateReplay replay() {
         return replay;
     }
@@ -73,14 +82,18 @@ public class DesiredStateConsumer {
             applyAll(replay.onRemoved(partition, offset, record.key()));
             return;
         }
-        VerityEvent event;
+        Optional<VerityEvent> decoded;
         try {
-            event = codec.decode(record.value());
+            decoded = intake.acceptEvent(record.topic(), partition, offset, record.value());
         } catch (EventFormatException e) {
             applyAll(replay.onOther(partition, offset));
-            throw new EventFormatException("record " + record.topic() + "-" + partition + "@" + offset + " (key "
-                    + record.key() + ") is not a Verity event, sent to the dead-letter topic: " + e.getMessage(), e);
+            throw new EventFormatException(e.getMessage() + " (key " + record.key() + ")", e);
         }
+        if (decoded.isEmpty()) {
+            applyAll(replay.onOther(partition, offset)); // a newer producer's event type: skipped and counted
+            return;
+        }
+        VerityEvent event = decoded.get();
         if (event instanceof DesiredState desired) {
             index.onDesired(desired);
             applyAll(replay.onDesired(partition, offset, desired.target().toString(), desired));

@@ -9,6 +9,7 @@ import dev.verity.events.Policy;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
+import dev.verity.events.topics.TopicSettings;
 import dev.verity.testkit.kafka.EmbeddedKafka;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
 import dev.verity.testkit.kube.KubeSandboxResource;
@@ -24,16 +25,19 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The applier against a real broker and the Kubernetes sandbox: desired states sent to {@code verity.desired.local}
@@ -48,13 +52,6 @@ class ApplierIT {
     static final String REPO = "https://git.example/gitops.git";
     static final EventCodec CODEC = new EventCodec();
     static final Duration WAIT = Duration.ofSeconds(40);
-
-    @BeforeAll
-    static void theRendererCreatesTheDesiredTopicAfterTheApplierStarted() {
-        // the applier is already running and subscribed; it must wait for the topic, not create it
-        kafka().createTopic(DESIRED, 1, Map.of("cleanup.policy", "compact", "compression.type", "zstd",
-                "max.message.bytes", String.valueOf(Topics.DESIRED_MAX_MESSAGE_BYTES)));
-    }
 
     @Test
     void appliesADesiredStateThenANewerOneAndIgnoresARedelivery() throws Exception {
@@ -94,7 +91,7 @@ class ApplierIT {
         send(second); // redelivered
         String resourceVersion = cluster.apps().deployments().inNamespace("shop-prod").withName("web").get()
                 .getMetadata().getResourceVersion();
-        TargetKey marker = TargetKey.parse("local/marker/prod");
+        TargetKey marker = onTheSamePartitionAs(shop);
         send(desired(marker, "0000aaaa", List.of("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n")));
         awaitEvent(marker, "0000aaaa", ApplyFailed.class); // processed after the redelivery: same partition, in order
 
@@ -164,11 +161,36 @@ class ApplierIT {
     }
 
     @Test
-    void theApplierDidNotCreateTheDesiredTopicWithItsOwnSettings() throws Exception {
+    void anEventOfATypeThisVersionDoesNotKnowIsSkippedAndCountedNotDeadLettered() {
+        TargetKey future = TargetKey.parse("local/future/prod");
+        String newType = cloudEvent("dev.verity.something.new.v1", future);
+        String newerVersion = cloudEvent("dev.verity.desired.state.v2", future);
+        kafka().send(DESIRED, future.toString(), newType);
+        kafka().send(DESIRED, future.toString(), newerVersion);
+        send(desired(future, "f0000001", List.of(
+                "apiVersion: v1\nkind: Namespace\nmetadata: {name: future-prod}\n",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: future-prod}\ndata: {a: b}\n")));
+
+        awaitEvent(future, "f0000001", Applied.class); // the next known event on the same partition
+        assertThat(cluster().configMaps().inNamespace("future-prod").withName("cfg").get()).isNotNull();
+        assertThat(kafka().readValues(Topics.deadLetter(DESIRED))).doesNotContain(newType, newerVersion);
+        given().get("/verity/events/skipped").then().statusCode(200)
+                .body("'dev.verity.something.new.v1'", equalTo(1))
+                .body("'dev.verity.desired.state.v2'", equalTo(1));
+    }
+
+    @Test
+    void theApplierProvisionedItsClustersTopicsAtStart() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka().bootstrapServers()))) {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, DESIRED);
             var config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
             assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(config.get("compression.type").value()).isEqualTo("zstd");
+            var topics = admin.describeTopics(List.of(DESIRED, Topics.leader("applier", "local"), Topics.applied("local")))
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            assertThat(topics.get(DESIRED).partitions()).hasSize(TopicSettings.DEFAULT_PARTITIONS);
+            assertThat(topics.get(Topics.applied("local")).partitions()).hasSize(TopicSettings.DEFAULT_PARTITIONS);
+            assertThat(topics.get(Topics.leader("applier", "local")).partitions()).hasSize(1);
         }
     }
 
@@ -231,6 +253,26 @@ class ApplierIT {
         assertThat(cluster().configMaps().inNamespace("pruned-prod").withName("old").get()).isNull();
         assertThat(cluster().configMaps().inNamespace("pruned-prod").withName("cfg").get().getMetadata().getLabels())
                 .containsEntry("app.kubernetes.io/managed-by", "verity");
+    }
+
+    /** A well-formed CloudEvent of a type this version does not know, as a newer renderer might publish. */
+    static String cloudEvent(String type, TargetKey target) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + type.hashCode() + "\",\"source\":\"/verity/renderer\","
+                + "\"type\":\"" + type + "\",\"subject\":\"" + target + "\",\"datacontenttype\":\"application/json\","
+                + "\"data\":{\"target\":\"" + target + "\",\"somethingNew\":[1,2,3]}}";
+    }
+
+    /** Another target whose records land on the same partition of the desired-state topic as {@code target}'s. */
+    static TargetKey onTheSamePartitionAs(TargetKey target) {
+        for (int i = 0; ; i++) {
+            TargetKey other = TargetKey.parse("local/marker" + i + "/prod");
+            if (partitionOf(other) == partitionOf(target)) return other;
+        }
+    }
+
+    static int partitionOf(TargetKey key) {
+        return Utils.toPositive(Utils.murmur2(key.toString().getBytes(StandardCharsets.UTF_8)))
+                % TopicSettings.DEFAULT_PARTITIONS;
     }
 
     static List<String> shopDocuments(String namespace, int replicas) {

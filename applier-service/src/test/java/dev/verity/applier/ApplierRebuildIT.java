@@ -46,7 +46,7 @@ class ApplierRebuildIT {
         public Map<String, String> start() {
             Map<String, String> config = super.start();
             EmbeddedKafka kafka = kafka();
-            kafka.createTopic(DESIRED, 1, Map.of("cleanup.policy", "compact"));
+            kafka.provision("local"); // as the first service to start would (the broker creates no topic)
             send(kafka, desired(SHOP, "01d0000000", "old"));
             send(kafka, desired(REMOVED, "02d0000000", "removed"));
             send(kafka, desired(SHOP, "03d0000000", "new"));
@@ -87,9 +87,11 @@ class ApplierRebuildIT {
                 ConsumerConfig.GROUP_ID_CONFIG, "verity-applier-local", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer())) {
-            TopicPartition partition = new TopicPartition(DESIRED, 0);
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(end)));
+            List<TopicPartition> partitions = consumer.partitionsFor(DESIRED).stream()
+                    .map(p -> new TopicPartition(DESIRED, p.partition())).toList();
+            Map<TopicPartition, OffsetAndMetadata> ends = new java.util.HashMap<>();
+            consumer.endOffsets(partitions).forEach((p, end) -> ends.put(p, new OffsetAndMetadata(end)));
+            consumer.commitSync(ends);
         }
     }
 

@@ -2,8 +2,8 @@ package dev.verity.drift;
 
 import dev.verity.events.Applied;
 import dev.verity.events.DesiredState;
-import dev.verity.events.EventCodec;
 import dev.verity.events.EventFormatException;
+import dev.verity.events.EventIntake;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
@@ -18,8 +18,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The Kafka inputs: desired states of this cluster's targets, rollout events, and (while rebuilding) the drift
- * history. A desired-state or rollout record that is not a Verity event throws, and the channel's
- * dead-letter-queue strategy moves it to {@code <topic>.dlq}.
+ * history. An event of a type this version does not know is skipped and counted ({@link EventIntake}); a
+ * desired-state or rollout record that cannot be decoded throws, and the channel's dead-letter-queue strategy moves
+ * it to {@code <topic>.dlq}.
  */
 @ApplicationScoped
 public class DriftInputs {
@@ -29,7 +30,12 @@ public class DriftInputs {
     @Inject
     DriftService service;
 
-    private final EventCodec codec = new EventCodec();
+    private final EventIntake intake = new EventIntake("drift-monitor");
+
+    /** The records this monitor skipped, per unknown event type. */
+    EventIntake intake() {
+        return intake;
+    }
 
     @Incoming("desired")
     @Blocking
@@ -39,12 +45,13 @@ public class DriftInputs {
                 tombstone(record.key());
                 return;
             }
-            VerityEvent event = codec.decode(record.value());
+            VerityEvent event = intake.acceptEvent(record.topic(), record.partition(), record.offset(), record.value())
+                    .orElse(null); // null: a type this version does not know, skipped and counted
             if (event instanceof DesiredState desired) {
                 service.handle(() -> service.tracker().onDesired(desired));
             } else if (event instanceof TargetRemoved removed) {
                 service.handle(() -> service.tracker().onRemoved(removed.target(), removed.repo(), removed.commit()));
-            } else {
+            } else if (event != null) {
                 LOG.debugf("ignoring %s on the desired-state topic", event.type());
             }
         } finally {
@@ -56,7 +63,8 @@ public class DriftInputs {
     @Blocking
     public void rollout(ConsumerRecord<String, String> record) {
         try {
-            VerityEvent event = codec.decode(record.value());
+            VerityEvent event = intake.acceptEvent(record.topic(), record.partition(), record.offset(), record.value())
+                    .orElse(null);
             if (event instanceof Applied applied) service.handle(() -> service.tracker().onApplied(applied));
         } finally {
             consumed(record);
@@ -73,7 +81,8 @@ public class DriftInputs {
     public void history(ConsumerRecord<String, String> record) {
         try {
             if (service.tracker().isReady() || record.value() == null) return;
-            VerityEvent event = codec.decode(record.value());
+            VerityEvent event = intake.acceptEvent(record.topic(), record.partition(), record.offset(), record.value())
+                    .orElse(null);
             if (event instanceof TargetEvent drift) service.handle(() -> {
                 service.tracker().remember(drift);
                 return Reaction.NONE;

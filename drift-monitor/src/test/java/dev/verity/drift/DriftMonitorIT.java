@@ -41,6 +41,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The drift monitor against a real broker and the Kubernetes sandbox: objects are put into the sandbox as the applier
@@ -178,6 +179,12 @@ class DriftMonitorIT {
                     .anyMatch(v -> v.contains("dev.verity.unknown.v9"));
         });
 
+        // well-formed events of types this version does not know are skipped and counted, not dead-lettered
+        String newType = cloudEvent("dev.verity.something.new.v1", "local/shop/qa");
+        String newerApplied = cloudEvent("dev.verity.rollout.applied.v2", "local/shop/qa");
+        kafka().send(DESIRED, "local/shop/qa", newType);
+        kafka().send(Topics.ROLLOUT, "local/shop/qa", newerApplied);
+
         TargetKey qa = TargetKey.parse("local/shop/qa");
         publishApplied(qa, "shop-qa", CONFIG_MAP.formatted("shop-qa", "fast"));
         client().configMaps().inNamespace("shop-qa").withName("settings")
@@ -186,6 +193,17 @@ class DriftMonitorIT {
                     return cm;
                 });
         assertThat(awaitEvent(qa, DriftDetected.class, e -> true).fields()).containsExactly("data.mode");
+        assertThat(kafka().readValues(Topics.deadLetter(DESIRED))).doesNotContain(newType);
+        assertThat(kafka().readValues(Topics.deadLetter(Topics.ROLLOUT))).doesNotContain(newerApplied);
+        given().get("/verity/events/skipped").then().statusCode(200)
+                .body("'dev.verity.something.new.v1'", equalTo(1))
+                .body("'dev.verity.rollout.applied.v2'", equalTo(1));
+    }
+
+    /** A well-formed CloudEvent of a type this version does not know, as a newer producer might publish. */
+    static String cloudEvent(String type, String subject) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + type.hashCode() + "\",\"source\":\"/verity/future\","
+                + "\"type\":\"" + type + "\",\"subject\":\"" + subject + "\",\"data\":{\"somethingNew\":true}}";
     }
 
     @Test

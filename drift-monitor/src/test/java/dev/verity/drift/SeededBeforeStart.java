@@ -43,6 +43,12 @@ public class SeededBeforeStart implements QuarkusTestResourceLifecycleManager {
     static final TargetKey LEGACY = TargetKey.parse("local/legacy/prod");
     static final ObjectRef WEB = new ObjectRef("apps/v1", "Deployment", "shop-prod", "web");
     static final ObjectRef LEGACY_SETTINGS = new ObjectRef("v1", "ConfigMap", "shop-prod", "legacy-settings");
+    /** Where the seeded drift records are on {@code verity.drift} ({@code partition@offset}). */
+    static final java.util.Set<String> SEEDED_DRIFT_RECORDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The drift reported before the restart, on {@code verity.drift}. */
+    static final List<DriftDetected> SEEDED_DRIFT = List.of(
+            new DriftDetected(PROD, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "3"),
+            new DriftDetected(LEGACY, REPO, C0, LEGACY_SETTINGS, DriftKind.DELETED, List.of(), ""));
 
     static final String WEB_DOC = """
             apiVersion: apps/v1
@@ -69,6 +75,7 @@ public class SeededBeforeStart implements QuarkusTestResourceLifecycleManager {
         apply(client, WEB_DOC.formatted(2));
 
         EmbeddedKafka kafka = EmbeddedKafkaResource.kafka();
+        kafka.provision("local"); // as the first service to start would (the broker creates no topic)
         EventCodec codec = new EventCodec();
         String desiredTopic = Topics.desired("local");
         DesiredState old = desired(PROD, C0, WEB_DOC.formatted(5));
@@ -81,11 +88,9 @@ public class SeededBeforeStart implements QuarkusTestResourceLifecycleManager {
                     List.of())));
         }
         kafka.send(desiredTopic, LEGACY.toString(), null);
-        kafka.send(Topics.DRIFT, PROD.toString(), codec.encode(
-                new DriftDetected(PROD, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "3")));
-        kafka.send(Topics.DRIFT, LEGACY.toString(), codec.encode(
-                new DriftDetected(LEGACY, REPO, C0, LEGACY_SETTINGS, DriftKind.DELETED, List.of(), "")));
-        commitAtEnd(kafka, "verity-drift-monitor-local-desired", new TopicPartition(desiredTopic, 0), 4);
+        for (DriftDetected drift : SEEDED_DRIFT) kafka.send(Topics.DRIFT, drift.key(), codec.encode(drift));
+        kafka.readAll(Topics.DRIFT).forEach(r -> SEEDED_DRIFT_RECORDS.add(r.partition() + "@" + r.offset()));
+        commitAtEnd(kafka, "verity-drift-monitor-local-desired", desiredTopic);
         return Map.of();
     }
 
@@ -103,11 +108,15 @@ public class SeededBeforeStart implements QuarkusTestResourceLifecycleManager {
         client.resource(object).fieldManager("verity").forceConflicts().serverSideApply();
     }
 
-    private static void commitAtEnd(EmbeddedKafka kafka, String group, TopicPartition partition, long offset) {
+    /** Commits the group's offsets at the end of every partition of the topic. */
+    private static void commitAtEnd(EmbeddedKafka kafka, String group, String topic) {
+        Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+        kafka.readAll(topic).forEach(r -> ends.merge(new TopicPartition(topic, r.partition()),
+                new OffsetAndMetadata(r.offset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b));
         Map<String, Object> config = new HashMap<>();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (Admin admin = Admin.create(config)) {
-            admin.alterConsumerGroupOffsets(group, Map.of(partition, new OffsetAndMetadata(offset))).all().get();
+            admin.alterConsumerGroupOffsets(group, ends).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot commit offsets for group " + group + ": " + e.getMessage(), e);
         }

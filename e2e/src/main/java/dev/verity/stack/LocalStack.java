@@ -1,6 +1,7 @@
 package dev.verity.stack;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.verity.events.topics.ProvisionReport;
 import dev.verity.testkit.kafka.KafkaBrokerProcess;
 import dev.verity.testkit.kube.KubeSandbox;
 import dev.verity.testkit.mail.SmtpServer;
@@ -24,7 +25,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Verity on embedded defaults: a real Kafka broker (child JVM), the Kubernetes sandbox, a local Git forge seeded
+ * Verity on embedded defaults: a real Kafka broker (child JVM, topics provisioned as {@code TopicPlan} says, none
+ * created on first use), the Kubernetes sandbox, a local Git forge seeded
  * from {@code examples/}, an SMTP server and a Slack stand-in, and the five services each as its own process
  * from its packaged {@code target/quarkus-app}. {@link #close()} stops everything it started.
  */
@@ -68,6 +70,9 @@ public final class LocalStack implements AutoCloseable {
         Path work = options.workDir().toAbsolutePath();
         mkdirs(work);
         kafka = track(KafkaBrokerProcess.start(work.resolve("kafka"), port(StackOptions.KAFKA_PORT)));
+        // the broker creates no topic on first use: provision them as a deployment would (the services check again)
+        ProvisionReport topics = kafka.provision(CLUSTER);
+        LOG.info(() -> "Kafka topics: " + topics.summary());
         sandbox = track(KubeSandbox.start(port(StackOptions.SANDBOX_PORT)));
         kubeconfig = sandbox.writeKubeconfig(work.resolve("kubeconfig"));
         smtp = track(SmtpServer.start(port(StackOptions.SMTP_PORT)));

@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Encodes events as structured-mode JSON CloudEvents 1.0 and decodes them back.
@@ -70,8 +73,27 @@ public final class EventCodec {
         }
     }
 
-    /** Decodes a structured CloudEvent; anything else is an {@link EventFormatException} naming what is wrong. */
+    /**
+     * Decodes a structured CloudEvent of a type this version knows; anything else is an {@link EventFormatException}
+     * naming what is wrong. Consumers that must tolerate newer producers use {@link #read(String)}.
+     */
     public Envelope decodeEnvelope(String json) {
+        Decoded decoded = read(json);
+        if (decoded instanceof Decoded.UnknownType u) {
+            throw new EventFormatException("unknown event type '" + u.type() + "'; this consumer knows "
+                    + Arrays.stream(EventType.values()).map(EventType::type).toList());
+        }
+        return ((Decoded.Known) decoded).envelope();
+    }
+
+    /**
+     * The decoding decision every consumer makes: a structured CloudEvents 1.0 record of a type this version knows is
+     * {@link Decoded.Known}; a well-formed one ({@code specversion} 1.0 and the required {@code id}, {@code source}
+     * and {@code type}) of any other type, a newer version of a known type included, is {@link Decoded.UnknownType},
+     * whatever its data; everything else (not JSON, not a CloudEvent, a known type whose data does not match its
+     * record) is an {@link EventFormatException}, which consumers send to the dead-letter topic.
+     */
+    public Decoded read(String json) {
         if (json == null) throw new EventFormatException("record has no value (a tombstone is not an event)");
         JsonNode root;
         try {
@@ -86,7 +108,16 @@ public final class EventCodec {
             throw new EventFormatException("record is not a CloudEvents 1.0 structured event (specversion '"
                     + text(root, "specversion") + "')");
         }
-        EventType type = EventType.ofType(text(root, "type"));
+        for (String required : List.of("id", "source", "type")) {
+            JsonNode n = root.get(required);
+            if (n == null || !n.isTextual() || n.asText().isBlank()) {
+                throw new EventFormatException("record is not a CloudEvent: the required attribute '" + required
+                        + "' is missing or not a non-empty string");
+            }
+        }
+        Optional<EventType> known = EventType.find(text(root, "type"));
+        if (known.isEmpty()) return new Decoded.UnknownType(text(root, "type"), text(root, "id"), text(root, "source"));
+        EventType type = known.get();
         JsonNode data = root.get("data");
         if (data == null || !data.isObject()) throw new EventFormatException(type.type() + " event has no data object");
         VerityEvent event;
@@ -101,8 +132,8 @@ public final class EventCodec {
         } catch (DateTimeParseException e) {
             throw new EventFormatException("event time '" + text(root, "time") + "' is not RFC 3339", e);
         }
-        return new Envelope(text(root, "id"), text(root, "source"), type.type(), text(root, "subject"), time,
-                text(root, "traceparent"), event);
+        return new Decoded.Known(new Envelope(text(root, "id"), text(root, "source"), type.type(),
+                text(root, "subject"), time, text(root, "traceparent"), event));
     }
 
     public VerityEvent decode(String json) {

@@ -1,6 +1,7 @@
 package dev.verity.events;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 /** The versioned CloudEvents type of each event record, and the service that produces it. */
 public enum EventType {
@@ -41,8 +42,13 @@ public enum EventType {
                 .orElseThrow(() -> new IllegalArgumentException("no event type for " + recordClass.getName()));
     }
 
+    /** The known type named {@code type}, if this version knows it. */
+    public static Optional<EventType> find(String type) {
+        return Arrays.stream(values()).filter(t -> t.type.equals(type)).findFirst();
+    }
+
     public static EventType ofType(String type) {
-        return Arrays.stream(values()).filter(t -> t.type.equals(type)).findFirst()
+        return find(type)
                 .orElseThrow(() -> new EventFormatException("unknown event type '" + type + "'; this consumer knows "
                         + Arrays.stream(values()).map(EventType::type).toList()));
     }

@@ -86,9 +86,11 @@ class EventCodecTest {
     void badRecordsAreRejectedWithAReason() {
         assertThatThrownBy(() -> codec.decode("s3cr3t-value")).isInstanceOf(EventFormatException.class)
                 .hasMessageContaining("not JSON").hasMessageNotContaining("s3cr3t").hasNoCause();
-        assertThatThrownBy(() -> codec.decode("{\"specversion\":\"1.0\",\"type\":\"dev.verity.nope.v9\",\"data\":{}}"))
+        assertThatThrownBy(() -> codec.decode("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/x\","
+                + "\"type\":\"dev.verity.nope.v9\",\"data\":{}}"))
                 .isInstanceOf(EventFormatException.class).hasMessageContaining("unknown event type 'dev.verity.nope.v9'");
-        assertThatThrownBy(() -> codec.decode("{\"specversion\":\"1.0\",\"type\":\"dev.verity.rollout.applied.v1\",\"data\":{\"repo\":\"r\"}}"))
+        assertThatThrownBy(() -> codec.decode("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/x\","
+                + "\"type\":\"dev.verity.rollout.applied.v1\",\"data\":{\"repo\":\"r\"}}"))
                 .isInstanceOf(EventFormatException.class).hasMessageContaining("target is required");
         assertThatThrownBy(() -> codec.decode(null)).isInstanceOf(EventFormatException.class);
         assertThatThrownBy(() -> codec.decode(codec.encode(oneOfEach().get(2)), DesiredState.class))

@@ -1,7 +1,7 @@
 package dev.verity.notifier;
 
-import dev.verity.events.EventCodec;
 import dev.verity.events.EventFormatException;
+import dev.verity.events.EventIntake;
 import dev.verity.events.Envelope;
 import dev.verity.notifier.alert.Alert;
 import dev.verity.notifier.alert.AlertComposer;
@@ -10,6 +10,7 @@ import dev.verity.notifier.delivery.Delivery;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -18,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Consumes drift and rollout events, composes an alert for each that needs one and hands it to the dispatcher.
- * A record that is not a Verity event is refused (the channel sends it to its dead-letter topic and goes on).
+ * An event of a type this version does not know is skipped and counted ({@link EventIntake}); a record that cannot
+ * be decoded is refused (the channel sends it to its dead-letter topic and goes on).
  * Created at start-up, so the destinations are logged before the first event arrives.
  */
 @Startup
@@ -27,7 +29,7 @@ public class Notifier {
 
     private static final Logger LOG = Logger.getLogger(Notifier.class);
 
-    private final EventCodec codec = new EventCodec();
+    private final EventIntake intake = new EventIntake("notifier");
     private final AlertComposer composer = new AlertComposer();
     private final AlertDispatcher dispatcher;
 
@@ -37,25 +39,31 @@ public class Notifier {
 
     @Incoming("drift")
     @Blocking
-    public void onDrift(String record) {
+    public void onDrift(ConsumerRecord<String, String> record) {
         handle("drift", record);
     }
 
     @Incoming("rollout")
     @Blocking
-    public void onRollout(String record) {
+    public void onRollout(ConsumerRecord<String, String> record) {
         handle("rollout", record);
     }
 
-    void handle(String channel, String record) {
-        Envelope envelope;
+    /** The records this notifier skipped, per unknown event type. */
+    EventIntake intake() {
+        return intake;
+    }
+
+    void handle(String channel, ConsumerRecord<String, String> record) {
+        Optional<Envelope> decoded;
         try {
-            envelope = codec.decodeEnvelope(record);
+            decoded = intake.accept(record.topic(), record.partition(), record.offset(), record.value());
         } catch (EventFormatException e) {
-            LOG.warnf("%s: refused a record that is not a Verity event (%s); it goes to the channel's dead-letter topic",
-                    channel, e.getMessage());
+            LOG.warnf("%s: refused a record that is not a Verity event (%s)", channel, e.getMessage());
             throw e;
         }
+        if (decoded.isEmpty()) return; // a type this version does not know: skipped and counted
+        Envelope envelope = decoded.get();
         Optional<Alert> alert = composer.compose(envelope);
         if (alert.isEmpty()) {
             LOG.debugf("%s: %s %s needs no alert", channel, envelope.type(), envelope.event().describe());

@@ -27,8 +27,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import static dev.verity.notifier.AlertSinksResource.ONCALL;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 /** The notifier on a real broker, posting to a real HTTP Slack stand-in and mailing a real SMTP server. */
 @QuarkusTest
@@ -106,6 +108,29 @@ class NotifierIT {
         send(Topics.DRIFT, later);
         assertThat(slackAlertFor(later).readableText()).contains("Drift: ConfigMap shop-prod/settings was deleted outside Git");
         mailFor(later);
+    }
+
+    @Test
+    void anEventOfATypeThisVersionDoesNotKnowIsSkippedAndCountedAndTheNextOneAlerted() {
+        String newType = cloudEvent("dev.verity.incident.opened.v1");
+        String newerDrift = cloudEvent("dev.verity.drift.detected.v2");
+        kafka().send(Topics.DRIFT, SampleEvents.PROD.toString(), newType);
+        kafka().send(Topics.DRIFT, SampleEvents.PROD.toString(), newerDrift);
+        VerityEvent next = SampleEvents.drift(new ObjectRef("v1", "ConfigMap", "shop-prod", "flags"), DriftKind.MODIFIED,
+                List.of("data.beta"), "301");
+        send(Topics.DRIFT, next); // same key, same partition: after the two above
+
+        assertThat(slackAlertFor(next).readableText()).contains("ConfigMap shop-prod/flags");
+        assertThat(kafka().readValues(Topics.deadLetter(Topics.DRIFT))).doesNotContain(newType, newerDrift);
+        given().get("/verity/events/skipped").then().statusCode(200)
+                .body("'dev.verity.incident.opened.v1'", equalTo(1))
+                .body("'dev.verity.drift.detected.v2'", equalTo(1));
+    }
+
+    /** A well-formed CloudEvent of a type this version does not know, as a newer producer might publish. */
+    private static String cloudEvent(String type) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + type.hashCode() + "\",\"source\":\"/verity/future\","
+                + "\"type\":\"" + type + "\",\"subject\":\"local/shop/prod\",\"data\":{\"somethingNew\":true}}";
     }
 
     @Test

@@ -1,12 +1,15 @@
 package dev.verity.renderer.service;
 
 import dev.verity.events.CommitPushed;
-import dev.verity.events.EventCodec;
+import dev.verity.events.EventFormatException;
+import dev.verity.events.EventIntake;
+import dev.verity.events.VerityEvent;
 import dev.verity.renderer.git.RepoUrl;
 import dev.verity.renderer.render.RepositoryReconciler;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -14,23 +17,36 @@ import java.util.Optional;
 
 /**
  * Consumes {@code CommitPushed} from the {@code commits} channel as a hint: the named repository is fetched and
- * its branch head rendered (never the SHA the event names). A record that is not a {@code CommitPushed} throws,
- * so it lands on the dead-letter topic.
+ * its branch head rendered (never the SHA the event names). An event of a type this version does not know is skipped
+ * and counted ({@link EventIntake}); a record that cannot be decoded, or another known event, throws, so it lands on
+ * the dead-letter topic.
  */
 @ApplicationScoped
 public class CommitListener {
 
     private static final Logger LOG = Logger.getLogger(CommitListener.class);
 
-    private final EventCodec codec = new EventCodec();
+    private final EventIntake intake = new EventIntake("renderer");
+
+    /** The records this renderer skipped, per unknown event type. */
+    EventIntake intake() {
+        return intake;
+    }
 
     @Inject
     Repositories repositories;
 
     @Incoming("commits")
     @Blocking
-    public void onCommit(String value) {
-        CommitPushed commit = codec.decode(value, CommitPushed.class);
+    public void onCommit(ConsumerRecord<String, String> record) {
+        Optional<VerityEvent> event = intake.acceptEvent(record.topic(), record.partition(), record.offset(),
+                record.value());
+        if (event.isEmpty()) return; // a type this version does not know: skipped and counted
+        if (!(event.get() instanceof CommitPushed commit)) {
+            throw new EventFormatException("record " + record.topic() + "-" + record.partition() + "@" + record.offset()
+                    + " is a " + event.get().type() + " event about " + event.get().describe() + ", which does not"
+                    + " belong on the commits topic; sent to the dead-letter topic");
+        }
         Optional<RepositoryReconciler> reconciler = repositories.find(commit.repo());
         if (reconciler.isEmpty()) {
             LOG.warnf("%s is not rendered: repository %s is not configured. To render it, add it to the renderer's "

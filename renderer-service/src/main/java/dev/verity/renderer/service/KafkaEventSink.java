@@ -5,6 +5,11 @@ import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
+import dev.verity.events.topics.ProvisionReport;
+import dev.verity.events.topics.TopicPlan;
+import dev.verity.events.topics.TopicProvisioner;
+import dev.verity.events.topics.TopicProvisioningException;
+import dev.verity.events.topics.TopicSettings;
 import dev.verity.renderer.render.EventSink;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -14,27 +19,19 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Publishes rendered events and waits for Kafka's acknowledgement: {@code DesiredState}, {@code TargetRemoved} and
- * tombstones to {@code verity.desired.<cluster>} (created on first use: compacted, zstd, 16 MiB messages) through
+ * tombstones to {@code verity.desired.<cluster>} (its cluster's topics provisioned before the first record, as
+ * {@link TopicPlan#forCluster} says: compacted, zstd, 16 MiB messages) through
  * the {@code desired} channel with a per-record topic, {@code RenderFailed} to the {@code rollout} channel.
  */
 @ApplicationScoped
@@ -43,7 +40,9 @@ public class KafkaEventSink implements EventSink {
     private static final Logger LOG = Logger.getLogger(KafkaEventSink.class);
 
     private final EventCodec codec = new EventCodec();
-    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    private final Set<String> provisionedClusters = ConcurrentHashMap.newKeySet();
+    private final TopicSettings topicSettings =
+            TopicSettings.from(k -> ConfigProvider.getConfig().getOptionalValue(k, String.class));
 
     @Inject
     @Channel("desired")
@@ -60,7 +59,7 @@ public class KafkaEventSink implements EventSink {
     @Inject
     RendererConfig config;
 
-    private volatile Admin admin;
+    private volatile TopicProvisioner provisioner;
 
     @Override
     public void publish(VerityEvent event) {
@@ -84,7 +83,7 @@ public class KafkaEventSink implements EventSink {
     /** A record (a null value is a tombstone) on the target's desired-state topic, keyed by the target. */
     private void send(TargetKey target, String value, String what) {
         String topic = Topics.desired(target.cluster());
-        ensureDesiredTopic(topic);
+        ensureClusterTopics(target.cluster());
         Message<Record<String, String>> message = Message.of(Record.of(target.toString(), value))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(target.toString()).withTopic(topic).build());
         await(desired.sendMessage(message), what);
@@ -99,48 +98,35 @@ public class KafkaEventSink implements EventSink {
         }
     }
 
-    private void ensureDesiredTopic(String topic) {
-        if (knownTopics.contains(topic)) return;
-        NewTopic newTopic = new NewTopic(topic, Optional.empty(), Optional.empty()).configs(Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.COMPRESSION_TYPE_CONFIG, "zstd",
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.DESIRED_MAX_MESSAGE_BYTES)));
+    /** Provisions the cluster's topics (desired and applied state, their dead-letter and leader topics) once. */
+    private void ensureClusterTopics(String cluster) {
+        if (provisionedClusters.contains(cluster)) return;
         try {
-            admin().createTopics(List.of(newTopic)).all().get(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            LOG.infof("created topic %s (compacted, zstd, max.message.bytes=%d)", topic, Topics.DESIRED_MAX_MESSAGE_BYTES);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create the desired-state topic " + topic + ": "
-                        + e.getCause().getMessage() + ". Create it (compacted, compression.type=zstd, max.message.bytes="
-                        + Topics.DESIRED_MAX_MESSAGE_BYTES + ") or grant the renderer CreateTopics.", e.getCause());
-            }
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            throw new IllegalStateException("cannot create the desired-state topic " + topic + ": " + e.getMessage(), e);
+            ProvisionReport report = provisioner().ensure(TopicPlan.forCluster(topicSettings, cluster));
+            LOG.infof("topics of cluster %s: %s", cluster, report.summary());
+        } catch (TopicProvisioningException e) {
+            throw new IllegalStateException("cannot provision the topics of cluster " + cluster + " ("
+                    + Topics.desired(cluster) + " and others): " + e.getMessage() + ". Grant the renderer CreateTopics"
+                    + " and DescribeConfigs, or provision them as docs/architecture.md (Topics) says.", e);
         }
-        knownTopics.add(topic);
+        provisionedClusters.add(cluster);
     }
 
-    private Admin admin() {
-        Admin a = admin;
-        if (a == null) {
+    private TopicProvisioner provisioner() {
+        TopicProvisioner p = provisioner;
+        if (p == null) {
             synchronized (this) {
-                if (admin == null) {
-                    Map<String, Object> props = new HashMap<>();
-                    kafkaConfig.forEach((k, v) -> {
-                        if (AdminClientConfig.configNames().contains(k)) props.put(k, v);
-                    });
-                    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "verity-renderer-admin");
-                    admin = Admin.create(props);
+                if (provisioner == null) {
+                    provisioner = TopicProvisioner.connect(kafkaConfig, "verity-renderer-topics", topicSettings.timeout());
                 }
-                a = admin;
+                p = provisioner;
             }
         }
-        return a;
+        return p;
     }
 
     @PreDestroy
     void close() {
-        if (admin != null) admin.close();
+        if (provisioner != null) provisioner.close();
     }
 }

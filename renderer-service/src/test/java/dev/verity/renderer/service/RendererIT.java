@@ -30,8 +30,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 /** The renderer with a real Kafka broker, real Git repositories and real Kustomize. */
 @QuarkusTest
@@ -71,8 +73,13 @@ class RendererIT {
         assertThat(prod.documents().get(1)).contains("GREETING: v2").contains("namespace: shop-prod");
         assertThat(prod.documents().get(3)).contains("replicas: 3");
         assertThat(latest(LOCAL, "local/shop/dev").orElseThrow().documents().get(0)).contains("name: shop-dev");
-        assertThat(desiredStates(LOCAL).stream().dropWhile(d -> !d.commit().equals(head)).toList())
-                .as("nothing after the head's render names the old commit").noneMatch(d -> d.commit().equals(old));
+        for (String target : List.of("local/shop/dev", "local/shop/prod")) {
+            // one target's records are on one partition, in order
+            assertThat(desiredStates(LOCAL).stream().filter(d -> d.key().equals(target))
+                    .dropWhile(d -> !d.commit().equals(head)).toList())
+                    .as("nothing after the head's render of %s names the old commit", target)
+                    .noneMatch(d -> d.commit().equals(old));
+        }
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka().bootstrapServers()))) {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, LOCAL);
@@ -93,8 +100,8 @@ class RendererIT {
         sendCommit(new CommitPushed(RepositoriesResource.shop.url(), "main", "0".repeat(40), head, List.of(), "delivery-2", "github"));
         sendCommit(new CommitPushed("https://github.com/acme/not-configured", "main", "0".repeat(40), head, List.of(),
                 "delivery-unknown", "github"));
-        // records of verity.commits are handled in order: once the poison record is dead-lettered, the others were handled
-        kafka().send(Topics.COMMITS, "garbage", "{not a cloud event");
+        // records of one key are handled in order: once the poison record is dead-lettered, the replay was handled
+        kafka().send(Topics.COMMITS, RepositoriesResource.shop.url(), "{not a cloud event");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(kafka().readValues(Topics.deadLetter(Topics.COMMITS)))
                 .containsExactly("{not a cloud event"));
@@ -109,6 +116,10 @@ class RendererIT {
         int before = kafka().readAll(LOCAL).size();
         String broken = RepositoriesResource.shop.commit("main", "prod: add an ingress file that is not there",
                 ShopFixture.brokenProd("shop"));
+        // a newer receiver's event type on the same partition first: skipped and counted, not dead-lettered
+        String newType = "{\"specversion\":\"1.0\",\"id\":\"n-1\",\"source\":\"/verity/webhook-receiver\","
+                + "\"type\":\"dev.verity.tag.pushed.v1\",\"data\":{\"tag\":\"v1.0.0\"}}";
+        kafka().send(Topics.COMMITS, RepositoriesResource.shop.url(), newType);
         sendCommit(new CommitPushed(RepositoriesResource.shop.url(), "main", "0".repeat(40), broken, List.of(), "delivery-3", "github"));
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(events(Topics.ROLLOUT)).anySatisfy(e ->
@@ -118,8 +129,10 @@ class RendererIT {
                     assertThat(f.path()).isEqualTo("apps/shop/overlays/prod");
                     assertThat(f.error()).contains("missing-ingress.yaml").contains("fix apps/shop/overlays/prod");
                 })));
-        List<ConsumerRecord<String, String>> rollout = kafka().readAll(Topics.ROLLOUT);
-        assertThat(rollout.get(rollout.size() - 1).key()).isEqualTo("local/shop/prod");
+        assertThat(kafka().readAll(Topics.ROLLOUT)).filteredOn(r -> r.value().contains(broken))
+                .extracting(ConsumerRecord::key).containsOnly("local/shop/prod");
+        assertThat(kafka().readValues(Topics.deadLetter(Topics.COMMITS))).doesNotContain(newType);
+        given().get("/verity/events/skipped").then().statusCode(200).body("'dev.verity.tag.pushed.v1'", equalTo(1));
         assertThat(kafka().readAll(LOCAL)).as("dev is unchanged and prod failed: nothing new is desired").hasSize(before);
         assertThat(desiredStates(LOCAL)).noneMatch(d -> d.commit().equals(broken));
     }

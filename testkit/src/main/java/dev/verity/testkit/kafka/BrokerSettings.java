@@ -22,7 +22,8 @@ final class BrokerSettings {
         p.put("min.insync.replicas", "1");
         p.put("num.partitions", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("auto.create.topics.enable", "true");
+        // as in production: every topic is provisioned (dev.verity.events.topics), none is created on first use
+        p.put("auto.create.topics.enable", "false");
         // desired-state records may reach 16 MiB (Topics.DESIRED_MAX_MESSAGE_BYTES) plus batch overhead
         p.put("message.max.bytes", String.valueOf(17 * 1024 * 1024));
         p.put("replica.fetch.max.bytes", String.valueOf(17 * 1024 * 1024));

@@ -1,5 +1,9 @@
 package dev.verity.testkit.kafka;
 
+import dev.verity.events.topics.ProvisionReport;
+import dev.verity.events.topics.TopicPlan;
+import dev.verity.events.topics.TopicProvisioner;
+import dev.verity.events.topics.TopicSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,6 +38,16 @@ public interface KafkaBroker extends AutoCloseable {
 
     /** {@code host:port} for {@code bootstrap.servers}. */
     String bootstrapServers();
+
+    /**
+     * Provisions Verity's topics for {@code clusters} with the default settings, as every service does at start
+     * (the broker does not create topics on first use).
+     */
+    default ProvisionReport provision(String... clusters) {
+        try (TopicProvisioner provisioner = TopicProvisioner.connect(bootstrapServers(), CLIENT_TIMEOUT)) {
+            return provisioner.ensure(TopicPlan.of(TopicSettings.DEFAULTS, List.of(clusters)));
+        }
+    }
 
     /** Creates a topic unless it exists. */
     default void createTopic(String name, int partitions, Map<String, String> config) {

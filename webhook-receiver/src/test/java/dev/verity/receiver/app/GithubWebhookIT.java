@@ -236,9 +236,14 @@ class GithubWebhookIT {
         assertThat(codec.decode(added.get(0).value(), CommitPushed.class).deliveryId()).isEqualTo(marker);
     }
 
+    /**
+     * The records of {@code verity.commits} in the order they were published (the topic has several partitions;
+     * each delivery is acknowledged before the next is sent, so later records never have earlier timestamps).
+     */
     private static List<ConsumerRecord<String, String>> records() {
         EmbeddedKafka kafka = EmbeddedKafkaResource.kafka();
-        return kafka.readAll(Topics.COMMITS);
+        return kafka.readAll(Topics.COMMITS).stream()
+                .sorted(java.util.Comparator.comparingLong(ConsumerRecord<String, String>::timestamp)).toList();
     }
 
     private static RequestSpecification delivery(String event, String deliveryId, byte[] body, String secret) {

@@ -32,7 +32,9 @@ class KafkaUnavailableIT {
             // a shorter wait than the default 8 s leaves a margin under GitHub's 10 s on a loaded test machine
             return Map.of("verity.receiver.default-secret", "default-test-secret",
                     "verity.receiver.default-branch", "master",
-                    "verity.receiver.publish-timeout", "4s");
+                    "verity.receiver.publish-timeout", "4s",
+                    // the first provisioning attempt at start gives up quickly; it is retried in the background
+                    "verity.topics.timeout", "2s");
         }
     }
 

@@ -1,0 +1,26 @@
+package dev.verity.applier;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.Map;
+
+/**
+ * {@code GET /verity/events/skipped}: how many records of each event type this applier skipped because it does
+ * not know the type ({@code verity_events_skipped_total{type=...}} until the service has a metrics registry).
+ */
+@Path("/verity/events/skipped")
+public class SkippedEventsResource {
+
+    @Inject
+    DesiredStateConsumer consumer;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Long> skipped() {
+        return consumer.intake().skippedByType();
+    }
+}

@@ -127,14 +127,14 @@ public final class Applier {
         Map<ObjectRef, GenericKubernetesResource> live = new HashMap<>();
         Optional<ApplyResult> refused = checkOwnership(desired, staged, live, others);
         if (refused.isPresent()) return refused.get();
+        Map<ObjectRef, String> uids = new HashMap<>();
+        live.forEach((ref, object) -> uids.put(ref, object.getMetadata().getUid()));
         Inventory recorded;
         try {
-            recorded = recordInventory(desired, staged, live);
+            recorded = recordInventory(desired, staged, uids);
         } catch (InventoryRefused e) {
             return e.result;
         }
-        Map<ObjectRef, String> uids = new HashMap<>();
-        live.forEach((ref, object) -> uids.put(ref, object.getMetadata().getUid()));
         List<ObjectOutcome> outcomes = applyStages(desired, staged, live, uids);
         ApplyResult applied = report(desired, outcomes);
         if (!applied.succeeded()) return applied;
@@ -148,7 +148,7 @@ public final class Applier {
      * @throws InventoryRefused with the result to report when it cannot be read or written, or when the target
      *         renders nothing while its inventory holds objects
      */
-    Inventory recordInventory(DesiredState desired, List<PlannedObject> staged, Map<ObjectRef, GenericKubernetesResource> live) {
+    Inventory recordInventory(DesiredState desired, List<PlannedObject> staged, Map<ObjectRef, String> liveUids) {
         TargetKey target = desired.target();
         List<ObjectRef> refs = staged.stream().map(PlannedObject::ref).toList();
         Inventory old;
@@ -169,8 +169,7 @@ public final class Applier {
                             + " should be empty, set allowEmpty: true in its policy in verity.yaml; otherwise fix the"
                             + " overlay. Nothing was applied or deleted"));
         }
-        List<Inventory.Entry> added = staged.stream().map(o -> Inventory.entryOf(o,
-                live.containsKey(o.ref()) ? live.get(o.ref()).getMetadata().getUid() : null)).toList();
+        List<Inventory.Entry> added = staged.stream().map(o -> Inventory.entryOf(o, liveUids.get(o.ref()))).toList();
         try {
             return inventories.write(old.with(old.union(added), desired.commit()));
         } catch (InventoryStore.FencedException e) {
@@ -447,13 +446,18 @@ public final class Applier {
 
     private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>> resource(PlannedObject object) {
-        ResourceType type = object.type();
+        return operation(client, object.type(), object.ref().namespace());
+    }
+
+    /** The objects of {@code type} (in {@code namespace} when the kind is namespaced), addressed without discovery. */
+    static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> operation(KubernetesClient client, ResourceType type, String namespace) {
         ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
                 .withGroup(type.group()).withVersion(type.version()).withKind(type.kind())
                 .withPlural(type.plural()).withNamespaced(type.namespaced()).build();
         MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> op =
                 client.genericKubernetesResources(context);
-        return type.namespaced() ? op.inNamespace(object.ref().namespace()) : op;
+        return type.namespaced() ? op.inNamespace(namespace) : op;
     }
 
     /** The kind from the cluster's discovery API; empty when the cluster does not serve it. */

@@ -6,11 +6,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 
 import java.util.ArrayList;
@@ -179,18 +177,9 @@ final class Pruner {
                 + " tries again");
     }
 
-    private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
-            withoutNamespace(Inventory.Entry entry) {
-        ResourceType type = entry.type();
-        return client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
-                .withGroup(type.group()).withVersion(type.version()).withKind(type.kind())
-                .withPlural(type.plural()).withNamespaced(type.namespaced()).build());
-    }
-
     private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>> operation(Inventory.Entry entry) {
-        var op = withoutNamespace(entry);
-        return entry.type().namespaced() ? op.inNamespace(entry.namespace()) : op;
+        return Applier.operation(client, entry.type(), entry.namespace());
     }
 
     /** The object's URL path on the API server. */

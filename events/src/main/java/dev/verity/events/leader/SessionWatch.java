@@ -19,7 +19,10 @@ import java.time.Duration;
  * <p>{@link #safe(long)} is true while less than {@code session timeout - margin} has passed since that moment.
  * A heartbeat counted although the coordinator answered it with an error (the member was already removed) only
  * ever proves contact up to the previous reading; {@link Leadership} never re-elects from such a reading, it
- * rejoins the group as a new member after stepping down. Not thread-safe for {@code observe}; {@code safe} and
+ * rejoins the group as a new member after stepping down. {@code heartbeat-total} also counts a
+ * {@code NOT_COORDINATOR} answer from a broker that has just given up the group's coordination; the new coordinator
+ * restarts every member's session when it loads the group, so such an answer proves contact at most one heartbeat
+ * late, which the margin absorbs. Not thread-safe for {@code observe}; {@code safe} and
  * {@code lastContactNanos} may be read from any thread.
  */
 final class SessionWatch {

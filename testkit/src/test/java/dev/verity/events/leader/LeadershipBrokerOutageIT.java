@@ -11,9 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A leader whose broker goes away steps down on its own, before the group could have handed the partition to anyone,
+ * A leader cut off from its broker steps down on its own, before the group could have handed the partition to anyone,
  * although Kafka tells it nothing until it reaches the broker again; once the broker is back, a replica leads again.
- * The broker runs as a child process so that it can be stopped and restarted.
+ * The broker runs as a child process so that it can be stopped and restarted, or reached through a relay that a
+ * test freezes (a silent network partition: heartbeats are still sent, none is answered).
  */
 class LeadershipBrokerOutageIT {
 
@@ -47,6 +48,40 @@ class LeadershipBrokerOutageIT {
                 await().atMost(SESSION.multipliedBy(6)).until(() -> replicas.leaders().size() == 1);
                 System.out.println("LeadershipBrokerOutageIT: after the restart " + replicas.timeline());
                 assertThat(replicas.overlaps.get()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aPartitionedLeaderStepsDownBeforeTheStandbyOnTheOtherSideIsElected(@TempDir Path dir) {
+        KafkaBrokerProcess[] holder = new KafkaBrokerProcess[1];
+        try (Relay relay = new Relay(() -> holder[0].routedPort());
+             KafkaBrokerProcess broker = KafkaBrokerProcess.startWithRoutedListener(dir.resolve("kafka"), relay.port())) {
+            holder[0] = broker;
+            broker.provision("partition");
+            LeadershipSettings direct = LeadershipSettings.of(broker.bootstrapServers(), "applier", "partition")
+                    .withSessionTimeout(SESSION);
+            LeadershipSettings throughRelay = LeadershipSettings.of("localhost:" + relay.port(), "applier", "partition")
+                    .withSessionTimeout(SESSION);
+            try (Replicas replicas = new Replicas(throughRelay, "behind-relay")) {
+                await().atMost(SESSION.multipliedBy(5)).until(() -> replicas.get(0).isLeader());
+                replicas.add("direct", direct);
+                LeadershipIT.sleep(SESSION.toMillis()); // the standby has joined the group, the leader kept the partition
+                assertThat(replicas.leaders()).containsExactly(0);
+
+                long cut = System.nanoTime();
+                relay.freeze();
+                await().atMost(SESSION.multipliedBy(4)).until(() -> replicas.get(1).isLeader());
+                long deposed = replicas.get(0).deposedNanos();
+                long elected = replicas.get(1).electedNanos();
+                System.out.println("LeadershipBrokerOutageIT: partitioned leader deposed " + Replicas.millis(cut, deposed)
+                        + " after the cut, the standby elected " + Replicas.millis(cut, elected) + " after it (session timeout "
+                        + SESSION.toMillis() + " ms)");
+                assertThat(replicas.timeline()).startsWith("behind-relay: elected", "behind-relay: deposed NO_HEARTBEAT",
+                        "direct: elected");
+                assertThat(deposed).isLessThan(elected);
+                assertThat(replicas.overlaps.get()).isZero();
+                relay.thaw();
             }
         }
     }

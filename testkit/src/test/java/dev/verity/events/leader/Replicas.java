@@ -19,28 +19,15 @@ final class Replicas implements AutoCloseable {
     }
 
     final List<Heard> heard = new CopyOnWriteArrayList<>();
-    final List<Leadership> replicas = new ArrayList<>();
-    final List<String> names = new ArrayList<>();
+    final List<Leadership> replicas = new CopyOnWriteArrayList<>();
+    final List<String> names = new CopyOnWriteArrayList<>();
     final AtomicLong samples = new AtomicLong();
     final AtomicLong overlaps = new AtomicLong();
     private final Thread sampler;
     private volatile boolean sampling = true;
 
     Replicas(LeadershipSettings settings, String... replicaNames) {
-        for (String name : replicaNames) {
-            names.add(name);
-            replicas.add(Leadership.start(settings.withMember(name), new LeadershipListener() {
-                @Override
-                public void elected() {
-                    heard.add(new Heard(name, "elected", System.nanoTime()));
-                }
-
-                @Override
-                public void deposed(DeposedReason reason) {
-                    heard.add(new Heard(name, "deposed " + reason, System.nanoTime()));
-                }
-            }));
-        }
+        for (String name : replicaNames) add(name, settings);
         sampler = new Thread(() -> {
             while (sampling) {
                 int leaders = 0;
@@ -52,6 +39,24 @@ final class Replicas implements AutoCloseable {
         }, "leadership-sampler");
         sampler.setDaemon(true);
         sampler.start();
+    }
+
+    /** Starts one more replica, with its own settings (e.g. another route to the broker). */
+    Leadership add(String name, LeadershipSettings settings) {
+        Leadership leadership = Leadership.start(settings.withMember(name), new LeadershipListener() {
+            @Override
+            public void elected() {
+                heard.add(new Heard(name, "elected", System.nanoTime()));
+            }
+
+            @Override
+            public void deposed(DeposedReason reason) {
+                heard.add(new Heard(name, "deposed " + reason, System.nanoTime()));
+            }
+        });
+        names.add(name);
+        replicas.add(leadership);
+        return leadership;
     }
 
     Leadership get(int i) {

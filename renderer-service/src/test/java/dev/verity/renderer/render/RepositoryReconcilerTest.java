@@ -161,10 +161,16 @@ class RepositoryReconcilerTest {
         assertThat(log).as("the same content as before is published again after a removal").containsExactly("DesiredState local/shop/dev");
     }
 
-    @Test
-    void aCommitRemovingMostTargetsIsHeldUntilAFollowingCommitConfirmsIt() {
+    /** Two apps, shop and blog, each with dev and prod: four targets. */
+    static Map<String, String> shopAndBlog() {
         Map<String, String> both = new java.util.HashMap<>(ShopFixture.app("shop", "hello"));
         both.putAll(ShopFixture.app("blog", "hello"));
+        return both;
+    }
+
+    @Test
+    void aCommitRemovingMostTargetsIsHeldUntilAFollowingCommitConfirmsIt() {
+        Map<String, String> both = shopAndBlog();
         repo.commit("main", "shop and blog", both);
         reconciler.reconcile(m -> { });
         log.clear();
@@ -188,8 +194,7 @@ class RepositoryReconcilerTest {
 
     @Test
     void aHeldMassRemovalIsDroppedWhenTheTargetsComeBackAndOneTargetAloneIsNeverHeld() {
-        Map<String, String> both = new java.util.HashMap<>(ShopFixture.app("shop", "hello"));
-        both.putAll(ShopFixture.app("blog", "hello"));
+        Map<String, String> both = shopAndBlog();
         repo.commit("main", "shop and blog", both);
         reconciler.reconcile(m -> { });
         repo.on("main").delete("apps/shop").delete("apps/blog").message("oops").commit();

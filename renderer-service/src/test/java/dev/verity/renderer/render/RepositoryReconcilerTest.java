@@ -91,6 +91,17 @@ class RepositoryReconcilerTest {
             assertThat(d.documents().get(0)).contains("tier: gold");
             assertThat(d.commitTargets()).containsExactly(TargetKey.parse("local/shop/prod"));
         });
+
+        String policyOnly = repo.commit("main", "prod: reconcile every 2m", Map.of("verity.yaml",
+                "apps:\n  shop:\n    overrides:\n      prod: { interval: 2m, pruneAlso: [Namespace] }\n"));
+        reconciler.reconcile(m -> { });
+        assertThat(published).as("a policy changed alone is published; dev's policy is unchanged").hasSize(4);
+        assertThat(published.get(3)).isInstanceOfSatisfying(DesiredState.class, d -> {
+            assertThat(d.key()).isEqualTo("local/shop/prod");
+            assertThat(d.commit()).isEqualTo(policyOnly);
+            assertThat(d.policy().interval()).isEqualTo(Duration.ofMinutes(2));
+            assertThat(d.policy().pruneAlso()).containsExactly("Namespace");
+        });
     }
 
     @Test

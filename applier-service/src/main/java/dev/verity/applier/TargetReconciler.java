@@ -30,8 +30,9 @@ import java.util.function.Function;
  * Converges one target at a time: guard clauses first (another cluster's target? suspended? this digest already
  * applied?), then {@code ApplyStarted}, the apply, and what it did: {@code AppliedState} (what the server stored,
  * for {@code verity.applied.<cluster>}) when it wrote objects, {@code Pruned} when objects left the target, and
- * {@code Applied} or {@code ApplyFailed}. The digest of the last successful apply per target is kept in memory, so
- * a redelivered desired state writes nothing and publishes nothing; a failed digest is tried again when it comes
+ * {@code Applied} or {@code ApplyFailed}. The digest and policy of the last successful apply per target are kept in
+ * memory, so a redelivered desired state writes nothing and publishes nothing (a change of policy alone is applied:
+ * it changes what the inventory records and how the apply forces); a failed digest is tried again when it comes
  * again. A removed target ({@link #remove}) has its objects pruned or released as its inventory's policy says, and
  * {@code Pruned} (with {@code targetRemoved}) published when it had any.
  *
@@ -96,7 +97,15 @@ final class TargetReconciler {
     private final Consumer<Reconciliation> retried;
     private final Duration moveWait;
     private final InstantSource clock;
-    private final Map<TargetKey, String> appliedDigests = new ConcurrentHashMap<>();
+    /** Per target, the digest and policy last applied successfully: the same again is not applied again. */
+    private final Map<TargetKey, AppliedAs> appliedDigests = new ConcurrentHashMap<>();
+
+    /** A desired state's digest with its policy: a change of policy alone (prune, force, ...) is applied again. */
+    private record AppliedAs(String digest, dev.verity.events.Policy policy) {
+        static AppliedAs of(DesiredState desired) {
+            return new AppliedAs(desired.digest(), desired.policy());
+        }
+    }
     private final Map<TargetKey, Held> held = new LinkedHashMap<>();
 
     /**
@@ -215,7 +224,7 @@ final class TargetReconciler {
         if (desired.policy().suspend()) {
             return new Reconciliation.Skipped(desired, "the target is suspended (policy suspend: true)");
         }
-        if (!again && desired.digest().equals(appliedDigests.get(desired.target()))) {
+        if (!again && AppliedAs.of(desired).equals(appliedDigests.get(desired.target()))) {
             return new Reconciliation.Skipped(desired, "digest " + desired.digest() + " is already applied");
         }
         if (!again) {
@@ -240,7 +249,7 @@ final class TargetReconciler {
                 : new ApplyFailed(desired.target(), desired.repo(), desired.commit(), desired.digest(),
                         result.failedObject(), result.error(), failures(result));
         publisher.accept(event);
-        if (result.succeeded()) appliedDigests.put(desired.target(), desired.digest());
+        if (result.succeeded()) appliedDigests.put(desired.target(), AppliedAs.of(desired));
         else appliedDigests.remove(desired.target());
         if (result.succeeded() && result.waitingFor() != null && !patienceOver) {
             held.put(desired.target(), new Held(desired, result.waitingFor(), result, deadline, true));

@@ -73,6 +73,16 @@ class TargetReconcilerTest {
     }
 
     @Test
+    void aChangeOfPolicyAloneIsAppliedAgain() {
+        TargetReconciler reconciler = new TargetReconciler("local", SUCCEEDS, published::add);
+        reconciler.reconcile(desired(SHOP, "c1", Policy.DEFAULT, "a: 1"));
+
+        reconciler.reconcile(desired(SHOP, "c2", Policy.DEFAULT.withPruneAlso(java.util.Set.of("Namespace")), "a: 1"));
+
+        assertThat(outcomes()).extracting(TargetEvent::commit).containsExactly("c1", "c2");
+    }
+
+    @Test
     void aFailedDigestIsTriedAgainAndReportedAgain() {
         TargetReconciler reconciler = new TargetReconciler("local", FAILS, published::add);
         reconciler.reconcile(desired(SHOP, "c1", Policy.DEFAULT, "a: 1"));

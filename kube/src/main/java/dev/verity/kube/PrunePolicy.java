@@ -22,7 +22,7 @@ public record PrunePolicy(boolean prune, Set<String> alsoKinds) {
     }
 
     public static PrunePolicy of(Policy policy) {
-        return new PrunePolicy(policy.prune(), Set.of());
+        return new PrunePolicy(policy.prune(), policy.pruneAlso());
     }
 
     /** True when an object of this type is protected and the policy does not opt in to prune its kind. */

@@ -209,10 +209,9 @@ class ApplierPruneIT {
         assertThat(applier.inventories().read(kept).resourceVersion()).isNull();
 
         TargetKey all = TargetKey.parse("local/r3/prod");
-        applier.apply(desired("local/r3/prod", "c1", Policy.DEFAULT, namespace("r3"), configMap("r3", "a", "1")));
-        Inventory inventory = applier.inventories().read(all);
-        applier.inventories().write(inventory.with(inventory.entries(), inventory.repo(), inventory.commit(),
-                new PrunePolicy(true, Set.of("Namespace"))));
+        applier.apply(desired("local/r3/prod", "c1", Policy.DEFAULT.withPruneAlso(Set.of("Namespace")), namespace("r3"),
+                configMap("r3", "a", "1")));
+        assertThat(applier.inventories().read(all).prunePolicy()).isEqualTo(new PrunePolicy(true, Set.of("Namespace")));
 
         ApplyResult pruned = applier.remove(new TargetChange(all, ApplierSandboxIT.REPO, "c2", List.of()), OtherTargets.NONE);
 

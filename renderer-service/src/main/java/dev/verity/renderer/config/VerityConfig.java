@@ -15,8 +15,10 @@ import java.util.Set;
  *                     case every environment maps to the cluster {@value #DEFAULT_CLUSTER}
  * @param apps         app name → where it lives and how it is treated; apps not listed use the convention
  *                     {@code apps/<app>} and the default policy
+ * @param allowMassRemoval a commit may remove most of the repository's targets at once without the removal being
+ *                     held until a following commit confirms it ({@code allowMassRemoval: true}; default false)
  */
-public record VerityConfig(Map<String, List<String>> environments, Map<String, AppSpec> apps) {
+public record VerityConfig(Map<String, List<String>> environments, Map<String, AppSpec> apps, boolean allowMassRemoval) {
 
     /** The file name, at the repository root. */
     public static final String FILE = "verity.yaml";
@@ -28,6 +30,10 @@ public record VerityConfig(Map<String, List<String>> environments, Map<String, A
     public VerityConfig {
         environments = Map.copyOf(environments);
         apps = Map.copyOf(apps);
+    }
+
+    public VerityConfig(Map<String, List<String>> environments, Map<String, AppSpec> apps) {
+        this(environments, apps, false);
     }
 
     /**

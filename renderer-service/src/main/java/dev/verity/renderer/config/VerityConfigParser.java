@@ -60,7 +60,7 @@ public final class VerityConfigParser {
     private static final LoadSettings SETTINGS = LoadSettings.builder().setLabel(VerityConfig.FILE)
             .setSchema(new CoreSchema()).build();
 
-    private static final List<String> ROOT_KEYS = List.of("environments", "apps");
+    private static final List<String> ROOT_KEYS = List.of("environments", "apps", "allowMassRemoval");
     private static final List<String> ENV_KEYS = List.of("clusters");
     private static final List<String> APP_KEYS = List.of("path", "policy", "overrides");
     /** Every key a policy (or an override) may set. */
@@ -91,7 +91,8 @@ public final class VerityConfigParser {
         Map<String, Entry> top = object(root.get(), null, ROOT_KEYS);
         Map<String, List<String>> environments = environments(top.get("environments"));
         Map<String, AppSpec> apps = apps(top.get("apps"), environments.keySet());
-        VerityConfig config = new VerityConfig(environments, apps);
+        Boolean allowMassRemoval = bool(top, "allowMassRemoval", "");
+        VerityConfig config = new VerityConfig(environments, apps, Boolean.TRUE.equals(allowMassRemoval));
         checkCycles(config);
         return config;
     }
@@ -181,7 +182,8 @@ public final class VerityConfigParser {
         Entry entry = policy.get(key);
         if (entry == null || entry.isNull()) return null;
         if (!(entry.value() instanceof ScalarNode s) || !s.getTag().equals(Tag.BOOL)) {
-            throw error(entry.value(), field + "." + key + " must be true or false, not " + describe(entry.value()));
+            throw error(entry.value(), (field.isEmpty() ? "" : field + ".") + key + " must be true or false, not "
+                    + describe(entry.value()));
         }
         return Boolean.parseBoolean(s.getValue().toLowerCase());
     }

@@ -88,7 +88,7 @@ public final class Renderer {
         List<String> notes = new ArrayList<>(discovery.notes());
         if (discovery.targets().isEmpty()) {
             if (discovery.problems().isEmpty()) notes.add("no targets: no apps/<app>/overlays/<env>/kustomization.yaml in " + repo + "@" + TargetKey.shortSha(commit));
-            return new RenderResult(repo, commit, events, notes, false, Optional.of(List.of()));
+            return new RenderResult(repo, commit, events, notes, false, Optional.of(List.of()), config.allowMassRemoval());
         }
 
         Map<String, List<Target>> byOverlay = discovery.targets().stream().filter(t -> !blocked.contains(t.key()))
@@ -109,7 +109,7 @@ public final class Renderer {
         events.sort(Comparator.comparing((VerityEvent e) -> e.targetKey().map(Object::toString).orElse(""))
                 .thenComparing(e -> e instanceof RenderFailed f && f.path() != null ? f.path() : ""));
         return new RenderResult(repo, commit, events, notes, retryable,
-                Optional.of(discovery.targets().stream().map(Target::key).toList()));
+                Optional.of(discovery.targets().stream().map(Target::key).toList()), config.allowMassRemoval());
     }
 
     private VerityEvent outcome(Target target, String repo, String commit, KustomizeCli.Result result, Path checkout) {

@@ -142,9 +142,9 @@ class VerityConfigParserTest {
     void anUnknownKeyAnywhereNamesItsLineAndTheClosestKnownKey() {
         assertThat(error("environments:\n  dev: { clusters: [a] }\napp:\n  shop: {}"))
                 .isEqualTo("verity.yaml line 3: unknown key 'app'; did you mean 'apps'? The keys allowed at the top "
-                        + "level are [apps, environments]");
+                        + "level are [allowMassRemoval, apps, environments]");
         assertThat(error("kind: Config"))
-                .isEqualTo("verity.yaml line 1: unknown key 'kind'; the keys allowed at the top level are [apps, environments]");
+                .isEqualTo("verity.yaml line 1: unknown key 'kind'; the keys allowed at the top level are [allowMassRemoval, apps, environments]");
         assertThat(error("environments:\n  dev: { clusters: [a], cluster: b }"))
                 .startsWith("verity.yaml line 2: unknown key 'environments.dev.cluster'; did you mean 'clusters'?");
         assertThat(error("apps:\n  shop: { polcy: {} }"))
@@ -213,6 +213,15 @@ class VerityConfigParserTest {
     }
 
     @Test
+    void aMassRemovalIsHeldUnlessTheFileAllowsIt() {
+        assertThat(VerityConfigParser.parse("apps: {}\n").allowMassRemoval()).isFalse();
+        assertThat(VerityConfigParser.parse("allowMassRemoval: true\n").allowMassRemoval()).isTrue();
+        assertThat(error("apps: {}\nallowMassRemoval: yes\n"))
+                .isEqualTo("verity.yaml line 2: allowMassRemoval must be true or false, not 'yes'");
+        assertThat(error("allowmassremoval: true\n")).contains("did you mean 'allowMassRemoval'?");
+    }
+
+    @Test
     void wrongTypesNameTheKeyAndLine() {
         assertThat(error("apps:\n  shop: { policy: { selfHeal: yes } }"))
                 .isEqualTo("verity.yaml line 2: apps.shop.policy.selfHeal must be true or false, not 'yes'");
@@ -250,7 +259,7 @@ class VerityConfigParserTest {
         assertThat(error("apps:\n  shop: { path: ../elsewhere }"))
                 .contains("apps.shop.path '../elsewhere' must be a folder inside the repository");
         assertThat(error("- just\n- a list"))
-                .isEqualTo("verity.yaml line 1: the top level must be a map with keys [apps, environments], not a list");
+                .isEqualTo("verity.yaml line 1: the top level must be a map with keys [allowMassRemoval, apps, environments], not a list");
     }
 
     @Test

@@ -204,6 +204,22 @@ class RepositoryReconcilerTest {
     }
 
     @Test
+    void aRepositoryWhoseVerityYamlAllowsMassRemovalIsNotHeld() {
+        Map<String, String> both = shopAndBlog();
+        both.put("verity.yaml", "allowMassRemoval: true\n");
+        repo.commit("main", "shop and blog", both);
+        reconciler.reconcile(m -> { });
+        log.clear();
+
+        repo.on("main").delete("apps/shop").delete("apps/blog/overlays/prod").message("on purpose").commit();
+        reconciler.reconcile(m -> { });
+
+        assertThat(log).containsExactly("TargetRemoved local/blog/prod", "tombstone local/blog/prod",
+                "TargetRemoved local/shop/dev", "tombstone local/shop/dev",
+                "TargetRemoved local/shop/prod", "tombstone local/shop/prod");
+    }
+
+    @Test
     void aHeldMassRemovalIsDroppedWhenTheTargetsComeBackAndOneTargetAloneIsNeverHeld() {
         Map<String, String> both = shopAndBlog();
         repo.commit("main", "shop and blog", both);

@@ -49,6 +49,9 @@ public class DesiredStateConsumer {
     Applier applier;
 
     @Inject
+    ApplyMetrics metrics;
+
+    @Inject
     @Channel("rollout")
     MutinyEmitter<String> rollout;
 
@@ -57,7 +60,8 @@ public class DesiredStateConsumer {
     @PostConstruct
     void init() {
         reconciler = new TargetReconciler(config.cluster(),
-                (desired, patienceOver) -> applier.apply(desired, patienceOver ? index.patienceOver() : index), this::publish,
+                (desired, patienceOver) -> metrics.time(config.cluster(),
+                        () -> applier.apply(desired, patienceOver ? index.patienceOver() : index)), this::publish,
                 this::logRetried, config.moveWait(), java.time.InstantSource.system());
     }
 

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * Records each apply's {@link ApplyResult} and duration as the applier's {@code verity_*} metrics:
  * <ul>
- * <li>{@code verity_apply_duration_seconds{cluster,result=applied|failed}}: how long each apply took (a histogram);</li>
+ * <li>{@code verity_apply_duration_seconds{cluster,result=applied|failed}}: how long each apply (or removal of a
+ * target that left Git) took, as a histogram;</li>
  * <li>{@code verity_objects_applied_total{cluster,outcome=created|configured|unchanged}}: objects applied;</li>
  * <li>{@code verity_objects_pruned_total{cluster}}: objects that left Git and were deleted (or were already gone);</li>
  * <li>{@code verity_objects_kept_total{cluster}}: objects that left Git and were kept, released from the target;</li>
@@ -56,7 +57,9 @@ public class ApplyMetrics {
      */
     ApplyMetrics(MeterRegistry registry, String cluster) {
         this.registry = registry;
-        for (Outcome outcome : List.of(Outcome.CREATED, Outcome.CONFIGURED, Outcome.UNCHANGED)) applied(cluster, outcome);
+        for (Outcome outcome : List.of(Outcome.CREATED, Outcome.CONFIGURED, Outcome.UNCHANGED)) {
+            applied(cluster, outcome);
+        }
         pruned(cluster);
         kept(cluster);
     }

@@ -3,6 +3,7 @@ package dev.verity.applier;
 import dev.verity.events.DesiredState;
 import dev.verity.events.TargetKey;
 import dev.verity.kube.OtherTargets;
+import dev.verity.kube.TargetChange;
 
 import java.util.List;
 import java.util.Map;
@@ -47,13 +48,13 @@ final class DesiredIndex implements OtherTargets {
     }
 
     @Override
-    public List<TargetKey> inFlight(DesiredState desired) {
-        return desired.commitTargets().stream()
-                .filter(t -> !t.equals(desired.target()) && t.cluster().equals(desired.target().cluster()))
+    public List<TargetKey> inFlight(TargetChange change) {
+        return change.commitTargets().stream()
+                .filter(t -> !t.equals(change.target()) && t.cluster().equals(change.target().cluster()))
                 .filter(t -> {
                     Source latest = sources.get(t);
                     return latest == null && !wanted.containsKey(t)
-                            || latest != null && !(latest.repo().equals(desired.repo()) && latest.commit().equals(desired.commit()));
+                            || latest != null && !(latest.repo().equals(change.repo()) && latest.commit().equals(change.commit()));
                 })
                 .toList();
     }

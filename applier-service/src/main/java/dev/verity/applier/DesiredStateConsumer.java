@@ -1,5 +1,6 @@
 package dev.verity.applier;
 
+import dev.verity.events.AppliedState;
 import dev.verity.events.DesiredState;
 import dev.verity.events.EventCodec;
 import dev.verity.events.EventFormatException;
@@ -7,12 +8,17 @@ import dev.verity.events.EventIntake;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
+import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
 import dev.verity.kube.Applier;
 import dev.verity.kube.ApplyResult;
+import dev.verity.kube.Inventory;
+import dev.verity.kube.OtherTargets;
+import dev.verity.kube.TargetChange;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,7 +45,8 @@ public class DesiredStateConsumer {
 
     private final EventCodec codec = new EventCodec();
     private final EventIntake intake = new EventIntake("applier", codec);
-    private final DesiredStateReplay replay = new DesiredStateReplay();
+    /** Per target key, the latest of: a DesiredState, a TargetRemoved, or a TargetKey (a tombstone alone). */
+    private final DesiredStateReplay<Object> replay = new DesiredStateReplay<>();
     private final DesiredIndex index = new DesiredIndex();
 
     @Inject
@@ -55,14 +62,20 @@ public class DesiredStateConsumer {
     @Channel("rollout")
     MutinyEmitter<String> rollout;
 
+    @Inject
+    @Channel("applied")
+    MutinyEmitter<Record<String, String>> applied;
+
     private TargetReconciler reconciler;
 
     @PostConstruct
     void init() {
         reconciler = new TargetReconciler(config.cluster(),
                 (desired, patienceOver) -> metrics.time(config.cluster(),
-                        () -> applier.apply(desired, patienceOver ? index.patienceOver() : index)), this::publish,
-                this::logRetried, config.moveWait(), java.time.InstantSource.system());
+                        () -> applier.apply(desired, patienceOver ? index.patienceOver() : index)),
+                (removed, patienceOver) -> metrics.time(config.cluster(), () -> applier.remove(TargetChange.of(removed),
+                        patienceOver ? index.patienceOver() : index)),
+                this::publish, this::logRetried, config.moveWait(), java.time.InstantSource.system());
     }
 
     /** The records this consumer skipped, per unknown event type. */
@@ -70,7 +83,7 @@ public class DesiredStateConsumer {
         return intake;
     }
 
-    DesiredStateReplay replay() {
+    DesiredStateReplay<Object> replay() {
         return replay;
     }
 
@@ -80,59 +93,102 @@ public class DesiredStateConsumer {
         int partition = record.partition();
         long offset = record.offset();
         if (record.value() == null) {
-            LOG.infof("%s: tombstone on %s; the target left Git, its objects stay in the cluster (prune comes"
-                    + " later)", record.key(), record.topic());
-            forget(record.key());
-            applyAll(replay.onRemoved(partition, offset, record.key()));
+            TargetKey target;
+            try {
+                target = TargetKey.parse(record.key());
+            } catch (RuntimeException e) {
+                LOG.warnf("tombstone with key '%s' on %s, which is not a target key cluster/app/env; ignored",
+                        record.key(), record.topic());
+                doAll(replay.onOther(partition, offset));
+                return;
+            }
+            index.onRemoved(target);
+            doAll(replay.onRemoved(partition, offset, record.key(), target));
             return;
         }
         Optional<VerityEvent> decoded;
         try {
             decoded = intake.acceptEvent(record.topic(), partition, offset, record.value());
         } catch (EventFormatException e) {
-            applyAll(replay.onOther(partition, offset));
+            doAll(replay.onOther(partition, offset));
             throw new EventFormatException(e.getMessage() + " (key " + record.key() + ")", e);
         }
         if (decoded.isEmpty()) {
-            applyAll(replay.onOther(partition, offset)); // a newer producer's event type: skipped and counted
+            doAll(replay.onOther(partition, offset)); // a newer producer's event type: skipped and counted
             return;
         }
         VerityEvent event = decoded.get();
         if (event instanceof DesiredState desired) {
             index.onDesired(desired);
-            applyAll(replay.onDesired(partition, offset, desired.target().toString(), desired));
+            doAll(replay.onDesired(partition, offset, desired.target().toString(), desired));
         } else if (event instanceof TargetRemoved removed) {
-            LOG.infof("%s: target removed from Git; its objects stay in the cluster (prune comes later)",
-                    removed.describe());
             index.onRemoved(removed.target());
-            reconciler.forget(removed.target());
-            applyAll(replay.onRemoved(partition, offset, removed.target().toString()));
+            doAll(replay.onRemoved(partition, offset, removed.target().toString(), removed));
         } else {
-            applyAll(replay.onOther(partition, offset));
+            doAll(replay.onOther(partition, offset));
             throw new EventFormatException("record " + record.topic() + "-" + partition + "@" + offset + " is a "
                     + event.type() + " event about " + event.describe() + ", which does not belong on a desired-state"
                     + " topic; sent to the dead-letter topic");
         }
     }
 
-    private void applyAll(List<DesiredState> states) {
-        if (states.size() > 1) {
-            LOG.infof("applying the latest desired state of %d targets rebuilt from the topic", states.size());
+    /** Applies desired states and removes targets, in order; a rollout event Kafka did not take is logged. */
+    private void doAll(List<Object> work) {
+        if (work.size() > 1) {
+            LOG.infof("converging the latest desired state or removal of %d targets rebuilt from the topic", work.size());
         }
-        for (DesiredState desired : states) {
+        for (Object w : work) {
             try {
-                log(reconciler.reconcile(desired));
+                if (w instanceof DesiredState desired) {
+                    log(reconciler.reconcile(desired));
+                } else if (w instanceof TargetRemoved removed) {
+                    remove(removed);
+                } else {
+                    removeByTombstone((TargetKey) w);
+                }
             } catch (RolloutNotPublished e) {
-                LOG.errorf("%s: %s", desired.describe(), e.getMessage());
+                LOG.errorf("%s: %s", w instanceof TargetEvent t ? t.describe() : w, e.getMessage());
             }
         }
     }
 
+    private void remove(TargetRemoved removed) {
+        LOG.infof("%s: the target left Git; taking its objects out of Verity's hands as its inventory's policy says",
+                removed.describe());
+        log(reconciler.remove(removed));
+    }
+
+    /**
+     * A tombstone without its {@code TargetRemoved} (compacted away, or never written): the removal is done with the
+     * repository and commit the target's inventory was last written for. Without an inventory there is nothing to
+     * take out of Verity's hands.
+     */
+    private void removeByTombstone(TargetKey target) {
+        Inventory inventory;
+        try {
+            inventory = applier.inventories().read(target);
+        } catch (RuntimeException e) {
+            LOG.errorf("%s: tombstone on the desired-state topic, but the target's inventory cannot be read (%s);"
+                    + " its objects stay in the cluster until the applier restarts", target, e.getMessage());
+            reconciler.forget(target);
+            return;
+        }
+        if (inventory.resourceVersion() == null || inventory.commit() == null) {
+            reconciler.forget(target);
+            tombstoneApplied(target);
+            return;
+        }
+        String repo = inventory.repo() != null ? inventory.repo()
+                : index.source(target.toString()).map(OtherTargets.Source::repo).orElse("unknown repository");
+        remove(new TargetRemoved(target, repo, inventory.commit()));
+    }
+
     /**
      * Gives up on desired states held for an object moving between targets once their wait is over (their
-     * {@code ApplyFailed} is published then).
+     * {@code ApplyFailed} is published then), and does held prunes a last time.
      */
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void expireHeld() {
         if (reconciler == null) return;
         try {
@@ -155,6 +211,20 @@ public class DesiredStateConsumer {
             LOG.infof("%s: nothing applied: %s", s.desired().describe(), s.reason());
             return;
         }
+        if (reconciliation instanceof TargetReconciler.Reconciliation.Removed r) {
+            ApplyResult result = r.result();
+            if (r.held()) {
+                LOG.infof("%s: removal waits for target %s, which may take over some of its objects",
+                        r.removal().describe(), result.waitingFor());
+            } else if (!result.succeeded()) {
+                LOG.warnf("%s", result.error());
+            } else {
+                LOG.infof("%s: removed from Verity's hands (%s)", r.removal().describe(),
+                        result.removed().isEmpty() ? "it had no inventory" : result.summary());
+            }
+            if (!r.held() && result.succeeded()) tombstoneApplied(r.removal().target());
+            return;
+        }
         TargetReconciler.Reconciliation.Reconciled r = (TargetReconciler.Reconciliation.Reconciled) reconciliation;
         ApplyResult result = r.result();
         if (result.succeeded()) {
@@ -165,7 +235,16 @@ public class DesiredStateConsumer {
         }
     }
 
+    /**
+     * Sends an event: {@code AppliedState} to {@code verity.applied.<cluster>} (when Kafka does not take it, logged:
+     * the rollout goes on, and the next apply of the target sends it again), every other event to the rollout topic
+     * (when Kafka does not take it, {@link RolloutNotPublished}).
+     */
     private void publish(TargetEvent event) {
+        if (event instanceof AppliedState state) {
+            sendApplied(state.target(), codec.encode(state), "what was applied for " + state.describe());
+            return;
+        }
         Message<String> message = Message.of(codec.encode(event))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
         try {
@@ -177,12 +256,25 @@ public class DesiredStateConsumer {
         }
     }
 
-    private void forget(String key) {
+    /** The tombstone of a removed target's applied state on {@code verity.applied.<cluster>}. */
+    private void tombstoneApplied(TargetKey target) {
+        sendApplied(target, null, "the tombstone of " + target + "'s applied state");
+    }
+
+    private void sendApplied(TargetKey target, String value, String what) {
+        String topic = Topics.applied(config.cluster());
+        if (value != null && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Topics.DESIRED_MAX_MESSAGE_BYTES) {
+            LOG.errorf("%s: %s is larger than %d bytes and is not published on %s; the drift monitor compares this"
+                    + " target with its desired state instead", target, what, Topics.DESIRED_MAX_MESSAGE_BYTES, topic);
+            return;
+        }
+        Message<Record<String, String>> message = Message.of(Record.of(target.toString(), value))
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(target.toString()).build());
         try {
-            index.onRemoved(TargetKey.parse(key));
-            reconciler.forget(TargetKey.parse(key));
+            applied.sendMessage(message).await().atMost(config.publishTimeout());
         } catch (RuntimeException e) {
-            LOG.warnf("tombstone with key '%s', which is not a target key cluster/app/env; ignored", key);
+            LOG.errorf("%s: %s could not be published on %s within %s (%s); it is published again with the next"
+                    + " apply of the target", target, what, topic, config.publishTimeout(), e.getMessage());
         }
     }
 

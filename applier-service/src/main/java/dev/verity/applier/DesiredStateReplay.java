@@ -1,7 +1,5 @@
 package dev.verity.applier;
 
-import dev.verity.events.DesiredState;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,16 +11,19 @@ import java.util.Map;
  * already on a partition when it was assigned (its backlog) are only remembered, the latest per target; when the
  * last of them arrives, the latest desired state of each target on that partition is released for applying.
  * After that, each desired state is released as it arrives. A target removed in the backlog (tombstone or
- * {@code TargetRemoved}) is not released.
+ * {@code TargetRemoved}) releases its removal instead, so that a target removed while the applier was down still
+ * has its objects taken out of Verity's hands.
+ *
+ * @param <W> what is released: a desired state, or a target's removal
  *
  * <p>Keys of one target always land on one partition, so each partition catches up on its own.
  */
-final class DesiredStateReplay {
+final class DesiredStateReplay<W> {
 
     /** Per assigned partition: the end offset at assignment while catching up, or -1 once live. */
     private final Map<Integer, Long> backlogEnd = new HashMap<>();
     /** Per partition catching up: the latest desired state per target key, in order of arrival. */
-    private final Map<Integer, LinkedHashMap<String, DesiredState>> latest = new HashMap<>();
+    private final Map<Integer, LinkedHashMap<String, W>> latest = new HashMap<>();
 
     /** Partitions were (re)assigned and will be read from the beginning; {@code endOffsets} per partition. */
     synchronized void assigned(Map<Integer, Long> endOffsets) {
@@ -38,24 +39,25 @@ final class DesiredStateReplay {
     }
 
     /** A desired state arrived; returns what to apply now, in order. */
-    synchronized List<DesiredState> onDesired(int partition, long offset, String key, DesiredState desired) {
-        if (!inBacklog(partition)) return List.of(desired);
-        LinkedHashMap<String, DesiredState> states = latest.computeIfAbsent(partition, p -> new LinkedHashMap<>());
-        states.remove(key);
-        states.put(key, desired);
-        return releaseIfCaughtUp(partition, offset);
+    synchronized List<W> onDesired(int partition, long offset, String key, W desired) {
+        return onLatest(partition, offset, key, desired);
     }
 
-    /** A tombstone or {@code TargetRemoved} arrived for {@code key}; returns what to apply now. */
-    synchronized List<DesiredState> onRemoved(int partition, long offset, String key) {
-        if (!inBacklog(partition)) return List.of();
-        LinkedHashMap<String, DesiredState> states = latest.get(partition);
-        if (states != null) states.remove(key);
+    /** A tombstone or {@code TargetRemoved} arrived for {@code key}; returns what to do now, in order. */
+    synchronized List<W> onRemoved(int partition, long offset, String key, W removal) {
+        return onLatest(partition, offset, key, removal);
+    }
+
+    private List<W> onLatest(int partition, long offset, String key, W work) {
+        if (!inBacklog(partition)) return List.of(work);
+        LinkedHashMap<String, W> states = latest.computeIfAbsent(partition, p -> new LinkedHashMap<>());
+        states.remove(key);
+        states.put(key, work);
         return releaseIfCaughtUp(partition, offset);
     }
 
     /** A record that is not a desired state (it goes to the dead-letter topic); returns what to apply now. */
-    synchronized List<DesiredState> onOther(int partition, long offset) {
+    synchronized List<W> onOther(int partition, long offset) {
         if (!inBacklog(partition)) return List.of();
         return releaseIfCaughtUp(partition, offset);
     }
@@ -65,10 +67,10 @@ final class DesiredStateReplay {
         return end != null && end >= 0;
     }
 
-    private List<DesiredState> releaseIfCaughtUp(int partition, long offset) {
+    private List<W> releaseIfCaughtUp(int partition, long offset) {
         if (offset + 1 < backlogEnd.get(partition)) return List.of();
         backlogEnd.put(partition, -1L);
-        LinkedHashMap<String, DesiredState> states = latest.remove(partition);
+        LinkedHashMap<String, W> states = latest.remove(partition);
         return states == null ? List.of() : new ArrayList<>(states.values());
     }
 }

@@ -1,11 +1,19 @@
 package dev.verity.applier;
 
 import dev.verity.events.Applied;
+import dev.verity.events.ApplyCounts;
 import dev.verity.events.ApplyFailed;
+import dev.verity.events.ApplyStarted;
+import dev.verity.events.AppliedState;
 import dev.verity.events.DesiredState;
+import dev.verity.events.ObjectReason;
+import dev.verity.events.Pruned;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
+import dev.verity.events.TargetRemoved;
 import dev.verity.kube.ApplyResult;
+import dev.verity.kube.ObjectOutcome;
+import dev.verity.kube.Outcome;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,21 +28,24 @@ import java.util.function.Function;
 
 /**
  * Converges one target at a time: guard clauses first (another cluster's target? suspended? this digest already
- * applied?), then the apply, then the rollout event ({@code Applied} or {@code ApplyFailed}). The digest of the
- * last successful apply per target is kept in memory, so a redelivered desired state writes nothing and publishes
- * nothing; a failed digest is tried again when it comes again.
+ * applied?), then {@code ApplyStarted}, the apply, and what it did: {@code AppliedState} (what the server stored,
+ * for {@code verity.applied.<cluster>}) when it wrote objects, {@code Pruned} when objects left the target, and
+ * {@code Applied} or {@code ApplyFailed}. The digest of the last successful apply per target is kept in memory, so
+ * a redelivered desired state writes nothing and publishes nothing; a failed digest is tried again when it comes
+ * again. A removed target ({@link #remove}) has its objects pruned or released as its inventory's policy says, and
+ * {@code Pruned} (with {@code targetRemoved}) published when it had any.
  *
  * <p>An object moving between targets in one commit may reach its new target before its old target's desired state
  * for that commit has arrived: the apply then says it waits for the old target ({@link ApplyResult#waitingFor()}).
  * Such a desired state is held, publishing nothing, and applied again right after the target it waits for has
  * been reconciled; if that does not happen within the move wait, {@link #expire()} publishes its
- * {@code ApplyFailed}. Likewise an apply whose prune left an object that may be moving to a target of the same
- * commit (its {@code Applied} is published at once) is applied again once that target has been reconciled, or
- * with the wait over, when whatever nobody took over is pruned. A newer desired state of a held target replaces it.
+ * {@code ApplyFailed}. Likewise an apply or removal whose prune left an object that may be moving to a target of the
+ * same commit (an apply's {@code Applied} is published at once) is done again once that target has been reconciled,
+ * or with the wait over, when whatever nobody took over is pruned. A newer desired state of a held target replaces it.
  */
 final class TargetReconciler {
 
-    /** What became of one desired state. */
+    /** What became of one desired state or removal. */
     sealed interface Reconciliation {
         /** Nothing was applied or published, for {@code reason}. */
         record Skipped(DesiredState desired, String reason) implements Reconciliation {
@@ -43,13 +54,24 @@ final class TargetReconciler {
         /** The desired state was applied (successfully or not) and {@code event} was published. */
         record Reconciled(ApplyResult result, TargetEvent event) implements Reconciliation {
         }
+
+        /**
+         * The target left Git and its inventory was worked through: {@code event} ({@code Pruned}) was published, or
+         * is null when the target had no inventory; {@code held} when some prune waits for another target.
+         */
+        record Removed(TargetRemoved removal, ApplyResult result, Pruned event, boolean held) implements Reconciliation {
+        }
     }
 
     /**
-     * A desired state held until a newer desired state of {@code owner} arrives, or {@code deadline}: not applied
-     * yet ({@code pruneOnly} false), or applied with its prune waiting ({@code pruneOnly} true).
+     * A desired state or removal held until a newer desired state of {@code owner} arrives, or {@code deadline}: not
+     * applied yet ({@code pruneOnly} false), or applied with its prune waiting ({@code pruneOnly} true; always for a
+     * removal).
      */
-    private record Held(DesiredState desired, TargetKey owner, ApplyResult result, Instant deadline, boolean pruneOnly) {
+    private record Held(Object work, TargetKey owner, ApplyResult result, Instant deadline, boolean pruneOnly) {
+        TargetKey target() {
+            return ((TargetEvent) work).target();
+        }
     }
 
     /** Applies a desired state; {@code patienceOver} once a held desired state's wait is over. */
@@ -58,11 +80,18 @@ final class TargetReconciler {
         ApplyResult apply(DesiredState desired, boolean patienceOver);
     }
 
+    /** Removes a target's objects from Verity's hands; {@code patienceOver} once a held removal's wait is over. */
+    @FunctionalInterface
+    interface Remove {
+        ApplyResult remove(TargetRemoved removal, boolean patienceOver);
+    }
+
     /** How long a desired state waits for the target an object moves away from, unless configured. */
     static final Duration DEFAULT_MOVE_WAIT = Duration.ofSeconds(60);
 
     private final String cluster;
     private final Apply applier;
+    private final Remove remover;
     private final Consumer<TargetEvent> publisher;
     private final Consumer<Reconciliation> retried;
     private final Duration moveWait;
@@ -72,20 +101,29 @@ final class TargetReconciler {
 
     /**
      * @param applier   applies a desired state to the cluster
-     * @param publisher publishes a rollout event and returns once Kafka acknowledged it, or throws
+     * @param publisher publishes an event and returns once Kafka acknowledged it, or throws
      */
     TargetReconciler(String cluster, Function<DesiredState, ApplyResult> applier, Consumer<TargetEvent> publisher) {
         this(cluster, (d, patienceOver) -> applier.apply(d), publisher, r -> { }, DEFAULT_MOVE_WAIT, InstantSource.system());
     }
 
+    TargetReconciler(String cluster, Apply applier, Consumer<TargetEvent> publisher,
+            Consumer<Reconciliation> retried, Duration moveWait, InstantSource clock) {
+        this(cluster, applier, (r, patienceOver) -> ApplyResult.removed(r.target(), r.commit(), List.of()), publisher, retried,
+                moveWait, clock);
+    }
+
     /**
-     * @param retried  told of each held desired state applied again (or given up on) after another reconciliation
+     * @param remover  takes a removed target's objects out of Verity's hands
+     * @param retried  told of each held desired state or removal done again (or given up on) after another
+     *                 reconciliation
      * @param moveWait how long a desired state waits for the target an object moves away from
      */
-    TargetReconciler(String cluster, Apply applier, Consumer<TargetEvent> publisher,
+    TargetReconciler(String cluster, Apply applier, Remove remover, Consumer<TargetEvent> publisher,
             Consumer<Reconciliation> retried, Duration moveWait, InstantSource clock) {
         this.cluster = cluster;
         this.applier = applier;
+        this.remover = remover;
         this.publisher = publisher;
         this.retried = retried;
         this.moveWait = moveWait;
@@ -100,21 +138,47 @@ final class TargetReconciler {
         return reconciliation;
     }
 
-    /** Publishes {@code ApplyFailed} for the held desired states whose wait is over; returns what it did. */
+    /**
+     * The target left Git: forgets what was applied (if it comes back it is applied again), takes its objects out of
+     * Verity's hands, then does the held work that was waiting for it. A removal of a target whose removal is held
+     * already (its tombstone after its {@code TargetRemoved}) changes nothing.
+     */
+    synchronized Reconciliation remove(TargetRemoved removal) {
+        TargetKey target = removal.target();
+        appliedDigests.remove(target);
+        Held before = held.get(target);
+        if (before != null && before.work() instanceof TargetRemoved) {
+            return new Reconciliation.Removed(removal, before.result(), null, true);
+        }
+        held.remove(target);
+        Reconciliation reconciliation = removeOnce(removal, clock.instant().plus(moveWait), false);
+        releaseWaitingFor(target);
+        return reconciliation;
+    }
+
+    /**
+     * Publishes {@code ApplyFailed} for the held desired states whose wait is over, and does held prunes a last
+     * time; returns what it did.
+     */
     synchronized List<Reconciliation> expire() {
         Instant now = clock.instant();
         List<Reconciliation> done = new ArrayList<>();
         for (Held h : List.copyOf(held.values())) {
             if (now.isBefore(h.deadline())) continue;
-            held.remove(h.desired().target());
-            if (h.pruneOnly()) {
-                done.add(reconcileOnce(h.desired(), h.deadline(), true, true));
+            held.remove(h.target());
+            if (h.work() instanceof TargetRemoved r) {
+                done.add(removeOnce(r, h.deadline(), true));
                 continue;
             }
-            DesiredState d = h.desired();
+            DesiredState d = (DesiredState) h.work();
+            if (h.pruneOnly()) {
+                done.add(reconcileOnce(d, h.deadline(), true, true));
+                continue;
+            }
             TargetEvent failed = new ApplyFailed(d.target(), d.repo(), d.commit(), d.digest(), h.result().failedObject(),
                     h.result().error() + " (waited " + moveWait.toSeconds() + "s for a newer desired state of "
-                            + h.owner() + "; if both targets want the object, remove it from one of them)");
+                            + h.owner() + "; if both targets want the object, remove it from one of them)",
+                    failures(h.result()));
             publisher.accept(failed);
             appliedDigests.remove(d.target());
             done.add(new Reconciliation.Reconciled(h.result(), failed));
@@ -122,22 +186,24 @@ final class TargetReconciler {
         return done;
     }
 
-    /** The targets whose desired state is held, waiting for another target. */
+    /** The targets whose desired state or removal is held, waiting for another target. */
     synchronized List<TargetKey> held() {
         return List.copyOf(held.keySet());
     }
 
     private void releaseWaitingFor(TargetKey owner) {
         for (Held h : List.copyOf(held.values())) {
-            if (!h.owner().equals(owner) || held.get(h.desired().target()) != h) continue;
-            held.remove(h.desired().target());
-            retried.accept(reconcileOnce(h.desired(), h.deadline(), h.pruneOnly(), false));
-            releaseWaitingFor(h.desired().target());
+            if (!h.owner().equals(owner) || held.get(h.target()) != h) continue;
+            held.remove(h.target());
+            retried.accept(h.work() instanceof TargetRemoved r ? removeOnce(r, h.deadline(), false)
+                    : reconcileOnce((DesiredState) h.work(), h.deadline(), h.pruneOnly(), false));
+            releaseWaitingFor(h.target());
         }
     }
 
     /**
-     * @param again        a held desired state applied again: its digest may be applied already
+     * @param again        a held desired state applied again: its digest may be applied already, and its
+     *                     {@code ApplyStarted} was published
      * @param patienceOver the wait is over: prune what left it whoever may still take it over
      */
     private Reconciliation reconcileOnce(DesiredState desired, Instant deadline, boolean again, boolean patienceOver) {
@@ -152,16 +218,27 @@ final class TargetReconciler {
         if (!again && desired.digest().equals(appliedDigests.get(desired.target()))) {
             return new Reconciliation.Skipped(desired, "digest " + desired.digest() + " is already applied");
         }
+        if (!again) {
+            publisher.accept(new ApplyStarted(desired.target(), desired.repo(), desired.commit(), desired.digest(),
+                    desired.documents().size()));
+        }
         ApplyResult result = applier.apply(desired, patienceOver);
         if (result.waitingFor() != null && !result.succeeded() && clock.instant().isBefore(deadline)) {
             held.put(desired.target(), new Held(desired, result.waitingFor(), result, deadline, false));
             return new Reconciliation.Skipped(desired, "held until target " + result.waitingFor() + " has caught up"
                     + " (at most until " + deadline + "): " + result.error());
         }
+        if (!result.state().isEmpty()) {
+            publisher.accept(new AppliedState(desired.target(), desired.repo(), desired.commit(), desired.digest(),
+                    result.objects().stream().allMatch(o -> o.outcome().applied()), result.state()));
+        }
+        Pruned pruned = pruned(result, desired.repo(), false);
+        if (pruned != null) publisher.accept(pruned);
         TargetEvent event = result.succeeded()
-                ? new Applied(desired.target(), desired.repo(), desired.commit(), desired.digest(), result.objectRefs())
+                ? new Applied(desired.target(), desired.repo(), desired.commit(), desired.digest(), result.objectRefs(),
+                        counts(result))
                 : new ApplyFailed(desired.target(), desired.repo(), desired.commit(), desired.digest(),
-                        result.failedObject(), result.error());
+                        result.failedObject(), result.error(), failures(result));
         publisher.accept(event);
         if (result.succeeded()) appliedDigests.put(desired.target(), desired.digest());
         else appliedDigests.remove(desired.target());
@@ -169,6 +246,43 @@ final class TargetReconciler {
             held.put(desired.target(), new Held(desired, result.waitingFor(), result, deadline, true));
         }
         return new Reconciliation.Reconciled(result, event);
+    }
+
+    private Reconciliation removeOnce(TargetRemoved removal, Instant deadline, boolean patienceOver) {
+        ApplyResult result = remover.remove(removal, patienceOver);
+        boolean hold = result.waitingFor() != null && !patienceOver && clock.instant().isBefore(deadline);
+        if (hold) held.put(removal.target(), new Held(removal, result.waitingFor(), result, deadline, true));
+        Pruned event = pruned(result, removal.repo(), true);
+        if (event != null) publisher.accept(event);
+        return new Reconciliation.Removed(removal, result, event, hold);
+    }
+
+    /** The {@code Pruned} event of what became of the objects that left a target, or null when none did anything. */
+    static Pruned pruned(ApplyResult result, String repo, boolean targetRemoved) {
+        List<ObjectOutcome> done = result.removed().stream()
+                .filter(o -> o.outcome() == Outcome.PRUNED || o.outcome() == Outcome.KEPT || o.outcome() == Outcome.FAILED)
+                .toList();
+        if (done.isEmpty()) return null;
+        return new Pruned(result.target(), repo, result.commit(), result.digest(), targetRemoved,
+                done.stream().filter(o -> o.outcome() == Outcome.PRUNED).map(ObjectOutcome::object).toList(),
+                reasons(done, Outcome.KEPT), reasons(done, Outcome.FAILED));
+    }
+
+    static ApplyCounts counts(ApplyResult result) {
+        return new ApplyCounts((int) result.count(Outcome.CREATED), (int) result.count(Outcome.CONFIGURED),
+                (int) result.count(Outcome.UNCHANGED), (int) result.count(Outcome.PRUNED), (int) result.count(Outcome.KEPT));
+    }
+
+    /** Every object that failed, of the desired state and of those that left it. */
+    static List<ObjectReason> failures(ApplyResult result) {
+        List<ObjectReason> failed = new ArrayList<>(reasons(result.objects(), Outcome.FAILED));
+        failed.addAll(reasons(result.removed(), Outcome.FAILED));
+        return failed;
+    }
+
+    private static List<ObjectReason> reasons(List<ObjectOutcome> outcomes, Outcome outcome) {
+        return outcomes.stream().filter(o -> o.outcome() == outcome).map(o -> new ObjectReason(o.object(), o.reason()))
+                .toList();
     }
 
     /** The target left Git: forget what was applied, so that if it comes back it is applied again. */

@@ -1,7 +1,11 @@
 package dev.verity.applier;
 
 import dev.verity.events.Applied;
+import dev.verity.events.AppliedState;
+import dev.verity.events.ApplyCounts;
 import dev.verity.events.ApplyFailed;
+import dev.verity.events.Pruned;
+import dev.verity.events.TargetRemoved;
 import dev.verity.events.DesiredState;
 import dev.verity.events.EventCodec;
 import dev.verity.events.ObjectRef;
@@ -256,6 +260,88 @@ class ApplierIT {
     }
 
     /** A well-formed CloudEvent of a type this version does not know, as a newer renderer might publish. */
+    @Test
+    void eachApplyIsAnnouncedCountedAndWhatTheServerStoredIsKeptOnTheAppliedTopic() {
+        TargetKey target = TargetKey.parse("local/counted/prod");
+        String ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: counted-prod}\n";
+        String cfg = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: counted-prod}\ndata: {a: b}\n";
+        String old = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old, namespace: counted-prod}\ndata: {a: b}\n";
+        send(desired(target, "c0a00001", List.of(ns, cfg, old)));
+        awaitEvent(target, "c0a00001", Applied.class);
+        send(desired(target, "c0a00002", List.of(ns, cfg.replace("{a: b}", "{a: c}"))));
+        Applied applied = awaitEvent(target, "c0a00002", Applied.class);
+
+        assertThat(applied.counts()).isEqualTo(new ApplyCounts(0, 1, 1, 1, 0));
+        assertThat(allEvents(target)).filteredOn(e -> e.commit().equals("c0a00002"))
+                .extracting(e -> e.getClass().getSimpleName()).containsExactly("ApplyStarted", "Pruned", "Applied");
+        AppliedState state = await().atMost(WAIT).until(() -> latestApplied(target),
+                s -> s != null && s.commit().equals("c0a00002"));
+        assertThat(state.complete()).isTrue();
+        assertThat(state.objects()).extracting(o -> o.object().toString())
+                .containsExactly("Namespace counted-prod", "ConfigMap counted-prod/cfg");
+        assertThat(state.objects().get(1).values()).containsEntry("data", Map.of("a", "c"));
+        assertThat(state.objects().get(1).resourceVersion()).isEqualTo(
+                cluster().configMaps().inNamespace("counted-prod").withName("cfg").get().getMetadata().getResourceVersion());
+    }
+
+    @Test
+    void aTargetRemovedFromGitIsPrunedItsInventoryForgottenAndItsAppliedStateTombstoned() {
+        TargetKey target = TargetKey.parse("local/leaving/prod");
+        String ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: leaving-prod}\n";
+        String cfg = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: leaving-prod}\ndata: {a: b}\n";
+        send(desired(target, "1ea00001", List.of(ns, cfg)));
+        awaitEvent(target, "1ea00001", Applied.class);
+
+        kafka().send(DESIRED, target.toString(), CODEC.encode(new TargetRemoved(target, REPO, "1ea00002")));
+        kafka().send(DESIRED, target.toString(), null);
+
+        Pruned pruned = await().atMost(WAIT).until(() -> allEvents(target).stream()
+                .filter(Pruned.class::isInstance).map(Pruned.class::cast).findFirst().orElse(null), p -> p != null);
+        assertThat(pruned.targetRemoved()).isTrue();
+        assertThat(pruned.commit()).isEqualTo("1ea00002");
+        assertThat(pruned.pruned()).containsExactly(new ObjectRef("v1", "ConfigMap", "leaving-prod", "cfg"));
+        assertThat(pruned.kept()).extracting(k -> k.object().toString()).containsExactly("Namespace leaving-prod");
+        assertThat(cluster().configMaps().inNamespace("leaving-prod").withName("cfg").get()).isNull();
+        assertThat(cluster().namespaces().withName("leaving-prod").get().getMetadata().getAnnotations())
+                .doesNotContainKey("verity.dev/target");
+        assertThat(cluster().configMaps().inNamespace("verity-system")
+                .withName(dev.verity.kube.InventoryStore.configMapName(target)).get()).isNull();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(kafka().readAll(Topics.applied("local")).stream()
+                .filter(r -> target.toString().equals(r.key())).reduce((a, b) -> b)
+                .map(r -> r.value() == null ? "tombstone" : "state").orElse("nothing"))
+                .as("the last applied-state record of the target").isEqualTo("tombstone"));
+        assertThat(allEvents(target).stream().filter(Pruned.class::isInstance)).as("the tombstone pruned nothing again")
+                .hasSize(1);
+    }
+
+    @Test
+    void aTargetRemovedWithPruneOffKeepsItsObjectsReleased() {
+        TargetKey target = TargetKey.parse("local/keeper/prod");
+        String cfg = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: keeper-prod}\ndata: {a: b}\n";
+        String ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: keeper-prod}\n";
+        kafka().send(DESIRED, target.toString(), CODEC.encode(DesiredState.of(target, REPO, "cee00001", "apps/keeper",
+                new Policy(false, false, false, true, false, List.of()), List.of(ns, cfg))));
+        awaitEvent(target, "cee00001", Applied.class);
+
+        kafka().send(DESIRED, target.toString(), null); // a tombstone alone: its TargetRemoved compacted away
+
+        Pruned pruned = await().atMost(WAIT).until(() -> allEvents(target).stream()
+                .filter(Pruned.class::isInstance).map(Pruned.class::cast).findFirst().orElse(null), p -> p != null);
+        assertThat(pruned.targetRemoved()).isTrue();
+        assertThat(pruned.commit()).as("the inventory's commit").isEqualTo("cee00001");
+        assertThat(pruned.pruned()).isEmpty();
+        assertThat(pruned.kept()).extracting(k -> k.object().toString())
+                .containsExactly("ConfigMap keeper-prod/cfg", "Namespace keeper-prod");
+        ConfigMap kept = cluster().configMaps().inNamespace("keeper-prod").withName("cfg").get();
+        assertThat(kept).isNotNull();
+        assertThat(kept.getMetadata().getLabels()).doesNotContainKey("app.kubernetes.io/managed-by");
+    }
+
+    static AppliedState latestApplied(TargetKey target) {
+        return kafka().readAll(Topics.applied("local")).stream().filter(r -> target.toString().equals(r.key()))
+                .reduce((a, b) -> b).map(r -> r.value() == null ? null : (AppliedState) CODEC.decode(r.value())).orElse(null);
+    }
+
     static String cloudEvent(String type, TargetKey target) {
         return "{\"specversion\":\"1.0\",\"id\":\"" + type.hashCode() + "\",\"source\":\"/verity/renderer\","
                 + "\"type\":\"" + type + "\",\"subject\":\"" + target + "\",\"datacontenttype\":\"application/json\","
@@ -335,7 +421,13 @@ class ApplierIT {
         kafka().send(DESIRED, desired.key(), CODEC.encode(desired));
     }
 
+    /** The target's {@code Applied} and {@code ApplyFailed} events on the rollout topic, in order. */
     static List<TargetEvent> events(TargetKey target) {
+        return allEvents(target).stream().filter(e -> e instanceof Applied || e instanceof ApplyFailed).toList();
+    }
+
+    /** Every event of the target on the rollout topic, in order. */
+    static List<TargetEvent> allEvents(TargetKey target) {
         return kafka().readAll(Topics.ROLLOUT).stream().filter(r -> target.toString().equals(r.key()))
                 .map(r -> (TargetEvent) CODEC.decode(r.value())).toList();
     }

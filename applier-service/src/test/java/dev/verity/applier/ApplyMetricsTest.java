@@ -128,6 +128,20 @@ class ApplyMetricsTest {
     }
 
     @Test
+    void aTargetThatLeftGitCountsItsPrunedAndKeptObjects() {
+        ApplyResult result = ApplyResult.removed(SHOP, "c0ffee05", List.of(
+                new ObjectOutcome(OLD, Outcome.PRUNED, ""),
+                new ObjectOutcome(SVC, Outcome.PRUNED, "already gone"),
+                new ObjectOutcome(DATA, Outcome.KEPT, "the target's policy has prune: false")));
+
+        metrics.record(result, Duration.ofMillis(30));
+
+        assertThat(counter("verity.objects.pruned").count()).isEqualTo(2);
+        assertThat(counter("verity.objects.kept").count()).isEqualTo(1);
+        assertThat(registry.get("verity.apply.duration").tags("result", "applied").timer().count()).isEqualTo(1);
+    }
+
+    @Test
     void reasonsAreASmallClosedSet() {
         assertThat(reason(ApplyStep.APPLY, "the API server answered 409 Conflict: Apply failed with 1 conflict"))
                 .isEqualTo("Conflict");

@@ -19,7 +19,7 @@ class DesiredStateReplayTest {
 
     @Test
     void theBacklogReleasesOnlyTheLatestStatePerTargetOnceCaughtUp() {
-        DesiredStateReplay replay = new DesiredStateReplay();
+        DesiredStateReplay<Object> replay = new DesiredStateReplay<Object>();
         replay.assigned(Map.of(0, 4L));
         DesiredState shop1 = desired("local/shop/prod", "c1");
         DesiredState blog1 = desired("local/blog/prod", "c2");
@@ -38,19 +38,20 @@ class DesiredStateReplayTest {
     }
 
     @Test
-    void aTargetRemovedInTheBacklogIsNotApplied() {
-        DesiredStateReplay replay = new DesiredStateReplay();
+    void aTargetRemovedInTheBacklogReleasesItsRemovalNotItsDesiredState() {
+        DesiredStateReplay<Object> replay = new DesiredStateReplay<Object>();
         replay.assigned(Map.of(0, 3L));
         DesiredState blog = desired("local/blog/prod", "c2");
 
         replay.onDesired(0, 0, "local/shop/prod", desired("local/shop/prod", "c1"));
         replay.onDesired(0, 1, "local/blog/prod", blog);
-        assertThat(replay.onRemoved(0, 2, "local/shop/prod")).containsExactly(blog);
+        Object removal = "removal of local/shop/prod";
+        assertThat(replay.onRemoved(0, 2, "local/shop/prod", removal)).containsExactly(blog, removal);
     }
 
     @Test
     void anUnreadableLastRecordStillEndsTheBacklog() {
-        DesiredStateReplay replay = new DesiredStateReplay();
+        DesiredStateReplay<Object> replay = new DesiredStateReplay<Object>();
         replay.assigned(Map.of(0, 2L));
         DesiredState shop = desired("local/shop/prod", "c1");
 
@@ -60,7 +61,7 @@ class DesiredStateReplayTest {
 
     @Test
     void partitionsCatchUpIndependentlyAndEmptyOnesAreLiveAtOnce() {
-        DesiredStateReplay replay = new DesiredStateReplay();
+        DesiredStateReplay<Object> replay = new DesiredStateReplay<Object>();
         replay.assigned(Map.of(0, 2L, 1, 0L));
         DesiredState a = desired("local/a/prod", "c1");
         DesiredState b = desired("local/b/prod", "c2");
@@ -72,7 +73,7 @@ class DesiredStateReplayTest {
 
     @Test
     void aReassignmentReplaysFromTheStartAgain() {
-        DesiredStateReplay replay = new DesiredStateReplay();
+        DesiredStateReplay<Object> replay = new DesiredStateReplay<Object>();
         replay.assigned(Map.of(0, 1L));
         DesiredState a = desired("local/a/prod", "c1");
         assertThat(replay.onDesired(0, 0, "local/a/prod", a)).containsExactly(a);
@@ -86,6 +87,6 @@ class DesiredStateReplayTest {
     @Test
     void recordsOfAPartitionNeverAssignedAreLive() {
         DesiredState a = desired("local/a/prod", "c1");
-        assertThat(new DesiredStateReplay().onDesired(3, 17, "local/a/prod", a)).containsExactly(a);
+        assertThat(new DesiredStateReplay<Object>().onDesired(3, 17, "local/a/prod", a)).containsExactly(a);
     }
 }

@@ -1,12 +1,19 @@
 package dev.verity.applier;
 
 import dev.verity.events.Applied;
+import dev.verity.events.AppliedObject;
+import dev.verity.events.AppliedState;
+import dev.verity.events.ApplyCounts;
 import dev.verity.events.ApplyFailed;
+import dev.verity.events.ApplyStarted;
+import dev.verity.events.ObjectReason;
 import dev.verity.events.DesiredState;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.Policy;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
+import dev.verity.events.TargetRemoved;
+import dev.verity.events.Pruned;
 import dev.verity.kube.ApplyResult;
 import dev.verity.kube.ApplyStep;
 import dev.verity.kube.ObjectOutcome;
@@ -27,6 +34,11 @@ class TargetReconcilerTest {
 
     final List<TargetEvent> published = new ArrayList<>();
 
+    /** The published Applied and ApplyFailed events (ApplyStarted, AppliedState and Pruned left out). */
+    List<TargetEvent> outcomes() {
+        return published.stream().filter(e -> e instanceof Applied || e instanceof ApplyFailed).toList();
+    }
+
     static DesiredState desired(TargetKey target, String commit, Policy policy, String doc) {
         return DesiredState.of(target, "https://git.example/gitops.git", commit, "apps/shop/overlays/prod", policy,
                 List.of(doc));
@@ -44,7 +56,8 @@ class TargetReconcilerTest {
 
         reconciler.reconcile(d);
 
-        assertThat(published).containsExactly(new Applied(SHOP, d.repo(), "c1", d.digest(), List.of(CM)));
+        assertThat(published).containsExactly(new ApplyStarted(SHOP, d.repo(), "c1", d.digest(), 1),
+                new Applied(SHOP, d.repo(), "c1", d.digest(), List.of(CM), new ApplyCounts(1, 0, 0, 0, 0)));
     }
 
     @Test
@@ -56,7 +69,7 @@ class TargetReconcilerTest {
         reconciler.reconcile(desired(SHOP, "c2", Policy.DEFAULT, "a: 2"));
 
         assertThat(again).isInstanceOf(TargetReconciler.Reconciliation.Skipped.class);
-        assertThat(published).extracting(TargetEvent::commit).containsExactly("c1", "c2");
+        assertThat(outcomes()).extracting(TargetEvent::commit).containsExactly("c1", "c2");
     }
 
     @Test
@@ -65,8 +78,11 @@ class TargetReconcilerTest {
         reconciler.reconcile(desired(SHOP, "c1", Policy.DEFAULT, "a: 1"));
         reconciler.reconcile(desired(SHOP, "c1", Policy.DEFAULT, "a: 1"));
 
-        assertThat(published).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(ApplyFailed.class,
-                f -> assertThat(f.object()).isEqualTo(CM)));
+        assertThat(outcomes()).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(ApplyFailed.class,
+                f -> {
+                    assertThat(f.object()).isEqualTo(CM);
+                    assertThat(f.failures()).containsExactly(new ObjectReason(CM, "owned by local/blog/prod"));
+                }));
     }
 
     @Test
@@ -98,7 +114,7 @@ class TargetReconcilerTest {
         reconciler.forget(SHOP);
         reconciler.reconcile(d);
 
-        assertThat(kafka).hasSize(2);
+        assertThat(kafka).filteredOn(Applied.class::isInstance).hasSize(2);
     }
 
     static final TargetKey OLD = TargetKey.parse("local/old/prod");
@@ -126,12 +142,12 @@ class TargetReconcilerTest {
 
         var first = reconciler.reconcile(desired(SHOP, "c2", Policy.DEFAULT, "a: 1"));
         assertThat(first).isInstanceOf(TargetReconciler.Reconciliation.Skipped.class);
-        assertThat(published).isEmpty();
+        assertThat(outcomes()).isEmpty();
         assertThat(reconciler.held()).containsExactly(SHOP);
 
         reconciler.reconcile(desired(OLD, "c2", Policy.DEFAULT, "b: 1"));
 
-        assertThat(published).extracting(e -> e.target() + " " + e.getClass().getSimpleName())
+        assertThat(outcomes()).extracting(e -> e.target() + " " + e.getClass().getSimpleName())
                 .containsExactly("local/old/prod Applied", "local/shop/prod Applied");
         assertThat(retried).hasSize(1);
         assertThat(reconciler.held()).isEmpty();
@@ -149,7 +165,7 @@ class TargetReconcilerTest {
         now[0] = now[0].plusSeconds(61);
         assertThat(reconciler.expire()).hasSize(1);
 
-        assertThat(published).singleElement().isInstanceOfSatisfying(ApplyFailed.class, f -> {
+        assertThat(outcomes()).singleElement().isInstanceOfSatisfying(ApplyFailed.class, f -> {
             assertThat(f.target()).isEqualTo(SHOP);
             assertThat(f.error()).contains("waited 60s for a newer desired state of local/old/prod");
         });
@@ -169,7 +185,7 @@ class TargetReconcilerTest {
                 java.time.Duration.ofSeconds(60), () -> now[0]);
 
         reconciler.reconcile(desired(SHOP, "c2", Policy.DEFAULT, "a: 1"));
-        assertThat(published).extracting(e -> e.target() + " " + e.getClass().getSimpleName())
+        assertThat(outcomes()).extracting(e -> e.target() + " " + e.getClass().getSimpleName())
                 .containsExactly("local/shop/prod Applied");
         assertThat(reconciler.held()).containsExactly(SHOP);
 
@@ -188,5 +204,79 @@ class TargetReconcilerTest {
         timed.expire();
         assertThat(applies).containsExactly("shop", "shop last try");
         assertThat(timed.held()).isEmpty();
+    }
+
+    static final ObjectRef NS = new ObjectRef("v1", "Namespace", null, "shop");
+    static final ObjectRef OLD_CM = new ObjectRef("v1", "ConfigMap", "shop", "old");
+
+    @Test
+    void anApplyPublishesWhatTheServerStoredAndWhatLeftTheTarget() {
+        AppliedObject stored = new AppliedObject(CM, "u1", "7", java.util.Map.of("f:data", java.util.Map.of()),
+                java.util.Map.of("data", java.util.Map.of("a", "1")));
+        TargetReconciler reconciler = new TargetReconciler("local", d -> SUCCEEDS.apply(d)
+                .withRemoved(List.of(new ObjectOutcome(OLD_CM, Outcome.PRUNED, ""),
+                        new ObjectOutcome(NS, Outcome.KEPT, "Namespaces are not pruned"),
+                        new ObjectOutcome(new ObjectRef("v1", "Service", "shop", "web"), Outcome.MOVED, "to blog")))
+                .withState(List.of(stored)), published::add);
+        DesiredState d = desired(SHOP, "c1", Policy.DEFAULT, "a: 1");
+
+        reconciler.reconcile(d);
+
+        assertThat(published).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("ApplyStarted", "AppliedState", "Pruned", "Applied");
+        assertThat(published.get(1)).isEqualTo(new AppliedState(SHOP, d.repo(), "c1", d.digest(), true, List.of(stored)));
+        assertThat(published.get(2)).isEqualTo(new Pruned(SHOP, d.repo(), "c1", d.digest(), false, List.of(OLD_CM),
+                List.of(new ObjectReason(NS, "Namespaces are not pruned")), List.of()));
+        assertThat(((Applied) published.get(3)).counts()).isEqualTo(new ApplyCounts(1, 0, 0, 1, 1));
+    }
+
+    @Test
+    void aRemovedTargetIsForgottenAndWhatBecameOfItsObjectsIsPublished() {
+        List<TargetRemoved> removals = new ArrayList<>();
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> SUCCEEDS.apply(d), (r, over) -> {
+            removals.add(r);
+            return ApplyResult.removed(r.target(), r.commit(), List.of(new ObjectOutcome(CM, Outcome.PRUNED, ""),
+                    new ObjectOutcome(NS, Outcome.KEPT, "the target's policy has prune: false")));
+        }, published::add, x -> { }, java.time.Duration.ofSeconds(60), java.time.InstantSource.system());
+        DesiredState d = desired(SHOP, "c1", Policy.DEFAULT, "a: 1");
+        reconciler.reconcile(d);
+        published.clear();
+
+        TargetRemoved removed = new TargetRemoved(SHOP, d.repo(), "c2");
+        var r = reconciler.remove(removed);
+
+        assertThat(removals).containsExactly(removed);
+        assertThat(published).containsExactly(new Pruned(SHOP, d.repo(), "c2", null, true, List.of(CM),
+                List.of(new ObjectReason(NS, "the target's policy has prune: false")), List.of()));
+        assertThat(r).isInstanceOfSatisfying(TargetReconciler.Reconciliation.Removed.class, x -> assertThat(x.held()).isFalse());
+        reconciler.reconcile(d); // back in Git with the same digest: applied again
+        assertThat(outcomes()).hasSize(1);
+    }
+
+    @Test
+    void aRemovalWhosePruneWaitsIsHeldUntilTheOtherTargetArrivedAndItsTombstoneChangesNothing() {
+        List<String> calls = new ArrayList<>();
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> {
+            calls.add("apply " + d.target().app());
+            return SUCCEEDS.apply(d);
+        }, (r, over) -> {
+            calls.add("remove " + r.target().app());
+            return calls.contains("apply shop") ? ApplyResult.removed(r.target(), r.commit(),
+                    List.of(new ObjectOutcome(CM, Outcome.MOVED, "to shop")))
+                    : ApplyResult.removed(r.target(), r.commit(), List.of(new ObjectOutcome(CM, Outcome.WAITING,
+                            "waits for local/shop/prod"))).waitingFor(SHOP);
+        }, published::add, x -> { }, java.time.Duration.ofSeconds(60), java.time.InstantSource.system());
+
+        var first = reconciler.remove(new TargetRemoved(OLD, "https://git.example/gitops.git", "c2", List.of(SHOP)));
+        var tombstone = reconciler.remove(new TargetRemoved(OLD, "https://git.example/gitops.git", "c2"));
+        assertThat(first).isInstanceOfSatisfying(TargetReconciler.Reconciliation.Removed.class, x -> assertThat(x.held()).isTrue());
+        assertThat(tombstone).isInstanceOfSatisfying(TargetReconciler.Reconciliation.Removed.class, x -> assertThat(x.held()).isTrue());
+        assertThat(reconciler.held()).containsExactly(OLD);
+
+        reconciler.reconcile(desired(SHOP, "c2", Policy.DEFAULT, "a: 1"));
+
+        assertThat(calls).containsExactly("remove old", "apply shop", "remove old");
+        assertThat(reconciler.held()).isEmpty();
+        assertThat(published).noneMatch(Pruned.class::isInstance); // nothing deleted, kept or failed: the object moved
     }
 }

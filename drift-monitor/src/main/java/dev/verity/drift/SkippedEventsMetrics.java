@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Publishes this drift monitor's {@link EventIntake} counts as {@code verity_events_skipped_total{type=...}}: one counter per
- * event type this version does not know, registered when its first record is skipped and reading the intake's
+ * Publishes this drift monitor's {@link EventIntake} counts as {@code verity_events_skipped_total{type=...}}: one
+ * counter per event type this version does not know, registered when its first record is skipped and reading the intake's
  * count, so it matches {@code GET /verity/events/skipped}. It counts nothing itself.
  */
 @ApplicationScoped

@@ -9,8 +9,12 @@ public enum EventType {
     DESIRED_STATE(DesiredState.class, "dev.verity.desired.state.v1", "renderer"),
     TARGET_REMOVED(TargetRemoved.class, "dev.verity.target.removed.v1", "renderer"),
     RENDER_FAILED(RenderFailed.class, "dev.verity.render.failed.v1", "renderer"),
+    REMOVAL_HELD(RemovalHeld.class, "dev.verity.render.removal-held.v1", "renderer"),
+    APPLY_STARTED(ApplyStarted.class, "dev.verity.rollout.started.v1", "applier"),
     APPLIED(Applied.class, "dev.verity.rollout.applied.v1", "applier"),
     APPLY_FAILED(ApplyFailed.class, "dev.verity.rollout.failed.v1", "applier"),
+    PRUNED(Pruned.class, "dev.verity.rollout.pruned.v1", "applier"),
+    APPLIED_STATE(AppliedState.class, "dev.verity.applied.state.v1", "applier"),
     DRIFT_DETECTED(DriftDetected.class, "dev.verity.drift.detected.v1", "drift-monitor"),
     DRIFT_RESOLVED(DriftResolved.class, "dev.verity.drift.resolved.v1", "drift-monitor");
 

@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /** An event about one target; keyed by {@code cluster/app/env} so a target's events stay in order. */
 public sealed interface TargetEvent extends VerityEvent
-        permits DesiredState, TargetRemoved, Applied, ApplyFailed, DriftDetected, DriftResolved {
+        permits DesiredState, TargetRemoved, ApplyStarted, Applied, ApplyFailed, Pruned, AppliedState, DriftDetected,
+        DriftResolved {
 
     TargetKey target();
 

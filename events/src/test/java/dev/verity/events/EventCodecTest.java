@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,7 +30,29 @@ class EventCodecTest {
                 new Applied(PROD, REPO, SHA, "sha256:ab", List.of(WEB)),
                 new ApplyFailed(PROD, REPO, SHA, "sha256:ab", WEB, "namespace shop-prod not found"),
                 new DriftDetected(PROD, REPO, SHA, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "42"),
-                new DriftResolved(PROD, REPO, SHA, WEB, "43"));
+                new DriftResolved(PROD, REPO, SHA, WEB, "43"),
+                new TargetRemoved(PROD, REPO, SHA, List.of(TargetKey.parse("local/blog/prod"))),
+                new ApplyStarted(PROD, REPO, SHA, "sha256:ab", 3),
+                new Applied(PROD, REPO, SHA, "sha256:ab", List.of(WEB), new ApplyCounts(1, 2, 3, 4, 5)),
+                new ApplyFailed(PROD, REPO, SHA, "sha256:ab", WEB, "2 objects failed",
+                        List.of(new ObjectReason(WEB, "422 Invalid"), new ObjectReason(WEB, "409 Conflict"))),
+                new Pruned(PROD, REPO, SHA, null, true, List.of(WEB),
+                        List.of(new ObjectReason(new ObjectRef("v1", "Namespace", null, "shop-prod"), "never pruned")), List.of()),
+                new AppliedState(PROD, REPO, SHA, "sha256:ab", true, List.of(new AppliedObject(WEB, "u-1", "7",
+                        Map.of("f:spec", Map.of("f:replicas", Map.of())), Map.of("spec", Map.of("replicas", 3))))));
+    }
+
+    @Test
+    void rolloutEventsWrittenBeforeCountsAndPerObjectFailuresReadWithNone() {
+        Applied applied = new Applied(PROD, REPO, SHA, "sha256:ab", List.of(WEB), new ApplyCounts(1, 0, 0, 0, 0));
+        String older = codec.encode(applied).replaceFirst(",\\s*\"counts\"\\s*:\\s*\\{[^}]*\\}", "");
+        assertThat(older).doesNotContain("counts");
+        assertThat(((Applied) codec.decode(older)).counts()).isEqualTo(ApplyCounts.NONE);
+
+        ApplyFailed failed = new ApplyFailed(PROD, REPO, SHA, "sha256:ab", WEB, "e", List.of(new ObjectReason(WEB, "x")));
+        String olderFailed = codec.encode(failed).replaceFirst(",\\s*\"failures\"\\s*:\\s*\\[[^\\]]*\\]", "");
+        assertThat(olderFailed).doesNotContain("failures");
+        assertThat(((ApplyFailed) codec.decode(olderFailed)).failures()).isEmpty();
     }
 
     @Test

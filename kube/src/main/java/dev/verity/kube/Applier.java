@@ -1,5 +1,6 @@
 package dev.verity.kube;
 
+import dev.verity.events.AppliedObject;
 import dev.verity.events.DesiredState;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.TargetKey;
@@ -135,10 +136,11 @@ public final class Applier {
         } catch (InventoryRefused e) {
             return e.result;
         }
-        List<ObjectOutcome> outcomes = applyStages(desired, staged, live, uids);
-        ApplyResult applied = report(desired, outcomes);
+        List<AppliedObject> state = new ArrayList<>();
+        List<ObjectOutcome> outcomes = applyStages(desired, staged, live, uids, state);
+        ApplyResult applied = report(desired, outcomes).withState(state);
         if (!applied.succeeded()) return applied;
-        return prune(desired, staged, recorded, uids, outcomes, others);
+        return prune(desired, staged, recorded, uids, outcomes, others).withState(state);
     }
 
     /**
@@ -171,7 +173,8 @@ public final class Applier {
         }
         List<Inventory.Entry> added = staged.stream().map(o -> Inventory.entryOf(o, liveUids.get(o.ref()))).toList();
         try {
-            return inventories.write(old.with(old.union(added), desired.commit()));
+            return inventories.write(old.with(old.union(added), desired.repo(), desired.commit(),
+                    PrunePolicy.of(desired.policy())));
         } catch (InventoryStore.FencedException e) {
             throw new InventoryRefused(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
                     ApplyStep.INVENTORY, null, e.getMessage() + "; nothing was applied"));
@@ -189,7 +192,7 @@ public final class Applier {
             Map<ObjectRef, String> uids, List<ObjectOutcome> outcomes, OtherTargets others) {
         java.util.Set<String> wanted = staged.stream().map(Inventory::identityOf).collect(Collectors.toSet());
         List<Inventory.Entry> leaving = recorded.entries().stream().filter(e -> !wanted.contains(e.identity())).toList();
-        Pruner.Result pruned = pruner.prune(desired, leaving, others);
+        Pruner.Result pruned = pruner.prune(TargetChange.of(desired), PrunePolicy.of(desired.policy()), leaving, others);
         List<Inventory.Entry> kept = new ArrayList<>(staged.stream()
                 .map(o -> Inventory.entryOf(o, uids.get(o.ref()))).toList());
         kept.addAll(pruned.retry());
@@ -207,6 +210,48 @@ public final class Applier {
                 ? ApplyResult.pruneFailed(desired.target(), desired.commit(), desired.digest(), outcomes, pruned.outcomes(), "")
                 : ApplyResult.succeeded(desired.target(), desired.commit(), desired.digest(), outcomes)
                         .withRemoved(pruned.outcomes());
+        return pruned.waitingFor() == null ? result : result.waitingFor(pruned.waitingFor());
+    }
+
+    /**
+     * Takes a removed target's objects out of Verity's hands: with the policy recorded in its inventory, prunes them
+     * (as {@link Pruner} does: protected kinds, {@code prune: false} and {@code verity.dev/prune: disabled} are
+     * released instead, objects another target wants are handed over, objects that may be moving to a target of the
+     * same commit wait), then forgets the inventory. Objects whose prune failed or waits stay in the inventory, and
+     * the next call tries them again. A target without an inventory has nothing to remove. Never throws for a
+     * cluster error.
+     *
+     * @param change the removal: target, and the repository, commit and commit targets it was removed at (when the
+     *               commit is unknown, e.g. only a tombstone is left, the inventory's own are used)
+     */
+    public ApplyResult remove(TargetChange change, OtherTargets others) {
+        TargetKey target = change.target();
+        Inventory inventory;
+        try {
+            inventory = inventories.read(target);
+        } catch (KubernetesClientException | IllegalArgumentException e) {
+            return ApplyResult.removalFailed(target, change.commit(), List.of(), target.at(change.commit())
+                    + ": the target left Git, but its inventory (ConfigMap " + inventories.namespace() + "/"
+                    + InventoryStore.configMapName(target) + ") cannot be read: "
+                    + (e instanceof KubernetesClientException k ? reason(null, k) : e.getMessage())
+                    + "; nothing was pruned, Verity tries again when the applier restarts");
+        }
+        String commit = change.commit() != null ? change.commit() : inventory.commit();
+        if (inventory.resourceVersion() == null) return ApplyResult.removed(target, commit, List.of());
+        Pruner.Result pruned = pruner.prune(change, inventory.prunePolicy(), inventory.entries(), others);
+        try {
+            if (pruned.retry().isEmpty()) inventories.delete(inventory);
+            else inventories.write(inventory.with(pruned.retry(), inventory.commit()));
+        } catch (InventoryStore.FencedException | KubernetesClientException e) {
+            return ApplyResult.removalFailed(target, commit, pruned.outcomes(), target.at(commit) + ": the target"
+                    + " left Git and its objects were pruned or released, but its inventory could not be "
+                    + (pruned.retry().isEmpty() ? "deleted" : "recorded") + " ("
+                    + (e instanceof KubernetesClientException k ? reason(null, k) : e.getMessage()) + ")");
+        }
+        for (ObjectOutcome o : pruned.outcomes()) LOG.debugf("%s: %s", target.at(commit), o);
+        ApplyResult result = pruned.failed()
+                ? ApplyResult.removalFailed(target, commit, pruned.outcomes(), "")
+                : ApplyResult.removed(target, commit, pruned.outcomes());
         return pruned.waitingFor() == null ? result : result.waitingFor(pruned.waitingFor());
     }
 
@@ -283,7 +328,7 @@ public final class Applier {
      * applied here first waits for that CRD to be Established.
      */
     List<ObjectOutcome> applyStages(DesiredState desired, List<PlannedObject> staged,
-            Map<ObjectRef, GenericKubernetesResource> live, Map<ObjectRef, String> uids) {
+            Map<ObjectRef, GenericKubernetesResource> live, Map<ObjectRef, String> uids, List<AppliedObject> state) {
         List<ObjectOutcome> outcomes = new ArrayList<>();
         Map<String, String> appliedCrds = new HashMap<>(); // group/kind -> CRD name, until seen Established
         ObjectRef failed = null;
@@ -296,7 +341,7 @@ public final class Applier {
             Optional<String> notEstablished = crd == null ? Optional.empty() : awaitEstablished(crd);
             ObjectOutcome outcome = notEstablished
                     .map(reason -> new ObjectOutcome(object.ref(), Outcome.FAILED, reason))
-                    .orElseGet(() -> applyOne(desired, object, live.get(object.ref()), uids));
+                    .orElseGet(() -> applyOne(desired, object, live.get(object.ref()), uids, state));
             if (object.stage() == Stage.CUSTOM_RESOURCE_DEFINITIONS && outcome.outcome().applied()) {
                 definedKind(object.manifest()).ifPresent(kind -> appliedCrds.put(kind, object.ref().name()));
             }
@@ -380,7 +425,7 @@ public final class Applier {
     }
 
     private ObjectOutcome applyOne(DesiredState desired, PlannedObject object, GenericKubernetesResource before,
-            Map<ObjectRef, String> uids) {
+            Map<ObjectRef, String> uids, List<AppliedObject> state) {
         GenericKubernetesResource body = client.getKubernetesSerialization()
                 .convertValue(applyBody(object.manifest(), desired.target()), GenericKubernetesResource.class);
         try {
@@ -389,6 +434,9 @@ public final class Applier {
             if (desired.policy().force()) apply = apply.forceConflicts();
             GenericKubernetesResource after = apply.serverSideApply();
             uids.put(object.ref(), after.getMetadata().getUid());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> stored = client.getKubernetesSerialization().convertValue(after, Map.class);
+            state.add(ManagedFields.applied(object.ref(), stored));
             return new ObjectOutcome(object.ref(), classify(before, after), "");
         } catch (KubernetesClientException e) {
             return new ObjectOutcome(object.ref(), Outcome.FAILED, reason(object.ref(), e));

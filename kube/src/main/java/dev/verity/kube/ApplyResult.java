@@ -1,5 +1,6 @@
 package dev.verity.kube;
 
+import dev.verity.events.AppliedObject;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.TargetKey;
 
@@ -14,10 +15,12 @@ import java.util.stream.Collectors;
  * the target, the object and what to do. Nothing here contains object content. {@code waitingFor} names the target
  * whose newer desired state this apply waits for, null when none: a failed one could not take over an object whose
  * old target has not caught up with the commit yet; a successful one left an object unpruned that may be moving to
- * that target.
+ * that target. {@code state} holds what the server stored for each object this apply wrote ({@link AppliedObject}:
+ * Verity's field set and those fields' values, Secret data hashed), for {@code verity.applied.<cluster>}.
  */
 public record ApplyResult(TargetKey target, String commit, String digest, List<ObjectOutcome> objects,
-        ApplyStep failedAt, ObjectRef failedObject, String error, List<ObjectOutcome> removed, TargetKey waitingFor) {
+        ApplyStep failedAt, ObjectRef failedObject, String error, List<ObjectOutcome> removed, TargetKey waitingFor,
+        List<AppliedObject> state) {
 
     private static final int NAMES_SHOWN = 10;
 
@@ -25,6 +28,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
         Objects.requireNonNull(target, "target");
         objects = List.copyOf(objects);
         removed = removed == null ? List.of() : List.copyOf(removed);
+        state = state == null ? List.of() : List.copyOf(state);
         if ((failedAt == null) != (error == null)) {
             throw new IllegalArgumentException("a failed apply has both a step and an error, a successful one neither");
         }
@@ -32,7 +36,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
 
     /** Every object applied (created, configured or unchanged). */
     public static ApplyResult succeeded(TargetKey target, String commit, String digest, List<ObjectOutcome> objects) {
-        return new ApplyResult(target, commit, digest, objects, null, null, null, List.of(), null);
+        return new ApplyResult(target, commit, digest, objects, null, null, null, List.of(), null, List.of());
     }
 
     /** The documents failed validation: nothing was written. */
@@ -41,7 +45,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
         String error = target.at(commit) + ": the desired state is invalid, so nothing was applied and the cluster"
                 + " is unchanged: " + problems.stream().map(Problem::message).collect(Collectors.joining("; ")) + ". Fix the overlay and push again.";
         return new ApplyResult(target, commit, digest, skipped(objects, "the desired state is invalid"),
-                ApplyStep.VALIDATE, firstInvalid, error, List.of(), null);
+                ApplyStep.VALIDATE, firstInvalid, error, List.of(), null, List.of());
     }
 
     /**
@@ -59,7 +63,7 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
                 .map(o -> o.equals(object) ? new ObjectOutcome(o, Outcome.FAILED, error)
                         : new ObjectOutcome(o, Outcome.SKIPPED, skipped))
                 .toList();
-        return new ApplyResult(target, commit, digest, outcomes, step, object, error, List.of(), null);
+        return new ApplyResult(target, commit, digest, outcomes, step, object, error, List.of(), null, List.of());
     }
 
     /** The apply stopped at its first failed object; the objects before it were applied, those after it not. */
@@ -71,17 +75,22 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
                 .map(ObjectOutcome::object).toList();
         String error = target.at(commit) + ": " + failed.object() + " could not be applied: " + failed.reason()
                 + "; applied before stopping: " + names(applied) + "; not applied: " + names(notApplied);
-        return new ApplyResult(target, commit, digest, objects, ApplyStep.APPLY, failed.object(), error, List.of(), null);
+        return new ApplyResult(target, commit, digest, objects, ApplyStep.APPLY, failed.object(), error, List.of(), null, List.of());
     }
 
     /** This result, as one that waits for a newer desired state of {@code owner}. */
     public ApplyResult waitingFor(TargetKey owner) {
-        return new ApplyResult(target, commit, digest, objects, failedAt, failedObject, error, removed, owner);
+        return new ApplyResult(target, commit, digest, objects, failedAt, failedObject, error, removed, owner, state);
+    }
+
+    /** This result with what the server stored for the objects it wrote ({@link AppliedObject}), in apply order. */
+    public ApplyResult withState(List<AppliedObject> applied) {
+        return new ApplyResult(target, commit, digest, objects, failedAt, failedObject, error, removed, waitingFor, applied);
     }
 
     /** This result with the outcomes of the objects that left the desired state. */
     public ApplyResult withRemoved(List<ObjectOutcome> removedObjects) {
-        return new ApplyResult(target, commit, digest, objects, failedAt, failedObject, error, removedObjects, null);
+        return new ApplyResult(target, commit, digest, objects, failedAt, failedObject, error, removedObjects, null, state);
     }
 
     /**
@@ -97,7 +106,28 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
         String error = target.at(commit) + ": every object was applied, but " + (failed.isEmpty() ? why
                 : "the prune of objects that left Git did not finish: " + reasons);
         return new ApplyResult(target, commit, digest, objects, ApplyStep.PRUNE, failed.isEmpty() ? null : failed.get(0),
-                error, removed, null);
+                error, removed, null, List.of());
+    }
+
+    /**
+     * The target left Git: {@code removed} says what became of each object of its inventory (none when it had no
+     * inventory). No object of a desired state is involved.
+     */
+    public static ApplyResult removed(TargetKey target, String commit, List<ObjectOutcome> removed) {
+        return new ApplyResult(target, commit, null, List.of(), null, null, null, removed, null, List.of());
+    }
+
+    /**
+     * The target left Git, but its objects could not all be pruned or released ({@code why} when the failure is not
+     * about an object: then the objects' outcomes name it).
+     */
+    public static ApplyResult removalFailed(TargetKey target, String commit, List<ObjectOutcome> removed, String why) {
+        List<ObjectOutcome> failed = removed.stream().filter(o -> o.outcome() == Outcome.FAILED).toList();
+        String error = target.at(commit) + ": the target left Git, but " + (failed.isEmpty() ? why
+                : "the prune of its objects did not finish: " + failed.stream().map(o -> o.object() + ": " + o.reason())
+                        .collect(Collectors.joining("; ")));
+        return new ApplyResult(target, commit, null, List.of(), ApplyStep.PRUNE,
+                failed.isEmpty() ? null : failed.get(0).object(), error, removed, null, List.of());
     }
 
     public boolean succeeded() {

@@ -19,16 +19,25 @@ import java.util.Objects;
  * of ownership, so a prune never depends on reading every object of the cluster.
  *
  * @param commit          the commit of the desired state the inventory was last written for (null when never)
+ * @param repo            the repository of that desired state (null when never, or written before it was kept)
+ * @param prunePolicy     how that desired state's policy treats objects leaving the target: what a removal of the
+ *                        whole target does when no desired state is left to ask (the default when not recorded)
  * @param resourceVersion the version of the stored inventory this was read as, null when none is stored: the next
  *                        write must find it unchanged (two appliers never both write one target)
  */
-public record Inventory(TargetKey target, List<Entry> entries, String commit, String resourceVersion) {
+public record Inventory(TargetKey target, List<Entry> entries, String commit, String resourceVersion, String repo,
+        PrunePolicy prunePolicy) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Inventory {
         Objects.requireNonNull(target, "target");
         entries = List.copyOf(entries);
+        prunePolicy = prunePolicy == null ? PrunePolicy.DEFAULT : prunePolicy;
+    }
+
+    public Inventory(TargetKey target, List<Entry> entries, String commit, String resourceVersion) {
+        this(target, entries, commit, resourceVersion, null, PrunePolicy.DEFAULT);
     }
 
     /**
@@ -82,12 +91,17 @@ public record Inventory(TargetKey target, List<Entry> entries, String commit, St
 
     /** The same target and stored version with other entries, written for {@code commit}. */
     public Inventory with(List<Entry> newEntries, String forCommit) {
-        return new Inventory(target, newEntries, forCommit, resourceVersion);
+        return new Inventory(target, newEntries, forCommit, resourceVersion, repo, prunePolicy);
+    }
+
+    /** The same target and stored version with other entries, written for a desired state of {@code repo}. */
+    public Inventory with(List<Entry> newEntries, String forRepo, String forCommit, PrunePolicy policy) {
+        return new Inventory(target, newEntries, forCommit, resourceVersion, forRepo, policy);
     }
 
     /** This inventory as stored at {@code version}. */
     public Inventory storedAs(String version) {
-        return new Inventory(target, entries, commit, version);
+        return new Inventory(target, entries, commit, version, repo, prunePolicy);
     }
 
     /**
@@ -110,6 +124,10 @@ public record Inventory(TargetKey target, List<Entry> entries, String commit, St
         ObjectNode root = JSON.createObjectNode();
         root.put("target", target.toString());
         if (commit != null) root.put("commit", commit);
+        if (repo != null) root.put("repo", repo);
+        root.put("prune", prunePolicy.prune());
+        ArrayNode pruneAlso = root.putArray("pruneAlso");
+        prunePolicy.alsoKinds().stream().sorted().forEach(pruneAlso::add);
         ArrayNode objects = root.putArray("objects");
         for (Entry e : entries) {
             ObjectNode o = objects.addObject();
@@ -157,6 +175,10 @@ public record Inventory(TargetKey target, List<Entry> entries, String commit, St
             }
             entries.add(new Entry(type, o.path("namespace").asText(null), o.path("name").asText(), o.path("uid").asText(null), stage));
         }
-        return new Inventory(target, entries, root.path("commit").asText(null), resourceVersion);
+        java.util.Set<String> pruneAlso = new java.util.TreeSet<>();
+        root.path("pruneAlso").forEach(k -> pruneAlso.add(k.asText()));
+        PrunePolicy policy = new PrunePolicy(root.path("prune").asBoolean(true), pruneAlso);
+        return new Inventory(target, entries, root.path("commit").asText(null), resourceVersion,
+                root.path("repo").asText(null), policy);
     }
 }

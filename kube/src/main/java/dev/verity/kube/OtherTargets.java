@@ -37,12 +37,11 @@ public interface OtherTargets {
     }
 
     /**
-     * The targets whose desired state for the commit of {@code desired} has not arrived yet although the renderer
-     * published one ({@link dev.verity.events.DesiredState#commitTargets()}), on the same cluster: an object leaving
-     * {@code desired}'s target may be joining one of them, so its prune waits. None by default, and none once the
-     * wait is over.
+     * The targets whose desired state for the commit of {@code change} has not arrived yet although the renderer
+     * published one ({@link TargetChange#commitTargets()}), on the same cluster: an object leaving {@code change}'s
+     * target may be joining one of them, so its prune waits. None by default, and none once the wait is over.
      */
-    default java.util.List<TargetKey> inFlight(dev.verity.events.DesiredState desired) {
+    default java.util.List<TargetKey> inFlight(TargetChange change) {
         return java.util.List.of();
     }
 

@@ -16,6 +16,8 @@ public enum Outcome {
     PRUNED,
     /** it left the desired state but stays in the cluster, released from the target; see the reason */
     KEPT,
+    /** it left the desired state, and another target's latest desired state holds it: handed over, not touched */
+    MOVED,
     /** it left the desired state; its prune waits for another target of the same commit, which may take it over */
     WAITING;
 

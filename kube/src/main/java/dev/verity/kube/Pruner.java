@@ -1,6 +1,5 @@
 package dev.verity.kube;
 
-import dev.verity.events.DesiredState;
 import dev.verity.events.TargetKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -16,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,9 +25,10 @@ import java.util.concurrent.TimeoutException;
  * and background propagation, only while it is still the object Verity applied and still annotated for this
  * target, and only when nothing keeps it:
  * <ul>
- * <li>the latest desired state of another target contains it (it moved there): handed over, not touched;</li>
- * <li>it is a Namespace, CustomResourceDefinition or PersistentVolumeClaim (deleting one deletes what it holds):
- *     kept;</li>
+ * <li>the latest desired state of another target contains it (it moved there): handed over ({@link Outcome#MOVED}),
+ *     not touched;</li>
+ * <li>it is a Namespace, CustomResourceDefinition or PersistentVolumeClaim (deleting one deletes what it holds)
+ *     and the policy does not list its kind in {@code pruneAlso} ({@link PrunePolicy}): kept;</li>
  * <li>the target's policy has {@code prune: false}, or the object is annotated {@value Ownership#PRUNE_ANNOTATION}
  *     {@code : disabled}: kept.</li>
  * </ul>
@@ -40,9 +39,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class Pruner {
 
-    /** Kinds whose deletion takes what they hold along (a namespace's objects, a CRD's resources, a volume's data). */
-    private static final Set<String> PROTECTED = Set.of("/Namespace", "apiextensions.k8s.io/CustomResourceDefinition",
-            "/PersistentVolumeClaim");
     private static final long TIMEOUT_SECONDS = 30;
 
     /**
@@ -61,15 +57,15 @@ final class Pruner {
         this.client = client;
     }
 
-    Result prune(DesiredState desired, List<Inventory.Entry> leaving, OtherTargets others) {
+    Result prune(TargetChange change, PrunePolicy policy, List<Inventory.Entry> leaving, OtherTargets others) {
         List<Inventory.Entry> order = new ArrayList<>(leaving);
         java.util.Collections.reverse(order);
         order.sort(Comparator.comparing(Inventory.Entry::stage).reversed()); // stable: reverse inventory order within a stage
         List<ObjectOutcome> outcomes = new ArrayList<>();
         List<Inventory.Entry> retry = new ArrayList<>();
-        List<TargetKey> inFlight = leaving.isEmpty() ? List.of() : others.inFlight(desired);
+        List<TargetKey> inFlight = leaving.isEmpty() ? List.of() : others.inFlight(change);
         for (Inventory.Entry entry : order) {
-            ObjectOutcome outcome = pruneOne(desired, entry, others, inFlight);
+            ObjectOutcome outcome = pruneOne(change.target(), policy, entry, others, inFlight);
             if (outcome.outcome() == Outcome.FAILED || outcome.outcome() == Outcome.WAITING) retry.add(entry);
             outcomes.add(outcome);
         }
@@ -77,12 +73,12 @@ final class Pruner {
         return new Result(outcomes, retry, waiting ? inFlight.get(0) : null);
     }
 
-    private ObjectOutcome pruneOne(DesiredState desired, Inventory.Entry entry, OtherTargets others,
+    private ObjectOutcome pruneOne(TargetKey target, PrunePolicy policy, Inventory.Entry entry, OtherTargets others,
             List<TargetKey> inFlight) {
-        TargetKey target = desired.target();
         Optional<TargetKey> wanting = others.wanting(target, entry.identity());
         if (wanting.isPresent()) {
-            return kept(entry, "it is in the desired state of target " + wanting.get() + " now, which takes it over");
+            return new ObjectOutcome(entry.ref(), Outcome.MOVED, "it is in the desired state of target " + wanting.get()
+                    + " now, which takes it over");
         }
         GenericKubernetesResource live;
         try {
@@ -105,10 +101,11 @@ final class Pruner {
                     + entry.uid() + "); left as it is");
         }
         String keepReason = null;
-        if (PROTECTED.contains(entry.type().group() + "/" + entry.type().kind())) {
-            keepReason = entry.type().kind() + "s are never pruned (deleting one deletes what it holds)";
-        } else if (!desired.policy().prune()) {
+        if (!policy.prune()) {
             keepReason = "the target's policy has prune: false";
+        } else if (policy.protects(entry.type())) {
+            keepReason = entry.type().kind() + "s are not pruned unless the policy lists the kind in pruneAlso"
+                    + " (deleting one deletes what it holds)";
         } else if (Ownership.pruneDisabled(annotations)) {
             keepReason = "it is annotated " + Ownership.PRUNE_ANNOTATION + ": disabled";
         }

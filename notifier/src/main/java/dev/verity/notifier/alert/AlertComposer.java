@@ -5,6 +5,8 @@ import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftResolved;
 import dev.verity.events.EventCodec;
 import dev.verity.events.Envelope;
+import dev.verity.events.Pruned;
+import dev.verity.events.RemovalHeld;
 import dev.verity.events.RenderFailed;
 import dev.verity.events.TargetKey;
 import dev.verity.events.VerityEvent;
@@ -40,7 +42,12 @@ public final class AlertComposer {
         if (event instanceof DriftResolved r) return Optional.of(driftResolved(r, eventId, traceparent));
         if (event instanceof RenderFailed f) return Optional.of(renderFailed(f, eventId, traceparent));
         if (event instanceof ApplyFailed f) return Optional.of(applyFailed(f, eventId, traceparent));
-        // Applied, CommitPushed, DesiredState, TargetRemoved: nobody needs to act
+        if (event instanceof RemovalHeld h) return Optional.of(removalHeld(h, eventId, traceparent));
+        if (event instanceof Pruned p && (!p.kept().isEmpty() || !p.failed().isEmpty())) {
+            return Optional.of(pruned(p, eventId, traceparent));
+        }
+        // Applied, ApplyStarted, a Pruned that only deleted, CommitPushed, DesiredState, TargetRemoved: nobody needs
+        // to act
         return Optional.empty();
     }
 
@@ -113,6 +120,57 @@ public final class AlertComposer {
         return new Alert(id, f.type(), Severity.ERROR, "Apply failed: " + f.target() + at, summary,
                 errorLines(f.error()), f.target(),
                 f.repo(), f.commit(), f.object(), List.of(), null, next, traceparent);
+    }
+
+    /**
+     * Objects that left a target stay in the cluster (released from Verity: nobody manages them now), or could not
+     * be pruned: someone should decide what becomes of them.
+     */
+    private static Alert pruned(Pruned p, String id, String traceparent) {
+        String at = " at commit " + TargetKey.shortSha(p.commit());
+        String left = p.targetRemoved() ? p.target() + " left Git" + at : "objects left " + p.target() + at;
+        List<String> summary = new ArrayList<>();
+        if (!p.kept().isEmpty()) {
+            summary.add(left + "; " + p.kept().size() + " of its objects stay in the cluster, released from Verity"
+                    + " (its annotation and labels removed): nothing manages them now.");
+        }
+        if (!p.failed().isEmpty()) {
+            summary.add(p.failed().size() + " object(s) could not be pruned; Verity tries again with the next apply.");
+        }
+        if (!p.pruned().isEmpty()) summary.add(p.pruned().size() + " object(s) were deleted.");
+        List<String> details = new ArrayList<>();
+        p.kept().forEach(k -> details.add("kept: " + k));
+        p.failed().forEach(f -> details.add("not pruned: " + f));
+        String next = p.kept().isEmpty() ? "Read why the prune failed and fix the cluster (permissions, finalizers)."
+                : "Delete the kept objects with kubectl if they are no longer needed, or add them to a target in "
+                        + p.repo() + " so that Verity manages them again.";
+        String title = (p.targetRemoved() ? "Target removed, objects kept: " : "Objects kept after prune: ")
+                + p.target() + at;
+        return new Alert(id, p.type(), p.failed().isEmpty() ? Severity.WARNING : Severity.ERROR, title, summary,
+                cut(details), p.target(), p.repo(), p.commit(), null, List.of(), null, next, traceparent);
+    }
+
+    /** A commit would remove most of a repository's targets: held, someone must confirm or undo it. */
+    private static Alert removalHeld(RemovalHeld h, String id, String traceparent) {
+        String at = TargetKey.shortSha(h.commit());
+        List<String> summary = List.of("Commit " + at + " removes " + h.targets().size() + " of the " + h.published()
+                + " targets of " + h.repo() + " at once. Verity holds the removal: nothing was pruned, and these"
+                + " targets keep their last applied state.");
+        List<String> details = new ArrayList<>();
+        h.targets().forEach(t -> details.add("would remove: " + t));
+        String next = "If the commit is a mistake, revert it (git revert " + at + ") and push. If the targets should"
+                + " go, push any following commit that still lacks them (an empty commit is enough: git commit"
+                + " --allow-empty -m 'confirm removal'), or set allowMassRemoval: true in verity.yaml.";
+        return new Alert(id, h.type(), Severity.ERROR, "Removal held: commit " + at + " removes " + h.targets().size()
+                + " of " + h.published() + " targets", summary, cut(details), null, h.repo(), h.commit(), null,
+                List.of(), null, next, traceparent);
+    }
+
+    private static List<String> cut(List<String> lines) {
+        if (lines.size() <= MAX_ERROR_LINES) return lines;
+        List<String> shown = new ArrayList<>(lines.subList(0, MAX_ERROR_LINES));
+        shown.add("… and " + (lines.size() - MAX_ERROR_LINES) + " more (the full list is on the event in Kafka)");
+        return shown;
     }
 
     /** The error's lines, without blank ones, cut to a readable size. */

@@ -1,6 +1,7 @@
 package dev.verity.notifier.alert;
 
 import dev.verity.events.Applied;
+import dev.verity.events.TargetKey;
 import dev.verity.events.CommitPushed;
 import dev.verity.events.DesiredState;
 import dev.verity.events.DriftKind;
@@ -124,5 +125,34 @@ class AlertComposerTest {
         assertThat(composer.compose(new CommitPushed(REPO, "main", COMMIT, COMMIT, List.of(), "d-1", "github"))).isEmpty();
         assertThat(composer.compose(DesiredState.of(PROD, REPO, COMMIT, "apps/shop/overlays/prod", Policy.DEFAULT,
                 List.of("apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2}\n")))).isEmpty();
+        assertThat(composer.compose(new dev.verity.events.ApplyStarted(PROD, REPO, COMMIT, "sha256:abc", 3))).isEmpty();
+        assertThat(composer.compose(new dev.verity.events.Pruned(PROD, REPO, COMMIT, "sha256:abc", false, List.of(WEB),
+                List.of(), List.of()))).as("a prune that only deleted").isEmpty();
+    }
+
+    @Test
+    void aHeldMassRemovalSaysWhatWouldGoAndHowToConfirmOrUndoIt() {
+        Alert alert = composer.compose(new dev.verity.events.RemovalHeld(REPO, COMMIT,
+                List.of(PROD, TargetKey.parse("local/shop/dev")), 3)).orElseThrow();
+        assertThat(alert.severity()).isEqualTo(Severity.ERROR);
+        assertThat(alert.title()).isEqualTo("Removal held: commit 3f2c1e9a7b6d removes 2 of 3 targets");
+        assertThat(alert.details()).containsExactly("would remove: local/shop/prod", "would remove: local/shop/dev");
+        assertThat(alert.nextStep()).contains("git revert 3f2c1e9a7b6d").contains("git commit --allow-empty")
+                .contains("allowMassRemoval: true");
+        assertThat(alert.key()).isEqualTo(REPO);
+    }
+
+    @Test
+    void objectsLeftInTheClusterByARemovedTargetAreAlertedWithWhy() {
+        var ns = new dev.verity.events.ObjectRef("v1", "Namespace", null, "shop-prod");
+        Alert alert = composer.compose(new dev.verity.events.Pruned(PROD, REPO, COMMIT, null, true, List.of(WEB),
+                List.of(new dev.verity.events.ObjectReason(ns, "the target's policy has prune: false")), List.of()))
+                .orElseThrow();
+        assertThat(alert.severity()).isEqualTo(Severity.WARNING);
+        assertThat(alert.title()).isEqualTo("Target removed, objects kept: local/shop/prod at commit 3f2c1e9a7b6d");
+        assertThat(alert.summary().get(0)).isEqualTo("local/shop/prod left Git at commit 3f2c1e9a7b6d; 1 of its objects"
+                + " stay in the cluster, released from Verity (its annotation and labels removed): nothing manages them now.");
+        assertThat(alert.details()).containsExactly("kept: Namespace shop-prod: the target's policy has prune: false");
+        assertThat(alert.nextStep()).contains("Delete the kept objects");
     }
 }

@@ -1,6 +1,7 @@
 package dev.verity.renderer.render;
 
 import dev.verity.events.DesiredState;
+import dev.verity.events.RemovalHeld;
 import dev.verity.events.RenderFailed;
 import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
@@ -47,6 +48,9 @@ public final class RepositoryReconciler {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile String renderedHead;
     private final Set<TargetKey> publishedTargets = new TreeSet<>();
+    /** The fewest targets a commit must remove at once for the removal to be held as a mass removal. */
+    static final int MASS_REMOVAL_MIN_TARGETS = 2;
+    private HeldRemoval heldRemoval;
 
     public RepositoryReconciler(GitMirror mirror, Renderer renderer, EventSink sink, PublishLedger ledger) {
         this.mirror = mirror;
@@ -89,7 +93,10 @@ public final class RepositoryReconciler {
             RenderResult result = renderer.render(mirror.snapshot(head));
             result.notes().forEach(n -> log.accept(mirror.url() + "@" + TargetKey.shortSha(head) + ": " + n));
             List<VerityEvent> published = publishNew(result.events());
-            result.targets().ifPresent(present -> published.addAll(removeMissing(head, present)));
+            List<TargetKey> commitTargets = published.stream().filter(DesiredState.class::isInstance)
+                    .map(e -> ((DesiredState) e).target()).toList();
+            result.targets().ifPresent(present -> published.addAll(removeMissing(head, present, commitTargets,
+                    result.allowMassRemoval())));
             if (!result.retryable()) renderedHead = head;
             return new Outcome.Rendered(head, published, result.notes());
         } finally {
@@ -128,11 +135,33 @@ public final class RepositoryReconciler {
                 .orElse(event);
     }
 
-    private List<VerityEvent> removeMissing(String head, List<TargetKey> present) {
+    /**
+     * Removes the targets that left Git: {@code TargetRemoved}, naming the targets published for the same commit
+     * ({@code commitTargets}: an object of a removed target may be moving to one of them), then the tombstone.
+     * A commit that removes most of the repository's targets at once ({@link #isMassRemoval}) is held instead: a
+     * {@code RemovalHeld} is published and nothing is removed, until a following commit that still lacks them
+     * confirms it (or the repository's {@code verity.yaml} allows it, {@code allowMassRemoval}).
+     */
+    private List<VerityEvent> removeMissing(String head, List<TargetKey> present, List<TargetKey> commitTargets,
+            boolean allowMassRemoval) {
+        List<TargetKey> missing = publishedTargets.stream().filter(t -> !present.contains(t)).toList();
+        if (missing.isEmpty()) {
+            heldRemoval = null;
+            return new ArrayList<>();
+        }
+        boolean confirmed = allowMassRemoval || heldRemoval != null && !heldRemoval.commit().equals(head)
+                && heldRemoval.targets().containsAll(missing);
+        if (!confirmed && isMassRemoval(missing.size(), publishedTargets.size())) {
+            if (heldRemoval != null && heldRemoval.commit().equals(head)) return new ArrayList<>();
+            RemovalHeld event = new RemovalHeld(mirror.url(), head, missing, publishedTargets.size());
+            sink.publish(event);
+            heldRemoval = new HeldRemoval(head, Set.copyOf(missing));
+            return new ArrayList<>(List.of(event));
+        }
+        heldRemoval = null;
         List<VerityEvent> removed = new ArrayList<>();
-        for (TargetKey target : List.copyOf(publishedTargets)) {
-            if (present.contains(target)) continue;
-            TargetRemoved event = new TargetRemoved(target, mirror.url(), head);
+        for (TargetKey target : missing) {
+            TargetRemoved event = new TargetRemoved(target, mirror.url(), head, commitTargets);
             sink.publish(event);
             sink.tombstone(target);
             ledger.removed(target);
@@ -140,5 +169,17 @@ public final class RepositoryReconciler {
             removed.add(event);
         }
         return removed;
+    }
+
+    /**
+     * Whether removing {@code removing} of {@code published} targets at once is a mass removal, held until
+     * confirmed: at least {@value #MASS_REMOVAL_MIN_TARGETS} targets, and more than half of those published.
+     */
+    static boolean isMassRemoval(int removing, int published) {
+        return removing >= MASS_REMOVAL_MIN_TARGETS && removing * 2 > published;
+    }
+
+    /** A mass removal seen at {@code commit}, held until a later commit confirms it. */
+    private record HeldRemoval(String commit, Set<TargetKey> targets) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.verity.renderer.render;
 
 import dev.verity.events.DesiredState;
+import dev.verity.events.RemovalHeld;
 import dev.verity.events.RenderFailed;
 import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
@@ -158,6 +159,53 @@ class RepositoryReconcilerTest {
         repo.commit("main", "dev is back", ShopFixture.app("shop", "hello"));
         reconciler.reconcile(m -> { });
         assertThat(log).as("the same content as before is published again after a removal").containsExactly("DesiredState local/shop/dev");
+    }
+
+    @Test
+    void aCommitRemovingMostTargetsIsHeldUntilAFollowingCommitConfirmsIt() {
+        Map<String, String> both = new java.util.HashMap<>(ShopFixture.app("shop", "hello"));
+        both.putAll(ShopFixture.app("blog", "hello"));
+        repo.commit("main", "shop and blog", both);
+        reconciler.reconcile(m -> { });
+        log.clear();
+
+        String oops = repo.on("main").delete("apps/shop").delete("apps/blog/overlays/prod").message("oops").commit();
+        reconciler.reconcile(m -> { });
+
+        assertThat(log).as("3 of 4 targets removed at once: held").containsExactly("RemovalHeld " + repo.url());
+        assertThat(published.get(published.size() - 1)).isEqualTo(new RemovalHeld(repo.url(), oops,
+                List.of(TargetKey.parse("local/blog/prod"), TargetKey.parse("local/shop/dev"), TargetKey.parse("local/shop/prod")), 4));
+        reconciler.reconcile(m -> { });
+        assertThat(log).as("the same head again: nothing more").hasSize(1);
+
+        log.clear();
+        repo.commit("main", "confirm", Map.of("README.md", "yes, remove them\n"));
+        reconciler.reconcile(m -> { });
+        assertThat(log).containsExactly("TargetRemoved local/blog/prod", "tombstone local/blog/prod",
+                "TargetRemoved local/shop/dev", "tombstone local/shop/dev",
+                "TargetRemoved local/shop/prod", "tombstone local/shop/prod");
+    }
+
+    @Test
+    void aHeldMassRemovalIsDroppedWhenTheTargetsComeBackAndOneTargetAloneIsNeverHeld() {
+        Map<String, String> both = new java.util.HashMap<>(ShopFixture.app("shop", "hello"));
+        both.putAll(ShopFixture.app("blog", "hello"));
+        repo.commit("main", "shop and blog", both);
+        reconciler.reconcile(m -> { });
+        repo.on("main").delete("apps/shop").delete("apps/blog").message("oops").commit();
+        reconciler.reconcile(m -> { });
+        log.clear();
+
+        repo.commit("main", "revert", both);
+        reconciler.reconcile(m -> { });
+        assertThat(log).as("nothing was removed, so nothing is published again").isEmpty();
+
+        repo.on("main").delete("apps/blog/overlays/dev").message("drop blog dev").commit();
+        reconciler.reconcile(m -> { });
+        assertThat(log).containsExactly("TargetRemoved local/blog/dev", "tombstone local/blog/dev");
+        assertThat(RepositoryReconciler.isMassRemoval(1, 1)).isFalse();
+        assertThat(RepositoryReconciler.isMassRemoval(2, 4)).isFalse();
+        assertThat(RepositoryReconciler.isMassRemoval(2, 3)).isTrue();
     }
 
     @Test

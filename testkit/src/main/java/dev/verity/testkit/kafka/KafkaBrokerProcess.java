@@ -31,13 +31,17 @@ public final class KafkaBrokerProcess implements KafkaBroker {
     private final int port;
     private final int controllerPort;
     private final String classpath;
+    private final int routedPort;
+    private final int routedAdvertisedPort;
     private Process process;
 
-    private KafkaBrokerProcess(Path dataDir, int port, int controllerPort, String classpath) {
+    private KafkaBrokerProcess(Path dataDir, int port, int controllerPort, String classpath, int routedAdvertisedPort) {
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.classpath = classpath;
+        this.routedAdvertisedPort = routedAdvertisedPort;
+        this.routedPort = routedAdvertisedPort == 0 ? 0 : freePort();
     }
 
     /** Formats {@code dataDir} on first use and starts the broker on {@code port} (0: a free port). */
@@ -47,9 +51,26 @@ public final class KafkaBrokerProcess implements KafkaBroker {
 
     public static KafkaBrokerProcess start(Path dataDir, int port, String classpath) {
         KafkaBrokerProcess broker = new KafkaBrokerProcess(dataDir.toAbsolutePath(), port == 0 ? freePort() : port,
-                freePort(), classpath);
+                freePort(), classpath, 0);
         broker.startProcess();
         return broker;
+    }
+
+    /**
+     * Like {@link #start(Path, int)}, with a second listener ({@code ROUTED}, on {@link #routedPort()}) that tells
+     * its clients to reach the broker at {@code localhost:advertisedPort}: a test puts a TCP relay there to cut some
+     * clients off (a network partition) while the others stay connected through {@link #bootstrapServers()}.
+     */
+    public static KafkaBrokerProcess startWithRoutedListener(Path dataDir, int advertisedPort) {
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(dataDir.toAbsolutePath(), freePort(), freePort(),
+                System.getProperty("java.class.path"), advertisedPort);
+        broker.startProcess();
+        return broker;
+    }
+
+    /** The port of the {@code ROUTED} listener of {@link #startWithRoutedListener}, 0 without one. */
+    public int routedPort() {
+        return routedPort;
     }
 
     @Override
@@ -136,11 +157,14 @@ public final class KafkaBrokerProcess implements KafkaBroker {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        String routed = routedPort == 0 ? "" : ",ROUTED://localhost:" + routedPort;
+        p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort + routed);
+        p.put("advertised.listeners", "PLAINTEXT://localhost:" + port
+                + (routedPort == 0 ? "" : ",ROUTED://localhost:" + routedAdvertisedPort));
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                + (routedPort == 0 ? "" : ",ROUTED:PLAINTEXT"));
         p.put("log.dirs", dataDir.resolve("logs").toString());
         p.putAll(BrokerSettings.forTests());
         Path config = dataDir.resolve("server.properties");

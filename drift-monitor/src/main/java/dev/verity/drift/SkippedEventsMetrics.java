@@ -9,8 +9,8 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * Publishes this drift monitor's {@link EventIntake} counts as {@code verity_events_skipped_total{type=...}}: one
- * counter per event type this version does not know, registered when its first record is skipped and reading the intake's
- * count, so it matches {@code GET /verity/events/skipped}. It counts nothing itself.
+ * counter per event type this version does not know, registered when its first record is skipped and reading the
+ * intake's count, so it matches {@code GET /verity/events/skipped}. It counts nothing itself.
  */
 @ApplicationScoped
 public class SkippedEventsMetrics {

@@ -53,4 +53,12 @@ public interface ApplierConfig {
      */
     @WithDefault("60s")
     Duration moveWait();
+
+    /**
+     * The session timeout of the applier's leadership group ({@code verity.leader.applier.<cluster>}): how long after
+     * the active applier dies a standby takes over (active/standby, one applier per cluster applies at a time).
+     * The broker accepts 6 s to 30 min by default ({@code group.min/max.session.timeout.ms}).
+     */
+    @WithDefault("10s")
+    Duration leaderSessionTimeout();
 }

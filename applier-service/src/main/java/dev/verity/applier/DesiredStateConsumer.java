@@ -29,7 +29,14 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.Optional;
 
 /**
@@ -67,6 +74,19 @@ public class DesiredStateConsumer {
     MutinyEmitter<Record<String, String>> applied;
 
     private TargetReconciler reconciler;
+
+    /** Guards {@link #active} and {@link #standingBy}: whether work is done now or remembered for an election. */
+    private final Object gate = new Object();
+    private boolean active;
+    /** While standing by: the latest work per target key, in arrival order, done when this replica is elected. */
+    private final LinkedHashMap<String, Object> standingBy = new LinkedHashMap<>();
+    /** Held while doing work, so that what was remembered before an election is done before what comes after. */
+    private final ReentrantLock working = new ReentrantLock();
+    private final ExecutorService catchUp = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "verity-applier-catch-up");
+        t.setDaemon(true);
+        return t;
+    });
 
     @PostConstruct
     void init() {
@@ -132,10 +152,93 @@ public class DesiredStateConsumer {
         }
     }
 
-    /** Applies desired states and removes targets, in order; a rollout event Kafka did not take is logged. */
+    /**
+     * Applies desired states and removes targets, in order, when this replica is the cluster's active applier;
+     * otherwise remembers the latest per target for its election ({@link ApplierLeadership}).
+     */
     private void doAll(List<Object> work) {
+        List<Object> now = new ArrayList<>();
+        synchronized (gate) {
+            for (Object w : work) {
+                if (active) {
+                    now.add(w);
+                } else {
+                    standingBy.remove(keyOf(w));
+                    standingBy.put(keyOf(w), w);
+                }
+            }
+        }
+        if (now.isEmpty()) return;
+        working.lock();
+        try {
+            execute(now);
+        } finally {
+            working.unlock();
+        }
+    }
+
+    /**
+     * This replica leads now: forgets what it knew as applied (another leader may have acted since) and, on its own
+     * thread, does the latest work of every target it remembered while standing by, before anything newer.
+     */
+    void elected() {
+        catchUp.execute(() -> {
+            working.lock();
+            try {
+                List<Object> remembered;
+                synchronized (gate) {
+                    active = true;
+                    remembered = new ArrayList<>(standingBy.values());
+                    standingBy.clear();
+                    reconciler.handOver();
+                }
+                execute(remembered);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "applying the remembered desired states after the election failed");
+            } finally {
+                working.unlock();
+            }
+        });
+    }
+
+    /**
+     * This replica no longer leads: nothing more is applied; an apply in progress is given up to {@code patience}
+     * to finish (a later write by it is fenced by the inventory). Held work is remembered for the next election.
+     */
+    void deposed(Duration patience) {
+        synchronized (gate) {
+            active = false;
+        }
+        boolean idle = false;
+        try {
+            idle = working.tryLock(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            List<Object> held = reconciler.handOver();
+            synchronized (gate) {
+                for (Object w : held) standingBy.putIfAbsent(keyOf(w), w);
+            }
+        } finally {
+            if (idle) working.unlock();
+        }
+    }
+
+    /** True while this replica applies; false while it stands by. */
+    boolean active() {
+        synchronized (gate) {
+            return active;
+        }
+    }
+
+    private static String keyOf(Object work) {
+        return work instanceof TargetEvent t ? t.target().toString() : work.toString();
+    }
+
+    private void execute(List<Object> work) {
         if (work.size() > 1) {
-            LOG.infof("converging the latest desired state or removal of %d targets rebuilt from the topic", work.size());
+            LOG.infof("converging the latest desired state or removal of %d targets", work.size());
         }
         for (Object w : work) {
             try {
@@ -190,11 +293,14 @@ public class DesiredStateConsumer {
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void expireHeld() {
-        if (reconciler == null) return;
+        if (reconciler == null || !active()) return;
+        working.lock();
         try {
-            reconciler.expire().forEach(this::log);
+            if (active()) reconciler.expire().forEach(this::log);
         } catch (RolloutNotPublished e) {
             LOG.errorf("%s", e.getMessage());
+        } finally {
+            working.unlock();
         }
     }
 

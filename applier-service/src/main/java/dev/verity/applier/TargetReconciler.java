@@ -285,6 +285,18 @@ final class TargetReconciler {
                 .toList();
     }
 
+    /**
+     * Forgets every digest applied (a replica elected leader again cannot know what another leader did in
+     * between) and gives up every held desired state or removal, returning them in the order they were held, to be
+     * done again by whoever leads next.
+     */
+    synchronized List<Object> handOver() {
+        appliedDigests.clear();
+        List<Object> work = held.values().stream().map(Held::work).toList();
+        held.clear();
+        return work;
+    }
+
     /** The target left Git: forget what was applied, so that if it comes back it is applied again. */
     synchronized void forget(TargetKey target) {
         appliedDigests.remove(target);

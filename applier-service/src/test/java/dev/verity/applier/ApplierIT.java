@@ -295,8 +295,7 @@ class ApplierIT {
         kafka().send(DESIRED, target.toString(), CODEC.encode(new TargetRemoved(target, REPO, "1ea00002")));
         kafka().send(DESIRED, target.toString(), null);
 
-        Pruned pruned = await().atMost(WAIT).until(() -> allEvents(target).stream()
-                .filter(Pruned.class::isInstance).map(Pruned.class::cast).findFirst().orElse(null), p -> p != null);
+        Pruned pruned = awaitPruned(target);
         assertThat(pruned.targetRemoved()).isTrue();
         assertThat(pruned.commit()).isEqualTo("1ea00002");
         assertThat(pruned.pruned()).containsExactly(new ObjectRef("v1", "ConfigMap", "leaving-prod", "cfg"));
@@ -325,8 +324,7 @@ class ApplierIT {
 
         kafka().send(DESIRED, target.toString(), null); // a tombstone alone: its TargetRemoved compacted away
 
-        Pruned pruned = await().atMost(WAIT).until(() -> allEvents(target).stream()
-                .filter(Pruned.class::isInstance).map(Pruned.class::cast).findFirst().orElse(null), p -> p != null);
+        Pruned pruned = awaitPruned(target);
         assertThat(pruned.targetRemoved()).isTrue();
         assertThat(pruned.commit()).as("the inventory's commit").isEqualTo("cee00001");
         assertThat(pruned.pruned()).isEmpty();
@@ -335,6 +333,12 @@ class ApplierIT {
         ConfigMap kept = cluster().configMaps().inNamespace("keeper-prod").withName("cfg").get();
         assertThat(kept).isNotNull();
         assertThat(kept.getMetadata().getLabels()).doesNotContainKey("app.kubernetes.io/managed-by");
+    }
+
+    /** Waits for the target's first {@code Pruned} event on the rollout topic. */
+    static Pruned awaitPruned(TargetKey target) {
+        return await().atMost(WAIT).until(() -> allEvents(target).stream()
+                .filter(Pruned.class::isInstance).map(Pruned.class::cast).findFirst().orElse(null), p -> p != null);
     }
 
     static AppliedState latestApplied(TargetKey target) {

@@ -98,9 +98,8 @@ public final class LocalStack implements AutoCloseable {
                         "verity.renderer.repositories[0].branch", LocalForge.BRANCH,
                         "verity.renderer.poll-interval", options.pollInterval().toSeconds() + "s",
                         "verity.renderer.work-dir", work.resolve("renderer").toString()), Map.of()));
-        starting.put("applier-service", launch("applier-service", port(StackOptions.APPLIER_PORT), logs, common,
-                Map.of("verity.applier.cluster", CLUSTER, "verity.applier.kubeconfig", kubeconfig.toString()),
-                Map.of()));
+        starting.put("applier-service", launch("applier-service", "applier-service", port(StackOptions.APPLIER_PORT),
+                logs, common, applierProperties(), Map.of()));
         starting.put("drift-monitor", launch("drift-monitor", port(StackOptions.DRIFT_PORT), logs, common,
                 Map.of("verity.drift.cluster", CLUSTER, "verity.drift.kubeconfig", kubeconfig.toString()),
                 Map.of()));
@@ -115,12 +114,43 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    private Map<String, String> applierProperties() {
+        return Map.of("verity.applier.cluster", CLUSTER, "verity.applier.kubeconfig", kubeconfig.toString());
+    }
+
+    /**
+     * Starts one more applier for the cluster {@value #CLUSTER}, as a second replica would run (active/standby: only
+     * one of them applies at a time), on a free port, logging to {@code logs/<name>.log}; returns once it is ready.
+     *
+     * @param name the replica's name among the services ({@link #services()}), e.g. {@code applier-service-2}
+     */
+    public ServiceProcess startApplierReplica(String name) {
+        if (services.containsKey(name)) throw new IllegalArgumentException("a service named " + name + " runs already");
+        Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free local port", e);
+        }
+        ServiceProcess replica = launch("applier-service", name, port, options.workDir().toAbsolutePath().resolve("logs"),
+                common, applierProperties(),
+                Map.of()).join();
+        services.put(name, replica);
+        return replica;
+    }
+
     private CompletableFuture<ServiceProcess> launch(String module, int port, Path logs, Map<String, String> common,
             Map<String, String> properties, Map<String, String> env) {
+        return launch(module, module, port, logs, common, properties, env);
+    }
+
+    private CompletableFuture<ServiceProcess> launch(String module, String name, int port, Path logs,
+            Map<String, String> common, Map<String, String> properties, Map<String, String> env) {
         Map<String, String> props = new LinkedHashMap<>(common);
         props.putAll(properties);
-        ServiceProcess process = ServiceProcess.start(module, root.resolve(module).resolve("target/quarkus-app"), port,
-                props, env, logs.resolve(module + ".log"));
+        ServiceProcess process = ServiceProcess.start(name, root.resolve(module).resolve("target/quarkus-app"), port,
+                props, env, logs.resolve(name + ".log"));
         track(process);
         return CompletableFuture.supplyAsync(() -> {
             process.awaitReady(options.readyTimeout());

@@ -115,6 +115,20 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the service at once (SIGKILL on Linux: no shutdown hook runs, no consumer leaves its group), as a crash
+     * or an OOM kill would, and waits until it is gone.
+     */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the service and every process it started: politely, then by force. */
     @Override
     public void close() {

@@ -3,10 +3,12 @@ package dev.verity.events;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -125,5 +127,65 @@ class EventCodecTest {
         assertThat(TargetKey.parse("prod-eu/shop/prod")).isEqualTo(new TargetKey("prod-eu", "shop", "prod"));
         assertThatThrownBy(() -> TargetKey.parse("shop/prod")).hasMessageContaining("cluster/app/env");
         assertThatThrownBy(() -> new TargetKey("Local", "shop", "prod")).hasMessageContaining("cluster 'Local'");
+    }
+
+    @Test
+    void everyPolicyKeyTravelsWithDurationsAsIsoStringsAndKindsSorted() {
+        Policy policy = new Policy(true, false, true, false, true, List.of("platform"), true,
+                Duration.ofMinutes(90), Duration.ofMillis(500), Duration.ofSeconds(45),
+                Set.of("PersistentVolumeClaim", "Namespace"));
+        DesiredState desired = DesiredState.of(PROD, REPO, SHA, "apps/shop/overlays/prod", policy, List.of("a: 1"));
+        String json = codec.encode(desired);
+
+        assertThat(json).contains("\"recreate\":true", "\"interval\":\"PT1H30M\"", "\"retryInterval\":\"PT0.5S\"",
+                "\"healthTimeout\":\"PT45S\"", "\"pruneAlso\":[\"Namespace\",\"PersistentVolumeClaim\"]");
+        DesiredState back = (DesiredState) codec.decode(json);
+        assertThat(back).isEqualTo(desired);
+        assertThat(back.policy().pruneAlso()).containsExactly("Namespace", "PersistentVolumeClaim");
+        assertThat(back.policy().prunesKind("Namespace")).isTrue();
+        assertThat(back.policy().prunesKind("CustomResourceDefinition")).isFalse();
+        assertThat(back.policy().prunesKind("ConfigMap")).isTrue();
+    }
+
+    @Test
+    void aPolicyWrittenBeforeTheLaterKeysExistedDecodesWithTheirDefaults() {
+        DesiredState desired = DesiredState.of(PROD, REPO, SHA, "apps/shop/overlays/prod",
+                new Policy(false, false, true, true, false, List.of("platform")), List.of("a: 1"));
+        String older = codec.encode(desired).replaceFirst("\"policy\":\\{[^}]*}",
+                "\"policy\":{\"suspend\":false,\"prune\":false,\"selfHeal\":true,\"force\":true,"
+                        + "\"allowEmpty\":false,\"dependsOn\":[\"platform\"]}");
+        assertThat(older).doesNotContain("interval").doesNotContain("pruneAlso");
+
+        Policy decoded = ((DesiredState) codec.decode(older)).policy();
+        assertThat(decoded).isEqualTo(desired.policy());
+        assertThat(decoded.recreate()).isFalse();
+        assertThat(decoded.interval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(decoded.retryInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(decoded.healthTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(decoded.pruneAlso()).isEmpty();
+        assertThat(Policy.DEFAULT).isEqualTo(new Policy(false, true, false, true, false, List.of(), false,
+                Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(5), Set.of()));
+    }
+
+    @Test
+    void aPolicyFromANewerRendererWithKeysThisVersionDoesNotKnowStillDecodes() {
+        DesiredState desired = DesiredState.of(PROD, REPO, SHA, "apps/shop/overlays/prod",
+                Policy.DEFAULT.withInterval(Duration.ofMinutes(3)), List.of("a: 1"));
+        String newer = codec.encode(desired).replaceFirst("\"policy\":\\{",
+                "\"policy\":{\"wave\":3,\"notify\":{\"slack\":[\"#ops\"]},\"timeoutPolicy\":\"PT2M\",");
+        assertThat(newer).contains("\"wave\":3");
+
+        assertThat(((DesiredState) codec.decode(newer)).policy()).isEqualTo(desired.policy());
+    }
+
+    @Test
+    void aPolicyDurationThatIsNotIsoOrNotPositiveIsABadRecord() {
+        String json = codec.encode(DesiredState.of(PROD, REPO, SHA, "apps/shop/overlays/prod", Policy.DEFAULT, List.of("a: 1")));
+        assertThatThrownBy(() -> codec.decode(json.replace("\"PT10M\"", "\"10m\"")))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("10m").hasMessageContaining("ISO-8601");
+        assertThatThrownBy(() -> codec.decode(json.replace("\"PT10M\"", "\"PT0S\"")))
+                .isInstanceOf(EventFormatException.class).hasMessageContaining("interval must be longer than zero");
+        assertThatThrownBy(() -> Policy.DEFAULT.withHealthTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("healthTimeout");
     }
 }

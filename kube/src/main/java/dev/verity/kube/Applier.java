@@ -50,7 +50,8 @@ import java.util.stream.Collectors;
  * ({@link Ownership#labels}). The apply stops at the first object that fails (later objects may depend on it) and
  * reports which objects were applied and which not; nothing is pruned then.</li>
  * <li>A custom resource whose CustomResourceDefinition this apply wrote is applied only once that CRD is
- * Established (the API server serves its kind only then; before, the custom resource would get 404). The wait is
+ * Established (the API server serves its kind only then; before, the custom resource would get 404) and the
+ * server's discovery lists its kind (what kubectl and controllers read may follow a moment later). The wait is
  * bounded ({@link #DEFAULT_ESTABLISHED_TIMEOUT} unless configured); a CRD that is not Established by then fails the
  * first such custom resource, naming the CRD and its conditions.</li>
  * <li>After a complete apply, what the inventory holds and the desired state no longer does is pruned
@@ -338,7 +339,8 @@ public final class Applier {
                 continue;
             }
             String crd = appliedCrds.remove(object.type().group() + "/" + object.type().kind());
-            Optional<String> notEstablished = crd == null ? Optional.empty() : awaitEstablished(crd);
+            Optional<String> notEstablished = crd == null ? Optional.empty()
+                    : awaitEstablished(crd).or(() -> awaitDiscovered(crd, object.type()));
             ObjectOutcome outcome = notEstablished
                     .map(reason -> new ObjectOutcome(object.ref(), Outcome.FAILED, reason))
                     .orElseGet(() -> applyOne(desired, object, live.get(object.ref()), uids, state));
@@ -405,6 +407,43 @@ public final class Applier {
                 Thread.currentThread().interrupt();
                 return Optional.of("interrupted while waiting for its CustomResourceDefinition " + crdName
                         + " to be Established (" + last + ")");
+            }
+        }
+    }
+
+    /**
+     * Waits, within the same time limit, until the API server's discovery lists {@code type}'s kind in its group
+     * version: an API server serves a kind from its CRD's Established condition, but its discovery document (what
+     * kubectl and controllers read) may follow a moment later. Empty once listed, else why not.
+     */
+    Optional<String> awaitDiscovered(String crdName, ResourceType type) {
+        long start = System.nanoTime();
+        String groupVersion = type.apiVersion();
+        while (true) {
+            try {
+                APIResourceList resources = client.getApiResources(groupVersion);
+                if (resources != null && resources.getResources() != null && resources.getResources().stream()
+                        .anyMatch(r -> type.kind().equals(r.getKind()))) {
+                    return Optional.empty();
+                }
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    return Optional.of("the API server's discovery of " + groupVersion + " could not be read after its"
+                            + " CustomResourceDefinition " + crdName + " became Established: " + reason(null, e));
+                }
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            if (waited.compareTo(establishedTimeout) >= 0) {
+                return Optional.of("its CustomResourceDefinition " + crdName + " is Established, but the API server's"
+                        + " discovery does not list " + type.kind() + " in " + groupVersion + " after " + seconds(waited)
+                        + "; check that the CRD serves version " + type.version() + ", then push again");
+            }
+            try {
+                Thread.sleep(ESTABLISHED_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted while waiting for " + type.kind() + " to appear in the API server's"
+                        + " discovery of " + groupVersion);
             }
         }
     }

@@ -2,9 +2,11 @@ package dev.verity.renderer.config;
 
 import dev.verity.events.Policy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What {@code verity.yaml} says, as values.
@@ -41,6 +43,18 @@ public record VerityConfig(Map<String, List<String>> environments, Map<String, A
         return Optional.ofNullable(apps.get(name));
     }
 
+    /**
+     * Where {@code dependency} was written in the {@code dependsOn} that applies to the app in the environment (its
+     * override for the environment, else its policy; {@code env} null means the policy), or empty when it was not.
+     */
+    public Optional<Origin> dependsOnOrigin(String app, String env, String dependency) {
+        return app(app).map(a -> {
+            PolicySpec override = env == null ? null : a.overrides().get(env);
+            PolicySpec used = override != null && override.dependsOn() != null ? override : a.policy();
+            return used.dependsOnAt().get(dependency);
+        });
+    }
+
     /** The app's policy in an environment: the defaults, then the app's policy, then its override for the env. */
     public Policy policyFor(String app, String env) {
         return app(app).map(a -> a.policyIn(env)).orElse(Policy.DEFAULT);
@@ -66,11 +80,23 @@ public record VerityConfig(Map<String, List<String>> environments, Map<String, A
         }
     }
 
-    /** Policy fields as written: a null field keeps what it overrides. */
+    /**
+     * Policy fields as written: a null field keeps what it overrides (an override's {@code dependsOn: []} or
+     * {@code pruneAlso: []} clears the app's list).
+     *
+     * @param dependsOnAt where each app in {@code dependsOn} was written (app → its place), empty when
+     *                    {@code dependsOn} is not set
+     */
     public record PolicySpec(Boolean suspend, Boolean prune, Boolean selfHeal, Boolean force, Boolean allowEmpty,
-            List<String> dependsOn) {
+            List<String> dependsOn, Boolean recreate, Duration interval, Duration retryInterval, Duration healthTimeout,
+            Set<String> pruneAlso, Map<String, Origin> dependsOnAt) {
 
-        public static final PolicySpec EMPTY = new PolicySpec(null, null, null, null, null, null);
+        public PolicySpec {
+            dependsOnAt = dependsOnAt == null ? Map.of() : Map.copyOf(dependsOnAt);
+        }
+
+        public static final PolicySpec EMPTY = new PolicySpec(null, null, null, null, null, null, null, null, null, null,
+                null, null);
 
         public Policy applyTo(Policy base) {
             return new Policy(
@@ -79,7 +105,25 @@ public record VerityConfig(Map<String, List<String>> environments, Map<String, A
                     selfHeal != null ? selfHeal : base.selfHeal(),
                     force != null ? force : base.force(),
                     allowEmpty != null ? allowEmpty : base.allowEmpty(),
-                    dependsOn != null ? dependsOn : base.dependsOn());
+                    dependsOn != null ? dependsOn : base.dependsOn(),
+                    recreate != null ? recreate : base.recreate(),
+                    interval != null ? interval : base.interval(),
+                    retryInterval != null ? retryInterval : base.retryInterval(),
+                    healthTimeout != null ? healthTimeout : base.healthTimeout(),
+                    pruneAlso != null ? pruneAlso : base.pruneAlso());
+        }
+    }
+
+    /**
+     * Where a value was written in {@code verity.yaml}.
+     *
+     * @param field the key's path, e.g. {@code apps.shop.overrides.prod.dependsOn}
+     * @param line  1-based line number
+     */
+    public record Origin(String field, int line) {
+        @Override
+        public String toString() {
+            return field + " (line " + line + ")";
         }
     }
 }

@@ -1,25 +1,44 @@
 package dev.verity.renderer.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.verity.events.Policy;
 import dev.verity.events.TargetKey;
 import dev.verity.renderer.config.VerityConfig.AppSpec;
+import dev.verity.renderer.config.VerityConfig.Origin;
 import dev.verity.renderer.config.VerityConfig.PolicySpec;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Reads {@code verity.yaml} into a {@link VerityConfig}. Strict: unknown keys, duplicate keys, wrong types and
- * invalid names are errors that name the field (e.g. {@code apps.shop.overrides.prod.selfHeal}) and what to write.
+ * Reads {@code verity.yaml} into a {@link VerityConfig}. Strict: an unknown key anywhere (with the closest known
+ * key suggested), a duplicate key, a wrong type, an invalid name or duration, an override for an environment that
+ * is not declared, and a {@code dependsOn} cycle are errors whose message starts with {@code verity.yaml line N:},
+ * names the key (e.g. {@code apps.shop.overrides.prod.selfHeal}) and says what to write. YAML 1.2 core schema:
+ * {@code yes}/{@code on} are strings, not booleans.
  *
  * <pre>
  * environments:
@@ -28,90 +47,108 @@ import java.util.stream.Stream;
  * apps:
  *   shop:
  *     path: apps/shop
- *     policy: { prune: true, selfHeal: false }
+ *     policy: { prune: true, selfHeal: false, interval: 5m }
  *     overrides:
- *       prod: { selfHeal: true, dependsOn: [platform] }
+ *       prod: { selfHeal: true, dependsOn: [platform], pruneAlso: [PersistentVolumeClaim] }
  * </pre>
+ *
+ * Whether each app named in {@code dependsOn} exists in the environment depends on the commit's overlays, so
+ * {@link dev.verity.renderer.render.TargetDiscovery} checks that, not this parser.
  */
 public final class VerityConfigParser {
 
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final LoadSettings SETTINGS = LoadSettings.builder().setLabel(VerityConfig.FILE)
+            .setSchema(new CoreSchema()).build();
 
-    private static final Set<String> ROOT_KEYS = Set.of("environments", "apps");
-    private static final Set<String> ENV_KEYS = Set.of("clusters");
-    private static final Set<String> APP_KEYS = Set.of("path", "policy", "overrides");
-    private static final Set<String> POLICY_KEYS = Set.of("suspend", "prune", "selfHeal", "force", "allowEmpty", "dependsOn");
+    private static final List<String> ROOT_KEYS = List.of("environments", "apps");
+    private static final List<String> ENV_KEYS = List.of("clusters");
+    private static final List<String> APP_KEYS = List.of("path", "policy", "overrides");
+    /** Every key a policy (or an override) may set. */
+    public static final List<String> POLICY_KEYS = List.of("suspend", "prune", "selfHeal", "force", "allowEmpty",
+            "recreate", "interval", "retryInterval", "healthTimeout", "dependsOn", "pruneAlso");
+    private static final String DURATION_EXAMPLE = "a duration such as 30s, 5m, 1h30m or 500ms (units ms, s, m, h)";
 
     private VerityConfigParser() {
     }
 
-    /** Parses the file's text; blank text means no configuration. */
-    public static VerityConfig parse(String yaml) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            throw new VerityConfigException(VerityConfig.FILE + " is not valid YAML: " + e.getOriginalMessage()
-                    + location(e) + ". Fix the syntax and push again.", e);
+    /** A key as written and its value (null when the key has no value). */
+    private record Entry(ScalarNode key, Node value) {
+        boolean isNull() {
+            return VerityConfigParser.isNull(value);
         }
-        if (root == null || root.isMissingNode() || root.isNull()) return VerityConfig.NONE;
-        requireObject(root, "the top level", ROOT_KEYS);
-        return new VerityConfig(environments(root.get("environments")), apps(root.get("apps")));
     }
 
-    private static Map<String, List<String>> environments(JsonNode node) {
+    /** Parses the file's text; blank text means no configuration. */
+    public static VerityConfig parse(String yaml) {
+        Optional<Node> root;
+        try {
+            root = new Compose(SETTINGS).composeString(yaml == null ? "" : yaml);
+        } catch (YamlEngineException e) {
+            throw new VerityConfigException(VerityConfig.FILE + " is not valid YAML: " + syntax(e)
+                    + ". Fix the syntax and push again.");
+        }
+        if (root.isEmpty() || isNull(root.get())) return VerityConfig.NONE;
+        Map<String, Entry> top = object(root.get(), null, ROOT_KEYS);
+        Map<String, List<String>> environments = environments(top.get("environments"));
+        Map<String, AppSpec> apps = apps(top.get("apps"), environments.keySet());
+        VerityConfig config = new VerityConfig(environments, apps);
+        checkCycles(config);
+        return config;
+    }
+
+    private static Map<String, List<String>> environments(Entry entry) {
         Map<String, List<String>> environments = new LinkedHashMap<>();
-        if (node == null || node.isNull()) return environments;
-        requireMap(node, "environments", "a map of environment name to { clusters: [...] }");
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> env = it.next();
-            String field = "environments." + env.getKey();
-            requireName(env.getKey(), field, "environment");
-            requireObject(env.getValue(), field, ENV_KEYS);
-            JsonNode clusters = env.getValue().get("clusters");
+        if (entry == null || entry.isNull()) return environments;
+        Map<String, Entry> envs = map(entry.value(), "environments", "a map of environment name to { clusters: [...] }");
+        for (Entry env : envs.values()) {
+            String name = env.key().getValue();
+            String field = "environments." + name;
+            requireName(name, env.key(), field, "environment");
+            Entry clusters = env.isNull() ? null : object(env.value(), field, ENV_KEYS).get("clusters");
             if (clusters == null || clusters.isNull()) {
-                throw new VerityConfigException(VerityConfig.FILE + ": " + field + ".clusters is required: list the "
-                        + "clusters this environment deploys to, e.g. clusters: [" + VerityConfig.DEFAULT_CLUSTER + "]");
+                throw error(env.key(), field + ".clusters is required: list the clusters this environment deploys to, "
+                        + "e.g. clusters: [" + VerityConfig.DEFAULT_CLUSTER + "]");
             }
-            List<String> names = names(clusters, field + ".clusters", "cluster");
+            List<String> names = names(clusters.value(), field + ".clusters", "cluster");
             if (names.isEmpty()) {
-                throw new VerityConfigException(VerityConfig.FILE + ": " + field + ".clusters is empty: list at least "
-                        + "one cluster, or remove the environment");
+                throw error(clusters.value(), field + ".clusters is empty: list at least one cluster, or remove the environment");
             }
-            environments.put(env.getKey(), names);
+            environments.put(name, names);
         }
         return environments;
     }
 
-    private static Map<String, AppSpec> apps(JsonNode node) {
+    private static Map<String, AppSpec> apps(Entry entry, Set<String> declaredEnvironments) {
         Map<String, AppSpec> apps = new LinkedHashMap<>();
-        if (node == null || node.isNull()) return apps;
-        requireMap(node, "apps", "a map of app name to { path, policy, overrides }");
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            String name = entry.getKey();
+        if (entry == null || entry.isNull()) return apps;
+        Map<String, Entry> entries = map(entry.value(), "apps", "a map of app name to { path, policy, overrides }");
+        for (Entry app : entries.values()) {
+            String name = app.key().getValue();
             String field = "apps." + name;
-            requireName(name, field, "app");
-            JsonNode app = entry.getValue();
-            if (app == null || app.isNull()) {
+            requireName(name, app.key(), field, "app");
+            if (app.isNull()) {
                 apps.put(name, new AppSpec(name, "apps/" + name, PolicySpec.EMPTY, Map.of()));
                 continue;
             }
-            requireObject(app, field, APP_KEYS);
-            String path = app.has("path") && !app.get("path").isNull()
-                    ? path(app.get("path"), field + ".path") : "apps/" + name;
-            PolicySpec policy = policy(app.get("policy"), field + ".policy");
+            Map<String, Entry> keys = object(app.value(), field, APP_KEYS);
+            Entry pathEntry = keys.get("path");
+            String path = pathEntry != null && !pathEntry.isNull() ? path(pathEntry.value(), field + ".path") : "apps/" + name;
+            PolicySpec policy = policy(keys.get("policy"), field + ".policy");
             Map<String, PolicySpec> overrides = new LinkedHashMap<>();
-            JsonNode o = app.get("overrides");
+            Entry o = keys.get("overrides");
             if (o != null && !o.isNull()) {
-                requireMap(o, field + ".overrides", "a map of environment name to policy fields");
-                for (Iterator<Map.Entry<String, JsonNode>> envs = o.fields(); envs.hasNext(); ) {
-                    Map.Entry<String, JsonNode> env = envs.next();
-                    String envField = field + ".overrides." + env.getKey();
-                    requireName(env.getKey(), envField, "environment");
-                    overrides.put(env.getKey(), policy(env.getValue(), envField));
+                Map<String, Entry> envs = map(o.value(), field + ".overrides", "a map of environment name to policy fields");
+                for (Entry env : envs.values()) {
+                    String envName = env.key().getValue();
+                    String envField = field + ".overrides." + envName;
+                    requireName(envName, env.key(), envField, "environment");
+                    if (!declaredEnvironments.isEmpty() && !declaredEnvironments.contains(envName)) {
+                        throw error(env.key(), envField + ": no environment '" + envName + "' is declared under "
+                                + "environments" + suggestion(envName, declaredEnvironments).map(s -> "; did you mean '" + s + "'?").orElse(";")
+                                + " the declared environments are " + sorted(declaredEnvironments)
+                                + ". Fix the name, declare the environment, or remove the override.");
+                    }
+                    overrides.put(envName, policy(env, envField));
                 }
             }
             apps.put(name, new AppSpec(name, path, policy, overrides));
@@ -119,92 +156,264 @@ public final class VerityConfigParser {
         return apps;
     }
 
-    private static PolicySpec policy(JsonNode node, String field) {
-        if (node == null || node.isNull()) return PolicySpec.EMPTY;
-        requireObject(node, field, POLICY_KEYS);
-        JsonNode dependsOn = node.get("dependsOn");
-        return new PolicySpec(bool(node, "suspend", field), bool(node, "prune", field), bool(node, "selfHeal", field),
-                bool(node, "force", field), bool(node, "allowEmpty", field),
-                dependsOn == null || dependsOn.isNull() ? null : names(dependsOn, field + ".dependsOn", "app"));
-    }
-
-    private static Boolean bool(JsonNode policy, String key, String field) {
-        JsonNode value = policy.get(key);
-        if (value == null || value.isNull()) return null;
-        if (!value.isBoolean()) {
-            throw new VerityConfigException(VerityConfig.FILE + ": " + field + "." + key + " must be true or false, not '"
-                    + value.asText() + "'");
+    private static PolicySpec policy(Entry entry, String field) {
+        if (entry == null || entry.isNull()) return PolicySpec.EMPTY;
+        Map<String, Entry> keys = object(entry.value(), field, POLICY_KEYS);
+        List<String> dependsOn = null;
+        Map<String, Origin> dependsOnAt = new LinkedHashMap<>();
+        Entry deps = keys.get("dependsOn");
+        if (deps != null && !deps.isNull()) {
+            dependsOn = names(deps.value(), field + ".dependsOn", "app");
+            if (deps.value() instanceof SequenceNode list) {
+                for (Node item : list.getValue()) {
+                    dependsOnAt.putIfAbsent(((ScalarNode) item).getValue(), new Origin(field + ".dependsOn", line(item)));
+                }
+            }
         }
-        return value.booleanValue();
+        return new PolicySpec(bool(keys, "suspend", field), bool(keys, "prune", field), bool(keys, "selfHeal", field),
+                bool(keys, "force", field), bool(keys, "allowEmpty", field), dependsOn, bool(keys, "recreate", field),
+                duration(keys, "interval", field), duration(keys, "retryInterval", field),
+                duration(keys, "healthTimeout", field), pruneAlso(keys.get("pruneAlso"), field + ".pruneAlso"),
+                dependsOnAt);
     }
 
-    private static List<String> names(JsonNode node, String field, String what) {
-        if (!node.isArray()) {
-            throw new VerityConfigException(VerityConfig.FILE + ": " + field + " must be a list of " + what
-                    + " names, e.g. [" + node.asText() + "]");
+    private static Boolean bool(Map<String, Entry> policy, String key, String field) {
+        Entry entry = policy.get(key);
+        if (entry == null || entry.isNull()) return null;
+        if (!(entry.value() instanceof ScalarNode s) || !s.getTag().equals(Tag.BOOL)) {
+            throw error(entry.value(), field + "." + key + " must be true or false, not " + describe(entry.value()));
+        }
+        return Boolean.parseBoolean(s.getValue().toLowerCase());
+    }
+
+    private static Duration duration(Map<String, Entry> policy, String key, String field) {
+        Entry entry = policy.get(key);
+        if (entry == null || entry.isNull()) return null;
+        Node value = entry.value();
+        String problem = value instanceof ScalarNode s ? GoDuration.problem(s.getValue()) : "it is not a single value";
+        if (problem != null) {
+            throw error(value, field + "." + key + " must be " + DURATION_EXAMPLE + ", longer than zero; "
+                    + describe(value) + " is not: " + problem);
+        }
+        return GoDuration.parse(((ScalarNode) value).getValue()).orElseThrow();
+    }
+
+    private static Set<String> pruneAlso(Entry entry, String field) {
+        if (entry == null || entry.isNull()) return null;
+        if (!(entry.value() instanceof SequenceNode list)) {
+            throw error(entry.value(), field + " must be a list of kinds, any of " + sorted(Policy.PROTECTED_KINDS)
+                    + ", e.g. [PersistentVolumeClaim], not " + describe(entry.value()));
+        }
+        Set<String> kinds = new TreeSet<>();
+        for (Node item : list.getValue()) {
+            if (!(item instanceof ScalarNode s) || !s.getTag().equals(Tag.STR) || !Policy.PROTECTED_KINDS.contains(s.getValue())) {
+                String value = item instanceof ScalarNode s ? s.getValue() : null;
+                throw error(item, field + ": " + describe(item) + " is not a kind Verity protects from pruning"
+                        + (value == null ? "" : suggestion(value, Policy.PROTECTED_KINDS).map(k -> "; did you mean '" + k + "'?").orElse(";"))
+                        + " the allowed values are " + sorted(Policy.PROTECTED_KINDS)
+                        + " (objects of every other kind are pruned whenever prune is true)");
+            }
+            kinds.add(s.getValue());
+        }
+        return kinds;
+    }
+
+    private static List<String> names(Node node, String field, String what) {
+        if (!(node instanceof SequenceNode list)) {
+            throw error(node, field + " must be a list of " + what + " names, e.g. ["
+                    + (node instanceof ScalarNode s ? s.getValue() : "name") + "]");
         }
         List<String> names = new ArrayList<>();
-        for (JsonNode item : node) {
-            if (!item.isTextual()) {
-                throw new VerityConfigException(VerityConfig.FILE + ": " + field + " must hold " + what
-                        + " names (strings), not '" + item + "'");
+        for (Node item : list.getValue()) {
+            if (!(item instanceof ScalarNode s) || !s.getTag().equals(Tag.STR)) {
+                throw error(item, field + " must hold " + what + " names (strings), not " + describe(item));
             }
-            requireName(item.asText(), field, what);
-            if (!names.contains(item.asText())) names.add(item.asText());
+            requireName(s.getValue(), item, field, what);
+            if (!names.contains(s.getValue())) names.add(s.getValue());
         }
         return names;
     }
 
-    private static String path(JsonNode node, String field) {
-        if (!node.isTextual() || node.asText().isBlank()) {
-            throw new VerityConfigException(VerityConfig.FILE + ": " + field
-                    + " must be a folder relative to the repository root, e.g. apps/shop");
+    private static String path(Node node, String field) {
+        if (!(node instanceof ScalarNode s) || !s.getTag().equals(Tag.STR) || s.getValue().isBlank()) {
+            throw error(node, field + " must be a folder relative to the repository root, e.g. apps/shop");
         }
-        String path = node.asText().replaceAll("/+$", "");
+        String path = s.getValue().replaceAll("/+$", "");
         if (path.startsWith("./")) path = path.substring(2);
-        if (path.startsWith("/") || Stream.of(path.split("/")).anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."))) {
-            throw new VerityConfigException(VerityConfig.FILE + ": " + field + " '" + node.asText()
-                    + "' must be a folder inside the repository, relative to its root, without '.' or '..' (e.g. apps/shop)");
+        if (path.startsWith("/") || Stream.of(path.split("/")).anyMatch(p -> p.isEmpty() || p.equals(".") || p.equals(".."))) {
+            throw error(node, field + " '" + s.getValue() + "' must be a folder inside the repository, relative to its "
+                    + "root, without '.' or '..' (e.g. apps/shop)");
         }
         return path;
     }
 
-    private static void requireName(String name, String field, String what) {
+    private static void requireName(String name, Node node, String field, String what) {
         try {
             new TargetKey(name, "x", "x");
         } catch (IllegalArgumentException e) {
-            throw new VerityConfigException(VerityConfig.FILE + ": " + field + ": " + what + " name '" + name
-                    + "' is not valid: use lower-case letters, digits, '-', '.' or '_', starting and ending with a letter or digit");
+            throw error(node, field + ": " + what + " name '" + name + "' is not valid: use lower-case letters, "
+                    + "digits, '-', '.' or '_', starting and ending with a letter or digit");
         }
     }
 
-    private static void requireMap(JsonNode node, String field, String expected) {
-        if (!node.isObject()) {
-            throw new VerityConfigException(VerityConfig.FILE + ": " + field + " must be " + expected + ", not '" + node + "'");
+    /** A map whose keys are names chosen by the user (environments, apps, overrides). */
+    private static Map<String, Entry> map(Node node, String field, String expected) {
+        if (!(node instanceof MappingNode)) {
+            throw error(node, field + " must be " + expected + ", not " + describe(node));
         }
+        return entries((MappingNode) node, field);
     }
 
-    private static void requireObject(JsonNode node, String field, Set<String> keys) {
-        if (node == null || !node.isObject()) {
-            throw new VerityConfigException(VerityConfig.FILE + ": " + field + " must be a map with keys "
-                    + sorted(keys) + ", not '" + node + "'");
+    /** A map with a fixed set of keys; {@code field} null is the top level. */
+    private static Map<String, Entry> object(Node node, String field, List<String> keys) {
+        String where = field == null ? "the top level" : field;
+        if (!(node instanceof MappingNode mapping)) {
+            throw error(node, where + " must be a map with keys " + sorted(keys) + ", not " + describe(node));
         }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!keys.contains(key)) {
-                String prefix = field.equals("the top level") ? "" : field + ".";
-                throw new VerityConfigException(VerityConfig.FILE + ": unknown key '" + prefix + key + "'; the keys allowed "
-                        + (field.equals("the top level") ? "at the top level" : "under " + field) + " are " + sorted(keys));
+        Map<String, Entry> entries = entries(mapping, where);
+        for (Entry entry : entries.values()) {
+            String key = entry.key().getValue();
+            if (keys.contains(key)) continue;
+            String full = field == null ? key : field + "." + key;
+            Optional<String> near = suggestion(key, keys);
+            throw error(entry.key(), "unknown key '" + full + "'"
+                    + near.map(s -> "; did you mean '" + s + "'? The").orElse("; the") + " keys allowed "
+                    + (field == null ? "at the top level" : "under " + field) + " are " + sorted(keys));
+        }
+        return entries;
+    }
+
+    private static Map<String, Entry> entries(MappingNode mapping, String field) {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            if (!(tuple.getKeyNode() instanceof ScalarNode key) || isNull(key)) {
+                throw error(tuple.getKeyNode(), "a key under " + field + " is " + describe(tuple.getKeyNode())
+                        + "; keys must be plain names");
+            }
+            Entry earlier = entries.put(key.getValue(), new Entry(key, tuple.getValueNode()));
+            if (earlier != null) {
+                throw error(key, "duplicate key '" + key.getValue() + "' under " + field + " (first at line "
+                        + line(earlier.key()) + "); keep one of them");
             }
         }
+        return entries;
     }
 
-    private static String sorted(Set<String> keys) {
+    /**
+     * A {@code dependsOn} cycle is an error naming it, e.g. {@code a -> b -> a}. Checked per environment (each
+     * declared one, or without declarations each one an override names) with the overrides applied, and for the
+     * apps' policies alone when environments are not declared (they then hold in every other environment).
+     */
+    private static void checkCycles(VerityConfig config) {
+        Set<String> envs = new TreeSet<>(config.environments().keySet());
+        List<String> scopes = new ArrayList<>();
+        if (envs.isEmpty()) {
+            scopes.add(null);
+            config.apps().values().forEach(a -> envs.addAll(a.overrides().keySet()));
+        }
+        scopes.addAll(envs);
+        for (String env : scopes) {
+            Map<String, List<String>> edges = new HashMap<>();
+            for (AppSpec app : config.apps().values()) {
+                Policy policy = env == null ? app.policy().applyTo(Policy.DEFAULT) : app.policyIn(env);
+                edges.put(app.name(), policy.dependsOn());
+            }
+            List<String> cycle = cycle(edges);
+            if (cycle.isEmpty()) continue;
+            List<String> places = new ArrayList<>();
+            Origin first = null;
+            for (int i = 0; i + 1 < cycle.size(); i++) {
+                Origin at = config.dependsOnOrigin(cycle.get(i), env, cycle.get(i + 1)).orElseThrow();
+                if (first == null) first = at;
+                places.add("'" + cycle.get(i + 1) + "' in " + at);
+            }
+            throw new VerityConfigException(VerityConfig.FILE + " line " + first.line() + ": dependsOn cycle "
+                    + (env == null ? "in every environment without an override" : "in environment " + env) + ": "
+                    + String.join(" -> ", cycle) + " (" + String.join(", ", places) + "). An app cannot wait for "
+                    + "itself: remove one of these dependencies.");
+        }
+    }
+
+    /** The first cycle found (apps in name order), as a path that ends where it starts, or empty. */
+    private static List<String> cycle(Map<String, List<String>> edges) {
+        Set<String> done = new HashSet<>();
+        for (String start : edges.keySet().stream().sorted().toList()) {
+            List<String> found = visit(start, edges, new LinkedHashSet<>(), done);
+            if (!found.isEmpty()) return found;
+        }
+        return List.of();
+    }
+
+    private static List<String> visit(String app, Map<String, List<String>> edges, LinkedHashSet<String> path, Set<String> done) {
+        if (path.contains(app)) {
+            List<String> cycle = new ArrayList<>(path.stream().dropWhile(a -> !a.equals(app)).toList());
+            cycle.add(app);
+            return cycle;
+        }
+        if (done.contains(app)) return List.of();
+        path.add(app);
+        for (String next : edges.getOrDefault(app, List.of())) {
+            List<String> found = visit(next, edges, path, done);
+            if (!found.isEmpty()) return found;
+        }
+        path.remove(app);
+        done.add(app);
+        return List.of();
+    }
+
+    /** The known name closest to {@code written} when it is close enough to be a typo (or differs only in case). */
+    public static Optional<String> suggestion(String written, Collection<String> known) {
+        return known.stream()
+                .map(k -> Map.entry(k, k.equalsIgnoreCase(written) ? 0 : distance(written.toLowerCase(), k.toLowerCase())))
+                .filter(e -> e.getValue() <= Math.max(1, Math.min(3, e.getKey().length() / 3)))
+                .min(Comparator.comparingInt((Map.Entry<String, Integer> e) -> e.getValue()).thenComparing(Map.Entry::getKey))
+                .map(Map.Entry::getKey);
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) previous[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private static VerityConfigException error(Node node, String message) {
+        return new VerityConfigException(VerityConfig.FILE + " line " + line(node) + ": " + message);
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark().map(m -> m.getLine() + 1).orElse(1);
+    }
+
+    private static boolean isNull(Node node) {
+        return node == null || node instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
+    }
+
+    private static String describe(Node node) {
+        if (node instanceof ScalarNode s) return isNull(s) ? "empty" : "'" + s.getValue() + "'";
+        return node instanceof SequenceNode ? "a list" : "a map";
+    }
+
+    private static String sorted(Collection<String> keys) {
         return keys.stream().sorted().toList().toString();
     }
 
-    private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                + e.getLocation().getColumnNr() + ")";
+    private static String syntax(YamlEngineException e) {
+        if (e instanceof MarkedYamlEngineException marked) {
+            Optional<Mark> mark = marked.getProblemMark().or(marked::getContextMark);
+            String problem = marked.getProblem() != null ? marked.getProblem() : marked.getContext();
+            return problem + mark.map(m -> " (line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")").orElse("");
+        }
+        return e.getMessage();
     }
 }

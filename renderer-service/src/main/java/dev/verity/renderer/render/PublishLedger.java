@@ -2,6 +2,7 @@ package dev.verity.renderer.render;
 
 import dev.verity.events.DesiredState;
 import dev.verity.events.EventCodec;
+import dev.verity.events.Policy;
 import dev.verity.events.RenderFailed;
 import dev.verity.events.TargetKey;
 import dev.verity.events.VerityEvent;
@@ -12,20 +13,25 @@ import java.util.Optional;
 
 /**
  * Remembers (in memory) what was last published per target, so unchanged output is not published again: a
- * {@code DesiredState} whose digest equals the target's last published digest, or the same {@code RenderFailed}
+ * {@code DesiredState} whose digest and policy equal the target's last published ones (a policy changed in
+ * {@code verity.yaml} alone is published, since the applier acts on it), or the same {@code RenderFailed}
  * (same target or path, commit and error) again. After a restart everything is published once more, which
  * consumers absorb since they are idempotent. Shared by every repository, it also knows which repository
  * publishes each target.
  */
 public final class PublishLedger {
 
-    private final Map<TargetKey, String> digests = new HashMap<>();
+    /** What a published desired state told consumers, without its documents. */
+    private record Published(String digest, Policy policy) {
+    }
+
+    private final Map<TargetKey, Published> digests = new HashMap<>();
     private final Map<TargetKey, String> owners = new HashMap<>();
     private final Map<String, String> failures = new HashMap<>();
 
     /** Whether publishing {@code event} would tell consumers something they do not know yet. */
     public synchronized boolean isNew(VerityEvent event) {
-        if (event instanceof DesiredState d) return !d.digest().equals(digests.get(d.target()));
+        if (event instanceof DesiredState d) return !new Published(d.digest(), d.policy()).equals(digests.get(d.target()));
         if (event instanceof RenderFailed f) return !EventCodec.idOf(f).equals(failures.get(failureKey(f)));
         return true;
     }
@@ -43,7 +49,7 @@ public final class PublishLedger {
     public synchronized void published(VerityEvent event) {
         if (event instanceof DesiredState d) {
             owners.put(d.target(), d.repo());
-            digests.put(d.target(), d.digest());
+            digests.put(d.target(), new Published(d.digest(), d.policy()));
             failures.remove(d.target().toString());
         } else if (event instanceof RenderFailed f) {
             failures.put(failureKey(f), EventCodec.idOf(f));

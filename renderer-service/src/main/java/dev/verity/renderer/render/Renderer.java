@@ -21,10 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -34,7 +36,9 @@ import java.util.stream.Stream;
  * Renders one commit of one repository: {@code read verity.yaml → discover targets → check out → build each
  * overlay once → split documents → one DesiredState per target}, or a {@code RenderFailed} naming the target,
  * overlay and Kustomize's error. A failure of one overlay does not stop the others; a bad {@code verity.yaml}
- * stops everything (nothing but its {@code RenderFailed} is produced).
+ * (unknown key, wrong type, {@code dependsOn} cycle) stops everything (nothing but its {@code RenderFailed} is
+ * produced); a target whose {@code dependsOn} names an app absent from its environment gets a {@code RenderFailed}
+ * instead of being rendered, and stays one of the commit's targets (so it is not taken as removed).
  */
 public final class Renderer {
 
@@ -71,14 +75,23 @@ public final class Renderer {
 
         Discovery discovery = TargetDiscovery.discover(tree.paths(), config);
         List<VerityEvent> events = new ArrayList<>();
-        discovery.problems().forEach(p -> events.add(new RenderFailed(null, repo, commit, p.path(), p.error())));
+        Set<TargetKey> blocked = new HashSet<>();
+        for (TargetDiscovery.Problem p : discovery.problems()) {
+            if (p.target() == null) {
+                events.add(new RenderFailed(null, repo, commit, p.path(), p.error()));
+            } else {
+                blocked.add(p.target());
+                events.add(new RenderFailed(p.target(), repo, commit, p.path(), p.target().at(commit) + ": " + p.error()
+                        + " Nothing was rendered for this target; " + p.target().cluster() + " keeps its last good state."));
+            }
+        }
         List<String> notes = new ArrayList<>(discovery.notes());
         if (discovery.targets().isEmpty()) {
             if (discovery.problems().isEmpty()) notes.add("no targets: no apps/<app>/overlays/<env>/kustomization.yaml in " + repo + "@" + TargetKey.shortSha(commit));
             return new RenderResult(repo, commit, events, notes, false, Optional.of(List.of()));
         }
 
-        Map<String, List<Target>> byOverlay = discovery.targets().stream()
+        Map<String, List<Target>> byOverlay = discovery.targets().stream().filter(t -> !blocked.contains(t.key()))
                 .collect(Collectors.groupingBy(Target::overlayPath, LinkedHashMap::new, Collectors.toList()));
         boolean retryable = false;
         Path checkout = checkout(tree);

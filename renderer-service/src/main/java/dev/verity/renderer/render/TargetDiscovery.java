@@ -2,6 +2,7 @@ package dev.verity.renderer.render;
 
 import dev.verity.events.TargetKey;
 import dev.verity.renderer.config.VerityConfig;
+import dev.verity.renderer.config.VerityConfigParser;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import java.util.TreeSet;
  * Finds the targets of a commit from its file paths: every {@code <app path>/overlays/<env>/kustomization.yaml}
  * (also {@code .yml} or {@code Kustomization}) is one overlay; the app path is {@code apps/<app>} unless
  * {@code verity.yaml} sets {@code apps.<app>.path}; each overlay becomes one target per cluster of its environment.
+ * A target whose {@code dependsOn} names an app with no overlay in the same environment stays a target (it is not
+ * removed) but has a {@link Problem}: it is not rendered until {@code verity.yaml} or the overlays are fixed.
  */
 public final class TargetDiscovery {
 
@@ -37,8 +40,16 @@ public final class TargetDiscovery {
         }
     }
 
-    /** An overlay that cannot be rendered, with what to do. */
-    public record Problem(String path, String error) {
+    /**
+     * An overlay or target that cannot be rendered, with what to do.
+     *
+     * @param target the target that is not rendered, or null when the overlay cannot become a target at all
+     * @param path   the overlay folder, or {@code verity.yaml} when the problem is written there
+     */
+    public record Problem(TargetKey target, String path, String error) {
+        public Problem(String path, String error) {
+            this(null, path, error);
+        }
     }
 
     public static Discovery discover(List<String> paths, VerityConfig config) {
@@ -96,7 +107,34 @@ public final class TargetDiscovery {
             }
         }
         targets.sort(null);
+        problems.addAll(missingDependencies(targets, config));
         return new Discovery(targets, problems, notes);
+    }
+
+    /** Targets whose {@code dependsOn} names an app that has no target in their environment. */
+    private static List<Problem> missingDependencies(List<Target> targets, VerityConfig config) {
+        Map<String, Set<String>> appsByEnv = new LinkedHashMap<>();
+        for (Target t : targets) appsByEnv.computeIfAbsent(t.key().env(), e -> new TreeSet<>()).add(t.key().app());
+        List<Problem> problems = new ArrayList<>();
+        for (Target t : targets) {
+            String env = t.key().env();
+            Set<String> present = appsByEnv.get(env);
+            List<String> missing = new ArrayList<>();
+            for (String dependency : t.policy().dependsOn()) {
+                if (present.contains(dependency)) continue;
+                String at = config.dependsOnOrigin(t.key().app(), env, dependency)
+                        .map(o -> "line " + o.line() + ": " + o.field()).orElse("dependsOn");
+                String near = VerityConfigParser.suggestion(dependency, present)
+                        .map(s -> " (did you mean '" + s + "'?)").orElse("");
+                missing.add(at + " names '" + dependency + "'" + near);
+            }
+            if (missing.isEmpty()) continue;
+            problems.add(new Problem(t.key(), VerityConfig.FILE, VerityConfig.FILE + " " + String.join("; ", missing)
+                    + ", but no such app is deployed in environment " + env + " (apps in " + env + ": "
+                    + present + "). Fix the name, add the app's overlay for " + env + ", or remove it from dependsOn"
+                    + " (an override for " + env + " can set its own dependsOn)."));
+        }
+        return problems;
     }
 
     private static String invalidName(String name, String what) {

@@ -150,6 +150,27 @@ class RendererTest {
     }
 
     @Test
+    void aTargetDependingOnAnAppMissingFromItsEnvironmentFailsAloneAndStaysATarget() {
+        repo.commit("main", "shop", ShopFixture.app("shop", "hello"));
+        String commit = repo.commit("main", "prod waits for platform", Map.of("verity.yaml",
+                "apps:\n  shop:\n    overrides:\n      prod: { dependsOn: [platform], interval: 2m }\n"));
+
+        RenderResult result = renderHead();
+
+        assertThat(result.targets()).contains(List.of(TargetKey.parse("local/shop/dev"), TargetKey.parse("local/shop/prod")));
+        assertThat(result.events()).extracting(VerityEvent::key).containsExactly("local/shop/dev", "local/shop/prod");
+        assertThat(result.events().get(0)).isInstanceOf(DesiredState.class);
+        assertThat(result.events().get(1)).isInstanceOfSatisfying(RenderFailed.class, f -> {
+            assertThat(f.path()).isEqualTo("verity.yaml");
+            assertThat(f.error()).isEqualTo("local/shop/prod@" + commit.substring(0, 12) + ": verity.yaml line 4: "
+                    + "apps.shop.overrides.prod.dependsOn names 'platform', but no such app is deployed in environment "
+                    + "prod (apps in prod: [shop]). Fix the name, add the app's overlay for prod, or remove it from "
+                    + "dependsOn (an override for prod can set its own dependsOn). Nothing was rendered for this target; "
+                    + "local keeps its last good state.");
+        });
+    }
+
+    @Test
     void anEmptyRenderFailsUnlessAllowed() {
         repo.commit("main", "empty", Map.of(
                 "apps/empty/overlays/dev/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: empty\n",

@@ -91,6 +91,17 @@ class RepositoryReconcilerTest {
             assertThat(d.documents().get(0)).contains("tier: gold");
             assertThat(d.commitTargets()).containsExactly(TargetKey.parse("local/shop/prod"));
         });
+
+        String policyOnly = repo.commit("main", "prod: reconcile every 2m", Map.of("verity.yaml",
+                "apps:\n  shop:\n    overrides:\n      prod: { interval: 2m, pruneAlso: [Namespace] }\n"));
+        reconciler.reconcile(m -> { });
+        assertThat(published).as("a policy changed alone is published; dev's policy is unchanged").hasSize(4);
+        assertThat(published.get(3)).isInstanceOfSatisfying(DesiredState.class, d -> {
+            assertThat(d.key()).isEqualTo("local/shop/prod");
+            assertThat(d.commit()).isEqualTo(policyOnly);
+            assertThat(d.policy().interval()).isEqualTo(Duration.ofMinutes(2));
+            assertThat(d.policy().pruneAlso()).containsExactly("Namespace");
+        });
     }
 
     @Test
@@ -161,10 +172,16 @@ class RepositoryReconcilerTest {
         assertThat(log).as("the same content as before is published again after a removal").containsExactly("DesiredState local/shop/dev");
     }
 
-    @Test
-    void aCommitRemovingMostTargetsIsHeldUntilAFollowingCommitConfirmsIt() {
+    /** Two apps, shop and blog, each with dev and prod: four targets. */
+    static Map<String, String> shopAndBlog() {
         Map<String, String> both = new java.util.HashMap<>(ShopFixture.app("shop", "hello"));
         both.putAll(ShopFixture.app("blog", "hello"));
+        return both;
+    }
+
+    @Test
+    void aCommitRemovingMostTargetsIsHeldUntilAFollowingCommitConfirmsIt() {
+        Map<String, String> both = shopAndBlog();
         repo.commit("main", "shop and blog", both);
         reconciler.reconcile(m -> { });
         log.clear();
@@ -188,8 +205,7 @@ class RepositoryReconcilerTest {
 
     @Test
     void aHeldMassRemovalIsDroppedWhenTheTargetsComeBackAndOneTargetAloneIsNeverHeld() {
-        Map<String, String> both = new java.util.HashMap<>(ShopFixture.app("shop", "hello"));
-        both.putAll(ShopFixture.app("blog", "hello"));
+        Map<String, String> both = shopAndBlog();
         repo.commit("main", "shop and blog", both);
         reconciler.reconcile(m -> { });
         repo.on("main").delete("apps/shop").delete("apps/blog").message("oops").commit();

@@ -83,4 +83,35 @@ class TargetDiscoveryTest {
         assertThat(TargetDiscovery.discover(List.of(), config).notes())
                 .containsExactly("verity.yaml lists app 'ghost' but apps/ghost/overlays/<env>/kustomization.yaml does not exist for any environment");
     }
+
+    @Test
+    void aDependsOnNamingAnAppThatIsNotInTheEnvironmentIsAProblemOfThatTargetWhichStaysATarget() {
+        VerityConfig config = VerityConfigParser.parse("""
+                apps:
+                  shop:
+                    policy:
+                      dependsOn: [billing]
+                    overrides:
+                      prod:
+                        dependsOn:
+                          - billing
+                          - platfrom
+                """);
+        List<String> paths = List.of("apps/shop/overlays/dev/kustomization.yaml", "apps/shop/overlays/prod/kustomization.yaml",
+                "apps/shop/overlays/staging/kustomization.yaml", "apps/billing/overlays/staging/kustomization.yaml",
+                "apps/billing/overlays/prod/kustomization.yaml", "apps/platform/overlays/prod/kustomization.yaml");
+
+        TargetDiscovery.Discovery d = TargetDiscovery.discover(paths, config);
+
+        assertThat(d.targets()).extracting(t -> t.key().toString()).containsExactly("local/billing/prod",
+                "local/billing/staging", "local/platform/prod", "local/shop/dev", "local/shop/prod", "local/shop/staging");
+        assertThat(d.problems()).extracting(p -> p.target().toString()).containsExactly("local/shop/dev", "local/shop/prod");
+        assertThat(d.problems()).extracting(TargetDiscovery.Problem::path).containsOnly("verity.yaml");
+        assertThat(d.problems().get(0).error()).isEqualTo("verity.yaml line 4: apps.shop.policy.dependsOn names 'billing', "
+                + "but no such app is deployed in environment dev (apps in dev: [shop]). Fix the name, add the app's overlay "
+                + "for dev, or remove it from dependsOn (an override for dev can set its own dependsOn).");
+        assertThat(d.problems().get(1).error()).startsWith("verity.yaml line 9: apps.shop.overrides.prod.dependsOn names "
+                + "'platfrom' (did you mean 'platform'?), but no such app is deployed in environment prod "
+                + "(apps in prod: [billing, platform, shop])");
+    }
 }

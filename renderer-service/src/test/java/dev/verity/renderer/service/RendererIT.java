@@ -175,6 +175,41 @@ class RendererIT {
 
     @Test
     @Order(6)
+    void aDependsOnCycleInVerityYamlIsARenderFailedNamingTheCycleAndLineAndPublishesNothing() {
+        await().atMost(WAIT).until(() -> latest(Topics.desired("prod-eu"), "prod-eu/billing/prod").isPresent());
+        String cycle = RepositoriesResource.fleet.on("main").put("verity.yaml", """
+                environments:
+                  dev:  { clusters: [local] }
+                  prod: { clusters: [prod-eu, prod-us] }
+                apps:
+                  billing:
+                    policy: { dependsOn: [ledger] }
+                    overrides:
+                      prod: { selfHeal: true }
+                  ledger:
+                    policy: { dependsOn: [billing] }
+                """).message("billing and ledger wait for each other").commit();
+        sendCommit(new CommitPushed(RepositoriesResource.fleet.url(), "main", "0".repeat(40), cycle, List.of(), "delivery-6", "github"));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events(Topics.ROLLOUT)).anySatisfy(e ->
+                assertThat(e).isInstanceOfSatisfying(RenderFailed.class, f -> {
+                    assertThat(f.commit()).isEqualTo(cycle);
+                    assertThat(f.target()).isNull();
+                    assertThat(f.path()).isEqualTo("verity.yaml");
+                    assertThat(f.error()).startsWith("verity.yaml line 6: dependsOn cycle in environment dev: "
+                            + "billing -> ledger -> billing ('ledger' in apps.billing.policy.dependsOn (line 6), "
+                            + "'billing' in apps.ledger.policy.dependsOn (line 10))")
+                            .contains("remove one of these dependencies").contains("every cluster keeps its last good state");
+                })));
+        for (String cluster : List.of("local", "prod-eu", "prod-us")) {
+            assertThat(kafka().readValues(Topics.desired(cluster))).as(cluster)
+                    .noneMatch(v -> v != null && codec.decode(v).commit().equals(cycle));
+        }
+        assertThat(events(Topics.ROLLOUT)).filteredOn(e -> cycle.equals(e.commit())).hasSize(1);
+    }
+
+    @Test
+    @Order(7)
     void qMetricsCountsRendersByOutcomeAndSkippedEvents() {
         PrometheusText metrics = PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
 

@@ -63,6 +63,9 @@ public class DesiredStateConsumer {
     Applier applier;
 
     @Inject
+    ApplyMetrics metrics;
+
+    @Inject
     @Channel("rollout")
     MutinyEmitter<String> rollout;
 
@@ -88,9 +91,10 @@ public class DesiredStateConsumer {
     @PostConstruct
     void init() {
         reconciler = new TargetReconciler(config.cluster(),
-                (desired, patienceOver) -> applier.apply(desired, patienceOver ? index.patienceOver() : index),
-                (removed, patienceOver) -> applier.remove(TargetChange.of(removed),
-                        patienceOver ? index.patienceOver() : index),
+                (desired, patienceOver) -> metrics.time(config.cluster(),
+                        () -> applier.apply(desired, patienceOver ? index.patienceOver() : index)),
+                (removed, patienceOver) -> metrics.time(config.cluster(), () -> applier.remove(TargetChange.of(removed),
+                        patienceOver ? index.patienceOver() : index)),
                 this::publish, this::logRetried, config.moveWait(), java.time.InstantSource.system());
     }
 

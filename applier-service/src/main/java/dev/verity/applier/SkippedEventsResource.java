@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * {@code GET /verity/events/skipped}: how many records of each event type this applier skipped because it does
- * not know the type ({@code verity_events_skipped_total{type=...}} until the service has a metrics registry).
+ * not know the type (the same counts as {@code verity_events_skipped_total{type=...}} at {@code /q/metrics}).
  */
 @Path("/verity/events/skipped")
 public class SkippedEventsResource {

@@ -51,6 +51,9 @@ public class DriftService {
     DriftConfig config;
 
     @Inject
+    DriftMetrics metrics;
+
+    @Inject
     ClusterReader cluster;
 
     @Inject
@@ -195,7 +198,10 @@ public class DriftService {
         }
         Message<String> message = Message.of(json)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())
-                .withAck(() -> CompletableFuture.completedFuture(null))
+                .withAck(() -> {
+                    metrics.published(event);
+                    return CompletableFuture.completedFuture(null);
+                })
                 .withNack(failure -> {
                     LOG.errorf("%s: could not publish the drift event about %s (%s); it is published again at the"
                             + " next check of the object", event.describe(), object, failure.getMessage());

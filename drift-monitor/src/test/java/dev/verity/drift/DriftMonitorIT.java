@@ -13,6 +13,7 @@ import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
 import dev.verity.testkit.kafka.EmbeddedKafka;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import dev.verity.testkit.metrics.PrometheusText;
 import dev.verity.testkit.kube.KubeSandbox;
 import dev.verity.testkit.kube.KubeSandboxResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -233,6 +234,26 @@ class DriftMonitorIT {
                 .doesNotContain(leaked, base64(leaked), "s3cr3t-desired", base64("s3cr3t-desired")));
         Secret live = client().secrets().inNamespace("vault-prod").withName("db").get();
         assertThat(live.getData()).containsEntry("password", base64(leaked)); // the monitor never writes
+    }
+
+    @Test
+    @Order(6)
+    void qMetricsCountsDriftByKindAndSkippedEvents() {
+        // what the tests above made drift: modified and deleted (@Order(2), ...), one resolved (@Order(2))
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            PrometheusText metrics = PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract()
+                    .asString());
+            assertThat(metrics.names("verity_")).contains("verity_drift_detected_total", "verity_drift_resolved_total",
+                    "verity_events_skipped_total");
+            assertThat(metrics.count("verity_drift_detected_total", Map.of("cluster", "local", "kind", "modified")))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(metrics.count("verity_drift_detected_total", Map.of("cluster", "local", "kind", "deleted")))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(metrics.count("verity_drift_resolved_total", Map.of("cluster", "local")))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(metrics.value("verity_events_skipped_total", Map.of("type", "dev.verity.something.new.v1")))
+                    .contains(1.0);
+        });
     }
 
     /** Puts the documents into the sandbox as the applier does, then publishes the desired state and Applied. */

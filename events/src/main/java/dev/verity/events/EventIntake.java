@@ -1,10 +1,13 @@
 package dev.verity.events;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * How every Verity consumer reads a record: one instance per service, shared by its channels. A known event is
@@ -13,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * never breaks an older service; a record that cannot be decoded throws {@link EventFormatException}, naming the
  * record, for the channel's dead-letter topic.
  *
- * <p>The counts are what a service reports as {@code verity_events_skipped_total{type=...}}.
+ * <p>The counts are what a service reports as {@code verity_events_skipped_total{type=...}}: a service registers a
+ * counter per type through {@link #onSkippedType(Consumer)} that reads {@link #skipped(String)}. This class knows no
+ * metrics library.
  */
 public final class EventIntake {
 
@@ -22,6 +27,7 @@ public final class EventIntake {
     private final String service;
     private final EventCodec codec;
     private final Map<String, AtomicLong> skipped = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> typeListeners = new CopyOnWriteArrayList<>();
 
     public EventIntake(String service) {
         this(service, new EventCodec());
@@ -49,6 +55,7 @@ public final class EventIntake {
         Decoded.UnknownType unknown = (Decoded.UnknownType) decoded;
         boolean first = skipped.computeIfAbsent(unknown.type(), t -> new AtomicLong()).incrementAndGet() == 1;
         if (first) {
+            typeListeners.forEach(listener -> tell(listener, unknown.type()));
             LOG.log(System.Logger.Level.WARNING, String.format("%s: skipped record %s of event type '%s' (id %s,"
                     + " from %s), which this version does not know; later records of this type are skipped and counted"
                     + " in verity_events_skipped_total without this message. Upgrade %s to act on them.", service,
@@ -70,6 +77,32 @@ public final class EventIntake {
         Map<String, Long> counts = new TreeMap<>();
         skipped.forEach((type, n) -> counts.put(type, n.get()));
         return counts;
+    }
+
+    /** Records of {@code type} skipped so far; 0 for a type never skipped. */
+    public long skipped(String type) {
+        AtomicLong count = skipped.get(type);
+        return count == null ? 0 : count.get();
+    }
+
+    /**
+     * Calls {@code listener} with each event type skipped so far, then with each type the first time a record of it
+     * is skipped (on the consuming thread), e.g. to register a counter per type that reads {@link #skipped(String)}.
+     * A type may be told twice when the listener is added while its first record is skipped, so the listener must
+     * be idempotent. An exception from the listener is logged and does not stop the record's skip.
+     */
+    public void onSkippedType(Consumer<String> listener) {
+        typeListeners.add(listener);
+        skipped.keySet().forEach(type -> tell(listener, type));
+    }
+
+    private void tell(Consumer<String> listener, String type) {
+        try {
+            listener.accept(type);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, String.format("%s: the listener for skipped event type '%s' failed:"
+                    + " %s", service, type, e), e);
+        }
     }
 
     /** The service name this intake logs with. */

@@ -36,6 +36,33 @@ class EventIntakeTest {
     }
 
     @Test
+    void aListenerHearsOfEachSkippedTypeOnceWithTypesSeenBeforeItWasAdded() {
+        intake.accept("verity.rollout", 0, 1, cloudEvent("dev.verity.early.v1", "{}"));
+        List<String> told = new java.util.ArrayList<>();
+        intake.onSkippedType(told::add);
+        assertThat(told).containsExactly("dev.verity.early.v1");
+
+        intake.accept("verity.rollout", 0, 2, cloudEvent("dev.verity.early.v1", "{}"));
+        intake.accept("verity.rollout", 0, 3, cloudEvent("dev.verity.late.v1", "{}"));
+        intake.accept("verity.rollout", 0, 4, cloudEvent("dev.verity.late.v1", "{}"));
+        intake.acceptEvent("verity.rollout", 0, 5, codec.encode(EventCodecTest.oneOfEach().get(5)));
+
+        assertThat(told).containsExactly("dev.verity.early.v1", "dev.verity.late.v1");
+        assertThat(intake.skipped("dev.verity.early.v1")).isEqualTo(2);
+        assertThat(intake.skipped("dev.verity.late.v1")).isEqualTo(2);
+        assertThat(intake.skipped("dev.verity.never.v1")).isZero();
+    }
+
+    @Test
+    void aFailingListenerDoesNotStopTheSkip() {
+        intake.onSkippedType(type -> {
+            throw new IllegalStateException("registry closed");
+        });
+        assertThat(intake.accept("verity.rollout", 0, 1, cloudEvent("dev.verity.new.v1", "{}"))).isEmpty();
+        assertThat(intake.skipped("dev.verity.new.v1")).isEqualTo(1);
+    }
+
+    @Test
     void aNewerVersionOfAKnownTypeIsSkippedWhateverItsData() {
         assertThat(codec.read(cloudEvent("dev.verity.rollout.applied.v2", "{\"target\":{\"renamed\":true}}")))
                 .isEqualTo(new Decoded.UnknownType("dev.verity.rollout.applied.v2", "e-1", "/verity/future"));

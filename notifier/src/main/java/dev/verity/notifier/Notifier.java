@@ -32,9 +32,11 @@ public class Notifier {
     private final EventIntake intake = new EventIntake("notifier");
     private final AlertComposer composer = new AlertComposer();
     private final AlertDispatcher dispatcher;
+    private final DeliveryMetrics metrics;
 
-    public Notifier(AlertDispatcher dispatcher) {
+    public Notifier(AlertDispatcher dispatcher, DeliveryMetrics metrics) {
         this.dispatcher = dispatcher;
+        this.metrics = metrics;
     }
 
     @Incoming("drift")
@@ -71,6 +73,7 @@ public class Notifier {
         }
         List<Delivery> deliveries = dispatcher.dispatch(alert.get());
         for (Delivery d : deliveries) {
+            metrics.record(d);
             switch (d.outcome()) {
                 case DELIVERED -> LOG.infof("%s: alerted \"%s\" via %s (event %s, %d attempt(s))", alert.get().where(),
                         alert.get().title(), d.destination(), envelope.id(), d.attempts());

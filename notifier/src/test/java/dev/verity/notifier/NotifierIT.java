@@ -12,6 +12,7 @@ import dev.verity.notifier.alert.SampleEvents;
 import dev.verity.testkit.kafka.EmbeddedKafka;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
 import dev.verity.testkit.mail.ReceivedMail;
+import dev.verity.testkit.metrics.PrometheusText;
 import dev.verity.testkit.mail.SmtpServer;
 import dev.verity.testkit.slack.SlackMessage;
 import dev.verity.testkit.slack.SlackRecorder;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import static dev.verity.notifier.AlertSinksResource.ONCALL;
 import static io.restassured.RestAssured.given;
@@ -125,6 +127,8 @@ class NotifierIT {
         given().get("/verity/events/skipped").then().statusCode(200)
                 .body("'dev.verity.incident.opened.v1'", equalTo(1))
                 .body("'dev.verity.drift.detected.v2'", equalTo(1));
+        assertThat(scrape().value("verity_events_skipped_total", Map.of("type", "dev.verity.incident.opened.v1")))
+                .contains(1.0);
     }
 
     /** A well-formed CloudEvent of a type this version does not know, as a newer producer might publish. */
@@ -153,6 +157,32 @@ class NotifierIT {
         assertThat(report.value()).doesNotContain("/services/");
         assertThat(mailFor(failed).text()).contains("admission webhook denied the request");
         assertThat(slackAlertsFor(failed)).isEmpty();
+    }
+
+    @Test
+    void deliveriesAreCountedPerDestinationAtQMetrics() {
+        Map<String, String> slackDelivered = Map.of("destination", "slack", "outcome", "delivered");
+        Map<String, String> mailDelivered = Map.of("destination", "email", "outcome", "delivered");
+        PrometheusText before = scrape();
+        VerityEvent drift = SampleEvents.drift(new ObjectRef("v1", "ConfigMap", "shop-prod", "metered"),
+                DriftKind.MODIFIED, List.of("data.mode"), "401");
+
+        send(Topics.DRIFT, drift);
+        slackAlertFor(drift);
+        mailFor(drift);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            PrometheusText after = scrape();
+            assertThat(after.count("verity_notifications_total", slackDelivered)
+                    - before.count("verity_notifications_total", slackDelivered)).isGreaterThanOrEqualTo(1);
+            assertThat(after.count("verity_notifications_total", mailDelivered)
+                    - before.count("verity_notifications_total", mailDelivered)).isGreaterThanOrEqualTo(1);
+            assertThat(after.names("verity_")).contains("verity_notifications_total");
+        });
+    }
+
+    private static PrometheusText scrape() {
+        return PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
     private void send(String topic, VerityEvent event) {

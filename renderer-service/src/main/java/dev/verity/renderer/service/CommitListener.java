@@ -36,6 +36,9 @@ public class CommitListener {
     @Inject
     Repositories repositories;
 
+    @Inject
+    Reconciliations reconciliations;
+
     @Incoming("commits")
     @Blocking
     public void onCommit(ConsumerRecord<String, String> record) {
@@ -59,6 +62,6 @@ public class CommitListener {
                     reconciler.get().branch());
             return;
         }
-        Reconciliations.run(reconciler.get(), "push " + commit.describe() + " delivery " + commit.deliveryId());
+        reconciliations.run(reconciler.get(), "push " + commit.describe() + " delivery " + commit.deliveryId());
     }
 }

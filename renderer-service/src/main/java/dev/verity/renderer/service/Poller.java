@@ -31,6 +31,9 @@ public class Poller {
     @Inject
     Repositories repositories;
 
+    @Inject
+    Reconciliations reconciliations;
+
     private ScheduledExecutorService timer;
 
     void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent ignored) {
@@ -56,7 +59,7 @@ public class Poller {
     private void schedule(RepositoryReconciler reconciler, long delayMillis) {
         timer.schedule(() -> {
             try {
-                Reconciliations.run(reconciler, "poll");
+                reconciliations.run(reconciler, "poll");
             } finally {
                 if (!timer.isShutdown()) schedule(reconciler, jittered(config.pollInterval()));
             }

@@ -12,6 +12,7 @@ import dev.verity.events.VerityEvent;
 import dev.verity.renderer.ShopFixture;
 import dev.verity.testkit.kafka.EmbeddedKafka;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import dev.verity.testkit.metrics.PrometheusText;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.admin.Admin;
@@ -205,6 +206,23 @@ class RendererIT {
                     .noneMatch(v -> v != null && codec.decode(v).commit().equals(cycle));
         }
         assertThat(events(Topics.ROLLOUT)).filteredOn(e -> cycle.equals(e.commit())).hasSize(1);
+    }
+
+    @Test
+    @Order(7)
+    void qMetricsCountsRendersByOutcomeAndSkippedEvents() {
+        PrometheusText metrics = PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
+
+        assertThat(metrics.names("verity_")).contains("verity_renders_total", "verity_render_duration_seconds_count",
+                "verity_render_duration_seconds_bucket", "verity_events_skipped_total");
+        assertThat(metrics.count("verity_renders_total", Map.of("outcome", "desired"))).isGreaterThanOrEqualTo(1);
+        // the broken prod overlay (@Order(3)) and the retired dev overlay (@Order(5))
+        assertThat(metrics.count("verity_renders_total", Map.of("outcome", "failed"))).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.count("verity_renders_total", Map.of("outcome", "removed"))).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.count("verity_render_duration_seconds_count", Map.of("outcome", "rendered")))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(metrics.value("verity_events_skipped_total", Map.of("type", "dev.verity.tag.pushed.v1")))
+                .contains(1.0);
     }
 
     private void sendCommit(CommitPushed commit) {

@@ -31,12 +31,15 @@ public class GithubWebhookResource {
     private final GithubForge github;
     private final CommitPublisher publisher;
     private final ReceiverConfig config;
+    private final WebhookMetrics metrics;
 
-    GithubWebhookResource(WebhookIntake intake, GithubForge github, CommitPublisher publisher, ReceiverConfig config) {
+    GithubWebhookResource(WebhookIntake intake, GithubForge github, CommitPublisher publisher, ReceiverConfig config,
+            WebhookMetrics metrics) {
         this.intake = intake;
         this.github = github;
         this.publisher = publisher;
         this.config = config;
+        this.metrics = metrics;
     }
 
     @POST
@@ -51,19 +54,23 @@ public class GithubWebhookResource {
         if (outcome instanceof HookOutcome.Publish publish) {
             CommitPublisher.Result result = publisher.publish(publish.event());
             if (result instanceof CommitPublisher.Result.Acknowledged ack) {
+                metrics.published(github.name());
                 return text(Response.Status.ACCEPTED,
                         "published CommitPushed " + ack.eventId() + " for " + publish.event().describe() + "\n").build();
             }
+            metrics.unpublished(github.name());
             return text(Response.Status.SERVICE_UNAVAILABLE, ((CommitPublisher.Result.NotAcknowledged) result).problem()
                     + ". Redeliver the webhook once Kafka is reachable.\n")
                     .header("Retry-After", config.retryAfterSeconds()).build();
         }
         if (outcome instanceof HookOutcome.Ignored ignored) {
             LOG.debugf("delivery %s ignored: %s", delivery, ignored.reason());
+            metrics.ignored(github.name());
             return Response.noContent().header(IGNORED_HEADER, headerSafe(ignored.reason())).build();
         }
         HookOutcome.Rejected rejected = (HookOutcome.Rejected) outcome;
         LOG.infof("delivery %s refused (%s): %s", delivery, rejected.reason(), rejected.message());
+        metrics.rejected(github.name(), rejected.reason());
         return text(status(rejected.reason()), rejected.message() + "\n").build();
     }
 

@@ -7,6 +7,7 @@ import dev.verity.events.Topics;
 import dev.verity.receiver.HmacSignature;
 import dev.verity.testkit.kafka.EmbeddedKafka;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import dev.verity.testkit.metrics.PrometheusText;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -105,6 +106,27 @@ class GithubWebhookIT {
                         containsString("verity.receiver.repositories.sample.secret"));
 
         assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
+    void deliveriesAreCountedByOutcomeAtQMetrics() {
+        PrometheusText before = scrape();
+
+        delivery("ping", "metrics-ping", github("ping.json"), OCTO_SECRET).post("/hooks/github").then().statusCode(204);
+        delivery("push", "metrics-wrong", github("push.json"), "not-the-secret").post("/hooks/github")
+                .then().statusCode(401);
+
+        PrometheusText after = scrape();
+        assertThat(after.names("verity_")).contains("verity_webhooks_total");
+        for (String outcome : List.of("ignored", "bad_signature")) {
+            Map<String, String> labels = Map.of("forge", "github", "outcome", outcome);
+            assertThat(after.count("verity_webhooks_total", labels) - before.count("verity_webhooks_total", labels))
+                    .as(outcome).isEqualTo(1.0);
+        }
+    }
+
+    private static PrometheusText scrape() {
+        return PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
     @Test

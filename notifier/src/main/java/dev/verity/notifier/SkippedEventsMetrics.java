@@ -1,0 +1,25 @@
+package dev.verity.notifier;
+
+import dev.verity.events.EventIntake;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Publishes this notifier's {@link EventIntake} counts as {@code verity_events_skipped_total{type=...}}: one counter per
+ * event type this version does not know, registered when its first record is skipped and reading the intake's
+ * count, so it matches {@code GET /verity/events/skipped}. It counts nothing itself.
+ */
+@ApplicationScoped
+public class SkippedEventsMetrics {
+
+    void register(@Observes StartupEvent start, Notifier consumer, MeterRegistry registry) {
+        EventIntake intake = consumer.intake();
+        intake.onSkippedType(type -> FunctionCounter.builder("verity.events.skipped", intake, i -> i.skipped(type))
+                .description("Records skipped because this version does not know their event type")
+                .tag("type", type)
+                .register(registry));
+    }
+}

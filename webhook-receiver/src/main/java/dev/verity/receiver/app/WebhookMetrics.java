@@ -1,0 +1,47 @@
+package dev.verity.receiver.app;
+
+import dev.verity.receiver.HookOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+
+import java.util.Locale;
+
+/**
+ * {@code verity_webhooks_total{forge,outcome}}: webhook deliveries by what the receiver answered. {@code outcome} is
+ * {@code published} (202), {@code unpublished} (503, Kafka did not acknowledge), {@code ignored} (204) or the
+ * refusal reason ({@code unsigned}, {@code bad_signature}, {@code unknown_repository}, {@code invalid}). It counts;
+ * it does not decide anything.
+ */
+@Singleton
+public class WebhookMetrics {
+
+    private final MeterRegistry registry;
+
+    WebhookMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void published(String forge) {
+        count(forge, "published");
+    }
+
+    void unpublished(String forge) {
+        count(forge, "unpublished");
+    }
+
+    void ignored(String forge) {
+        count(forge, "ignored");
+    }
+
+    void rejected(String forge, HookOutcome.Reason reason) {
+        count(forge, reason.name().toLowerCase(Locale.ROOT));
+    }
+
+    private void count(String forge, String outcome) {
+        Counter.builder("verity.webhooks")
+                .description("Webhook deliveries received, by forge and what the receiver answered")
+                .tags("forge", forge, "outcome", outcome)
+                .register(registry).increment();
+    }
+}

@@ -95,7 +95,8 @@ public final class TopicProvisioner implements AutoCloseable {
                 }
             }
         }
-        if (!toCheck.isEmpty()) check(toCheck, specs, outcomes);
+        Set<String> grown = toCheck.isEmpty() ? Set.of() : check(toCheck, specs, outcomes);
+        awaitPartitionsVisible(outcomes, grown);
 
         List<TopicOutcome> ordered = specs.keySet().stream().map(outcomes::get).toList();
         ProvisionReport report = new ProvisionReport(ordered);
@@ -104,7 +105,8 @@ public final class TopicProvisioner implements AutoCloseable {
         return report;
     }
 
-    private void check(List<String> names, Map<String, TopicSpec> specs, Map<String, TopicOutcome> outcomes) {
+    /** @return the topics whose partitions were increased */
+    private Set<String> check(List<String> names, Map<String, TopicSpec> specs, Map<String, TopicOutcome> outcomes) {
         Map<String, TopicDescription> descriptions = await(admin.describeTopics(names).allTopicNames(), "describe topics " + names);
         List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
         Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all(), "describe the settings of " + names);
@@ -129,6 +131,38 @@ public final class TopicProvisioner implements AutoCloseable {
             }
         }
         if (!grow.isEmpty()) await(admin.createPartitions(grow).all(), "add partitions to " + grow.keySet());
+        return grow.keySet();
+    }
+
+    /**
+     * A created topic or added partitions are committed on the controller before every broker's metadata shows them;
+     * a service that starts producing right after provisioning must see the planned partitions, so wait for them.
+     */
+    private void awaitPartitionsVisible(Map<String, TopicOutcome> outcomes, Set<String> grown) {
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        outcomes.forEach((name, o) -> {
+            if (o instanceof TopicOutcome.Created || grown.contains(name)) {
+                expected.put(name, o.spec().partitions());
+            }
+        });
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!expected.isEmpty()) {
+            Map<String, TopicDescription> seen = await(admin.describeTopics(expected.keySet()).allTopicNames(),
+                    "describe topics " + expected.keySet());
+            expected.entrySet().removeIf(e -> seen.get(e.getKey()) != null
+                    && seen.get(e.getKey()).partitions().size() >= e.getValue());
+            if (expected.isEmpty()) return;
+            if (System.nanoTime() > deadline) {
+                throw new TopicProvisioningException("cannot see the planned partitions of " + expected.keySet()
+                        + " within " + timeout.toMillis() + " ms after creating them; is every broker up?", null);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicProvisioningException("interrupted while waiting for " + expected.keySet(), e);
+            }
+        }
     }
 
     private <T> T await(KafkaFuture<T> future, String what) {

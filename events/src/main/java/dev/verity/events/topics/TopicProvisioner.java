@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -147,10 +148,8 @@ public final class TopicProvisioner implements AutoCloseable {
         });
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!expected.isEmpty()) {
-            Map<String, TopicDescription> seen = await(admin.describeTopics(expected.keySet()).allTopicNames(),
-                    "describe topics " + expected.keySet());
-            expected.entrySet().removeIf(e -> seen.get(e.getKey()) != null
-                    && seen.get(e.getKey()).partitions().size() >= e.getValue());
+            Map<String, KafkaFuture<TopicDescription>> seen = admin.describeTopics(expected.keySet()).topicNameValues();
+            expected.entrySet().removeIf(e -> visiblePartitions(seen.get(e.getKey()), e.getKey()) >= e.getValue());
             if (expected.isEmpty()) return;
             if (System.nanoTime() > deadline) {
                 throw new TopicProvisioningException("cannot see the planned partitions of " + expected.keySet()
@@ -162,6 +161,16 @@ public final class TopicProvisioner implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new TopicProvisioningException("interrupted while waiting for " + expected.keySet(), e);
             }
+        }
+    }
+
+    /** The partitions the broker answering shows for {@code topic}; 0 while its metadata does not know the topic yet. */
+    private int visiblePartitions(KafkaFuture<TopicDescription> description, String topic) {
+        try {
+            return await(description, "describe topic " + topic).partitions().size();
+        } catch (TopicProvisioningException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) return 0;
+            throw e;
         }
     }
 

@@ -51,10 +51,13 @@ public class DesiredStateConsumer {
     private static final Logger LOG = Logger.getLogger(DesiredStateConsumer.class);
 
     private final EventCodec codec = new EventCodec();
-    private final EventIntake intake = new EventIntake("applier", codec);
     /** Per target key, the latest of: a DesiredState, a TargetRemoved, or a TargetKey (a tombstone alone). */
     private final DesiredStateReplay<Object> replay = new DesiredStateReplay<>();
     private final DesiredIndex index = new DesiredIndex();
+
+    /** The service's one intake ({@code dev.verity.service.ServiceIntake}). */
+    @Inject
+    EventIntake intake;
 
     @Inject
     ApplierConfig config;
@@ -98,10 +101,6 @@ public class DesiredStateConsumer {
                 this::publish, this::logRetried, config.moveWait(), java.time.InstantSource.system());
     }
 
-    /** The records this consumer skipped, per unknown event type. */
-    EventIntake intake() {
-        return intake;
-    }
 
     DesiredStateReplay<Object> replay() {
         return replay;

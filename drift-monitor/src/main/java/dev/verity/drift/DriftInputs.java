@@ -30,12 +30,10 @@ public class DriftInputs {
     @Inject
     DriftService service;
 
-    private final EventIntake intake = new EventIntake("drift-monitor");
+    /** The service's one intake ({@code dev.verity.service.ServiceIntake}). */
+    @Inject
+    EventIntake intake;
 
-    /** The records this monitor skipped, per unknown event type. */
-    EventIntake intake() {
-        return intake;
-    }
 
     @Incoming("desired")
     @Blocking

@@ -10,6 +10,7 @@ import dev.verity.notifier.delivery.Delivery;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -29,7 +30,9 @@ public class Notifier {
 
     private static final Logger LOG = Logger.getLogger(Notifier.class);
 
-    private final EventIntake intake = new EventIntake("notifier");
+    /** The service's one intake ({@code dev.verity.service.ServiceIntake}). */
+    @Inject
+    EventIntake intake;
     private final AlertComposer composer = new AlertComposer();
     private final AlertDispatcher dispatcher;
     private final DeliveryMetrics metrics;
@@ -51,10 +54,6 @@ public class Notifier {
         handle("rollout", record);
     }
 
-    /** The records this notifier skipped, per unknown event type. */
-    EventIntake intake() {
-        return intake;
-    }
 
     void handle(String channel, ConsumerRecord<String, String> record) {
         Optional<Envelope> decoded;

@@ -26,12 +26,10 @@ public class CommitListener {
 
     private static final Logger LOG = Logger.getLogger(CommitListener.class);
 
-    private final EventIntake intake = new EventIntake("renderer");
+    /** The service's one intake ({@code dev.verity.service.ServiceIntake}). */
+    @Inject
+    EventIntake intake;
 
-    /** The records this renderer skipped, per unknown event type. */
-    EventIntake intake() {
-        return intake;
-    }
 
     @Inject
     Repositories repositories;

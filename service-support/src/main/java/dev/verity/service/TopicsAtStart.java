@@ -1,4 +1,4 @@
-package dev.verity.applier;
+package dev.verity.service;
 
 import dev.verity.events.topics.ProvisionAtStart;
 import dev.verity.events.topics.TopicSettings;
@@ -11,13 +11,17 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Provisions Verity's topics for this applier's cluster at start ({@code verity.topics.*}, see {@link TopicSettings}),
- * before the Kafka channels connect (they start at {@code LIBRARY_BEFORE}).
+ * Provisions Verity's topics at start ({@code verity.topics.*}, see {@link TopicSettings}): those that are not per
+ * cluster, plus those of each cluster in {@code verity.service.clusters} — before the Kafka channels connect (they
+ * start at {@code LIBRARY_BEFORE}). When Kafka cannot be reached the service starts anyway and provisioning is
+ * retried in the background ({@link ProvisionAtStart}).
  */
 @ApplicationScoped
 public class TopicsAtStart {
@@ -26,14 +30,17 @@ public class TopicsAtStart {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafka;
 
-    @Inject
-    ApplierConfig config;
+    @ConfigProperty(name = "verity.service.name")
+    String service;
+
+    @ConfigProperty(name = "verity.service.clusters")
+    Optional<List<String>> clusters;
 
     private ProvisionAtStart step;
 
     void provision(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE - 1) StartupEvent start) {
         TopicSettings settings = TopicSettings.from(k -> ConfigProvider.getConfig().getOptionalValue(k, String.class));
-        step = ProvisionAtStart.run("applier", kafka, settings, List.of(config.cluster()));
+        step = ProvisionAtStart.run(service, kafka, settings, clusters.orElse(List.of()));
     }
 
     @PreDestroy

@@ -1,0 +1,12 @@
+/**
+ * What every Verity service does the same way, as CDI beans a service gets by depending on this module (its
+ * {@code META-INF/beans.xml} makes Quarkus index it): {@link dev.verity.service.TopicsAtStart} provisions the topics
+ * before the Kafka channels connect; {@link dev.verity.service.ServiceIntake} is the service's one
+ * {@link dev.verity.events.EventIntake}, shared by its channels, whose skipped counts are answered at
+ * {@code GET /verity/events/skipped} ({@link dev.verity.service.SkippedEventsResource}) and as
+ * {@code verity_events_skipped_total{type}} ({@link dev.verity.service.SkippedEventsMetrics}).
+ *
+ * <p>A service names itself with {@code verity.service.name} and, when it works on clusters, lists them in
+ * {@code verity.service.clusters} (both in its {@code application.properties}).
+ */
+package dev.verity.service;

@@ -66,6 +66,11 @@ public final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    /** The operating system's id of the service's process. */
+    public long pid() {
+        return process.pid();
+    }
+
     public Path log() {
         return log;
     }

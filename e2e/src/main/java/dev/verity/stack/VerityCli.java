@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code ./verity}: runs Verity locally on embedded defaults. */
-@Command(name = "verity", mixinStandardHelpOptions = true, subcommands = {VerityCli.Up.class, VerityCli.Demo.class},
+@Command(name = "verity", mixinStandardHelpOptions = true, subcommands = {VerityCli.Up.class, VerityCli.Demo.class, VerityCli.Bench.class},
         description = "Runs Verity locally on embedded defaults: a real Kafka broker, the Kubernetes sandbox, a local "
                 + "Git forge seeded from examples/, an SMTP server and a Slack stand-in, and the five services.")
 public final class VerityCli implements Runnable {
@@ -81,6 +81,32 @@ public final class VerityCli implements Runnable {
                 out.where(stack);
                 return new DemoNarration(stack, out, timeout).run() ? 0 : 1;
             }
+        }
+    }
+
+    @Command(name = "bench", description = "Runs a benchmark and prints its figures as JSON and as a line; exits 1 when"
+            + " the run failed (never because a figure missed its target).")
+    static final class Bench implements Callable<Integer> {
+        @CommandLine.Parameters(index = "0", description = "which benchmark: applier")
+        String which;
+
+        @Option(names = "--objects", defaultValue = "1000", description = "objects in the generated target; default ${DEFAULT-VALUE}")
+        int objects;
+
+        @Option(names = "--work-dir", defaultValue = ".verity/bench-applier", description = "scratch directory, emptied first; default ${DEFAULT-VALUE}")
+        Path workDir;
+
+        @Override
+        public Integer call() {
+            if (!"applier".equals(which)) {
+                System.err.println("verity bench: unknown benchmark '" + which + "'; the benchmarks are: applier");
+                return 2;
+            }
+            ApplierBenchmark.Figures figures = ApplierBenchmark.run(objects, RepoRoot.find().resolve(workDir),
+                    Duration.ofMinutes(5));
+            System.out.println(figures.json());
+            System.out.println(figures.line());
+            return figures.failure() == null ? 0 : 1;
         }
     }
 }

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The renderer against a real Git repository (JGit) and real Kustomize. */
-class RendererTest {
+class RendererKubectlIT {
 
     @TempDir
     Path tmp;

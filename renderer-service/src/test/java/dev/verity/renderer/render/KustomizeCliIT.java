@@ -12,7 +12,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class KustomizeCliTest {
+class KustomizeCliIT {
 
     @TempDir
     Path tmp;

@@ -26,7 +26,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Fetch → render head → publish what changed, against a real repository and real Kustomize. */
-class RepositoryReconcilerTest {
+class RepositoryReconcilerIT {
 
     @TempDir
     Path tmp;

@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
 
 /**
  * Converges a cluster to one target's desired state with server-side apply, as a plan of named steps:
- * {@code validate → stage → check ownership → record inventory → apply → prune → report}.
+ * {@code validate → stage → check ownership → record inventory → per stage (dry run → apply) → prune → report}
+ * (as fluxcd/pkg/ssa applies stages).
  *
  * <ul>
  * <li>A validation failure of any document fails the target before anything is written.</li>
@@ -45,12 +46,17 @@ import java.util.stream.Collectors;
  * the write is fenced, so two appliers never act on one target). A target that renders no objects while its
  * inventory holds some is refused unless its policy says {@code allowEmpty}: an empty render is more often a
  * broken overlay than a wish to delete everything.</li>
- * <li>Objects are applied stage by stage ({@link Stage}) with field manager {@value Ownership#FIELD_MANAGER},
+ * <li>Before a stage ({@link Stage}) is written, every object of it is server-side applied with {@code dryRun=All},
+ * with the field manager and force of the real apply. A refusal (invalid or immutable field, admission, conflict,
+ * missing namespace, ...) fails the target at {@link ApplyStep#DRY_RUN} naming the object and the server's reason;
+ * nothing of that stage or the later ones is written, and the result says which stages were.</li>
+ * <li>Objects are applied stage by stage with field manager {@value Ownership#FIELD_MANAGER},
  * forcing conflicts when the target's policy says {@code force}, each carrying the target annotation and labels
  * ({@link Ownership#labels}). The apply stops at the first object that fails (later objects may depend on it) and
  * reports which objects were applied and which not; nothing is pruned then.</li>
  * <li>A custom resource whose CustomResourceDefinition this apply wrote is applied only once that CRD is
- * Established (the API server serves its kind only then; before, the custom resource would get 404) and the
+ * Established (the API server serves its kind only then; before, the custom resource would get 404, so its dry
+ * run waits too) and the
  * server's discovery lists its kind (what kubectl and controllers read may follow a moment later). The wait is
  * bounded ({@link #DEFAULT_ESTABLISHED_TIMEOUT} unless configured); a CRD that is not Established by then fails the
  * first such custom resource, naming the CRD and its conditions.</li>
@@ -138,10 +144,10 @@ public final class Applier {
             return e.result;
         }
         List<AppliedObject> state = new ArrayList<>();
-        List<ObjectOutcome> outcomes = applyStages(desired, staged, live, uids, state);
-        ApplyResult applied = report(desired, outcomes).withState(state);
+        StagesOutcome stages = applyStages(desired, staged, live, uids, state);
+        ApplyResult applied = report(desired, stages).withState(state);
         if (!applied.succeeded()) return applied;
-        return prune(desired, staged, recorded, uids, outcomes, others).withState(state);
+        return prune(desired, staged, recorded, uids, stages.outcomes(), others).withState(state);
     }
 
     /**
@@ -324,34 +330,90 @@ public final class Applier {
         return !others.knows(owner);
     }
 
+    /** What the stages did: each object's outcome in apply order, and the stage whose dry run was refused, if one was. */
+    record StagesOutcome(List<ObjectOutcome> outcomes, Stage refusedStage) {
+    }
+
     /**
-     * Server-side applies each object in stage order, stopping at the first failure. A custom resource of a CRD
-     * applied here first waits for that CRD to be Established.
+     * Per stage, in order: server-side applies each object of the stage with {@code dryRun=All}, then, when the server
+     * accepted them all, applies them for real, stopping at the first failure. A custom resource of a CRD applied in
+     * an earlier stage first waits for that CRD to be Established (before its dry run: the server serves its kind
+     * only then). A refused dry run writes nothing of its stage or of the later ones.
      */
-    List<ObjectOutcome> applyStages(DesiredState desired, List<PlannedObject> staged,
+    StagesOutcome applyStages(DesiredState desired, List<PlannedObject> staged,
             Map<ObjectRef, GenericKubernetesResource> live, Map<ObjectRef, String> uids, List<AppliedObject> state) {
         List<ObjectOutcome> outcomes = new ArrayList<>();
         Map<String, String> appliedCrds = new HashMap<>(); // group/kind -> CRD name, until seen Established
-        ObjectRef failed = null;
-        for (PlannedObject object : staged) {
+        for (Stage stage : Stage.values()) {
+            List<PlannedObject> objects = staged.stream().filter(o -> o.stage() == stage).toList();
+            if (objects.isEmpty()) continue;
+            Map<ObjectRef, GenericKubernetesResource> bodies = new HashMap<>();
+            ObjectOutcome refused = null;
+            for (PlannedObject object : objects) {
+                String crd = appliedCrds.remove(object.type().group() + "/" + object.type().kind());
+                Optional<String> notServed = crd == null ? Optional.empty()
+                        : awaitEstablished(crd).or(() -> awaitDiscovered(crd, object.type()));
+                GenericKubernetesResource body = notServed.isPresent() ? null : body(desired, object);
+                Optional<String> refusal = notServed.or(() -> dryRun(desired, object, body));
+                if (refusal.isPresent()) {
+                    refused = new ObjectOutcome(object.ref(), Outcome.FAILED, refusal.get());
+                    break;
+                }
+                bodies.put(object.ref(), body);
+            }
+            if (refused != null) {
+                LOG.debugf("%s: dry run of stage %d refused: %s", desired.describe(), stage.number(), refused);
+                String skipped = "not applied: the dry run of stage " + stage.number() + " refused " + refused.object();
+                for (PlannedObject object : staged) {
+                    if (object.stage().compareTo(stage) < 0) continue;
+                    outcomes.add(object.ref().equals(refused.object()) ? refused
+                            : new ObjectOutcome(object.ref(), Outcome.SKIPPED, skipped));
+                }
+                return new StagesOutcome(outcomes, stage);
+            }
+            ObjectRef failed = null;
+            for (PlannedObject object : objects) {
+                if (failed != null) {
+                    outcomes.add(new ObjectOutcome(object.ref(), Outcome.SKIPPED, "not applied: " + failed + " failed"));
+                    continue;
+                }
+                ObjectOutcome outcome = applyOne(desired, object, bodies.get(object.ref()), live.get(object.ref()),
+                        uids, state);
+                if (stage == Stage.CUSTOM_RESOURCE_DEFINITIONS && outcome.outcome().applied()) {
+                    definedKind(object.manifest()).ifPresent(kind -> appliedCrds.put(kind, object.ref().name()));
+                }
+                LOG.debugf("%s: %s", desired.describe(), outcome);
+                if (outcome.outcome() == Outcome.FAILED) failed = object.ref();
+                outcomes.add(outcome);
+            }
             if (failed != null) {
-                outcomes.add(new ObjectOutcome(object.ref(), Outcome.SKIPPED, "not applied: " + failed + " failed"));
-                continue;
+                for (PlannedObject object : staged) {
+                    if (object.stage().compareTo(stage) <= 0) continue;
+                    outcomes.add(new ObjectOutcome(object.ref(), Outcome.SKIPPED, "not applied: " + failed + " failed"));
+                }
+                return new StagesOutcome(outcomes, null);
             }
-            String crd = appliedCrds.remove(object.type().group() + "/" + object.type().kind());
-            Optional<String> notEstablished = crd == null ? Optional.empty()
-                    : awaitEstablished(crd).or(() -> awaitDiscovered(crd, object.type()));
-            ObjectOutcome outcome = notEstablished
-                    .map(reason -> new ObjectOutcome(object.ref(), Outcome.FAILED, reason))
-                    .orElseGet(() -> applyOne(desired, object, live.get(object.ref()), uids, state));
-            if (object.stage() == Stage.CUSTOM_RESOURCE_DEFINITIONS && outcome.outcome().applied()) {
-                definedKind(object.manifest()).ifPresent(kind -> appliedCrds.put(kind, object.ref().name()));
-            }
-            LOG.debugf("%s: %s", desired.describe(), outcome);
-            if (outcome.outcome() == Outcome.FAILED) failed = object.ref();
-            outcomes.add(outcome);
         }
-        return outcomes;
+        return new StagesOutcome(outcomes, null);
+    }
+
+    /**
+     * Server-side applies one object with {@code dryRun=All}, with the field manager and force of the real apply:
+     * empty when the server accepts it, else the server's reason.
+     */
+    private Optional<String> dryRun(DesiredState desired, PlannedObject object, GenericKubernetesResource body) {
+        try {
+            ServerSideApplicable<GenericKubernetesResource> apply = resource(object).resource(body).dryRun()
+                    .fieldManager(Ownership.FIELD_MANAGER);
+            if (desired.policy().force()) apply = apply.forceConflicts();
+            apply.serverSideApply();
+            return Optional.empty();
+        } catch (KubernetesClientException e) {
+            return Optional.of(reason(object.ref(), e));
+        } catch (RuntimeException e) {
+            return Optional.of("the client failed: " + e.getClass().getSimpleName()
+                    + (isSecret(object.ref()) ? "" : ": " + e.getMessage()));
+        }
     }
 
     /** {@code group/kind} a CustomResourceDefinition manifest defines. */
@@ -457,16 +519,25 @@ public final class Applier {
         return String.format(java.util.Locale.ROOT, "%.1fs", waited.toMillis() / 1000.0);
     }
 
-    ApplyResult report(DesiredState desired, List<ObjectOutcome> outcomes) {
+    ApplyResult report(DesiredState desired, StagesOutcome stages) {
+        List<ObjectOutcome> outcomes = stages.outcomes();
+        if (stages.refusedStage() != null) {
+            return ApplyResult.refusedByDryRun(desired.target(), desired.commit(), desired.digest(), outcomes,
+                    stages.refusedStage());
+        }
         boolean failed = outcomes.stream().anyMatch(o -> o.outcome() == Outcome.FAILED);
         return failed ? ApplyResult.stopped(desired.target(), desired.commit(), desired.digest(), outcomes)
                 : ApplyResult.succeeded(desired.target(), desired.commit(), desired.digest(), outcomes);
     }
 
-    private ObjectOutcome applyOne(DesiredState desired, PlannedObject object, GenericKubernetesResource before,
-            Map<ObjectRef, String> uids, List<AppliedObject> state) {
-        GenericKubernetesResource body = client.getKubernetesSerialization()
+    /** The body to apply for {@code object}: {@link #applyBody} as the client's resource type. */
+    private GenericKubernetesResource body(DesiredState desired, PlannedObject object) {
+        return client.getKubernetesSerialization()
                 .convertValue(applyBody(object.manifest(), desired.target()), GenericKubernetesResource.class);
+    }
+
+    private ObjectOutcome applyOne(DesiredState desired, PlannedObject object, GenericKubernetesResource body,
+            GenericKubernetesResource before, Map<ObjectRef, String> uids, List<AppliedObject> state) {
         try {
             ServerSideApplicable<GenericKubernetesResource> apply = resource(object).resource(body)
                     .fieldManager(Ownership.FIELD_MANAGER);

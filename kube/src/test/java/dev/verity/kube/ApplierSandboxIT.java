@@ -125,7 +125,7 @@ class ApplierSandboxIT {
     }
 
     @Test
-    void withoutForceAConflictStopsTheApplyAndSaysWhatWasAppliedAndWhatNot() {
+    void withoutForceAConflictIsRefusedByTheDryRunAndNothingOfItsStageIsWritten() {
         applier.apply(desired("local/e/prod", "c1", Policy.DEFAULT, namespace("e-prod"), deployment("e-prod", 1)));
         Deployment scaled = cluster.apps().deployments().inNamespace("e-prod").withName("web").get();
         scaled.getSpec().setReplicas(5);
@@ -136,12 +136,14 @@ class ApplierSandboxIT {
         ApplyResult stopped = applier.apply(desired("local/e/prod", "c2", NO_FORCE, namespace("e-prod"),
                 configMap("e-prod", "before", "x"), deployment("e-prod", 1), configMap("e-prod", "after", "y")));
 
-        assertThat(stopped.failedAt()).isEqualTo(ApplyStep.APPLY);
+        assertThat(stopped.failedAt()).isEqualTo(ApplyStep.DRY_RUN);
         assertThat(stopped.objects()).extracting(ObjectOutcome::outcome).containsExactly(
-                Outcome.UNCHANGED, Outcome.CREATED, Outcome.FAILED, Outcome.SKIPPED);
-        assertThat(stopped.error()).contains("Deployment e-prod/web could not be applied: the API server answered 409")
-                .contains("applied before stopping: Namespace e-prod, ConfigMap e-prod/before")
-                .contains("not applied: ConfigMap e-prod/after");
+                Outcome.UNCHANGED, Outcome.SKIPPED, Outcome.FAILED, Outcome.SKIPPED);
+        assertThat(stopped.error()).contains("the dry run of stage 3 (namespaced objects) refused Deployment e-prod/web:"
+                        + " the API server answered 409")
+                .contains("stages 1-2 (CustomResourceDefinitions, Namespaces and other cluster-scoped objects) were"
+                        + " applied; nothing of stage 3 was written");
+        assertThat(cluster.configMaps().inNamespace("e-prod").withName("before").get()).isNull();
         assertThat(cluster.apps().deployments().inNamespace("e-prod").withName("web").get().getSpec().getReplicas())
                 .isEqualTo(5);
         assertThat(cluster.configMaps().inNamespace("e-prod").withName("after").get()).isNull();
@@ -163,7 +165,8 @@ class ApplierSandboxIT {
                 configMap("nowhere", "cfg", "x")));
 
         assertThat(failed.failedObject()).isEqualTo(new ObjectRef("v1", "Secret", "nowhere", "db"));
-        assertThat(failed.error()).contains("Secret nowhere/db could not be applied: the API server answered 404")
+        assertThat(failed.failedAt()).isEqualTo(ApplyStep.DRY_RUN);
+        assertThat(failed.error()).contains("refused Secret nowhere/db: the API server answered 404")
                 .doesNotContain("hunter2");
         assertThat(failed.objects()).extracting(ObjectOutcome::outcome).containsExactly(Outcome.FAILED, Outcome.SKIPPED);
     }

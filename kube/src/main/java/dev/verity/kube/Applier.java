@@ -81,9 +81,10 @@ public final class Applier {
     private final Duration establishedTimeout;
     private final InventoryStore inventories;
     private final Pruner pruner;
+    private final Recreator recreator;
 
     public Applier(KubernetesClient client) {
-        this(client, DEFAULT_ESTABLISHED_TIMEOUT, InventoryStore.DEFAULT_NAMESPACE);
+        this(client, ApplyOptions.DEFAULT);
     }
 
     /**
@@ -91,13 +92,16 @@ public final class Applier {
      * @param inventoryNamespace where the targets' inventories are kept ({@link InventoryStore})
      */
     public Applier(KubernetesClient client, Duration establishedTimeout, String inventoryNamespace) {
+        this(client, ApplyOptions.DEFAULT.withEstablishedTimeout(establishedTimeout)
+                .withInventoryNamespace(inventoryNamespace));
+    }
+
+    public Applier(KubernetesClient client, ApplyOptions options) {
         this.client = Objects.requireNonNull(client, "client");
-        this.establishedTimeout = Objects.requireNonNull(establishedTimeout, "establishedTimeout");
-        if (establishedTimeout.isNegative()) {
-            throw new IllegalArgumentException("establishedTimeout must not be negative, got " + establishedTimeout);
-        }
-        this.inventories = new InventoryStore(client, inventoryNamespace);
+        this.establishedTimeout = options.establishedTimeout();
+        this.inventories = new InventoryStore(client, options.inventoryNamespace());
         this.pruner = new Pruner(client);
+        this.recreator = new Recreator(client, options.recreateTimeout());
     }
 
     /** Where the inventories are kept. */
@@ -348,17 +352,23 @@ public final class Applier {
             List<PlannedObject> objects = staged.stream().filter(o -> o.stage() == stage).toList();
             if (objects.isEmpty()) continue;
             Map<ObjectRef, GenericKubernetesResource> bodies = new HashMap<>();
+            Map<ObjectRef, List<String>> recreate = new HashMap<>();
             ObjectOutcome refused = null;
             for (PlannedObject object : objects) {
                 String crd = appliedCrds.remove(object.type().group() + "/" + object.type().kind());
                 Optional<String> notServed = crd == null ? Optional.empty()
                         : awaitEstablished(crd).or(() -> awaitDiscovered(crd, object.type()));
-                GenericKubernetesResource body = notServed.isPresent() ? null : body(desired, object);
-                Optional<String> refusal = notServed.or(() -> dryRun(desired, object, body));
-                if (refusal.isPresent()) {
-                    refused = new ObjectOutcome(object.ref(), Outcome.FAILED, refusal.get());
+                if (notServed.isPresent()) {
+                    refused = new ObjectOutcome(object.ref(), Outcome.FAILED, notServed.get());
                     break;
                 }
+                GenericKubernetesResource body = body(desired, object);
+                DryRun answer = dryRun(desired, object, body);
+                if (answer.refusal() != null) {
+                    refused = new ObjectOutcome(object.ref(), Outcome.FAILED, answer.refusal());
+                    break;
+                }
+                if (!answer.recreate().isEmpty()) recreate.put(object.ref(), answer.recreate());
                 bodies.put(object.ref(), body);
             }
             if (refused != null) {
@@ -377,8 +387,11 @@ public final class Applier {
                     outcomes.add(new ObjectOutcome(object.ref(), Outcome.SKIPPED, "not applied: " + failed + " failed"));
                     continue;
                 }
-                ObjectOutcome outcome = applyOne(desired, object, bodies.get(object.ref()), live.get(object.ref()),
-                        uids, state);
+                List<String> immutable = recreate.get(object.ref());
+                ObjectOutcome outcome = immutable == null
+                        ? applyOne(desired, object, bodies.get(object.ref()), live.get(object.ref()), uids, state)
+                        : recreate(desired, object, bodies.get(object.ref()), live.get(object.ref()), immutable, uids,
+                                state);
                 if (stage == Stage.CUSTOM_RESOURCE_DEFINITIONS && outcome.outcome().applied()) {
                     definedKind(object.manifest()).ifPresent(kind -> appliedCrds.put(kind, object.ref().name()));
                 }
@@ -398,22 +411,72 @@ public final class Applier {
     }
 
     /**
-     * Server-side applies one object with {@code dryRun=All}, with the field manager and force of the real apply:
-     * empty when the server accepts it, else the server's reason.
+     * The answer to a dry run: accepted (both empty), refused ({@code refusal}, the server's reason and what to do), or
+     * refused only for immutable fields of an object Verity may recreate ({@code recreate}, those fields).
      */
-    private Optional<String> dryRun(DesiredState desired, PlannedObject object, GenericKubernetesResource body) {
+    private record DryRun(String refusal, List<String> recreate) {
+        static final DryRun ACCEPTED = new DryRun(null, List.of());
+    }
+
+    /**
+     * Server-side applies one object with {@code dryRun=All}, with the field manager and force of the real apply. A
+     * refusal because of immutable fields asks for a recreate when the target's policy says {@code recreate: true} and
+     * the kind may be recreated ({@link Immutability}); otherwise it says what to do.
+     */
+    private DryRun dryRun(DesiredState desired, PlannedObject object, GenericKubernetesResource body) {
         try {
             ServerSideApplicable<GenericKubernetesResource> apply = resource(object).resource(body).dryRun()
                     .fieldManager(Ownership.FIELD_MANAGER);
             if (desired.policy().force()) apply = apply.forceConflicts();
             apply.serverSideApply();
-            return Optional.empty();
+            return DryRun.ACCEPTED;
         } catch (KubernetesClientException e) {
-            return Optional.of(reason(object.ref(), e));
+            List<String> immutable = Immutability.fields(e);
+            String reason = reason(object.ref(), e);
+            if (immutable.isEmpty()) return new DryRun(reason, List.of());
+            String kind = object.ref().kind();
+            String fields = String.join(", ", immutable);
+            if (!Immutability.recreatable(kind)) {
+                return new DryRun(reason + "; " + fields + " of a " + kind + " cannot be changed in place, and Verity"
+                        + " never deletes a " + kind + " to recreate it (that would delete what it holds): change it"
+                        + " by hand, or restore the old value in Git", List.of());
+            }
+            if (!desired.policy().recreate()) {
+                return new DryRun(reason + "; " + fields + " cannot be changed in place: set recreate: true in the"
+                        + " target's policy in verity.yaml to let Verity delete the " + kind + " and create it again,"
+                        + " or recreate it by hand", List.of());
+            }
+            return new DryRun(null, immutable);
         } catch (RuntimeException e) {
-            return Optional.of("the client failed: " + e.getClass().getSimpleName()
-                    + (isSecret(object.ref()) ? "" : ": " + e.getMessage()));
+            return new DryRun("the client failed: " + e.getClass().getSimpleName()
+                    + (isSecret(object.ref()) ? "" : ": " + e.getMessage()), List.of());
         }
+    }
+
+    /**
+     * Deletes the object (uid precondition, foreground), waits until it is gone, and applies it again. Reported as
+     * {@link Outcome#CONFIGURED} with the note that it was recreated and why: for a user the object is the same one,
+     * changed (and {@code Applied} counts stay created/configured/unchanged).
+     */
+    private ObjectOutcome recreate(DesiredState desired, PlannedObject object, GenericKubernetesResource body,
+            GenericKubernetesResource before, List<String> immutable, Map<ObjectRef, String> uids,
+            List<AppliedObject> state) {
+        String why = "recreated: " + String.join(", ", immutable) + " cannot be changed in place";
+        if (before == null || before.getMetadata().getUid() == null) {
+            return new ObjectOutcome(object.ref(), Outcome.FAILED, "the server refused to change " + String.join(", ",
+                    immutable) + " of an object Verity did not read before; push again");
+        }
+        Optional<String> notGone = recreator.delete(object, before.getMetadata().getUid());
+        if (notGone.isPresent()) {
+            return new ObjectOutcome(object.ref(), Outcome.FAILED, notGone.get() + " (" + why + ")");
+        }
+        LOG.infof("%s: %s deleted to be recreated (%s cannot be changed in place)", desired.describe(), object.ref(),
+                String.join(", ", immutable));
+        ObjectOutcome created = applyOne(desired, object, body, null, uids, state);
+        return created.outcome() == Outcome.FAILED
+                ? new ObjectOutcome(object.ref(), Outcome.FAILED, "it was deleted to be recreated (" + String.join(", ",
+                        immutable) + " cannot be changed in place), but could not be created again: " + created.reason())
+                : new ObjectOutcome(object.ref(), Outcome.CONFIGURED, why);
     }
 
     /** {@code group/kind} a CustomResourceDefinition manifest defines. */
@@ -682,7 +745,7 @@ public final class Applier {
         };
     }
 
-    private static boolean isSecret(ObjectRef ref) {
+    static boolean isSecret(ObjectRef ref) {
         return "Secret".equals(ref.kind()) && "v1".equals(ref.apiVersion());
     }
 

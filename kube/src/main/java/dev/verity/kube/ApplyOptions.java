@@ -1,0 +1,43 @@
+package dev.verity.kube;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an {@link Applier} applies, beyond the target's policy.
+ *
+ * @param establishedTimeout how long a custom resource waits for the CRD this apply wrote to be Established
+ * @param inventoryNamespace where the targets' inventories are kept ({@link InventoryStore})
+ * @param recreateTimeout    how long an object deleted to be recreated (an immutable field changed, {@code recreate:
+ *                           true}) may take to be gone before the target fails
+ */
+public record ApplyOptions(Duration establishedTimeout, String inventoryNamespace, Duration recreateTimeout) {
+
+    /** The defaults: 30 s for a CRD, inventories in {@code verity-system}, 60 s for a recreated object to be gone. */
+    public static final ApplyOptions DEFAULT = new ApplyOptions(Applier.DEFAULT_ESTABLISHED_TIMEOUT,
+            InventoryStore.DEFAULT_NAMESPACE, Duration.ofSeconds(60));
+
+    public ApplyOptions {
+        Objects.requireNonNull(establishedTimeout, "establishedTimeout");
+        Objects.requireNonNull(inventoryNamespace, "inventoryNamespace");
+        Objects.requireNonNull(recreateTimeout, "recreateTimeout");
+        if (establishedTimeout.isNegative()) {
+            throw new IllegalArgumentException("establishedTimeout must not be negative, got " + establishedTimeout);
+        }
+        if (recreateTimeout.isNegative()) {
+            throw new IllegalArgumentException("recreateTimeout must not be negative, got " + recreateTimeout);
+        }
+    }
+
+    public ApplyOptions withEstablishedTimeout(Duration timeout) {
+        return new ApplyOptions(timeout, inventoryNamespace, recreateTimeout);
+    }
+
+    public ApplyOptions withInventoryNamespace(String namespace) {
+        return new ApplyOptions(establishedTimeout, namespace, recreateTimeout);
+    }
+
+    public ApplyOptions withRecreateTimeout(Duration timeout) {
+        return new ApplyOptions(establishedTimeout, inventoryNamespace, timeout);
+    }
+}

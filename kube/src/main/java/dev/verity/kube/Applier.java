@@ -623,6 +623,7 @@ public final class Applier {
     static Map<String, Object> applyBody(Manifest manifest, TargetKey target) {
         Map<String, Object> body = withoutNulls(manifest.mutableContent());
         body.remove("status");
+        if ("v1".equals(body.get("apiVersion")) && "Secret".equals(body.get("kind"))) stringDataAsData(body);
         @SuppressWarnings("unchecked")
         Map<String, Object> metadata = (Map<String, Object>) body.get("metadata");
         for (String serverOwned : List.of("managedFields", "resourceVersion", "uid", "creationTimestamp",
@@ -640,6 +641,29 @@ public final class Applier {
         labels.putAll(Ownership.labels(target));
         metadata.put("labels", labels);
         return body;
+    }
+
+    /**
+     * Moves a Secret's {@code stringData} into {@code data} (base64 of the UTF-8 bytes; a {@code stringData} key wins
+     * over the same key of {@code data}, as the API server merges them) and removes {@code stringData}. The server
+     * never returns {@code stringData}: a manager owning it would own fields that do not exist, so a key removed from
+     * Git would stay in the cluster. A {@code stringData} that is not a map of strings is left for the server to refuse.
+     */
+    static void stringDataAsData(Map<String, Object> secret) {
+        if (!(secret.get("stringData") instanceof Map<?, ?> stringData)
+                || !stringData.values().stream().allMatch(String.class::isInstance)) {
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (secret.get("data") instanceof Map<?, ?> existing) {
+            existing.forEach((k, v) -> data.put(String.valueOf(k), v));
+        } else if (secret.get("data") != null) {
+            return;
+        }
+        stringData.forEach((k, v) -> data.put(String.valueOf(k), java.util.Base64.getEncoder()
+                .encodeToString(((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        secret.remove("stringData");
+        secret.put("data", data);
     }
 
     private Outcome classify(GenericKubernetesResource before, GenericKubernetesResource after) {

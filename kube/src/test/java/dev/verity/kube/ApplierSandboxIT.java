@@ -157,6 +157,24 @@ class ApplierSandboxIT {
     }
 
     @Test
+    void aStringDataKeyRemovedFromGitIsGoneFromTheSecret() {
+        String both = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: s-prod}\n"
+                + "stringData: {a: one, b: two}\n";
+        String onlyA = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: s-prod}\n"
+                + "stringData: {a: one}\n";
+        ApplyResult first = applier.apply(desired("local/s/prod", "c1", Policy.DEFAULT, namespace("s-prod"), both));
+        assertThat(first.succeeded()).as("%s", first.error()).isTrue();
+        assertThat(cluster.secrets().inNamespace("s-prod").withName("db").get().getData())
+                .containsOnlyKeys("a", "b").containsEntry("a", "b25l");
+
+        ApplyResult second = applier.apply(desired("local/s/prod", "c2", Policy.DEFAULT, namespace("s-prod"), onlyA));
+
+        assertThat(second.succeeded()).as("%s", second.error()).isTrue();
+        assertThat(cluster.secrets().inNamespace("s-prod").withName("db").get().getData())
+                .containsOnlyKeys("a").containsEntry("a", "b25l");
+    }
+
+    @Test
     void anObjectInANamespaceThatDoesNotExistFailsWithoutQuotingSecretData() {
         String secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: nowhere}\n"
                 + "stringData: {password: hunter2-very-secret}\n";

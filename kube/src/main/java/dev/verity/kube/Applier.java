@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import org.jboss.logging.Logger;
 
@@ -82,6 +84,7 @@ public final class Applier {
     private final InventoryStore inventories;
     private final Pruner pruner;
     private final Recreator recreator;
+    private final Adoption adoption;
 
     public Applier(KubernetesClient client) {
         this(client, ApplyOptions.DEFAULT);
@@ -102,6 +105,7 @@ public final class Applier {
         this.inventories = new InventoryStore(client, options.inventoryNamespace());
         this.pruner = new Pruner(client);
         this.recreator = new Recreator(client, options.recreateTimeout());
+        this.adoption = new Adoption(options.adoptedManagers());
     }
 
     /** Where the inventories are kept. */
@@ -605,7 +609,7 @@ public final class Applier {
             ServerSideApplicable<GenericKubernetesResource> apply = resource(object).resource(body)
                     .fieldManager(Ownership.FIELD_MANAGER);
             if (desired.policy().force()) apply = apply.forceConflicts();
-            GenericKubernetesResource after = apply.serverSideApply();
+            GenericKubernetesResource after = adopt(desired, object, apply.serverSideApply());
             uids.put(object.ref(), after.getMetadata().getUid());
             @SuppressWarnings("unchecked")
             Map<String, Object> stored = client.getKubernetesSerialization().convertValue(after, Map.class);
@@ -616,6 +620,31 @@ public final class Applier {
         } catch (RuntimeException e) {
             return new ObjectOutcome(object.ref(), Outcome.FAILED, "the client failed: " + e.getClass().getSimpleName()
                     + (isSecret(object.ref()) ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    /**
+     * Takes over from kubectl's managers the fields Verity just applied, and removes the last-applied annotation
+     * ({@link Adoption}); the object as it is then. When the patch fails (the object changed meanwhile, ...), the
+     * object stays as applied, and the next apply tries again.
+     */
+    private GenericKubernetesResource adopt(DesiredState desired, PlannedObject object, GenericKubernetesResource applied) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> live = client.getKubernetesSerialization().convertValue(applied, Map.class);
+        Optional<String> patch = adoption.patch(live, Ownership.FIELD_MANAGER);
+        if (patch.isEmpty()) return applied;
+        try {
+            GenericKubernetesResource adopted = resource(object).withName(object.ref().name()).patch(
+                    new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(Ownership.FIELD_MANAGER)
+                            .build(), patch.get());
+            LOG.infof("%s: %s adopted: the fields Verity applies are no longer owned by %s", desired.describe(),
+                    object.ref(), String.join(", ", adoption.managers()));
+            return adopted;
+        } catch (KubernetesClientException e) {
+            LOG.warnf("%s: %s was applied, but the fields Verity applies could not be taken over from %s (%s); the"
+                    + " next apply tries again", desired.describe(), object.ref(), String.join(", ", adoption.managers()),
+                    reason(object.ref(), e));
+            return applied;
         }
     }
 

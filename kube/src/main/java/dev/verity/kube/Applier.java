@@ -85,6 +85,7 @@ public final class Applier {
     private final Pruner pruner;
     private final Recreator recreator;
     private final Adoption adoption;
+    private final AllowedWriters allowedWriters;
 
     public Applier(KubernetesClient client) {
         this(client, ApplyOptions.DEFAULT);
@@ -106,6 +107,7 @@ public final class Applier {
         this.pruner = new Pruner(client);
         this.recreator = new Recreator(client, options.recreateTimeout());
         this.adoption = new Adoption(options.adoptedManagers());
+        this.allowedWriters = options.allowedWriters();
     }
 
     /** Where the inventories are kept. */
@@ -366,7 +368,7 @@ public final class Applier {
                     refused = new ObjectOutcome(object.ref(), Outcome.FAILED, notServed.get());
                     break;
                 }
-                GenericKubernetesResource body = body(desired, object);
+                GenericKubernetesResource body = body(desired, object, live.get(object.ref()));
                 DryRun answer = dryRun(desired, object, body);
                 if (answer.refusal() != null) {
                     refused = new ObjectOutcome(object.ref(), Outcome.FAILED, answer.refusal());
@@ -394,8 +396,7 @@ public final class Applier {
                 List<String> immutable = recreate.get(object.ref());
                 ObjectOutcome outcome = immutable == null
                         ? applyOne(desired, object, bodies.get(object.ref()), live.get(object.ref()), uids, state)
-                        : recreate(desired, object, bodies.get(object.ref()), live.get(object.ref()), immutable, uids,
-                                state);
+                        : recreate(desired, object, live.get(object.ref()), immutable, uids, state);
                 if (stage == Stage.CUSTOM_RESOURCE_DEFINITIONS && outcome.outcome().applied()) {
                     definedKind(object.manifest()).ifPresent(kind -> appliedCrds.put(kind, object.ref().name()));
                 }
@@ -462,8 +463,7 @@ public final class Applier {
      * {@link Outcome#CONFIGURED} with the note that it was recreated and why: for a user the object is the same one,
      * changed (and {@code Applied} counts stay created/configured/unchanged).
      */
-    private ObjectOutcome recreate(DesiredState desired, PlannedObject object, GenericKubernetesResource body,
-            GenericKubernetesResource before, List<String> immutable, Map<ObjectRef, String> uids,
+    private ObjectOutcome recreate(DesiredState desired, PlannedObject object, GenericKubernetesResource before, List<String> immutable, Map<ObjectRef, String> uids,
             List<AppliedObject> state) {
         String why = "recreated: " + String.join(", ", immutable) + " cannot be changed in place";
         if (before == null || before.getMetadata().getUid() == null) {
@@ -476,7 +476,7 @@ public final class Applier {
         }
         LOG.infof("%s: %s deleted to be recreated (%s cannot be changed in place)", desired.describe(), object.ref(),
                 String.join(", ", immutable));
-        ObjectOutcome created = applyOne(desired, object, body, null, uids, state);
+        ObjectOutcome created = applyOne(desired, object, body(desired, object, null), null, uids, state);
         return created.outcome() == Outcome.FAILED
                 ? new ObjectOutcome(object.ref(), Outcome.FAILED, "it was deleted to be recreated (" + String.join(", ",
                         immutable) + " cannot be changed in place), but could not be created again: " + created.reason())
@@ -597,10 +597,23 @@ public final class Applier {
                 : ApplyResult.succeeded(desired.target(), desired.commit(), desired.digest(), outcomes);
     }
 
-    /** The body to apply for {@code object}: {@link #applyBody} as the client's resource type. */
-    private GenericKubernetesResource body(DesiredState desired, PlannedObject object) {
-        return client.getKubernetesSerialization()
-                .convertValue(applyBody(object.manifest(), desired.target()), GenericKubernetesResource.class);
+    /**
+     * The body to apply for {@code object}: {@link #applyBody}, without the fields an allowed writer holds in the live
+     * object ({@link AllowedWriters}; none when it does not exist yet), so that a forced apply never takes them back.
+     */
+    private GenericKubernetesResource body(DesiredState desired, PlannedObject object, GenericKubernetesResource live) {
+        Map<String, Object> body = applyBody(object.manifest(), desired.target());
+        if (live != null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> liveMap = client.getKubernetesSerialization().convertValue(live, Map.class);
+            for (AllowedWriters.Writer writer : allowedWriters.holding(liveMap, Ownership.FIELD_MANAGER)) {
+                if (AllowedWriters.omit(body, writer.field())) {
+                    LOG.debugf("%s: %s: %s left out of the apply: it is %s's (an allowed writer)", desired.describe(),
+                            object.ref(), writer.path(), writer.manager());
+                }
+            }
+        }
+        return client.getKubernetesSerialization().convertValue(body, GenericKubernetesResource.class);
     }
 
     private ObjectOutcome applyOne(DesiredState desired, PlannedObject object, GenericKubernetesResource body,

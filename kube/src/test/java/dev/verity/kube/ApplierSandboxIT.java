@@ -174,6 +174,42 @@ class ApplierSandboxIT {
                 .containsOnlyKeys("a").containsEntry("a", "b25l");
     }
 
+    /** Writes {@code /scale} of Deployment web as {@code manager} does (an Update of the scale subresource). */
+    static void scale(String ns, String manager, int replicas) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder()
+                        .uri(java.net.URI.create(sandbox.url().replaceAll("/$", "") + "/apis/apps/v1/namespaces/" + ns
+                                + "/deployments/web/scale?fieldManager=" + manager))
+                        .header("Content-Type", "application/json")
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"autoscaling/v1\","
+                                + "\"kind\":\"Scale\",\"metadata\":{\"name\":\"web\",\"namespace\":\"" + ns
+                                + "\"},\"spec\":{\"replicas\":" + replicas + "}}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
+    void replicasTheAutoscalerSetAreLeftAloneAndOtherWritersAreForcedBack() throws Exception {
+        for (String ns : List.of("hpa-prod", "manual-prod")) {
+            ApplyResult first = applier.apply(desired("local/" + ns + "/x", "c1", Policy.DEFAULT, namespace(ns),
+                    deployment(ns, 2)));
+            assertThat(first.succeeded()).as("%s", first.error()).isTrue();
+        }
+        scale("hpa-prod", "kube-controller-manager", 5);
+        scale("manual-prod", "kubectl-scale", 5);
+
+        for (String ns : List.of("hpa-prod", "manual-prod")) {
+            ApplyResult again = applier.apply(desired("local/" + ns + "/x", "c2", Policy.DEFAULT, namespace(ns),
+                    deployment(ns, 2)));
+            assertThat(again.succeeded()).as("%s", again.error()).isTrue();
+        }
+
+        assertThat(cluster.apps().deployments().inNamespace("hpa-prod").withName("web").get().getSpec().getReplicas())
+                .as("the HPA's replicas").isEqualTo(5);
+        assertThat(cluster.apps().deployments().inNamespace("manual-prod").withName("web").get().getSpec().getReplicas())
+                .as("kubectl scale's replicas").isEqualTo(2);
+    }
+
     @Test
     void anObjectInANamespaceThatDoesNotExistFailsWithoutQuotingSecretData() {
         String secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: nowhere}\n"

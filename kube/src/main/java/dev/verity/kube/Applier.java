@@ -582,7 +582,7 @@ public final class Applier {
         return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
-    private static String seconds(Duration waited) {
+    static String seconds(Duration waited) {
         return String.format(java.util.Locale.ROOT, "%.1fs", waited.toMillis() / 1000.0);
     }
 

@@ -81,8 +81,8 @@ final class Recreator {
             if (live == null || !uid.equals(live.getMetadata().getUid())) return Optional.empty();
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
             if (waited.compareTo(goneTimeout) >= 0) {
-                return Optional.of("it was deleted to recreate it, but is still there after " + waited.toSeconds()
-                        + "s (finalizers: " + live.getMetadata().getFinalizers() + "); it was not created again:"
+                return Optional.of("it was deleted to recreate it, but is still there after " + Applier.seconds(waited)
+                        + " (finalizers: " + live.getMetadata().getFinalizers() + "); it was not created again:"
                         + " check what holds it (its finalizers, the garbage collector), then push again");
             }
             try {

@@ -100,6 +100,40 @@ class ApplierRecreateIT {
     }
 
     @Test
+    void anObjectCreatedAgainMeanwhileIsNotDeleted() {
+        ApplyResult first = applier.apply(desired("local/rc-uid/prod", "c1", Policy.DEFAULT, namespace("rc-uid"),
+                deployment("rc-uid", "web")));
+        assertThat(first.succeeded()).as("%s", first.error()).isTrue();
+        PlannedObject object = ApplyPlan.validate(java.util.List.of(deployment("rc-uid", "web")),
+                (apiVersion, kind) -> java.util.Optional.of(new ResourceType("apps", "v1", "Deployment", "deployments", true)))
+                .objects().get(0);
+
+        java.util.Optional<String> refused = new Recreator(cluster, java.time.Duration.ofSeconds(5))
+                .delete(object, "not-the-live-uid");
+
+        assertThat(refused).hasValueSatisfying(why -> assertThat(why).contains("deleted and created again by someone"
+                + " else while Verity was recreating it (uid precondition not-the-live-uid failed)"));
+        assertThat(web("rc-uid")).isNotNull();
+    }
+
+    @Test
+    void anObjectThatIsNotGoneInTimeFailsTheTargetNamingIt() {
+        String held = deployment("rc-held", "web").replace("metadata: {name: web, namespace: rc-held}",
+                "metadata: {name: web, namespace: rc-held, finalizers: [example.com/hold]}");
+        ApplyResult first = applier.apply(desired("local/rc-held/prod", "c1", Policy.DEFAULT, namespace("rc-held"), held));
+        assertThat(first.succeeded()).as("%s", first.error()).isTrue();
+        Applier impatient = new Applier(cluster, ApplyOptions.DEFAULT.withRecreateTimeout(java.time.Duration.ofMillis(500)));
+
+        ApplyResult failed = impatient.apply(desired("local/rc-held/prod", "c2", RECREATE, namespace("rc-held"),
+                held.replace("app: web", "app: web-v2")));
+
+        assertThat(failed.failedAt()).isEqualTo(ApplyStep.APPLY);
+        assertThat(failed.error()).contains("Deployment rc-held/web could not be applied: it was deleted to recreate it,"
+                + " but is still there after ").contains("(finalizers: [example.com/hold]); it was not created again");
+        assertThat(web("rc-held").getMetadata().getDeletionTimestamp()).isNotNull();
+    }
+
+    @Test
     void aPersistentVolumeClaimIsNeverRecreated() {
         ApplyResult first = applier.apply(desired("local/pvc/prod", "c1", RECREATE, namespace("pvc"),
                 claim("pvc", "fast")));

@@ -48,18 +48,31 @@ import java.util.stream.Collectors;
  * the write is fenced, so two appliers never act on one target). A target that renders no objects while its
  * inventory holds some is refused unless its policy says {@code allowEmpty}: an empty render is more often a
  * broken overlay than a wish to delete everything.</li>
+ * <li>What is applied is the document without server-owned fields, carrying the target annotation and labels
+ * ({@link Ownership#labels}); a Secret's {@code stringData} is applied as {@code data} (the server never returns
+ * {@code stringData}, so owning it would leave keys removed from Git behind); a field an allowed writer holds in
+ * the live object and Verity does not own ({@link AllowedWriters}, by default the HPA's {@code spec.replicas} written
+ * through {@code /scale}) is left out, so that a forced apply never takes it back.</li>
  * <li>Before a stage ({@link Stage}) is written, every object of it is server-side applied with {@code dryRun=All},
  * with the field manager and force of the real apply. A refusal (invalid or immutable field, admission, conflict,
  * missing namespace, ...) fails the target at {@link ApplyStep#DRY_RUN} naming the object and the server's reason;
  * nothing of that stage or the later ones is written, and the result says which stages were.</li>
- * <li>Objects are applied stage by stage with field manager {@value Ownership#FIELD_MANAGER},
- * forcing conflicts when the target's policy says {@code force}, each carrying the target annotation and labels
- * ({@link Ownership#labels}). The apply stops at the first object that fails (later objects may depend on it) and
- * reports which objects were applied and which not; nothing is pruned then.</li>
+ * <li>A dry run refused only because a field is immutable (a selector, a Service's cluster IP, a Job's template,
+ * ...; {@link Immutability}) is no refusal when the target's policy says {@code recreate: true} and the kind is not
+ * a PersistentVolumeClaim, Namespace or CustomResourceDefinition: the object is deleted with its uid as precondition
+ * and foreground propagation, awaited until gone (bounded, {@link ApplyOptions#recreateTimeout()}) and applied
+ * again ({@link Recreator}), reported as {@link Outcome#CONFIGURED} with a reason saying it was recreated. Otherwise
+ * the refusal names the field and says what to do.</li>
+ * <li>Objects are applied stage by stage with field manager {@value Ownership#FIELD_MANAGER}, forcing conflicts when
+ * the target's policy says {@code force}. The apply stops at the first object that fails (later objects may depend
+ * on it) and reports which objects were applied and which not; nothing is pruned then.</li>
+ * <li>After an object is applied, the fields Verity applies are taken over from the managers of {@code kubectl
+ * create}, client-side {@code kubectl apply} and {@code kubectl edit}, and the last-applied annotation removed
+ * ({@link Adoption}, managers in {@link ApplyOptions#adoptedManagers()}), so that a field later removed from Git
+ * is removed from the cluster.</li>
  * <li>A custom resource whose CustomResourceDefinition this apply wrote is applied only once that CRD is
  * Established (the API server serves its kind only then; before, the custom resource would get 404, so its dry
- * run waits too) and the
- * server's discovery lists its kind (what kubectl and controllers read may follow a moment later). The wait is
+ * run waits too) and the server's discovery lists its kind (what kubectl and controllers read may follow a moment later). The wait is
  * bounded ({@link #DEFAULT_ESTABLISHED_TIMEOUT} unless configured); a CRD that is not Established by then fails the
  * first such custom resource, naming the CRD and its conditions.</li>
  * <li>After a complete apply, what the inventory holds and the desired state no longer does is pruned

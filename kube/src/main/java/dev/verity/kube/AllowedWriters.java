@@ -17,6 +17,10 @@ import java.util.Objects;
  * ({@code kube-controller-manager/scale:spec.replicas}); without a subresource it matches the manager's entries on
  * the main resource only. Field paths are map fields (dotted); list items cannot be named. It reads who owns what from
  * a live object's {@code metadata.managedFields}; it does not watch or write anything.
+ *
+ * <p>A field stays the writer's while its managedFields entry holds it, also after the writer is gone (an HPA
+ * deleted from Git): Verity does not take it back by itself. To hand it back to Git, remove the field from that
+ * entry (a JSON patch of {@code metadata.managedFields}) and the next apply owns it again.
  */
 public final class AllowedWriters {
 

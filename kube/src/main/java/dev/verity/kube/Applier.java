@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import org.jboss.logging.Logger;
 
@@ -33,7 +35,8 @@ import java.util.stream.Collectors;
 
 /**
  * Converges a cluster to one target's desired state with server-side apply, as a plan of named steps:
- * {@code validate → stage → check ownership → record inventory → apply → prune → report}.
+ * {@code validate → stage → check ownership → record inventory → per stage (dry run → apply) → prune → report}
+ * (as fluxcd/pkg/ssa applies stages).
  *
  * <ul>
  * <li>A validation failure of any document fails the target before anything is written.</li>
@@ -45,13 +48,31 @@ import java.util.stream.Collectors;
  * the write is fenced, so two appliers never act on one target). A target that renders no objects while its
  * inventory holds some is refused unless its policy says {@code allowEmpty}: an empty render is more often a
  * broken overlay than a wish to delete everything.</li>
- * <li>Objects are applied stage by stage ({@link Stage}) with field manager {@value Ownership#FIELD_MANAGER},
- * forcing conflicts when the target's policy says {@code force}, each carrying the target annotation and labels
- * ({@link Ownership#labels}). The apply stops at the first object that fails (later objects may depend on it) and
- * reports which objects were applied and which not; nothing is pruned then.</li>
+ * <li>What is applied is the document without server-owned fields, carrying the target annotation and labels
+ * ({@link Ownership#labels}); a Secret's {@code stringData} is applied as {@code data} (the server never returns
+ * {@code stringData}, so owning it would leave keys removed from Git behind); a field an allowed writer holds in
+ * the live object and Verity does not own ({@link AllowedWriters}, by default the HPA's {@code spec.replicas} written
+ * through {@code /scale}) is left out, so that a forced apply never takes it back.</li>
+ * <li>Before a stage ({@link Stage}) is written, every object of it is server-side applied with {@code dryRun=All},
+ * with the field manager and force of the real apply. A refusal (invalid or immutable field, admission, conflict,
+ * missing namespace, ...) fails the target at {@link ApplyStep#DRY_RUN} naming the object and the server's reason;
+ * nothing of that stage or the later ones is written, and the result says which stages were.</li>
+ * <li>A dry run refused only because a field is immutable (a selector, a Service's cluster IP, a Job's template,
+ * ...; {@link Immutability}) is no refusal when the target's policy says {@code recreate: true} and the kind is not
+ * a PersistentVolumeClaim, Namespace or CustomResourceDefinition: the object is deleted with its uid as precondition
+ * and foreground propagation, awaited until gone (bounded, {@link ApplyOptions#recreateTimeout()}) and applied
+ * again ({@link Recreator}), reported as {@link Outcome#CONFIGURED} with a reason saying it was recreated. Otherwise
+ * the refusal names the field and says what to do.</li>
+ * <li>Objects are applied stage by stage with field manager {@value Ownership#FIELD_MANAGER}, forcing conflicts when
+ * the target's policy says {@code force}. The apply stops at the first object that fails (later objects may depend
+ * on it) and reports which objects were applied and which not; nothing is pruned then.</li>
+ * <li>After an object is applied, the fields Verity applies are taken over from the managers of {@code kubectl
+ * create}, client-side {@code kubectl apply} and {@code kubectl edit}, and the last-applied annotation removed
+ * ({@link Adoption}, managers in {@link ApplyOptions#adoptedManagers()}), so that a field later removed from Git
+ * is removed from the cluster.</li>
  * <li>A custom resource whose CustomResourceDefinition this apply wrote is applied only once that CRD is
- * Established (the API server serves its kind only then; before, the custom resource would get 404) and the
- * server's discovery lists its kind (what kubectl and controllers read may follow a moment later). The wait is
+ * Established (the API server serves its kind only then; before, the custom resource would get 404, so its dry
+ * run waits too) and the server's discovery lists its kind (what kubectl and controllers read may follow a moment later). The wait is
  * bounded ({@link #DEFAULT_ESTABLISHED_TIMEOUT} unless configured); a CRD that is not Established by then fails the
  * first such custom resource, naming the CRD and its conditions.</li>
  * <li>After a complete apply, what the inventory holds and the desired state no longer does is pruned
@@ -75,9 +96,12 @@ public final class Applier {
     private final Duration establishedTimeout;
     private final InventoryStore inventories;
     private final Pruner pruner;
+    private final Recreator recreator;
+    private final Adoption adoption;
+    private final AllowedWriters allowedWriters;
 
     public Applier(KubernetesClient client) {
-        this(client, DEFAULT_ESTABLISHED_TIMEOUT, InventoryStore.DEFAULT_NAMESPACE);
+        this(client, ApplyOptions.DEFAULT);
     }
 
     /**
@@ -85,13 +109,18 @@ public final class Applier {
      * @param inventoryNamespace where the targets' inventories are kept ({@link InventoryStore})
      */
     public Applier(KubernetesClient client, Duration establishedTimeout, String inventoryNamespace) {
+        this(client, ApplyOptions.DEFAULT.withEstablishedTimeout(establishedTimeout)
+                .withInventoryNamespace(inventoryNamespace));
+    }
+
+    public Applier(KubernetesClient client, ApplyOptions options) {
         this.client = Objects.requireNonNull(client, "client");
-        this.establishedTimeout = Objects.requireNonNull(establishedTimeout, "establishedTimeout");
-        if (establishedTimeout.isNegative()) {
-            throw new IllegalArgumentException("establishedTimeout must not be negative, got " + establishedTimeout);
-        }
-        this.inventories = new InventoryStore(client, inventoryNamespace);
+        this.establishedTimeout = options.establishedTimeout();
+        this.inventories = new InventoryStore(client, options.inventoryNamespace());
         this.pruner = new Pruner(client);
+        this.recreator = new Recreator(client, options.recreateTimeout());
+        this.adoption = new Adoption(options.adoptedManagers());
+        this.allowedWriters = options.allowedWriters();
     }
 
     /** Where the inventories are kept. */
@@ -138,10 +167,10 @@ public final class Applier {
             return e.result;
         }
         List<AppliedObject> state = new ArrayList<>();
-        List<ObjectOutcome> outcomes = applyStages(desired, staged, live, uids, state);
-        ApplyResult applied = report(desired, outcomes).withState(state);
+        StagesOutcome stages = applyStages(desired, staged, live, uids, state);
+        ApplyResult applied = report(desired, stages).withState(state);
         if (!applied.succeeded()) return applied;
-        return prune(desired, staged, recorded, uids, outcomes, others).withState(state);
+        return prune(desired, staged, recorded, uids, stages.outcomes(), others).withState(state);
     }
 
     /**
@@ -324,34 +353,147 @@ public final class Applier {
         return !others.knows(owner);
     }
 
+    /** What the stages did: each object's outcome in apply order, and the stage whose dry run was refused, if one was. */
+    record StagesOutcome(List<ObjectOutcome> outcomes, Stage refusedStage) {
+    }
+
     /**
-     * Server-side applies each object in stage order, stopping at the first failure. A custom resource of a CRD
-     * applied here first waits for that CRD to be Established.
+     * Per stage, in order: server-side applies each object of the stage with {@code dryRun=All}, then, when the server
+     * accepted them all, applies them for real, stopping at the first failure. A custom resource of a CRD applied in
+     * an earlier stage first waits for that CRD to be Established (before its dry run: the server serves its kind
+     * only then). A refused dry run writes nothing of its stage or of the later ones.
      */
-    List<ObjectOutcome> applyStages(DesiredState desired, List<PlannedObject> staged,
+    StagesOutcome applyStages(DesiredState desired, List<PlannedObject> staged,
             Map<ObjectRef, GenericKubernetesResource> live, Map<ObjectRef, String> uids, List<AppliedObject> state) {
         List<ObjectOutcome> outcomes = new ArrayList<>();
         Map<String, String> appliedCrds = new HashMap<>(); // group/kind -> CRD name, until seen Established
-        ObjectRef failed = null;
-        for (PlannedObject object : staged) {
+        for (Stage stage : Stage.values()) {
+            List<PlannedObject> objects = staged.stream().filter(o -> o.stage() == stage).toList();
+            if (objects.isEmpty()) continue;
+            Map<ObjectRef, GenericKubernetesResource> bodies = new HashMap<>();
+            Map<ObjectRef, List<String>> recreate = new HashMap<>();
+            ObjectOutcome refused = null;
+            for (PlannedObject object : objects) {
+                String crd = appliedCrds.remove(object.type().group() + "/" + object.type().kind());
+                Optional<String> notServed = crd == null ? Optional.empty()
+                        : awaitEstablished(crd).or(() -> awaitDiscovered(crd, object.type()));
+                if (notServed.isPresent()) {
+                    refused = new ObjectOutcome(object.ref(), Outcome.FAILED, notServed.get());
+                    break;
+                }
+                GenericKubernetesResource body = body(desired, object, live.get(object.ref()));
+                DryRun answer = dryRun(desired, object, body);
+                if (answer.refusal() != null) {
+                    refused = new ObjectOutcome(object.ref(), Outcome.FAILED, answer.refusal());
+                    break;
+                }
+                if (!answer.recreate().isEmpty()) recreate.put(object.ref(), answer.recreate());
+                bodies.put(object.ref(), body);
+            }
+            if (refused != null) {
+                LOG.debugf("%s: dry run of stage %d refused: %s", desired.describe(), stage.number(), refused);
+                String skipped = "not applied: the dry run of stage " + stage.number() + " refused " + refused.object();
+                for (PlannedObject object : staged) {
+                    if (object.stage().compareTo(stage) < 0) continue;
+                    outcomes.add(object.ref().equals(refused.object()) ? refused
+                            : new ObjectOutcome(object.ref(), Outcome.SKIPPED, skipped));
+                }
+                return new StagesOutcome(outcomes, stage);
+            }
+            ObjectRef failed = null;
+            for (PlannedObject object : objects) {
+                if (failed != null) {
+                    outcomes.add(new ObjectOutcome(object.ref(), Outcome.SKIPPED, "not applied: " + failed + " failed"));
+                    continue;
+                }
+                List<String> immutable = recreate.get(object.ref());
+                ObjectOutcome outcome = immutable == null
+                        ? applyOne(desired, object, bodies.get(object.ref()), live.get(object.ref()), uids, state)
+                        : recreate(desired, object, live.get(object.ref()), immutable, uids, state);
+                if (stage == Stage.CUSTOM_RESOURCE_DEFINITIONS && outcome.outcome().applied()) {
+                    definedKind(object.manifest()).ifPresent(kind -> appliedCrds.put(kind, object.ref().name()));
+                }
+                LOG.debugf("%s: %s", desired.describe(), outcome);
+                if (outcome.outcome() == Outcome.FAILED) failed = object.ref();
+                outcomes.add(outcome);
+            }
             if (failed != null) {
-                outcomes.add(new ObjectOutcome(object.ref(), Outcome.SKIPPED, "not applied: " + failed + " failed"));
-                continue;
+                for (PlannedObject object : staged) {
+                    if (object.stage().compareTo(stage) <= 0) continue;
+                    outcomes.add(new ObjectOutcome(object.ref(), Outcome.SKIPPED, "not applied: " + failed + " failed"));
+                }
+                return new StagesOutcome(outcomes, null);
             }
-            String crd = appliedCrds.remove(object.type().group() + "/" + object.type().kind());
-            Optional<String> notEstablished = crd == null ? Optional.empty()
-                    : awaitEstablished(crd).or(() -> awaitDiscovered(crd, object.type()));
-            ObjectOutcome outcome = notEstablished
-                    .map(reason -> new ObjectOutcome(object.ref(), Outcome.FAILED, reason))
-                    .orElseGet(() -> applyOne(desired, object, live.get(object.ref()), uids, state));
-            if (object.stage() == Stage.CUSTOM_RESOURCE_DEFINITIONS && outcome.outcome().applied()) {
-                definedKind(object.manifest()).ifPresent(kind -> appliedCrds.put(kind, object.ref().name()));
-            }
-            LOG.debugf("%s: %s", desired.describe(), outcome);
-            if (outcome.outcome() == Outcome.FAILED) failed = object.ref();
-            outcomes.add(outcome);
         }
-        return outcomes;
+        return new StagesOutcome(outcomes, null);
+    }
+
+    /**
+     * The answer to a dry run: accepted (both empty), refused ({@code refusal}, the server's reason and what to do), or
+     * refused only for immutable fields of an object Verity may recreate ({@code recreate}, those fields).
+     */
+    private record DryRun(String refusal, List<String> recreate) {
+        static final DryRun ACCEPTED = new DryRun(null, List.of());
+    }
+
+    /**
+     * Server-side applies one object with {@code dryRun=All}, with the field manager and force of the real apply. A
+     * refusal because of immutable fields asks for a recreate when the target's policy says {@code recreate: true} and
+     * the kind may be recreated ({@link Immutability}); otherwise it says what to do.
+     */
+    private DryRun dryRun(DesiredState desired, PlannedObject object, GenericKubernetesResource body) {
+        try {
+            ServerSideApplicable<GenericKubernetesResource> apply = resource(object).resource(body).dryRun()
+                    .fieldManager(Ownership.FIELD_MANAGER);
+            if (desired.policy().force()) apply = apply.forceConflicts();
+            apply.serverSideApply();
+            return DryRun.ACCEPTED;
+        } catch (KubernetesClientException e) {
+            List<String> immutable = Immutability.fields(e);
+            String reason = reason(object.ref(), e);
+            if (immutable.isEmpty()) return new DryRun(reason, List.of());
+            String kind = object.ref().kind();
+            String fields = String.join(", ", immutable);
+            if (!Immutability.recreatable(kind)) {
+                return new DryRun(reason + "; " + fields + " of a " + kind + " cannot be changed in place, and Verity"
+                        + " never deletes a " + kind + " to recreate it (that would delete what it holds): change it"
+                        + " by hand, or restore the old value in Git", List.of());
+            }
+            if (!desired.policy().recreate()) {
+                return new DryRun(reason + "; " + fields + " cannot be changed in place: set recreate: true in the"
+                        + " target's policy in verity.yaml to let Verity delete the " + kind + " and create it again,"
+                        + " or recreate it by hand", List.of());
+            }
+            return new DryRun(null, immutable);
+        } catch (RuntimeException e) {
+            return new DryRun("the client failed: " + e.getClass().getSimpleName()
+                    + (isSecret(object.ref()) ? "" : ": " + e.getMessage()), List.of());
+        }
+    }
+
+    /**
+     * Deletes the object (uid precondition, foreground), waits until it is gone, and applies it again. Reported as
+     * {@link Outcome#CONFIGURED} with the note that it was recreated and why: for a user the object is the same one,
+     * changed (and {@code Applied} counts stay created/configured/unchanged).
+     */
+    private ObjectOutcome recreate(DesiredState desired, PlannedObject object, GenericKubernetesResource before, List<String> immutable, Map<ObjectRef, String> uids,
+            List<AppliedObject> state) {
+        String why = "recreated: " + String.join(", ", immutable) + " cannot be changed in place";
+        if (before == null || before.getMetadata().getUid() == null) {
+            return new ObjectOutcome(object.ref(), Outcome.FAILED, "the server refused to change " + String.join(", ",
+                    immutable) + " of an object Verity did not read before; push again");
+        }
+        Optional<String> notGone = recreator.delete(object, before.getMetadata().getUid());
+        if (notGone.isPresent()) {
+            return new ObjectOutcome(object.ref(), Outcome.FAILED, notGone.get() + " (" + why + ")");
+        }
+        LOG.infof("%s: %s deleted to be recreated (%s cannot be changed in place)", desired.describe(), object.ref(),
+                String.join(", ", immutable));
+        ObjectOutcome created = applyOne(desired, object, body(desired, object, null), null, uids, state);
+        return created.outcome() == Outcome.FAILED
+                ? new ObjectOutcome(object.ref(), Outcome.FAILED, "it was deleted to be recreated (" + String.join(", ",
+                        immutable) + " cannot be changed in place), but could not be created again: " + created.reason())
+                : new ObjectOutcome(object.ref(), Outcome.CONFIGURED, why);
     }
 
     /** {@code group/kind} a CustomResourceDefinition manifest defines. */
@@ -453,25 +595,47 @@ public final class Applier {
         return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
-    private static String seconds(Duration waited) {
+    static String seconds(Duration waited) {
         return String.format(java.util.Locale.ROOT, "%.1fs", waited.toMillis() / 1000.0);
     }
 
-    ApplyResult report(DesiredState desired, List<ObjectOutcome> outcomes) {
+    ApplyResult report(DesiredState desired, StagesOutcome stages) {
+        List<ObjectOutcome> outcomes = stages.outcomes();
+        if (stages.refusedStage() != null) {
+            return ApplyResult.refusedByDryRun(desired.target(), desired.commit(), desired.digest(), outcomes,
+                    stages.refusedStage());
+        }
         boolean failed = outcomes.stream().anyMatch(o -> o.outcome() == Outcome.FAILED);
         return failed ? ApplyResult.stopped(desired.target(), desired.commit(), desired.digest(), outcomes)
                 : ApplyResult.succeeded(desired.target(), desired.commit(), desired.digest(), outcomes);
     }
 
-    private ObjectOutcome applyOne(DesiredState desired, PlannedObject object, GenericKubernetesResource before,
-            Map<ObjectRef, String> uids, List<AppliedObject> state) {
-        GenericKubernetesResource body = client.getKubernetesSerialization()
-                .convertValue(applyBody(object.manifest(), desired.target()), GenericKubernetesResource.class);
+    /**
+     * The body to apply for {@code object}: {@link #applyBody}, without the fields an allowed writer holds in the live
+     * object ({@link AllowedWriters}; none when it does not exist yet), so that a forced apply never takes them back.
+     */
+    private GenericKubernetesResource body(DesiredState desired, PlannedObject object, GenericKubernetesResource live) {
+        Map<String, Object> body = applyBody(object.manifest(), desired.target());
+        if (live != null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> liveMap = client.getKubernetesSerialization().convertValue(live, Map.class);
+            for (AllowedWriters.Writer writer : allowedWriters.holding(liveMap, Ownership.FIELD_MANAGER)) {
+                if (AllowedWriters.omit(body, writer.field())) {
+                    LOG.debugf("%s: %s: %s left out of the apply: it is %s's (an allowed writer)", desired.describe(),
+                            object.ref(), writer.path(), writer.manager());
+                }
+            }
+        }
+        return client.getKubernetesSerialization().convertValue(body, GenericKubernetesResource.class);
+    }
+
+    private ObjectOutcome applyOne(DesiredState desired, PlannedObject object, GenericKubernetesResource body,
+            GenericKubernetesResource before, Map<ObjectRef, String> uids, List<AppliedObject> state) {
         try {
             ServerSideApplicable<GenericKubernetesResource> apply = resource(object).resource(body)
                     .fieldManager(Ownership.FIELD_MANAGER);
             if (desired.policy().force()) apply = apply.forceConflicts();
-            GenericKubernetesResource after = apply.serverSideApply();
+            GenericKubernetesResource after = adopt(desired, object, apply.serverSideApply());
             uids.put(object.ref(), after.getMetadata().getUid());
             @SuppressWarnings("unchecked")
             Map<String, Object> stored = client.getKubernetesSerialization().convertValue(after, Map.class);
@@ -485,10 +649,36 @@ public final class Applier {
         }
     }
 
+    /**
+     * Takes over from kubectl's managers the fields Verity just applied, and removes the last-applied annotation
+     * ({@link Adoption}); the object as it is then. When the patch fails (the object changed meanwhile, ...), the
+     * object stays as applied, and the next apply tries again.
+     */
+    private GenericKubernetesResource adopt(DesiredState desired, PlannedObject object, GenericKubernetesResource applied) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> live = client.getKubernetesSerialization().convertValue(applied, Map.class);
+        Optional<String> patch = adoption.patch(live, Ownership.FIELD_MANAGER);
+        if (patch.isEmpty()) return applied;
+        try {
+            GenericKubernetesResource adopted = resource(object).withName(object.ref().name()).patch(
+                    new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(Ownership.FIELD_MANAGER)
+                            .build(), patch.get());
+            LOG.infof("%s: %s adopted: the fields Verity applies are no longer owned by %s", desired.describe(),
+                    object.ref(), String.join(", ", adoption.managers()));
+            return adopted;
+        } catch (KubernetesClientException e) {
+            LOG.warnf("%s: %s was applied, but the fields Verity applies could not be taken over from %s (%s); the"
+                    + " next apply tries again", desired.describe(), object.ref(), String.join(", ", adoption.managers()),
+                    reason(object.ref(), e));
+            return applied;
+        }
+    }
+
     /** The object as applied: the document without server-owned fields, carrying the target annotation and labels. */
     static Map<String, Object> applyBody(Manifest manifest, TargetKey target) {
         Map<String, Object> body = withoutNulls(manifest.mutableContent());
         body.remove("status");
+        if ("v1".equals(body.get("apiVersion")) && "Secret".equals(body.get("kind"))) stringDataAsData(body);
         @SuppressWarnings("unchecked")
         Map<String, Object> metadata = (Map<String, Object>) body.get("metadata");
         for (String serverOwned : List.of("managedFields", "resourceVersion", "uid", "creationTimestamp",
@@ -506,6 +696,29 @@ public final class Applier {
         labels.putAll(Ownership.labels(target));
         metadata.put("labels", labels);
         return body;
+    }
+
+    /**
+     * Moves a Secret's {@code stringData} into {@code data} (base64 of the UTF-8 bytes; a {@code stringData} key wins
+     * over the same key of {@code data}, as the API server merges them) and removes {@code stringData}. The server
+     * never returns {@code stringData}: a manager owning it would own fields that do not exist, so a key removed from
+     * Git would stay in the cluster. A {@code stringData} that is not a map of strings is left for the server to refuse.
+     */
+    static void stringDataAsData(Map<String, Object> secret) {
+        if (!(secret.get("stringData") instanceof Map<?, ?> stringData)
+                || !stringData.values().stream().allMatch(String.class::isInstance)) {
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (secret.get("data") instanceof Map<?, ?> existing) {
+            existing.forEach((k, v) -> data.put(String.valueOf(k), v));
+        } else if (secret.get("data") != null) {
+            return;
+        }
+        stringData.forEach((k, v) -> data.put(String.valueOf(k), java.util.Base64.getEncoder()
+                .encodeToString(((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        secret.remove("stringData");
+        secret.put("data", data);
     }
 
     private Outcome classify(GenericKubernetesResource before, GenericKubernetesResource after) {
@@ -611,7 +824,7 @@ public final class Applier {
         };
     }
 
-    private static boolean isSecret(ObjectRef ref) {
+    static boolean isSecret(ObjectRef ref) {
         return "Secret".equals(ref.kind()) && "v1".equals(ref.apiVersion());
     }
 

@@ -78,6 +78,43 @@ public record ApplyResult(TargetKey target, String commit, String digest, List<O
         return new ApplyResult(target, commit, digest, objects, ApplyStep.APPLY, failed.object(), error, List.of(), null, List.of());
     }
 
+    /**
+     * The dry run of {@code stage} was refused for one object (its outcome is the one {@link Outcome#FAILED}): nothing
+     * of that stage or the later ones was written; the stages before it were applied (their objects' outcomes say how).
+     */
+    public static ApplyResult refusedByDryRun(TargetKey target, String commit, String digest, List<ObjectOutcome> objects,
+            Stage stage) {
+        ObjectOutcome failed = objects.stream().filter(o -> o.outcome() == Outcome.FAILED).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("a refused dry run has a failed object"));
+        String error = target.at(commit) + ": the dry run of stage " + stage.number() + " (" + stage.title()
+                + ") refused " + failed.object() + ": " + failed.reason() + "; " + writtenBefore(stage);
+        return new ApplyResult(target, commit, digest, objects, ApplyStep.DRY_RUN, failed.object(), error, List.of(),
+                null, List.of());
+    }
+
+    /** {@code stages 1-2 (…) were applied; nothing of stage 3 was written}, or that nothing was written. */
+    static String writtenBefore(Stage stage) {
+        int n = stage.number();
+        String later = n < Stage.values().length ? " or of the stages after it" : "";
+        if (n == 1) return "nothing was written";
+        List<Stage> before = java.util.Arrays.stream(Stage.values()).filter(s -> s.number() < n).toList();
+        String titles = before.stream().map(Stage::title).collect(Collectors.joining(", "));
+        String applied = before.size() == 1 ? "stage 1 (" + titles + ") was applied"
+                : "stages 1-" + (n - 1) + " (" + titles + ") were applied";
+        return applied + "; nothing of stage " + n + later + " was written";
+    }
+
+    /**
+     * True when this failed apply left the target's objects in the cluster as they were: it failed at a step that
+     * writes nothing, or its dry run was refused before any object of an earlier stage was created or changed.
+     */
+    public boolean clusterUnchanged() {
+        if (failedAt == null) return false;
+        if (failedAt.clusterUnchanged()) return true;
+        return failedAt == ApplyStep.DRY_RUN && objects.stream()
+                .noneMatch(o -> o.outcome() == Outcome.CREATED || o.outcome() == Outcome.CONFIGURED);
+    }
+
     /** This result, as one that waits for a newer desired state of {@code owner}. */
     public ApplyResult waitingFor(TargetKey owner) {
         return new ApplyResult(target, commit, digest, objects, failedAt, failedObject, error, removed, owner, state);

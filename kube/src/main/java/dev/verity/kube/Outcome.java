@@ -4,7 +4,10 @@ package dev.verity.kube;
 public enum Outcome {
     /** the object did not exist and was created */
     CREATED,
-    /** the object existed and the apply changed it */
+    /**
+     * the object existed and the apply changed it; also when it was deleted and created again to change an immutable
+     * field ({@code recreate: true}), with a reason saying so
+     */
     CONFIGURED,
     /** the object already matched: the apply wrote nothing */
     UNCHANGED,

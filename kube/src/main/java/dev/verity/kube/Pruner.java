@@ -181,9 +181,13 @@ final class Pruner {
 
     /** The object's URL path on the API server. */
     static String path(Inventory.Entry entry) {
-        ResourceType type = entry.type();
+        return path(entry.type(), entry.namespace(), entry.name());
+    }
+
+    /** The URL path of the object {@code name} of {@code type} (in {@code namespace} when namespaced). */
+    static String path(ResourceType type, String namespace, String name) {
         String base = type.group().isEmpty() ? "/api/" + type.version() : "/apis/" + type.group() + "/" + type.version();
-        String namespace = type.namespaced() ? "/namespaces/" + entry.namespace() : "";
-        return base + namespace + "/" + type.plural() + "/" + entry.name();
+        String in = type.namespaced() ? "/namespaces/" + namespace : "";
+        return base + in + "/" + type.plural() + "/" + name;
     }
 }

@@ -9,6 +9,20 @@ public enum Stage {
     /** everything else, in document order */
     RESOURCES;
 
+    /** The stage's number as reported to users: 1, 2, 3 in apply order. */
+    public int number() {
+        return ordinal() + 1;
+    }
+
+    /** What the stage holds, as reported to users. */
+    public String title() {
+        return switch (this) {
+            case CUSTOM_RESOURCE_DEFINITIONS -> "CustomResourceDefinitions";
+            case CLUSTER_SCOPED -> "Namespaces and other cluster-scoped objects";
+            case RESOURCES -> "namespaced objects";
+        };
+    }
+
     /** The stage of an object, by its kind alone: what can be told before the cluster is asked. */
     public static Stage of(Manifest manifest) {
         String group = manifest.group();

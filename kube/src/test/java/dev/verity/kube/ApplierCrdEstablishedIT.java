@@ -98,7 +98,8 @@ class ApplierCrdEstablishedIT {
         assertThat(failed.failedObject()).isEqualTo(new ObjectRef("shop.example/v1", "Order", "purchases", "o1"));
         assertThat(failed.error()).contains("its CustomResourceDefinition purchases.shop.example is not Established after",
                 "NamesAccepted=False ListKindConflict: \"OrderList\" is already in use",
-                "applied before stopping: CustomResourceDefinition purchases.shop.example, Namespace purchases");
+                "stages 1-2 (CustomResourceDefinitions, Namespaces and other cluster-scoped objects) were applied;"
+                        + " nothing of stage 3 was written");
         assertThat(failed.objects()).extracting(o -> o.object().kind() + " " + o.outcome())
                 .containsExactly("CustomResourceDefinition CREATED", "Namespace CREATED", "Order FAILED");
     }

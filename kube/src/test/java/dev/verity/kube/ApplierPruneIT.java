@@ -158,8 +158,9 @@ class ApplierPruneIT {
         ApplyResult failed = applier.apply(desired("local/p5/prod", "c2", Policy.DEFAULT, namespace("p5"),
                 configMap("p5", "new", "1"), badDeployment));
         assertThat(failed.succeeded()).isFalse();
-        assertThat(failed.failedAt()).isEqualTo(ApplyStep.APPLY);
+        assertThat(failed.failedAt()).isEqualTo(ApplyStep.DRY_RUN);
         assertThat(failed.removed()).isEmpty();
+        assertThat(configMapIn("p5", "new")).as("nothing of a refused stage is written").isNull();
         assertThat(configMapIn("p5", "old")).as("nothing is pruned after a failed apply").isNotNull();
         // everything the failed apply may have created is recorded
         assertThat(applier.inventories().read(target).entries()).extracting(e -> e.ref().toString())
@@ -168,7 +169,7 @@ class ApplierPruneIT {
         ApplyResult fixed = applier.apply(desired("local/p5/prod", "c3", Policy.DEFAULT, namespace("p5")));
         assertThat(fixed.succeeded()).as("%s", fixed.error()).isTrue();
         assertThat(fixed.removed()).extracting(o -> o.object() + " " + o.outcome() + (o.reason().isEmpty() ? "" : " " + o.reason()))
-                .containsExactlyInAnyOrder("Deployment p5/web PRUNED already gone", "ConfigMap p5/new PRUNED",
+                .containsExactlyInAnyOrder("Deployment p5/web PRUNED already gone", "ConfigMap p5/new PRUNED already gone",
                         "ConfigMap p5/old PRUNED");
         assertThat(configMapIn("p5", "old")).isNull();
         assertThat(configMapIn("p5", "new")).isNull();

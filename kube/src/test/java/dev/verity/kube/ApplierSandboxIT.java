@@ -125,7 +125,7 @@ class ApplierSandboxIT {
     }
 
     @Test
-    void withoutForceAConflictStopsTheApplyAndSaysWhatWasAppliedAndWhatNot() {
+    void withoutForceAConflictIsRefusedByTheDryRunAndNothingOfItsStageIsWritten() {
         applier.apply(desired("local/e/prod", "c1", Policy.DEFAULT, namespace("e-prod"), deployment("e-prod", 1)));
         Deployment scaled = cluster.apps().deployments().inNamespace("e-prod").withName("web").get();
         scaled.getSpec().setReplicas(5);
@@ -136,12 +136,14 @@ class ApplierSandboxIT {
         ApplyResult stopped = applier.apply(desired("local/e/prod", "c2", NO_FORCE, namespace("e-prod"),
                 configMap("e-prod", "before", "x"), deployment("e-prod", 1), configMap("e-prod", "after", "y")));
 
-        assertThat(stopped.failedAt()).isEqualTo(ApplyStep.APPLY);
+        assertThat(stopped.failedAt()).isEqualTo(ApplyStep.DRY_RUN);
         assertThat(stopped.objects()).extracting(ObjectOutcome::outcome).containsExactly(
-                Outcome.UNCHANGED, Outcome.CREATED, Outcome.FAILED, Outcome.SKIPPED);
-        assertThat(stopped.error()).contains("Deployment e-prod/web could not be applied: the API server answered 409")
-                .contains("applied before stopping: Namespace e-prod, ConfigMap e-prod/before")
-                .contains("not applied: ConfigMap e-prod/after");
+                Outcome.UNCHANGED, Outcome.SKIPPED, Outcome.FAILED, Outcome.SKIPPED);
+        assertThat(stopped.error()).contains("the dry run of stage 3 (namespaced objects) refused Deployment e-prod/web:"
+                        + " the API server answered 409")
+                .contains("stages 1-2 (CustomResourceDefinitions, Namespaces and other cluster-scoped objects) were"
+                        + " applied; nothing of stage 3 was written");
+        assertThat(cluster.configMaps().inNamespace("e-prod").withName("before").get()).isNull();
         assertThat(cluster.apps().deployments().inNamespace("e-prod").withName("web").get().getSpec().getReplicas())
                 .isEqualTo(5);
         assertThat(cluster.configMaps().inNamespace("e-prod").withName("after").get()).isNull();
@@ -155,6 +157,60 @@ class ApplierSandboxIT {
     }
 
     @Test
+    void aStringDataKeyRemovedFromGitIsGoneFromTheSecret() {
+        String both = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: s-prod}\n"
+                + "stringData: {a: one, b: two}\n";
+        String onlyA = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: s-prod}\n"
+                + "stringData: {a: one}\n";
+        ApplyResult first = applier.apply(desired("local/s/prod", "c1", Policy.DEFAULT, namespace("s-prod"), both));
+        assertThat(first.succeeded()).as("%s", first.error()).isTrue();
+        assertThat(cluster.secrets().inNamespace("s-prod").withName("db").get().getData())
+                .containsOnlyKeys("a", "b").containsEntry("a", "b25l");
+
+        ApplyResult second = applier.apply(desired("local/s/prod", "c2", Policy.DEFAULT, namespace("s-prod"), onlyA));
+
+        assertThat(second.succeeded()).as("%s", second.error()).isTrue();
+        assertThat(cluster.secrets().inNamespace("s-prod").withName("db").get().getData())
+                .containsOnlyKeys("a").containsEntry("a", "b25l");
+    }
+
+    /** Writes {@code /scale} of Deployment web as {@code manager} does (an Update of the scale subresource). */
+    static void scale(String ns, String manager, int replicas) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder()
+                        .uri(java.net.URI.create(sandbox.url().replaceAll("/$", "") + "/apis/apps/v1/namespaces/" + ns
+                                + "/deployments/web/scale?fieldManager=" + manager))
+                        .header("Content-Type", "application/json")
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"autoscaling/v1\","
+                                + "\"kind\":\"Scale\",\"metadata\":{\"name\":\"web\",\"namespace\":\"" + ns
+                                + "\"},\"spec\":{\"replicas\":" + replicas + "}}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
+    void replicasTheAutoscalerSetAreLeftAloneAndOtherWritersAreForcedBack() throws Exception {
+        for (String ns : List.of("hpa-prod", "manual-prod")) {
+            ApplyResult first = applier.apply(desired("local/" + ns + "/x", "c1", Policy.DEFAULT, namespace(ns),
+                    deployment(ns, 2)));
+            assertThat(first.succeeded()).as("%s", first.error()).isTrue();
+        }
+        scale("hpa-prod", "kube-controller-manager", 5);
+        scale("manual-prod", "kubectl-scale", 5);
+
+        for (String ns : List.of("hpa-prod", "manual-prod")) {
+            ApplyResult again = applier.apply(desired("local/" + ns + "/x", "c2", Policy.DEFAULT, namespace(ns),
+                    deployment(ns, 2)));
+            assertThat(again.succeeded()).as("%s", again.error()).isTrue();
+        }
+
+        assertThat(cluster.apps().deployments().inNamespace("hpa-prod").withName("web").get().getSpec().getReplicas())
+                .as("the HPA's replicas").isEqualTo(5);
+        assertThat(cluster.apps().deployments().inNamespace("manual-prod").withName("web").get().getSpec().getReplicas())
+                .as("kubectl scale's replicas").isEqualTo(2);
+    }
+
+    @Test
     void anObjectInANamespaceThatDoesNotExistFailsWithoutQuotingSecretData() {
         String secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: nowhere}\n"
                 + "stringData: {password: hunter2-very-secret}\n";
@@ -163,7 +219,8 @@ class ApplierSandboxIT {
                 configMap("nowhere", "cfg", "x")));
 
         assertThat(failed.failedObject()).isEqualTo(new ObjectRef("v1", "Secret", "nowhere", "db"));
-        assertThat(failed.error()).contains("Secret nowhere/db could not be applied: the API server answered 404")
+        assertThat(failed.failedAt()).isEqualTo(ApplyStep.DRY_RUN);
+        assertThat(failed.error()).contains("refused Secret nowhere/db: the API server answered 404")
                 .doesNotContain("hunter2");
         assertThat(failed.objects()).extracting(ObjectOutcome::outcome).containsExactly(Outcome.FAILED, Outcome.SKIPPED);
     }

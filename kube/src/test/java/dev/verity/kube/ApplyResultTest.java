@@ -35,6 +35,36 @@ class ApplyResultTest {
     }
 
     @Test
+    void aDryRunRefusalSaysWhichStagesWereApplied() {
+        ApplyResult r = ApplyResult.refusedByDryRun(TARGET, COMMIT, "sha256:x", List.of(
+                new ObjectOutcome(NS, Outcome.CREATED, ""),
+                new ObjectOutcome(CM, Outcome.SKIPPED, "not applied"),
+                new ObjectOutcome(DEPLOY, Outcome.FAILED, "the API server answered 422 Invalid: bad"),
+                new ObjectOutcome(SVC, Outcome.SKIPPED, "not applied")), Stage.RESOURCES);
+
+        assertThat(r.failedAt()).isEqualTo(ApplyStep.DRY_RUN);
+        assertThat(r.failedObject()).isEqualTo(DEPLOY);
+        assertThat(r.error()).isEqualTo("local/shop/prod@0123456789ab: the dry run of stage 3 (namespaced objects)"
+                + " refused Deployment shop/web: the API server answered 422 Invalid: bad; stages 1-2"
+                + " (CustomResourceDefinitions, Namespaces and other cluster-scoped objects) were applied; nothing of"
+                + " stage 3 was written");
+        assertThat(r.clusterUnchanged()).as("the Namespace was created").isFalse();
+        assertThat(ApplyStep.DRY_RUN.clusterUnchanged()).isFalse();
+    }
+
+    @Test
+    void aDryRunRefusalAfterUnchangedStagesLeavesTheClusterUnchanged() {
+        ApplyResult r = ApplyResult.refusedByDryRun(TARGET, COMMIT, "sha256:x", List.of(
+                new ObjectOutcome(NS, Outcome.UNCHANGED, ""),
+                new ObjectOutcome(DEPLOY, Outcome.FAILED, "refused")), Stage.RESOURCES);
+
+        assertThat(r.clusterUnchanged()).isTrue();
+        assertThat(ApplyResult.writtenBefore(Stage.CUSTOM_RESOURCE_DEFINITIONS)).isEqualTo("nothing was written");
+        assertThat(ApplyResult.writtenBefore(Stage.CLUSTER_SCOPED)).isEqualTo("stage 1 (CustomResourceDefinitions) was"
+                + " applied; nothing of stage 2 or of the stages after it was written");
+    }
+
+    @Test
     void anInvalidDesiredStateWritesNothingAndListsEveryProblem() {
         ApplyResult r = ApplyResult.invalid(TARGET, COMMIT, "sha256:x", List.of(NS, DEPLOY), DEPLOY, List.of(
                 new Problem(2, DEPLOY, "document 2 (Deployment shop/web) is wrong"),

@@ -53,6 +53,35 @@ class OwnershipTest {
     }
 
     @Test
+    void aSecretsStringDataIsAppliedAsDataAndWinsOverTheSameKey() {
+        Manifest m = Manifests.parse(List.of("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: db, namespace: shop}
+                data: {user: b2xk, keep: a2VlcA==}
+                stringData: {user: admin, password: "pä ss"}
+                """)).manifests().get(0);
+
+        Map<String, Object> body = Applier.applyBody(m, TARGET);
+
+        assertThat(body).doesNotContainKey("stringData");
+        assertThat(body.get("data")).isEqualTo(Map.of("user", "YWRtaW4=", "keep", "a2VlcA==",
+                "password", java.util.Base64.getEncoder().encodeToString("pä ss".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void aConfigMapsStringDataIsNotTouched() {
+        Manifest m = Manifests.parse(List.of("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: cfg, namespace: shop}
+                stringData: {a: b}
+                """)).manifests().get(0);
+
+        assertThat(Applier.applyBody(m, TARGET)).containsEntry("stringData", Map.of("a", "b")).doesNotContainKey("data");
+    }
+
+    @Test
     void theTargetHashIsAShortStableLabelValue() {
         String hash = Ownership.targetHash(TargetKey.parse("local/shop/prod"));
         assertThat(hash).matches("[0-9a-f]{16}").isEqualTo(Ownership.targetHash(TargetKey.parse("local/shop/prod")));

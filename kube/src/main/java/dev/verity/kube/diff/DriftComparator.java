@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verity.kube.AllowedWriters;
+import dev.verity.kube.Ownership;
 import dev.verity.kube.schema.ApiSchema;
 import dev.verity.kube.schema.Quantity;
 import dev.verity.kube.schema.ScalarType;
@@ -44,6 +46,10 @@ import java.util.Set;
  * a string are different everywhere else (IntOrString fields keep their type).</li>
  * </ul>
  *
+ * <p>A field an allowed writer holds in the live object and Verity does not own ({@link AllowedWriters}: by default
+ * the HPA's {@code spec.replicas} written through {@code /scale}) is not compared: the applier leaves it to that
+ * writer, so it is not drift.
+ *
  * The result carries field paths only, never values, so comparing a Secret cannot leak it.
  */
 public final class DriftComparator {
@@ -59,15 +65,22 @@ public final class DriftComparator {
     private static final Set<String> QUANTITY_FIELDS = Set.of("sizeLimit", "storage");
 
     private final ApiSchema schema;
+    private final AllowedWriters allowedWriters;
 
-    /** A comparator that takes list types from the Kubernetes 1.32 API table. */
+    /** A comparator that takes list types from the Kubernetes 1.32 API table, with the default allowed writers. */
     public DriftComparator() {
         this(ApiSchema.kubernetes());
     }
 
-    /** A comparator that takes list types from {@code schema}. */
+    /** A comparator that takes list types from {@code schema}, with the default allowed writers. */
     public DriftComparator(ApiSchema schema) {
+        this(schema, AllowedWriters.DEFAULT);
+    }
+
+    /** A comparator that takes list types from {@code schema} and leaves {@code allowedWriters}' fields alone. */
+    public DriftComparator(ApiSchema schema, AllowedWriters allowedWriters) {
         this.schema = schema;
+        this.allowedWriters = allowedWriters;
     }
 
     /** Compares a desired object with the live object read from the cluster as JSON. */
@@ -88,7 +101,7 @@ public final class DriftComparator {
     public Comparison compare(ObjectNode desired, JsonNode live) {
         if (live == null || !live.isObject()) throw new IllegalArgumentException("the live object is not a JSON object");
         String kind = desired.path("kind").asText("");
-        ObjectNode doc = "Secret".equals(kind) ? secretAsStored(desired) : desired;
+        ObjectNode doc = withoutAllowedWriters("Secret".equals(kind) ? secretAsStored(desired) : desired, live);
         SchemaNode root = schema.root(desired.path("apiVersion").asText(""), kind).orElse(null);
         Walk walk = new Walk();
         for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
@@ -99,6 +112,23 @@ public final class DriftComparator {
             else walk.value(FieldPath.ROOT.field(key), "", key, field.getValue(), live.get(key), child(root, key));
         }
         return new Comparison(walk.differences);
+    }
+
+    /** The desired document without the fields an allowed writer holds in {@code live} (a copy when any). */
+    @SuppressWarnings("unchecked")
+    private ObjectNode withoutAllowedWriters(ObjectNode desired, JsonNode live) {
+        if (allowedWriters.writers().isEmpty() || !live.path("metadata").has("managedFields")) return desired;
+        List<AllowedWriters.Writer> held = allowedWriters.holding(JSON.convertValue(live, Map.class),
+                Ownership.FIELD_MANAGER);
+        if (held.isEmpty()) return desired;
+        ObjectNode copy = desired.deepCopy();
+        for (AllowedWriters.Writer writer : held) {
+            JsonNode parent = copy;
+            List<String> field = writer.field();
+            for (String name : field.subList(0, field.size() - 1)) parent = parent.path(name);
+            if (parent instanceof ObjectNode object) object.remove(field.get(field.size() - 1));
+        }
+        return copy;
     }
 
     /** A Secret as the server stores it: {@code stringData} entries become base64 {@code data} entries. */

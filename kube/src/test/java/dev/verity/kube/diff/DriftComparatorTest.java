@@ -176,6 +176,32 @@ class DriftComparatorTest {
     }
 
     @Test
+    void replicasAnAutoscalerHoldsAreNotDrift() {
+        String scaledByHpa = live(l -> {
+            spec(l).put("replicas", 5);
+            ObjectNode entry = ((ObjectNode) l.get("metadata")).putArray("managedFields").addObject();
+            entry.put("manager", "kube-controller-manager").put("operation", "Update").put("subresource", "scale")
+                    .put("apiVersion", "apps/v1").put("fieldsType", "FieldsV1");
+            entry.putObject("fieldsV1").putObject("f:spec").putObject("f:replicas");
+        });
+
+        assertThat(compare(DEPLOYMENT, scaledByHpa).matches()).as(compare(DEPLOYMENT, scaledByHpa).toString()).isTrue();
+        assertThat(compare(DEPLOYMENT, scaledByHpa.replace("kube-controller-manager", "kubectl-scale")).paths())
+                .containsExactly("spec.replicas");
+        assertThat(new DriftComparator(dev.verity.kube.schema.ApiSchema.kubernetes(), dev.verity.kube.AllowedWriters.NONE)
+                .compare(DesiredObject.parse(DEPLOYMENT, 1).content(), readYaml(scaledByHpa)).paths())
+                .containsExactly("spec.replicas");
+    }
+
+    private static JsonNode readYaml(String yaml) {
+        try {
+            return YAML.readTree(yaml);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void containersAreMatchedByNameNotPosition() {
         Comparison result = compare(DEPLOYMENT, live(l -> container(l, 1).put("image", "nginx:1.28")));
 

@@ -130,7 +130,10 @@ import java.util.List;
  *       already serves them on {@code NamesAccepted=True}, a moment earlier, on the server that accepted the names),
  *       the CRD finalizer does not give up after a minute on custom resources held by finalizers, namespace
  *       deletion does not honour {@code propagationPolicy} or graceful pod deletion, and the {@code /finalize}
- *       subresource is not served;</li>
+ *       subresource is not served; a DELETE honours {@code dryRun} and {@code preconditions} ({@code uid},
+ *       {@code resourceVersion}: 409 on a mismatch) but not {@code propagationPolicy}: without a garbage collector
+ *       there are no dependents, so a {@code Foreground} delete goes at once (a real server first sets the
+ *       {@code foregroundDeletion} finalizer) unless the object's own finalizers hold it;</li>
  *   <li>defaults only of the built-in kinds Verity applies (not of Nodes, Endpoints, admission registration, ...), on
  *       a single-stack IPv4 cluster;</li>
  *   <li>no conversion between versions: objects are served in the version they were last written in;</li>

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -61,4 +62,19 @@ public interface ApplierConfig {
      */
     @WithDefault("10s")
     Duration leaderSessionTimeout();
+
+    /**
+     * How long an object deleted to be recreated (an immutable field changed and the target's policy says
+     * {@code recreate: true}) may take to be gone (finalizers) before the target fails naming it.
+     */
+    @WithDefault("60s")
+    Duration recreateTimeout();
+
+    /**
+     * The field managers whose ownership of the fields Verity applies is taken over when Verity first applies an
+     * object they made ({@code kubectl create}, client-side {@code kubectl apply}, {@code kubectl edit}), so that a
+     * field later removed from Git is removed from the cluster. Never list a controller here.
+     */
+    @WithDefault("kubectl-client-side-apply,kubectl-create,kubectl,before-first-apply,kubectl-edit")
+    List<String> adoptedManagers();
 }

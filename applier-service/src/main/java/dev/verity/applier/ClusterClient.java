@@ -1,6 +1,8 @@
 package dev.verity.applier;
 
+import dev.verity.kube.AllowedWriters;
 import dev.verity.kube.Applier;
+import dev.verity.kube.ApplyOptions;
 import dev.verity.kube.Kubeconfig;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,6 +12,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /** The client of the cluster this applier converges: from {@code verity.applier.kubeconfig} when set. */
@@ -36,7 +39,10 @@ public class ClusterClient {
 
     @Produces
     @Singleton
-    Applier applier(KubernetesClient client, ApplierConfig config) {
-        return new Applier(client, config.crdEstablishedTimeout(), config.inventoryNamespace());
+    Applier applier(KubernetesClient client, ApplierConfig config,
+            @ConfigProperty(name = "verity.allowed-writers", defaultValue = AllowedWriters.DEFAULT_CONFIG) String writers) {
+        return new Applier(client, ApplyOptions.DEFAULT.withEstablishedTimeout(config.crdEstablishedTimeout())
+                .withInventoryNamespace(config.inventoryNamespace()).withRecreateTimeout(config.recreateTimeout())
+                .withAdoptedManagers(config.adoptedManagers()).withAllowedWriters(AllowedWriters.parse(writers)));
     }
 }

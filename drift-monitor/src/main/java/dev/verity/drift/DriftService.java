@@ -18,6 +18,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import dev.verity.kube.AllowedWriters;
+import dev.verity.kube.schema.ApiSchema;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -60,6 +62,10 @@ public class DriftService {
     @Channel("drift")
     Emitter<String> drift;
 
+    /** Whose fields are never drift (the applier leaves them alone too): {@code verity.allowed-writers}. */
+    @ConfigProperty(name = "verity.allowed-writers", defaultValue = AllowedWriters.DEFAULT_CONFIG)
+    String allowedWriters;
+
     @ConfigProperty(name = "mp.messaging.incoming.desired.topic")
     String desiredTopic;
 
@@ -78,7 +84,7 @@ public class DriftService {
 
     @PostConstruct
     void start() {
-        tracker = new DriftTracker(config.cluster(), new DriftComparator());
+        tracker = new DriftTracker(config.cluster(), new DriftComparator(ApiSchema.kubernetes(), AllowedWriters.parse(allowedWriters)));
         catchUp = new CatchUp(Set.of(desiredTopic, rolloutTopic, historyTopic));
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "drift-monitor"));
         long every = Math.max(1, config.resync().toMillis());

@@ -52,8 +52,10 @@ public final class AllowedWriters {
         }
     }
 
-    /** The HPA's (and KEDA's, through it) replicas: {@code kube-controller-manager/scale:spec.replicas}. */
-    public static final AllowedWriters DEFAULT = parse("kube-controller-manager/scale:spec.replicas");
+    /** The configuration of {@link #DEFAULT}. */
+    public static final String DEFAULT_CONFIG = "kube-controller-manager/scale:spec.replicas";
+    /** The HPA's (and KEDA's, through it) replicas: {@value #DEFAULT_CONFIG}. */
+    public static final AllowedWriters DEFAULT = parse(DEFAULT_CONFIG);
     /** No allowed writers: Verity takes back every field it applies (with {@code force}). */
     public static final AllowedWriters NONE = new AllowedWriters(List.of());
 

@@ -61,4 +61,11 @@ public interface ApplierConfig {
      */
     @WithDefault("10s")
     Duration leaderSessionTimeout();
+
+    /**
+     * How often the active applier reads the status of the objects it applied that are not ready yet (Deployments
+     * rolling out, Jobs running, ...), until each target is Healthy or Degraded (its policy's {@code healthTimeout}).
+     */
+    @WithDefault("2s")
+    Duration healthPollInterval();
 }

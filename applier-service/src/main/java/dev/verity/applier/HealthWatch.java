@@ -117,7 +117,6 @@ public class HealthWatch implements TargetReconciler.Hooks {
         if (desired.policy().dependsOn().isEmpty()) return Optional.empty();
         Optional<DependsOn.Hold> hold = dependsOn.check(desired);
         hold.flatMap(DependsOn.Hold::event).ifPresent(waiting -> {
-            LOG.infof("%s: %s", waiting.describe(), waiting.reason());
             publish(waiting);
         });
         return hold.map(DependsOn.Hold::reason);

@@ -114,11 +114,8 @@ public class HealthWatch implements TargetReconciler.Hooks {
 
     @Override
     public Optional<String> hold(DesiredState desired) {
-        if (desired.policy().dependsOn().isEmpty()) return Optional.empty();
-        Optional<DependsOn.Hold> hold = dependsOn.check(desired);
-        hold.flatMap(DependsOn.Hold::event).ifPresent(waiting -> {
-            publish(waiting);
-        });
+        Optional<DependsOn.Hold> hold = dependsOn.check(desired); // also when dependsOn is empty: no longer held
+        hold.flatMap(DependsOn.Hold::event).ifPresent(this::publish);
         return hold.map(DependsOn.Hold::reason);
     }
 
@@ -176,11 +173,10 @@ public class HealthWatch implements TargetReconciler.Hooks {
         } else if (event instanceof Progressing p) {
             LOG.infof("%s: Progressing: %s", event.describe(), p.notReady());
         }
+        boolean verdict = event instanceof Healthy || event instanceof Degraded;
+        if (verdict) metrics.record(config.cluster(), event instanceof Healthy, transition.sinceApplied());
         publish(event);
-        if (event instanceof Healthy || event instanceof Degraded) {
-            metrics.record(config.cluster(), event instanceof Healthy, transition.sinceApplied());
-            releaseDependentsOf(event.targetKey().orElseThrow());
-        }
+        if (verdict) releaseDependentsOf(event.targetKey().orElseThrow());
     }
 
     private void releaseDependentsOf(TargetKey target) {

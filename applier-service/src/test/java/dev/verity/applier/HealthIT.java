@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static dev.verity.applier.ApplierIT.CODEC;
@@ -74,6 +75,8 @@ class HealthIT {
         assertThat(progressing.notReady()).extracting(r -> r.object().name()).containsExactly("web");
         assertThat(progressing.since()).isEqualTo(healthy.appliedAt());
         assertThat(progressing.deadline()).isEqualTo(healthy.appliedAt().plus(Policy.DEFAULT_HEALTH_TIMEOUT));
+        assertThat(ApplierMetricsIT.scrape().count("verity_health_seconds_count",
+                Map.of("cluster", "local", "result", "healthy"))).as("apply-to-healthy durations").isPositive();
     }
 
     @Test
@@ -91,6 +94,8 @@ class HealthIT {
         });
         assertThat(degraded.error()).startsWith("local/stuck/prod@b0000001: 1 object(s) failed after the apply:");
         assertThat(allEvents(stuck)).noneMatch(Healthy.class::isInstance);
+        assertThat(ApplierMetricsIT.scrape().value("verity_health_seconds_bucket",
+                Map.of("cluster", "local", "result", "degraded", "le", "+Inf"))).isPresent();
     }
 
     @Test

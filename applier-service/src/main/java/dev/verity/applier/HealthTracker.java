@@ -102,10 +102,14 @@ final class HealthTracker {
         health.remove(target);
     }
 
-    /** Forgets every target (this applier stopped leading). */
-    synchronized void clear() {
+    /**
+     * This applier stopped leading: follows no target any more, and forgets the health of those it was following
+     * (their outcome is unknown); a Healthy, Degraded or failed verdict is kept, since {@code dependsOn} compares it
+     * with the commit of each target's latest desired state anyway.
+     */
+    synchronized void stopTracking() {
+        tracking.keySet().forEach(health::remove);
         tracking.clear();
-        health.clear();
     }
 
     /** The target's latest health, if it was applied (or failed) since this applier leads. */

@@ -50,7 +50,8 @@ import java.util.function.Supplier;
  * {@code Degraded} on {@code verity.rollout}, recording {@code verity_health_seconds}. Before each apply it asks
  * {@link DependsOn} whether to hold the desired state (publishing {@code Waiting}); when a dependency's health
  * changes, its held dependents are reconciled again, in order with the other work. Only the leader tracks: when this
- * replica stops leading, it forgets every target's health and hands held desired states back for a later election.
+ * replica stops leading, it stops following targets (forgetting the health of those in progress) and hands held
+ * desired states back for a later election.
  *
  * <p>A health event that Kafka does not take is logged and not sent again (the next apply of the target reports
  * again).
@@ -151,7 +152,7 @@ public class HealthWatch implements TargetReconciler.Hooks {
             if (!lead) {
                 if (wasLeading) {
                     LOG.infof("no longer the active applier: health tracking stops, held dependents are handed over");
-                    tracker.clear();
+                    tracker.stopTracking();
                     resubmit.accept(dependsOn::drain);
                 }
                 wasLeading = false;

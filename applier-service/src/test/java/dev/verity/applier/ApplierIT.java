@@ -93,6 +93,9 @@ class ApplierIT {
         assertThat(cluster.apps().deployments().inNamespace("shop-prod").withName("web").get().getSpec().getReplicas())
                 .isEqualTo(3);
 
+        // the simulated controller writes the Deployment's status until its rollout is done: read it after that
+        await().atMost(WAIT).until(() -> allEvents(shop).stream()
+                .anyMatch(e -> e instanceof Healthy && e.commit().equals("c0ffee02")));
         send(second); // redelivered
         String resourceVersion = cluster.apps().deployments().inNamespace("shop-prod").withName("web").get()
                 .getMetadata().getResourceVersion();

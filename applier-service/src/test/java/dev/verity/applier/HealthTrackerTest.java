@@ -117,6 +117,22 @@ class HealthTrackerTest {
     }
 
     @Test
+    void aDeposedApplierStopsFollowingAndForgetsOnlyTheHealthItDidNotKnowYet() {
+        TargetKey db = TargetKey.parse("local/db/prod");
+        tracker.applied(new Applied(db, "https://git.example/g.git", "d1", "sha256:d1", List.of(CONFIG)),
+                Duration.ofMinutes(5));
+        tracker.applied(applied("c1", WEB), Duration.ofMinutes(5));
+
+        tracker.stopTracking();
+
+        assertThat(tracker.tracked()).isEmpty();
+        assertThat(tracker.health(SHOP)).as("in progress: unknown now").isEmpty();
+        assertThat(tracker.health(db).orElseThrow().state()).isEqualTo(HealthTracker.State.HEALTHY);
+        cluster.put(WEB, deployment(2, 2));
+        assertThat(check()).isEmpty();
+    }
+
+    @Test
     void aNewerApplyReplacesTheTrackingAndAFailedApplyOrRemovalEndsIt() {
         tracker.applied(applied("c1", WEB), Duration.ofMinutes(5));
         tracker.applied(applied("c2", WEB), Duration.ofMinutes(5));

@@ -13,7 +13,7 @@ import java.util.function.Function;
 
 /**
  * Holds a target's desired state while the apps its policy's {@code dependsOn} names (same cluster and environment)
- * are not {@link HealthTracker.State#HEALTHY} at their latest desired state's commit. Remembers the latest held desired
+ * are not {@link HealthTracker.State#HEALTHY} at their latest desired state's digest. Remembers the latest held desired
  * state per target, so that its adapter can reconcile it again when a dependency changes ({@link #dependentsOf}); says
  * why it holds as a {@link Waiting} event, once per target, digest and reason.
  *
@@ -26,7 +26,7 @@ final class DependsOn {
     record Hold(String reason, Optional<Waiting> event) {
     }
 
-    private final Function<TargetKey, Optional<String>> latestCommit;
+    private final Function<TargetKey, Optional<DesiredIndex.Latest>> latestDesired;
     private final Function<TargetKey, Optional<HealthTracker.TargetHealth>> health;
     /** The latest desired state held per target, in the order they were held. */
     private final Map<TargetKey, DesiredState> waiting = new LinkedHashMap<>();
@@ -34,12 +34,13 @@ final class DependsOn {
     private final Map<TargetKey, Waiting> said = new LinkedHashMap<>();
 
     /**
-     * @param latestCommit the commit of each target's latest desired state, as read from the desired-state topic
-     * @param health       each target's health as the tracker knows it
+     * @param latestDesired the commit and digest of each target's latest desired state, as read from the
+     *                      desired-state topic
+     * @param health        each target's health as the tracker knows it
      */
-    DependsOn(Function<TargetKey, Optional<String>> latestCommit,
+    DependsOn(Function<TargetKey, Optional<DesiredIndex.Latest>> latestDesired,
             Function<TargetKey, Optional<HealthTracker.TargetHealth>> health) {
-        this.latestCommit = latestCommit;
+        this.latestDesired = latestDesired;
         this.health = health;
     }
 
@@ -70,13 +71,18 @@ final class DependsOn {
         return Optional.of(new Hold(reason, isNew ? Optional.of(event) : Optional.empty()));
     }
 
-    /** Why {@code dependency} is not ready to be depended on, or empty when it is Healthy at its latest commit. */
+    /**
+     * Why {@code dependency} is not ready to be depended on, or empty when it is Healthy at the digest of its latest
+     * desired state (the digest, not the commit: a desired state republished at a newer commit with the same digest is
+     * not applied again).
+     */
     private Optional<String> why(TargetKey dependency) {
-        Optional<String> latest = latestCommit.apply(dependency);
+        Optional<DesiredIndex.Latest> latest = latestDesired.apply(dependency);
         if (latest.isEmpty()) return Optional.of(dependency + ", which has no desired state yet");
-        Optional<HealthTracker.TargetHealth> h = health.apply(dependency).filter(x -> x.commit().equals(latest.get()));
+        Optional<HealthTracker.TargetHealth> h = health.apply(dependency)
+                .filter(x -> x.digest().equals(latest.get().digest()));
         if (h.isEmpty()) {
-            return Optional.of(dependency + ", not applied yet at " + TargetKey.shortSha(latest.get()));
+            return Optional.of(dependency + ", not applied yet at " + TargetKey.shortSha(latest.get().commit()));
         }
         return switch (h.get().state()) {
             case HEALTHY -> Optional.empty();

@@ -99,8 +99,7 @@ public class DesiredStateConsumer {
                 (removed, patienceOver) -> metrics.time(config.cluster(), () -> applier.remove(TargetChange.of(removed),
                         patienceOver ? index.patienceOver() : index)),
                 this::publish, this::logRetried, config.moveWait(), java.time.InstantSource.system());
-        reconciler.hooks(health.attach(t -> index.source(t.toString()).map(OtherTargets.Source::commit), this::active,
-                this::resubmit));
+        reconciler.hooks(health.attach(index::latest, this::active, this::resubmit));
     }
 
     /**

@@ -86,14 +86,14 @@ public class HealthWatch implements TargetReconciler.Hooks {
     /**
      * Connects this watch to its consumer; returns the hooks to give the reconciler.
      *
-     * @param latestCommit the commit of each target's latest desired state
+     * @param latestDesired the commit and digest of each target's latest desired state
      * @param leading      whether this replica applies now
      * @param resubmit     reconciles (or, when not leading, remembers) the desired states the supplier returns, on the
      *                     consumer's own ordering, later
      */
-    TargetReconciler.Hooks attach(Function<TargetKey, Optional<String>> latestCommit, BooleanSupplier leading,
-            Consumer<Supplier<List<DesiredState>>> resubmit) {
-        this.dependsOn = new DependsOn(latestCommit, tracker::health);
+    TargetReconciler.Hooks attach(Function<TargetKey, Optional<DesiredIndex.Latest>> latestDesired,
+            BooleanSupplier leading, Consumer<Supplier<List<DesiredState>>> resubmit) {
+        this.dependsOn = new DependsOn(latestDesired, tracker::health);
         this.leading = leading;
         this.resubmit = resubmit;
         return this;

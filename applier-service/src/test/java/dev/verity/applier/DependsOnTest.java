@@ -18,7 +18,7 @@ class DependsOnTest {
     static final TargetKey DB = TargetKey.parse("local/db/prod");
     static final TargetKey WEB = TargetKey.parse("local/web/prod");
 
-    final Map<TargetKey, String> latest = new HashMap<>();
+    final Map<TargetKey, DesiredIndex.Latest> latest = new HashMap<>();
     final Map<TargetKey, HealthTracker.TargetHealth> health = new HashMap<>();
     final DependsOn dependsOn = new DependsOn(t -> Optional.ofNullable(latest.get(t)), t -> Optional.ofNullable(health.get(t)));
 
@@ -35,7 +35,7 @@ class DependsOnTest {
         Waiting said = noDesired.get().event().orElseThrow();
         assertThat(said.waitingFor()).containsExactly(DB);
 
-        latest.put(DB, "d2");
+        latest.put(DB, new DesiredIndex.Latest("d2", "sha256:d2"));
         health.put(DB, new HealthTracker.TargetHealth("d1", "sha256:d1", HealthTracker.State.HEALTHY, ""));
         assertThat(dependsOn.check(web("w1")).orElseThrow().reason()).contains("local/db/prod, not applied yet at d2");
 
@@ -46,6 +46,7 @@ class DependsOnTest {
         assertThat(dependsOn.held()).containsExactly(WEB);
 
         health.put(DB, new HealthTracker.TargetHealth("d2", "sha256:d2", HealthTracker.State.HEALTHY, ""));
+        latest.put(DB, new DesiredIndex.Latest("d3", "sha256:d2")); // republished at a newer commit, same digest
         List<DesiredState> released = dependsOn.dependentsOf(DB);
         assertThat(released).extracting(DesiredState::commit).containsExactly("w1");
         assertThat(dependsOn.check(released.get(0))).isEmpty();
@@ -54,7 +55,7 @@ class DependsOnTest {
 
     @Test
     void aDegradedDependencyKeepsItsDependentHeldAndSaysSo() {
-        latest.put(DB, "d1");
+        latest.put(DB, new DesiredIndex.Latest("d1", "sha256:d1"));
         health.put(DB, new HealthTracker.TargetHealth("d1", "sha256:d1", HealthTracker.State.DEGRADED,
                 "local/db/prod@d1: not ready after 5m"));
 

@@ -77,4 +77,11 @@ public interface ApplierConfig {
      */
     @WithDefault("kubectl-client-side-apply,kubectl-create,kubectl,before-first-apply,kubectl-edit")
     List<String> adoptedManagers();
+
+    /**
+     * How often the active applier reads the status of the objects it applied that are not ready yet (Deployments
+     * rolling out, Jobs running, ...), until each target is Healthy or Degraded (its policy's {@code healthTimeout}).
+     */
+    @WithDefault("2s")
+    Duration healthPollInterval();
 }

@@ -20,15 +20,27 @@ final class DesiredIndex implements OtherTargets {
 
     private final Map<TargetKey, Set<String>> wanted = new ConcurrentHashMap<>();
     private final Map<TargetKey, Source> sources = new ConcurrentHashMap<>();
+    private final Map<TargetKey, Latest> latest = new ConcurrentHashMap<>();
+
+    /** The commit and digest of a target's latest desired state. */
+    record Latest(String commit, String digest) {
+    }
 
     void onDesired(DesiredState desired) {
         wanted.put(desired.target(), OtherTargets.identities(desired.documents()));
         sources.put(desired.target(), new Source(desired.repo(), desired.commit()));
+        latest.put(desired.target(), new Latest(desired.commit(), desired.digest()));
+    }
+
+    /** The commit and digest of the target's latest desired state; empty when it has none or was removed. */
+    Optional<Latest> latest(TargetKey target) {
+        return Optional.ofNullable(latest.get(target));
     }
 
     void onRemoved(TargetKey target) {
         wanted.put(target, Set.of());
         sources.remove(target);
+        latest.remove(target);
     }
 
     @Override

@@ -69,6 +69,9 @@ public class DesiredStateConsumer {
     ApplyMetrics metrics;
 
     @Inject
+    HealthWatch health;
+
+    @Inject
     @Channel("rollout")
     MutinyEmitter<String> rollout;
 
@@ -99,6 +102,31 @@ public class DesiredStateConsumer {
                 (removed, patienceOver) -> metrics.time(config.cluster(), () -> applier.remove(TargetChange.of(removed),
                         patienceOver ? index.patienceOver() : index)),
                 this::publish, this::logRetried, config.moveWait(), java.time.InstantSource.system());
+        reconciler.hooks(health.attach(index::latest, this::active, this::resubmit));
+    }
+
+    /**
+     * Health tracking's way back in ({@link HealthWatch}): on the catch-up thread, in order with other work, takes the
+     * desired states {@code held} supplies (dependents held by {@code dependsOn} whose dependency changed) and
+     * reconciles them when leading, or remembers them for an election (never over a newer one) when not.
+     */
+    void resubmit(java.util.function.Supplier<List<DesiredState>> held) {
+        catchUp.execute(() -> {
+            working.lock();
+            try {
+                List<DesiredState> work = held.get();
+                boolean leading;
+                synchronized (gate) {
+                    leading = active;
+                    if (!leading) work.forEach(d -> standingBy.putIfAbsent(keyOf(d), d));
+                }
+                if (leading && !work.isEmpty()) execute(new ArrayList<>(work));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "reconciling desired states held for their dependencies failed");
+            } finally {
+                working.unlock();
+            }
+        });
     }
 
 
@@ -240,6 +268,7 @@ public class DesiredStateConsumer {
             LOG.infof("converging the latest desired state or removal of %d targets", work.size());
         }
         for (Object w : work) {
+            if (!(w instanceof DesiredState)) health.forget(w instanceof TargetEvent t ? t.target() : (TargetKey) w);
             try {
                 if (w instanceof DesiredState desired) {
                     log(reconciler.reconcile(desired));

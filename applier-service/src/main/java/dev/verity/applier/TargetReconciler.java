@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -85,6 +86,31 @@ final class TargetReconciler {
     @FunctionalInterface
     interface Remove {
         ApplyResult remove(TargetRemoved removal, boolean patienceOver);
+    }
+
+    /**
+     * What health tracking ({@link HealthWatch}) adds to each apply: a reason to hold a desired state unapplied
+     * ({@code dependsOn}), and a word after its {@code Applied} or {@code ApplyFailed} was published.
+     */
+    interface Hooks {
+        Hooks NONE = new Hooks() {
+        };
+
+        /** A reason not to apply {@code desired} now, or empty to apply it. */
+        default Optional<String> hold(DesiredState desired) {
+            return Optional.empty();
+        }
+
+        /** {@code event} ({@code Applied} or {@code ApplyFailed}) was published for {@code desired}. */
+        default void reported(DesiredState desired, TargetEvent event) {
+        }
+    }
+
+    private volatile Hooks hooks = Hooks.NONE;
+
+    /** Sets the health tracking's hooks (none by default). */
+    void hooks(Hooks hooks) {
+        this.hooks = hooks;
     }
 
     /** How long a desired state waits for the target an object moves away from, unless configured. */
@@ -227,6 +253,8 @@ final class TargetReconciler {
         if (!again && AppliedAs.of(desired).equals(appliedDigests.get(desired.target()))) {
             return new Reconciliation.Skipped(desired, "digest " + desired.digest() + " is already applied");
         }
+        Optional<String> hold = again ? Optional.empty() : hooks.hold(desired);
+        if (hold.isPresent()) return new Reconciliation.Skipped(desired, hold.get());
         if (!again) {
             publisher.accept(new ApplyStarted(desired.target(), desired.repo(), desired.commit(), desired.digest(),
                     desired.documents().size()));
@@ -249,6 +277,7 @@ final class TargetReconciler {
                 : new ApplyFailed(desired.target(), desired.repo(), desired.commit(), desired.digest(),
                         result.failedObject(), result.error(), failures(result));
         publisher.accept(event);
+        hooks.reported(desired, event);
         if (result.succeeded()) appliedDigests.put(desired.target(), AppliedAs.of(desired));
         else appliedDigests.remove(desired.target());
         if (result.succeeded() && result.waitingFor() != null && !patienceOver) {

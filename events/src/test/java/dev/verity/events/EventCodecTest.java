@@ -41,7 +41,40 @@ class EventCodecTest {
                 new Pruned(PROD, REPO, SHA, null, true, List.of(WEB),
                         List.of(new ObjectReason(new ObjectRef("v1", "Namespace", null, "shop-prod"), "never pruned")), List.of()),
                 new AppliedState(PROD, REPO, SHA, "sha256:ab", true, List.of(new AppliedObject(WEB, "u-1", "7",
-                        Map.of("f:spec", Map.of("f:replicas", Map.of())), Map.of("spec", Map.of("replicas", 3))))));
+                        Map.of("f:spec", Map.of("f:replicas", Map.of())), Map.of("spec", Map.of("replicas", 3))))),
+                new Progressing(PROD, REPO, SHA, "sha256:ab", List.of(new ObjectReason(WEB, "Available: 1/3")),
+                        Instant.parse("2026-11-25T09:59:00Z"), Instant.parse("2026-11-25T10:04:00Z")),
+                new Healthy(PROD, REPO, SHA, "sha256:ab", List.of(WEB), Instant.parse("2026-11-25T09:59:00Z")),
+                new Degraded(PROD, REPO, SHA, "sha256:ab", "local/shop/prod@fd489864e764: Deployment shop-prod/web failed",
+                        List.of(new ObjectReason(WEB, "Progressing=False ProgressDeadlineExceeded: timed out")), false),
+                new Waiting(TargetKey.parse("local/web/prod"), REPO, SHA, "sha256:cd", List.of(PROD),
+                        "local/shop/prod is progressing"));
+    }
+
+    @Test
+    void healthEventsAreRolloutEventsOfTheApplierKeyedByTarget() {
+        List<VerityEvent> health = oneOfEach().subList(15, 19);
+        assertThat(health).extracting(VerityEvent::type).containsExactly("dev.verity.rollout.progressing.v1",
+                "dev.verity.rollout.healthy.v1", "dev.verity.rollout.degraded.v1", "dev.verity.rollout.waiting.v1");
+        assertThat(health).extracting(VerityEvent::key).containsExactly("local/shop/prod", "local/shop/prod",
+                "local/shop/prod", "local/web/prod");
+        assertThat(codec.decodeEnvelope(codec.encode(health.get(2))).source()).isEqualTo("/verity/applier");
+    }
+
+    @Test
+    void healthEventsWrittenWithoutTheirListsAndTimesReadWithNone() {
+        Healthy healthy = new Healthy(PROD, REPO, SHA, "sha256:ab", List.of(WEB), Instant.parse("2026-11-25T09:59:00Z"));
+        String older = codec.encode(healthy).replaceFirst(",\\s*\"checked\"\\s*:\\s*\\[[^\\]]*\\]", "")
+                .replaceFirst(",\\s*\"appliedAt\"\\s*:\\s*\"[^\"]*\"", "");
+        assertThat(older).doesNotContain("checked").doesNotContain("appliedAt");
+        Healthy read = (Healthy) codec.decode(older);
+        assertThat(read.checked()).isEmpty();
+        assertThat(read.appliedAt()).isNull();
+
+        Degraded degraded = new Degraded(PROD, REPO, SHA, "sha256:ab", "e", List.of(new ObjectReason(WEB, "x")), true);
+        String olderDegraded = codec.encode(degraded).replaceFirst(",\\s*\"objects\"\\s*:\\s*\\[[^\\]]*\\]", "");
+        assertThat(olderDegraded).doesNotContain("\"objects\"");
+        assertThat(((Degraded) codec.decode(olderDegraded)).objects()).isEmpty();
     }
 
     @Test

@@ -82,6 +82,26 @@ class NotifierIT {
     }
 
     @Test
+    void aDegradedRolloutIsAlertedAndProgressingAndHealthyAreNot() {
+        VerityEvent progressing = new dev.verity.events.Progressing(SampleEvents.PROD, SampleEvents.REPO,
+                SampleEvents.COMMIT, "sha256:2", List.of(), Instant.parse("2026-12-05T10:00:00Z"), null);
+        VerityEvent healthy = new dev.verity.events.Healthy(SampleEvents.PROD, SampleEvents.REPO, SampleEvents.COMMIT,
+                "sha256:2", List.of(), null);
+        VerityEvent degraded = SampleEvents.degraded();
+        send(Topics.ROLLOUT, progressing);
+        send(Topics.ROLLOUT, healthy);
+        send(Topics.ROLLOUT, degraded);
+
+        assertThat(slackAlertFor(degraded).readableText()).contains("Degraded: local/shop/prod at commit 3f2c1e9a7b6d",
+                "ProgressDeadlineExceeded");
+        assertThat(mailFor(degraded).text()).contains("Progressing=False ProgressDeadlineExceeded");
+        // same key, same partition: the events before it have been handled, and made no alert
+        assertThat(slackAlertsFor(progressing)).isEmpty();
+        assertThat(slackAlertsFor(healthy)).isEmpty();
+        assertThat(mailsFor(healthy)).isEmpty();
+    }
+
+    @Test
     void theSameEventTwiceIsAlertedOnce() {
         VerityEvent once = SampleEvents.drift(new ObjectRef("v1", "Service", "shop-prod", "web"), DriftKind.MODIFIED,
                 List.of("spec.ports[0].port"), "202");

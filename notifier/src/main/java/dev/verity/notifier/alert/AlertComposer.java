@@ -1,6 +1,7 @@
 package dev.verity.notifier.alert;
 
 import dev.verity.events.ApplyFailed;
+import dev.verity.events.Degraded;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftResolved;
 import dev.verity.events.EventCodec;
@@ -42,11 +43,13 @@ public final class AlertComposer {
         if (event instanceof DriftResolved r) return Optional.of(driftResolved(r, eventId, traceparent));
         if (event instanceof RenderFailed f) return Optional.of(renderFailed(f, eventId, traceparent));
         if (event instanceof ApplyFailed f) return Optional.of(applyFailed(f, eventId, traceparent));
+        if (event instanceof Degraded d) return Optional.of(degraded(d, eventId, traceparent));
         if (event instanceof RemovalHeld h) return Optional.of(removalHeld(h, eventId, traceparent));
         if (event instanceof Pruned p && (!p.kept().isEmpty() || !p.failed().isEmpty())) {
             return Optional.of(pruned(p, eventId, traceparent));
         }
-        // Applied, ApplyStarted, a Pruned that only deleted, CommitPushed, DesiredState, TargetRemoved: nobody needs
+        // Applied, ApplyStarted, a Pruned that only deleted, Progressing, Healthy, Waiting (a dependsOn hold; the
+        // dependency's own Degraded or ApplyFailed alerts), CommitPushed, DesiredState, TargetRemoved: nobody needs
         // to act
         return Optional.empty();
     }
@@ -120,6 +123,25 @@ public final class AlertComposer {
         return new Alert(id, f.type(), Severity.ERROR, "Apply failed: " + f.target() + at, summary,
                 errorLines(f.error()), f.target(),
                 f.repo(), f.commit(), f.object(), List.of(), null, next, traceparent);
+    }
+
+    /** Applied objects did not become ready: a rollout failed or is stuck past the target's healthTimeout. */
+    private static Alert degraded(Degraded d, String id, String traceparent) {
+        String at = " at commit " + TargetKey.shortSha(d.commit());
+        List<String> summary = new ArrayList<>();
+        summary.add(d.timedOut()
+                ? "Verity applied " + d.target() + at + ", but " + d.objects().size() + " object(s) were still not"
+                        + " ready when its healthTimeout ran out."
+                : "Verity applied " + d.target() + at + ", but " + d.objects().size() + " object(s) failed to become"
+                        + " ready.");
+        List<String> details = new ArrayList<>();
+        d.objects().forEach(o -> details.add(o.toString()));
+        String next = "Look at the objects in the cluster (kubectl describe, kubectl rollout status, the pods' events"
+                + " and logs): fix the manifests in " + d.repo() + " and push, or fix what the cluster lacks (images,"
+                + " quotas, nodes); a slow but healthy rollout needs a longer healthTimeout in verity.yaml.";
+        return new Alert(id, d.type(), Severity.ERROR, "Degraded: " + d.target() + at, summary,
+                cut(details.isEmpty() ? errorLines(d.error()) : details), d.target(), d.repo(), d.commit(),
+                d.objects().isEmpty() ? null : d.objects().get(0).object(), List.of(), null, next, traceparent);
     }
 
     /**

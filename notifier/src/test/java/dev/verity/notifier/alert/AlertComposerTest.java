@@ -128,6 +128,26 @@ class AlertComposerTest {
         assertThat(composer.compose(new dev.verity.events.ApplyStarted(PROD, REPO, COMMIT, "sha256:abc", 3))).isEmpty();
         assertThat(composer.compose(new dev.verity.events.Pruned(PROD, REPO, COMMIT, "sha256:abc", false, List.of(WEB),
                 List.of(), List.of()))).as("a prune that only deleted").isEmpty();
+        assertThat(composer.compose(new dev.verity.events.Healthy(PROD, REPO, COMMIT, "sha256:abc", List.of(WEB), null)))
+                .isEmpty();
+        assertThat(composer.compose(new dev.verity.events.Progressing(PROD, REPO, COMMIT, "sha256:abc", List.of(),
+                null, null))).isEmpty();
+        assertThat(composer.compose(new dev.verity.events.Waiting(PROD, REPO, COMMIT, "sha256:abc",
+                List.of(TargetKey.parse("local/db/prod")), "waits for local/db/prod"))).isEmpty();
+    }
+
+    @Test
+    void aDegradedRolloutNamesTheFailingObjectAndItsCondition() {
+        Alert alert = composer.compose(SampleEvents.degraded()).orElseThrow();
+
+        assertThat(alert.severity()).isEqualTo(Severity.ERROR);
+        assertThat(alert.title()).isEqualTo("Degraded: local/shop/prod at commit 3f2c1e9a7b6d");
+        assertThat(alert.summary()).containsExactly("Verity applied local/shop/prod at commit 3f2c1e9a7b6d, but 1"
+                + " object(s) failed to become ready.");
+        assertThat(alert.details()).containsExactly("Deployment shop-prod/web: Progressing=False"
+                + " ProgressDeadlineExceeded: ReplicaSet \"web-5d4f\" has timed out progressing.");
+        assertThat(alert.object()).isEqualTo(WEB);
+        assertThat(alert.nextStep()).contains("kubectl rollout status").contains("healthTimeout");
     }
 
     @Test

@@ -36,6 +36,13 @@ public final class SampleEvents {
         return new RenderFailed(PROD, REPO, COMMIT, "apps/shop/overlays/prod", error);
     }
 
+    public static dev.verity.events.Degraded degraded() {
+        return new dev.verity.events.Degraded(PROD, REPO, COMMIT, "sha256:abc", "local/shop/prod@3f2c1e9a7b6d: 1 object(s)"
+                + " failed after the apply: Deployment shop-prod/web: Progressing=False ProgressDeadlineExceeded",
+                List.of(new dev.verity.events.ObjectReason(WEB, "Progressing=False ProgressDeadlineExceeded: ReplicaSet"
+                        + " \"web-5d4f\" has timed out progressing.")), false);
+    }
+
     public static ApplyFailed applyFailed() {
         return new ApplyFailed(PROD, REPO, COMMIT, "sha256:abc", WEB,
                 "Deployment shop-prod/web: admission webhook denied the request: replicas must be at most 10");

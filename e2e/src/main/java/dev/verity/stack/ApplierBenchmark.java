@@ -52,8 +52,8 @@ public final class ApplierBenchmark {
     /**
      * What one run measured.
      *
-     * @param healthy      the health verdict's event type ({@code dev.verity.rollout.healthy.v1}, …), or null when
-     *                     none came within the wait
+     * @param healthy      the health verdict, {@code Healthy} or {@code Degraded}, or null when none came within the
+     *                     wait
      * @param healthySeconds from publishing the desired state to the health verdict; negative without one
      */
     public record Figures(int objects, int applied, double applySeconds, double objectsPerSecond, String healthy,
@@ -153,7 +153,7 @@ public final class ApplierBenchmark {
                         done = now;
                         failure = "ApplyFailed: " + r.value();
                     } else if (type.endsWith(".rollout.healthy.v1") || type.endsWith(".rollout.degraded.v1")) {
-                        health = type;
+                        health = type.endsWith(".rollout.healthy.v1") ? "Healthy" : "Degraded";
                         healthAt = now;
                     }
                 }

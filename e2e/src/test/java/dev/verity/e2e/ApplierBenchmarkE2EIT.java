@@ -24,6 +24,8 @@ class ApplierBenchmarkE2EIT {
         assertThat(figures.failure()).isNull();
         assertThat(figures.applied()).as("objects in the Applied event").isEqualTo(60);
         assertThat(figures.applySeconds()).isPositive();
+        assertThat(figures.healthy()).as("the health verdict").isEqualTo("Healthy");
+        assertThat(figures.healthySeconds()).isGreaterThanOrEqualTo(figures.applySeconds());
         assertThat(figures.applierPeakRssMiB()).as("the applier's VmHWM was read").isPositive();
     }
 }

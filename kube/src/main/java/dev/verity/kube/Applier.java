@@ -308,10 +308,28 @@ public final class Applier {
             Map<ObjectRef, GenericKubernetesResource> live, OtherTargets others) {
         TargetKey target = desired.target();
         List<ObjectRef> refs = staged.stream().map(PlannedObject::ref).toList();
+        Map<ObjectRef, GenericKubernetesResource> listed = new HashMap<>();
+        for (List<PlannedObject> group : byTypeAndNamespace(staged)) {
+            if (group.size() < LIST_AT) continue;
+            PlannedObject first = group.get(0);
+            try {
+                listed.putAll(listLive(first.type(), first.ref().namespace(), group));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 403) {
+                    return Optional.of(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
+                            ApplyStep.CHECK_OWNERSHIP, first.ref(), target.at(desired.commit()) + ": cannot list the "
+                                    + first.type().plural() + (first.ref().namespace() == null ? "" : " of namespace "
+                                    + first.ref().namespace()) + " to check which target owns " + group.size()
+                                    + " of its objects: " + reason(null, e) + "; nothing was applied"));
+                }
+                // allowed to get but not to list: read them one by one below
+            }
+        }
         for (PlannedObject object : staged) {
             GenericKubernetesResource current;
             try {
-                current = resource(object).withName(object.ref().name()).get();
+                current = listed.containsKey(object.ref()) ? listed.get(object.ref())
+                        : resource(object).withName(object.ref().name()).get();
             } catch (KubernetesClientException e) {
                 return Optional.of(ApplyResult.notWritten(target, desired.commit(), desired.digest(), refs,
                         ApplyStep.CHECK_OWNERSHIP, object.ref(), target.at(desired.commit()) + ": cannot read "
@@ -339,6 +357,49 @@ public final class Applier {
             }
         }
         return Optional.empty();
+    }
+
+    /** From this many objects of one kind in one namespace, they are read with one paginated list instead of a GET each. */
+    static final int LIST_AT = 8;
+    private static final long LIST_PAGE = 500;
+
+    /** The objects grouped by kind and namespace, in the order of their first object. */
+    private static java.util.Collection<List<PlannedObject>> byTypeAndNamespace(List<PlannedObject> staged) {
+        Map<String, List<PlannedObject>> groups = new LinkedHashMap<>();
+        for (PlannedObject o : staged) {
+            groups.computeIfAbsent(o.type().apiVersion() + "/" + o.type().plural() + "@" + o.ref().namespace(),
+                    k -> new ArrayList<>()).add(o);
+        }
+        return groups.values();
+    }
+
+    /**
+     * Lists {@code type} in {@code namespace} page by page and returns each of {@code wanted}: the live object, or
+     * null when it does not exist (as a GET answering 404 would). Items carry their apiVersion and kind (a list's
+     * items may come without them), so that they compare like the object a GET returns.
+     */
+    private Map<ObjectRef, GenericKubernetesResource> listLive(ResourceType type, String namespace,
+            List<PlannedObject> wanted) {
+        Map<String, ObjectRef> byName = new HashMap<>();
+        wanted.forEach(o -> byName.put(o.ref().name(), o.ref()));
+        Map<ObjectRef, GenericKubernetesResource> found = new HashMap<>();
+        wanted.forEach(o -> found.put(o.ref(), null));
+        String next = null;
+        do {
+            io.fabric8.kubernetes.api.model.ListOptionsBuilder options =
+                    new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(LIST_PAGE);
+            if (next != null) options.withContinue(next);
+            GenericKubernetesResourceList page = operation(client, type, namespace).list(options.build());
+            for (GenericKubernetesResource item : page.getItems()) {
+                ObjectRef ref = byName.get(item.getMetadata().getName());
+                if (ref == null) continue;
+                item.setApiVersion(type.apiVersion());
+                item.setKind(type.kind());
+                found.put(ref, item);
+            }
+            next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        } while (next != null && !next.isEmpty());
+        return found;
     }
 
     /**

@@ -253,4 +253,29 @@ class ApplierSandboxIT {
         assertThat(live.getMetadata().getAnnotations()).containsEntry(Ownership.TARGET_ANNOTATION, "local/g/prod");
         assertThat(live.getAdditionalProperties().get("spec")).isEqualTo(java.util.Map.of("size", 3));
     }
+
+    @Test
+    void manyObjectsOfOneKindAreReadWithOneListAndStillRefusedWhenAnotherTargetOwnsOne() {
+        String[] docs = new String[13];
+        docs[0] = namespace("many");
+        for (int i = 1; i < docs.length; i++) docs[i] = configMap("many", "cfg-" + i, "v" + i);
+        sandbox.requests().clear();
+
+        ApplyResult created = applier.apply(desired("local/many/prod", "m1", Policy.DEFAULT, docs));
+
+        assertThat(created.succeeded()).as("%s", created.error()).isTrue();
+        assertThat(created.count(Outcome.CREATED)).isEqualTo(13);
+        assertThat(sandbox.requests().count(dev.verity.testkit.kube.RequestMatch.of("get", "configmaps")
+                .inNamespace("many"), 404)).as("no GET per ConfigMap").isZero();
+        assertThat(sandbox.requests().matching(dev.verity.testkit.kube.RequestMatch.of("list", "configmaps")
+                .inNamespace("many"))).as("one list of the namespace's ConfigMaps").hasSize(1);
+
+        ApplyResult again = applier.apply(desired("local/many/prod", "m2", Policy.DEFAULT, docs));
+        assertThat(again.count(Outcome.UNCHANGED)).as("listed objects compare like read ones").isEqualTo(13);
+
+        ApplyResult other = applier.apply(desired("local/other/prod", "o1", Policy.DEFAULT, docs));
+        assertThat(other.succeeded()).isFalse();
+        assertThat(other.failedAt()).isEqualTo(ApplyStep.CHECK_OWNERSHIP);
+        assertThat(other.error()).contains("local/many/prod");
+    }
 }

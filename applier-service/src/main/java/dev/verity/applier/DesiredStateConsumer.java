@@ -66,6 +66,9 @@ public class DesiredStateConsumer {
     ApplyMetrics metrics;
 
     @Inject
+    ApplyRetry retry;
+
+    @Inject
     @Channel("rollout")
     MutinyEmitter<String> rollout;
 
@@ -91,8 +94,8 @@ public class DesiredStateConsumer {
     @PostConstruct
     void init() {
         reconciler = new TargetReconciler(config.cluster(),
-                (desired, patienceOver) -> metrics.time(config.cluster(),
-                        () -> applier.apply(desired, patienceOver ? index.patienceOver() : index)),
+                (desired, patienceOver) -> metrics.time(config.cluster(), () -> retry.apply(desired,
+                        () -> applier.apply(desired, patienceOver ? index.patienceOver() : index), this::active)),
                 (removed, patienceOver) -> metrics.time(config.cluster(), () -> applier.remove(TargetChange.of(removed),
                         patienceOver ? index.patienceOver() : index)),
                 this::publish, this::logRetried, config.moveWait(), java.time.InstantSource.system());

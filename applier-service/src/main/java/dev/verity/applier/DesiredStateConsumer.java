@@ -307,6 +307,24 @@ public class DesiredStateConsumer {
         }
     }
 
+    /**
+     * Applies again the targets whose failed digest's {@code retryInterval} or applied digest's {@code interval} is
+     * over; only the leader does.
+     */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void reconcileDue() {
+        if (reconciler == null || !active()) return;
+        working.lock();
+        try {
+            if (active()) reconciler.reconcileDue().forEach(this::log);
+        } catch (RolloutNotPublished e) {
+            LOG.errorf("%s", e.getMessage());
+        } finally {
+            working.unlock();
+        }
+    }
+
     private void logRetried(TargetReconciler.Reconciliation reconciliation) {
         try {
             log(reconciliation);
@@ -318,6 +336,12 @@ public class DesiredStateConsumer {
     private void log(TargetReconciler.Reconciliation reconciliation) {
         if (reconciliation instanceof TargetReconciler.Reconciliation.Skipped s) {
             LOG.infof("%s: nothing applied: %s", s.desired().describe(), s.reason());
+            return;
+        }
+        if (reconciliation instanceof TargetReconciler.Reconciliation.Unchanged u) {
+            LOG.infof("%s: applied again (%s), nothing changed in the cluster", u.desired().describe(),
+                    u.trigger() == Trigger.DRIFT ? "self-heal after drift" : "periodic reconcile, every "
+                            + u.desired().policy().interval());
             return;
         }
         if (reconciliation instanceof TargetReconciler.Reconciliation.Removed r) {

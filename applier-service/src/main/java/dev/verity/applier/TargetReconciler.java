@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -35,6 +36,12 @@ import java.util.function.Function;
  * it changes what the inventory records and how the apply forces); a failed digest is tried again when it comes
  * again. A removed target ({@link #remove}) has its objects pruned or released as its inventory's policy says, and
  * {@code Pruned} (with {@code targetRemoved}) published when it had any.
+ *
+ * <p>Without a new desired state, a target is applied again ({@link #reconcileDue()}, {@link ReconcileSchedule}):
+ * a failed digest every {@code retryInterval} of its policy until it succeeds or a newer digest arrives, with the
+ * same events as the first time; an applied digest every {@code interval} (periodic reconcile: what was deleted or
+ * changed in the cluster is restored), and on drift when the caller asks for self-heal ({@link #reapply}), both
+ * publishing only when something changed or failed ({@link Trigger#reapplies()}).
  *
  * <p>An object moving between targets in one commit may reach its new target before its old target's desired state
  * for that commit has arrived: the apply then says it waits for the old target ({@link ApplyResult#waitingFor()}).
@@ -54,6 +61,13 @@ final class TargetReconciler {
 
         /** The desired state was applied (successfully or not) and {@code event} was published. */
         record Reconciled(ApplyResult result, TargetEvent event) implements Reconciliation {
+        }
+
+        /**
+         * An applied digest was applied again ({@code trigger} {@link Trigger#INTERVAL} or {@link Trigger#DRIFT})
+         * and nothing changed in the cluster: nothing was published.
+         */
+        record Unchanged(DesiredState desired, ApplyResult result, Trigger trigger) implements Reconciliation {
         }
 
         /**
@@ -107,6 +121,8 @@ final class TargetReconciler {
         }
     }
     private final Map<TargetKey, Held> held = new LinkedHashMap<>();
+    /** When each target is applied again without a new desired state (retryInterval, interval). */
+    private final ReconcileSchedule schedule = new ReconcileSchedule();
 
     /**
      * @param applier   applies a desired state to the cluster
@@ -141,10 +157,49 @@ final class TargetReconciler {
 
     /** Reconciles {@code desired}, then the held desired states that were waiting for its target. */
     synchronized Reconciliation reconcile(DesiredState desired) {
+        return reconcile(desired, Trigger.DESIRED);
+    }
+
+    private Reconciliation reconcile(DesiredState desired, Trigger trigger) {
         held.remove(desired.target());
-        Reconciliation reconciliation = reconcileOnce(desired, clock.instant().plus(moveWait), false, false);
+        Reconciliation reconciliation = reconcileOnce(desired, clock.instant().plus(moveWait), false, false, trigger);
         releaseWaitingFor(desired.target());
         return reconciliation;
+    }
+
+    /**
+     * Applies again, in the order they fell due, every target whose failed digest's {@code retryInterval} or whose
+     * applied digest's {@code interval} is over (held targets wait for what they wait for instead); returns what it
+     * did. Only the leader calls this.
+     */
+    synchronized List<Reconciliation> reconcileDue() {
+        List<Reconciliation> done = new ArrayList<>();
+        for (ReconcileSchedule.Entry due : schedule.due(clock.instant())) {
+            if (held.containsKey(due.desired().target())) {
+                schedule.forget(due.desired().target());
+                continue;
+            }
+            done.add(reconcile(due.desired(), due.trigger()));
+        }
+        return done;
+    }
+
+    /**
+     * Applies the target's latest desired state again because it drifted (self-heal): only when that digest is
+     * applied (a failed one is retried on its {@code retryInterval} anyway) and the target is not held. Whether the
+     * policy asks for self-heal, and how often, is the caller's to decide.
+     */
+    synchronized Reconciliation reapply(TargetKey target, Trigger trigger) {
+        Optional<ReconcileSchedule.Entry> entry = schedule.get(target);
+        if (entry.isEmpty() || !entry.get().applied() || held.containsKey(target)) {
+            return null;
+        }
+        return reconcile(entry.get().desired(), trigger);
+    }
+
+    /** The latest desired state of the target this applier reconciled, if it is still scheduled. */
+    synchronized Optional<DesiredState> latest(TargetKey target) {
+        return schedule.get(target).map(ReconcileSchedule.Entry::desired);
     }
 
     /**
@@ -160,6 +215,7 @@ final class TargetReconciler {
             return new Reconciliation.Removed(removal, before.result(), null, true);
         }
         held.remove(target);
+        schedule.forget(target);
         Reconciliation reconciliation = removeOnce(removal, clock.instant().plus(moveWait), false);
         releaseWaitingFor(target);
         return reconciliation;
@@ -181,7 +237,7 @@ final class TargetReconciler {
             }
             DesiredState d = (DesiredState) h.work();
             if (h.pruneOnly()) {
-                done.add(reconcileOnce(d, h.deadline(), true, true));
+                done.add(reconcileOnce(d, h.deadline(), true, true, Trigger.DESIRED));
                 continue;
             }
             TargetEvent failed = new ApplyFailed(d.target(), d.repo(), d.commit(), d.digest(), h.result().failedObject(),
@@ -190,6 +246,7 @@ final class TargetReconciler {
                     failures(h.result()));
             publisher.accept(failed);
             appliedDigests.remove(d.target());
+            schedule.failed(d, now);
             done.add(new Reconciliation.Reconciled(h.result(), failed));
         }
         return done;
@@ -205,7 +262,7 @@ final class TargetReconciler {
             if (!h.owner().equals(owner) || held.get(h.target()) != h) continue;
             held.remove(h.target());
             retried.accept(h.work() instanceof TargetRemoved r ? removeOnce(r, h.deadline(), false)
-                    : reconcileOnce((DesiredState) h.work(), h.deadline(), h.pruneOnly(), false));
+                    : reconcileOnce((DesiredState) h.work(), h.deadline(), h.pruneOnly(), false, Trigger.DESIRED));
             releaseWaitingFor(h.target());
         }
     }
@@ -214,34 +271,42 @@ final class TargetReconciler {
      * @param again        a held desired state applied again: its digest may be applied already, and its
      *                     {@code ApplyStarted} was published
      * @param patienceOver the wait is over: prune what left it whoever may still take it over
+     * @param trigger      why it is applied ({@link Trigger#reapplies()}: an applied digest applied again)
      */
-    private Reconciliation reconcileOnce(DesiredState desired, Instant deadline, boolean again, boolean patienceOver) {
+    private Reconciliation reconcileOnce(DesiredState desired, Instant deadline, boolean again, boolean patienceOver,
+            Trigger trigger) {
         if (!desired.target().cluster().equals(cluster)) {
             return new Reconciliation.Skipped(desired, "it is for cluster " + desired.target().cluster()
                     + " but this applier converges cluster " + cluster + " (check the renderer's environment-to-cluster"
                     + " mapping)");
         }
         if (desired.policy().suspend()) {
+            schedule.forget(desired.target());
             return new Reconciliation.Skipped(desired, "the target is suspended (policy suspend: true)");
         }
-        if (!again && AppliedAs.of(desired).equals(appliedDigests.get(desired.target()))) {
+        if (!again && !trigger.reapplies() && AppliedAs.of(desired).equals(appliedDigests.get(desired.target()))) {
             return new Reconciliation.Skipped(desired, "digest " + desired.digest() + " is already applied");
         }
-        if (!again) {
+        if (!again && !trigger.reapplies()) {
             publisher.accept(new ApplyStarted(desired.target(), desired.repo(), desired.commit(), desired.digest(),
                     desired.documents().size()));
         }
         ApplyResult result = applier.apply(desired, patienceOver);
         if (result.waitingFor() != null && !result.succeeded() && clock.instant().isBefore(deadline)) {
             held.put(desired.target(), new Held(desired, result.waitingFor(), result, deadline, false));
+            schedule.forget(desired.target());
             return new Reconciliation.Skipped(desired, "held until target " + result.waitingFor() + " has caught up"
                     + " (at most until " + deadline + "): " + result.error());
+        }
+        Pruned pruned = pruned(result, desired.repo(), false);
+        if (trigger.reapplies() && result.succeeded() && pruned == null && !changed(result)) {
+            schedule.applied(desired, clock.instant());
+            return new Reconciliation.Unchanged(desired, result, trigger);
         }
         if (!result.state().isEmpty()) {
             publisher.accept(new AppliedState(desired.target(), desired.repo(), desired.commit(), desired.digest(),
                     result.objects().stream().allMatch(o -> o.outcome().applied()), result.state()));
         }
-        Pruned pruned = pruned(result, desired.repo(), false);
         if (pruned != null) publisher.accept(pruned);
         TargetEvent event = result.succeeded()
                 ? new Applied(desired.target(), desired.repo(), desired.commit(), desired.digest(), result.objectRefs(),
@@ -249,12 +314,23 @@ final class TargetReconciler {
                 : new ApplyFailed(desired.target(), desired.repo(), desired.commit(), desired.digest(),
                         result.failedObject(), result.error(), failures(result));
         publisher.accept(event);
-        if (result.succeeded()) appliedDigests.put(desired.target(), AppliedAs.of(desired));
-        else appliedDigests.remove(desired.target());
+        if (result.succeeded()) {
+            appliedDigests.put(desired.target(), AppliedAs.of(desired));
+            schedule.applied(desired, clock.instant());
+        } else {
+            appliedDigests.remove(desired.target());
+            schedule.failed(desired, clock.instant());
+        }
         if (result.succeeded() && result.waitingFor() != null && !patienceOver) {
             held.put(desired.target(), new Held(desired, result.waitingFor(), result, deadline, true));
         }
         return new Reconciliation.Reconciled(result, event);
+    }
+
+    /** Whether an apply created or changed an object. */
+    private static boolean changed(ApplyResult result) {
+        return result.objects().stream()
+                .anyMatch(o -> o.outcome() == Outcome.CREATED || o.outcome() == Outcome.CONFIGURED);
     }
 
     private Reconciliation removeOnce(TargetRemoved removal, Instant deadline, boolean patienceOver) {
@@ -309,6 +385,7 @@ final class TargetReconciler {
     /** The target left Git: forget what was applied, so that if it comes back it is applied again. */
     synchronized void forget(TargetKey target) {
         appliedDigests.remove(target);
+        schedule.forget(target);
         held.remove(target);
         releaseWaitingFor(target);
     }

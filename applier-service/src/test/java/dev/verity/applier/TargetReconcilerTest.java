@@ -289,4 +289,91 @@ class TargetReconcilerTest {
         assertThat(reconciler.held()).isEmpty();
         assertThat(published).noneMatch(Pruned.class::isInstance); // nothing deleted, kept or failed: the object moved
     }
+
+    static Policy policy(java.time.Duration interval, java.time.Duration retryInterval) {
+        return Policy.DEFAULT.withInterval(interval).withRetryInterval(retryInterval);
+    }
+
+    @Test
+    void aFailedDigestIsRetriedEveryRetryIntervalUntilItSucceeds() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        boolean[] fixed = {false};
+        TargetReconciler reconciler = new TargetReconciler("local",
+                (d, over) -> fixed[0] ? SUCCEEDS.apply(d) : FAILS.apply(d), published::add, r -> { },
+                java.time.Duration.ofSeconds(60), () -> now[0]);
+        reconciler.reconcile(desired(SHOP, "c1", policy(java.time.Duration.ofMinutes(10),
+                java.time.Duration.ofMinutes(1)), "a: 1"));
+
+        now[0] = now[0].plusSeconds(59);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+        now[0] = now[0].plusSeconds(1);
+        assertThat(reconciler.reconcileDue()).hasSize(1);
+        now[0] = now[0].plusSeconds(60);
+        fixed[0] = true;
+        assertThat(reconciler.reconcileDue()).hasSize(1);
+        now[0] = now[0].plusSeconds(60);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+
+        assertThat(outcomes()).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("ApplyFailed", "ApplyFailed", "Applied");
+    }
+
+    @Test
+    void aNewerDigestReplacesTheFailedOneItsRetryWouldApply() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        List<String> applied = new ArrayList<>();
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> {
+            applied.add(d.commit());
+            return d.commit().equals("c1") ? FAILS.apply(d) : SUCCEEDS.apply(d);
+        }, published::add, r -> { }, java.time.Duration.ofSeconds(60), () -> now[0]);
+        Policy policy = policy(java.time.Duration.ofMinutes(10), java.time.Duration.ofMinutes(1));
+        reconciler.reconcile(desired(SHOP, "c1", policy, "a: 1"));
+        reconciler.reconcile(desired(SHOP, "c2", policy, "a: 2"));
+
+        now[0] = now[0].plusSeconds(61);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+        assertThat(applied).containsExactly("c1", "c2");
+    }
+
+    @Test
+    void anAppliedDigestIsAppliedAgainEveryIntervalAndPublishesOnlyWhatChanged() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        Outcome[] outcome = {Outcome.CREATED};
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> ApplyResult.succeeded(d.target(),
+                d.commit(), d.digest(), List.of(new ObjectOutcome(CM, outcome[0], ""))), published::add, r -> { },
+                java.time.Duration.ofSeconds(60), () -> now[0]);
+        reconciler.reconcile(desired(SHOP, "c1", policy(java.time.Duration.ofMinutes(10),
+                java.time.Duration.ofMinutes(1)), "a: 1"));
+        outcome[0] = Outcome.UNCHANGED;
+
+        now[0] = now[0].plusSeconds(599);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+        now[0] = now[0].plusSeconds(1);
+        assertThat(reconciler.reconcileDue()).singleElement()
+                .isInstanceOf(TargetReconciler.Reconciliation.Unchanged.class);
+        outcome[0] = Outcome.CREATED; // deleted in the cluster meanwhile: restored
+        now[0] = now[0].plusSeconds(600);
+        assertThat(reconciler.reconcileDue()).singleElement()
+                .isInstanceOf(TargetReconciler.Reconciliation.Reconciled.class);
+
+        assertThat(published).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("ApplyStarted", "Applied", "Applied");
+    }
+
+    @Test
+    void aSuspendedOrRemovedTargetIsNotAppliedAgain() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> FAILS.apply(d), published::add,
+                r -> { }, java.time.Duration.ofSeconds(60), () -> now[0]);
+        Policy policy = policy(java.time.Duration.ofMinutes(10), java.time.Duration.ofMinutes(1));
+        reconciler.reconcile(desired(SHOP, "c1", policy, "a: 1"));
+        TargetKey blog = TargetKey.parse("local/blog/prod");
+        reconciler.reconcile(desired(blog, "c1", policy, "a: 1"));
+
+        reconciler.reconcile(desired(SHOP, "c2", new Policy(true, true, false, true, false, List.of()).withRetryInterval(java.time.Duration.ofMinutes(1)), "a: 1"));
+        reconciler.remove(new TargetRemoved(blog, "https://git.example/gitops.git", "c2"));
+        now[0] = now[0].plusSeconds(3600);
+
+        assertThat(reconciler.reconcileDue()).isEmpty();
+    }
 }

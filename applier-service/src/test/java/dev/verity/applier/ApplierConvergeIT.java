@@ -1,0 +1,85 @@
+package dev.verity.applier;
+
+import dev.verity.events.Applied;
+import dev.verity.events.ApplyFailed;
+import dev.verity.events.DesiredState;
+import dev.verity.events.Policy;
+import dev.verity.events.TargetEvent;
+import dev.verity.events.TargetKey;
+import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import dev.verity.testkit.kube.KubeSandboxResource;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static dev.verity.applier.ApplierIT.REPO;
+import static dev.verity.applier.ApplierIT.WAIT;
+import static dev.verity.applier.ApplierIT.awaitEvent;
+import static dev.verity.applier.ApplierIT.cluster;
+import static dev.verity.applier.ApplierIT.events;
+import static dev.verity.applier.ApplierIT.send;
+import static dev.verity.applier.ApplierRetryIT.documents;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The applier converging without a new commit, against a real broker and the Kubernetes sandbox: a failed digest
+ * retried after its {@code retryInterval}, a periodic reconcile after {@code interval} restoring a deleted object
+ * (policies with intervals of seconds stand in for the minutes of the defaults).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = EmbeddedKafkaResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KubeSandboxResource.class, restrictToAnnotatedClass = true)
+class ApplierConvergeIT {
+
+    @Test
+    void aFailedDigestIsAppliedAgainAfterItsRetryIntervalWithoutANewCommit() {
+        TargetKey target = TargetKey.parse("local/retried/prod");
+        KubernetesClient cluster = cluster();
+        cluster.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("retried-prod").endMetadata()
+                .build()).create();
+        cluster.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("cfg").withNamespace("retried-prod")
+                .addToAnnotations("verity.dev/target", "local/someone-else/prod").endMetadata().build()).create();
+
+        send(desired(target, "7e700001", documents("retried-prod", "a: b"),
+                Policy.DEFAULT.withRetryInterval(Duration.ofSeconds(2))));
+        awaitEvent(target, "7e700001", ApplyFailed.class);
+        cluster.configMaps().inNamespace("retried-prod").withName("cfg").edit(cm -> {
+            cm.getMetadata().getAnnotations().remove("verity.dev/target");
+            return cm;
+        });
+
+        await().atMost(WAIT).until(() -> events(target).stream().anyMatch(Applied.class::isInstance));
+        assertThat(events(target)).extracting(TargetEvent::commit).containsOnly("7e700001");
+        assertThat(events(target).get(events(target).size() - 1)).isInstanceOf(Applied.class);
+        assertThat(cluster.configMaps().inNamespace("retried-prod").withName("cfg").get().getData())
+                .containsEntry("a", "b");
+    }
+
+    @Test
+    void aDeletedObjectIsRestoredByThePeriodicReconcileWithoutANewCommit() {
+        TargetKey target = TargetKey.parse("local/periodic/prod");
+        send(desired(target, "9e900001", documents("periodic-prod", "a: b"),
+                Policy.DEFAULT.withInterval(Duration.ofSeconds(3))));
+        awaitEvent(target, "9e900001", Applied.class);
+
+        cluster().configMaps().inNamespace("periodic-prod").withName("cfg").delete();
+        await().atMost(WAIT).until(() -> cluster().configMaps().inNamespace("periodic-prod").withName("cfg").get() != null);
+
+        await().atMost(WAIT).until(() -> events(target).size() == 2);
+        assertThat(events(target)).extracting(TargetEvent::commit).containsExactly("9e900001", "9e900001");
+        assertThat(events(target).get(1)).isInstanceOfSatisfying(Applied.class,
+                a -> assertThat(a.counts().created()).isEqualTo(1));
+    }
+
+    static DesiredState desired(TargetKey target, String commit, List<String> documents, Policy policy) {
+        return DesiredState.of(target, REPO, commit, "apps/" + target.app() + "/overlays/" + target.env(), policy,
+                documents);
+    }
+}

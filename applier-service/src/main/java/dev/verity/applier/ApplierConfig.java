@@ -62,6 +62,13 @@ public interface ApplierConfig {
     @WithDefault("10s")
     Duration leaderSessionTimeout();
 
+    /**
+     * Self-heal ({@code selfHeal: true}) applies a drifted target again at most once per this interval; drift
+     * reported sooner is healed when it is over.
+     */
+    @WithDefault("10s")
+    Duration selfHealMinInterval();
+
     /** Retries of a transient failure ({@link Transience}): per Kubernetes request, and of a whole target. */
     Retry retry();
 

@@ -228,6 +228,34 @@ public class DesiredStateConsumer {
         }
     }
 
+    /** The latest desired state of the target this applier reconciled (applied or failed), if any. */
+    Optional<DesiredState> latest(TargetKey target) {
+        return reconciler == null ? Optional.empty() : reconciler.latest(target);
+    }
+
+    /**
+     * Applies the target's latest applied desired state again, for {@code trigger} (self-heal), when this replica
+     * leads; in order with the other work (the same lock).
+     */
+    void reapply(TargetKey target, Trigger trigger) {
+        if (reconciler == null || !active()) return;
+        working.lock();
+        try {
+            if (!active()) return;
+            TargetReconciler.Reconciliation done = reconciler.reapply(target, trigger);
+            if (done == null) {
+                LOG.infof("%s: not applied again: its latest desired state is not applied (a failed one is retried on"
+                        + " its retryInterval) or waits for another target", target);
+            } else {
+                log(done);
+            }
+        } catch (RolloutNotPublished e) {
+            LOG.errorf("%s: %s", target, e.getMessage());
+        } finally {
+            working.unlock();
+        }
+    }
+
     /** True while this replica applies; false while it stands by. */
     boolean active() {
         synchronized (gate) {

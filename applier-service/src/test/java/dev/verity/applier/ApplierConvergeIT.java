@@ -3,6 +3,10 @@ package dev.verity.applier;
 import dev.verity.events.Applied;
 import dev.verity.events.ApplyFailed;
 import dev.verity.events.DesiredState;
+import dev.verity.events.DriftDetected;
+import dev.verity.events.DriftKind;
+import dev.verity.events.ObjectRef;
+import dev.verity.events.Topics;
 import dev.verity.events.Policy;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
@@ -23,6 +27,7 @@ import static dev.verity.applier.ApplierIT.WAIT;
 import static dev.verity.applier.ApplierIT.awaitEvent;
 import static dev.verity.applier.ApplierIT.cluster;
 import static dev.verity.applier.ApplierIT.events;
+import static dev.verity.applier.ApplierIT.onTheSamePartitionAs;
 import static dev.verity.applier.ApplierIT.send;
 import static dev.verity.applier.ApplierRetryIT.documents;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +81,40 @@ class ApplierConvergeIT {
         assertThat(events(target)).extracting(TargetEvent::commit).containsExactly("9e900001", "9e900001");
         assertThat(events(target).get(1)).isInstanceOfSatisfying(Applied.class,
                 a -> assertThat(a.counts().created()).isEqualTo(1));
+    }
+
+    @Test
+    void aScaledDeploymentIsScaledBackBySelfHealAndNotWithoutIt() {
+        TargetKey healed = TargetKey.parse("local/healed/prod");
+        TargetKey alerted = onTheSamePartitionAs(healed); // its drift is read before the healed target's
+        Policy selfHeal = new Policy(false, true, true, true, false, List.of());
+        send(desired(healed, "5e1f0001", ApplierIT.shopDocuments("healed-prod", 2), selfHeal));
+        send(desired(alerted, "5e1f0001", ApplierIT.shopDocuments(alerted.app() + "-prod", 2), Policy.DEFAULT));
+        awaitEvent(healed, "5e1f0001", Applied.class);
+        awaitEvent(alerted, "5e1f0001", Applied.class);
+
+        cluster().apps().deployments().inNamespace(alerted.app() + "-prod").withName("web").scale(5);
+        cluster().apps().deployments().inNamespace("healed-prod").withName("web").scale(5);
+        drift(alerted);
+        drift(healed);
+
+        await().atMost(WAIT).until(() -> replicas("healed-prod") == 2);
+        assertThat(events(healed)).extracting(TargetEvent::commit).containsExactly("5e1f0001", "5e1f0001");
+        assertThat(events(healed).get(1)).isInstanceOfSatisfying(Applied.class,
+                a -> assertThat(a.counts().configured()).isEqualTo(1));
+        assertThat(replicas(alerted.app() + "-prod")).isEqualTo(5);
+        assertThat(events(alerted)).hasSize(1);
+    }
+
+    static void drift(TargetKey target) {
+        DriftDetected drift = new DriftDetected(target, REPO, "5e1f0001",
+                new ObjectRef("apps/v1", "Deployment", target.app() + "-prod", "web"), DriftKind.MODIFIED,
+                List.of("spec.replicas"), "rv-" + System.nanoTime());
+        ApplierIT.kafka().send(Topics.DRIFT, drift.key(), ApplierIT.CODEC.encode(drift));
+    }
+
+    static int replicas(String namespace) {
+        return cluster().apps().deployments().inNamespace(namespace).withName("web").get().getSpec().getReplicas();
     }
 
     static DesiredState desired(TargetKey target, String commit, List<String> documents, Policy policy) {

@@ -4,6 +4,7 @@ import dev.verity.events.Applied;
 import dev.verity.events.ApplyCounts;
 import dev.verity.events.ApplyFailed;
 import dev.verity.events.ApplyStarted;
+import dev.verity.events.ApplySuspended;
 import dev.verity.events.AppliedState;
 import dev.verity.events.DesiredState;
 import dev.verity.events.ObjectReason;
@@ -28,8 +29,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Converges one target at a time: guard clauses first (another cluster's target? suspended? this digest already
- * applied?), then {@code ApplyStarted}, the apply, and what it did: {@code AppliedState} (what the server stored,
+ * Converges one target at a time: guard clauses first (another cluster's target? suspended, which publishes
+ * {@code ApplySuspended} once per digest? this digest already applied?), then {@code ApplyStarted}, the apply, and what it did: {@code AppliedState} (what the server stored,
  * for {@code verity.applied.<cluster>}) when it wrote objects, {@code Pruned} when objects left the target, and
  * {@code Applied} or {@code ApplyFailed}. The digest and policy of the last successful apply per target are kept in
  * memory, so a redelivered desired state writes nothing and publishes nothing (a change of policy alone is applied:
@@ -113,6 +114,8 @@ final class TargetReconciler {
     private final InstantSource clock;
     /** Per target, the digest and policy last applied successfully: the same again is not applied again. */
     private final Map<TargetKey, AppliedAs> appliedDigests = new ConcurrentHashMap<>();
+    /** Per target, the suspended digest and policy whose {@code ApplySuspended} was published. */
+    private final Map<TargetKey, AppliedAs> suspendedDigests = new ConcurrentHashMap<>();
 
     /** A desired state's digest with its policy: a change of policy alone (prune, force, ...) is applied again. */
     private record AppliedAs(String digest, dev.verity.events.Policy policy) {
@@ -210,6 +213,7 @@ final class TargetReconciler {
     synchronized Reconciliation remove(TargetRemoved removal) {
         TargetKey target = removal.target();
         appliedDigests.remove(target);
+        suspendedDigests.remove(target);
         Held before = held.get(target);
         if (before != null && before.work() instanceof TargetRemoved) {
             return new Reconciliation.Removed(removal, before.result(), null, true);
@@ -281,9 +285,9 @@ final class TargetReconciler {
                     + " mapping)");
         }
         if (desired.policy().suspend()) {
-            schedule.forget(desired.target());
-            return new Reconciliation.Skipped(desired, "the target is suspended (policy suspend: true)");
+            return suspended(desired);
         }
+        suspendedDigests.remove(desired.target());
         if (!again && !trigger.reapplies() && AppliedAs.of(desired).equals(appliedDigests.get(desired.target()))) {
             return new Reconciliation.Skipped(desired, "digest " + desired.digest() + " is already applied");
         }
@@ -325,6 +329,21 @@ final class TargetReconciler {
             held.put(desired.target(), new Held(desired, result.waitingFor(), result, deadline, true));
         }
         return new Reconciliation.Reconciled(result, event);
+    }
+
+    /**
+     * A suspended target: not applied, retried, reconciled periodically or healed; {@code ApplySuspended} is
+     * published once per digest and policy, so that whoever watches the rollout topic knows why nothing happens.
+     */
+    private Reconciliation suspended(DesiredState desired) {
+        schedule.forget(desired.target());
+        appliedDigests.remove(desired.target());
+        if (!AppliedAs.of(desired).equals(suspendedDigests.get(desired.target()))) {
+            publisher.accept(new ApplySuspended(desired.target(), desired.repo(), desired.commit(), desired.digest()));
+            suspendedDigests.put(desired.target(), AppliedAs.of(desired));
+        }
+        return new Reconciliation.Skipped(desired, "the target is suspended (policy suspend: true): nothing is"
+                + " applied, retried or healed until a desired state without suspend arrives");
     }
 
     /** Whether an apply created or changed an object. */
@@ -385,6 +404,7 @@ final class TargetReconciler {
     /** The target left Git: forget what was applied, so that if it comes back it is applied again. */
     synchronized void forget(TargetKey target) {
         appliedDigests.remove(target);
+        suspendedDigests.remove(target);
         schedule.forget(target);
         held.remove(target);
         releaseWaitingFor(target);

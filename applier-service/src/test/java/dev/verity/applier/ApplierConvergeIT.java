@@ -2,6 +2,7 @@ package dev.verity.applier;
 
 import dev.verity.events.Applied;
 import dev.verity.events.ApplyFailed;
+import dev.verity.events.ApplySuspended;
 import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftKind;
@@ -98,12 +99,32 @@ class ApplierConvergeIT {
         drift(alerted);
         drift(healed);
 
-        await().atMost(WAIT).until(() -> replicas("healed-prod") == 2);
+        await().atMost(WAIT).until(() -> events(healed).size() == 2);
+        assertThat(replicas("healed-prod")).isEqualTo(2);
         assertThat(events(healed)).extracting(TargetEvent::commit).containsExactly("5e1f0001", "5e1f0001");
         assertThat(events(healed).get(1)).isInstanceOfSatisfying(Applied.class,
                 a -> assertThat(a.counts().configured()).isEqualTo(1));
         assertThat(replicas(alerted.app() + "-prod")).isEqualTo(5);
         assertThat(events(alerted)).hasSize(1);
+    }
+
+    @Test
+    void aSuspendedTargetIsNotAppliedAndTheRolloutTopicSaysSo() {
+        TargetKey target = TargetKey.parse("local/paused/prod");
+        Policy suspended = new Policy(true, true, false, true, false, List.of());
+        send(desired(target, "5a5a0001", documents("paused-prod", "a: b"), suspended));
+
+        ApplySuspended said = await().atMost(WAIT).until(() -> ApplierIT.allEvents(target).stream()
+                .filter(ApplySuspended.class::isInstance).map(ApplySuspended.class::cast).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+        assertThat(said.commit()).isEqualTo("5a5a0001");
+        assertThat(cluster().namespaces().withName("paused-prod").get()).isNull();
+
+        send(desired(target, "5a5a0001", documents("paused-prod", "a: b"), Policy.DEFAULT));
+        awaitEvent(target, "5a5a0001", Applied.class);
+        assertThat(cluster().configMaps().inNamespace("paused-prod").withName("cfg").get()).isNotNull();
+        assertThat(ApplierIT.allEvents(target)).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("ApplySuspended", "ApplyStarted", "Applied");
     }
 
     static void drift(TargetKey target) {

@@ -6,6 +6,7 @@ import dev.verity.events.AppliedState;
 import dev.verity.events.ApplyCounts;
 import dev.verity.events.ApplyFailed;
 import dev.verity.events.ApplyStarted;
+import dev.verity.events.ApplySuspended;
 import dev.verity.events.ObjectReason;
 import dev.verity.events.DesiredState;
 import dev.verity.events.ObjectRef;
@@ -100,12 +101,27 @@ class TargetReconcilerTest {
         TargetReconciler reconciler = new TargetReconciler("local", SUCCEEDS, published::add);
         Policy suspended = new Policy(true, true, false, true, false, List.of());
 
-        var s = reconciler.reconcile(desired(SHOP, "c1", suspended, "a: 1"));
+        DesiredState d = desired(SHOP, "c1", suspended, "a: 1");
+        var s = reconciler.reconcile(d);
+        reconciler.reconcile(d); // redelivered: said once
         var o = reconciler.reconcile(desired(TargetKey.parse("prod-eu/shop/prod"), "c1", Policy.DEFAULT, "a: 1"));
 
-        assertThat(published).isEmpty();
+        assertThat(published).containsExactly(new ApplySuspended(SHOP, d.repo(), "c1", d.digest()));
         assertThat(((TargetReconciler.Reconciliation.Skipped) s).reason()).contains("suspended");
         assertThat(((TargetReconciler.Reconciliation.Skipped) o).reason()).contains("cluster prod-eu");
+    }
+
+    @Test
+    void aTargetNoLongerSuspendedIsAppliedAndSuspendedAgainSaysSoAgain() {
+        TargetReconciler reconciler = new TargetReconciler("local", SUCCEEDS, published::add);
+        Policy suspended = new Policy(true, true, false, true, false, List.of());
+        reconciler.reconcile(desired(SHOP, "c1", suspended, "a: 1"));
+
+        reconciler.reconcile(desired(SHOP, "c1", Policy.DEFAULT, "a: 1"));
+        reconciler.reconcile(desired(SHOP, "c1", suspended, "a: 1"));
+
+        assertThat(published).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("ApplySuspended", "ApplyStarted", "Applied", "ApplySuspended");
     }
 
     @Test

@@ -14,6 +14,7 @@ public enum EventType {
     APPLIED(Applied.class, "dev.verity.rollout.applied.v1", "applier"),
     APPLY_FAILED(ApplyFailed.class, "dev.verity.rollout.failed.v1", "applier"),
     PRUNED(Pruned.class, "dev.verity.rollout.pruned.v1", "applier"),
+    APPLY_SUSPENDED(ApplySuspended.class, "dev.verity.rollout.suspended.v1", "applier"),
     APPLIED_STATE(AppliedState.class, "dev.verity.applied.state.v1", "applier"),
     DRIFT_DETECTED(DriftDetected.class, "dev.verity.drift.detected.v1", "drift-monitor"),
     DRIFT_RESOLVED(DriftResolved.class, "dev.verity.drift.resolved.v1", "drift-monitor");

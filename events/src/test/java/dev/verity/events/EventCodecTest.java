@@ -35,6 +35,7 @@ class EventCodecTest {
                 new DriftResolved(PROD, REPO, SHA, WEB, "43"),
                 new TargetRemoved(PROD, REPO, SHA, List.of(TargetKey.parse("local/blog/prod"))),
                 new ApplyStarted(PROD, REPO, SHA, "sha256:ab", 3),
+                new ApplySuspended(PROD, REPO, SHA, "sha256:ab"),
                 new Applied(PROD, REPO, SHA, "sha256:ab", List.of(WEB), new ApplyCounts(1, 2, 3, 4, 5)),
                 new ApplyFailed(PROD, REPO, SHA, "sha256:ab", WEB, "2 objects failed",
                         List.of(new ObjectReason(WEB, "422 Invalid"), new ObjectReason(WEB, "409 Conflict"))),

@@ -28,9 +28,23 @@ public interface ApplierConfig {
      */
     Optional<Path> kubeconfig();
 
-    /** How long to wait for Kafka to acknowledge an {@code Applied} or {@code ApplyFailed} event. */
+    /**
+     * How long one attempt to publish an event waits for Kafka's acknowledgement before it is tried again
+     * ({@link RolloutOutbox}); also how long a stopping applier waits for its queued events.
+     */
     @WithDefault("15s")
     Duration publishTimeout();
+
+    /** The longest wait between two attempts to publish an event while Kafka does not take it. */
+    @WithDefault("30s")
+    Duration publishRetryMaxDelay();
+
+    /**
+     * How many bytes of encoded events may wait for Kafka; at the bound the applier applies nothing more until Kafka
+     * takes them (no event is dropped).
+     */
+    @WithDefault("67108864")
+    long outboxMaxBytes();
 
     /**
      * How long a custom resource waits for the CustomResourceDefinition applied just before it to become

@@ -69,6 +69,9 @@ public class DesiredStateConsumer {
     ApplyRetry retry;
 
     @Inject
+    RolloutOutbox outbox;
+
+    @Inject
     @Channel("rollout")
     MutinyEmitter<String> rollout;
 
@@ -397,24 +400,20 @@ public class DesiredStateConsumer {
     }
 
     /**
-     * Sends an event: {@code AppliedState} to {@code verity.applied.<cluster>} (when Kafka does not take it, logged:
-     * the rollout goes on, and the next apply of the target sends it again), every other event to the rollout topic
-     * (when Kafka does not take it, {@link RolloutNotPublished}).
+     * Queues an event for Kafka ({@link RolloutOutbox}: sent in order, retried until acknowledged):
+     * {@code AppliedState} to {@code verity.applied.<cluster>}, every other event to the rollout topic.
      */
     private void publish(TargetEvent event) {
         if (event instanceof AppliedState state) {
             sendApplied(state.target(), codec.encode(state), "what was applied for " + state.describe());
             return;
         }
-        Message<String> message = Message.of(codec.encode(event))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
-        try {
+        String value = codec.encode(event);
+        outbox.send(new RolloutOutbox.Pending(event.type() + " of " + event.describe(), bytes(value), () -> {
+            Message<String> message = Message.of(value)
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
             rollout.sendMessage(message).await().atMost(config.publishTimeout());
-        } catch (RuntimeException e) {
-            throw new RolloutNotPublished(event.type() + " could not be published to the rollout topic within "
-                    + config.publishTimeout() + " (" + e.getMessage() + "); it is published again when the applier"
-                    + " restarts or the target changes", e);
-        }
+        }));
     }
 
     /** The tombstone of a removed target's applied state on {@code verity.applied.<cluster>}. */
@@ -424,22 +423,23 @@ public class DesiredStateConsumer {
 
     private void sendApplied(TargetKey target, String value, String what) {
         String topic = Topics.applied(config.cluster());
-        if (value != null && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Topics.DESIRED_MAX_MESSAGE_BYTES) {
+        if (value != null && bytes(value) > Topics.DESIRED_MAX_MESSAGE_BYTES) {
             LOG.errorf("%s: %s is larger than %d bytes and is not published on %s; the drift monitor compares this"
                     + " target with its desired state instead", target, what, Topics.DESIRED_MAX_MESSAGE_BYTES, topic);
             return;
         }
-        Message<Record<String, String>> message = Message.of(Record.of(target.toString(), value))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(target.toString()).build());
-        try {
+        outbox.send(new RolloutOutbox.Pending(what + " (on " + topic + ")", value == null ? 0 : bytes(value), () -> {
+            Message<Record<String, String>> message = Message.of(Record.of(target.toString(), value))
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(target.toString()).build());
             applied.sendMessage(message).await().atMost(config.publishTimeout());
-        } catch (RuntimeException e) {
-            LOG.errorf("%s: %s could not be published on %s within %s (%s); it is published again with the next"
-                    + " apply of the target", target, what, topic, config.publishTimeout(), e.getMessage());
-        }
+        }));
     }
 
-    /** Kafka did not acknowledge a rollout event; the apply itself happened. */
+    private static int bytes(String value) {
+        return value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    /** An event could not even be queued for Kafka (the applier stops, or was interrupted at the outbox's bound). */
     static final class RolloutNotPublished extends RuntimeException {
         RolloutNotPublished(String message, Throwable cause) {
             super(message, cause);

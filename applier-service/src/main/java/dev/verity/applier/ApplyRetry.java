@@ -52,10 +52,23 @@ public class ApplyRetry {
      * @return the last attempt's result
      */
     ApplyResult apply(DesiredState desired, Supplier<ApplyResult> attempt, BooleanSupplier leading) {
+        return retry(desired.describe(), "tried again in the target's retryInterval (" + desired.policy().retryInterval()
+                + ")", attempt, leading);
+    }
+
+    /**
+     * Runs a removal of a target that left Git ({@code what} names it), and again while it fails transiently, as
+     * {@link #apply} does; what still fails is tried again when the applier restarts.
+     */
+    ApplyResult remove(String what, Supplier<ApplyResult> attempt, BooleanSupplier leading) {
+        return retry(what, "tried again when the applier restarts", attempt, leading);
+    }
+
+    private ApplyResult retry(String what, String afterwards, Supplier<ApplyResult> attempt, BooleanSupplier leading) {
         AtomicInteger attempts = new AtomicInteger();
         AtomicReference<ApplyResult> last = new AtomicReference<>();
         TypedGuard<ApplyResult> guard = TypedGuard.create(ApplyResult.class)
-                .withDescription("apply of " + desired.target())
+                .withDescription(what)
                 .withRetry()
                 .maxRetries(settings.maxRetries())
                 .delay(settings.delay().toMillis(), ChronoUnit.MILLIS)
@@ -68,19 +81,18 @@ public class ApplyRetry {
                     String why = Transience.of(result).orElse(null);
                     if (why == null) return false;
                     if (!leading.getAsBoolean()) {
-                        LOG.infof("%s: apply failed transiently (%s), but this applier no longer leads; not retried",
-                                desired.describe(), why);
+                        LOG.infof("%s: failed transiently (%s), but this applier no longer leads; not retried",
+                                what, why);
                         return false;
                     }
                     if (attempts.get() >= settings.maxRetries()) {
-                        LOG.warnf("%s: apply still fails transiently (%s) after %d retries; tried again in the"
-                                + " target's retryInterval (%s)", desired.describe(), why, settings.maxRetries(),
-                                desired.policy().retryInterval());
+                        LOG.warnf("%s: still fails transiently (%s) after %d retries; %s", what, why,
+                                settings.maxRetries(), afterwards);
                         return false;
                     }
                     // counted here: SmallRye's beforeRetry hook needs an exception and fails on a retried result
-                    LOG.infof("%s: apply failed transiently (%s), applying again (retry %d of %d): %s",
-                            desired.describe(), why, attempts.incrementAndGet(), settings.maxRetries(), result.error());
+                    LOG.infof("%s: failed transiently (%s), doing it again (retry %d of %d): %s", what, why,
+                            attempts.incrementAndGet(), settings.maxRetries(), result.error());
                     metrics.retried(cluster, why);
                     return true;
                 })

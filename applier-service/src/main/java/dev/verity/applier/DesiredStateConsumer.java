@@ -41,9 +41,13 @@ import java.util.Optional;
 
 /**
  * Adapter from the {@code desired} channel ({@code verity.desired.<cluster>}) to the {@link TargetReconciler},
- * and from its rollout events to the {@code rollout} channel ({@code verity.rollout}). An event of a type this
- * version does not know is skipped and counted ({@link EventIntake}); a record that cannot be decoded, or an event
- * that does not belong on this topic, fails and goes to the dead-letter topic.
+ * and from its rollout events to the {@code rollout} channel ({@code verity.rollout}) and applied states to the
+ * {@code applied} channel, both through the {@link RolloutOutbox} (in order, retried until Kafka takes them). An
+ * event of a type this version does not know is skipped and counted ({@link EventIntake}); a record that cannot be
+ * decoded, or an event that does not belong on this topic, fails and goes to the dead-letter topic. While leading, a
+ * 1 s tick applies again what is due ({@link TargetReconciler#reconcileDue()}: {@code retryInterval},
+ * {@code interval}), and {@link DriftConsumer} asks for self-heal through {@link #reapply}; every apply goes through
+ * {@link ApplyRetry} (transient failures retried) and is timed by {@link ApplyMetrics}.
  */
 @ApplicationScoped
 public class DesiredStateConsumer {
@@ -99,8 +103,9 @@ public class DesiredStateConsumer {
         reconciler = new TargetReconciler(config.cluster(),
                 (desired, patienceOver) -> metrics.time(config.cluster(), () -> retry.apply(desired,
                         () -> applier.apply(desired, patienceOver ? index.patienceOver() : index), this::active)),
-                (removed, patienceOver) -> metrics.time(config.cluster(), () -> applier.remove(TargetChange.of(removed),
-                        patienceOver ? index.patienceOver() : index)),
+                (removed, patienceOver) -> metrics.time(config.cluster(), () -> retry.remove(removed.describe(),
+                        () -> applier.remove(TargetChange.of(removed), patienceOver ? index.patienceOver() : index),
+                        this::active)),
                 this::publish, this::logRetried, config.moveWait(), java.time.InstantSource.system());
     }
 

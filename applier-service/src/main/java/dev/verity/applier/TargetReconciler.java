@@ -129,7 +129,7 @@ final class TargetReconciler {
 
     /**
      * @param applier   applies a desired state to the cluster
-     * @param publisher publishes an event and returns once Kafka acknowledged it, or throws
+     * @param publisher publishes an event (the applier queues it for Kafka, in order: {@link RolloutOutbox})
      */
     TargetReconciler(String cluster, Function<DesiredState, ApplyResult> applier, Consumer<TargetEvent> publisher) {
         this(cluster, (d, patienceOver) -> applier.apply(d), publisher, r -> { }, DEFAULT_MOVE_WAIT, InstantSource.system());

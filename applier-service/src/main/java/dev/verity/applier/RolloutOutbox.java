@@ -148,8 +148,9 @@ public class RolloutOutbox {
                     event.send().run();
                 } catch (RuntimeException e) {
                     if (!stopped && !refusedForGood(e)) {
-                        LOG.log(n == 1 || n % 10 == 0 ? Logger.Level.WARN : Logger.Level.DEBUG, event.what() + " not acknowledged by Kafka (attempt " + n + ": " + e.getMessage()
-                                        + "); retrying with backoff, " + (size() - 1) + " more event(s) wait");
+                        LOG.log(n == 1 || n % 10 == 0 ? Logger.Level.WARN : Logger.Level.DEBUG, event.what()
+                                + " not acknowledged by Kafka (attempt " + n + ": " + describe(e)
+                                + "); retrying with backoff, " + (size() - 1) + " more event(s) wait");
                     }
                     throw e;
                 }

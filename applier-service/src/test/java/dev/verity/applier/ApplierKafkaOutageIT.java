@@ -25,6 +25,12 @@ import static org.awaitility.Awaitility.await;
 /**
  * Rollout events survive a Kafka outage: the broker (a child JVM) stops, the periodic reconcile restores a deleted
  * object meanwhile, and its {@code Applied} reaches the rollout topic once the broker is back.
+ *
+ * <p>Runs in a JVM of its own (the failsafe execution {@code kafka-outage} in this module's pom): after another
+ * Quarkus test application had run in the same JVM, the restarted application's producer for
+ * {@code verity.applied.local} never received that topic's metadata from the broker process, and its leadership
+ * heartbeats went unanswered, while fresh clients of the same broker worked; not understood yet. The same steps pass
+ * every time in a fresh JVM.
  */
 @QuarkusTest
 @QuarkusTestResource(value = BrokerProcessResource.class, restrictToAnnotatedClass = true)
@@ -32,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 class ApplierKafkaOutageIT {
 
     static final EventCodec CODEC = new EventCodec();
-    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration WAIT = Duration.ofSeconds(120);
 
     @Test
     void anAppliedPublishedDuringAnOutageReachesTheRolloutTopicAfterIt() {

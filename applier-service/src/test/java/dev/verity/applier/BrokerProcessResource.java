@@ -28,6 +28,7 @@ public class BrokerProcessResource implements QuarkusTestResourceLifecycleManage
     public Map<String, String> start() {
         try {
             broker = KafkaBrokerProcess.start(Files.createTempDirectory("verity-outage-kafka"), 0);
+            broker.provision("local"); // before the service starts: a loaded machine's broker may take a while
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

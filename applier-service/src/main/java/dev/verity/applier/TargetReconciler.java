@@ -125,7 +125,7 @@ final class TargetReconciler {
     }
     private final Map<TargetKey, Held> held = new LinkedHashMap<>();
     /** When each target is applied again without a new desired state (retryInterval, interval). */
-    private final ReconcileSchedule schedule = new ReconcileSchedule();
+    private final ReconcileSchedule schedule = new ReconcileSchedule(new java.util.SplittableRandom());
 
     /**
      * @param applier   applies a desired state to the cluster

@@ -364,11 +364,11 @@ class TargetReconcilerTest {
 
         now[0] = now[0].plusSeconds(599);
         assertThat(reconciler.reconcileDue()).isEmpty();
-        now[0] = now[0].plusSeconds(1);
+        now[0] = now[0].plusSeconds(31); // the interval and at most 5% of it
         assertThat(reconciler.reconcileDue()).singleElement()
                 .isInstanceOf(TargetReconciler.Reconciliation.Unchanged.class);
         outcome[0] = Outcome.CREATED; // deleted in the cluster meanwhile: restored
-        now[0] = now[0].plusSeconds(600);
+        now[0] = now[0].plusSeconds(630);
         assertThat(reconciler.reconcileDue()).singleElement()
                 .isInstanceOf(TargetReconciler.Reconciliation.Reconciled.class);
 

@@ -58,10 +58,10 @@ public class ApplyRetry {
 
     /**
      * Runs a removal of a target that left Git ({@code what} names it), and again while it fails transiently, as
-     * {@link #apply} does; what still fails is tried again when the applier restarts.
+     * {@link #apply} does; what still fails is tried again a minute later ({@link TargetReconciler#reconcileDue()}).
      */
     ApplyResult remove(String what, Supplier<ApplyResult> attempt, BooleanSupplier leading) {
-        return retry(what, "tried again when the applier restarts", attempt, leading);
+        return retry(what, "tried again in a minute", attempt, leading);
     }
 
     private ApplyResult retry(String what, String afterwards, Supplier<ApplyResult> attempt, BooleanSupplier leading) {

@@ -42,7 +42,9 @@ import java.util.function.Function;
  * a failed digest every {@code retryInterval} of its policy until it succeeds or a newer digest arrives, with the
  * same events as the first time; an applied digest every {@code interval} (periodic reconcile: what was deleted or
  * changed in the cluster is restored), and on drift when the caller asks for self-heal ({@link #reapply}), both
- * publishing only when something changed or failed ({@link Trigger#reapplies()}).
+ * publishing only when something changed or failed ({@link Trigger#reapplies()}). A removal that failed is done again
+ * after {@link dev.verity.events.Policy#DEFAULT_RETRY_INTERVAL} (the removed target's policy is gone) until it
+ * succeeds or the target comes back.
  *
  * <p>An object moving between targets in one commit may reach its new target before its old target's desired state
  * for that commit has arrived: the apply then says it waits for the old target ({@link ApplyResult#waitingFor()}).
@@ -124,6 +126,12 @@ final class TargetReconciler {
         }
     }
     private final Map<TargetKey, Held> held = new LinkedHashMap<>();
+    /** A removal that failed, done again at {@code due}. */
+    private record RemovalRetry(TargetRemoved removal, Instant due) {
+    }
+
+    /** Removals that failed, per target, done again after the default retry interval until they succeed. */
+    private final Map<TargetKey, RemovalRetry> failedRemovals = new LinkedHashMap<>();
     /** When each target is applied again without a new desired state (retryInterval, interval). */
     private final ReconcileSchedule schedule = new ReconcileSchedule(new java.util.SplittableRandom());
 
@@ -165,6 +173,7 @@ final class TargetReconciler {
 
     private Reconciliation reconcile(DesiredState desired, Trigger trigger) {
         held.remove(desired.target());
+        failedRemovals.remove(desired.target()); // it came back to Git
         Reconciliation reconciliation = reconcileOnce(desired, clock.instant().plus(moveWait), false, false, trigger);
         releaseWaitingFor(desired.target());
         return reconciliation;
@@ -177,6 +186,11 @@ final class TargetReconciler {
      */
     synchronized List<Reconciliation> reconcileDue() {
         List<Reconciliation> done = new ArrayList<>();
+        for (RemovalRetry retry : List.copyOf(failedRemovals.values())) {
+            if (clock.instant().isBefore(retry.due())) continue;
+            failedRemovals.remove(retry.removal().target());
+            done.add(remove(retry.removal()));
+        }
         for (ReconcileSchedule.Entry due : schedule.due(clock.instant())) {
             if (held.containsKey(due.desired().target())) {
                 schedule.forget(due.desired().target());
@@ -356,6 +370,12 @@ final class TargetReconciler {
         ApplyResult result = remover.remove(removal, patienceOver);
         boolean hold = result.waitingFor() != null && !patienceOver && clock.instant().isBefore(deadline);
         if (hold) held.put(removal.target(), new Held(removal, result.waitingFor(), result, deadline, true));
+        if (!result.succeeded() && !hold) {
+            failedRemovals.put(removal.target(),
+                    new RemovalRetry(removal, clock.instant().plus(dev.verity.events.Policy.DEFAULT_RETRY_INTERVAL)));
+        } else {
+            failedRemovals.remove(removal.target());
+        }
         Pruned event = pruned(result, removal.repo(), true);
         if (event != null) publisher.accept(event);
         return new Reconciliation.Removed(removal, result, event, hold);
@@ -396,13 +416,17 @@ final class TargetReconciler {
      */
     synchronized List<Object> handOver() {
         appliedDigests.clear();
-        List<Object> work = held.values().stream().map(Held::work).toList();
+        List<Object> work = new ArrayList<>(held.values().stream().map(Held::work).toList());
+        failedRemovals.values().stream().map(RemovalRetry::removal).filter(r -> !held.containsKey(r.target()))
+                .forEach(work::add);
         held.clear();
+        failedRemovals.clear();
         return work;
     }
 
     /** The target left Git: forget what was applied, so that if it comes back it is applied again. */
     synchronized void forget(TargetKey target) {
+        failedRemovals.remove(target);
         appliedDigests.remove(target);
         suspendedDigests.remove(target);
         schedule.forget(target);

@@ -392,4 +392,27 @@ class TargetReconcilerTest {
 
         assertThat(reconciler.reconcileDue()).isEmpty();
     }
+
+    @Test
+    void aFailedRemovalIsDoneAgainAfterTheRetryIntervalUntilItSucceeds() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        boolean[] reachable = {false};
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> SUCCEEDS.apply(d), (r, over) ->
+                reachable[0] ? ApplyResult.removed(r.target(), r.commit(), List.of(new ObjectOutcome(CM, Outcome.PRUNED, "")))
+                        : ApplyResult.removalFailed(r.target(), r.commit(), List.of(), "the inventory cannot be read"),
+                published::add, x -> { }, java.time.Duration.ofSeconds(60), () -> now[0]);
+        TargetRemoved removal = new TargetRemoved(SHOP, "https://git.example/gitops.git", "c2");
+
+        assertThat(reconciler.remove(removal)).isInstanceOfSatisfying(TargetReconciler.Reconciliation.Removed.class,
+                r -> assertThat(r.result().succeeded()).isFalse());
+        now[0] = now[0].plusSeconds(59);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+        reachable[0] = true;
+        now[0] = now[0].plusSeconds(1);
+        assertThat(reconciler.reconcileDue()).singleElement().isInstanceOfSatisfying(
+                TargetReconciler.Reconciliation.Removed.class, r -> assertThat(r.result().succeeded()).isTrue());
+        now[0] = now[0].plusSeconds(3600);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+        assertThat(published).singleElement().isInstanceOf(Pruned.class);
+    }
 }

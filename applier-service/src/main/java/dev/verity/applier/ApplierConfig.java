@@ -29,9 +29,23 @@ public interface ApplierConfig {
      */
     Optional<Path> kubeconfig();
 
-    /** How long to wait for Kafka to acknowledge an {@code Applied} or {@code ApplyFailed} event. */
+    /**
+     * How long one attempt to publish an event waits for Kafka's acknowledgement before it is tried again
+     * ({@link RolloutOutbox}); also how long a stopping applier waits for its queued events.
+     */
     @WithDefault("15s")
     Duration publishTimeout();
+
+    /** The longest wait between two attempts to publish an event while Kafka does not take it. */
+    @WithDefault("30s")
+    Duration publishRetryMaxDelay();
+
+    /**
+     * How many bytes of encoded events may wait for Kafka; at the bound the applier applies nothing more until Kafka
+     * takes them (no event is dropped).
+     */
+    @WithDefault("67108864")
+    long outboxMaxBytes();
 
     /**
      * How long a custom resource waits for the CustomResourceDefinition applied just before it to become
@@ -84,4 +98,49 @@ public interface ApplierConfig {
      */
     @WithDefault("2s")
     Duration healthPollInterval();
+
+
+    /**
+     * Self-heal ({@code selfHeal: true}) applies a drifted target again at most once per this interval; drift
+     * reported sooner is healed when it is over.
+     */
+    @WithDefault("10s")
+    Duration selfHealMinInterval();
+
+    /** Retries of a transient failure ({@link Transience}): per Kubernetes request, and of a whole target. */
+    Retry retry();
+
+    /**
+     * How transient failures are retried. A request the API server answers 429 or 5xx, or that gets no answer, is
+     * sent again by the Kubernetes client itself ({@code requestRetries} times, exponential backoff from
+     * {@code requestInterval}, waiting at least the {@code Retry-After} the server sent). An apply that still fails
+     * transiently (or meets a 409 optimistic-lock conflict, which needs the objects read again) is done again as a
+     * whole up to {@code maxRetries} times, with exponential backoff from {@code delay} up to {@code maxDelay} and
+     * random {@code jitter}; what still fails is tried again every {@code retryInterval} of the target's policy.
+     */
+    interface Retry {
+        /** How often the Kubernetes client sends one request again after a 429, a 5xx or no answer. */
+        @WithDefault("5")
+        int requestRetries();
+
+        /** The first wait before a request is sent again (doubling up to 32 times it; never less than Retry-After). */
+        @WithDefault("250ms")
+        Duration requestInterval();
+
+        /** How often a target whose apply failed transiently is applied again at once. */
+        @WithDefault("3")
+        int maxRetries();
+
+        /** The first wait before a target is applied again; doubled each time. */
+        @WithDefault("2s")
+        Duration delay();
+
+        /** The longest wait between two applies of a target. */
+        @WithDefault("30s")
+        Duration maxDelay();
+
+        /** Up to this much is added to or taken from each wait at random, so that targets do not retry in step. */
+        @WithDefault("500ms")
+        Duration jitter();
+    }
 }

@@ -28,7 +28,12 @@ import java.util.regex.Pattern;
  * <li>{@code verity_objects_failed_total{cluster,reason}}: objects that could not be applied or pruned, by a small
  * closed set of reasons ({@link #reason(ApplyStep, ObjectOutcome)}), plus the first invalid object of an invalid
  * desired state ({@code reason=Invalid});</li>
- * <li>{@code verity_apply_failures_total{cluster,step}}: failed applies by the step they stopped at.</li>
+ * <li>{@code verity_apply_failures_total{cluster,step}}: failed applies by the step they stopped at;</li>
+ * <li>{@code verity_apply_retries_total{cluster,reason}}: applies of a target done again at once because the one
+ * before failed transiently ({@link ApplyRetry}; reasons {@link #RETRY_REASONS});</li>
+ * <li>{@code verity_api_transient_errors_total{cluster,reason}}: Kubernetes API answers 429 or 5xx, and requests
+ * that got no answer ({@link RequestRetries}); the client sends each such request again until its
+ * {@code verity.applier.retry.request-retries} run out, so all but the last of a request's errors were retried.</li>
  * </ul>
  * Tags never name a target, an object or a commit (the logs and rollout events do). This class does not apply
  * anything and does not log; the reason is read from the failure's message, so a failure the {@code kube} module
@@ -41,6 +46,10 @@ public class ApplyMetrics {
     static final List<String> REASONS = List.of("Invalid", "Conflict", "Forbidden", "Unauthorized", "NotFound",
             "Timeout", "TooManyRequests", "BadRequest", "ServerError", "Unreachable", "CrdNotEstablished",
             "OwnedByOtherTarget", "Other");
+
+    /** Why an apply or a request is retried; the values of the {@code reason} tag of the retry counters. */
+    static final List<String> RETRY_REASONS = List.of("TooManyRequests", "ServerError", "Timeout", "Unreachable",
+            "Conflict");
 
     private static final Pattern ANSWERED = Pattern.compile("the API server answered (\\d{3})");
 
@@ -62,6 +71,20 @@ public class ApplyMetrics {
         }
         pruned(cluster);
         kept(cluster);
+        for (String reason : RETRY_REASONS) {
+            retries(cluster, reason);
+            requestRetries(cluster, reason);
+        }
+    }
+
+    /** One apply of a target done again because the one before failed transiently, for {@code reason}. */
+    public void retried(String cluster, String reason) {
+        retries(cluster, RETRY_REASONS.contains(reason) ? reason : "ServerError").increment();
+    }
+
+    /** One Kubernetes API answer 429 or 5xx, or a request without answer, for {@code reason}. */
+    public void transientError(String cluster, String reason) {
+        requestRetries(cluster, reason).increment();
     }
 
     /** Runs {@code apply}, times it and records its result; an apply that throws is timed as failed. */
@@ -166,6 +189,21 @@ public class ApplyMetrics {
         return Counter.builder("verity.objects.kept")
                 .description("Objects that left Git but were kept in the cluster, released from their target")
                 .tag("cluster", cluster)
+                .register(registry);
+    }
+
+    private Counter retries(String cluster, String reason) {
+        return Counter.builder("verity.apply.retries")
+                .description("Applies of a target done again at once because the one before failed transiently, by reason")
+                .tags("cluster", cluster, "reason", reason)
+                .register(registry);
+    }
+
+    private Counter requestRetries(String cluster, String reason) {
+        return Counter.builder("verity.api.transient.errors")
+                .description("Kubernetes API answers 429 or 5xx and requests without answer (the client sends them"
+                        + " again while its retries last), by reason")
+                .tags("cluster", cluster, "reason", reason)
                 .register(registry);
     }
 

@@ -15,7 +15,11 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-/** The client of the cluster this applier converges: from {@code verity.applier.kubeconfig} when set. */
+/**
+ * The client of the cluster this applier converges: from {@code verity.applier.kubeconfig} when set. The client
+ * retries single requests on 429, 5xx and connection loss ({@code verity.applier.retry.request-*}; see
+ * {@link ApplyRetry} for the layers of retries) and counts those errors ({@link RequestRetries}).
+ */
 @Singleton
 public class ClusterClient {
 
@@ -25,12 +29,20 @@ public class ClusterClient {
     @Produces
     @Singleton
     @Startup
-    KubernetesClient kubernetesClient(Config quarkusConfig, KubernetesSerialization serialization, ApplierConfig config) {
+    KubernetesClient kubernetesClient(Config quarkusConfig, KubernetesSerialization serialization, ApplierConfig config,
+            ApplyMetrics metrics) {
         Config clientConfig = config.kubeconfig()
                 .map(path -> Kubeconfig.load(path, "verity.applier.kubeconfig")).orElse(quarkusConfig);
+        // one request the API server answers 429 or 5xx, or that gets no answer, is sent again by the client:
+        // exponential backoff from requestInterval, never sooner than the Retry-After the server sent (ApplyRetry)
+        clientConfig.setRequestRetryBackoffLimit(config.retry().requestRetries());
+        clientConfig.setRequestRetryBackoffInterval((int) config.retry().requestInterval().toMillis());
         LOG.infof("cluster %s: Kubernetes API %s (%s)", config.cluster(), clientConfig.getMasterUrl(),
                 config.kubeconfig().map(p -> "kubeconfig " + p).orElse("Quarkus kubernetes-client configuration"));
-        return new KubernetesClientBuilder().withKubernetesSerialization(serialization).withConfig(clientConfig).build();
+        return new KubernetesClientBuilder().withKubernetesSerialization(serialization).withConfig(clientConfig)
+                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(RequestRetries.NAME,
+                        new RequestRetries(metrics, config.cluster())))
+                .build();
     }
 
     void close(@Disposes KubernetesClient client) {

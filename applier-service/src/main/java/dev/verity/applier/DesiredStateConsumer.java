@@ -41,9 +41,13 @@ import java.util.Optional;
 
 /**
  * Adapter from the {@code desired} channel ({@code verity.desired.<cluster>}) to the {@link TargetReconciler},
- * and from its rollout events to the {@code rollout} channel ({@code verity.rollout}). An event of a type this
- * version does not know is skipped and counted ({@link EventIntake}); a record that cannot be decoded, or an event
- * that does not belong on this topic, fails and goes to the dead-letter topic.
+ * and from its rollout events to the {@code rollout} channel ({@code verity.rollout}) and applied states to the
+ * {@code applied} channel, both through the {@link RolloutOutbox} (in order, retried until Kafka takes them). An
+ * event of a type this version does not know is skipped and counted ({@link EventIntake}); a record that cannot be
+ * decoded, or an event that does not belong on this topic, fails and goes to the dead-letter topic. While leading, a
+ * 1 s tick applies again what is due ({@link TargetReconciler#reconcileDue()}: {@code retryInterval},
+ * {@code interval}), and {@link DriftConsumer} asks for self-heal through {@link #reapply}; every apply goes through
+ * {@link ApplyRetry} (transient failures retried) and is timed by {@link ApplyMetrics}.
  */
 @ApplicationScoped
 public class DesiredStateConsumer {
@@ -72,8 +76,10 @@ public class DesiredStateConsumer {
     HealthWatch health;
 
     @Inject
-    @Channel("rollout")
-    MutinyEmitter<String> rollout;
+    ApplyRetry retry;
+
+    @Inject
+    RolloutOutbox outbox;
 
     @Inject
     @Channel("applied")
@@ -97,10 +103,11 @@ public class DesiredStateConsumer {
     @PostConstruct
     void init() {
         reconciler = new TargetReconciler(config.cluster(),
-                (desired, patienceOver) -> metrics.time(config.cluster(),
-                        () -> applier.apply(desired, patienceOver ? index.patienceOver() : index)),
-                (removed, patienceOver) -> metrics.time(config.cluster(), () -> applier.remove(TargetChange.of(removed),
-                        patienceOver ? index.patienceOver() : index)),
+                (desired, patienceOver) -> metrics.time(config.cluster(), () -> retry.apply(desired,
+                        () -> applier.apply(desired, patienceOver ? index.patienceOver() : index), this::active)),
+                (removed, patienceOver) -> metrics.time(config.cluster(), () -> retry.remove(removed.describe(),
+                        () -> applier.remove(TargetChange.of(removed), patienceOver ? index.patienceOver() : index),
+                        this::active)),
                 this::publish, this::logRetried, config.moveWait(), java.time.InstantSource.system());
         reconciler.hooks(health.attach(index::latest, this::active, this::resubmit));
     }
@@ -252,6 +259,34 @@ public class DesiredStateConsumer {
         }
     }
 
+    /** The latest desired state of the target this applier reconciled (applied or failed), if any. */
+    Optional<DesiredState> latest(TargetKey target) {
+        return reconciler == null ? Optional.empty() : reconciler.latest(target);
+    }
+
+    /**
+     * Applies the target's latest applied desired state again, for {@code trigger} (self-heal), when this replica
+     * leads; in order with the other work (the same lock).
+     */
+    void reapply(TargetKey target, Trigger trigger) {
+        if (reconciler == null || !active()) return;
+        working.lock();
+        try {
+            if (!active()) return;
+            TargetReconciler.Reconciliation done = reconciler.reapply(target, trigger);
+            if (done == null) {
+                LOG.infof("%s: not applied again: its latest desired state is not applied (a failed one is retried on"
+                        + " its retryInterval) or waits for another target", target);
+            } else {
+                log(done);
+            }
+        } catch (RolloutNotPublished e) {
+            LOG.errorf("%s: %s", target, e.getMessage());
+        } finally {
+            working.unlock();
+        }
+    }
+
     /** True while this replica applies; false while it stands by. */
     boolean active() {
         synchronized (gate) {
@@ -332,6 +367,24 @@ public class DesiredStateConsumer {
         }
     }
 
+    /**
+     * Applies again the targets whose failed digest's {@code retryInterval} or applied digest's {@code interval} is
+     * over; only the leader does.
+     */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void reconcileDue() {
+        if (reconciler == null || !active()) return;
+        working.lock();
+        try {
+            if (active()) reconciler.reconcileDue().forEach(this::log);
+        } catch (RolloutNotPublished e) {
+            LOG.errorf("%s", e.getMessage());
+        } finally {
+            working.unlock();
+        }
+    }
+
     private void logRetried(TargetReconciler.Reconciliation reconciliation) {
         try {
             log(reconciliation);
@@ -343,6 +396,12 @@ public class DesiredStateConsumer {
     private void log(TargetReconciler.Reconciliation reconciliation) {
         if (reconciliation instanceof TargetReconciler.Reconciliation.Skipped s) {
             LOG.infof("%s: nothing applied: %s", s.desired().describe(), s.reason());
+            return;
+        }
+        if (reconciliation instanceof TargetReconciler.Reconciliation.Unchanged u) {
+            LOG.infof("%s: applied again (%s), nothing changed in the cluster", u.desired().describe(),
+                    u.trigger() == Trigger.DRIFT ? "self-heal after drift" : "periodic reconcile, every "
+                            + u.desired().policy().interval());
             return;
         }
         if (reconciliation instanceof TargetReconciler.Reconciliation.Removed r) {
@@ -370,24 +429,15 @@ public class DesiredStateConsumer {
     }
 
     /**
-     * Sends an event: {@code AppliedState} to {@code verity.applied.<cluster>} (when Kafka does not take it, logged:
-     * the rollout goes on, and the next apply of the target sends it again), every other event to the rollout topic
-     * (when Kafka does not take it, {@link RolloutNotPublished}).
+     * Queues an event for Kafka ({@link RolloutOutbox}: sent in order, retried until acknowledged):
+     * {@code AppliedState} to {@code verity.applied.<cluster>}, every other event to the rollout topic.
      */
     private void publish(TargetEvent event) {
         if (event instanceof AppliedState state) {
             sendApplied(state.target(), codec.encode(state), "what was applied for " + state.describe());
             return;
         }
-        Message<String> message = Message.of(codec.encode(event))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
-        try {
-            rollout.sendMessage(message).await().atMost(config.publishTimeout());
-        } catch (RuntimeException e) {
-            throw new RolloutNotPublished(event.type() + " could not be published to the rollout topic within "
-                    + config.publishTimeout() + " (" + e.getMessage() + "); it is published again when the applier"
-                    + " restarts or the target changes", e);
-        }
+        outbox.rollout(event);
     }
 
     /** The tombstone of a removed target's applied state on {@code verity.applied.<cluster>}. */
@@ -397,22 +447,23 @@ public class DesiredStateConsumer {
 
     private void sendApplied(TargetKey target, String value, String what) {
         String topic = Topics.applied(config.cluster());
-        if (value != null && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Topics.DESIRED_MAX_MESSAGE_BYTES) {
+        if (value != null && bytes(value) > Topics.DESIRED_MAX_MESSAGE_BYTES) {
             LOG.errorf("%s: %s is larger than %d bytes and is not published on %s; the drift monitor compares this"
                     + " target with its desired state instead", target, what, Topics.DESIRED_MAX_MESSAGE_BYTES, topic);
             return;
         }
-        Message<Record<String, String>> message = Message.of(Record.of(target.toString(), value))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(target.toString()).build());
-        try {
+        outbox.send(new RolloutOutbox.Pending(what + " (on " + topic + ")", value == null ? 0 : bytes(value), () -> {
+            Message<Record<String, String>> message = Message.of(Record.of(target.toString(), value))
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(target.toString()).build());
             applied.sendMessage(message).await().atMost(config.publishTimeout());
-        } catch (RuntimeException e) {
-            LOG.errorf("%s: %s could not be published on %s within %s (%s); it is published again with the next"
-                    + " apply of the target", target, what, topic, config.publishTimeout(), e.getMessage());
-        }
+        }));
     }
 
-    /** Kafka did not acknowledge a rollout event; the apply itself happened. */
+    private static int bytes(String value) {
+        return value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    /** An event could not even be queued for Kafka (the applier stops, or was interrupted at the outbox's bound). */
     static final class RolloutNotPublished extends RuntimeException {
         RolloutNotPublished(String message, Throwable cause) {
             super(message, cause);

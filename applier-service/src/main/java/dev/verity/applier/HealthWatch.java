@@ -4,7 +4,6 @@ import dev.verity.events.Applied;
 import dev.verity.events.ApplyFailed;
 import dev.verity.events.Degraded;
 import dev.verity.events.DesiredState;
-import dev.verity.events.EventCodec;
 import dev.verity.events.Healthy;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.Progressing;
@@ -20,13 +19,9 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -61,7 +56,6 @@ public class HealthWatch implements TargetReconciler.Hooks {
 
     private static final Logger LOG = Logger.getLogger(HealthWatch.class);
 
-    private final EventCodec codec = new EventCodec();
 
     @Inject
     ApplierConfig config;
@@ -73,8 +67,7 @@ public class HealthWatch implements TargetReconciler.Hooks {
     HealthMetrics metrics;
 
     @Inject
-    @Channel("rollout")
-    MutinyEmitter<String> rollout;
+    RolloutOutbox outbox;
 
     private final HealthTracker tracker = new HealthTracker(InstantSource.system());
     private volatile DependsOn dependsOn = new DependsOn(t -> Optional.empty(), tracker::health);
@@ -185,13 +178,10 @@ public class HealthWatch implements TargetReconciler.Hooks {
     }
 
     private void publish(TargetEvent event) {
-        Message<String> message = Message.of(codec.encode(event))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
         try {
-            rollout.sendMessage(message).await().atMost(config.publishTimeout());
-        } catch (RuntimeException e) {
-            LOG.errorf("%s: %s could not be published to the rollout topic within %s (%s)", event.describe(),
-                    event.type(), config.publishTimeout(), e.getMessage());
+            outbox.rollout(event);
+        } catch (DesiredStateConsumer.RolloutNotPublished e) {
+            LOG.errorf("%s: %s", event.describe(), e.getMessage());
         }
     }
 

@@ -27,8 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An applier starting on a desired-state topic that already holds history, with the group's offsets committed
- * at the end: it rebuilds from the start anyway and applies only the latest desired state of each target.
+ * An applier starting on a desired-state topic that already holds history, with offsets committed at the end for
+ * the very consumer group the process joins (its per-process group {@code verity-applier-<cluster>-<quarkus.uuid>},
+ * with {@code quarkus.uuid} fixed here so that the test knows it): it rebuilds from the start anyway and applies
+ * only the latest desired state of each target.
  */
 @QuarkusTest
 @QuarkusTestResource(value = ApplierRebuildIT.TopicWithHistory.class, restrictToAnnotatedClass = true)
@@ -39,6 +41,9 @@ class ApplierRebuildIT {
     static final EventCodec CODEC = new EventCodec();
     static final TargetKey SHOP = TargetKey.parse("local/shop/prod");
     static final TargetKey REMOVED = TargetKey.parse("local/removed/prod");
+    /** This test's process id ({@code quarkus.uuid}), and so its desired-state consumer group. */
+    static final String PROCESS = "0b5e55ed-0000-4000-8000-000000000001";
+    static final String GROUP = "verity-applier-local-" + PROCESS;
 
     /** The broker, with history on the desired-state topic written before the applier starts. */
     public static class TopicWithHistory extends EmbeddedKafkaResource {
@@ -52,7 +57,19 @@ class ApplierRebuildIT {
             send(kafka, desired(SHOP, "03d0000000", "new"));
             kafka.send(DESIRED, REMOVED.toString(), null);
             commitGroupOffsetsAtTheEnd(kafka);
-            return config;
+            Map<String, String> withProcess = new java.util.HashMap<>(config);
+            withProcess.put("quarkus.uuid", PROCESS);
+            return withProcess;
+        }
+    }
+
+    @Test
+    void theProcessJoinsTheGroupWhoseOffsetsWereCommitted() throws Exception {
+        Map<String, Object> props = Map.of("bootstrap.servers", EmbeddedKafkaResource.kafka().bootstrapServers());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            await().atMost(Duration.ofSeconds(40)).until(() -> admin.describeConsumerGroups(List.of(GROUP)).all()
+                    .get().get(GROUP).members().size() == 1);
+            assertThat(admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get()).isNotEmpty();
         }
     }
 
@@ -84,7 +101,7 @@ class ApplierRebuildIT {
 
     static void commitGroupOffsetsAtTheEnd(EmbeddedKafka kafka) {
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "verity-applier-local", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.GROUP_ID_CONFIG, GROUP, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(DESIRED).stream()

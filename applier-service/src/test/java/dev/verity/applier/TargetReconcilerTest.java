@@ -6,6 +6,7 @@ import dev.verity.events.AppliedState;
 import dev.verity.events.ApplyCounts;
 import dev.verity.events.ApplyFailed;
 import dev.verity.events.ApplyStarted;
+import dev.verity.events.ApplySuspended;
 import dev.verity.events.ObjectReason;
 import dev.verity.events.DesiredState;
 import dev.verity.events.ObjectRef;
@@ -100,12 +101,27 @@ class TargetReconcilerTest {
         TargetReconciler reconciler = new TargetReconciler("local", SUCCEEDS, published::add);
         Policy suspended = new Policy(true, true, false, true, false, List.of());
 
-        var s = reconciler.reconcile(desired(SHOP, "c1", suspended, "a: 1"));
+        DesiredState d = desired(SHOP, "c1", suspended, "a: 1");
+        var s = reconciler.reconcile(d);
+        reconciler.reconcile(d); // redelivered: said once
         var o = reconciler.reconcile(desired(TargetKey.parse("prod-eu/shop/prod"), "c1", Policy.DEFAULT, "a: 1"));
 
-        assertThat(published).isEmpty();
+        assertThat(published).containsExactly(new ApplySuspended(SHOP, d.repo(), "c1", d.digest()));
         assertThat(((TargetReconciler.Reconciliation.Skipped) s).reason()).contains("suspended");
         assertThat(((TargetReconciler.Reconciliation.Skipped) o).reason()).contains("cluster prod-eu");
+    }
+
+    @Test
+    void aTargetNoLongerSuspendedIsAppliedAndSuspendedAgainSaysSoAgain() {
+        TargetReconciler reconciler = new TargetReconciler("local", SUCCEEDS, published::add);
+        Policy suspended = new Policy(true, true, false, true, false, List.of());
+        reconciler.reconcile(desired(SHOP, "c1", suspended, "a: 1"));
+
+        reconciler.reconcile(desired(SHOP, "c1", Policy.DEFAULT, "a: 1"));
+        reconciler.reconcile(desired(SHOP, "c1", suspended, "a: 1"));
+
+        assertThat(published).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("ApplySuspended", "ApplyStarted", "Applied", "ApplySuspended");
     }
 
     @Test
@@ -288,5 +304,115 @@ class TargetReconcilerTest {
         assertThat(calls).containsExactly("remove old", "apply shop", "remove old");
         assertThat(reconciler.held()).isEmpty();
         assertThat(published).noneMatch(Pruned.class::isInstance); // nothing deleted, kept or failed: the object moved
+    }
+
+    static Policy policy(java.time.Duration interval, java.time.Duration retryInterval) {
+        return Policy.DEFAULT.withInterval(interval).withRetryInterval(retryInterval);
+    }
+
+    @Test
+    void aFailedDigestIsRetriedEveryRetryIntervalUntilItSucceeds() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        boolean[] fixed = {false};
+        TargetReconciler reconciler = new TargetReconciler("local",
+                (d, over) -> fixed[0] ? SUCCEEDS.apply(d) : FAILS.apply(d), published::add, r -> { },
+                java.time.Duration.ofSeconds(60), () -> now[0]);
+        reconciler.reconcile(desired(SHOP, "c1", policy(java.time.Duration.ofMinutes(10),
+                java.time.Duration.ofMinutes(1)), "a: 1"));
+
+        now[0] = now[0].plusSeconds(59);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+        now[0] = now[0].plusSeconds(1);
+        assertThat(reconciler.reconcileDue()).hasSize(1);
+        now[0] = now[0].plusSeconds(60);
+        fixed[0] = true;
+        assertThat(reconciler.reconcileDue()).hasSize(1);
+        now[0] = now[0].plusSeconds(60);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+
+        assertThat(outcomes()).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("ApplyFailed", "ApplyFailed", "Applied");
+    }
+
+    @Test
+    void aNewerDigestReplacesTheFailedOneItsRetryWouldApply() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        List<String> applied = new ArrayList<>();
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> {
+            applied.add(d.commit());
+            return d.commit().equals("c1") ? FAILS.apply(d) : SUCCEEDS.apply(d);
+        }, published::add, r -> { }, java.time.Duration.ofSeconds(60), () -> now[0]);
+        Policy policy = policy(java.time.Duration.ofMinutes(10), java.time.Duration.ofMinutes(1));
+        reconciler.reconcile(desired(SHOP, "c1", policy, "a: 1"));
+        reconciler.reconcile(desired(SHOP, "c2", policy, "a: 2"));
+
+        now[0] = now[0].plusSeconds(61);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+        assertThat(applied).containsExactly("c1", "c2");
+    }
+
+    @Test
+    void anAppliedDigestIsAppliedAgainEveryIntervalAndPublishesOnlyWhatChanged() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        Outcome[] outcome = {Outcome.CREATED};
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> ApplyResult.succeeded(d.target(),
+                d.commit(), d.digest(), List.of(new ObjectOutcome(CM, outcome[0], ""))), published::add, r -> { },
+                java.time.Duration.ofSeconds(60), () -> now[0]);
+        reconciler.reconcile(desired(SHOP, "c1", policy(java.time.Duration.ofMinutes(10),
+                java.time.Duration.ofMinutes(1)), "a: 1"));
+        outcome[0] = Outcome.UNCHANGED;
+
+        now[0] = now[0].plusSeconds(599);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+        now[0] = now[0].plusSeconds(31); // the interval and at most 5% of it
+        assertThat(reconciler.reconcileDue()).singleElement()
+                .isInstanceOf(TargetReconciler.Reconciliation.Unchanged.class);
+        outcome[0] = Outcome.CREATED; // deleted in the cluster meanwhile: restored
+        now[0] = now[0].plusSeconds(630);
+        assertThat(reconciler.reconcileDue()).singleElement()
+                .isInstanceOf(TargetReconciler.Reconciliation.Reconciled.class);
+
+        assertThat(published).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("ApplyStarted", "Applied", "Applied");
+    }
+
+    @Test
+    void aSuspendedOrRemovedTargetIsNotAppliedAgain() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> FAILS.apply(d), published::add,
+                r -> { }, java.time.Duration.ofSeconds(60), () -> now[0]);
+        Policy policy = policy(java.time.Duration.ofMinutes(10), java.time.Duration.ofMinutes(1));
+        reconciler.reconcile(desired(SHOP, "c1", policy, "a: 1"));
+        TargetKey blog = TargetKey.parse("local/blog/prod");
+        reconciler.reconcile(desired(blog, "c1", policy, "a: 1"));
+
+        reconciler.reconcile(desired(SHOP, "c2", new Policy(true, true, false, true, false, List.of()).withRetryInterval(java.time.Duration.ofMinutes(1)), "a: 1"));
+        reconciler.remove(new TargetRemoved(blog, "https://git.example/gitops.git", "c2"));
+        now[0] = now[0].plusSeconds(3600);
+
+        assertThat(reconciler.reconcileDue()).isEmpty();
+    }
+
+    @Test
+    void aFailedRemovalIsDoneAgainAfterTheRetryIntervalUntilItSucceeds() {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-12-05T12:00:00Z")};
+        boolean[] reachable = {false};
+        TargetReconciler reconciler = new TargetReconciler("local", (d, over) -> SUCCEEDS.apply(d), (r, over) ->
+                reachable[0] ? ApplyResult.removed(r.target(), r.commit(), List.of(new ObjectOutcome(CM, Outcome.PRUNED, "")))
+                        : ApplyResult.removalFailed(r.target(), r.commit(), List.of(), "the inventory cannot be read"),
+                published::add, x -> { }, java.time.Duration.ofSeconds(60), () -> now[0]);
+        TargetRemoved removal = new TargetRemoved(SHOP, "https://git.example/gitops.git", "c2");
+
+        assertThat(reconciler.remove(removal)).isInstanceOfSatisfying(TargetReconciler.Reconciliation.Removed.class,
+                r -> assertThat(r.result().succeeded()).isFalse());
+        now[0] = now[0].plusSeconds(59);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+        reachable[0] = true;
+        now[0] = now[0].plusSeconds(1);
+        assertThat(reconciler.reconcileDue()).singleElement().isInstanceOfSatisfying(
+                TargetReconciler.Reconciliation.Removed.class, r -> assertThat(r.result().succeeded()).isTrue());
+        now[0] = now[0].plusSeconds(3600);
+        assertThat(reconciler.reconcileDue()).isEmpty();
+        assertThat(published).singleElement().isInstanceOf(Pruned.class);
     }
 }

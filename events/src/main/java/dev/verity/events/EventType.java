@@ -18,6 +18,7 @@ public enum EventType {
     HEALTHY(Healthy.class, "dev.verity.rollout.healthy.v1", "applier"),
     DEGRADED(Degraded.class, "dev.verity.rollout.degraded.v1", "applier"),
     WAITING(Waiting.class, "dev.verity.rollout.waiting.v1", "applier"),
+    APPLY_SUSPENDED(ApplySuspended.class, "dev.verity.rollout.suspended.v1", "applier"),
     APPLIED_STATE(AppliedState.class, "dev.verity.applied.state.v1", "applier"),
     DRIFT_DETECTED(DriftDetected.class, "dev.verity.drift.detected.v1", "drift-monitor"),
     DRIFT_RESOLVED(DriftResolved.class, "dev.verity.drift.resolved.v1", "drift-monitor");

@@ -35,6 +35,7 @@ class EventCodecTest {
                 new DriftResolved(PROD, REPO, SHA, WEB, "43"),
                 new TargetRemoved(PROD, REPO, SHA, List.of(TargetKey.parse("local/blog/prod"))),
                 new ApplyStarted(PROD, REPO, SHA, "sha256:ab", 3),
+                new ApplySuspended(PROD, REPO, SHA, "sha256:ab"),
                 new Applied(PROD, REPO, SHA, "sha256:ab", List.of(WEB), new ApplyCounts(1, 2, 3, 4, 5)),
                 new ApplyFailed(PROD, REPO, SHA, "sha256:ab", WEB, "2 objects failed",
                         List.of(new ObjectReason(WEB, "422 Invalid"), new ObjectReason(WEB, "409 Conflict"))),
@@ -53,7 +54,8 @@ class EventCodecTest {
 
     @Test
     void healthEventsAreRolloutEventsOfTheApplierKeyedByTarget() {
-        List<VerityEvent> health = oneOfEach().subList(15, 19);
+        List<VerityEvent> health = oneOfEach().stream().filter(e -> e instanceof Progressing || e instanceof Healthy
+                || e instanceof Degraded || e instanceof Waiting).toList();
         assertThat(health).extracting(VerityEvent::type).containsExactly("dev.verity.rollout.progressing.v1",
                 "dev.verity.rollout.healthy.v1", "dev.verity.rollout.degraded.v1", "dev.verity.rollout.waiting.v1");
         assertThat(health).extracting(VerityEvent::key).containsExactly("local/shop/prod", "local/shop/prod",

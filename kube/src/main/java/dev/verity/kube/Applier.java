@@ -264,7 +264,7 @@ public final class Applier {
                     + ": the target left Git, but its inventory (ConfigMap " + inventories.namespace() + "/"
                     + InventoryStore.configMapName(target) + ") cannot be read: "
                     + (e instanceof KubernetesClientException k ? reason(null, k) : e.getMessage())
-                    + "; nothing was pruned, Verity tries again when the applier restarts");
+                    + "; nothing was pruned, Verity tries again in a minute");
         }
         String commit = change.commit() != null ? change.commit() : inventory.commit();
         if (inventory.resourceVersion() == null) return ApplyResult.removed(target, commit, List.of());
@@ -870,14 +870,17 @@ public final class Applier {
             String message = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
             out.append(": ").append(message);
         }
-        out.append(hint(code));
+        out.append(hint(code, status));
         return out.toString();
     }
 
-    private static String hint(int code) {
+    private static String hint(int code, Status status) {
+        boolean managerConflict = status != null && status.getDetails() != null && status.getDetails().getCauses() != null
+                && status.getDetails().getCauses().stream().anyMatch(c -> "FieldManagerConflict".equals(c.getReason()));
         return switch (code) {
-            case 409 -> "; another field manager owns these fields: set force: true in the target's policy, or"
-                    + " remove the fields from the other manager";
+            case 409 -> managerConflict ? "; another field manager owns these fields: set force: true in the target's"
+                    + " policy, or remove the fields from the other manager"
+                    : "; the object changed while Verity applied it (optimistic-lock conflict), Verity applies it again";
             case 401, 403 -> "; the applier's credentials may not write this object: grant them access";
             case 404 -> "; its namespace or kind may not exist in the cluster: add it to the target";
             case 422, 400 -> "; fix the object in the overlay and push again";

@@ -44,7 +44,10 @@ class ApplierRetryIT {
 
         awaitEvent(target, "42900001", Applied.class);
         List<LoggedRequest> patches = sandbox().requests().matching(patchConfig);
-        assertThat(patches).extracting(LoggedRequest::code).containsExactly(429, 201);
+        assertThat(patches).extracting(LoggedRequest::code, ApplierRetryIT::dryRun)
+                .as("the dry run refused with 429 and sent again, then the apply").containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(429, true), org.assertj.core.groups.Tuple.tuple(201, true),
+                        org.assertj.core.groups.Tuple.tuple(201, false));
         assertThat(Duration.between(patches.get(0).time(), patches.get(1).time()))
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     }
@@ -60,8 +63,10 @@ class ApplierRetryIT {
         send(desired(target, "50000001", documents("flaky-prod", "a: b")));
 
         awaitEvent(target, "50000001", Applied.class);
-        assertThat(sandbox().requests().matching(patchConfig)).extracting(LoggedRequest::code).containsExactly(500, 201);
-        assertThat(sandbox().requests().matching(patchNamespace)).extracting(LoggedRequest::code).containsExactly(201);
+        assertThat(sandbox().requests().matching(patchConfig)).extracting(LoggedRequest::code)
+                .as("the dry run answered 500 and sent again, then the apply").containsExactly(500, 201, 201);
+        assertThat(sandbox().requests().matching(patchNamespace)).extracting(LoggedRequest::code)
+                .as("its dry run and apply, once each").containsExactly(201, 201);
         Map<String, String> serverError = Map.of("cluster", "local", "reason", "ServerError");
         assertThat(scrape().count("verity_api_transient_errors_total", serverError)
                 - before.count("verity_api_transient_errors_total", serverError)).isEqualTo(1.0);
@@ -77,7 +82,8 @@ class ApplierRetryIT {
         send(desired(target, "40900001", documents("contended-prod", "a: b")));
 
         awaitEvent(target, "40900001", Applied.class);
-        assertThat(sandbox().requests().matching(patchConfig)).extracting(LoggedRequest::code).containsExactly(409, 201);
+        assertThat(sandbox().requests().matching(patchConfig)).extracting(LoggedRequest::code)
+                .as("the dry run's 409, then the whole target again: dry run and apply").containsExactly(409, 201, 201);
         Map<String, String> conflict = Map.of("cluster", "local", "reason", "Conflict");
         assertThat(scrape().count("verity_apply_retries_total", conflict)
                 - before.count("verity_apply_retries_total", conflict)).isEqualTo(1.0);
@@ -96,7 +102,8 @@ class ApplierRetryIT {
         ApplyFailed failed = awaitEvent(target, "42200001", ApplyFailed.class);
         assertThat(failed.object()).isEqualTo(new ObjectRef("v1", "ConfigMap", "refused-prod", "cfg"));
         assertThat(failed.error()).contains("422");
-        assertThat(sandbox().requests().matching(patchConfig)).extracting(LoggedRequest::code).containsExactly(422);
+        assertThat(sandbox().requests().matching(patchConfig)).extracting(LoggedRequest::code, ApplierRetryIT::dryRun)
+                .as("refused at its dry run, never applied").containsExactly(org.assertj.core.groups.Tuple.tuple(422, true));
         TargetKey after = TargetKey.parse("local/refused-after/prod");
         send(desired(after, "42200002", documents("refused-after", "a: b")));
         awaitEvent(after, "42200002", Applied.class); // the next target is not held up
@@ -111,5 +118,10 @@ class ApplierRetryIT {
 
     static KubeSandbox sandbox() {
         return KubeSandboxResource.sandbox();
+    }
+
+    /** Whether a logged request was a dry run ({@code dryRun=All}). */
+    static boolean dryRun(LoggedRequest request) {
+        return request.query() != null && request.query().contains("dryRun=All");
     }
 }

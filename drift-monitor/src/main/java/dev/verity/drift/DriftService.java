@@ -69,6 +69,9 @@ public class DriftService {
     @ConfigProperty(name = "mp.messaging.incoming.desired.topic")
     String desiredTopic;
 
+    @ConfigProperty(name = "mp.messaging.incoming.applied.topic")
+    String appliedTopic;
+
     @ConfigProperty(name = "mp.messaging.incoming.rollout.topic")
     String rolloutTopic;
 
@@ -85,12 +88,12 @@ public class DriftService {
     @PostConstruct
     void start() {
         tracker = new DriftTracker(config.cluster(), new DriftComparator(ApiSchema.kubernetes(), AllowedWriters.parse(allowedWriters)));
-        catchUp = new CatchUp(Set.of(desiredTopic, rolloutTopic, historyTopic));
+        catchUp = new CatchUp(Set.of(desiredTopic, appliedTopic, rolloutTopic, historyTopic));
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "drift-monitor"));
         long every = Math.max(1, config.resync().toMillis());
         loop.scheduleWithFixedDelay(this::resync, every, every, TimeUnit.MILLISECONDS);
-        LOG.infof("drift monitor for cluster %s: rebuilding its state from %s, %s and %s before comparing",
-                config.cluster(), desiredTopic, rolloutTopic, historyTopic);
+        LOG.infof("drift monitor for cluster %s: rebuilding its state from %s, %s, %s and %s before comparing",
+                config.cluster(), desiredTopic, appliedTopic, rolloutTopic, historyTopic);
     }
 
     @PreDestroy

@@ -1,6 +1,8 @@
 package dev.verity.drift;
 
 import dev.verity.events.Applied;
+import dev.verity.events.AppliedObject;
+import dev.verity.events.AppliedState;
 import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftKind;
@@ -11,6 +13,7 @@ import dev.verity.events.Policy;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
+import dev.verity.kube.ManagedFields;
 import dev.verity.testkit.kafka.EmbeddedKafka;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
 import dev.verity.testkit.metrics.PrometheusText;
@@ -32,9 +35,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -46,8 +55,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The drift monitor against a real broker and the Kubernetes sandbox: objects are put into the sandbox as the applier
- * puts them (server-side apply, field manager {@code verity}), the desired state and {@code Applied} go to their
- * topics, and the test changes objects behind Verity's back and reads {@code verity.drift}. The resync interval is
+ * puts them (server-side apply, field manager {@code verity}), the desired state, {@code AppliedState} (what the
+ * sandbox answered, reduced to Verity's fields as the applier reduces it) and {@code Applied} go to their topics, and the test changes objects behind Verity's back and reads {@code verity.drift}. The resync interval is
  * long in tests, so what is seen comes from watches.
  */
 @QuarkusTest
@@ -116,7 +125,7 @@ class DriftMonitorIT {
         await().atMost(WAIT).until(() -> sandbox().openWatches() >= watchesBefore + 2);
         assertThat(driftEvents(prod)).as("nothing drifted yet").isEmpty();
 
-        deployments("shop-prod").withName("web").scale(5);
+        scaleAs("kubectl", "shop-prod", "web", 5); // a person's kubectl scale: drift
 
         DriftDetected modified = awaitEvent(prod, DriftDetected.class, e -> e.object().equals(web));
         assertThat(modified.kind()).isEqualTo(DriftKind.MODIFIED);
@@ -238,6 +247,66 @@ class DriftMonitorIT {
 
     @Test
     @Order(6)
+    void whatTheServerNormalisedAndAnAutoscalersReplicasAreNotDriftButAPersonsEditsAre() {
+        TargetKey target = TargetKey.parse("local/norm/prod");
+        ObjectRef web = new ObjectRef("apps/v1", "Deployment", "norm-prod", "web");
+        String deployment = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: norm-prod}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      hostNetwork: false
+                      containers:
+                      - name: web
+                        image: nginx:1.27
+                        env:
+                        - {name: EXTRA_FLAGS, value: ""}
+                        volumeMounts:
+                        - {name: cache, mountPath: /cache, readOnly: false}
+                      volumes:
+                      - {name: cache, emptyDir: {}}
+                """;
+        String limitRange = """
+                apiVersion: v1
+                kind: LimitRange
+                metadata: {name: limits, namespace: norm-prod}
+                spec:
+                  limits:
+                  - type: Container
+                    default: {cpu: 1000m, memory: 512Mi}
+                """;
+        publishApplied(target, "norm-prod", deployment, limitRange);
+        assertThat(client().apps().deployments().inNamespace("norm-prod").withName("web").get().getSpec()
+                .getTemplate().getSpec().getContainers().get(0).getImagePullPolicy())
+                .as("the sandbox defaulted the container").isEqualTo("IfNotPresent");
+
+        // the HPA scales through /scale as kube-controller-manager, an allowed writer: not drift
+        scaleAs("kube-controller-manager", "norm-prod", "web", 5);
+        // a person edits the image: drift, and the first event about the target names that field alone
+        patchAs("kubectl-edit", "/apis/apps/v1/namespaces/norm-prod/deployments/web",
+                "application/strategic-merge-patch+json",
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.28\"}]}}}}");
+
+        DriftDetected edited = awaitEvent(target, DriftDetected.class, e -> true);
+        assertThat(edited.object()).isEqualTo(web);
+        assertThat(edited.fields()).containsExactly("spec.template.spec.containers[name=web].image");
+
+        // a person scales with kubectl: spec.replicas is drift now (kubectl took it from the autoscaler)
+        scaleAs("kubectl", "norm-prod", "web", 7);
+        DriftDetected scaled = awaitEvent(target, DriftDetected.class, e -> e.fields().contains("spec.replicas"));
+        assertThat(scaled.fields()).containsExactly("spec.replicas", "spec.template.spec.containers[name=web].image");
+        assertThat(driftEvents(target)).as("nothing about the LimitRange, whose 1000m the server stored as 1")
+                .allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(DriftDetected.class,
+                        d -> assertThat(d.object()).isEqualTo(web)));
+    }
+
+    @Test
+    @Order(7)
     void qMetricsCountsDriftByKindAndSkippedEvents() {
         // what the tests above made drift: modified and deleted (@Order(2), ...), one resolved (@Order(2))
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -256,28 +325,58 @@ class DriftMonitorIT {
         });
     }
 
-    /** Puts the documents into the sandbox as the applier does, then publishes the desired state and Applied. */
+    /**
+     * Puts the documents into the sandbox as the applier does, then publishes the desired state, the
+     * {@code AppliedState} (what the sandbox answered, reduced to Verity's fields) and {@code Applied}.
+     */
     DesiredState publishApplied(TargetKey target, String namespace, String... documents) {
         createNamespace(namespace);
-        for (String document : documents) serverSideApply(document, target);
+        List<AppliedObject> stored = new ArrayList<>();
+        for (String document : documents) stored.add(serverSideApply(document, target));
         DesiredState desired = DesiredState.of(target, REPO, C1, "apps/" + target.app() + "/overlays/" + target.env(),
                 Policy.DEFAULT, List.of(documents));
-        List<ObjectRef> refs = List.of(documents).stream().map(d -> {
-            HasMetadata o = client().getKubernetesSerialization().unmarshal(d);
-            return new ObjectRef(o.getApiVersion(), o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
-        }).toList();
+        List<ObjectRef> refs = stored.stream().map(AppliedObject::object).toList();
         kafka().send(DESIRED, target.toString(), codec.encode(desired));
+        kafka().send(Topics.applied("local"), target.toString(),
+                codec.encode(new AppliedState(target, REPO, C1, desired.digest(), true, stored)));
         kafka().send(Topics.ROLLOUT, target.toString(), codec.encode(new Applied(target, REPO, C1, desired.digest(), refs)));
         return desired;
     }
 
-    void serverSideApply(String document, TargetKey target) {
+    @SuppressWarnings("unchecked")
+    AppliedObject serverSideApply(String document, TargetKey target) {
         HasMetadata object = client().getKubernetesSerialization().unmarshal(document);
         Map<String, String> annotations = new java.util.HashMap<>();
         if (object.getMetadata().getAnnotations() != null) annotations.putAll(object.getMetadata().getAnnotations());
         annotations.put("verity.dev/target", target.toString());
         object.getMetadata().setAnnotations(annotations);
-        client().resource(object).fieldManager("verity").forceConflicts().serverSideApply();
+        HasMetadata answer = client().resource(object).fieldManager("verity").forceConflicts().serverSideApply();
+        var serialization = client().getKubernetesSerialization();
+        Map<String, Object> live = serialization.unmarshal(serialization.asJson(answer), Map.class);
+        return ManagedFields.applied(new ObjectRef(answer.getApiVersion(), answer.getKind(),
+                answer.getMetadata().getNamespace(), answer.getMetadata().getName()), live);
+    }
+
+    /** Writes {@code replicas} through the Deployment's /scale subresource as {@code manager} (kubectl scale, an HPA). */
+    static void scaleAs(String manager, String namespace, String name, int replicas) {
+        patchAs(manager, "/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name + "/scale",
+                "application/merge-patch+json", "{\"spec\":{\"replicas\":" + replicas + "}}");
+    }
+
+    /** A patch as {@code manager}, as kubectl sends it. */
+    static void patchAs(String manager, String path, String contentType, String patch) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox().url() + path + "?fieldManager=" + manager))
+                .header("Content-Type", contentType)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(patch)).build();
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("PATCH %s as %s: %s", path, manager, response.body()).isEqualTo(200);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     void createNamespace(String name) {

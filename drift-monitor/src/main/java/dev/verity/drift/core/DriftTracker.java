@@ -1,6 +1,8 @@
 package dev.verity.drift.core;
 
 import dev.verity.events.Applied;
+import dev.verity.events.AppliedObject;
+import dev.verity.events.AppliedState;
 import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftKind;
@@ -28,6 +30,10 @@ import java.util.TreeMap;
  * the applier last reported {@code Applied}, and the drift already reported per object.
  *
  * <ul>
+ * <li>An object is compared with what the server stored when Verity applied it ({@link AppliedState}, from
+ * {@code verity.applied.<cluster>}), on the fields Verity applied then, when the target's latest {@code AppliedState}
+ * is of the digest being compared and lists the object; otherwise (an older applier, a state not yet arrived, an
+ * apply that stopped before the object) with the desired document ({@link DriftComparator#compare}).</li>
  * <li>A target is compared only while its latest desired digest is the one last applied. A new desired state holds
  * the target (no comparison, no events) until the applier reports it applied, so a rollout in progress is never
  * reported as drift.</li>
@@ -84,6 +90,24 @@ public final class DriftTracker {
         t.appliedDigest = applied.digest();
         t.appliedObjects = applied.objects();
         return refresh(t);
+    }
+
+    /**
+     * What the applier wrote for a target, as the server stored it. When it is of the digest being compared, the
+     * target's objects are read again and compared with it.
+     */
+    public synchronized Reaction onAppliedState(AppliedState state) {
+        if (!mine(state.target())) return Reaction.NONE;
+        Target t = targets.computeIfAbsent(state.target(), Target::new);
+        t.appliedState = state;
+        if (!ready || t.activeDigest == null || !t.activeDigest.equals(state.digest())) return Reaction.NONE;
+        return new Reaction(List.of(), t.compared.stream().map(DesiredObject::ref).distinct().toList());
+    }
+
+    /** The target's {@code verity.applied.<cluster>} record was tombstoned: its objects are compared with the desired documents. */
+    public synchronized void onAppliedStateRemoved(TargetKey key) {
+        Target t = targets.get(key);
+        if (t != null) t.appliedState = null;
     }
 
     /**
@@ -185,7 +209,9 @@ public final class DriftTracker {
         if (observation instanceof Observation.Present present) {
             Comparison comparison;
             try {
-                comparison = comparator.compare(object, present.json());
+                AppliedObject stored = t.stored(object.ref());
+                comparison = stored != null ? comparator.compareApplied(stored, present.json())
+                        : comparator.compare(object, present.json());
             } catch (IllegalArgumentException e) {
                 LOG.warnf("%s: cannot compare %s: %s", t.desired.describe(), object.ref(), e.getMessage());
                 return Optional.empty();
@@ -290,6 +316,8 @@ public final class DriftTracker {
         /** the digest being compared; null while the target is held */
         String activeDigest;
         List<DesiredObject> compared = List.of();
+        /** the latest record of {@code verity.applied.<cluster>}, of whatever digest */
+        AppliedState appliedState;
         final Map<ObjectRef, Reported> reported = new HashMap<>();
         /** the repository and commit of the last event about a target that has no desired state (any more) */
         private String lastRepo;
@@ -297,6 +325,15 @@ public final class DriftTracker {
 
         Target(TargetKey key) {
             this.key = key;
+        }
+
+        /** What the server stored for {@code ref} at the apply of the digest being compared; null if unknown. */
+        AppliedObject stored(ObjectRef ref) {
+            if (appliedState == null || !appliedState.digest().equals(activeDigest)) return null;
+            for (AppliedObject o : appliedState.objects()) {
+                if (o.object().equals(ref) && !o.fields().isEmpty()) return o;
+            }
+            return null;
         }
 
         void seen(String repo, String commit) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verity.events.AppliedObject;
+import dev.verity.events.ObjectRef;
 import dev.verity.kube.AllowedWriters;
+import dev.verity.kube.ManagedFields;
 import dev.verity.kube.Ownership;
 import dev.verity.kube.schema.ApiSchema;
 import dev.verity.kube.schema.Quantity;
@@ -15,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +53,10 @@ import java.util.Set;
  * <p>A field an allowed writer holds in the live object and Verity does not own ({@link AllowedWriters}: by default
  * the HPA's {@code spec.replicas} written through {@code /scale}) is not compared: the applier leaves it to that
  * writer, so it is not drift.
+ *
+ * <p>{@link #compareApplied} compares instead with what the server stored when Verity last applied the object
+ * ({@link AppliedObject}: the {@code verity} manager's field set then, and the stored values on it), so that nothing
+ * the server normalises (defaults, {@code env value: ""}, quantities in canonical form) can differ; see there.
  *
  * The result carries field paths only, never values, so comparing a Secret cannot leak it.
  */
@@ -102,7 +110,59 @@ public final class DriftComparator {
         if (live == null || !live.isObject()) throw new IllegalArgumentException("the live object is not a JSON object");
         String kind = desired.path("kind").asText("");
         ObjectNode doc = withoutAllowedWriters("Secret".equals(kind) ? secretAsStored(desired) : desired, live);
-        SchemaNode root = schema.root(desired.path("apiVersion").asText(""), kind).orElse(null);
+        return walk(doc, live, schema.root(desired.path("apiVersion").asText(""), kind).orElse(null));
+    }
+
+    /**
+     * Compares a live object (as JSON) with what the server stored when Verity last applied it, on the field set
+     * Verity's manager held then ({@link AppliedObject#fields()}), not on the set it holds now: a {@code kubectl edit}
+     * or {@code kubectl scale} takes a field away from Verity, and that is drift. The live object is reduced to that
+     * set as the applier reduced the stored one ({@link ManagedFields#project}), so items other managers added to
+     * lists and maps are not drift; a field of the set the live object lacks is {@code MISSING}. A Secret's live
+     * {@code data} values are hashed with the applied object's uid as {@link ManagedFields#secretHash} does, so that
+     * equal values compare equal and no value is ever read back. Fields an allowed writer holds in the live object
+     * and Verity does not are skipped, as in {@link #compare(ObjectNode, JsonNode)}.
+     *
+     * @throws IllegalArgumentException when the live object is not a JSON object (the message never quotes it)
+     */
+    @SuppressWarnings("unchecked")
+    public Comparison compareApplied(AppliedObject applied, String liveJson) {
+        JsonNode live = readLive(applied.object(), liveJson);
+        Map<String, Object> liveMap = JSON.convertValue(live, Map.class);
+        Map<String, Object> reduced = ManagedFields.project(liveMap, applied.fields());
+        ObjectRef ref = applied.object();
+        if ("Secret".equals(ref.kind()) && "v1".equals(ref.apiVersion())) hashSecretData(reduced, applied.uid());
+        ObjectNode stored = JSON.valueToTree(applied.values());
+        ObjectNode reference = withoutAllowedWriters(stored, live);
+        return walk(reference, JSON.valueToTree(reduced), schema.root(ref.apiVersion(), ref.kind()).orElse(null));
+    }
+
+    private static JsonNode readLive(ObjectRef ref, String liveJson) {
+        JsonNode live;
+        try {
+            live = JSON.readTree(liveJson);
+        } catch (JsonProcessingException e) {
+            // the parser's message may quote the content, which can be a Secret: name only where it failed
+            throw new IllegalArgumentException("live " + ref + " is not valid JSON (line "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())
+                    + ")", e);
+        }
+        if (live == null || !live.isObject()) throw new IllegalArgumentException("live " + ref + " is not a JSON object");
+        return live;
+    }
+
+    private static void hashSecretData(Map<String, Object> values, String uid) {
+        for (String field : List.of("data", "stringData")) {
+            if (values.get(field) instanceof Map<?, ?> data) {
+                Map<String, Object> hashed = new LinkedHashMap<>();
+                data.forEach((k, v) -> hashed.put(String.valueOf(k),
+                        v == null ? null : ManagedFields.secretHash(uid, String.valueOf(v))));
+                values.put(field, hashed);
+            }
+        }
+    }
+
+    private Comparison walk(ObjectNode doc, JsonNode live, SchemaNode root) {
         Walk walk = new Walk();
         for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();

@@ -5,6 +5,8 @@ import dev.verity.events.ObjectRef;
 import dev.verity.kube.Kubeconfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,6 +22,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * Reads and watches objects in the cluster. Read-only by construction: this is the drift monitor's only access to
@@ -62,7 +67,33 @@ public class ClusterReader {
         HasMetadata live = resource(ref).get();
         if (live == null) return Observation.absent();
         return Observation.present(client.getKubernetesSerialization().asJson(live),
-                live.getMetadata() == null ? "" : live.getMetadata().getResourceVersion());
+                live.getMetadata() == null ? "" : live.getMetadata().getResourceVersion(), lastWrite(live));
+    }
+
+    /** The latest {@code time} in the object's managedFields: when it was last written (whole seconds), or null. */
+    static Instant lastWrite(HasMetadata live) {
+        if (live.getMetadata() == null || live.getMetadata().getManagedFields() == null) return null;
+        Instant latest = null;
+        for (ManagedFieldsEntry entry : live.getMetadata().getManagedFields()) {
+            if (entry.getTime() == null) continue;
+            try {
+                Instant time = Instant.parse(entry.getTime());
+                if (latest == null || time.isAfter(latest)) latest = time;
+            } catch (DateTimeParseException notATime) {
+                // a time this reader cannot parse tells nothing
+            }
+        }
+        return latest;
+    }
+
+    /** What a failed read says about itself, for {@code DriftUnknown}: the status code and message, no content. */
+    static String reason(RuntimeException e) {
+        if (e instanceof KubernetesClientException k && k.getCode() > 0) {
+            String message = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage()
+                    : k.getMessage();
+            return k.getCode() + " " + message;
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /**

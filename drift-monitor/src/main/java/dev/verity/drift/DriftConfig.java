@@ -26,4 +26,11 @@ public interface DriftConfig {
     /** How often every watched object is read again, as a safety net for missed or broken watches. */
     @WithDefault("30s")
     Duration resync();
+
+    /**
+     * Env items and ConfigMap keys whose name this pattern finds a match in have their values masked in drift
+     * events (all Secret data always is). {@code verity.drift.mask-pattern}.
+     */
+    @WithDefault("(?i)(password|token|secret|apikey)")
+    String maskPattern();
 }

@@ -6,6 +6,8 @@ import dev.verity.drift.core.Observation;
 import dev.verity.drift.core.Reaction;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftResolved;
+import dev.verity.events.DriftUnknown;
+import dev.verity.events.DriftUpdated;
 import dev.verity.events.EventCodec;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.TargetEvent;
@@ -36,6 +38,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Runs the drift monitor: feeds inputs to the {@link DriftTracker}, keeps one watch per compared object, reads
@@ -87,13 +91,23 @@ public class DriftService {
 
     @PostConstruct
     void start() {
-        tracker = new DriftTracker(config.cluster(), new DriftComparator(ApiSchema.kubernetes(), AllowedWriters.parse(allowedWriters)));
+        tracker = new DriftTracker(config.cluster(), new DriftComparator(ApiSchema.kubernetes(),
+                AllowedWriters.parse(allowedWriters), maskPattern()));
         catchUp = new CatchUp(Set.of(desiredTopic, appliedTopic, rolloutTopic, historyTopic));
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "drift-monitor"));
         long every = Math.max(1, config.resync().toMillis());
         loop.scheduleWithFixedDelay(this::resync, every, every, TimeUnit.MILLISECONDS);
         LOG.infof("drift monitor for cluster %s: rebuilding its state from %s, %s, %s and %s before comparing",
                 config.cluster(), desiredTopic, appliedTopic, rolloutTopic, historyTopic);
+    }
+
+    private Pattern maskPattern() {
+        try {
+            return Pattern.compile(config.maskPattern());
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("verity.drift.mask-pattern is not a Java regular expression: "
+                    + e.getDescription() + "; the default is " + DriftComparator.DEFAULT_MASK, e);
+        }
     }
 
     @PreDestroy
@@ -172,7 +186,7 @@ public class DriftService {
         } catch (RuntimeException e) {
             LOG.warnf("cannot read %s from cluster %s (retrying at the next resync in %s): %s", ref, config.cluster(),
                     config.resync(), e.getMessage());
-            return;
+            observation = Observation.unreadable(ClusterReader.reason(e));
         }
         tracker.observe(ref, observation).forEach(this::publish);
     }
@@ -202,6 +216,10 @@ public class DriftService {
         if (event instanceof DriftDetected d) {
             LOG.infof("%s: %s drifted (%s%s)", d.describe(), object, d.kind(),
                     d.fields().isEmpty() ? "" : ": " + String.join(", ", d.fields()));
+        } else if (event instanceof DriftUpdated u) {
+            LOG.infof("%s: %s drifted fields are now %s", u.describe(), object, String.join(", ", u.fields()));
+        } else if (event instanceof DriftUnknown u) {
+            LOG.warnf("%s: %s cannot be compared: %s", u.describe(), object == null ? "the target" : object, u.reason());
         } else {
             LOG.infof("%s: %s matches its desired state again", event.describe(), object);
         }
@@ -223,6 +241,8 @@ public class DriftService {
     private static ObjectRef objectOf(TargetEvent event) {
         if (event instanceof DriftDetected d) return d.object();
         if (event instanceof DriftResolved r) return r.object();
+        if (event instanceof DriftUpdated u) return u.object();
+        if (event instanceof DriftUnknown u) return u.object();
         throw new IllegalArgumentException("the drift monitor publishes drift events only, not " + event.type());
     }
 }

@@ -7,6 +7,8 @@ import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftKind;
 import dev.verity.events.DriftResolved;
+import dev.verity.events.DriftUpdated;
+import dev.verity.events.FieldChange;
 import dev.verity.events.EventCodec;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.Policy;
@@ -239,6 +241,8 @@ class DriftMonitorIT {
 
         DriftDetected detected = awaitEvent(secrets, DriftDetected.class, e -> true);
         assertThat(detected.fields()).containsExactly("data.password");
+        assertThat(detected.changes()).containsExactly(
+                new FieldChange("data.password", FieldChange.MASKED, FieldChange.MASKED));
         assertThat(records(secrets)).extracting(ConsumerRecord::value).allSatisfy(v -> assertThat(v)
                 .doesNotContain(leaked, base64(leaked), "s3cr3t-desired", base64("s3cr3t-desired")));
         Secret live = client().secrets().inNamespace("vault-prod").withName("db").get();
@@ -295,14 +299,18 @@ class DriftMonitorIT {
         DriftDetected edited = awaitEvent(target, DriftDetected.class, e -> true);
         assertThat(edited.object()).isEqualTo(web);
         assertThat(edited.fields()).containsExactly("spec.template.spec.containers[name=web].image");
+        assertThat(edited.changes()).containsExactly(new FieldChange("spec.template.spec.containers[name=web].image",
+                "\"nginx:1.27\"", "\"nginx:1.28\""));
+        assertThat(edited.selfHeal()).isFalse();
 
         // a person scales with kubectl: spec.replicas is drift now (kubectl took it from the autoscaler)
         scaleAs("kubectl", "norm-prod", "web", 7);
-        DriftDetected scaled = awaitEvent(target, DriftDetected.class, e -> e.fields().contains("spec.replicas"));
+        DriftUpdated scaled = awaitEvent(target, DriftUpdated.class, e -> true);
         assertThat(scaled.fields()).containsExactly("spec.replicas", "spec.template.spec.containers[name=web].image");
+        assertThat(scaled.changes()).contains(new FieldChange("spec.replicas", "2", "7"));
         assertThat(driftEvents(target)).as("nothing about the LimitRange, whose 1000m the server stored as 1")
-                .allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(DriftDetected.class,
-                        d -> assertThat(d.object()).isEqualTo(web)));
+                .hasSize(2).allSatisfy(e -> assertThat(e instanceof DriftDetected d ? d.object()
+                        : ((DriftUpdated) e).object()).isEqualTo(web));
     }
 
     @Test

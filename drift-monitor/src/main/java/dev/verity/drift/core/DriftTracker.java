@@ -7,14 +7,21 @@ import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftKind;
 import dev.verity.events.DriftResolved;
+import dev.verity.events.DriftUnknown;
+import dev.verity.events.DriftUpdated;
+import dev.verity.events.FieldChange;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
 import dev.verity.kube.diff.Comparison;
 import dev.verity.kube.diff.DesiredObject;
 import dev.verity.kube.diff.DriftComparator;
+import dev.verity.kube.diff.FieldDifference;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -38,8 +45,12 @@ import java.util.TreeMap;
  * the target (no comparison, no events) until the applier reports it applied, so a rollout in progress is never
  * reported as drift.</li>
  * <li>An observation becomes an event only on a transition: {@code DriftDetected} when an object starts to differ,
- * or differs in another way (other fields, or deleted); {@code DriftResolved} when it matches again. The same
- * observation twice publishes nothing.</li>
+ * or differs in another kind (modified, then deleted), with every differing field; {@code DriftUpdated} when the set
+ * of differing fields of an open divergence changes; {@code DriftResolved} when it matches again;
+ * {@code DriftUnknown} when it cannot be read (then the next reading publishes what it finds, so an unknown object
+ * is never taken as in sync). The same observation twice publishes nothing.</li>
+ * <li>Events carry the target's {@code selfHeal} policy and the detection latency: from the write's time in
+ * {@code managedFields} (whole seconds) to now, when that write happened after the monitor became ready.</li>
  * <li>Nothing is compared or published before {@link #ready()}: the monitor first rebuilds its state from the
  * topics, including the drift it reported before a restart ({@link #remember}), so drift that ended while it was
  * down is still resolved.</li>
@@ -52,16 +63,24 @@ public final class DriftTracker {
     private static final Logger LOG = Logger.getLogger(DriftTracker.class);
 
     /** Marks an object whose last event may not have been published: the next observation always publishes. */
-    private static final Reported UNKNOWN = new Reported(null, List.of());
+    private static final Reported UNPUBLISHED = new Reported(null, List.of(), "not published");
 
     private final String cluster;
     private final DriftComparator comparator;
+    private final Clock clock;
     private final Map<TargetKey, Target> targets = new TreeMap<>();
     private boolean ready;
+    private Instant readySince;
 
     public DriftTracker(String cluster, DriftComparator comparator) {
+        this(cluster, comparator, Clock.systemUTC());
+    }
+
+    /** @param clock what detection latency is measured with */
+    public DriftTracker(String cluster, DriftComparator comparator, Clock clock) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.comparator = Objects.requireNonNull(comparator, "comparator");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** A target's latest desired state arrived (or was re-read from the compacted topic). */
@@ -77,9 +96,14 @@ public final class DriftTracker {
             t.objects = DesiredObject.parseAll(desired.documents());
         } catch (IllegalArgumentException e) {
             t.objects = null;
+            t.unreadable = "desired state cannot be read: " + e.getMessage();
             LOG.errorf("%s: desired state cannot be read, so the target is not compared until a readable one is"
                     + " applied: %s", desired.describe(), e.getMessage());
+            Reaction held = refresh(t);
+            if (!ready) return held;
+            return new Reaction(List.of(new DriftUnknown(t.key, t.repo(), t.commit(), null, t.unreadable)), held.check());
         }
+        t.unreadable = null;
         return refresh(t);
     }
 
@@ -138,7 +162,9 @@ public final class DriftTracker {
         if (ready || !cluster.equals(event.target().cluster())) return; // the drift topic holds every cluster's
         Target t = targets.computeIfAbsent(event.target(), Target::new);
         t.seen(event.repo(), event.commit());
-        if (event instanceof DriftDetected d) t.reported.put(d.object(), new Reported(d.kind(), d.fields()));
+        if (event instanceof DriftDetected d) t.reported.put(d.object(), new Reported(d.kind(), d.fields(), null));
+        else if (event instanceof DriftUpdated u) t.reported.put(u.object(), new Reported(DriftKind.MODIFIED, u.fields(), null));
+        else if (event instanceof DriftUnknown u && u.object() != null) t.reported.put(u.object(), new Reported(null, List.of(), u.reason()));
         else if (event instanceof DriftResolved r) t.reported.remove(r.object());
     }
 
@@ -149,6 +175,7 @@ public final class DriftTracker {
     public synchronized Reaction ready() {
         if (ready) return Reaction.NONE;
         ready = true;
+        readySince = clock.instant();
         List<TargetEvent> events = new ArrayList<>();
         for (Target t : List.copyOf(targets.values())) {
             if (t.desired == null) { // not on the desired-state topic: the target is gone
@@ -156,6 +183,8 @@ public final class DriftTracker {
                 events.addAll(resolveAll(t));
             } else if (t.activeDigest != null) {
                 events.addAll(resolveGone(t));
+            } else if (t.unreadable != null) {
+                events.add(new DriftUnknown(t.key, t.repo(), t.commit(), null, t.unreadable));
             }
         }
         return new Reaction(events, List.copyOf(watched()));
@@ -200,12 +229,14 @@ public final class DriftTracker {
      */
     public synchronized void unpublished(TargetKey key, ObjectRef ref) {
         Target t = targets.get(key);
-        if (t != null) t.reported.put(ref, UNKNOWN);
+        if (t != null) t.reported.put(ref, UNPUBLISHED);
     }
 
     private Optional<TargetEvent> compare(Target t, DesiredObject object, Observation observation) {
         Reported now;
-        String resourceVersion;
+        String resourceVersion = "";
+        List<FieldChange> changes = List.of();
+        Instant changedAt = null;
         if (observation instanceof Observation.Present present) {
             Comparison comparison;
             try {
@@ -214,23 +245,50 @@ public final class DriftTracker {
                         : comparator.compare(object, present.json());
             } catch (IllegalArgumentException e) {
                 LOG.warnf("%s: cannot compare %s: %s", t.desired.describe(), object.ref(), e.getMessage());
-                return Optional.empty();
+                return unknown(t, object.ref(), "cannot compare: " + e.getMessage());
             }
-            now = comparison.matches() ? null : new Reported(DriftKind.MODIFIED, comparison.paths());
+            now = comparison.matches() ? null : new Reported(DriftKind.MODIFIED, comparison.paths(), null);
+            changes = comparison.differences().stream().map(DriftTracker::change).toList();
             resourceVersion = present.resourceVersion();
+            changedAt = present.changedAt();
+        } else if (observation instanceof Observation.Unreadable unreadable) {
+            return unknown(t, object.ref(), unreadable.reason());
         } else {
-            now = new Reported(DriftKind.DELETED, List.of());
-            resourceVersion = "";
+            now = new Reported(DriftKind.DELETED, List.of(), null);
         }
         Reported before = t.reported.get(object.ref());
         if (Objects.equals(now, before)) return Optional.empty();
+        boolean selfHeal = t.desired.policy().selfHeal();
         if (now == null) {
             t.reported.remove(object.ref());
             return Optional.of(new DriftResolved(t.key, t.repo(), t.commit(), object.ref(), resourceVersion));
         }
         t.reported.put(object.ref(), now);
+        Long latency = latencyMillis(changedAt);
+        if (before != null && before.kind() == DriftKind.MODIFIED && now.kind() == DriftKind.MODIFIED) {
+            return Optional.of(new DriftUpdated(t.key, t.repo(), t.commit(), object.ref(), now.fields(), changes,
+                    resourceVersion, selfHeal, latency));
+        }
         return Optional.of(new DriftDetected(t.key, t.repo(), t.commit(), object.ref(), now.kind(), now.fields(),
-                resourceVersion));
+                resourceVersion, changes, selfHeal, latency));
+    }
+
+    /** The object could not be read or compared: {@code DriftUnknown} once per reason, never "in sync". */
+    private Optional<TargetEvent> unknown(Target t, ObjectRef ref, String reason) {
+        Reported now = new Reported(null, List.of(), reason);
+        if (now.equals(t.reported.get(ref))) return Optional.empty();
+        t.reported.put(ref, now);
+        return Optional.of(new DriftUnknown(t.key, t.repo(), t.commit(), ref, reason));
+    }
+
+    /** Milliseconds from a write after the monitor became ready to now; null for none or an earlier one. */
+    private Long latencyMillis(Instant changedAt) {
+        if (changedAt == null || readySince == null || changedAt.isBefore(readySince.minusSeconds(1))) return null;
+        return Math.max(0, Duration.between(changedAt, clock.instant()).toMillis());
+    }
+
+    private static FieldChange change(FieldDifference d) {
+        return new FieldChange(d.path(), d.desired(), d.live());
     }
 
     /** Starts or stops comparing a target after its desired or applied digest changed. */
@@ -304,7 +362,8 @@ public final class DriftTracker {
         return false;
     }
 
-    private record Reported(DriftKind kind, List<String> fields) {
+    /** What was last published about an object: a drift (kind and fields), or unknown (kind null, with why). */
+    private record Reported(DriftKind kind, List<String> fields, String unknownReason) {
     }
 
     private static final class Target {
@@ -316,6 +375,8 @@ public final class DriftTracker {
         /** the digest being compared; null while the target is held */
         String activeDigest;
         List<DesiredObject> compared = List.of();
+        /** why the latest desired state cannot be compared (unreadable), or null */
+        String unreadable;
         /** the latest record of {@code verity.applied.<cluster>}, of whatever digest */
         AppliedState appliedState;
         final Map<ObjectRef, Reported> reported = new HashMap<>();

@@ -6,12 +6,18 @@ import dev.verity.events.ObjectRef;
 import dev.verity.kube.ManagedFields;
 import org.junit.jupiter.api.Test;
 
+import java.util.Comparator;
+
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link DriftComparator#compareApplied}: the live object against what the server stored when Verity applied it. */
 class CompareAppliedTest {
+
+    /** Differences compared on path and change, not on the values they show. */
+    static final Comparator<FieldDifference> PATH_AND_CHANGE =
+            Comparator.comparing(FieldDifference::path).thenComparing(FieldDifference::change);
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final ObjectRef WEB = new ObjectRef("apps/v1", "Deployment", "shop", "web");
@@ -90,7 +96,7 @@ class CompareAppliedTest {
     void aFieldOfTheAppliedSetRemovedFromTheLiveObjectIsMissing() throws Exception {
         AppliedObject applied = applied(WEB, deployment(owned, 2, "nginx:1.27", ""));
         String live = deployment(owned, 2, "nginx:1.27", "").replace("\"labels\":{\"app\":\"web\"}", "\"labels\":{\"team\":\"x\"}");
-        assertThat(comparator.compareApplied(applied, live).differences())
+        assertThat(comparator.compareApplied(applied, live).differences()).usingElementComparator(PATH_AND_CHANGE)
                 .containsExactly(new FieldDifference("metadata.labels.app", FieldDifference.Change.MISSING));
     }
 
@@ -108,5 +114,62 @@ class CompareAppliedTest {
         assertThat(comparator.compareApplied(applied, secret.formatted("czNjcjN0")).matches()).isTrue();
         assertThat(comparator.compareApplied(applied, secret.formatted("aHVudGVyMg==")).paths())
                 .containsExactly("data.password");
+    }
+
+    @Test
+    void differencesShowBothValuesButNeverSecretOnes() throws Exception {
+        AppliedObject applied = applied(WEB, deployment(owned, 2, "nginx:1.27", ""));
+        assertThat(comparator.compareApplied(applied, deployment(owned, 2, "nginx:1.28", "")).differences())
+                .containsExactly(new FieldDifference("spec.template.spec.containers[name=web].image",
+                        FieldDifference.Change.CHANGED, "\"nginx:1.27\"", "\"nginx:1.28\""));
+
+        String configMap = """
+                {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","namespace":"shop","uid":"u-3",
+                 "managedFields":[{"manager":"verity","operation":"Apply",
+                   "fieldsV1":{"f:data":{"f:mode":{},"f:API_TOKEN":{}}}}]},
+                 "data":{"mode":"%s","API_TOKEN":"%s"}}
+                """;
+        AppliedObject settings = applied(new ObjectRef("v1", "ConfigMap", "shop", "settings"),
+                configMap.formatted("fast", "t0ken-1"));
+        assertThat(comparator.compareApplied(settings, configMap.formatted("slow", "t0ken-2")).differences())
+                .containsExactly(
+                        new FieldDifference("data.API_TOKEN", FieldDifference.Change.CHANGED, FieldDifference.MASKED,
+                                FieldDifference.MASKED),
+                        new FieldDifference("data.mode", FieldDifference.Change.CHANGED, "\"fast\"", "\"slow\""));
+
+        String secret = """
+                {"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"shop","uid":"u-9",
+                 "managedFields":[{"manager":"verity","operation":"Apply","fieldsV1":{"f:data":{"f:user":{}}}}]},
+                 "data":{"user":"%s"}}
+                """;
+        AppliedObject db = applied(DB, secret.formatted("YWRtaW4="));
+        assertThat(comparator.compareApplied(db, secret.formatted("cm9vdA==")).differences())
+                .containsExactly(new FieldDifference("data.user", FieldDifference.Change.CHANGED,
+                        FieldDifference.MASKED, FieldDifference.MASKED));
+    }
+
+    @Test
+    void envValuesWhoseNameLooksSecretAreMaskedOthersShown() {
+        String desired = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p}
+                spec:
+                  containers:
+                  - name: app
+                    image: app:1
+                    env:
+                    - {name: DB_PASSWORD, value: hunter2}
+                    - {name: LOG_LEVEL, value: info}
+                """;
+        String live = """
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"app",
+                 "image":"app:1","env":[{"name":"DB_PASSWORD","value":"letmein"},{"name":"LOG_LEVEL","value":"debug"}]}]}}
+                """;
+        assertThat(comparator.compare(DesiredObject.parse(desired, 1), live).differences()).containsExactly(
+                new FieldDifference("spec.containers[name=app].env[name=DB_PASSWORD].value",
+                        FieldDifference.Change.CHANGED, FieldDifference.MASKED, FieldDifference.MASKED),
+                new FieldDifference("spec.containers[name=app].env[name=LOG_LEVEL].value",
+                        FieldDifference.Change.CHANGED, "\"info\"", "\"debug\""));
     }
 }

@@ -12,7 +12,6 @@ import dev.verity.events.EventCodec;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.TargetEvent;
 import dev.verity.kube.diff.DriftComparator;
-import io.fabric8.kubernetes.client.Watch;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -27,9 +26,7 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,10 +39,11 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Runs the drift monitor: feeds inputs to the {@link DriftTracker}, keeps one watch per compared object, reads
- * objects when they change (and all of them every resync interval), and publishes the events the tracker decides.
- * Everything touching the tracker or the cluster runs on one thread, so a read and the state it is compared with
- * never interleave with a change of desired state.
+ * Runs the drift monitor: feeds inputs to the {@link DriftTracker}, keeps one informer per resource type its targets
+ * use ({@link ClusterReader}), compares an object when its informer reports a change (and every cached object every
+ * resync interval, from the caches, without requests), and publishes the events the tracker decides. Everything
+ * touching the tracker runs on one thread, so a read and the state it is compared with never interleave with a
+ * change of desired state.
  */
 @Startup
 @ApplicationScoped
@@ -83,7 +81,6 @@ public class DriftService {
     String historyTopic;
 
     private final EventCodec codec = new EventCodec();
-    private final Map<ObjectRef, Watch> watches = new HashMap<>();
     private final Set<ObjectRef> pendingChecks = ConcurrentHashMap.newKeySet();
     private DriftTracker tracker;
     private CatchUp catchUp;
@@ -114,7 +111,6 @@ public class DriftService {
     void stop() {
         if (loop == null) return;
         loop.shutdownNow();
-        watches.values().forEach(Watch::close);
     }
 
     /** Runs an input on the monitor's thread and waits for it, so the Kafka record is acknowledged after it. */
@@ -138,8 +134,8 @@ public class DriftService {
         return catchUp;
     }
 
-    int watchCount() {
-        return watches.size();
+    int informerCount() {
+        return cluster.informerCount();
     }
 
     /** Called once the input topics were read to where they ended at start: comparisons begin. */
@@ -153,7 +149,7 @@ public class DriftService {
     private void react(Reaction reaction) {
         reaction.events().forEach(this::publish);
         if (!tracker.isReady()) return;
-        reconcileWatches();
+        inform();
         reaction.check().forEach(this::check);
     }
 
@@ -163,8 +159,17 @@ public class DriftService {
                 LOG.infof("drift monitor for cluster %s not comparing yet: %s", config.cluster(), catchUp.describe());
                 return;
             }
-            reconcileWatches();
-            tracker.watched().forEach(this::check);
+            inform();
+            Set<ObjectRef> seen = new HashSet<>();
+            for (ClusterReader.Cached cached : cluster.all()) {
+                seen.add(cached.ref());
+                tracker.observe(cached.ref(), cached.observation(), cached.targetAnnotation()).forEach(this::publish);
+            }
+            // compared or unexpected objects no cache holds: gone, unlabelled, or of a type not informed on
+            Set<ObjectRef> rest = new HashSet<>(tracker.watched());
+            rest.addAll(tracker.unexpected());
+            rest.removeAll(seen);
+            rest.forEach(this::check);
         } catch (RuntimeException e) {
             LOG.errorf(e, "drift resync for cluster %s failed; retrying in %s", config.cluster(), config.resync());
         }
@@ -180,34 +185,21 @@ public class DriftService {
     }
 
     private void check(ObjectRef ref) {
-        Observation observation;
-        try {
-            observation = cluster.read(ref);
-        } catch (RuntimeException e) {
+        ClusterReader.Cached cached = cluster.read(ref);
+        if (cached == null) return; // its informer has not listed yet: the list reports it
+        if (cached.observation() instanceof Observation.Unreadable u) {
             LOG.warnf("cannot read %s from cluster %s (retrying at the next resync in %s): %s", ref, config.cluster(),
-                    config.resync(), e.getMessage());
-            observation = Observation.unreadable(ClusterReader.reason(e));
+                    config.resync(), u.reason());
         }
-        tracker.observe(ref, observation).forEach(this::publish);
+        tracker.observe(ref, cached.observation(), cached.targetAnnotation()).forEach(this::publish);
     }
 
-    private void reconcileWatches() {
-        Set<ObjectRef> wanted = tracker.watched();
-        for (ObjectRef ref : new HashSet<>(watches.keySet())) {
-            if (!wanted.contains(ref)) watches.remove(ref).close();
-        }
-        for (ObjectRef ref : wanted) {
-            if (watches.containsKey(ref)) continue;
-            try {
-                watches.put(ref, cluster.watch(ref, () -> scheduleCheck(ref), () -> loop.execute(() -> {
-                    watches.remove(ref);
-                    scheduleCheck(ref);
-                })));
-            } catch (RuntimeException e) {
-                LOG.warnf("cannot watch %s in cluster %s; relying on the resync every %s: %s", ref, config.cluster(),
-                        config.resync(), e.getMessage());
-            }
-        }
+    /** One informer per resource type the compared targets use. */
+    private void inform() {
+        Set<ClusterReader.ResourceType> types = new HashSet<>();
+        tracker.watched().forEach(ref -> types.add(ClusterReader.ResourceType.of(ref)));
+        cluster.inform(types, this::scheduleCheck, synced -> loop.execute(() -> tracker.watched().stream()
+                .filter(ref -> ClusterReader.ResourceType.of(ref).equals(synced)).forEach(this::check)));
     }
 
     private void publish(TargetEvent event) {

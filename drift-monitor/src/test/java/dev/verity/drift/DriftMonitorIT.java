@@ -21,6 +21,7 @@ import dev.verity.testkit.kafka.EmbeddedKafkaResource;
 import dev.verity.testkit.metrics.PrometheusText;
 import dev.verity.testkit.kube.KubeSandbox;
 import dev.verity.testkit.kube.KubeSandboxResource;
+import dev.verity.testkit.kube.RequestMatch;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -315,6 +316,56 @@ class DriftMonitorIT {
 
     @Test
     @Order(7)
+    void anObjectClaimingATargetWithoutBeingInItsDesiredStateIsUnexpected() {
+        TargetKey target = TargetKey.parse("local/stray/prod");
+        publishApplied(target, "stray-prod", CONFIG_MAP.formatted("stray-prod", "fast"));
+        ObjectRef stray = new ObjectRef("v1", "ConfigMap", "stray-prod", "made-by-hand");
+
+        serverSideApplyRaw("""
+                {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"made-by-hand","namespace":"stray-prod",
+                 "labels":{"app.kubernetes.io/managed-by":"verity"},"annotations":{"verity.dev/target":"local/stray/prod"}},
+                 "data":{"mode":"mine"}}""", "kubectl");
+
+        DriftDetected unexpected = awaitEvent(target, DriftDetected.class, e -> e.object().equals(stray));
+        assertThat(unexpected.kind()).isEqualTo(DriftKind.UNEXPECTED);
+        assertThat(unexpected.fields()).isEmpty();
+
+        client().configMaps().inNamespace("stray-prod").withName("made-by-hand").delete();
+        awaitEvent(target, DriftResolved.class, e -> e.object().equals(stray));
+        assertThat(driftEvents(target)).hasSize(2);
+    }
+
+    @Test
+    @Order(8)
+    void watchesTheServerClosesResumeAndA410RelistsWithNothingMissedOrDoubled() {
+        TargetKey target = TargetKey.parse("local/watch/prod");
+        publishApplied(target, "watch-prod", CONFIG_MAP.formatted("watch-prod", "fast"));
+        String path = "/api/v1/namespaces/watch-prod/configmaps/settings";
+        await().atMost(WAIT).until(() -> sandbox().openWatches() > 0);
+
+        assertThat(sandbox().faults().closeWatches()).isPositive();
+        patchAs("kubectl-edit", path, "application/merge-patch+json", "{\"data\":{\"mode\":\"slow\"}}");
+        assertThat(awaitEvent(target, DriftDetected.class, e -> true).fields()).containsExactly("data.mode");
+
+        // history compacted past what the ConfigMap informer saw (a write it does not watch), then its watch closed:
+        // the re-watch gets 410 Gone and the informer relists
+        client().configMaps().inNamespace("watch-prod").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("unwatched").endMetadata().addToData("a", "b").build()).create();
+        long listsBefore = sandbox().requests().count(RequestMatch.of("list", "configmaps"), 200);
+        sandbox().faults().compactHistory();
+        sandbox().faults().closeWatches();
+        patchAs("kubectl-edit", path, "application/merge-patch+json", "{\"data\":{\"mode\":\"fast\"}}");
+
+        awaitEvent(target, DriftResolved.class, e -> true);
+        await().atMost(WAIT).until(() -> sandbox().requests().count(RequestMatch.of("list", "configmaps"), 200)
+                > listsBefore);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> driftEvents(target).size() == 2);
+        assertThat(sandbox().requests().matching(RequestMatch.of("get", "configmaps").inNamespace("watch-prod")
+                .named("settings"))).as("compared from the informer's cache, not read per object").isEmpty();
+    }
+
+    @Test
+    @Order(9)
     void qMetricsCountsDriftByKindAndSkippedEvents() {
         // what the tests above made drift: modified and deleted (@Order(2), ...), one resolved (@Order(2))
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -358,6 +409,10 @@ class DriftMonitorIT {
         if (object.getMetadata().getAnnotations() != null) annotations.putAll(object.getMetadata().getAnnotations());
         annotations.put("verity.dev/target", target.toString());
         object.getMetadata().setAnnotations(annotations);
+        Map<String, String> labels = new java.util.HashMap<>();
+        if (object.getMetadata().getLabels() != null) labels.putAll(object.getMetadata().getLabels());
+        labels.put("app.kubernetes.io/managed-by", "verity");
+        object.getMetadata().setLabels(labels);
         HasMetadata answer = client().resource(object).fieldManager("verity").forceConflicts().serverSideApply();
         var serialization = client().getKubernetesSerialization();
         Map<String, Object> live = serialization.unmarshal(serialization.asJson(answer), Map.class);
@@ -392,8 +447,12 @@ class DriftMonitorIT {
     }
 
     void serverSideApplyRaw(String json) {
+        serverSideApplyRaw(json, "verity");
+    }
+
+    void serverSideApplyRaw(String json, String manager) {
         HasMetadata object = client().getKubernetesSerialization().unmarshal(json);
-        client().resource(object).fieldManager("verity").forceConflicts().serverSideApply();
+        client().resource(object).fieldManager(manager).forceConflicts().serverSideApply();
     }
 
     <T extends TargetEvent> T awaitEvent(TargetKey target, Class<T> type, java.util.function.Predicate<T> match) {

@@ -212,15 +212,53 @@ public final class DriftTracker {
 
     /** What the cluster holds for {@code ref}: the drift events this observation causes, usually none. */
     public synchronized List<TargetEvent> observe(ObjectRef ref, Observation observation) {
+        return observe(ref, observation, null);
+    }
+
+    /**
+     * What the cluster holds for {@code ref}, and the target its {@code verity.dev/target} annotation names (null:
+     * none, or the object is absent or unreadable). Besides comparing it for every target that has it, an object
+     * present with the annotation of a compared target that does not have it is {@code UNEXPECTED}; that drift is
+     * resolved when the object is gone, loses the annotation or joins the target's desired state.
+     */
+    public synchronized List<TargetEvent> observe(ObjectRef ref, Observation observation, String targetAnnotation) {
         if (!ready) return List.of();
         List<TargetEvent> events = new ArrayList<>();
         for (Target t : targets.values()) {
             if (t.activeDigest == null) continue;
+            boolean compared = false;
             for (DesiredObject object : t.compared) {
-                if (object.ref().equals(ref)) compare(t, object, observation).ifPresent(events::add);
+                if (object.ref().equals(ref)) {
+                    compared = true;
+                    compare(t, object, observation).ifPresent(events::add);
+                }
+            }
+            if (compared || observation instanceof Observation.Unreadable) continue;
+            boolean unexpected = observation instanceof Observation.Present && t.key.toString().equals(targetAnnotation);
+            Reported before = t.reported.get(ref);
+            boolean reported = before != null && before.kind() == DriftKind.UNEXPECTED;
+            if (unexpected && !reported) {
+                t.reported.put(ref, new Reported(DriftKind.UNEXPECTED, List.of(), null));
+                Observation.Present present = (Observation.Present) observation;
+                events.add(new DriftDetected(t.key, t.repo(), t.commit(), ref, DriftKind.UNEXPECTED, List.of(),
+                        present.resourceVersion(), List.of(), t.desired.policy().selfHeal(),
+                        latencyMillis(present.changedAt())));
+            } else if (!unexpected && reported) {
+                t.reported.remove(ref);
+                events.add(new DriftResolved(t.key, t.repo(), t.commit(), ref,
+                        observation instanceof Observation.Present p ? p.resourceVersion() : ""));
             }
         }
         return events;
+    }
+
+    /** The objects reported {@code UNEXPECTED} and still open: read again at a resync, to resolve them when gone. */
+    public synchronized Set<ObjectRef> unexpected() {
+        Set<ObjectRef> refs = new LinkedHashSet<>();
+        targets.values().forEach(t -> t.reported.forEach((ref, r) -> {
+            if (r.kind() == DriftKind.UNEXPECTED) refs.add(ref);
+        }));
+        return refs;
     }
 
     /**
@@ -315,7 +353,7 @@ public final class DriftTracker {
         t.compared.forEach(o -> current.add(o.ref()));
         List<TargetEvent> events = new ArrayList<>();
         for (ObjectRef gone : List.copyOf(t.reported.keySet())) {
-            if (!current.contains(gone)) {
+            if (!current.contains(gone) && t.reported.get(gone).kind() != DriftKind.UNEXPECTED) {
                 t.reported.remove(gone);
                 events.add(new DriftResolved(t.key, t.repo(), t.commit(), gone, ""));
             }

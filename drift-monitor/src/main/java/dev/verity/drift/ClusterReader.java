@@ -128,7 +128,7 @@ public class ClusterReader {
                 });
                 informer.exceptionHandler((started, error) -> {
                     if (!started) {
-                        failed.put(type, error instanceof RuntimeException r ? reason(r) : error.toString());
+                        failed.put(type, reason(error));
                         onSynced.accept(type); // its objects are unknown now, not merely unchanged
                     }
                     LOG.warnf("informer of %s in cluster %s: %s; retrying", type, config.cluster(), error.getMessage());
@@ -222,12 +222,16 @@ public class ClusterReader {
     }
 
     /** What a failed request says about itself, for {@code DriftUnknown}: the status code and message, no content. */
-    static String reason(RuntimeException e) {
-        if (e instanceof KubernetesClientException k && k.getCode() > 0) {
-            String message = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage()
-                    : k.getMessage();
-            return k.getCode() + " " + message;
+    static String reason(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof KubernetesClientException k && k.getCode() > 0) {
+                String message = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage()
+                        : k.getMessage();
+                return k.getCode() + " " + message;
+            }
         }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

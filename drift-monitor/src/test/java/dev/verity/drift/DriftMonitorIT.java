@@ -7,6 +7,7 @@ import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftKind;
 import dev.verity.events.DriftResolved;
+import dev.verity.events.DriftUnknown;
 import dev.verity.events.DriftUpdated;
 import dev.verity.events.FieldChange;
 import dev.verity.events.EventCodec;
@@ -21,6 +22,7 @@ import dev.verity.testkit.kafka.EmbeddedKafkaResource;
 import dev.verity.testkit.metrics.PrometheusText;
 import dev.verity.testkit.kube.KubeSandbox;
 import dev.verity.testkit.kube.KubeSandboxResource;
+import dev.verity.testkit.kube.Fault;
 import dev.verity.testkit.kube.RequestMatch;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -303,6 +305,7 @@ class DriftMonitorIT {
         assertThat(edited.changes()).containsExactly(new FieldChange("spec.template.spec.containers[name=web].image",
                 "\"nginx:1.27\"", "\"nginx:1.28\""));
         assertThat(edited.selfHeal()).isFalse();
+        assertThat(edited.latencyMillis()).as("measured from the edit's managedFields time").isNotNull().isNotNegative();
 
         // a person scales with kubectl: spec.replicas is drift now (kubectl took it from the autoscaler)
         scaleAs("kubectl", "norm-prod", "web", 7);
@@ -366,6 +369,28 @@ class DriftMonitorIT {
 
     @Test
     @Order(9)
+    void anObjectTheClusterWillNotListIsUnknownNeverInSyncUntilItCanBeRead() {
+        TargetKey target = TargetKey.parse("local/blocked/prod");
+        ObjectRef account = new ObjectRef("v1", "ServiceAccount", "blocked-prod", "runner");
+        sandbox().faults().inject(RequestMatch.of("list", "serviceaccounts"), 2,
+                new Fault.Status(409, null, "the server refused the list"));
+
+        publishApplied(target, "blocked-prod", """
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: runner, namespace: blocked-prod}
+                """);
+
+        DriftUnknown unknown = awaitEvent(target, DriftUnknown.class, e -> true);
+        assertThat(unknown.object()).isEqualTo(account);
+        assertThat(unknown.reason()).startsWith("409");
+        // the informer retries its list; once it lists, the object is compared and found in sync
+        awaitEvent(target, DriftResolved.class, e -> e.object().equals(account));
+        assertThat(driftEvents(target)).hasSize(2);
+    }
+
+    @Test
+    @Order(10)
     void qMetricsCountsDriftByKindAndSkippedEvents() {
         // what the tests above made drift: modified and deleted (@Order(2), ...), one resolved (@Order(2))
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

@@ -90,6 +90,7 @@ public class DriftService {
     void start() {
         tracker = new DriftTracker(config.cluster(), new DriftComparator(ApiSchema.kubernetes(),
                 AllowedWriters.parse(allowedWriters), maskPattern()));
+        metrics.watch(tracker);
         catchUp = new CatchUp(Set.of(desiredTopic, appliedTopic, rolloutTopic, historyTopic));
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "drift-monitor"));
         long every = Math.max(1, config.resync().toMillis());

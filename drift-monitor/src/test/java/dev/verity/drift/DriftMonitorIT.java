@@ -406,6 +406,14 @@ class DriftMonitorIT {
                     .isGreaterThanOrEqualTo(1);
             assertThat(metrics.value("verity_events_skipped_total", Map.of("type", "dev.verity.something.new.v1")))
                     .contains(1.0);
+            // open now: shop-prod's web (deleted), shop-dev's web, qa's settings, vault's db, norm's web
+            assertThat(metrics.value("verity_drift_open_objects", Map.of("cluster", "local"))).contains(5.0);
+            assertThat(metrics.value("verity_drift_open_targets", Map.of("cluster", "local"))).contains(5.0);
+            assertThat(metrics.value("verity_drift_unknown_objects", Map.of("cluster", "local"))).contains(0.0);
+            assertThat(metrics.count("verity_drift_updated_total", Map.of("cluster", "local"))).isGreaterThanOrEqualTo(1);
+            assertThat(metrics.count("verity_drift_unknown_total", Map.of("cluster", "local"))).isGreaterThanOrEqualTo(1);
+            assertThat(metrics.count("verity_drift_detection_latency_seconds_count", Map.of("cluster", "local")))
+                    .isGreaterThanOrEqualTo(1);
         });
     }
 

@@ -252,6 +252,26 @@ public final class DriftTracker {
         return events;
     }
 
+    /** How much drift is open: objects and targets with drift reported and not resolved, and objects unknown. */
+    public record Open(int objects, int targets, int unknown) {
+    }
+
+    /** The drift open now, for gauges. */
+    public synchronized Open open() {
+        int objects = 0;
+        int drifted = 0;
+        int unknown = 0;
+        for (Target t : targets.values()) {
+            int before = objects;
+            for (Reported r : t.reported.values()) {
+                if (r.kind() != null) objects++;
+                else if (r != UNPUBLISHED) unknown++;
+            }
+            if (objects > before) drifted++;
+        }
+        return new Open(objects, drifted, unknown);
+    }
+
     /** The objects reported {@code UNEXPECTED} and still open: read again at a resync, to resolve them when gone. */
     public synchronized Set<ObjectRef> unexpected() {
         Set<ObjectRef> refs = new LinkedHashSet<>();

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,8 @@ public final class DriftTracker {
     private final DriftComparator comparator;
     private final Clock clock;
     private final Map<TargetKey, Target> targets = new TreeMap<>();
+    /** the targets comparing each object; null when a target's compared objects changed since it was built */
+    private Map<ObjectRef, List<Compared>> byRef;
     private boolean ready;
     private Instant readySince;
 
@@ -149,6 +152,7 @@ public final class DriftTracker {
         t.appliedObjects = List.of();
         t.activeDigest = null;
         t.compared = List.of();
+        byRef = null;
         if (!ready) return Reaction.NONE; // resolved by ready(), once the drift history is read too
         targets.remove(key);
         return Reaction.of(resolveAll(t));
@@ -176,6 +180,7 @@ public final class DriftTracker {
         if (ready) return Reaction.NONE;
         ready = true;
         readySince = clock.instant();
+        byRef = null;
         List<TargetEvent> events = new ArrayList<>();
         for (Target t : List.copyOf(targets.values())) {
             if (t.desired == null) { // not on the desired-state topic: the target is gone
@@ -224,16 +229,14 @@ public final class DriftTracker {
     public synchronized List<TargetEvent> observe(ObjectRef ref, Observation observation, String targetAnnotation) {
         if (!ready) return List.of();
         List<TargetEvent> events = new ArrayList<>();
+        Set<TargetKey> comparing = new HashSet<>();
+        for (Compared c : index().getOrDefault(ref, List.of())) {
+            comparing.add(c.target().key);
+            compare(c.target(), c.object(), observation).ifPresent(events::add);
+        }
+        if (observation instanceof Observation.Unreadable) return events;
         for (Target t : targets.values()) {
-            if (t.activeDigest == null) continue;
-            boolean compared = false;
-            for (DesiredObject object : t.compared) {
-                if (object.ref().equals(ref)) {
-                    compared = true;
-                    compare(t, object, observation).ifPresent(events::add);
-                }
-            }
-            if (compared || observation instanceof Observation.Unreadable) continue;
+            if (t.activeDigest == null || comparing.contains(t.key)) continue;
             boolean unexpected = observation instanceof Observation.Present && t.key.toString().equals(targetAnnotation);
             Reported before = t.reported.get(ref);
             boolean reported = before != null && before.kind() == DriftKind.UNEXPECTED;
@@ -250,6 +253,21 @@ public final class DriftTracker {
             }
         }
         return events;
+    }
+
+    /** Which targets compare an object, built from their compared objects when first needed after a change. */
+    private Map<ObjectRef, List<Compared>> index() {
+        if (byRef == null) {
+            byRef = new HashMap<>();
+            for (Target t : targets.values()) {
+                if (t.activeDigest == null) continue;
+                for (DesiredObject o : t.compared) byRef.computeIfAbsent(o.ref(), r -> new ArrayList<>()).add(new Compared(t, o));
+            }
+        }
+        return byRef;
+    }
+
+    private record Compared(Target target, DesiredObject object) {
     }
 
     /** How much drift is open: objects and targets with drift reported and not resolved, and objects unknown. */
@@ -351,6 +369,7 @@ public final class DriftTracker {
 
     /** Starts or stops comparing a target after its desired or applied digest changed. */
     private Reaction refresh(Target t) {
+        byRef = null;
         boolean comparable = t.desired != null && t.objects != null && t.desired.digest().equals(t.appliedDigest);
         if (!comparable) {
             if (ready && t.activeDigest != null) {

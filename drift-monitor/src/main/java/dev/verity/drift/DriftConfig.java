@@ -23,7 +23,10 @@ public interface DriftConfig {
      */
     Optional<Path> kubeconfig();
 
-    /** How often every watched object is read again, as a safety net for missed or broken watches. */
+    /**
+     * How often every object in the informers' caches is compared again (from the caches, without API requests),
+     * besides the comparisons their change events start; objects missing from the caches are read once each.
+     */
     @WithDefault("30s")
     Duration resync();
 

@@ -36,4 +36,13 @@ public interface DriftConfig {
      */
     @WithDefault("(?i)(password|token|secret|apikey)")
     String maskPattern();
+
+    /**
+     * How long after the applier reported a digest applied an object is not compared while the target's
+     * {@code AppliedState} of that digest has not arrived (it travels on {@code verity.applied.<cluster>}, apart from
+     * {@code Applied}); after that, the desired document is compared with the live object, as for an older applier
+     * that publishes none. {@code verity.drift.applied-state-wait}.
+     */
+    @WithDefault("10s")
+    Duration appliedStateWait();
 }

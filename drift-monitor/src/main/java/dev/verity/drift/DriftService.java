@@ -26,6 +26,7 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -89,7 +90,7 @@ public class DriftService {
     @PostConstruct
     void start() {
         tracker = new DriftTracker(config.cluster(), new DriftComparator(ApiSchema.kubernetes(),
-                AllowedWriters.parse(allowedWriters), maskPattern()));
+                AllowedWriters.parse(allowedWriters), maskPattern()), Clock.systemUTC(), config.appliedStateWait());
         metrics.watch(tracker);
         catchUp = new CatchUp(Set.of(desiredTopic, appliedTopic, rolloutTopic, historyTopic));
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "drift-monitor"));
@@ -152,6 +153,11 @@ public class DriftService {
         if (!tracker.isReady()) return;
         inform();
         reaction.check().forEach(this::check);
+        long wait = tracker.appliedStateWait().toMillis();
+        if (!reaction.check().isEmpty() && wait > 0) {
+            // objects skipped while their AppliedState may still arrive are compared once the wait is over
+            loop.schedule(() -> reaction.check().forEach(this::check), wait + 100, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void resync() {

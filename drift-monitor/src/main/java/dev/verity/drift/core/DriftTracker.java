@@ -41,7 +41,8 @@ import java.util.TreeMap;
  * <li>An object is compared with what the server stored when Verity applied it ({@link AppliedState}, from
  * {@code verity.applied.<cluster>}), on the fields Verity applied then, when the target's latest {@code AppliedState}
  * is of the digest being compared and lists the object; otherwise (an older applier, a state not yet arrived, an
- * apply that stopped before the object) with the desired document ({@link DriftComparator#compare}).</li>
+ * apply that stopped before the object) with the desired document ({@link DriftComparator#compare}), once the
+ * {@code appliedStateWait} after the digest became comparable is over.</li>
  * <li>A target is compared only while its latest desired digest is the one last applied. A new desired state holds
  * the target (no comparison, no events) until the applier reports it applied, so a rollout in progress is never
  * reported as drift.</li>
@@ -75,15 +76,30 @@ public final class DriftTracker {
     private boolean ready;
     private Instant readySince;
 
+    private final Duration appliedStateWait;
+
+    /** A tracker that compares with the desired document at once when a target has no {@code AppliedState}. */
     public DriftTracker(String cluster, DriftComparator comparator) {
-        this(cluster, comparator, Clock.systemUTC());
+        this(cluster, comparator, Clock.systemUTC(), Duration.ZERO);
     }
 
-    /** @param clock what detection latency is measured with */
-    public DriftTracker(String cluster, DriftComparator comparator, Clock clock) {
+    /**
+     * @param clock            what detection latency and the wait are measured with
+     * @param appliedStateWait how long after a digest became comparable an object without an {@code AppliedState}
+     *                         of that digest is not compared yet, waiting for it (it travels on another topic than
+     *                         {@code Applied}, so it may arrive a moment later); after that the desired document is
+     *                         compared with the live object (an older applier publishes none)
+     */
+    public DriftTracker(String cluster, DriftComparator comparator, Clock clock, Duration appliedStateWait) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.comparator = Objects.requireNonNull(comparator, "comparator");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.appliedStateWait = Objects.requireNonNull(appliedStateWait, "appliedStateWait");
+    }
+
+    /** See {@link #DriftTracker(String, DriftComparator, Clock, Duration)}. */
+    public Duration appliedStateWait() {
+        return appliedStateWait;
     }
 
     /** A target's latest desired state arrived (or was re-read from the compacted topic). */
@@ -317,6 +333,9 @@ public final class DriftTracker {
             Comparison comparison;
             try {
                 AppliedObject stored = t.stored(object.ref());
+                if (stored == null && t.awaitingAppliedState(clock.instant(), appliedStateWait)) {
+                    return Optional.empty(); // compared when it arrives, or once the wait is over
+                }
                 comparison = stored != null ? comparator.compareApplied(stored, present.json())
                         : comparator.compare(object, present.json());
             } catch (IllegalArgumentException e) {
@@ -380,6 +399,7 @@ public final class DriftTracker {
             t.compared = List.of();
             return Reaction.NONE;
         }
+        if (!t.desired.digest().equals(t.activeDigest)) t.comparableSince = clock.instant();
         t.activeDigest = t.desired.digest();
         t.compared = resolveNamespaces(t.objects, t.appliedObjects);
         if (!ready) return Reaction.NONE;
@@ -463,6 +483,15 @@ public final class DriftTracker {
 
         Target(TargetKey key) {
             this.key = key;
+        }
+
+        /** when the digest being compared became comparable */
+        Instant comparableSince = Instant.EPOCH;
+
+        /** No {@code AppliedState} of the compared digest yet, and the wait for it is not over. */
+        boolean awaitingAppliedState(Instant now, Duration wait) {
+            boolean arrived = appliedState != null && appliedState.digest().equals(activeDigest);
+            return !arrived && now.isBefore(comparableSince.plus(wait));
         }
 
         /** What the server stored for {@code ref} at the apply of the digest being compared; null if unknown. */

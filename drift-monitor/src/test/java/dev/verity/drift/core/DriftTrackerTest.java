@@ -332,7 +332,7 @@ class DriftTrackerTest {
     void driftEventsCarryValuesSelfHealAndLatencyAndAnUnreadableObjectIsUnknownNotInSync() {
         Instant start = Instant.parse("2026-12-05T10:00:00Z");
         MutableClock clock = new MutableClock(start);
-        DriftTracker timed = new DriftTracker("local", new DriftComparator(), clock);
+        DriftTracker timed = new DriftTracker("local", new DriftComparator(), clock, java.time.Duration.ZERO);
         timed.ready();
         DesiredState d = DesiredState.of(TARGET, REPO, C1, "apps/shop/overlays/prod", new Policy(false, true, true,
                 true, false, List.of()), List.of(WEB_DOC));
@@ -354,6 +354,24 @@ class DriftTrackerTest {
         assertThat(timed.observe(WEB, Observation.present(((Observation.Present) web(5, "7")).json(), "7",
                 start.minusSeconds(60)))).singleElement().isInstanceOfSatisfying(DriftDetected.class,
                 e -> assertThat(e.latencyMillis()).as("a write before the monitor was ready").isNull());
+    }
+
+    @Test
+    void anObjectWaitsForItsAppliedStateBeforeTheDesiredDocumentIsComparedInstead() {
+        Instant start = Instant.parse("2026-12-05T10:00:00Z");
+        MutableClock clock = new MutableClock(start);
+        DriftTracker waiting = new DriftTracker("local", new DriftComparator(), clock, java.time.Duration.ofSeconds(10));
+        waiting.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        waiting.onDesired(d);
+        waiting.onApplied(applied(d));
+
+        clock.now = start.plusSeconds(9);
+        assertThat(waiting.observe(WEB, web(5, "3"))).as("its AppliedState may still arrive").isEmpty();
+
+        clock.now = start.plusSeconds(10);
+        assertThat(stripped(waiting.observe(WEB, web(5, "3")))).as("an applier that publishes none").containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "3"));
     }
 
     static final class MutableClock extends Clock {

@@ -5,14 +5,14 @@ import dev.verity.events.ObjectRef;
 import dev.verity.kube.Kubeconfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -21,15 +21,49 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
 /**
- * Reads and watches objects in the cluster. Read-only by construction: this is the drift monitor's only access to
- * the cluster, and it only gets and watches.
+ * The drift monitor's only access to the cluster, read-only by construction (list, watch, get): one shared informer
+ * per resource type in use, selected by the label {@code app.kubernetes.io/managed-by: verity} that the applier puts
+ * on every object, and a GET only to confirm that an object missing from an informer's cache is really gone (its
+ * label may have been removed by hand). Comparisons and resyncs read the informers' caches, so the number of API
+ * requests while idle does not grow with the number of objects.
+ *
+ * <p>Watches the server closes are resumed from the last resourceVersion, and a 410 Gone relists, by the fabric8
+ * informer itself; a relist reports only what changed (add, update, delete against the cache), so nothing is missed
+ * or doubled. It does not decide what is drift, and does not see objects without the label.
  */
 @Startup
 @ApplicationScoped
 public class ClusterReader {
 
     private static final Logger LOG = Logger.getLogger(ClusterReader.class);
+    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    static final String TARGET_ANNOTATION = "verity.dev/target";
+
+    /** A resource type, as objects name it. */
+    record ResourceType(String apiVersion, String kind) {
+        static ResourceType of(ObjectRef ref) {
+            return new ResourceType(ref.apiVersion(), ref.kind());
+        }
+
+        @Override
+        public String toString() {
+            return kind + "." + apiVersion;
+        }
+    }
+
+    /** One object of an informer's cache, as the drift tracker needs it. */
+    record Cached(ObjectRef ref, String targetAnnotation, Observation observation) {
+    }
 
     @Inject
     DriftConfig config;
@@ -39,6 +73,9 @@ public class ClusterReader {
 
     private KubernetesClient client;
     private boolean ownClient;
+    private final Map<ResourceType, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+    /** why an informer could not be started, by type (retried at the next {@link #inform}) */
+    private final Map<ResourceType, String> failed = new ConcurrentHashMap<>();
 
     @PostConstruct
     void connect() {
@@ -54,46 +91,147 @@ public class ClusterReader {
 
     @PreDestroy
     void close() {
+        informers.values().forEach(SharedIndexInformer::stop);
         if (ownClient) client.close();
     }
 
-    /** The object as the cluster holds it now. */
-    public Observation read(ObjectRef ref) {
-        HasMetadata live = resource(ref).get();
-        if (live == null) return Observation.absent();
-        return Observation.present(client.getKubernetesSerialization().asJson(live),
-                live.getMetadata() == null ? "" : live.getMetadata().getResourceVersion());
+    /**
+     * Keeps one informer per type in {@code types}, starting missing ones; an informer runs until the monitor stops
+     * (a type that leaves every target for a while, during a rollout, would otherwise be relisted when it returns).
+     * {@code onChange} hears every object an informer adds, updates or deletes (on the informer's thread), including
+     * the objects of its initial list; {@code onSynced} hears that an informer's cache is complete (then the objects
+     * its list did not hold can be told absent). An informer whose initial list fails (forbidden, unknown type, an
+     * unreachable server) keeps retrying; until it lists, {@link #read} says why its objects cannot be read.
+     */
+    public void inform(Set<ResourceType> types, Consumer<ObjectRef> onChange, Consumer<ResourceType> onSynced) {
+        for (ResourceType type : types) {
+            if (informers.containsKey(type)) continue;
+            try {
+                SharedIndexInformer<GenericKubernetesResource> informer = client
+                        .genericKubernetesResources(type.apiVersion(), type.kind()).inAnyNamespace()
+                        .withLabel(MANAGED_BY, "verity").runnableInformer(0);
+                informer.addEventHandler(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(GenericKubernetesResource obj) {
+                        onChange.accept(refOf(obj));
+                    }
+
+                    @Override
+                    public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+                        onChange.accept(refOf(newObj));
+                    }
+
+                    @Override
+                    public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                        onChange.accept(refOf(obj));
+                    }
+                });
+                informer.exceptionHandler((started, error) -> {
+                    if (!started) {
+                        failed.put(type, reason(error));
+                        onSynced.accept(type); // its objects are unknown now, not merely unchanged
+                    }
+                    LOG.warnf("informer of %s in cluster %s: %s; retrying", type, config.cluster(), error.getMessage());
+                    return !ExceptionHandler.isDeserializationException(error);
+                });
+                informers.put(type, informer);
+                failed.remove(type);
+                informer.start().whenComplete((ok, error) -> {
+                    if (error != null) {
+                        LOG.warnf("informer of %s in cluster %s stopped: %s", type, config.cluster(), error.getMessage());
+                        return;
+                    }
+                    failed.remove(type);
+                    LOG.infof("informing on %s in cluster %s (label %s=verity)", type, config.cluster(), MANAGED_BY);
+                    onSynced.accept(type);
+                });
+            } catch (RuntimeException e) {
+                failed.put(type, reason(e));
+                LOG.warnf("cannot inform on %s in cluster %s (retrying at the next resync in %s): %s", type,
+                        config.cluster(), config.resync(), e.getMessage());
+            }
+        }
+    }
+
+    /** The number of informers running, for tests and logs. */
+    int informerCount() {
+        return informers.size();
     }
 
     /**
-     * Watches one object; {@code onChange} runs on every event about it and when the watch closes with an error
-     * (the caller then reads the object and re-watches).
+     * The object as the informer's cache holds it; null while the informer of its type has not listed yet (its
+     * initial list will tell). An object missing from a synced cache is confirmed with one GET (absent, or present
+     * without the label); a type whose informer could not start is {@link Observation.Unreadable}.
      */
-    public Watch watch(ObjectRef ref, Runnable onChange, Runnable onClosed) {
-        return resource(ref).watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, HasMetadata resource) {
-                onChange.run();
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-                LOG.debugf("watch of %s closed: %s", ref, cause.getMessage());
-                onClosed.run();
-            }
-        });
+    public Cached read(ObjectRef ref) {
+        ResourceType type = ResourceType.of(ref);
+        SharedIndexInformer<GenericKubernetesResource> informer = informers.get(type);
+        String failure = failed.get(type);
+        if (failure != null && (informer == null || !informer.hasSynced())) {
+            return new Cached(ref, null, Observation.unreadable(failure));
+        }
+        if (informer == null || !informer.hasSynced()) return null;
+        String key = ref.namespace() == null ? ref.name() : ref.namespace() + "/" + ref.name();
+        GenericKubernetesResource cached = informer.getStore().getByKey(key);
+        if (cached != null) return cached(cached);
+        try {
+            GenericKubernetesResource live = client.genericKubernetesResources(ref.apiVersion(), ref.kind())
+                    .inNamespace(ref.namespace()).withName(ref.name()).get();
+            return live == null ? new Cached(ref, null, Observation.absent()) : cached(live);
+        } catch (RuntimeException e) {
+            return new Cached(ref, null, Observation.unreadable(reason(e)));
+        }
     }
 
-    /** A resource handle: built-in kinds through their typed model, others through API discovery. */
-    @SuppressWarnings("unchecked")
-    private Resource<HasMetadata> resource(ObjectRef ref) {
-        GenericKubernetesResource stub = new GenericKubernetesResource();
-        stub.setApiVersion(ref.apiVersion());
-        stub.setKind(ref.kind());
-        stub.setMetadata(new ObjectMetaBuilder().withName(ref.name()).withNamespace(ref.namespace()).build());
-        var serialization = client.getKubernetesSerialization();
-        HasMetadata item = serialization.unmarshal(serialization.asJson(stub));
-        var handle = client.resource(item);
-        return (Resource<HasMetadata>) (ref.namespace() == null ? handle : handle.inNamespace(ref.namespace()));
+    /** Every object in the synced informers' caches: what a resync compares, without a request. */
+    public List<Cached> all() {
+        List<Cached> all = new ArrayList<>();
+        informers.values().forEach(informer -> {
+            if (informer.hasSynced()) informer.getStore().list().forEach(o -> all.add(cached(o)));
+        });
+        return all;
+    }
+
+    private Cached cached(GenericKubernetesResource object) {
+        String annotation = object.getMetadata().getAnnotations() == null ? null
+                : object.getMetadata().getAnnotations().get(TARGET_ANNOTATION);
+        return new Cached(refOf(object), annotation, Observation.present(
+                client.getKubernetesSerialization().asJson(object), object.getMetadata().getResourceVersion(),
+                lastWrite(object)));
+    }
+
+    private static ObjectRef refOf(GenericKubernetesResource object) {
+        return new ObjectRef(object.getApiVersion(), object.getKind(), object.getMetadata().getNamespace(),
+                object.getMetadata().getName());
+    }
+
+    /** The latest {@code time} in the object's managedFields: when it was last written (whole seconds), or null. */
+    static Instant lastWrite(HasMetadata live) {
+        if (live.getMetadata() == null || live.getMetadata().getManagedFields() == null) return null;
+        Instant latest = null;
+        for (ManagedFieldsEntry entry : live.getMetadata().getManagedFields()) {
+            if (entry.getTime() == null) continue;
+            try {
+                Instant time = Instant.parse(entry.getTime());
+                if (latest == null || time.isAfter(latest)) latest = time;
+            } catch (DateTimeParseException notATime) {
+                // a time this reader cannot parse tells nothing
+            }
+        }
+        return latest;
+    }
+
+    /** What a failed request says about itself, for {@code DriftUnknown}: the status code and message, no content. */
+    static String reason(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof KubernetesClientException k && k.getCode() > 0) {
+                String message = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage()
+                        : k.getMessage();
+                return k.getCode() + " " + message;
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

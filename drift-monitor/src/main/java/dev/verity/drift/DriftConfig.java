@@ -23,7 +23,26 @@ public interface DriftConfig {
      */
     Optional<Path> kubeconfig();
 
-    /** How often every watched object is read again, as a safety net for missed or broken watches. */
+    /**
+     * How often every object in the informers' caches is compared again (from the caches, without API requests),
+     * besides the comparisons their change events start; objects missing from the caches are read once each.
+     */
     @WithDefault("30s")
     Duration resync();
+
+    /**
+     * Env items and ConfigMap keys whose name this pattern finds a match in have their values masked in drift
+     * events (all Secret data always is). {@code verity.drift.mask-pattern}.
+     */
+    @WithDefault("(?i)(password|token|secret|apikey)")
+    String maskPattern();
+
+    /**
+     * How long after the applier reported a digest applied an object is not compared while the target's
+     * {@code AppliedState} of that digest has not arrived (it travels on {@code verity.applied.<cluster>}, apart from
+     * {@code Applied}); after that, the desired document is compared with the live object, as for an older applier
+     * that publishes none. {@code verity.drift.applied-state-wait}.
+     */
+    @WithDefault("10s")
+    Duration appliedStateWait();
 }

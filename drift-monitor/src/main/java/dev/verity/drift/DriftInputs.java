@@ -1,6 +1,7 @@
 package dev.verity.drift;
 
 import dev.verity.events.Applied;
+import dev.verity.events.AppliedState;
 import dev.verity.events.DesiredState;
 import dev.verity.events.EventFormatException;
 import dev.verity.events.EventIntake;
@@ -17,8 +18,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * The Kafka inputs: desired states of this cluster's targets, rollout events, and (while rebuilding) the drift
- * history. An event of a type this version does not know is skipped and counted ({@link EventIntake}); a
+ * The Kafka inputs: desired states of this cluster's targets, what the applier stored for them
+ * ({@code AppliedState}), rollout events, and (while rebuilding) the drift history. An event of a type this version does not know is skipped and counted ({@link EventIntake}); a
  * desired-state or rollout record that cannot be decoded throws, and the channel's dead-letter-queue strategy moves
  * it to {@code <topic>.dlq}.
  */
@@ -69,6 +70,27 @@ public class DriftInputs {
         }
     }
 
+    /** What the applier wrote per target, as the server stored it ({@code verity.applied.<cluster>}, compacted). */
+    @Incoming("applied")
+    @Blocking
+    public void applied(ConsumerRecord<String, String> record) {
+        try {
+            if (record.value() == null) {
+                TargetKey target = targetOf(record.key());
+                service.handle(() -> {
+                    service.tracker().onAppliedStateRemoved(target);
+                    return Reaction.NONE;
+                });
+                return;
+            }
+            VerityEvent event = intake.acceptEvent(record.topic(), record.partition(), record.offset(), record.value())
+                    .orElse(null);
+            if (event instanceof AppliedState state) service.handle(() -> service.tracker().onAppliedState(state));
+        } finally {
+            consumed(record);
+        }
+    }
+
     /**
      * The drift topic read back from the beginning while the monitor rebuilds its state: what it reported before a
      * restart. Records after that are its own events and are ignored; records it cannot read are skipped (the topic
@@ -94,13 +116,16 @@ public class DriftInputs {
     }
 
     private void tombstone(String key) {
-        TargetKey target;
+        TargetKey target = targetOf(key);
+        service.handle(() -> service.tracker().onRemoved(target, null, null));
+    }
+
+    private static TargetKey targetOf(String key) {
         try {
-            target = TargetKey.parse(key);
+            return TargetKey.parse(key);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new EventFormatException("tombstone with key '" + key + "' is not about a target: " + e.getMessage(), e);
         }
-        service.handle(() -> service.tracker().onRemoved(target, null, null));
     }
 
     private void consumed(ConsumerRecord<String, String> record) {

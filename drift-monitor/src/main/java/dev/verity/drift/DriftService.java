@@ -6,11 +6,12 @@ import dev.verity.drift.core.Observation;
 import dev.verity.drift.core.Reaction;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftResolved;
+import dev.verity.events.DriftUnknown;
+import dev.verity.events.DriftUpdated;
 import dev.verity.events.EventCodec;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.TargetEvent;
 import dev.verity.kube.diff.DriftComparator;
-import io.fabric8.kubernetes.client.Watch;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -25,9 +26,8 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.util.HashMap;
+import java.time.Clock;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,12 +36,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
- * Runs the drift monitor: feeds inputs to the {@link DriftTracker}, keeps one watch per compared object, reads
- * objects when they change (and all of them every resync interval), and publishes the events the tracker decides.
- * Everything touching the tracker or the cluster runs on one thread, so a read and the state it is compared with
- * never interleave with a change of desired state.
+ * Runs the drift monitor: feeds inputs to the {@link DriftTracker}, keeps one informer per resource type its targets
+ * use ({@link ClusterReader}), compares an object when its informer reports a change (and every cached object every
+ * resync interval, from the caches, without requests), and publishes the events the tracker decides. Everything
+ * touching the tracker runs on one thread, so a read and the state it is compared with never interleave with a
+ * change of desired state.
  */
 @Startup
 @ApplicationScoped
@@ -69,6 +72,9 @@ public class DriftService {
     @ConfigProperty(name = "mp.messaging.incoming.desired.topic")
     String desiredTopic;
 
+    @ConfigProperty(name = "mp.messaging.incoming.applied.topic")
+    String appliedTopic;
+
     @ConfigProperty(name = "mp.messaging.incoming.rollout.topic")
     String rolloutTopic;
 
@@ -76,7 +82,6 @@ public class DriftService {
     String historyTopic;
 
     private final EventCodec codec = new EventCodec();
-    private final Map<ObjectRef, Watch> watches = new HashMap<>();
     private final Set<ObjectRef> pendingChecks = ConcurrentHashMap.newKeySet();
     private DriftTracker tracker;
     private CatchUp catchUp;
@@ -84,20 +89,30 @@ public class DriftService {
 
     @PostConstruct
     void start() {
-        tracker = new DriftTracker(config.cluster(), new DriftComparator(ApiSchema.kubernetes(), AllowedWriters.parse(allowedWriters)));
-        catchUp = new CatchUp(Set.of(desiredTopic, rolloutTopic, historyTopic));
+        tracker = new DriftTracker(config.cluster(), new DriftComparator(ApiSchema.kubernetes(),
+                AllowedWriters.parse(allowedWriters), maskPattern()), Clock.systemUTC(), config.appliedStateWait());
+        metrics.watch(tracker);
+        catchUp = new CatchUp(Set.of(desiredTopic, appliedTopic, rolloutTopic, historyTopic));
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "drift-monitor"));
         long every = Math.max(1, config.resync().toMillis());
         loop.scheduleWithFixedDelay(this::resync, every, every, TimeUnit.MILLISECONDS);
-        LOG.infof("drift monitor for cluster %s: rebuilding its state from %s, %s and %s before comparing",
-                config.cluster(), desiredTopic, rolloutTopic, historyTopic);
+        LOG.infof("drift monitor for cluster %s: rebuilding its state from %s, %s, %s and %s before comparing",
+                config.cluster(), desiredTopic, appliedTopic, rolloutTopic, historyTopic);
+    }
+
+    private Pattern maskPattern() {
+        try {
+            return Pattern.compile(config.maskPattern());
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("verity.drift.mask-pattern is not a Java regular expression: "
+                    + e.getDescription() + "; the default is " + DriftComparator.DEFAULT_MASK, e);
+        }
     }
 
     @PreDestroy
     void stop() {
         if (loop == null) return;
         loop.shutdownNow();
-        watches.values().forEach(Watch::close);
     }
 
     /** Runs an input on the monitor's thread and waits for it, so the Kafka record is acknowledged after it. */
@@ -121,8 +136,8 @@ public class DriftService {
         return catchUp;
     }
 
-    int watchCount() {
-        return watches.size();
+    int informerCount() {
+        return cluster.informerCount();
     }
 
     /** Called once the input topics were read to where they ended at start: comparisons begin. */
@@ -136,8 +151,13 @@ public class DriftService {
     private void react(Reaction reaction) {
         reaction.events().forEach(this::publish);
         if (!tracker.isReady()) return;
-        reconcileWatches();
+        inform();
         reaction.check().forEach(this::check);
+        long wait = tracker.appliedStateWait().toMillis();
+        if (!reaction.check().isEmpty() && wait > 0) {
+            // objects skipped while their AppliedState may still arrive are compared once the wait is over
+            loop.schedule(() -> reaction.check().forEach(this::check), wait + 100, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void resync() {
@@ -146,8 +166,17 @@ public class DriftService {
                 LOG.infof("drift monitor for cluster %s not comparing yet: %s", config.cluster(), catchUp.describe());
                 return;
             }
-            reconcileWatches();
-            tracker.watched().forEach(this::check);
+            inform();
+            Set<ObjectRef> seen = new HashSet<>();
+            for (ClusterReader.Cached cached : cluster.all()) {
+                seen.add(cached.ref());
+                tracker.observe(cached.ref(), cached.observation(), cached.targetAnnotation()).forEach(this::publish);
+            }
+            // compared or unexpected objects no cache holds: gone, unlabelled, or of a type not informed on
+            Set<ObjectRef> rest = new HashSet<>(tracker.watched());
+            rest.addAll(tracker.unexpected());
+            rest.removeAll(seen);
+            rest.forEach(this::check);
         } catch (RuntimeException e) {
             LOG.errorf(e, "drift resync for cluster %s failed; retrying in %s", config.cluster(), config.resync());
         }
@@ -163,34 +192,21 @@ public class DriftService {
     }
 
     private void check(ObjectRef ref) {
-        Observation observation;
-        try {
-            observation = cluster.read(ref);
-        } catch (RuntimeException e) {
+        ClusterReader.Cached cached = cluster.read(ref);
+        if (cached == null) return; // its informer has not listed yet: the list reports it
+        if (cached.observation() instanceof Observation.Unreadable u) {
             LOG.warnf("cannot read %s from cluster %s (retrying at the next resync in %s): %s", ref, config.cluster(),
-                    config.resync(), e.getMessage());
-            return;
+                    config.resync(), u.reason());
         }
-        tracker.observe(ref, observation).forEach(this::publish);
+        tracker.observe(ref, cached.observation(), cached.targetAnnotation()).forEach(this::publish);
     }
 
-    private void reconcileWatches() {
-        Set<ObjectRef> wanted = tracker.watched();
-        for (ObjectRef ref : new HashSet<>(watches.keySet())) {
-            if (!wanted.contains(ref)) watches.remove(ref).close();
-        }
-        for (ObjectRef ref : wanted) {
-            if (watches.containsKey(ref)) continue;
-            try {
-                watches.put(ref, cluster.watch(ref, () -> scheduleCheck(ref), () -> loop.execute(() -> {
-                    watches.remove(ref);
-                    scheduleCheck(ref);
-                })));
-            } catch (RuntimeException e) {
-                LOG.warnf("cannot watch %s in cluster %s; relying on the resync every %s: %s", ref, config.cluster(),
-                        config.resync(), e.getMessage());
-            }
-        }
+    /** One informer per resource type the compared targets use. */
+    private void inform() {
+        Set<ClusterReader.ResourceType> types = new HashSet<>();
+        tracker.watched().forEach(ref -> types.add(ClusterReader.ResourceType.of(ref)));
+        cluster.inform(types, this::scheduleCheck, synced -> loop.execute(() -> tracker.watched().stream()
+                .filter(ref -> ClusterReader.ResourceType.of(ref).equals(synced)).forEach(this::check)));
     }
 
     private void publish(TargetEvent event) {
@@ -199,6 +215,10 @@ public class DriftService {
         if (event instanceof DriftDetected d) {
             LOG.infof("%s: %s drifted (%s%s)", d.describe(), object, d.kind(),
                     d.fields().isEmpty() ? "" : ": " + String.join(", ", d.fields()));
+        } else if (event instanceof DriftUpdated u) {
+            LOG.infof("%s: %s drifted fields are now %s", u.describe(), object, String.join(", ", u.fields()));
+        } else if (event instanceof DriftUnknown u) {
+            LOG.warnf("%s: %s cannot be compared: %s", u.describe(), object == null ? "the target" : object, u.reason());
         } else {
             LOG.infof("%s: %s matches its desired state again", event.describe(), object);
         }
@@ -220,6 +240,8 @@ public class DriftService {
     private static ObjectRef objectOf(TargetEvent event) {
         if (event instanceof DriftDetected d) return d.object();
         if (event instanceof DriftResolved r) return r.object();
+        if (event instanceof DriftUpdated u) return u.object();
+        if (event instanceof DriftUnknown u) return u.object();
         throw new IllegalArgumentException("the drift monitor publishes drift events only, not " + event.type());
     }
 }

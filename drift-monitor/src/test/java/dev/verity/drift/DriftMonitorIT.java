@@ -1,21 +1,29 @@
 package dev.verity.drift;
 
 import dev.verity.events.Applied;
+import dev.verity.events.AppliedObject;
+import dev.verity.events.AppliedState;
 import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftKind;
 import dev.verity.events.DriftResolved;
+import dev.verity.events.DriftUnknown;
+import dev.verity.events.DriftUpdated;
+import dev.verity.events.FieldChange;
 import dev.verity.events.EventCodec;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.Policy;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
+import dev.verity.kube.ManagedFields;
 import dev.verity.testkit.kafka.EmbeddedKafka;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
 import dev.verity.testkit.metrics.PrometheusText;
 import dev.verity.testkit.kube.KubeSandbox;
 import dev.verity.testkit.kube.KubeSandboxResource;
+import dev.verity.testkit.kube.Fault;
+import dev.verity.testkit.kube.RequestMatch;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -32,9 +40,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -46,8 +60,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The drift monitor against a real broker and the Kubernetes sandbox: objects are put into the sandbox as the applier
- * puts them (server-side apply, field manager {@code verity}), the desired state and {@code Applied} go to their
- * topics, and the test changes objects behind Verity's back and reads {@code verity.drift}. The resync interval is
+ * puts them (server-side apply, field manager {@code verity}), the desired state, {@code AppliedState} (what the
+ * sandbox answered, reduced to Verity's fields as the applier reduces it) and {@code Applied} go to their topics, and the test changes objects behind Verity's back and reads {@code verity.drift}. The resync interval is
  * long in tests, so what is seen comes from watches.
  */
 @QuarkusTest
@@ -116,7 +130,7 @@ class DriftMonitorIT {
         await().atMost(WAIT).until(() -> sandbox().openWatches() >= watchesBefore + 2);
         assertThat(driftEvents(prod)).as("nothing drifted yet").isEmpty();
 
-        deployments("shop-prod").withName("web").scale(5);
+        scaleAs("kubectl", "shop-prod", "web", 5); // a person's kubectl scale: drift
 
         DriftDetected modified = awaitEvent(prod, DriftDetected.class, e -> e.object().equals(web));
         assertThat(modified.kind()).isEqualTo(DriftKind.MODIFIED);
@@ -230,6 +244,8 @@ class DriftMonitorIT {
 
         DriftDetected detected = awaitEvent(secrets, DriftDetected.class, e -> true);
         assertThat(detected.fields()).containsExactly("data.password");
+        assertThat(detected.changes()).containsExactly(
+                new FieldChange("data.password", FieldChange.MASKED, FieldChange.MASKED));
         assertThat(records(secrets)).extracting(ConsumerRecord::value).allSatisfy(v -> assertThat(v)
                 .doesNotContain(leaked, base64(leaked), "s3cr3t-desired", base64("s3cr3t-desired")));
         Secret live = client().secrets().inNamespace("vault-prod").withName("db").get();
@@ -238,6 +254,143 @@ class DriftMonitorIT {
 
     @Test
     @Order(6)
+    void whatTheServerNormalisedAndAnAutoscalersReplicasAreNotDriftButAPersonsEditsAre() {
+        TargetKey target = TargetKey.parse("local/norm/prod");
+        ObjectRef web = new ObjectRef("apps/v1", "Deployment", "norm-prod", "web");
+        String deployment = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: norm-prod}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      hostNetwork: false
+                      containers:
+                      - name: web
+                        image: nginx:1.27
+                        env:
+                        - {name: EXTRA_FLAGS, value: ""}
+                        volumeMounts:
+                        - {name: cache, mountPath: /cache, readOnly: false}
+                      volumes:
+                      - {name: cache, emptyDir: {}}
+                """;
+        String limitRange = """
+                apiVersion: v1
+                kind: LimitRange
+                metadata: {name: limits, namespace: norm-prod}
+                spec:
+                  limits:
+                  - type: Container
+                    default: {cpu: 1000m, memory: 512Mi}
+                """;
+        publishApplied(target, "norm-prod", deployment, limitRange);
+        assertThat(client().apps().deployments().inNamespace("norm-prod").withName("web").get().getSpec()
+                .getTemplate().getSpec().getContainers().get(0).getImagePullPolicy())
+                .as("the sandbox defaulted the container").isEqualTo("IfNotPresent");
+
+        // the HPA scales through /scale as kube-controller-manager, an allowed writer: not drift
+        scaleAs("kube-controller-manager", "norm-prod", "web", 5);
+        // a person edits the image: drift, and the first event about the target names that field alone
+        patchAs("kubectl-edit", "/apis/apps/v1/namespaces/norm-prod/deployments/web",
+                "application/strategic-merge-patch+json",
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.28\"}]}}}}");
+
+        DriftDetected edited = awaitEvent(target, DriftDetected.class, e -> true);
+        assertThat(edited.object()).isEqualTo(web);
+        assertThat(edited.fields()).containsExactly("spec.template.spec.containers[name=web].image");
+        assertThat(edited.changes()).containsExactly(new FieldChange("spec.template.spec.containers[name=web].image",
+                "\"nginx:1.27\"", "\"nginx:1.28\""));
+        assertThat(edited.selfHeal()).isFalse();
+        assertThat(edited.latencyMillis()).as("measured from the edit's managedFields time").isNotNull().isNotNegative();
+
+        // a person scales with kubectl: spec.replicas is drift now (kubectl took it from the autoscaler)
+        scaleAs("kubectl", "norm-prod", "web", 7);
+        DriftUpdated scaled = awaitEvent(target, DriftUpdated.class, e -> true);
+        assertThat(scaled.fields()).containsExactly("spec.replicas", "spec.template.spec.containers[name=web].image");
+        assertThat(scaled.changes()).contains(new FieldChange("spec.replicas", "2", "7"));
+        assertThat(driftEvents(target)).as("nothing about the LimitRange, whose 1000m the server stored as 1")
+                .hasSize(2).allSatisfy(e -> assertThat(e instanceof DriftDetected d ? d.object()
+                        : ((DriftUpdated) e).object()).isEqualTo(web));
+    }
+
+    @Test
+    @Order(7)
+    void anObjectClaimingATargetWithoutBeingInItsDesiredStateIsUnexpected() {
+        TargetKey target = TargetKey.parse("local/stray/prod");
+        publishApplied(target, "stray-prod", CONFIG_MAP.formatted("stray-prod", "fast"));
+        ObjectRef stray = new ObjectRef("v1", "ConfigMap", "stray-prod", "made-by-hand");
+
+        serverSideApplyRaw("""
+                {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"made-by-hand","namespace":"stray-prod",
+                 "labels":{"app.kubernetes.io/managed-by":"verity"},"annotations":{"verity.dev/target":"local/stray/prod"}},
+                 "data":{"mode":"mine"}}""", "kubectl");
+
+        DriftDetected unexpected = awaitEvent(target, DriftDetected.class, e -> e.object().equals(stray));
+        assertThat(unexpected.kind()).isEqualTo(DriftKind.UNEXPECTED);
+        assertThat(unexpected.fields()).isEmpty();
+
+        client().configMaps().inNamespace("stray-prod").withName("made-by-hand").delete();
+        awaitEvent(target, DriftResolved.class, e -> e.object().equals(stray));
+        assertThat(driftEvents(target)).hasSize(2);
+    }
+
+    @Test
+    @Order(8)
+    void watchesTheServerClosesResumeAndA410RelistsWithNothingMissedOrDoubled() {
+        TargetKey target = TargetKey.parse("local/watch/prod");
+        publishApplied(target, "watch-prod", CONFIG_MAP.formatted("watch-prod", "fast"));
+        String path = "/api/v1/namespaces/watch-prod/configmaps/settings";
+        await().atMost(WAIT).until(() -> sandbox().openWatches() > 0);
+
+        assertThat(sandbox().faults().closeWatches()).isPositive();
+        patchAs("kubectl-edit", path, "application/merge-patch+json", "{\"data\":{\"mode\":\"slow\"}}");
+        assertThat(awaitEvent(target, DriftDetected.class, e -> true).fields()).containsExactly("data.mode");
+
+        // history compacted past what the ConfigMap informer saw (a write it does not watch), then its watch closed:
+        // the re-watch gets 410 Gone and the informer relists
+        client().configMaps().inNamespace("watch-prod").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("unwatched").endMetadata().addToData("a", "b").build()).create();
+        long listsBefore = sandbox().requests().count(RequestMatch.of("list", "configmaps"), 200);
+        sandbox().faults().compactHistory();
+        sandbox().faults().closeWatches();
+        patchAs("kubectl-edit", path, "application/merge-patch+json", "{\"data\":{\"mode\":\"fast\"}}");
+
+        awaitEvent(target, DriftResolved.class, e -> true);
+        await().atMost(WAIT).until(() -> sandbox().requests().count(RequestMatch.of("list", "configmaps"), 200)
+                > listsBefore);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> driftEvents(target).size() == 2);
+        assertThat(sandbox().requests().matching(RequestMatch.of("get", "configmaps").inNamespace("watch-prod")
+                .named("settings"))).as("compared from the informer's cache, not read per object").isEmpty();
+    }
+
+    @Test
+    @Order(9)
+    void anObjectTheClusterWillNotListIsUnknownNeverInSyncUntilItCanBeRead() {
+        TargetKey target = TargetKey.parse("local/blocked/prod");
+        ObjectRef account = new ObjectRef("v1", "ServiceAccount", "blocked-prod", "runner");
+        sandbox().faults().inject(RequestMatch.of("list", "serviceaccounts"), 2,
+                new Fault.Status(409, null, "the server refused the list"));
+
+        publishApplied(target, "blocked-prod", """
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: runner, namespace: blocked-prod}
+                """);
+
+        DriftUnknown unknown = awaitEvent(target, DriftUnknown.class, e -> true);
+        assertThat(unknown.object()).isEqualTo(account);
+        assertThat(unknown.reason()).startsWith("409");
+        // the informer retries its list; once it lists, the object is compared and found in sync
+        awaitEvent(target, DriftResolved.class, e -> e.object().equals(account));
+        assertThat(driftEvents(target)).hasSize(2);
+    }
+
+    @Test
+    @Order(10)
     void qMetricsCountsDriftByKindAndSkippedEvents() {
         // what the tests above made drift: modified and deleted (@Order(2), ...), one resolved (@Order(2))
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -253,31 +406,73 @@ class DriftMonitorIT {
                     .isGreaterThanOrEqualTo(1);
             assertThat(metrics.value("verity_events_skipped_total", Map.of("type", "dev.verity.something.new.v1")))
                     .contains(1.0);
+            // open now: shop-prod's web (deleted), shop-dev's web, qa's settings, vault's db, norm's web
+            assertThat(metrics.value("verity_drift_open_objects", Map.of("cluster", "local"))).contains(5.0);
+            assertThat(metrics.value("verity_drift_open_targets", Map.of("cluster", "local"))).contains(5.0);
+            assertThat(metrics.value("verity_drift_unknown_objects", Map.of("cluster", "local"))).contains(0.0);
+            assertThat(metrics.count("verity_drift_updated_total", Map.of("cluster", "local"))).isGreaterThanOrEqualTo(1);
+            assertThat(metrics.count("verity_drift_unknown_total", Map.of("cluster", "local"))).isGreaterThanOrEqualTo(1);
+            assertThat(metrics.count("verity_drift_detection_latency_seconds_count", Map.of("cluster", "local")))
+                    .isGreaterThanOrEqualTo(1);
         });
     }
 
-    /** Puts the documents into the sandbox as the applier does, then publishes the desired state and Applied. */
+    /**
+     * Puts the documents into the sandbox as the applier does, then publishes the desired state, the
+     * {@code AppliedState} (what the sandbox answered, reduced to Verity's fields) and {@code Applied}.
+     */
     DesiredState publishApplied(TargetKey target, String namespace, String... documents) {
         createNamespace(namespace);
-        for (String document : documents) serverSideApply(document, target);
+        List<AppliedObject> stored = new ArrayList<>();
+        for (String document : documents) stored.add(serverSideApply(document, target));
         DesiredState desired = DesiredState.of(target, REPO, C1, "apps/" + target.app() + "/overlays/" + target.env(),
                 Policy.DEFAULT, List.of(documents));
-        List<ObjectRef> refs = List.of(documents).stream().map(d -> {
-            HasMetadata o = client().getKubernetesSerialization().unmarshal(d);
-            return new ObjectRef(o.getApiVersion(), o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
-        }).toList();
+        List<ObjectRef> refs = stored.stream().map(AppliedObject::object).toList();
         kafka().send(DESIRED, target.toString(), codec.encode(desired));
+        kafka().send(Topics.applied("local"), target.toString(),
+                codec.encode(new AppliedState(target, REPO, C1, desired.digest(), true, stored)));
         kafka().send(Topics.ROLLOUT, target.toString(), codec.encode(new Applied(target, REPO, C1, desired.digest(), refs)));
         return desired;
     }
 
-    void serverSideApply(String document, TargetKey target) {
+    @SuppressWarnings("unchecked")
+    AppliedObject serverSideApply(String document, TargetKey target) {
         HasMetadata object = client().getKubernetesSerialization().unmarshal(document);
         Map<String, String> annotations = new java.util.HashMap<>();
         if (object.getMetadata().getAnnotations() != null) annotations.putAll(object.getMetadata().getAnnotations());
         annotations.put("verity.dev/target", target.toString());
         object.getMetadata().setAnnotations(annotations);
-        client().resource(object).fieldManager("verity").forceConflicts().serverSideApply();
+        Map<String, String> labels = new java.util.HashMap<>();
+        if (object.getMetadata().getLabels() != null) labels.putAll(object.getMetadata().getLabels());
+        labels.put("app.kubernetes.io/managed-by", "verity");
+        object.getMetadata().setLabels(labels);
+        HasMetadata answer = client().resource(object).fieldManager("verity").forceConflicts().serverSideApply();
+        var serialization = client().getKubernetesSerialization();
+        Map<String, Object> live = serialization.unmarshal(serialization.asJson(answer), Map.class);
+        return ManagedFields.applied(new ObjectRef(answer.getApiVersion(), answer.getKind(),
+                answer.getMetadata().getNamespace(), answer.getMetadata().getName()), live);
+    }
+
+    /** Writes {@code replicas} through the Deployment's /scale subresource as {@code manager} (kubectl scale, an HPA). */
+    static void scaleAs(String manager, String namespace, String name, int replicas) {
+        patchAs(manager, "/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name + "/scale",
+                "application/merge-patch+json", "{\"spec\":{\"replicas\":" + replicas + "}}");
+    }
+
+    /** A patch as {@code manager}, as kubectl sends it. */
+    static void patchAs(String manager, String path, String contentType, String patch) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox().url() + path + "?fieldManager=" + manager))
+                .header("Content-Type", contentType)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(patch)).build();
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("PATCH %s as %s: %s", path, manager, response.body()).isEqualTo(200);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     void createNamespace(String name) {
@@ -285,8 +480,12 @@ class DriftMonitorIT {
     }
 
     void serverSideApplyRaw(String json) {
+        serverSideApplyRaw(json, "verity");
+    }
+
+    void serverSideApplyRaw(String json, String manager) {
         HasMetadata object = client().getKubernetesSerialization().unmarshal(json);
-        client().resource(object).fieldManager("verity").forceConflicts().serverSideApply();
+        client().resource(object).fieldManager(manager).forceConflicts().serverSideApply();
     }
 
     <T extends TargetEvent> T awaitEvent(TargetKey target, Class<T> type, java.util.function.Predicate<T> match) {

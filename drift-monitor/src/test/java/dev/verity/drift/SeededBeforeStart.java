@@ -53,7 +53,7 @@ public class SeededBeforeStart implements QuarkusTestResourceLifecycleManager {
     static final String WEB_DOC = """
             apiVersion: apps/v1
             kind: Deployment
-            metadata: {name: web, namespace: shop-prod}
+            metadata: {name: web, namespace: shop-prod, labels: {app.kubernetes.io/managed-by: verity}}
             spec:
               replicas: %d
               selector: {matchLabels: {app: web}}

@@ -21,7 +21,9 @@ public enum EventType {
     APPLY_SUSPENDED(ApplySuspended.class, "dev.verity.rollout.suspended.v1", "applier"),
     APPLIED_STATE(AppliedState.class, "dev.verity.applied.state.v1", "applier"),
     DRIFT_DETECTED(DriftDetected.class, "dev.verity.drift.detected.v1", "drift-monitor"),
-    DRIFT_RESOLVED(DriftResolved.class, "dev.verity.drift.resolved.v1", "drift-monitor");
+    DRIFT_UPDATED(DriftUpdated.class, "dev.verity.drift.updated.v1", "drift-monitor"),
+    DRIFT_RESOLVED(DriftResolved.class, "dev.verity.drift.resolved.v1", "drift-monitor"),
+    DRIFT_UNKNOWN(DriftUnknown.class, "dev.verity.drift.unknown.v1", "drift-monitor");
 
     private final Class<? extends VerityEvent> recordClass;
     private final String type;

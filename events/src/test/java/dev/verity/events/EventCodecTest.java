@@ -33,6 +33,13 @@ class EventCodecTest {
                 new ApplyFailed(PROD, REPO, SHA, "sha256:ab", WEB, "namespace shop-prod not found"),
                 new DriftDetected(PROD, REPO, SHA, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "42"),
                 new DriftResolved(PROD, REPO, SHA, WEB, "43"),
+                new DriftDetected(PROD, REPO, SHA, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "44",
+                        List.of(new FieldChange("spec.replicas", "2", "5")), true, 850L),
+                new DriftUpdated(PROD, REPO, SHA, WEB, List.of("data.mode", "data.password"),
+                        List.of(new FieldChange("data.mode", "\"fast\"", "\"slow\""),
+                                new FieldChange("data.password", FieldChange.MASKED, FieldChange.MASKED)), "45", false, null),
+                new DriftUnknown(PROD, REPO, SHA, WEB, "403 Forbidden"),
+                new DriftUnknown(PROD, REPO, SHA, null, "desired state cannot be read"),
                 new TargetRemoved(PROD, REPO, SHA, List.of(TargetKey.parse("local/blog/prod"))),
                 new ApplyStarted(PROD, REPO, SHA, "sha256:ab", 3),
                 new ApplySuspended(PROD, REPO, SHA, "sha256:ab"),
@@ -77,6 +84,24 @@ class EventCodecTest {
         String olderDegraded = codec.encode(degraded).replaceFirst(",\\s*\"objects\"\\s*:\\s*\\[[^\\]]*\\]", "");
         assertThat(olderDegraded).doesNotContain("\"objects\"");
         assertThat(((Degraded) codec.decode(olderDegraded)).objects()).isEmpty();
+    }
+
+    @Test
+    void driftDetectedWrittenBeforeValuesSelfHealAndLatencyReadsWithTheirDefaults() {
+        String older = codec.encode(new DriftDetected(PROD, REPO, SHA, WEB, DriftKind.MODIFIED,
+                        List.of("spec.replicas"), "42"))
+                .replaceAll(",\\s*\"(changes|selfHeal|latencyMillis)\"\\s*:\\s*(\\[\\]|false|null)", "");
+        assertThat(older).doesNotContain("changes", "selfHeal", "latencyMillis").contains("\"resourceVersion\":\"42\"");
+
+        DriftDetected decoded = (DriftDetected) codec.decode(older);
+
+        assertThat(decoded).isEqualTo(new DriftDetected(PROD, REPO, SHA, WEB, DriftKind.MODIFIED,
+                List.of("spec.replicas"), "42"));
+        assertThat(decoded.changes()).isEmpty();
+        assertThat(decoded.selfHeal()).isFalse();
+        assertThat(decoded.latencyMillis()).isNull();
+        assertThat(codec.encode(decoded)).as("written with the new fields, readable by older consumers")
+                .contains("\"fields\":[\"spec.replicas\"]", "\"selfHeal\":false");
     }
 
     @Test

@@ -1,20 +1,30 @@
 package dev.verity.drift.core;
 
 import dev.verity.events.Applied;
+import dev.verity.events.AppliedObject;
+import dev.verity.events.AppliedState;
 import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftKind;
 import dev.verity.events.DriftResolved;
+import dev.verity.events.DriftUnknown;
+import dev.verity.events.DriftUpdated;
+import dev.verity.events.FieldChange;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
 import dev.verity.kube.diff.Comparison;
 import dev.verity.kube.diff.DesiredObject;
 import dev.verity.kube.diff.DriftComparator;
+import dev.verity.kube.diff.FieldDifference;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +38,21 @@ import java.util.TreeMap;
  * the applier last reported {@code Applied}, and the drift already reported per object.
  *
  * <ul>
+ * <li>An object is compared with what the server stored when Verity applied it ({@link AppliedState}, from
+ * {@code verity.applied.<cluster>}), on the fields Verity applied then, when the target's latest {@code AppliedState}
+ * is of the digest being compared and lists the object; otherwise (an older applier, a state not yet arrived, an
+ * apply that stopped before the object) with the desired document ({@link DriftComparator#compare}), once the
+ * {@code appliedStateWait} after the digest became comparable is over.</li>
  * <li>A target is compared only while its latest desired digest is the one last applied. A new desired state holds
  * the target (no comparison, no events) until the applier reports it applied, so a rollout in progress is never
  * reported as drift.</li>
  * <li>An observation becomes an event only on a transition: {@code DriftDetected} when an object starts to differ,
- * or differs in another way (other fields, or deleted); {@code DriftResolved} when it matches again. The same
- * observation twice publishes nothing.</li>
+ * or differs in another kind (modified, then deleted), with every differing field; {@code DriftUpdated} when the set
+ * of differing fields of an open divergence changes; {@code DriftResolved} when it matches again;
+ * {@code DriftUnknown} when it cannot be read (then the next reading publishes what it finds, so an unknown object
+ * is never taken as in sync). The same observation twice publishes nothing.</li>
+ * <li>Events carry the target's {@code selfHeal} policy and the detection latency: from the write's time in
+ * {@code managedFields} (whole seconds) to now, when that write happened after the monitor became ready.</li>
  * <li>Nothing is compared or published before {@link #ready()}: the monitor first rebuilds its state from the
  * topics, including the drift it reported before a restart ({@link #remember}), so drift that ended while it was
  * down is still resolved.</li>
@@ -46,16 +65,41 @@ public final class DriftTracker {
     private static final Logger LOG = Logger.getLogger(DriftTracker.class);
 
     /** Marks an object whose last event may not have been published: the next observation always publishes. */
-    private static final Reported UNKNOWN = new Reported(null, List.of());
+    private static final Reported UNPUBLISHED = new Reported(null, List.of(), "not published");
 
     private final String cluster;
     private final DriftComparator comparator;
+    private final Clock clock;
     private final Map<TargetKey, Target> targets = new TreeMap<>();
+    /** the targets comparing each object; null when a target's compared objects changed since it was built */
+    private Map<ObjectRef, List<Compared>> byRef;
     private boolean ready;
+    private Instant readySince;
 
+    private final Duration appliedStateWait;
+
+    /** A tracker that compares with the desired document at once when a target has no {@code AppliedState}. */
     public DriftTracker(String cluster, DriftComparator comparator) {
+        this(cluster, comparator, Clock.systemUTC(), Duration.ZERO);
+    }
+
+    /**
+     * @param clock            what detection latency and the wait are measured with
+     * @param appliedStateWait how long after a digest became comparable an object without an {@code AppliedState}
+     *                         of that digest is not compared yet, waiting for it (it travels on another topic than
+     *                         {@code Applied}, so it may arrive a moment later); after that the desired document is
+     *                         compared with the live object (an older applier publishes none)
+     */
+    public DriftTracker(String cluster, DriftComparator comparator, Clock clock, Duration appliedStateWait) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.comparator = Objects.requireNonNull(comparator, "comparator");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.appliedStateWait = Objects.requireNonNull(appliedStateWait, "appliedStateWait");
+    }
+
+    /** See {@link #DriftTracker(String, DriftComparator, Clock, Duration)}. */
+    public Duration appliedStateWait() {
+        return appliedStateWait;
     }
 
     /** A target's latest desired state arrived (or was re-read from the compacted topic). */
@@ -71,9 +115,14 @@ public final class DriftTracker {
             t.objects = DesiredObject.parseAll(desired.documents());
         } catch (IllegalArgumentException e) {
             t.objects = null;
+            t.unreadable = "desired state cannot be read: " + e.getMessage();
             LOG.errorf("%s: desired state cannot be read, so the target is not compared until a readable one is"
                     + " applied: %s", desired.describe(), e.getMessage());
+            Reaction held = refresh(t);
+            if (!ready) return held;
+            return new Reaction(List.of(new DriftUnknown(t.key, t.repo(), t.commit(), null, t.unreadable)), held.check());
         }
+        t.unreadable = null;
         return refresh(t);
     }
 
@@ -84,6 +133,24 @@ public final class DriftTracker {
         t.appliedDigest = applied.digest();
         t.appliedObjects = applied.objects();
         return refresh(t);
+    }
+
+    /**
+     * What the applier wrote for a target, as the server stored it. When it is of the digest being compared, the
+     * target's objects are read again and compared with it.
+     */
+    public synchronized Reaction onAppliedState(AppliedState state) {
+        if (!mine(state.target())) return Reaction.NONE;
+        Target t = targets.computeIfAbsent(state.target(), Target::new);
+        t.appliedState = state;
+        if (!ready || t.activeDigest == null || !t.activeDigest.equals(state.digest())) return Reaction.NONE;
+        return new Reaction(List.of(), t.compared.stream().map(DesiredObject::ref).distinct().toList());
+    }
+
+    /** The target's {@code verity.applied.<cluster>} record was tombstoned: its objects are compared with the desired documents. */
+    public synchronized void onAppliedStateRemoved(TargetKey key) {
+        Target t = targets.get(key);
+        if (t != null) t.appliedState = null;
     }
 
     /**
@@ -101,6 +168,7 @@ public final class DriftTracker {
         t.appliedObjects = List.of();
         t.activeDigest = null;
         t.compared = List.of();
+        byRef = null;
         if (!ready) return Reaction.NONE; // resolved by ready(), once the drift history is read too
         targets.remove(key);
         return Reaction.of(resolveAll(t));
@@ -114,7 +182,9 @@ public final class DriftTracker {
         if (ready || !cluster.equals(event.target().cluster())) return; // the drift topic holds every cluster's
         Target t = targets.computeIfAbsent(event.target(), Target::new);
         t.seen(event.repo(), event.commit());
-        if (event instanceof DriftDetected d) t.reported.put(d.object(), new Reported(d.kind(), d.fields()));
+        if (event instanceof DriftDetected d) t.reported.put(d.object(), new Reported(d.kind(), d.fields(), null));
+        else if (event instanceof DriftUpdated u) t.reported.put(u.object(), new Reported(DriftKind.MODIFIED, u.fields(), null));
+        else if (event instanceof DriftUnknown u && u.object() != null) t.reported.put(u.object(), new Reported(null, List.of(), u.reason()));
         else if (event instanceof DriftResolved r) t.reported.remove(r.object());
     }
 
@@ -125,6 +195,8 @@ public final class DriftTracker {
     public synchronized Reaction ready() {
         if (ready) return Reaction.NONE;
         ready = true;
+        readySince = clock.instant();
+        byRef = null;
         List<TargetEvent> events = new ArrayList<>();
         for (Target t : List.copyOf(targets.values())) {
             if (t.desired == null) { // not on the desired-state topic: the target is gone
@@ -132,6 +204,8 @@ public final class DriftTracker {
                 events.addAll(resolveAll(t));
             } else if (t.activeDigest != null) {
                 events.addAll(resolveGone(t));
+            } else if (t.unreadable != null) {
+                events.add(new DriftUnknown(t.key, t.repo(), t.commit(), null, t.unreadable));
             }
         }
         return new Reaction(events, List.copyOf(watched()));
@@ -159,15 +233,86 @@ public final class DriftTracker {
 
     /** What the cluster holds for {@code ref}: the drift events this observation causes, usually none. */
     public synchronized List<TargetEvent> observe(ObjectRef ref, Observation observation) {
+        return observe(ref, observation, null);
+    }
+
+    /**
+     * What the cluster holds for {@code ref}, and the target its {@code verity.dev/target} annotation names (null:
+     * none, or the object is absent or unreadable). Besides comparing it for every target that has it, an object
+     * present with the annotation of a compared target that does not have it is {@code UNEXPECTED}; that drift is
+     * resolved when the object is gone, loses the annotation or joins the target's desired state.
+     */
+    public synchronized List<TargetEvent> observe(ObjectRef ref, Observation observation, String targetAnnotation) {
         if (!ready) return List.of();
         List<TargetEvent> events = new ArrayList<>();
+        Set<TargetKey> comparing = new HashSet<>();
+        for (Compared c : index().getOrDefault(ref, List.of())) {
+            comparing.add(c.target().key);
+            compare(c.target(), c.object(), observation).ifPresent(events::add);
+        }
+        if (observation instanceof Observation.Unreadable) return events;
         for (Target t : targets.values()) {
-            if (t.activeDigest == null) continue;
-            for (DesiredObject object : t.compared) {
-                if (object.ref().equals(ref)) compare(t, object, observation).ifPresent(events::add);
+            if (t.activeDigest == null || comparing.contains(t.key)) continue;
+            boolean unexpected = observation instanceof Observation.Present && t.key.toString().equals(targetAnnotation);
+            Reported before = t.reported.get(ref);
+            boolean reported = before != null && before.kind() == DriftKind.UNEXPECTED;
+            if (unexpected && !reported) {
+                t.reported.put(ref, new Reported(DriftKind.UNEXPECTED, List.of(), null));
+                Observation.Present present = (Observation.Present) observation;
+                events.add(new DriftDetected(t.key, t.repo(), t.commit(), ref, DriftKind.UNEXPECTED, List.of(),
+                        present.resourceVersion(), List.of(), t.desired.policy().selfHeal(),
+                        latencyMillis(present.changedAt())));
+            } else if (!unexpected && reported) {
+                t.reported.remove(ref);
+                events.add(new DriftResolved(t.key, t.repo(), t.commit(), ref,
+                        observation instanceof Observation.Present p ? p.resourceVersion() : ""));
             }
         }
         return events;
+    }
+
+    /** Which targets compare an object, built from their compared objects when first needed after a change. */
+    private Map<ObjectRef, List<Compared>> index() {
+        if (byRef == null) {
+            byRef = new HashMap<>();
+            for (Target t : targets.values()) {
+                if (t.activeDigest == null) continue;
+                for (DesiredObject o : t.compared) byRef.computeIfAbsent(o.ref(), r -> new ArrayList<>()).add(new Compared(t, o));
+            }
+        }
+        return byRef;
+    }
+
+    private record Compared(Target target, DesiredObject object) {
+    }
+
+    /** How much drift is open: objects and targets with drift reported and not resolved, and objects unknown. */
+    public record Open(int objects, int targets, int unknown) {
+    }
+
+    /** The drift open now, for gauges. */
+    public synchronized Open open() {
+        int objects = 0;
+        int drifted = 0;
+        int unknown = 0;
+        for (Target t : targets.values()) {
+            int before = objects;
+            for (Reported r : t.reported.values()) {
+                if (r.kind() != null) objects++;
+                else if (r != UNPUBLISHED) unknown++;
+            }
+            if (objects > before) drifted++;
+        }
+        return new Open(objects, drifted, unknown);
+    }
+
+    /** The objects reported {@code UNEXPECTED} and still open: read again at a resync, to resolve them when gone. */
+    public synchronized Set<ObjectRef> unexpected() {
+        Set<ObjectRef> refs = new LinkedHashSet<>();
+        targets.values().forEach(t -> t.reported.forEach((ref, r) -> {
+            if (r.kind() == DriftKind.UNEXPECTED) refs.add(ref);
+        }));
+        return refs;
     }
 
     /**
@@ -176,39 +321,74 @@ public final class DriftTracker {
      */
     public synchronized void unpublished(TargetKey key, ObjectRef ref) {
         Target t = targets.get(key);
-        if (t != null) t.reported.put(ref, UNKNOWN);
+        if (t != null) t.reported.put(ref, UNPUBLISHED);
     }
 
     private Optional<TargetEvent> compare(Target t, DesiredObject object, Observation observation) {
         Reported now;
-        String resourceVersion;
+        String resourceVersion = "";
+        List<FieldChange> changes = List.of();
+        Instant changedAt = null;
         if (observation instanceof Observation.Present present) {
             Comparison comparison;
             try {
-                comparison = comparator.compare(object, present.json());
+                AppliedObject stored = t.stored(object.ref());
+                if (stored == null && t.awaitingAppliedState(clock.instant(), appliedStateWait)) {
+                    return Optional.empty(); // compared when it arrives, or once the wait is over
+                }
+                comparison = stored != null ? comparator.compareApplied(stored, present.json())
+                        : comparator.compare(object, present.json());
             } catch (IllegalArgumentException e) {
                 LOG.warnf("%s: cannot compare %s: %s", t.desired.describe(), object.ref(), e.getMessage());
-                return Optional.empty();
+                return unknown(t, object.ref(), "cannot compare: " + e.getMessage());
             }
-            now = comparison.matches() ? null : new Reported(DriftKind.MODIFIED, comparison.paths());
+            now = comparison.matches() ? null : new Reported(DriftKind.MODIFIED, comparison.paths(), null);
+            changes = comparison.differences().stream().map(DriftTracker::change).toList();
             resourceVersion = present.resourceVersion();
+            changedAt = present.changedAt();
+        } else if (observation instanceof Observation.Unreadable unreadable) {
+            return unknown(t, object.ref(), unreadable.reason());
         } else {
-            now = new Reported(DriftKind.DELETED, List.of());
-            resourceVersion = "";
+            now = new Reported(DriftKind.DELETED, List.of(), null);
         }
         Reported before = t.reported.get(object.ref());
         if (Objects.equals(now, before)) return Optional.empty();
+        boolean selfHeal = t.desired.policy().selfHeal();
         if (now == null) {
             t.reported.remove(object.ref());
             return Optional.of(new DriftResolved(t.key, t.repo(), t.commit(), object.ref(), resourceVersion));
         }
         t.reported.put(object.ref(), now);
+        Long latency = latencyMillis(changedAt);
+        if (before != null && before.kind() == DriftKind.MODIFIED && now.kind() == DriftKind.MODIFIED) {
+            return Optional.of(new DriftUpdated(t.key, t.repo(), t.commit(), object.ref(), now.fields(), changes,
+                    resourceVersion, selfHeal, latency));
+        }
         return Optional.of(new DriftDetected(t.key, t.repo(), t.commit(), object.ref(), now.kind(), now.fields(),
-                resourceVersion));
+                resourceVersion, changes, selfHeal, latency));
+    }
+
+    /** The object could not be read or compared: {@code DriftUnknown} once per reason, never "in sync". */
+    private Optional<TargetEvent> unknown(Target t, ObjectRef ref, String reason) {
+        Reported now = new Reported(null, List.of(), reason);
+        if (now.equals(t.reported.get(ref))) return Optional.empty();
+        t.reported.put(ref, now);
+        return Optional.of(new DriftUnknown(t.key, t.repo(), t.commit(), ref, reason));
+    }
+
+    /** Milliseconds from a write after the monitor became ready to now; null for none or an earlier one. */
+    private Long latencyMillis(Instant changedAt) {
+        if (changedAt == null || readySince == null || changedAt.isBefore(readySince.minusSeconds(1))) return null;
+        return Math.max(0, Duration.between(changedAt, clock.instant()).toMillis());
+    }
+
+    private static FieldChange change(FieldDifference d) {
+        return new FieldChange(d.path(), d.desired(), d.live());
     }
 
     /** Starts or stops comparing a target after its desired or applied digest changed. */
     private Reaction refresh(Target t) {
+        byRef = null;
         boolean comparable = t.desired != null && t.objects != null && t.desired.digest().equals(t.appliedDigest);
         if (!comparable) {
             if (ready && t.activeDigest != null) {
@@ -219,6 +399,7 @@ public final class DriftTracker {
             t.compared = List.of();
             return Reaction.NONE;
         }
+        if (!t.desired.digest().equals(t.activeDigest)) t.comparableSince = clock.instant();
         t.activeDigest = t.desired.digest();
         t.compared = resolveNamespaces(t.objects, t.appliedObjects);
         if (!ready) return Reaction.NONE;
@@ -231,7 +412,7 @@ public final class DriftTracker {
         t.compared.forEach(o -> current.add(o.ref()));
         List<TargetEvent> events = new ArrayList<>();
         for (ObjectRef gone : List.copyOf(t.reported.keySet())) {
-            if (!current.contains(gone)) {
+            if (!current.contains(gone) && t.reported.get(gone).kind() != DriftKind.UNEXPECTED) {
                 t.reported.remove(gone);
                 events.add(new DriftResolved(t.key, t.repo(), t.commit(), gone, ""));
             }
@@ -278,7 +459,8 @@ public final class DriftTracker {
         return false;
     }
 
-    private record Reported(DriftKind kind, List<String> fields) {
+    /** What was last published about an object: a drift (kind and fields), or unknown (kind null, with why). */
+    private record Reported(DriftKind kind, List<String> fields, String unknownReason) {
     }
 
     private static final class Target {
@@ -290,6 +472,10 @@ public final class DriftTracker {
         /** the digest being compared; null while the target is held */
         String activeDigest;
         List<DesiredObject> compared = List.of();
+        /** why the latest desired state cannot be compared (unreadable), or null */
+        String unreadable;
+        /** the latest record of {@code verity.applied.<cluster>}, of whatever digest */
+        AppliedState appliedState;
         final Map<ObjectRef, Reported> reported = new HashMap<>();
         /** the repository and commit of the last event about a target that has no desired state (any more) */
         private String lastRepo;
@@ -297,6 +483,24 @@ public final class DriftTracker {
 
         Target(TargetKey key) {
             this.key = key;
+        }
+
+        /** when the digest being compared became comparable */
+        Instant comparableSince = Instant.EPOCH;
+
+        /** No {@code AppliedState} of the compared digest yet, and the wait for it is not over. */
+        boolean awaitingAppliedState(Instant now, Duration wait) {
+            boolean arrived = appliedState != null && appliedState.digest().equals(activeDigest);
+            return !arrived && now.isBefore(comparableSince.plus(wait));
+        }
+
+        /** What the server stored for {@code ref} at the apply of the digest being compared; null if unknown. */
+        AppliedObject stored(ObjectRef ref) {
+            if (appliedState == null || !appliedState.digest().equals(activeDigest)) return null;
+            for (AppliedObject o : appliedState.objects()) {
+                if (o.object().equals(ref) && !o.fields().isEmpty()) return o;
+            }
+            return null;
         }
 
         void seen(String repo, String commit) {

@@ -1,15 +1,25 @@
 package dev.verity.drift.core;
 
+import java.time.Instant;
 import java.util.Objects;
 
-/** What the cluster holds for one object when it was read. */
+/** What the cluster holds for one object when it was read, or why it could not be read. */
 public sealed interface Observation {
 
-    /** The object exists; {@code json} is it as the API server returns it. */
-    record Present(String json, String resourceVersion) implements Observation {
+    /**
+     * The object exists; {@code json} is it as the API server returns it.
+     *
+     * @param changedAt the time of its latest write as {@code metadata.managedFields} records it (whole seconds), or
+     *                  null when it records none; what detection latency is measured from
+     */
+    record Present(String json, String resourceVersion, Instant changedAt) implements Observation {
         public Present {
             Objects.requireNonNull(json, "json");
             resourceVersion = resourceVersion == null ? "" : resourceVersion;
+        }
+
+        public Present(String json, String resourceVersion) {
+            this(json, resourceVersion, null);
         }
 
         @Override
@@ -22,11 +32,26 @@ public sealed interface Observation {
     record Absent() implements Observation {
     }
 
+    /** The cluster did not tell: {@code reason} says why (an API error, forbidden, unreachable), never content. */
+    record Unreadable(String reason) implements Observation {
+        public Unreadable {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
     static Observation absent() {
         return new Absent();
     }
 
     static Observation present(String json, String resourceVersion) {
         return new Present(json, resourceVersion);
+    }
+
+    static Observation present(String json, String resourceVersion, Instant changedAt) {
+        return new Present(json, resourceVersion, changedAt);
+    }
+
+    static Observation unreadable(String reason) {
+        return new Unreadable(reason);
     }
 }

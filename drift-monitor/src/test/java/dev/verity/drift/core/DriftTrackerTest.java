@@ -5,6 +5,9 @@ import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftKind;
 import dev.verity.events.DriftResolved;
+import dev.verity.events.DriftUnknown;
+import dev.verity.events.DriftUpdated;
+import dev.verity.events.FieldChange;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.Policy;
 import dev.verity.events.TargetEvent;
@@ -12,11 +15,24 @@ import dev.verity.events.TargetKey;
 import dev.verity.kube.diff.DriftComparator;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DriftTrackerTest {
+
+    /** The events without their field values (asserted in {@link #driftEventsCarryValuesSelfHealAndLatencyAndAnUnreadableObjectIsUnknownNotInSync}). */
+    static List<TargetEvent> stripped(List<TargetEvent> events) {
+        return events.stream().map(e -> e instanceof DriftDetected d
+                ? new DriftDetected(d.target(), d.repo(), d.commit(), d.object(), d.kind(), d.fields(), d.resourceVersion())
+                : e instanceof DriftUpdated u
+                ? new DriftUpdated(u.target(), u.repo(), u.commit(), u.object(), u.fields(), List.of(), u.resourceVersion(),
+                        u.selfHeal(), null)
+                : e).toList();
+    }
 
     static final TargetKey TARGET = TargetKey.parse("local/shop/prod");
     static final String REPO = "file:///repos/shop.git";
@@ -50,8 +66,8 @@ class DriftTrackerTest {
         tracker.onDesired(desired(C1, WEB_DOC));
 
         assertThat(tracker.watched()).isEmpty();
-        assertThat(tracker.observe(WEB, web(5, "7"))).isEmpty();
-        assertThat(tracker.observe(WEB, Observation.absent())).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(5, "7")))).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, Observation.absent()))).isEmpty();
         assertThat(tracker.status()).containsEntry(TARGET, "held until applied");
     }
 
@@ -64,25 +80,26 @@ class DriftTrackerTest {
 
         assertThat(activated.check()).containsExactly(WEB, SETTINGS);
         assertThat(tracker.watched()).containsExactly(WEB, SETTINGS);
-        assertThat(tracker.observe(WEB, web(2, "10"))).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(2, "10")))).isEmpty();
 
-        assertThat(tracker.observe(WEB, web(5, "11"))).containsExactly(
+        assertThat(stripped(tracker.observe(WEB, web(5, "11")))).containsExactly(
                 new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "11"));
-        assertThat(tracker.observe(WEB, web(5, "11"))).as("same observation again").isEmpty();
-        assertThat(tracker.observe(WEB, web(5, "12"))).as("same drift, newer version").isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(5, "11")))).as("same observation again").isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(5, "12")))).as("same drift, newer version").isEmpty();
 
-        assertThat(tracker.observe(WEB, live(5, "nginx:1.28", "13"))).as("the differing fields changed")
-                .containsExactly(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED,
-                        List.of("spec.replicas", "spec.template.spec.containers[name=web].image"), "13"));
+        assertThat(stripped(tracker.observe(WEB, live(5, "nginx:1.28", "13")))).as("the differing fields changed")
+                .containsExactly(new DriftUpdated(TARGET, REPO, C1, WEB,
+                        List.of("spec.replicas", "spec.template.spec.containers[name=web].image"), List.of(), "13",
+                        false, null));
 
-        assertThat(tracker.observe(WEB, web(2, "14")))
+        assertThat(stripped(tracker.observe(WEB, web(2, "14"))))
                 .containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, "14"));
-        assertThat(tracker.observe(WEB, web(2, "15"))).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(2, "15")))).isEmpty();
 
-        assertThat(tracker.observe(WEB, Observation.absent())).containsExactly(
+        assertThat(stripped(tracker.observe(WEB, Observation.absent()))).containsExactly(
                 new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
-        assertThat(tracker.observe(WEB, Observation.absent())).isEmpty();
-        assertThat(tracker.observe(WEB, web(2, "20"))).containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, "20"));
+        assertThat(stripped(tracker.observe(WEB, Observation.absent()))).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(2, "20")))).containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, "20"));
     }
 
     @Test
@@ -91,10 +108,10 @@ class DriftTrackerTest {
         tracker.onDesired(d);
         assertThat(tracker.onApplied(applied(d)).check()).isEmpty();
         assertThat(tracker.watched()).isEmpty();
-        assertThat(tracker.observe(WEB, web(5, "3"))).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(5, "3")))).isEmpty();
 
         assertThat(tracker.ready().check()).containsExactly(WEB);
-        assertThat(tracker.observe(WEB, web(5, "3"))).hasSize(1);
+        assertThat(stripped(tracker.observe(WEB, web(5, "3")))).hasSize(1);
         assertThat(tracker.ready().check()).as("ready only once").isEmpty();
     }
 
@@ -104,20 +121,20 @@ class DriftTrackerTest {
         DesiredState first = desired(C1, WEB_DOC, SETTINGS_DOC);
         tracker.onDesired(first);
         tracker.onApplied(applied(first));
-        assertThat(tracker.observe(SETTINGS, settings("slow", "5"))).hasSize(1);
+        assertThat(stripped(tracker.observe(SETTINGS, settings("slow", "5")))).hasSize(1);
 
         DesiredState second = desired(C2, WEB_DOC.replace("replicas: 2", "replicas: 4"));
         assertThat(tracker.onDesired(second)).isEqualTo(Reaction.NONE);
         assertThat(tracker.watched()).isEmpty();
-        assertThat(tracker.observe(WEB, web(2, "6"))).as("the rollout is in progress").isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(2, "6")))).as("the rollout is in progress").isEmpty();
 
         Reaction applied = tracker.onApplied(applied(second));
         assertThat(applied.events()).as("drift on an object that left Git is resolved")
                 .containsExactly(new DriftResolved(TARGET, REPO, C2, SETTINGS, ""));
         assertThat(applied.check()).containsExactly(WEB);
         assertThat(tracker.watched()).containsExactly(WEB);
-        assertThat(tracker.observe(WEB, web(4, "7"))).isEmpty();
-        assertThat(tracker.observe(WEB, web(2, "8"))).containsExactly(
+        assertThat(stripped(tracker.observe(WEB, web(4, "7")))).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(2, "8")))).containsExactly(
                 new DriftDetected(TARGET, REPO, C2, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "8"));
     }
 
@@ -150,7 +167,7 @@ class DriftTrackerTest {
         tracker.onApplied(new Applied(TARGET, REPO, C1, d.digest(), List.of(WEB)));
 
         assertThat(tracker.watched()).containsExactly(WEB);
-        assertThat(tracker.observe(WEB, web(3, "2"))).extracting(e -> ((DriftDetected) e).object()).containsExactly(WEB);
+        assertThat(stripped(tracker.observe(WEB, web(3, "2")))).extracting(e -> ((DriftDetected) e).object()).containsExactly(WEB);
     }
 
     @Test
@@ -190,15 +207,18 @@ class DriftTrackerTest {
 
         tracker.unpublished(TARGET, WEB);
 
-        assertThat(tracker.observe(WEB, web(5, "4"))).isEqualTo(first);
-        assertThat(tracker.observe(WEB, web(5, "4"))).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(5, "4")))).isEqualTo(stripped(first));
+        assertThat(stripped(tracker.observe(WEB, web(5, "4")))).isEmpty();
     }
 
     @Test
     void anUnreadableDesiredStateIsNeverCompared() {
         tracker.ready();
         DesiredState broken = desired(C1, "kind: [unclosed");
-        tracker.onDesired(broken);
+        assertThat(tracker.onDesired(broken).events()).singleElement().isInstanceOfSatisfying(DriftUnknown.class, u -> {
+            assertThat(u.object()).isNull();
+            assertThat(u.reason()).startsWith("desired state cannot be read: document 1 is not valid YAML");
+        });
         tracker.onApplied(applied(broken));
 
         assertThat(tracker.watched()).isEmpty();
@@ -212,7 +232,9 @@ class DriftTrackerTest {
         tracker.onDesired(d);
         tracker.onApplied(applied(d));
 
-        assertThat(tracker.observe(WEB, Observation.present("{not json", "1"))).isEmpty();
+        assertThat(tracker.observe(WEB, Observation.present("{not json", "1"))).singleElement()
+                .isInstanceOfSatisfying(DriftUnknown.class, u -> assertThat(u.reason()).contains("is not valid JSON"));
+        assertThat(tracker.observe(WEB, Observation.present("{not json", "2"))).as("the same reason again").isEmpty();
     }
 
     @Test
@@ -223,8 +245,8 @@ class DriftTrackerTest {
         tracker.onApplied(applied(d));
 
         assertThat(tracker.ready().events()).isEmpty();
-        assertThat(tracker.observe(WEB, web(5, "3"))).as("already reported before the restart").isEmpty();
-        assertThat(tracker.observe(WEB, web(2, "4"))).containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, "4"));
+        assertThat(stripped(tracker.observe(WEB, web(5, "3")))).as("already reported before the restart").isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(2, "4")))).containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, "4"));
     }
 
     @Test
@@ -235,7 +257,7 @@ class DriftTrackerTest {
         tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
         tracker.ready();
 
-        assertThat(tracker.observe(WEB, web(2, "8"))).containsExactly(new DriftResolved(TARGET, REPO, C2, WEB, "8"));
+        assertThat(stripped(tracker.observe(WEB, web(2, "8")))).containsExactly(new DriftResolved(TARGET, REPO, C2, WEB, "8"));
     }
 
     @Test
@@ -261,7 +283,7 @@ class DriftTrackerTest {
         tracker.onApplied(applied(d));
         tracker.ready();
 
-        assertThat(tracker.observe(WEB, web(2, "9"))).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(2, "9")))).isEmpty();
         assertThat(tracker.status()).containsOnlyKeys(TARGET);
     }
 
@@ -303,7 +325,76 @@ class DriftTrackerTest {
         tracker.onApplied(applied(d));
         tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
 
-        assertThat(tracker.observe(WEB, web(2, "1"))).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(2, "1")))).isEmpty();
+    }
+
+    @Test
+    void driftEventsCarryValuesSelfHealAndLatencyAndAnUnreadableObjectIsUnknownNotInSync() {
+        Instant start = Instant.parse("2026-12-05T10:00:00Z");
+        MutableClock clock = new MutableClock(start);
+        DriftTracker timed = new DriftTracker("local", new DriftComparator(), clock, java.time.Duration.ZERO);
+        timed.ready();
+        DesiredState d = DesiredState.of(TARGET, REPO, C1, "apps/shop/overlays/prod", new Policy(false, true, true,
+                true, false, List.of()), List.of(WEB_DOC));
+        timed.onDesired(d);
+        timed.onApplied(applied(d));
+
+        clock.now = start.plusMillis(3_400);
+        Observation scaled = Observation.present(((Observation.Present) web(5, "5")).json(), "5", start.plusSeconds(3));
+        assertThat(timed.observe(WEB, scaled)).containsExactly(new DriftDetected(TARGET, REPO, C1, WEB,
+                DriftKind.MODIFIED, List.of("spec.replicas"), "5", List.of(new FieldChange("spec.replicas", "2", "5")),
+                true, 400L));
+
+        assertThat(timed.observe(WEB, Observation.unreadable("403 deployments.apps \"web\" is forbidden")))
+                .containsExactly(new DriftUnknown(TARGET, REPO, C1, WEB, "403 deployments.apps \"web\" is forbidden"));
+        assertThat(timed.observe(WEB, Observation.unreadable("403 deployments.apps \"web\" is forbidden"))).isEmpty();
+        assertThat(timed.observe(WEB, web(2, "6"))).as("known again, and in sync")
+                .containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, "6"));
+
+        assertThat(timed.observe(WEB, Observation.present(((Observation.Present) web(5, "7")).json(), "7",
+                start.minusSeconds(60)))).singleElement().isInstanceOfSatisfying(DriftDetected.class,
+                e -> assertThat(e.latencyMillis()).as("a write before the monitor was ready").isNull());
+    }
+
+    @Test
+    void anObjectWaitsForItsAppliedStateBeforeTheDesiredDocumentIsComparedInstead() {
+        Instant start = Instant.parse("2026-12-05T10:00:00Z");
+        MutableClock clock = new MutableClock(start);
+        DriftTracker waiting = new DriftTracker("local", new DriftComparator(), clock, java.time.Duration.ofSeconds(10));
+        waiting.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        waiting.onDesired(d);
+        waiting.onApplied(applied(d));
+
+        clock.now = start.plusSeconds(9);
+        assertThat(waiting.observe(WEB, web(5, "3"))).as("its AppliedState may still arrive").isEmpty();
+
+        clock.now = start.plusSeconds(10);
+        assertThat(stripped(waiting.observe(WEB, web(5, "3")))).as("an applier that publishes none").containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "3"));
+    }
+
+    static final class MutableClock extends Clock {
+        Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     static DesiredState desired(String commit, String... docs) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verity.events.AppliedObject;
+import dev.verity.events.ObjectRef;
 import dev.verity.kube.AllowedWriters;
+import dev.verity.kube.ManagedFields;
 import dev.verity.kube.Ownership;
 import dev.verity.kube.schema.ApiSchema;
 import dev.verity.kube.schema.Quantity;
@@ -15,9 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Compares a live object with its desired document on the fields the document sets, which are the fields Verity
@@ -50,7 +55,15 @@ import java.util.Set;
  * the HPA's {@code spec.replicas} written through {@code /scale}) is not compared: the applier leaves it to that
  * writer, so it is not drift.
  *
- * The result carries field paths only, never values, so comparing a Secret cannot leak it.
+ * <p>{@link #compareApplied} compares instead with what the server stored when Verity last applied the object
+ * ({@link AppliedObject}: the {@code verity} manager's field set then, and the stored values on it), so that nothing
+ * the server normalises (defaults, {@code env value: ""}, quantities in canonical form) can differ; see there.
+ *
+ * <p>Each difference carries the two values as short JSON text for a person to judge, masked
+ * ({@link FieldDifference#MASKED}) where they may be secret: all of a Secret's {@code data} and {@code stringData},
+ * a ConfigMap's {@code data}/{@code binaryData} entries whose key matches the mask pattern, and {@code env} items
+ * whose {@code name} matches it (default {@link #DEFAULT_MASK}). Nothing else is masked: a password in a command
+ * line is shown.
  */
 public final class DriftComparator {
 
@@ -64,8 +77,13 @@ public final class DriftComparator {
     private static final Set<String> QUANTITY_MAPS = Set.of("limits", "requests", "hard", "capacity");
     private static final Set<String> QUANTITY_FIELDS = Set.of("sizeLimit", "storage");
 
+    /** The names whose values are masked by default: {@value}. */
+    public static final String DEFAULT_MASK = "(?i)(password|token|secret|apikey)";
+    private static final int MAX_VALUE_CHARS = 200;
+
     private final ApiSchema schema;
     private final AllowedWriters allowedWriters;
+    private final Pattern mask;
 
     /** A comparator that takes list types from the Kubernetes 1.32 API table, with the default allowed writers. */
     public DriftComparator() {
@@ -79,8 +97,17 @@ public final class DriftComparator {
 
     /** A comparator that takes list types from {@code schema} and leaves {@code allowedWriters}' fields alone. */
     public DriftComparator(ApiSchema schema, AllowedWriters allowedWriters) {
+        this(schema, allowedWriters, Pattern.compile(DEFAULT_MASK));
+    }
+
+    /**
+     * A comparator that takes list types from {@code schema}, leaves {@code allowedWriters}' fields alone, and masks
+     * the values of env items and ConfigMap keys whose name {@code mask} finds a match in.
+     */
+    public DriftComparator(ApiSchema schema, AllowedWriters allowedWriters, Pattern mask) {
         this.schema = schema;
         this.allowedWriters = allowedWriters;
+        this.mask = mask;
     }
 
     /** Compares a desired object with the live object read from the cluster as JSON. */
@@ -102,14 +129,85 @@ public final class DriftComparator {
         if (live == null || !live.isObject()) throw new IllegalArgumentException("the live object is not a JSON object");
         String kind = desired.path("kind").asText("");
         ObjectNode doc = withoutAllowedWriters("Secret".equals(kind) ? secretAsStored(desired) : desired, live);
-        SchemaNode root = schema.root(desired.path("apiVersion").asText(""), kind).orElse(null);
-        Walk walk = new Walk();
+        return walk(doc, live, schema.root(desired.path("apiVersion").asText(""), kind).orElse(null), kind);
+    }
+
+    /**
+     * Compares a live object (as JSON) with what the server stored when Verity last applied it, on the field set
+     * Verity's manager held then ({@link AppliedObject#fields()}), not on the set it holds now: a {@code kubectl edit}
+     * or {@code kubectl scale} takes a field away from Verity, and that is drift. The live object is reduced to that
+     * set as the applier reduced the stored one ({@link ManagedFields#project}), so items other managers added to
+     * lists and maps are not drift; a field of the set the live object lacks is {@code MISSING}. A Secret's live
+     * {@code data} values are hashed with the applied object's uid as {@link ManagedFields#secretHash} does, so that
+     * equal values compare equal and no value is ever read back. Fields an allowed writer holds in the live object
+     * and Verity does not are skipped, as in {@link #compare(ObjectNode, JsonNode)}.
+     *
+     * @throws IllegalArgumentException when the live object is not a JSON object (the message never quotes it)
+     */
+    @SuppressWarnings("unchecked")
+    public Comparison compareApplied(AppliedObject applied, String liveJson) {
+        JsonNode live = readLive(applied.object(), liveJson);
+        Map<String, Object> liveMap = JSON.convertValue(live, Map.class);
+        Map<String, Object> reduced = ManagedFields.project(liveMap, applied.fields());
+        ObjectRef ref = applied.object();
+        if ("Secret".equals(ref.kind()) && "v1".equals(ref.apiVersion())) hashSecretData(reduced, applied.uid());
+        ObjectNode stored = JSON.valueToTree(applied.values());
+        ObjectNode reference = withoutAllowedWriters(stored, live);
+        return walk(reference, JSON.valueToTree(reduced), schema.root(ref.apiVersion(), ref.kind()).orElse(null),
+                ref.kind());
+    }
+
+    private static JsonNode readLive(ObjectRef ref, String liveJson) {
+        JsonNode live;
+        try {
+            live = JSON.readTree(liveJson);
+        } catch (JsonProcessingException e) {
+            // the parser's message may quote the content, which can be a Secret: name only where it failed
+            throw new IllegalArgumentException("live " + ref + " is not valid JSON (line "
+                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())
+                    + ")", e);
+        }
+        if (live == null || !live.isObject()) throw new IllegalArgumentException("live " + ref + " is not a JSON object");
+        return live;
+    }
+
+    private static void hashSecretData(Map<String, Object> values, String uid) {
+        for (String field : List.of("data", "stringData")) {
+            if (values.get(field) instanceof Map<?, ?> data) {
+                Map<String, Object> hashed = new LinkedHashMap<>();
+                data.forEach((k, v) -> hashed.put(String.valueOf(k),
+                        v == null ? null : ManagedFields.secretHash(uid, String.valueOf(v))));
+                values.put(field, hashed);
+            }
+        }
+    }
+
+    private Comparison walk(ObjectNode doc, JsonNode live, SchemaNode root, String kind) {
+        Walk walk = new Walk(mask);
+        boolean secret = "Secret".equals(kind);
+        boolean configMap = "ConfigMap".equals(kind);
         for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = field.getKey();
             if (IGNORED_TOP_LEVEL.contains(key)) continue;
-            if ("metadata".equals(key)) walk.metadata(field.getValue(), live.get("metadata"), child(root, key));
-            else walk.value(FieldPath.ROOT.field(key), "", key, field.getValue(), live.get(key), child(root, key));
+            FieldPath path = FieldPath.ROOT.field(key);
+            JsonNode value = field.getValue();
+            if ("metadata".equals(key)) {
+                walk.metadata(value, live.get("metadata"), child(root, key));
+            } else if (secret && ("data".equals(key) || "stringData".equals(key))) {
+                walk.masked(() -> walk.value(path, "", key, value, live.get(key), child(root, key)));
+            } else if (configMap && ("data".equals(key) || "binaryData".equals(key)) && value.isObject()
+                    && live.get(key) != null && live.get(key).isObject()) {
+                JsonNode liveData = live.get(key);
+                value.fields().forEachRemaining(e -> {
+                    Runnable compare = () -> walk.value(path.field(e.getKey()), key, e.getKey(), e.getValue(),
+                            liveData.get(e.getKey()), child(child(root, key), e.getKey()));
+                    if (mask.matcher(e.getKey()).find()) walk.masked(compare);
+                    else compare.run();
+                });
+            } else {
+                walk.value(path, "", key, value, live.get(key), child(root, key));
+            }
         }
         return new Comparison(walk.differences);
     }
@@ -154,6 +252,24 @@ public final class DriftComparator {
      */
     private static final class Walk {
         private final List<FieldDifference> differences = new ArrayList<>();
+        private final Pattern mask;
+        /** true while comparing a value that may be secret: differences show {@link FieldDifference#MASKED} */
+        private boolean masked;
+
+        Walk(Pattern mask) {
+            this.mask = mask;
+        }
+
+        /** Runs a comparison whose differences show no values. */
+        void masked(Runnable comparison) {
+            boolean before = masked;
+            masked = true;
+            try {
+                comparison.run();
+            } finally {
+                masked = before;
+            }
+        }
 
         void metadata(JsonNode desired, JsonNode live, SchemaNode node) {
             if (desired == null || !desired.isObject()) return;
@@ -196,10 +312,10 @@ public final class DriftComparator {
             boolean liveAbsent = live == null || live.isNull() || live.isMissingNode();
             if (desired.isContainerNode() && desired.isEmpty() && liveAbsent) return;
             if (liveAbsent) {
-                differences.add(new FieldDifference(path.toString(), FieldDifference.Change.MISSING));
+                missing(path, desired);
             } else if (desired.isObject()) {
                 if (!live.isObject()) {
-                    changed(path);
+                    changed(path, desired, live);
                     return;
                 }
                 for (Iterator<Map.Entry<String, JsonNode>> it = desired.fields(); it.hasNext(); ) {
@@ -209,7 +325,7 @@ public final class DriftComparator {
                 }
             } else if (desired.isArray()) {
                 if (!live.isArray()) {
-                    changed(path);
+                    changed(path, desired, live);
                     return;
                 }
                 SchemaNode item = node == null ? null : node.items().orElse(null);
@@ -217,7 +333,7 @@ public final class DriftComparator {
                         keys -> keyedList(path, field, keys, desired, live, item),
                         () -> wholeList(path, field, desired, live, item));
             } else if (!sameScalar(parent, field, desired, live, node)) {
-                changed(path);
+                changed(path, desired, live);
             }
         }
 
@@ -233,31 +349,42 @@ public final class DriftComparator {
                         break;
                     }
                 }
-                if (match == null) {
-                    differences.add(new FieldDifference(itemPath.toString(), FieldDifference.Change.MISSING));
-                    continue;
-                }
-                for (Iterator<Map.Entry<String, JsonNode>> it = desiredItem.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    value(itemPath.field(e.getKey()), field, e.getKey(), e.getValue(), match.get(e.getKey()),
-                            child(item, e.getKey()));
-                }
+                JsonNode found = match;
+                Runnable compare = () -> {
+                    if (found == null) {
+                        missing(itemPath, desiredItem);
+                        return;
+                    }
+                    for (Iterator<Map.Entry<String, JsonNode>> it = desiredItem.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        value(itemPath.field(e.getKey()), field, e.getKey(), e.getValue(), found.get(e.getKey()),
+                                child(item, e.getKey()));
+                    }
+                };
+                if (sensitiveEnv(field, desiredItem)) masked(compare);
+                else compare.run();
             }
         }
 
         private void wholeList(FieldPath path, String field, JsonNode desired, JsonNode live, SchemaNode item) {
-            if (desired.size() != live.size()) {
-                changed(path);
-                return;
-            }
-            for (int i = 0; i < desired.size(); i++) {
-                Walk itemWalk = new Walk();
+            boolean sensitive = false;
+            for (JsonNode i : desired) sensitive |= sensitiveEnv(field, i);
+            for (JsonNode i : live) sensitive |= sensitiveEnv(field, i);
+            boolean differs = desired.size() != live.size();
+            for (int i = 0; i < desired.size() && !differs; i++) {
+                Walk itemWalk = new Walk(mask);
                 itemWalk.value(path, field, field, desired.get(i), live.get(i), item);
-                if (!itemWalk.differences.isEmpty()) {
-                    changed(path);
-                    return;
-                }
+                differs = !itemWalk.differences.isEmpty();
             }
+            if (!differs) return;
+            if (sensitive) masked(() -> changed(path, desired, live));
+            else changed(path, desired, live);
+        }
+
+        /** An item of an {@code env} list whose name matches the mask pattern. */
+        private boolean sensitiveEnv(String list, JsonNode item) {
+            return "env".equals(list) && item.isObject() && item.path("name").isTextual()
+                    && mask.matcher(item.path("name").asText()).find();
         }
 
         private boolean sameScalar(String parent, String field, JsonNode desired, JsonNode live, SchemaNode node) {
@@ -285,8 +412,19 @@ public final class DriftComparator {
             return n.isNumber() || n.isTextual();
         }
 
-        private void changed(FieldPath path) {
-            differences.add(new FieldDifference(path.toString(), FieldDifference.Change.CHANGED));
+        private void changed(FieldPath path, JsonNode desired, JsonNode live) {
+            differences.add(new FieldDifference(path.toString(), FieldDifference.Change.CHANGED, show(desired), show(live)));
+        }
+
+        private void missing(FieldPath path, JsonNode desired) {
+            differences.add(new FieldDifference(path.toString(), FieldDifference.Change.MISSING, show(desired), null));
+        }
+
+        /** A value as a person reads it: compact JSON, shortened, or masked. */
+        private String show(JsonNode value) {
+            if (masked) return FieldDifference.MASKED;
+            String text = value.toString();
+            return text.length() <= MAX_VALUE_CHARS ? text : text.substring(0, MAX_VALUE_CHARS - 1) + "…";
         }
     }
 }

@@ -10,7 +10,9 @@ import java.time.Duration;
 /**
  * Records how long targets took from their apply to a health verdict, as
  * {@code verity_health_seconds{cluster,result=healthy|degraded}} (a histogram). Tags never name a target or commit.
- * Commit-to-healthy time is not recorded: a desired state does not carry its commit's time.
+ * And {@code verity_commit_to_healthy_seconds{cluster}}: from a commit's time in Git to the first {@code Healthy} of a
+ * target at that commit (once per target and commit; periodic reconciles do not count again; desired states from a
+ * renderer that does not send the commit time are not measured).
  */
 @Singleton
 public class HealthMetrics {
@@ -33,5 +35,17 @@ public class HealthMetrics {
                 .maximumExpectedValue(Duration.ofHours(1))
                 .register(registry)
                 .record(took);
+    }
+
+    /** A target became Healthy at a commit made {@code took} ago. */
+    void commitToHealthy(String cluster, Duration took) {
+        Timer.builder("verity.commit.to.healthy")
+                .description("From a commit's time in Git to the first Healthy of a target at that commit")
+                .tags("cluster", cluster)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(100))
+                .maximumExpectedValue(Duration.ofHours(6))
+                .register(registry)
+                .record(took.isNegative() ? Duration.ZERO : took);
     }
 }

@@ -66,6 +66,12 @@ public class HealthWatch implements TargetReconciler.Hooks {
     @Inject
     HealthMetrics metrics;
 
+    /** Per target, when its latest applied commit was made, and whether its first Healthy was measured from it. */
+    private final Map<TargetKey, CommitTime> commitTimes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record CommitTime(String commit, java.time.Instant at, boolean measured) {
+    }
+
     @Inject
     RolloutOutbox outbox;
 
@@ -116,6 +122,10 @@ public class HealthWatch implements TargetReconciler.Hooks {
     @Override
     public void reported(DesiredState desired, TargetEvent event) {
         try {
+            if (event instanceof Applied applied && desired.committedAt() != null) {
+                commitTimes.compute(applied.target(), (k, known) -> known != null && known.commit().equals(applied.commit())
+                        ? known : new CommitTime(applied.commit(), desired.committedAt(), false));
+            }
             if (event instanceof Applied applied) {
                 tracker.applied(applied, desired.policy().healthTimeout()).forEach(this::report);
             } else if (event instanceof ApplyFailed failed) {
@@ -131,6 +141,7 @@ public class HealthWatch implements TargetReconciler.Hooks {
     void forget(TargetKey target) {
         tracker.forget(target);
         dependsOn.forget(target);
+        commitTimes.remove(target);
     }
 
     /** The targets followed now (for tests and diagnostics). */
@@ -169,6 +180,13 @@ public class HealthWatch implements TargetReconciler.Hooks {
         }
         boolean verdict = event instanceof Healthy || event instanceof Degraded;
         if (verdict) metrics.record(config.cluster(), event instanceof Healthy, transition.sinceApplied());
+        if (event instanceof Healthy h) {
+            CommitTime committed = commitTimes.get(h.target());
+            if (committed != null && !committed.measured() && committed.commit().equals(h.commit())) {
+                metrics.commitToHealthy(config.cluster(), Duration.between(committed.at(), java.time.Instant.now()));
+                commitTimes.put(h.target(), new CommitTime(committed.commit(), committed.at(), true));
+            }
+        }
         publish(event);
         if (verdict) releaseDependentsOf(event.targetKey().orElseThrow());
     }

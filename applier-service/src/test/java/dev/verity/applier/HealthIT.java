@@ -62,7 +62,8 @@ class HealthIT {
         sandbox().rollout().readyAfter(Duration.ofSeconds(3));
         TargetKey shop = TargetKey.parse("local/shop/prod");
 
-        send(desired(shop, "a0000001", Policy.DEFAULT, "shop-prod", 2));
+        send(desired(shop, "a0000001", Policy.DEFAULT, "shop-prod", 2)
+                .withCommittedAt(java.time.Instant.now().minusSeconds(60)));
 
         Healthy healthy = awaitEvent(shop, Healthy.class);
         assertThat(healthy.commit()).isEqualTo("a0000001");
@@ -77,6 +78,8 @@ class HealthIT {
         assertThat(progressing.deadline()).isEqualTo(healthy.appliedAt().plus(Policy.DEFAULT_HEALTH_TIMEOUT));
         assertThat(ApplierMetricsIT.scrape().count("verity_health_seconds_count",
                 Map.of("cluster", "local", "result", "healthy"))).as("apply-to-healthy durations").isPositive();
+        assertThat(ApplierMetricsIT.scrape().value("verity_commit_to_healthy_seconds_sum", Map.of("cluster", "local")))
+                .as("from the commit's time, a minute before").hasValueSatisfying(v -> assertThat(v).isGreaterThan(60.0));
     }
 
     @Test

@@ -1,5 +1,10 @@
 package dev.verity.events;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -10,9 +15,13 @@ import java.util.List;
  *                      repository, this one included (empty when not told): an object that leaves one of them may
  *                      be joining another, whose desired state an applier can wait for before pruning it. Absent
  *                      in events written before it existed, which decode with it empty.
+ * @param committedAt   when the commit was made (its committer time in Git), for the commit-to-healthy time; null
+ *                      when not known (events written before it existed). Not part of the digest.
  */
 public record DesiredState(TargetKey target, String repo, String commit, String path, String digest,
-        Policy policy, List<String> documents, List<TargetKey> commitTargets) implements TargetEvent {
+        Policy policy, List<String> documents, List<TargetKey> commitTargets,
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoInstant.class) Instant committedAt)
+        implements TargetEvent {
 
     public DesiredState {
         Require.nonNull("target", target);
@@ -26,7 +35,12 @@ public record DesiredState(TargetKey target, String repo, String commit, String 
 
     public DesiredState(TargetKey target, String repo, String commit, String path, String digest, Policy policy,
             List<String> documents) {
-        this(target, repo, commit, path, digest, policy, documents, List.of());
+        this(target, repo, commit, path, digest, policy, documents, List.of(), null);
+    }
+
+    public DesiredState(TargetKey target, String repo, String commit, String path, String digest, Policy policy,
+            List<String> documents, List<TargetKey> commitTargets) {
+        this(target, repo, commit, path, digest, policy, documents, commitTargets, null);
     }
 
     /** Builds a desired state whose digest is computed from its documents. */
@@ -37,6 +51,11 @@ public record DesiredState(TargetKey target, String repo, String commit, String 
 
     /** This desired state, told which targets were published for its commit. */
     public DesiredState withCommitTargets(List<TargetKey> targets) {
-        return new DesiredState(target, repo, commit, path, digest, policy, documents, targets);
+        return new DesiredState(target, repo, commit, path, digest, policy, documents, targets, committedAt);
+    }
+
+    /** This desired state, told when its commit was made. */
+    public DesiredState withCommittedAt(Instant time) {
+        return new DesiredState(target, repo, commit, path, digest, policy, documents, commitTargets, time);
     }
 }

@@ -96,7 +96,7 @@ public final class GitMirror implements AutoCloseable {
     public SourceTree snapshot(String commit) {
         try (RevWalk walk = new RevWalk(repository)) {
             RevCommit rev = walk.parseCommit(ObjectId.fromString(commit));
-            return new Snapshot(rev.getTree().copy(), commit);
+            return new Snapshot(rev.getTree().copy(), commit, rev.getCommitterIdent().getWhenAsInstant());
         } catch (IOException | IllegalArgumentException e) {
             throw new GitException("commit " + commit + " is not in the mirror of " + url() + ": " + e.getMessage(), e);
         }
@@ -110,11 +110,18 @@ public final class GitMirror implements AutoCloseable {
     private final class Snapshot implements SourceTree {
         private final ObjectId tree;
         private final String commit;
+        private final java.time.Instant committedAt;
         private List<String> paths;
 
-        Snapshot(ObjectId tree, String commit) {
+        Snapshot(ObjectId tree, String commit, java.time.Instant committedAt) {
             this.tree = tree;
             this.commit = commit;
+            this.committedAt = committedAt;
+        }
+
+        @Override
+        public Optional<java.time.Instant> committedAt() {
+            return Optional.of(committedAt);
         }
 
         @Override

@@ -13,6 +13,11 @@ public interface SourceTree {
     /** The commit SHA. */
     String commit();
 
+    /** When the commit was made (its committer time), when known. */
+    default Optional<java.time.Instant> committedAt() {
+        return Optional.empty();
+    }
+
     /** Every file path in the commit, sorted, with {@code /} separators. */
     List<String> paths();
 

@@ -99,7 +99,7 @@ public final class Renderer {
             for (Map.Entry<String, List<Target>> overlay : byOverlay.entrySet()) {
                 KustomizeCli.Result result = kustomize.build(checkout, overlay.getKey());
                 for (Target target : overlay.getValue()) {
-                    events.add(outcome(target, repo, commit, result, checkout));
+                    events.add(outcome(target, repo, commit, tree.committedAt().orElse(null), result, checkout));
                 }
                 retryable |= result instanceof TimedOut;
             }
@@ -112,7 +112,8 @@ public final class Renderer {
                 Optional.of(discovery.targets().stream().map(Target::key).toList()), config.allowMassRemoval());
     }
 
-    private VerityEvent outcome(Target target, String repo, String commit, KustomizeCli.Result result, Path checkout) {
+    private VerityEvent outcome(Target target, String repo, String commit, java.time.Instant committedAt,
+            KustomizeCli.Result result, Path checkout) {
         String overlay = target.overlayPath();
         String where = target.key().at(commit);
         String command = String.join(" ", kustomize.command().stream().map(c -> Path.of(c).getFileName().toString()).toList());
@@ -134,7 +135,8 @@ public final class Renderer {
                     + target.key().app() + ".policy or apps." + target.key().app() + ".overrides."
                     + target.key().env() + ") if the target should really delete everything it deployed.");
         }
-        DesiredState state = DesiredState.of(target.key(), repo, commit, overlay, target.policy(), documents);
+        DesiredState state = DesiredState.of(target.key(), repo, commit, overlay, target.policy(), documents)
+                .withCommittedAt(committedAt);
         int size = codec.encode(state).getBytes(StandardCharsets.UTF_8).length;
         if (size > maxEventBytes) {
             return new RenderFailed(target.key(), repo, commit, overlay, where + ": the rendered desired state is "

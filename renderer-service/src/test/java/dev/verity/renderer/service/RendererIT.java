@@ -69,6 +69,8 @@ class RendererIT {
         assertThat(prod.repo()).isEqualTo(RepositoriesResource.shop.url());
         assertThat(prod.path()).isEqualTo("apps/shop/overlays/prod");
         assertThat(prod.policy()).isEqualTo(Policy.DEFAULT);
+        assertThat(prod.committedAt()).as("the commit's time in Git, for commit-to-healthy").isNotNull()
+                .isBefore(java.time.Instant.now().plusSeconds(5));
         assertThat(kinds(prod)).containsExactly("Namespace", "ConfigMap", "Service", "Deployment");
         assertThat(prod.documents().get(0)).contains("name: shop-prod");
         assertThat(prod.documents().get(1)).contains("GREETING: v2").contains("namespace: shop-prod");

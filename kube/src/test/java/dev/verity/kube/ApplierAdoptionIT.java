@@ -1,14 +1,10 @@
 package dev.verity.kube;
 
 import dev.verity.events.Policy;
-import dev.verity.testkit.kube.KubeSandbox;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -24,23 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Objects made by {@code kubectl create} or client-side {@code kubectl apply} before Verity: once Verity applies them,
  * a field later removed from Git is removed from the cluster.
  */
-class ApplierAdoptionIT {
-
-    static KubeSandbox sandbox;
-    static KubernetesClient cluster;
-    static Applier applier;
-
-    @BeforeAll
-    static void start() {
-        sandbox = KubeSandbox.start();
-        cluster = sandbox.client();
-        applier = new Applier(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+class ApplierAdoptionIT extends OnSandbox {
 
     /** Creates an object as client-side {@code kubectl apply} does: a POST as its manager, with the annotation. */
     static void kubectlApply(String path, String json) throws Exception {

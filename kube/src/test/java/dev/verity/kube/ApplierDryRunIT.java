@@ -2,10 +2,6 @@ package dev.verity.kube;
 
 import dev.verity.events.ObjectRef;
 import dev.verity.events.Policy;
-import dev.verity.testkit.kube.KubeSandbox;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static dev.verity.kube.ApplierCrdEstablishedIT.crd;
@@ -15,23 +11,7 @@ import static dev.verity.kube.ApplierSandboxIT.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The dry run before each stage: a refused object writes nothing of its stage, and the result says what was written. */
-class ApplierDryRunIT {
-
-    static KubeSandbox sandbox;
-    static KubernetesClient cluster;
-    static Applier applier;
-
-    @BeforeAll
-    static void start() {
-        sandbox = KubeSandbox.start();
-        cluster = sandbox.client();
-        applier = new Applier(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+class ApplierDryRunIT extends OnSandbox {
 
     static String badDeployment(String ns) {
         return """

@@ -3,11 +3,7 @@ package dev.verity.kube;
 import dev.verity.events.DesiredState;
 import dev.verity.events.Policy;
 import dev.verity.events.TargetKey;
-import dev.verity.testkit.kube.KubeSandbox;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -22,26 +18,10 @@ import static dev.verity.kube.ApplierSandboxIT.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Inventory and prune against the Kubernetes sandbox: what Verity records, deletes, keeps and hands over. */
-class ApplierPruneIT {
+class ApplierPruneIT extends OnSandbox {
 
     static final Policy NO_PRUNE = new Policy(false, false, false, true, false, List.of());
     static final Policy ALLOW_EMPTY = new Policy(false, true, false, true, true, List.of());
-
-    static KubeSandbox sandbox;
-    static KubernetesClient cluster;
-    static Applier applier;
-
-    @BeforeAll
-    static void start() {
-        sandbox = KubeSandbox.start();
-        cluster = sandbox.client();
-        applier = new Applier(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
 
     static DesiredState desired(String target, String commit, Policy policy, String... documents) {
         return ApplierSandboxIT.desired(target, commit, policy, documents);

@@ -1,11 +1,7 @@
 package dev.verity.kube;
 
 import dev.verity.events.Policy;
-import dev.verity.testkit.kube.KubeSandbox;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static dev.verity.kube.ApplierSandboxIT.desired;
@@ -13,25 +9,9 @@ import static dev.verity.kube.ApplierSandboxIT.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A change of an immutable field: refused without {@code recreate: true}, the object recreated with it. */
-class ApplierRecreateIT {
+class ApplierRecreateIT extends OnSandbox {
 
     static final Policy RECREATE = Policy.DEFAULT.withRecreate(true);
-
-    static KubeSandbox sandbox;
-    static KubernetesClient cluster;
-    static Applier applier;
-
-    @BeforeAll
-    static void start() {
-        sandbox = KubeSandbox.start();
-        cluster = sandbox.client();
-        applier = new Applier(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
 
     static String deployment(String ns, String app) {
         return """

@@ -4,14 +4,10 @@ import dev.verity.events.DesiredState;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.Policy;
 import dev.verity.events.TargetKey;
-import dev.verity.testkit.kube.KubeSandbox;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,26 +15,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The apply against the Kubernetes sandbox: what lands in the cluster, and what the result reports. */
-class ApplierSandboxIT {
+class ApplierSandboxIT extends OnSandbox {
 
     static final String REPO = "https://git.example/gitops.git";
     static final Policy NO_FORCE = new Policy(false, true, false, false, false, List.of());
-
-    static KubeSandbox sandbox;
-    static KubernetesClient cluster;
-    static Applier applier;
-
-    @BeforeAll
-    static void start() {
-        sandbox = KubeSandbox.start();
-        cluster = sandbox.client();
-        applier = new Applier(cluster);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
 
     static String namespace(String name) {
         return "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + "}\n";

@@ -45,4 +45,12 @@ public interface DriftConfig {
      */
     @WithDefault("10s")
     Duration appliedStateWait();
+
+    /**
+     * Active/standby between the drift monitors of one cluster ({@code verity.drift.leader-session-timeout}): a
+     * standby takes over within this time after the leader dies; a leader that cannot reach the group coordinator
+     * steps down before it (see {@code dev.verity.events.leader.Leadership}).
+     */
+    @WithDefault("10s")
+    Duration leaderSessionTimeout();
 }

@@ -129,6 +129,7 @@ public class DriftInputs {
     }
 
     private void consumed(ConsumerRecord<String, String> record) {
-        if (service.catchUp().consumed(record.topic(), record.partition(), record.offset())) service.caughtUp();
+        if (service.catchUp().consumed(record.topic(), record.partition(), record.offset())
+                || service.takingOver()) service.caughtUp();
     }
 }

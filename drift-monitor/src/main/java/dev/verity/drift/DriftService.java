@@ -26,7 +26,17 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +55,13 @@ import java.util.regex.PatternSyntaxException;
  * resync interval, from the caches, without requests), and publishes the events the tracker decides. Everything
  * touching the tracker runs on one thread, so a read and the state it is compared with never interleave with a
  * change of desired state.
+ *
+ * <p>Active/standby ({@link DriftLeadership}): every replica reads its inputs and keeps its tracker up to date, but
+ * only the leader compares and publishes. A standby's tracker is not ready, so it takes in the drift events the
+ * leader publishes ({@link DriftTracker#remember}); when elected it first reads the drift topic up to where it ended
+ * at the election, then starts comparing from that, as after a restart: open drift is kept and nothing already
+ * reported is reported again. A deposed leader stops publishing at once (events it decides then are dropped and
+ * marked unpublished) and stands by again. Informers a deposed leader started keep running; it ignores them.
  */
 @Startup
 @ApplicationScoped
@@ -60,6 +77,9 @@ public class DriftService {
 
     @Inject
     ClusterReader cluster;
+
+    @Inject
+    DriftLeadership leadership;
 
     @Inject
     @Channel("drift")
@@ -86,6 +106,8 @@ public class DriftService {
     private DriftTracker tracker;
     private CatchUp catchUp;
     private ScheduledExecutorService loop;
+    /** Where the drift topic ended (per partition) when this monitor was last elected; null while standing by. */
+    private volatile Map<Integer, Long> historyAtElection;
 
     @PostConstruct
     void start() {
@@ -140,12 +162,68 @@ public class DriftService {
         return cluster.informerCount();
     }
 
-    /** Called once the input topics were read to where they ended at start: comparisons begin. */
+    /**
+     * Called once the input topics were read to where they ended at start, and after each drift record read while
+     * taking over: comparisons begin when this monitor also leads and has read the drift reported before its election.
+     */
     void caughtUp() {
+        loop.execute(this::startComparing);
+    }
+
+    /** Whether this monitor leads but has not read the drift topic up to where it ended at its election yet. */
+    boolean takingOver() {
+        return historyAtElection != null && !tracker.isReady();
+    }
+
+    /** Leadership: this process was elected; it looks up where the drift topic ends, then compares once read to it. */
+    void elected() {
         loop.execute(() -> {
-            LOG.infof("drift monitor for cluster %s rebuilt its state: %s", config.cluster(), tracker.status());
-            react(tracker.ready());
+            try {
+                historyAtElection = historyEnd();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "drift monitor for cluster %s: cannot find where %s ends; not comparing, standing down"
+                        + " is up to the leadership", config.cluster(), historyTopic);
+                return;
+            }
+            LOG.infof("drift monitor for cluster %s: elected; comparing once %s is read up to %s", config.cluster(),
+                    historyTopic, historyAtElection);
+            startComparing();
         });
+    }
+
+    /** Leadership: this process no longer leads; it stops comparing and takes in the new leader's events. */
+    void deposed() {
+        historyAtElection = null;
+        loop.execute(() -> {
+            tracker.standby();
+            LOG.infof("drift monitor for cluster %s stands by: %s", config.cluster(), tracker.status());
+        });
+    }
+
+    private void startComparing() {
+        Map<Integer, Long> history = historyAtElection;
+        if (tracker.isReady() || history == null || !catchUp.caughtUp() || !leadership.isLeader()) return;
+        if (!catchUp.readTo(historyTopic, history)) return;
+        LOG.infof("drift monitor for cluster %s rebuilt its state and leads: %s", config.cluster(), tracker.status());
+        react(tracker.ready());
+    }
+
+    private Map<Integer, Long> historyEnd() {
+        Map<String, Object> props = new HashMap<>();
+        leadership.kafka().forEach((k, v) -> {
+            if (ConsumerConfig.configNames().contains(k)) props.put(k, v);
+        });
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "verity-drift-monitor-" + config.cluster() + "-history-end");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor(historyTopic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            Map<Integer, Long> ends = new TreeMap<>();
+            c.endOffsets(partitions, Duration.ofSeconds(10)).forEach((tp, end) -> ends.put(tp.partition(), end));
+            return ends;
+        }
     }
 
     private void react(Reaction reaction) {
@@ -212,6 +290,12 @@ public class DriftService {
     private void publish(TargetEvent event) {
         String json = codec.encode(event);
         ObjectRef object = objectOf(event);
+        if (!leadership.isLeader()) {
+            LOG.infof("%s: not publishing %s about %s: this monitor no longer leads", event.describe(), event.type(),
+                    object);
+            loop.execute(() -> tracker.unpublished(event.target(), object));
+            return;
+        }
         if (event instanceof DriftDetected d) {
             LOG.infof("%s: %s drifted (%s%s)", d.describe(), object, d.kind(),
                     d.fields().isEmpty() ? "" : ": " + String.join(", ", d.fields()));

@@ -8,14 +8,16 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads every input topic from the beginning while the monitor rebuilds its state, whatever the committed offsets:
- * state comes from the topics, not from the consumer group. Once it compares, a rebalance resumes from the committed
- * offsets instead, so old desired states are never replayed against a newer cluster.
+ * Reads every input partition from the beginning the first time this process is assigned it, whatever the group's
+ * offsets: state comes from the topics, not from the consumer group (each process has a group of its own, and
+ * commits nothing). A partition assigned again (the consumer rejoined its group) is resumed where this process left
+ * it, so old desired states are never replayed against a newer cluster.
  */
 @ApplicationScoped
 @Identifier("verity-drift-from-beginning")
@@ -28,8 +30,17 @@ public class FromBeginning implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        if (service.tracker().isReady() || partitions.isEmpty()) return;
-        List<TopicPartition> fresh = List.copyOf(partitions);
+        List<TopicPartition> fresh = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Long at = service.catchUp().position(tp.topic(), tp.partition());
+            if (at == null) {
+                fresh.add(tp);
+            } else {
+                LOG.debugf("resuming %s at offset %d", tp, at);
+                consumer.seek(tp, at);
+            }
+        }
+        if (fresh.isEmpty()) return;
         consumer.seekToBeginning(fresh);
         Map<TopicPartition, Long> beginning = consumer.beginningOffsets(fresh);
         Map<TopicPartition, Long> end = consumer.endOffsets(fresh);

@@ -101,8 +101,7 @@ public final class LocalStack implements AutoCloseable {
         starting.put("applier-service", launch("applier-service", "applier-service", port(StackOptions.APPLIER_PORT),
                 logs, common, applierProperties(), Map.of()));
         starting.put("drift-monitor", launch("drift-monitor", port(StackOptions.DRIFT_PORT), logs, common,
-                Map.of("verity.drift.cluster", CLUSTER, "verity.drift.kubeconfig", kubeconfig.toString()),
-                Map.of()));
+                driftMonitorProperties(), Map.of()));
         starting.put("notifier", launch("notifier", port(StackOptions.NOTIFIER_PORT), logs, common,
                 Map.of("verity.notifier.slack.webhook-url", slack.webhookUrl(),
                         "verity.notifier.email.to", "platform-team@verity.local",
@@ -125,6 +124,25 @@ public final class LocalStack implements AutoCloseable {
      * @param name the replica's name among the services ({@link #services()}), e.g. {@code applier-service-2}
      */
     public ServiceProcess startApplierReplica(String name) {
+        return startReplica("applier-service", name, applierProperties());
+    }
+
+    private Map<String, String> driftMonitorProperties() {
+        return Map.of("verity.drift.cluster", CLUSTER, "verity.drift.kubeconfig", kubeconfig.toString());
+    }
+
+    /**
+     * Starts one more drift monitor for the cluster {@value #CLUSTER}, as a second replica would run (active/standby:
+     * only one of them publishes drift at a time), on a free port, logging to {@code logs/<name>.log}; returns once
+     * it is ready (its state rebuilt from the topics).
+     *
+     * @param name the replica's name among the services ({@link #services()}), e.g. {@code drift-monitor-2}
+     */
+    public ServiceProcess startDriftMonitorReplica(String name) {
+        return startReplica("drift-monitor", name, driftMonitorProperties());
+    }
+
+    private ServiceProcess startReplica(String module, String name, Map<String, String> properties) {
         if (services.containsKey(name)) throw new IllegalArgumentException("a service named " + name + " runs already");
         Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
         int port;
@@ -133,9 +151,8 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("no free local port", e);
         }
-        ServiceProcess replica = launch("applier-service", name, port, options.workDir().toAbsolutePath().resolve("logs"),
-                common, applierProperties(),
-                Map.of()).join();
+        ServiceProcess replica = launch(module, name, port, options.workDir().toAbsolutePath().resolve("logs"),
+                common, properties, Map.of()).join();
         services.put(name, replica);
         return replica;
     }

@@ -42,8 +42,24 @@ public final class CatchUp {
         return check();
     }
 
+    /** The next offset to read in a partition, as far as this knows (assigned or read before); null if never. */
+    public synchronized Long position(String topic, int partition) {
+        return next.get(topic + "-" + partition);
+    }
+
     public synchronized boolean caughtUp() {
         return latched;
+    }
+
+    /**
+     * Whether every partition of {@code topic} was read up to the given end offsets (exclusive), e.g. the drift
+     * history up to where it ended when this monitor was elected. Partitions not named are not checked.
+     */
+    public synchronized boolean readTo(String topic, Map<Integer, Long> ends) {
+        for (Map.Entry<Integer, Long> e : ends.entrySet()) {
+            if (e.getValue() > 0 && next.getOrDefault(topic + "-" + e.getKey(), 0L) < e.getValue()) return false;
+        }
+        return true;
     }
 
     /** What is still to be read, for logs and the readiness check. */

@@ -175,8 +175,9 @@ public final class DriftTracker {
     }
 
     /**
-     * A drift event this monitor published before it restarted, read back from the drift topic while rebuilding:
-     * it is what was last reported for the object. Ignored once {@link #ready()}.
+     * A drift event this monitor published before it restarted, or the leading monitor published while this one
+     * stood by, read back from the drift topic: it is what was last reported for the object. Ignored while
+     * {@link #ready()} (this monitor then publishes itself).
      */
     public synchronized void remember(TargetEvent event) {
         if (ready || !cluster.equals(event.target().cluster())) return; // the drift topic holds every cluster's
@@ -209,6 +210,17 @@ public final class DriftTracker {
             }
         }
         return new Reaction(events, List.copyOf(watched()));
+    }
+
+    /**
+     * This monitor no longer publishes (it lost the leadership): comparisons stop until the next {@link #ready()},
+     * and drift events another monitor publishes meanwhile are taken in through {@link #remember} again, so that
+     * what it last reported for each object is what it starts from when it leads again. Its inputs keep arriving.
+     */
+    public synchronized void standby() {
+        ready = false;
+        readySince = null;
+        byRef = null;
     }
 
     public synchronized boolean isReady() {

@@ -2,6 +2,7 @@ package dev.verity.drift.core;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,20 @@ class CatchUpTest {
         assertThat(catchUp.caughtUp()).isTrue();
         assertThat(catchUp.consumed("verity.desired.local", 0, 3)).as("latched, reported once").isFalse();
         assertThat(catchUp.describe()).isEqualTo("caught up");
+    }
+
+    @Test
+    void knowsWhereEachPartitionWasLeftAndWhetherATopicWasReadToGivenEnds() {
+        assertThat(catchUp.position("verity.drift", 0)).isNull();
+        catchUp.assigned("verity.drift", 0, 2, 5);
+        assertThat(catchUp.position("verity.drift", 0)).isEqualTo(2L);
+        assertThat(catchUp.readTo("verity.drift", Map.of(0, 4L, 1, 0L))).isFalse();
+
+        catchUp.consumed("verity.drift", 0, 3);
+
+        assertThat(catchUp.position("verity.drift", 0)).isEqualTo(4L);
+        assertThat(catchUp.readTo("verity.drift", Map.of(0, 4L, 1, 0L))).as("an empty partition needs nothing").isTrue();
+        assertThat(catchUp.readTo("verity.drift", Map.of(0, 5L))).isFalse();
     }
 
     @Test

@@ -250,6 +250,26 @@ class DriftTrackerTest {
     }
 
     @Test
+    void aDeposedMonitorTakesInTheNewLeadersEventsAndStartsFromThemWhenElectedAgain() {
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        tracker.ready();
+        assertThat(stripped(tracker.observe(WEB, web(5, "3")))).containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "3"));
+
+        tracker.standby();
+        assertThat(tracker.observe(WEB, web(2, "4"))).as("a standby compares nothing").isEmpty();
+        tracker.remember(new DriftResolved(TARGET, REPO, C1, WEB, "4"));
+        tracker.remember(new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+
+        assertThat(tracker.ready().events()).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, Observation.absent()))).as("reported by the other leader").isEmpty();
+        assertThat(stripped(tracker.observe(WEB, web(2, "6"))))
+                .containsExactly(new DriftResolved(TARGET, REPO, C1, WEB, "6"));
+    }
+
+    @Test
     void eventsNameTheCurrentDesiredStateEvenWhenTheHistoryIsAboutAnOlderCommit() {
         DesiredState d = desired(C2, WEB_DOC);
         tracker.onDesired(d);

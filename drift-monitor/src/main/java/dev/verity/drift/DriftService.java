@@ -194,6 +194,7 @@ public class DriftService {
     /** Leadership: this process no longer leads; it stops comparing and takes in the new leader's events. */
     void deposed() {
         historyAtElection = null;
+        if (loop.isShutdown()) return; // the application is stopping
         loop.execute(() -> {
             tracker.standby();
             LOG.infof("drift monitor for cluster %s stands by: %s", config.cluster(), tracker.status());
@@ -241,7 +242,11 @@ public class DriftService {
     private void resync() {
         try {
             if (!tracker.isReady()) {
-                LOG.infof("drift monitor for cluster %s not comparing yet: %s", config.cluster(), catchUp.describe());
+                if (catchUp.caughtUp() && historyAtElection == null) {
+                    LOG.debugf("drift monitor for cluster %s stands by (another replica leads)", config.cluster());
+                } else {
+                    LOG.infof("drift monitor for cluster %s not comparing yet: %s", config.cluster(), catchUp.describe());
+                }
                 return;
             }
             inform();

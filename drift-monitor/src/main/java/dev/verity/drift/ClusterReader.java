@@ -2,6 +2,7 @@ package dev.verity.drift;
 
 import dev.verity.drift.core.Observation;
 import dev.verity.events.ObjectRef;
+import dev.verity.kube.InventoryStore;
 import dev.verity.kube.Kubeconfig;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -192,8 +193,15 @@ public class ClusterReader {
         return all;
     }
 
+    /**
+     * The object as the informer holds it, with the target its annotation names; an applier's inventory ConfigMap
+     * (label {@value InventoryStore#INVENTORY_LABEL}) names its target too, but is Verity's own record, never a
+     * target's object, so it claims none.
+     */
     private Cached cached(GenericKubernetesResource object) {
-        String annotation = object.getMetadata().getAnnotations() == null ? null
+        boolean inventory = object.getMetadata().getLabels() != null
+                && object.getMetadata().getLabels().containsKey(InventoryStore.INVENTORY_LABEL);
+        String annotation = inventory || object.getMetadata().getAnnotations() == null ? null
                 : object.getMetadata().getAnnotations().get(TARGET_ANNOTATION);
         return new Cached(refOf(object), annotation, Observation.present(
                 client.getKubernetesSerialization().asJson(object), object.getMetadata().getResourceVersion(),

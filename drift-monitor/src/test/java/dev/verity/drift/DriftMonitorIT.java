@@ -12,6 +12,7 @@ import dev.verity.events.DriftUpdated;
 import dev.verity.events.FieldChange;
 import dev.verity.events.EventCodec;
 import dev.verity.events.ObjectRef;
+import dev.verity.events.IgnoreDifference;
 import dev.verity.events.Policy;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.TargetKey;
@@ -423,16 +424,51 @@ class DriftMonitorIT {
         });
     }
 
+    @Test
+    @Order(11)
+    void aPathThePolicyIgnoresIsNotDriftButAnotherPathIsAndResolves() {
+        TargetKey target = TargetKey.parse("local/ignore/prod");
+        ObjectRef web = new ObjectRef("apps/v1", "Deployment", "ignore-prod", "web");
+        Policy policy = Policy.DEFAULT.withIgnoreDifferences(List.of(
+                new IgnoreDifference("apps", "Deployment", "web", null, List.of("/spec/replicas"))));
+        publishApplied(target, "ignore-prod", policy, DEPLOYMENT.formatted("ignore-prod", 2));
+
+        // a person scales by hand: spec.replicas is ignored for this Deployment, so not drift
+        scaleAs("kubectl", "ignore-prod", "web", 5);
+        // then edits the image: drift, and the first event about the target names that field alone
+        patchAs("kubectl-edit", "/apis/apps/v1/namespaces/ignore-prod/deployments/web",
+                "application/strategic-merge-patch+json",
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.28\"}]}}}}");
+
+        DriftDetected edited = awaitEvent(target, DriftDetected.class, e -> true);
+        assertThat(edited.object()).isEqualTo(web);
+        assertThat(edited.kind()).isEqualTo(DriftKind.MODIFIED);
+        assertThat(edited.fields()).containsExactly("spec.template.spec.containers[name=web].image");
+
+        // the image fixed by hand while replicas stay at 5: resolved, the ignored difference does not hold it open
+        patchAs("kubectl-edit", "/apis/apps/v1/namespaces/ignore-prod/deployments/web",
+                "application/strategic-merge-patch+json",
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.27\"}]}}}}");
+        awaitEvent(target, DriftResolved.class, e -> e.object().equals(web));
+        assertThat(deployments("ignore-prod").withName("web").get().getSpec().getReplicas()).isEqualTo(5);
+        assertThat(driftEvents(target)).hasSize(2);
+    }
+
     /**
      * Puts the documents into the sandbox as the applier does, then publishes the desired state, the
      * {@code AppliedState} (what the sandbox answered, reduced to Verity's fields) and {@code Applied}.
      */
     DesiredState publishApplied(TargetKey target, String namespace, String... documents) {
+        return publishApplied(target, namespace, Policy.DEFAULT, documents);
+    }
+
+    /** As {@link #publishApplied(TargetKey, String, String...)}, with the target's policy. */
+    DesiredState publishApplied(TargetKey target, String namespace, Policy policy, String... documents) {
         createNamespace(namespace);
         List<AppliedObject> stored = new ArrayList<>();
         for (String document : documents) stored.add(serverSideApply(document, target));
         DesiredState desired = DesiredState.of(target, REPO, C1, "apps/" + target.app() + "/overlays/" + target.env(),
-                Policy.DEFAULT, List.of(documents));
+                policy, List.of(documents));
         List<ObjectRef> refs = stored.stream().map(AppliedObject::object).toList();
         kafka().send(DESIRED, target.toString(), codec.encode(desired));
         kafka().send(Topics.applied("local"), target.toString(),

@@ -23,12 +23,13 @@ import java.util.TreeSet;
  *
  * <p><b>On the wire</b> (inside {@code DesiredState.data.policy}, JSON):
  * <pre>{"suspend":false,"prune":true,"selfHeal":false,"force":true,"allowEmpty":false,"dependsOn":[],
- *  "recreate":false,"interval":"PT10M","retryInterval":"PT1M","healthTimeout":"PT5M","pruneAlso":[]}</pre>
+ *  "recreate":false,"interval":"PT10M","retryInterval":"PT1M","healthTimeout":"PT5M","pruneAlso":[],
+ *  "ignoreDifferences":[]}</pre>
  * Durations are ISO-8601 strings ({@link Duration#toString()}, e.g. {@code PT1H30M}, {@code PT0.5S}), not the Go
  * syntax ({@code 1h30m}) users write in {@code verity.yaml}: the renderer converts. {@code pruneAlso} is written
  * sorted, so equal policies encode to equal JSON. A field that is absent (a desired state written before the field
  * existed) decodes to its default: {@code recreate} false, {@code interval} 10m, {@code retryInterval} 1m,
- * {@code healthTimeout} 5m, {@code pruneAlso} and {@code dependsOn} empty. Fields this version does not know are
+ * {@code healthTimeout} 5m, {@code pruneAlso}, {@code dependsOn} and {@code ignoreDifferences} empty. Fields this version does not know are
  * ignored when decoding ({@link EventCodec} does not fail on unknown properties), so a newer renderer's policy
  * still decodes in an older service.
  *
@@ -46,13 +47,15 @@ import java.util.TreeSet;
  * @param pruneAlso     the protected kinds ({@link #PROTECTED_KINDS}) this target opts in to prune; Verity never
  *                      prunes objects of those kinds otherwise. Not checked against {@link #PROTECTED_KINDS} here, so
  *                      a kind a newer renderer allows does not make an older service reject the whole desired state
+ * @param ignoreDifferences paths of selected objects where the drift monitor reports no difference (Argo CD's
+ *                      {@code ignoreDifferences}); the applier does not read it and still applies those fields
  */
 public record Policy(boolean suspend, boolean prune, boolean selfHeal, boolean force, boolean allowEmpty,
         List<String> dependsOn, boolean recreate,
         @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDuration.class) Duration interval,
         @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDuration.class) Duration retryInterval,
         @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoDuration.class) Duration healthTimeout,
-        Set<String> pruneAlso) {
+        Set<String> pruneAlso, List<IgnoreDifference> ignoreDifferences) {
 
     /** The kinds Verity never prunes unless a policy lists them in {@code pruneAlso}. */
     public static final Set<String> PROTECTED_KINDS = Collections.unmodifiableSortedSet(
@@ -81,37 +84,51 @@ public record Policy(boolean suspend, boolean prune, boolean selfHeal, boolean f
             }
         }
         pruneAlso = Collections.unmodifiableSortedSet(kinds);
+        ignoreDifferences = ignoreDifferences == null ? List.of() : List.copyOf(ignoreDifferences);
+    }
+
+    /** The policy of the first eleven keys, {@code ignoreDifferences} empty. */
+    public Policy(boolean suspend, boolean prune, boolean selfHeal, boolean force, boolean allowEmpty,
+            List<String> dependsOn, boolean recreate, Duration interval, Duration retryInterval, Duration healthTimeout,
+            Set<String> pruneAlso) {
+        this(suspend, prune, selfHeal, force, allowEmpty, dependsOn, recreate, interval, retryInterval, healthTimeout,
+                pruneAlso, null);
     }
 
     /** The policy of the first six keys, every later key at its default. */
     public Policy(boolean suspend, boolean prune, boolean selfHeal, boolean force, boolean allowEmpty,
             List<String> dependsOn) {
-        this(suspend, prune, selfHeal, force, allowEmpty, dependsOn, false, null, null, null, null);
+        this(suspend, prune, selfHeal, force, allowEmpty, dependsOn, false, null, null, null, null, null);
     }
 
     public Policy withRecreate(boolean recreate) {
         return new Policy(suspend, prune, selfHeal, force, allowEmpty, dependsOn, recreate, interval, retryInterval,
-                healthTimeout, pruneAlso);
+                healthTimeout, pruneAlso, ignoreDifferences);
     }
 
     public Policy withInterval(Duration interval) {
         return new Policy(suspend, prune, selfHeal, force, allowEmpty, dependsOn, recreate, interval, retryInterval,
-                healthTimeout, pruneAlso);
+                healthTimeout, pruneAlso, ignoreDifferences);
     }
 
     public Policy withRetryInterval(Duration retryInterval) {
         return new Policy(suspend, prune, selfHeal, force, allowEmpty, dependsOn, recreate, interval, retryInterval,
-                healthTimeout, pruneAlso);
+                healthTimeout, pruneAlso, ignoreDifferences);
     }
 
     public Policy withHealthTimeout(Duration healthTimeout) {
         return new Policy(suspend, prune, selfHeal, force, allowEmpty, dependsOn, recreate, interval, retryInterval,
-                healthTimeout, pruneAlso);
+                healthTimeout, pruneAlso, ignoreDifferences);
     }
 
     public Policy withPruneAlso(Set<String> pruneAlso) {
         return new Policy(suspend, prune, selfHeal, force, allowEmpty, dependsOn, recreate, interval, retryInterval,
-                healthTimeout, pruneAlso);
+                healthTimeout, pruneAlso, ignoreDifferences);
+    }
+
+    public Policy withIgnoreDifferences(List<IgnoreDifference> ignoreDifferences) {
+        return new Policy(suspend, prune, selfHeal, force, allowEmpty, dependsOn, recreate, interval, retryInterval,
+                healthTimeout, pruneAlso, ignoreDifferences);
     }
 
     /** Whether objects of {@code kind} may be pruned under this policy as far as the kind goes. */

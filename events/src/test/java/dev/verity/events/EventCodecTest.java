@@ -228,6 +228,43 @@ class EventCodecTest {
     }
 
     @Test
+    void ignoreDifferencesTravelWithThePolicyAndAnOlderPolicyDecodesWithNone() {
+        Policy policy = Policy.DEFAULT.withIgnoreDifferences(List.of(
+                new IgnoreDifference("apps", "Deployment", "web", null, List.of("/spec/replicas")),
+                new IgnoreDifference(null, "ConfigMap", null, "shop", List.of("/data/a~1b", "/metadata/labels"))));
+        DesiredState desired = DesiredState.of(PROD, REPO, SHA, "apps/shop/overlays/prod", policy, List.of("a: 1"));
+        String json = codec.encode(desired);
+
+        assertThat(json).contains("\"ignoreDifferences\":[", "\"jsonPointers\":[\"/spec/replicas\"]", "/data/a~1b");
+        DesiredState back = (DesiredState) codec.decode(json);
+        assertThat(back).isEqualTo(desired);
+        assertThat(back.policy().ignoreDifferences().get(0).name()).isEqualTo("web");
+        assertThat(back.policy().ignoreDifferences().get(1).group()).isNull();
+
+        String older = json.replaceFirst(",\"ignoreDifferences\":\\[.*?]}]", "");
+        assertThat(older).doesNotContain("ignoreDifferences");
+        Policy decoded = ((DesiredState) codec.decode(older)).policy();
+        assertThat(decoded.ignoreDifferences()).isEmpty();
+        assertThat(decoded).isEqualTo(Policy.DEFAULT);
+    }
+
+    @Test
+    void anIgnoreRuleSelectsByKindGroupNameAndNamespace() {
+        IgnoreDifference web = new IgnoreDifference("apps", "Deployment", "web", "shop", List.of("/spec/replicas"));
+        assertThat(web.selects(new ObjectRef("apps/v1", "Deployment", "shop", "web"))).isTrue();
+        assertThat(web.selects(new ObjectRef("apps/v1", "Deployment", "shop", "api"))).isFalse();
+        assertThat(web.selects(new ObjectRef("apps/v1", "Deployment", "other", "web"))).isFalse();
+        assertThat(web.selects(new ObjectRef("apps/v1", "StatefulSet", "shop", "web"))).isFalse();
+        assertThat(web.selects(new ObjectRef("example.com/v1", "Deployment", "shop", "web"))).isFalse();
+        IgnoreDifference core = new IgnoreDifference("", "ConfigMap", null, null, List.of("/data"));
+        assertThat(core.selects(new ObjectRef("v1", "ConfigMap", "any", "x"))).isTrue();
+        assertThat(new IgnoreDifference(null, "ConfigMap", null, null, List.of("/data"))
+                .selects(new ObjectRef("example.com/v1", "ConfigMap", null, "x"))).isTrue();
+        assertThatThrownBy(() -> new IgnoreDifference(null, "ConfigMap", null, null, List.of("data")))
+                .hasMessageContaining("'data' is not a JSON pointer");
+    }
+
+    @Test
     void aPolicyFromANewerRendererWithKeysThisVersionDoesNotKnowStillDecodes() {
         DesiredState desired = DesiredState.of(PROD, REPO, SHA, "apps/shop/overlays/prod",
                 Policy.DEFAULT.withInterval(Duration.ofMinutes(3)), List.of("a: 1"));

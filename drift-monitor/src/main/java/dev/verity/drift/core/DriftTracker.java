@@ -2,6 +2,7 @@ package dev.verity.drift.core;
 
 import dev.verity.events.Applied;
 import dev.verity.events.AppliedObject;
+import dev.verity.events.IgnoreDifference;
 import dev.verity.events.AppliedState;
 import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
@@ -42,7 +43,8 @@ import java.util.TreeMap;
  * {@code verity.applied.<cluster>}), on the fields Verity applied then, when the target's latest {@code AppliedState}
  * is of the digest being compared and lists the object; otherwise (an older applier, a state not yet arrived, an
  * apply that stopped before the object) with the desired document ({@link DriftComparator#compare}), once the
- * {@code appliedStateWait} after the digest became comparable is over.</li>
+ * {@code appliedStateWait} after the digest became comparable is over. Either way the paths the target's policy
+ * ignores for the object ({@code ignoreDifferences}) are left out of the comparison.</li>
  * <li>A target is compared only while its latest desired digest is the one last applied. A new desired state holds
  * the target (no comparison, no events) until the applier reports it applied, so a rollout in progress is never
  * reported as drift.</li>
@@ -348,8 +350,9 @@ public final class DriftTracker {
                 if (stored == null && t.awaitingAppliedState(clock.instant(), appliedStateWait)) {
                     return Optional.empty(); // compared when it arrives, or once the wait is over
                 }
-                comparison = stored != null ? comparator.compareApplied(stored, present.json())
-                        : comparator.compare(object, present.json());
+                List<IgnoreDifference> ignore = t.desired.policy().ignoreDifferences();
+                comparison = stored != null ? comparator.compareApplied(stored, present.json(), ignore)
+                        : comparator.compare(object, present.json(), ignore);
             } catch (IllegalArgumentException e) {
                 LOG.warnf("%s: cannot compare %s: %s", t.desired.describe(), object.ref(), e.getMessage());
                 return unknown(t, object.ref(), "cannot compare: " + e.getMessage());

@@ -8,6 +8,7 @@ import dev.verity.events.DriftResolved;
 import dev.verity.events.DriftUnknown;
 import dev.verity.events.DriftUpdated;
 import dev.verity.events.FieldChange;
+import dev.verity.events.IgnoreDifference;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.Policy;
 import dev.verity.events.TargetEvent;
@@ -415,6 +416,30 @@ class DriftTrackerTest {
         public Instant instant() {
             return now;
         }
+    }
+
+    @Test
+    void aCommitThatIgnoresTheDriftingPathResolvesItAndLaterEditsThereAreNotDrift() {
+        tracker.ready();
+        DesiredState first = desired(C1, WEB_DOC);
+        tracker.onDesired(first);
+        tracker.onApplied(applied(first));
+        assertThat(stripped(tracker.observe(WEB, web(5, "11")))).containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "11"));
+
+        // the next commit changes only verity.yaml: the same documents (digest), spec.replicas of web now ignored
+        DesiredState ignoring = DesiredState.of(TARGET, REPO, C2, "apps/shop/overlays/prod",
+                Policy.DEFAULT.withIgnoreDifferences(List.of(
+                        new IgnoreDifference("apps", "Deployment", "web", null, List.of("/spec/replicas")))),
+                List.of(WEB_DOC));
+        assertThat(tracker.onDesired(ignoring).check()).containsExactly(WEB);
+
+        assertThat(stripped(tracker.observe(WEB, web(5, "12"))))
+                .containsExactly(new DriftResolved(TARGET, REPO, C2, WEB, "12"));
+        assertThat(stripped(tracker.observe(WEB, web(9, "13")))).isEmpty();
+        assertThat(stripped(tracker.observe(WEB, live(9, "nginx:1.28", "14")))).containsExactly(
+                new DriftDetected(TARGET, REPO, C2, WEB, DriftKind.MODIFIED,
+                        List.of("spec.template.spec.containers[name=web].image"), "14"));
     }
 
     static DesiredState desired(String commit, String... docs) {

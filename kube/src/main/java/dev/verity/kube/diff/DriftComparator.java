@@ -1,10 +1,13 @@
 package dev.verity.kube.diff;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verity.events.AppliedObject;
+import dev.verity.events.IgnoreDifference;
 import dev.verity.events.ObjectRef;
 import dev.verity.kube.AllowedWriters;
 import dev.verity.kube.ManagedFields;
@@ -64,6 +67,12 @@ import java.util.regex.Pattern;
  * a ConfigMap's {@code data}/{@code binaryData} entries whose key matches the mask pattern, and {@code env} items
  * whose {@code name} matches it (default {@link #DEFAULT_MASK}). Nothing else is masked: a password in a command
  * line is shown.
+ *
+ * <p>A target's {@code ignoreDifferences} rules ({@link IgnoreDifference}, from its policy) are honoured by the
+ * overloads that take them: at each JSON pointer of a rule that selects the object, the field (or list item) is
+ * removed from both the reference and the live object before comparing, so nothing at or under it is ever a
+ * difference. A pointer whose path the object lacks removes nothing. List items are addressed by index, as in
+ * RFC 6901 and Argo CD. This is for drift only: what the applier applies is not changed by it.
  */
 public final class DriftComparator {
 
@@ -112,6 +121,14 @@ public final class DriftComparator {
 
     /** Compares a desired object with the live object read from the cluster as JSON. */
     public Comparison compare(DesiredObject desired, String liveJson) {
+        return compare(desired, liveJson, List.of());
+    }
+
+    /**
+     * Compares a desired object with the live object read from the cluster as JSON, leaving out the paths that the
+     * rules selecting the object ignore.
+     */
+    public Comparison compare(DesiredObject desired, String liveJson, List<IgnoreDifference> ignore) {
         JsonNode live;
         try {
             live = JSON.readTree(liveJson);
@@ -121,7 +138,14 @@ public final class DriftComparator {
                     + (e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())
                     + ")", e);
         }
-        return compare(desired.content(), live);
+        if (live == null || !live.isObject()) throw new IllegalArgumentException("the live object is not a JSON object");
+        List<JsonPointer> pointers = pointers(ignore, desired.ref(), live);
+        if (pointers.isEmpty()) return compare(desired.content(), live);
+        ObjectNode doc = desired.content().deepCopy();
+        ObjectNode liveCopy = (ObjectNode) live.deepCopy();
+        removeAll(doc, pointers);
+        removeAll(liveCopy, pointers);
+        return compare(doc, liveCopy);
     }
 
     /** Compares a desired document with the live object, both as JSON trees. */
@@ -144,14 +168,28 @@ public final class DriftComparator {
      *
      * @throws IllegalArgumentException when the live object is not a JSON object (the message never quotes it)
      */
-    @SuppressWarnings("unchecked")
     public Comparison compareApplied(AppliedObject applied, String liveJson) {
+        return compareApplied(applied, liveJson, List.of());
+    }
+
+    /**
+     * As {@link #compareApplied(AppliedObject, String)}, leaving out the paths that the rules selecting the object
+     * ignore (removed from the stored values and from the live object before the live object is reduced).
+     */
+    @SuppressWarnings("unchecked")
+    public Comparison compareApplied(AppliedObject applied, String liveJson, List<IgnoreDifference> ignore) {
         JsonNode live = readLive(applied.object(), liveJson);
+        List<JsonPointer> pointers = pointers(ignore, applied.object(), live);
+        if (!pointers.isEmpty()) {
+            live = live.deepCopy();
+            removeAll((ObjectNode) live, pointers);
+        }
         Map<String, Object> liveMap = JSON.convertValue(live, Map.class);
         Map<String, Object> reduced = ManagedFields.project(liveMap, applied.fields());
         ObjectRef ref = applied.object();
         if ("Secret".equals(ref.kind()) && "v1".equals(ref.apiVersion())) hashSecretData(reduced, applied.uid());
         ObjectNode stored = JSON.valueToTree(applied.values());
+        removeAll(stored, pointers);
         ObjectNode reference = withoutAllowedWriters(stored, live);
         return walk(reference, JSON.valueToTree(reduced), schema.root(ref.apiVersion(), ref.kind()).orElse(null),
                 ref.kind());
@@ -169,6 +207,42 @@ public final class DriftComparator {
         }
         if (live == null || !live.isObject()) throw new IllegalArgumentException("live " + ref + " is not a JSON object");
         return live;
+    }
+
+    /**
+     * The pointers of the rules that select the object; its namespace is the live object's (the desired document
+     * may leave it to the default namespace).
+     */
+    private static List<JsonPointer> pointers(List<IgnoreDifference> ignore, ObjectRef ref, JsonNode live) {
+        if (ignore == null || ignore.isEmpty()) return List.of();
+        JsonNode liveNamespace = live.path("metadata").path("namespace");
+        ObjectRef actual = liveNamespace.isTextual()
+                ? new ObjectRef(ref.apiVersion(), ref.kind(), liveNamespace.asText(), ref.name()) : ref;
+        return IgnoreDifference.pointersFor(ignore, actual).stream().map(DriftComparator::compilePointer).toList();
+    }
+
+    private static JsonPointer compilePointer(String pointer) {
+        try {
+            return JsonPointer.compile(pointer);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ignoreDifferences: '" + pointer + "' is not a JSON pointer: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the value at each pointer (a map field or a list item) from {@code root}, where there is one. */
+    private static void removeAll(ObjectNode root, List<JsonPointer> pointers) {
+        for (JsonPointer pointer : pointers) {
+            JsonPointer last = pointer.last();
+            if (last == null) continue;
+            JsonNode parent = root.at(pointer.head());
+            if (parent instanceof ObjectNode object) {
+                object.remove(last.getMatchingProperty());
+            } else if (parent instanceof ArrayNode array && last.mayMatchElement()
+                    && last.getMatchingIndex() < array.size()) {
+                array.remove(last.getMatchingIndex());
+            }
+        }
     }
 
     private static void hashSecretData(Map<String, Object> values, String uid) {

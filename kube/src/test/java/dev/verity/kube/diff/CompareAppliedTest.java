@@ -2,11 +2,13 @@ package dev.verity.kube.diff;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.events.AppliedObject;
+import dev.verity.events.IgnoreDifference;
 import dev.verity.events.ObjectRef;
 import dev.verity.kube.ManagedFields;
 import org.junit.jupiter.api.Test;
 
 import java.util.Comparator;
+import java.util.List;
 
 import java.util.Map;
 
@@ -69,6 +71,24 @@ class CompareAppliedTest {
                 + "\"fieldsV1\":{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\":\\\"web\\\"}\":"
                 + "{\"f:image\":{}}}}}}}}", 2, "nginx:1.28", "");
         assertThat(comparator.compareApplied(applied, edited).paths())
+                .containsExactly("spec.template.spec.containers[name=web].image");
+    }
+
+    @Test
+    void anIgnoredPathIsNotDriftAgainstTheAppliedStateButOtherPathsAre() throws Exception {
+        AppliedObject applied = applied(WEB, deployment(owned, 2, "nginx:1.27", ""));
+        String scaled = deployment(owned.replace("\"f:replicas\":{},", "") + ",{\"manager\":\"kubectl\","
+                + "\"operation\":\"Update\",\"fieldsV1\":{\"f:spec\":{\"f:replicas\":{}}}}", 5, "nginx:1.27", "");
+        List<IgnoreDifference> ignore = List.of(new IgnoreDifference("apps", "Deployment", "web", "shop",
+                List.of("/spec/replicas")));
+
+        assertThat(comparator.compareApplied(applied, scaled).paths()).containsExactly("spec.replicas");
+        assertThat(comparator.compareApplied(applied, scaled, ignore).matches()).isTrue();
+        assertThat(comparator.compareApplied(applied, scaled, List.of(new IgnoreDifference("apps", "Deployment", "api",
+                null, List.of("/spec/replicas")))).paths()).containsExactly("spec.replicas");
+
+        String scaledAndEdited = scaled.replace("nginx:1.27", "nginx:1.28");
+        assertThat(comparator.compareApplied(applied, scaledAndEdited, ignore).paths())
                 .containsExactly("spec.template.spec.containers[name=web].image");
     }
 

@@ -3,10 +3,12 @@ package dev.verity.kube.diff;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.verity.events.IgnoreDifference;
 import dev.verity.kube.diff.FieldDifference.Change;
 import org.junit.jupiter.api.Test;
 
 import java.util.Comparator;
+import java.util.List;
 
 import java.util.function.Consumer;
 
@@ -497,6 +499,66 @@ class DriftComparatorTest {
     }
 
     @Test
+    void aPathAnIgnoreRuleNamesIsNotDriftButOtherPathsStillAre() {
+        DesiredObject desired = DesiredObject.parse(DEPLOYMENT, 1);
+        List<IgnoreDifference> ignore = List.of(new IgnoreDifference("apps", "Deployment", "web", "shop-prod",
+                List.of("/spec/replicas", "/metadata/annotations/example.com~1owner")));
+        String scaledAndAnnotated = json(live(l -> {
+            spec(l).put("replicas", 7);
+            ((ObjectNode) l.get("metadata").get("annotations")).put("example.com/owner", "team-b");
+        }));
+
+        assertThat(comparator.compare(desired, scaledAndAnnotated).paths())
+                .containsExactlyInAnyOrder("spec.replicas", "metadata.annotations[\"example.com/owner\"]");
+        assertThat(comparator.compare(desired, scaledAndAnnotated, ignore).matches()).isTrue();
+
+        String alsoImage = json(live(l -> {
+            spec(l).put("replicas", 7);
+            container(l, 1).put("image", "nginx:1.28");
+        }));
+        assertThat(comparator.compare(desired, alsoImage, ignore).paths())
+                .containsExactly("spec.template.spec.containers[name=web].image");
+        assertThat(desired.content()).isEqualTo(DesiredObject.parse(DEPLOYMENT, 1).content());
+    }
+
+    @Test
+    void aWholeSubtreeAndAListItemByIndexCanBeIgnored() {
+        DesiredObject desired = DesiredObject.parse(DEPLOYMENT, 1);
+        String edited = json(live(l -> {
+            podSpec(l).putArray("tolerations").addObject().put("key", "other");
+            container(l, 1).putArray("args").add("--port").add("9090");
+        }));
+        assertThat(comparator.compare(desired, edited).paths()).containsExactlyInAnyOrder(
+                "spec.template.spec.tolerations", "spec.template.spec.containers[name=web].args");
+
+        assertThat(comparator.compare(desired, edited, List.of(new IgnoreDifference(null, "Deployment", null, null,
+                List.of("/spec/template/spec/tolerations/0", "/spec/template/spec/containers/0/args")))).paths())
+                .as("tolerations item 0 left out on both sides; containers/0 is web in the document")
+                .isEmpty();
+    }
+
+    @Test
+    void aRuleAppliesOnlyToTheObjectsItSelects() {
+        DesiredObject desired = DesiredObject.parse(DEPLOYMENT, 1);
+        String scaled = json(live(l -> spec(l).put("replicas", 7)));
+        List<String> replicas = List.of("/spec/replicas");
+
+        for (IgnoreDifference other : List.of(
+                new IgnoreDifference(null, "Deployment", "api", null, replicas),
+                new IgnoreDifference(null, "Deployment", null, "shop-dev", replicas),
+                new IgnoreDifference(null, "StatefulSet", null, null, replicas),
+                new IgnoreDifference("", "Deployment", null, null, replicas))) {
+            assertThat(comparator.compare(desired, scaled, List.of(other)).paths()).as(other.toString())
+                    .containsExactly("spec.replicas");
+        }
+        for (IgnoreDifference selecting : List.of(
+                new IgnoreDifference(null, "Deployment", null, null, replicas),
+                new IgnoreDifference("apps", "Deployment", "web", "shop-prod", replicas))) {
+            assertThat(comparator.compare(desired, scaled, List.of(selecting)).matches()).as(selecting.toString()).isTrue();
+        }
+    }
+
+    @Test
     void theDesiredDocumentIsNotModified() {
         DesiredObject secret = DesiredObject.parse("{apiVersion: v1, kind: Secret, metadata: {name: db}, stringData: {a: b}}", 1);
         JsonNode before = secret.content().deepCopy();
@@ -532,6 +594,10 @@ class DriftComparatorTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String json(String yaml) {
+        return readYaml(yaml).toString();
     }
 
     private static ObjectNode spec(ObjectNode object) {

@@ -1,5 +1,6 @@
 package dev.verity.renderer.config;
 
+import dev.verity.events.IgnoreDifference;
 import dev.verity.events.Policy;
 
 import java.time.Duration;
@@ -87,22 +88,23 @@ public record VerityConfig(Map<String, List<String>> environments, Map<String, A
     }
 
     /**
-     * Policy fields as written: a null field keeps what it overrides (an override's {@code dependsOn: []} or
-     * {@code pruneAlso: []} clears the app's list).
+     * Policy fields as written: a null field keeps what it overrides (an override's {@code dependsOn: []},
+     * {@code pruneAlso: []} or {@code ignoreDifferences: []} clears the app's list; a list in an override replaces
+     * the app's list whole, it is not merged).
      *
      * @param dependsOnAt where each app in {@code dependsOn} was written (app → its place), empty when
      *                    {@code dependsOn} is not set
      */
     public record PolicySpec(Boolean suspend, Boolean prune, Boolean selfHeal, Boolean force, Boolean allowEmpty,
             List<String> dependsOn, Boolean recreate, Duration interval, Duration retryInterval, Duration healthTimeout,
-            Set<String> pruneAlso, Map<String, Origin> dependsOnAt) {
+            Set<String> pruneAlso, Map<String, Origin> dependsOnAt, List<IgnoreDifference> ignoreDifferences) {
 
         public PolicySpec {
             dependsOnAt = dependsOnAt == null ? Map.of() : Map.copyOf(dependsOnAt);
         }
 
         public static final PolicySpec EMPTY = new PolicySpec(null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
 
         public Policy applyTo(Policy base) {
             return new Policy(
@@ -116,7 +118,8 @@ public record VerityConfig(Map<String, List<String>> environments, Map<String, A
                     interval != null ? interval : base.interval(),
                     retryInterval != null ? retryInterval : base.retryInterval(),
                     healthTimeout != null ? healthTimeout : base.healthTimeout(),
-                    pruneAlso != null ? pruneAlso : base.pruneAlso());
+                    pruneAlso != null ? pruneAlso : base.pruneAlso(),
+                    ignoreDifferences != null ? ignoreDifferences : base.ignoreDifferences());
         }
     }
 

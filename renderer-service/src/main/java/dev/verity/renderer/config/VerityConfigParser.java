@@ -1,5 +1,6 @@
 package dev.verity.renderer.config;
 
+import dev.verity.events.IgnoreDifference;
 import dev.verity.events.Policy;
 import dev.verity.events.TargetKey;
 import dev.verity.renderer.config.VerityConfig.AppSpec;
@@ -50,6 +51,8 @@ import java.util.stream.Stream;
  *     policy: { prune: true, selfHeal: false, interval: 5m }
  *     overrides:
  *       prod: { selfHeal: true, dependsOn: [platform], pruneAlso: [PersistentVolumeClaim] }
+ *     # drift only: the applier still applies these fields
+ *     policy: { ignoreDifferences: [{ kind: Deployment, name: web, jsonPointers: [/spec/replicas] }] }
  * </pre>
  *
  * Whether each app named in {@code dependsOn} exists in the environment depends on the commit's overlays, so
@@ -65,7 +68,8 @@ public final class VerityConfigParser {
     private static final List<String> APP_KEYS = List.of("path", "policy", "overrides");
     /** Every key a policy (or an override) may set. */
     public static final List<String> POLICY_KEYS = List.of("suspend", "prune", "selfHeal", "force", "allowEmpty",
-            "recreate", "interval", "retryInterval", "healthTimeout", "dependsOn", "pruneAlso");
+            "recreate", "interval", "retryInterval", "healthTimeout", "dependsOn", "pruneAlso", "ignoreDifferences");
+    private static final List<String> IGNORE_KEYS = List.of("group", "kind", "name", "namespace", "jsonPointers");
     private static final String DURATION_EXAMPLE = "a duration such as 30s, 5m, 1h30m or 500ms (units ms, s, m, h)";
 
     private VerityConfigParser() {
@@ -175,7 +179,70 @@ public final class VerityConfigParser {
                 bool(keys, "force", field), bool(keys, "allowEmpty", field), dependsOn, bool(keys, "recreate", field),
                 duration(keys, "interval", field), duration(keys, "retryInterval", field),
                 duration(keys, "healthTimeout", field), pruneAlso(keys.get("pruneAlso"), field + ".pruneAlso"),
-                dependsOnAt);
+                dependsOnAt, ignoreDifferences(keys.get("ignoreDifferences"), field + ".ignoreDifferences"));
+    }
+
+    /**
+     * {@code ignoreDifferences: [{kind, group?, name?, namespace?, jsonPointers: [/spec/replicas]}]}; each pointer
+     * must be RFC 6901 ({@code /} before every segment, {@code ~} only as {@code ~0} or {@code ~1}).
+     */
+    private static List<IgnoreDifference> ignoreDifferences(Entry entry, String field) {
+        if (entry == null || entry.isNull()) return null;
+        if (!(entry.value() instanceof SequenceNode list)) {
+            throw error(entry.value(), field + " must be a list of rules such as {kind: Deployment, name: web, "
+                    + "jsonPointers: [/spec/replicas]}, not " + describe(entry.value()));
+        }
+        List<IgnoreDifference> rules = new ArrayList<>();
+        for (int i = 0; i < list.getValue().size(); i++) {
+            Node item = list.getValue().get(i);
+            String at = field + "[" + i + "]";
+            Map<String, Entry> keys = object(item, at, IGNORE_KEYS);
+            String kind = text(keys.get("kind"), at + ".kind");
+            if (kind == null) {
+                throw error(item, at + ".kind is required: the kind of the objects whose paths are ignored, e.g. "
+                        + "kind: Deployment");
+            }
+            Entry pointersEntry = keys.get("jsonPointers");
+            if (pointersEntry == null || pointersEntry.isNull() || !(pointersEntry.value() instanceof SequenceNode pointerList)
+                    || pointerList.getValue().isEmpty()) {
+                throw error(pointersEntry == null || pointersEntry.isNull() ? item : pointersEntry.value(),
+                        at + ".jsonPointers must list at least one JSON pointer (RFC 6901), e.g. [/spec/replicas]");
+            }
+            List<String> pointers = new ArrayList<>();
+            for (Node p : pointerList.getValue()) {
+                String pointer = p instanceof ScalarNode s && s.getTag().equals(Tag.STR) ? s.getValue() : null;
+                String problem = pointer == null ? "it is not a string" : pointerProblem(pointer);
+                if (problem != null) {
+                    throw error(p, at + ".jsonPointers: " + describe(p) + " is not a JSON pointer (RFC 6901): "
+                            + problem + "; write e.g. /spec/replicas, or /metadata/annotations/example.com~1owner for "
+                            + "the key example.com/owner");
+                }
+                pointers.add(pointer);
+            }
+            rules.add(new IgnoreDifference(text(keys.get("group"), at + ".group"), kind,
+                    text(keys.get("name"), at + ".name"), text(keys.get("namespace"), at + ".namespace"), pointers));
+        }
+        return rules;
+    }
+
+    /** Why {@code pointer} is not an RFC 6901 pointer into an object, or null. */
+    private static String pointerProblem(String pointer) {
+        if (!pointer.startsWith("/")) return "it must start with '/'";
+        for (int i = 0; i < pointer.length(); i++) {
+            if (pointer.charAt(i) == '~' && (i + 1 == pointer.length() || "01".indexOf(pointer.charAt(i + 1)) < 0)) {
+                return "'~' must be followed by 0 (for '~') or 1 (for '/')";
+            }
+        }
+        return null;
+    }
+
+    /** A string value; null when absent. {@code group: ""} is the core group, so an empty string is kept. */
+    private static String text(Entry entry, String field) {
+        if (entry == null || entry.isNull()) return null;
+        if (!(entry.value() instanceof ScalarNode s) || !s.getTag().equals(Tag.STR)) {
+            throw error(entry.value(), field + " must be a string, not " + describe(entry.value()));
+        }
+        return s.getValue();
     }
 
     private static Boolean bool(Map<String, Entry> policy, String key, String field) {

@@ -1,5 +1,6 @@
 package dev.verity.renderer.config;
 
+import dev.verity.events.IgnoreDifference;
 import dev.verity.events.Policy;
 import org.junit.jupiter.api.Test;
 
@@ -139,6 +140,69 @@ class VerityConfigParserTest {
     }
 
     @Test
+    void ignoreDifferencesAreReadAndAnOverrideReplacesTheAppsList() {
+        VerityConfig config = VerityConfigParser.parse("""
+                environments:
+                  dev: { clusters: [a] }
+                  prod: { clusters: [b] }
+                apps:
+                  shop:
+                    policy:
+                      selfHeal: true
+                      ignoreDifferences:
+                        - kind: Deployment
+                          group: apps
+                          name: web
+                          jsonPointers: [/spec/replicas, /metadata/annotations/example.com~1owner]
+                        - { kind: ConfigMap, group: "", namespace: shop, jsonPointers: [/data] }
+                    overrides:
+                      prod:
+                        ignoreDifferences: [{ kind: HorizontalPodAutoscaler, jsonPointers: [/spec/minReplicas] }]
+                """);
+
+        assertThat(config.policyFor("shop", "dev").ignoreDifferences()).containsExactly(
+                new IgnoreDifference("apps", "Deployment", "web", null,
+                        List.of("/spec/replicas", "/metadata/annotations/example.com~1owner")),
+                new IgnoreDifference("", "ConfigMap", null, "shop", List.of("/data")));
+        assertThat(config.policyFor("shop", "prod").ignoreDifferences()).containsExactly(
+                new IgnoreDifference(null, "HorizontalPodAutoscaler", null, null, List.of("/spec/minReplicas")));
+        assertThat(config.policyFor("shop", "prod").selfHeal()).isTrue();
+        assertThat(config.policyFor("other", "dev").ignoreDifferences()).isEmpty();
+        assertThat(VerityConfigParser.parse("apps:\n  shop:\n    policy: { ignoreDifferences: [{kind: A, jsonPointers: [/a]}] }\n"
+                + "    overrides:\n      prod: { ignoreDifferences: [] }\n").policyFor("shop", "prod").ignoreDifferences())
+                .isEmpty();
+    }
+
+    @Test
+    void anIgnoreRuleThatIsNotValidNamesItsKeyAndLine() {
+        assertThat(error("apps:\n  shop:\n    policy:\n      ignoreDifferences:\n        - kind: Deployment\n"
+                + "          jsonPointers:\n            - /spec/replicas\n            - spec/template\n"))
+                .isEqualTo("verity.yaml line 8: apps.shop.policy.ignoreDifferences[0].jsonPointers: 'spec/template' is "
+                        + "not a JSON pointer (RFC 6901): it must start with '/'; write e.g. /spec/replicas, or "
+                        + "/metadata/annotations/example.com~1owner for the key example.com/owner");
+        assertThat(error("apps:\n  shop: { policy: { ignoreDifferences: [{kind: A, jsonPointers: [/metadata/annotations/a~2b]}] } }"))
+                .startsWith("verity.yaml line 2: apps.shop.policy.ignoreDifferences[0].jsonPointers: "
+                        + "'/metadata/annotations/a~2b' is not a JSON pointer (RFC 6901): '~' must be followed by 0");
+        assertThat(error("apps:\n  shop:\n    policy:\n      ignoreDifferences:\n        - {kind: A, jsonPointers: [/a]}\n"
+                + "        - {kind: Deployment, jsonPointer: [/spec/replicas]}\n"))
+                .isEqualTo("verity.yaml line 6: unknown key 'apps.shop.policy.ignoreDifferences[1].jsonPointer'; did "
+                        + "you mean 'jsonPointers'? The keys allowed under apps.shop.policy.ignoreDifferences[1] are "
+                        + "[group, jsonPointers, kind, name, namespace]");
+        assertThat(error("apps:\n  shop: { policy: { ignoreDiffrences: [] } }"))
+                .startsWith("verity.yaml line 2: unknown key 'apps.shop.policy.ignoreDiffrences'; did you mean "
+                        + "'ignoreDifferences'?");
+        assertThat(error("apps:\n  shop:\n    overrides:\n      prod:\n        ignoreDifferences:\n"
+                + "          - {name: web, jsonPointers: [/spec/replicas]}\n"))
+                .startsWith("verity.yaml line 6: apps.shop.overrides.prod.ignoreDifferences[0].kind is required");
+        assertThat(error("apps:\n  shop: { policy: { ignoreDifferences: [{kind: A}] } }"))
+                .startsWith("verity.yaml line 2: apps.shop.policy.ignoreDifferences[0].jsonPointers must list at least one");
+        assertThat(error("apps:\n  shop: { policy: { ignoreDifferences: {kind: A} } }"))
+                .startsWith("verity.yaml line 2: apps.shop.policy.ignoreDifferences must be a list of rules");
+        assertThat(error("apps:\n  shop: { policy: { ignoreDifferences: [{kind: A, name: 3, jsonPointers: [/a]}] } }"))
+                .startsWith("verity.yaml line 2: apps.shop.policy.ignoreDifferences[0].name must be a string, not '3'");
+    }
+
+    @Test
     void anUnknownKeyAnywhereNamesItsLineAndTheClosestKnownKey() {
         assertThat(error("environments:\n  dev: { clusters: [a] }\napp:\n  shop: {}"))
                 .isEqualTo("verity.yaml line 3: unknown key 'app'; did you mean 'apps'? The keys allowed at the top "
@@ -152,8 +216,8 @@ class VerityConfigParserTest {
                         + "under apps.shop are [overrides, path, policy]");
         assertThat(error("apps:\n  shop:\n    policy:\n      prune: true\n      selfheal: true\n"))
                 .isEqualTo("verity.yaml line 5: unknown key 'apps.shop.policy.selfheal'; did you mean 'selfHeal'? The keys "
-                        + "allowed under apps.shop.policy are [allowEmpty, dependsOn, force, healthTimeout, interval, prune, "
-                        + "pruneAlso, recreate, retryInterval, selfHeal, suspend]");
+                        + "allowed under apps.shop.policy are [allowEmpty, dependsOn, force, healthTimeout, ignoreDifferences, "
+                        + "interval, prune, pruneAlso, recreate, retryInterval, selfHeal, suspend]");
         assertThat(error("apps:\n  shop:\n    overrides:\n      prod:\n        dependOn: [a]\n"))
                 .startsWith("verity.yaml line 5: unknown key 'apps.shop.overrides.prod.dependOn'; did you mean 'dependsOn'?");
         assertThat(error("apps:\n  shop: { policy: { wave: 3 } }"))

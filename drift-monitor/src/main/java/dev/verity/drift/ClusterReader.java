@@ -184,6 +184,21 @@ public class ClusterReader {
         }
     }
 
+    /**
+     * The object as the API server holds it now (one GET), not as its informer's cache does: for the objects a new
+     * desired or applied state names, since that state may reach the monitor through Kafka before the watch event
+     * of the apply reaches the cache, and a stale cached object would be reported as drift for a moment.
+     */
+    public Cached readLive(ObjectRef ref) {
+        try {
+            GenericKubernetesResource live = client.genericKubernetesResources(ref.apiVersion(), ref.kind())
+                    .inNamespace(ref.namespace()).withName(ref.name()).get();
+            return live == null ? new Cached(ref, null, Observation.absent()) : cached(live);
+        } catch (RuntimeException e) {
+            return new Cached(ref, null, Observation.unreadable(reason(e)));
+        }
+    }
+
     /** Every object in the synced informers' caches: what a resync compares, without a request. */
     public List<Cached> all() {
         List<Cached> all = new ArrayList<>();

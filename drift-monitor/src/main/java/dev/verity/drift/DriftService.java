@@ -231,7 +231,9 @@ public class DriftService {
         reaction.events().forEach(this::publish);
         if (!tracker.isReady()) return;
         inform();
-        reaction.check().forEach(this::check);
+        // read from the server, not the informers' caches: the state that names them may have come through Kafka
+        // before the watch event of the apply reached the cache
+        reaction.check().forEach(this::checkLive);
         long wait = tracker.appliedStateWait().toMillis();
         if (!reaction.check().isEmpty() && wait > 0) {
             // objects skipped while their AppliedState may still arrive are compared once the wait is over
@@ -275,7 +277,14 @@ public class DriftService {
     }
 
     private void check(ObjectRef ref) {
-        ClusterReader.Cached cached = cluster.read(ref);
+        observe(ref, cluster.read(ref));
+    }
+
+    private void checkLive(ObjectRef ref) {
+        observe(ref, cluster.readLive(ref));
+    }
+
+    private void observe(ObjectRef ref, ClusterReader.Cached cached) {
         if (cached == null) return; // its informer has not listed yet: the list reports it
         if (cached.observation() instanceof Observation.Unreadable u) {
             LOG.warnf("cannot read %s from cluster %s (retrying at the next resync in %s): %s", ref, config.cluster(),

@@ -1,0 +1,2 @@
+/** Kustomize in-process: builds a kustomization directory into resources exactly as Kustomize v5.5 does. */
+package dev.verity.kustomize;

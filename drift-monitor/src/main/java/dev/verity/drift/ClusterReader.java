@@ -40,7 +40,9 @@ import java.util.function.Consumer;
  *
  * <p>Watches the server closes are resumed from the last resourceVersion, and a 410 Gone relists, by the fabric8
  * informer itself; a relist reports only what changed (add, update, delete against the cache), so nothing is missed
- * or doubled. It does not decide what is drift, and does not see objects without the label.
+ * or doubled. Every request is counted by what it is ({@link ApiRequests}): lists, relists, watches, watch restarts
+ * and gets, in {@code verity_drift_api_requests_total}. It does not decide what is drift, and does not see objects
+ * without the label.
  */
 @Startup
 @ApplicationScoped
@@ -70,30 +72,31 @@ public class ClusterReader {
     DriftConfig config;
 
     @Inject
-    Instance<KubernetesClient> quarkusClient;
+    Instance<Config> quarkusConfig;
+
+    @Inject
+    DriftMetrics metrics;
 
     private KubernetesClient client;
-    private boolean ownClient;
     private final Map<ResourceType, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
     /** why an informer could not be started, by type (retried at the next {@link #inform}) */
     private final Map<ResourceType, String> failed = new ConcurrentHashMap<>();
 
     @PostConstruct
     void connect() {
-        if (config.kubeconfig().isPresent()) {
-            Config kubeconfig = Kubeconfig.load(config.kubeconfig().get(), "verity.drift.kubeconfig");
-            client = new KubernetesClientBuilder().withConfig(kubeconfig).build();
-            ownClient = true;
-        } else {
-            client = quarkusClient.get();
-        }
+        Config clientConfig = config.kubeconfig()
+                .map(path -> Kubeconfig.load(path, "verity.drift.kubeconfig")).orElseGet(quarkusConfig::get);
+        ApiRequests requests = new ApiRequests(metrics::request);
+        client = new KubernetesClientBuilder().withConfig(clientConfig)
+                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(ApiRequests.NAME, requests))
+                .build();
         LOG.infof("reading cluster at %s (read-only)", client.getMasterUrl());
     }
 
     @PreDestroy
     void close() {
         informers.values().forEach(SharedIndexInformer::stop);
-        if (ownClient) client.close();
+        client.close();
     }
 
     /**

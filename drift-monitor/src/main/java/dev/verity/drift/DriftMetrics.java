@@ -22,6 +22,9 @@ import java.util.Locale;
  * {@code verity_drift_updated_total{cluster}} (open drift whose fields changed),
  * {@code verity_drift_resolved_total{cluster}} (drifted objects that match their desired state again),
  * {@code verity_drift_unknown_total{cluster}} (objects or targets that could not be compared) and
+ * {@code verity_drift_api_requests_total{cluster,kind=list|relist|watch|watch_restart|get,resource}} (the requests
+ * the monitor sent the API server: a relist is a list of a resource after its first, as after 410 Gone; a watch
+ * restart a watch after its first, as after the server closed one; {@code resource} is group/version/plural),
  * {@code verity_drift_detection_latency_seconds{cluster}} (a histogram, from the write's managedFields time, whole
  * seconds, to detection; only for writes after the monitor became ready). Read from the tracker at each scrape:
  * {@code verity_drift_open_objects{cluster}} and {@code verity_drift_open_targets{cluster}} (drift reported and not
@@ -69,6 +72,16 @@ public class DriftMetrics {
         } else if (event instanceof DriftResolved r) {
             resolved(r.target().cluster()).increment();
         }
+    }
+
+    /** Counts one request sent to the API server (pages after a list's first and writes are not counted). */
+    void request(ApiRequests.Kind kind, String resource) {
+        if (kind == ApiRequests.Kind.OTHER) return;
+        Counter.builder("verity.drift.api.requests")
+                .description("Requests to the Kubernetes API server by kind: list, relist (a list after the first of"
+                        + " its resource, as after 410 Gone), watch, watch_restart (a watch after the first), get")
+                .tags("cluster", cluster, "kind", kind.name().toLowerCase(Locale.ROOT), "resource", resource)
+                .register(registry).increment();
     }
 
     private Counter detected(String cluster, DriftKind kind) {

@@ -374,6 +374,20 @@ class DriftMonitorIT {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> driftEvents(target).size() == 2);
         assertThat(sandbox().requests().matching(getSettings)).as("read from the server only when a new state named it;"
                 + " changes, closed watches and relists compared from the informer's cache").hasSize(readWhenItsStateArrived);
+        PrometheusText metrics = PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract()
+                .asString());
+        Map<String, String> configMaps = Map.of("cluster", "local", "resource", "v1/configmaps");
+        assertThat(metrics.count("verity_drift_api_requests_total", with(configMaps, "kind", "relist")))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(metrics.count("verity_drift_api_requests_total", with(configMaps, "kind", "watch_restart")))
+                .isGreaterThanOrEqualTo(2);
+        assertThat(metrics.count("verity_drift_api_requests_total", with(configMaps, "kind", "list"))).isEqualTo(1);
+    }
+
+    private static Map<String, String> with(Map<String, String> labels, String key, String value) {
+        Map<String, String> all = new java.util.HashMap<>(labels);
+        all.put(key, value);
+        return all;
     }
 
     @Test

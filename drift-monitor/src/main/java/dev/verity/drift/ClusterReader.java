@@ -2,8 +2,11 @@ package dev.verity.drift;
 
 import dev.verity.drift.core.Observation;
 import dev.verity.events.ObjectRef;
+import dev.verity.events.TargetKey;
+import dev.verity.kube.Inventory;
 import dev.verity.kube.InventoryStore;
 import dev.verity.kube.Kubeconfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -79,6 +82,7 @@ public class ClusterReader {
 
     private KubernetesClient client;
     private final Map<ResourceType, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+    private volatile SharedIndexInformer<ConfigMap> inventories;
     /** why an informer could not be started, by type (retried at the next {@link #inform}) */
     private final Map<ResourceType, String> failed = new ConcurrentHashMap<>();
 
@@ -96,6 +100,7 @@ public class ClusterReader {
     @PreDestroy
     void close() {
         informers.values().forEach(SharedIndexInformer::stop);
+        if (inventories != null) inventories.stop();
         client.close();
     }
 
@@ -154,6 +159,67 @@ public class ClusterReader {
                 LOG.warnf("cannot inform on %s in cluster %s (retrying at the next resync in %s): %s", type,
                         config.cluster(), config.resync(), e.getMessage());
             }
+        }
+    }
+
+    /** What an applier's inventory ConfigMap says: the target, the commit it was written for, its objects. */
+    record InventoryRecord(TargetKey target, String commit, Set<ObjectRef> objects) {
+    }
+
+    /**
+     * Informs on the appliers' inventory ConfigMaps in {@code namespace} (label
+     * {@value InventoryStore#INVENTORY_LABEL}): {@code onInventory} hears each inventory as it is listed, written or
+     * deleted (then with no objects). One that cannot be read is logged and ignored (the applier rewrites it at its
+     * next apply). Started once.
+     */
+    public void informInventories(String namespace, Consumer<InventoryRecord> onInventory) {
+        if (inventories != null) return;
+        try {
+            inventories = client.configMaps().inNamespace(namespace).withLabel(InventoryStore.INVENTORY_LABEL)
+                    .runnableInformer(0);
+            inventories.addEventHandler(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(ConfigMap obj) {
+                    read(obj, false);
+                }
+
+                @Override
+                public void onUpdate(ConfigMap oldObj, ConfigMap newObj) {
+                    read(newObj, false);
+                }
+
+                @Override
+                public void onDelete(ConfigMap obj, boolean deletedFinalStateUnknown) {
+                    read(obj, true);
+                }
+
+                private void read(ConfigMap stored, boolean deleted) {
+                    String annotation = stored.getMetadata().getAnnotations() == null ? null
+                            : stored.getMetadata().getAnnotations().get(TARGET_ANNOTATION);
+                    String json = stored.getData() == null ? null : stored.getData().get(InventoryStore.DATA_KEY);
+                    try {
+                        TargetKey target = TargetKey.parse(annotation);
+                        if (!target.cluster().equals(config.cluster())) return;
+                        if (deleted || json == null) {
+                            onInventory.accept(new InventoryRecord(target, null, Set.of()));
+                            return;
+                        }
+                        Inventory inventory = Inventory.fromJson(target, json, stored.getMetadata().getResourceVersion());
+                        Set<ObjectRef> objects = new java.util.LinkedHashSet<>();
+                        inventory.entries().forEach(e -> objects.add(e.ref()));
+                        onInventory.accept(new InventoryRecord(target, inventory.commit(), objects));
+                    } catch (RuntimeException e) {
+                        LOG.warnf("inventory ConfigMap %s/%s in cluster %s cannot be read, ignored: %s", namespace,
+                                stored.getMetadata().getName(), config.cluster(), e.getMessage());
+                    }
+                }
+            });
+            inventories.start();
+            LOG.infof("reading the appliers' inventories in namespace %s of cluster %s", namespace, config.cluster());
+        } catch (RuntimeException e) {
+            inventories = null;
+            LOG.warnf("cannot read the appliers' inventories in namespace %s of cluster %s (retrying at the next resync):"
+                    + " %s", namespace, config.cluster(), e.getMessage());
         }
     }
 

@@ -53,4 +53,12 @@ public interface DriftConfig {
      */
     @WithDefault("10s")
     Duration leaderSessionTimeout();
+
+    /**
+     * Where the appliers of this cluster keep their inventories ({@code verity.applier.inventory-namespace}; the
+     * same value): an object in a target's inventory but not in its desired state is {@code UNEXPECTED} even without
+     * Verity's label and annotation. {@code verity.drift.inventory-namespace}.
+     */
+    @WithDefault("verity-system")
+    String inventoryNamespace();
 }

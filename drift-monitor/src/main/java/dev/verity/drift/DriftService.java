@@ -262,6 +262,11 @@ public class DriftService {
             rest.addAll(tracker.unexpected());
             rest.removeAll(seen);
             rest.forEach(this::check);
+            // left in an inventory, not desired, and not labelled (no informer holds it): read from the server
+            Set<ObjectRef> inventoried = new HashSet<>(tracker.inventoried());
+            inventoried.removeAll(seen);
+            inventoried.removeAll(rest);
+            inventoried.forEach(this::checkLive);
         } catch (RuntimeException e) {
             LOG.errorf(e, "drift resync for cluster %s failed; retrying in %s", config.cluster(), config.resync());
         }
@@ -293,8 +298,17 @@ public class DriftService {
         tracker.observe(ref, cached.observation(), cached.targetAnnotation()).forEach(this::publish);
     }
 
-    /** One informer per resource type the compared targets use. */
+    /** An applier's inventory was listed, written or deleted: objects it has and its target does not are read. */
+    private void inventory(ClusterReader.InventoryRecord record) {
+        loop.execute(() -> {
+            Set<ObjectRef> extra = tracker.inventory(record.target(), record.commit(), record.objects());
+            if (tracker.isReady()) extra.forEach(this::checkLive);
+        });
+    }
+
+    /** One informer per resource type the compared targets use, and one on the appliers' inventories. */
     private void inform() {
+        cluster.informInventories(config.inventoryNamespace(), this::inventory);
         Set<ClusterReader.ResourceType> types = new HashSet<>();
         tracker.watched().forEach(ref -> types.add(ClusterReader.ResourceType.of(ref)));
         cluster.inform(types, this::scheduleCheck, synced -> loop.execute(() -> tracker.watched().stream()

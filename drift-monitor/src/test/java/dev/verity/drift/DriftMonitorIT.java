@@ -343,6 +343,28 @@ class DriftMonitorIT {
         awaitEvent(target, DriftResolved.class, e -> e.object().equals(stray));
         assertThat(driftEvents(target)).as("the stray's detection and resolution, nothing about the inventory")
                 .hasSize(2);
+
+        // an object the applier's inventory still has (a prune that failed) and someone stripped of Verity's label
+        // and annotation: no informer sees it, the inventory names it
+        ObjectRef leftover = new ObjectRef("v1", "ConfigMap", "stray-prod", "leftover");
+        client().configMaps().inNamespace("stray-prod").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("leftover").endMetadata().addToData("mode", "old").build()).create();
+        dev.verity.kube.ResourceType configMaps = new dev.verity.kube.ResourceType("", "v1", "ConfigMap", "configmaps",
+                true);
+        dev.verity.kube.InventoryStore inventories = new dev.verity.kube.InventoryStore(client(),
+                dev.verity.kube.InventoryStore.DEFAULT_NAMESPACE);
+        dev.verity.kube.Inventory written = inventories.write(dev.verity.kube.Inventory.empty(target).with(List.of(
+                        new dev.verity.kube.Inventory.Entry(configMaps, "stray-prod", "settings", null,
+                                dev.verity.kube.Stage.RESOURCES),
+                        new dev.verity.kube.Inventory.Entry(configMaps, "stray-prod", "leftover", null,
+                                dev.verity.kube.Stage.RESOURCES)), C1));
+        assertThat(awaitEvent(target, DriftDetected.class, e -> e.object().equals(leftover)).kind())
+                .isEqualTo(DriftKind.UNEXPECTED);
+        // the applier's next apply prunes it and rewrites the inventory
+        client().configMaps().inNamespace("stray-prod").withName("leftover").delete();
+        inventories.write(written.with(List.of(written.entries().get(0)), C1));
+        awaitEvent(target, DriftResolved.class, e -> e.object().equals(leftover));
+        assertThat(driftEvents(target)).hasSize(4);
     }
 
     @Test

@@ -73,6 +73,8 @@ public final class DriftTracker {
     private final DriftComparator comparator;
     private final Clock clock;
     private final Map<TargetKey, Target> targets = new TreeMap<>();
+    /** the applier's inventory of each target, as its inventory ConfigMap says */
+    private final Map<TargetKey, Inventoried> inventories = new HashMap<>();
     /** the targets comparing each object; null when a target's compared objects changed since it was built */
     private Map<ObjectRef, List<Compared>> byRef;
     private boolean ready;
@@ -253,8 +255,9 @@ public final class DriftTracker {
     /**
      * What the cluster holds for {@code ref}, and the target its {@code verity.dev/target} annotation names (null:
      * none, or the object is absent or unreadable). Besides comparing it for every target that has it, an object
-     * present with the annotation of a compared target that does not have it is {@code UNEXPECTED}; that drift is
-     * resolved when the object is gone, loses the annotation or joins the target's desired state.
+     * present with the annotation of a compared target that does not have it, or without any annotation but in the
+     * target's {@link #inventory}, is {@code UNEXPECTED}; that drift is resolved when the object is gone, no longer
+     * claims the target or joins the target's desired state.
      */
     public synchronized List<TargetEvent> observe(ObjectRef ref, Observation observation, String targetAnnotation) {
         if (!ready) return List.of();
@@ -267,7 +270,9 @@ public final class DriftTracker {
         if (observation instanceof Observation.Unreadable) return events;
         for (Target t : targets.values()) {
             if (t.activeDigest == null || comparing.contains(t.key)) continue;
-            boolean unexpected = observation instanceof Observation.Present && t.key.toString().equals(targetAnnotation);
+            boolean claims = t.key.toString().equals(targetAnnotation)
+                    || (targetAnnotation == null && extraInInventory(t).contains(ref));
+            boolean unexpected = observation instanceof Observation.Present && claims;
             Reported before = t.reported.get(ref);
             boolean reported = before != null && before.kind() == DriftKind.UNEXPECTED;
             if (unexpected && !reported) {
@@ -300,6 +305,9 @@ public final class DriftTracker {
     private record Compared(Target target, DesiredObject object) {
     }
 
+    private record Inventoried(String commit, Set<ObjectRef> objects) {
+    }
+
     /** How much drift is open: objects and targets with drift reported and not resolved, and objects unknown. */
     public record Open(int objects, int targets, int unknown) {
     }
@@ -318,6 +326,41 @@ public final class DriftTracker {
             if (objects > before) drifted++;
         }
         return new Open(objects, drifted, unknown);
+    }
+
+    /**
+     * The applier's inventory of {@code target} (from its inventory ConfigMap): the objects it applied and still
+     * answers for at {@code commit}, or none when the inventory is gone. An object in it but not in the desired state
+     * of that commit (a prune that failed, say) is {@code UNEXPECTED} while it exists, whether or not it still carries
+     * Verity's label and annotation; an inventory of another commit than the one compared is not used (it is about
+     * to be rewritten by a rollout).
+     *
+     * @return the objects to read now: those the inventory has or had and the target does not compare
+     */
+    public synchronized Set<ObjectRef> inventory(TargetKey target, String commit, Set<ObjectRef> objects) {
+        Target t = targets.get(target);
+        Set<ObjectRef> read = new LinkedHashSet<>(t == null ? Set.of() : extraInInventory(t));
+        if (objects.isEmpty()) inventories.remove(target);
+        else inventories.put(target, new Inventoried(commit, Set.copyOf(objects)));
+        if (t != null) read.addAll(extraInInventory(t));
+        return read;
+    }
+
+    /** Objects in a target's current inventory that it does not compare: read at a resync (they may lack the label). */
+    public synchronized Set<ObjectRef> inventoried() {
+        Set<ObjectRef> refs = new LinkedHashSet<>();
+        targets.values().forEach(t -> refs.addAll(extraInInventory(t)));
+        return refs;
+    }
+
+    private Set<ObjectRef> extraInInventory(Target t) {
+        Inventoried inventory = inventories.get(t.key);
+        if (t.activeDigest == null || inventory == null || !Objects.equals(inventory.commit(), t.commit())) {
+            return Set.of();
+        }
+        Set<ObjectRef> extra = new LinkedHashSet<>(inventory.objects());
+        t.compared.forEach(o -> extra.remove(o.ref()));
+        return extra;
     }
 
     /** The objects reported {@code UNEXPECTED} and still open: read again at a resync, to resolve them when gone. */

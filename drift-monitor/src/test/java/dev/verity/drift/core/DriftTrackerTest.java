@@ -442,6 +442,41 @@ class DriftTrackerTest {
                         List.of("spec.template.spec.containers[name=web].image"), "14"));
     }
 
+    @Test
+    void anObjectClaimingTheTargetOrLeftInItsInventoryButNotDesiredIsUnexpectedWhileItExists() {
+        tracker.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        tracker.onDesired(d);
+        tracker.onApplied(applied(d));
+        ObjectRef stray = new ObjectRef("v1", "ConfigMap", "shop-prod", "stray");
+        ObjectRef leftover = new ObjectRef("v1", "ConfigMap", "shop-prod", "leftover");
+
+        assertThat(stripped(tracker.observe(stray, settings("x", "5"), TARGET.toString()))).containsExactly(
+                new DriftDetected(TARGET, REPO, C1, stray, DriftKind.UNEXPECTED, List.of(), "5"));
+        assertThat(stripped(tracker.observe(stray, settings("y", "6"), TARGET.toString()))).isEmpty();
+        assertThat(stripped(tracker.observe(stray, Observation.absent(), null)))
+                .containsExactly(new DriftResolved(TARGET, REPO, C1, stray, ""));
+
+        // in the inventory of another commit (a rollout about to rewrite it): not used
+        assertThat(tracker.inventory(TARGET, C2, java.util.Set.of(WEB, leftover))).isEmpty();
+        assertThat(stripped(tracker.observe(leftover, settings("x", "7"), null))).isEmpty();
+        // in the inventory of the compared commit, without Verity's annotation (removed by hand): still unexpected
+        assertThat(tracker.inventory(TARGET, C1, java.util.Set.of(WEB, leftover))).containsExactly(leftover);
+        assertThat(tracker.inventoried()).containsExactly(leftover);
+        assertThat(stripped(tracker.observe(leftover, settings("x", "8"), null))).containsExactly(
+                new DriftDetected(TARGET, REPO, C1, leftover, DriftKind.UNEXPECTED, List.of(), "8"));
+        assertThat(stripped(tracker.observe(leftover, settings("x", "9"), "local/other/prod")))
+                .as("claimed by another target now: not this one's").containsExactly(
+                        new DriftResolved(TARGET, REPO, C1, leftover, "9"));
+        assertThat(stripped(tracker.observe(leftover, settings("x", "10"), null))).hasSize(1);
+        // the applier pruned it and rewrote its inventory
+        assertThat(tracker.inventory(TARGET, C1, java.util.Set.of(WEB))).as("read again: was it pruned?")
+                .containsExactly(leftover);
+        assertThat(tracker.inventoried()).isEmpty();
+        assertThat(stripped(tracker.observe(leftover, Observation.absent(), null)))
+                .containsExactly(new DriftResolved(TARGET, REPO, C1, leftover, ""));
+    }
+
     static DesiredState desired(String commit, String... docs) {
         return DesiredState.of(TARGET, REPO, commit, "apps/shop/overlays/prod", Policy.DEFAULT, List.of(docs));
     }

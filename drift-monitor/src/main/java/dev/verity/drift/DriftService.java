@@ -2,6 +2,7 @@ package dev.verity.drift;
 
 import dev.verity.drift.core.CatchUp;
 import dev.verity.drift.core.DriftTracker;
+import dev.verity.drift.core.LiveReads;
 import dev.verity.drift.core.Observation;
 import dev.verity.drift.core.Reaction;
 import dev.verity.events.DriftDetected;
@@ -103,6 +104,8 @@ public class DriftService {
 
     private final EventCodec codec = new EventCodec();
     private final Set<ObjectRef> pendingChecks = ConcurrentHashMap.newKeySet();
+    /** versions read from the server that the informers' caches have not caught up with (monitor thread only) */
+    private final LiveReads liveReads = new LiveReads();
     private DriftTracker tracker;
     private CatchUp catchUp;
     private ScheduledExecutorService loop;
@@ -255,6 +258,7 @@ public class DriftService {
             Set<ObjectRef> seen = new HashSet<>();
             for (ClusterReader.Cached cached : cluster.all()) {
                 seen.add(cached.ref());
+                if (liveReads.stale(cached.ref(), cached.observation())) continue;
                 tracker.observe(cached.ref(), cached.observation(), cached.targetAnnotation()).forEach(this::publish);
             }
             // compared or unexpected objects no cache holds: gone, unlabelled, or of a type not informed on
@@ -282,11 +286,15 @@ public class DriftService {
     }
 
     private void check(ObjectRef ref) {
-        observe(ref, cluster.read(ref));
+        ClusterReader.Cached cached = cluster.read(ref);
+        if (cached != null && liveReads.stale(ref, cached.observation())) return; // its newer version's event follows
+        observe(ref, cached);
     }
 
     private void checkLive(ObjectRef ref) {
-        observe(ref, cluster.readLive(ref));
+        ClusterReader.Cached live = cluster.readLive(ref);
+        liveReads.read(ref, live.observation());
+        observe(ref, live);
     }
 
     private void observe(ObjectRef ref, ClusterReader.Cached cached) {

@@ -40,7 +40,8 @@ import java.util.Set;
  * by {@code Applied}; degraded health opens with {@code Degraded} and is resolved by {@code Healthy}; a render failure
  * opens with {@code RenderFailed} (of a target, or of a whole repository) and is resolved when a later commit is
  * applied there. A target that leaves Git ({@code TargetRemoved}) resolves its incidents. Later events update the
- * open incident.</li>
+ * open incident; an update is told only when it changes what the incident says (its objects, or its alert's title,
+ * summary, details, object or fields): a repeated detection is not a new message.</li>
  * <li><b>Grouping:</b> a new incident is announced after the grouping window, together with every other incident
  * opened from the same commit within it: one commit breaking fifty apps is one summary. Updates before the
  * announcement only change what it will say; an incident resolved before it is announced as resolved.</li>
@@ -202,7 +203,8 @@ public final class IncidentBook {
                     current.updates() + 1, current.openings(), current.flapping(), current.threads(),
                     remember(current.recentEvents(), eventId));
             put(next);
-            if (next.announced()) notices.add(new Notice.Updated(next, event));
+            boolean changedContent = !objects.equals(current.objects()) || !sameContent(alert, current.alert());
+            if (next.announced() && changedContent) notices.add(new Notice.Updated(next, event));
             return;
         }
         if (alert == null) return; // nothing to say about it yet; the event that has something opens it
@@ -291,6 +293,13 @@ public final class IncidentBook {
     private void put(Incident incident) {
         incidents.put(incident.key(), incident);
         changed.add(incident.key());
+    }
+
+    /** Whether a new alert says nothing new: the same title, summary, details, object and fields. */
+    private static boolean sameContent(Alert next, Alert current) {
+        return next == null || (next.title().equals(current.title()) && next.summary().equals(current.summary())
+                && next.details().equals(current.details()) && java.util.Objects.equals(next.object(), current.object())
+                && next.fields().equals(current.fields()) && next.severity() == current.severity());
     }
 
     private static IncidentKey key(TargetKey target, IncidentKind kind) {

@@ -82,6 +82,7 @@ class IncidentBookTest {
         assertThat(book.tick()).as("announced once").isEmpty();
 
         assertThat(on(SampleEvents.replicasChanged("10"))).as("the same event again").isEmpty();
+        assertThat(on(SampleEvents.replicasChanged("17"))).as("detected again, nothing new to say").isEmpty();
         List<Notice> second = on(SampleEvents.drift(SETTINGS, DriftKind.MODIFIED, List.of("data.mode"), "11"));
         assertThat(second).singleElement().isInstanceOf(Notice.Updated.class);
         assertThat(book.incident(PROD_DRIFT).objects()).containsExactlyInAnyOrder(WEB, SETTINGS);
@@ -177,8 +178,11 @@ class IncidentBookTest {
         assertThat(recorded).extracting(Incident::key).containsExactly(PROD_DRIFT);
         assertThat(book.drainChanged()).isEmpty();
 
+        IncidentCodec codec = new IncidentCodec();
         IncidentBook restarted = new IncidentBook(IncidentSettings.DEFAULT, clock);
-        recorded.forEach(restarted::restore);
+        recorded.forEach(i -> restarted.restore(codec.decode(codec.encode(i))));
+        assertThat(codec.decode(codec.encode(recorded.get(0)))).as("as verity.incidents keeps it")
+                .isEqualTo(recorded.get(0));
         assertThat(restarted.on(EventCodec.idOf(detected), detected, composer.compose(detected).orElseThrow()))
                 .as("redelivered after the restart").isEmpty();
         List<Notice> resolved = restarted.on(EventCodec.idOf(SampleEvents.resolved()), SampleEvents.resolved(), null);

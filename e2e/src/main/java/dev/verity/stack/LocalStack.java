@@ -107,7 +107,9 @@ public final class LocalStack implements AutoCloseable {
                         "verity.notifier.email.to", "platform-team@verity.local",
                         "verity.notifier.email.from", "verity@verity.local",
                         "quarkus.mailer.host", smtp.host(),
-                        "quarkus.mailer.port", String.valueOf(smtp.port())), Map.of()));
+                        "quarkus.mailer.port", String.valueOf(smtp.port()),
+                        // a short grouping window, so that alerts show within seconds on the local stack
+                        "verity.notifier.incidents.group-window", "3s"), Map.of()));
         for (Map.Entry<String, CompletableFuture<ServiceProcess>> e : starting.entrySet()) {
             services.put(e.getKey(), e.getValue().join());
         }

@@ -22,6 +22,50 @@ public interface NotifierConfig {
 
     Retry retry();
 
+    Incidents incidents();
+
+    /** The topics the leader reads and writes ({@code verity.notifier.topics.*}). */
+    Topics topics();
+
+    interface Topics {
+        @WithDefault("verity.drift")
+        String drift();
+
+        @WithDefault("verity.rollout")
+        String rollout();
+
+        /** Where incidents are kept (compacted), and rebuilt from on election. */
+        @WithDefault("verity.incidents")
+        String incidents();
+    }
+
+    /**
+     * Active/standby between notifier replicas ({@code verity.notifier.leader-session-timeout}): one leads, reads
+     * the drift and rollout topics and alerts; a standby takes over within this time after the leader dies, from the
+     * leader's committed offsets and its incidents on {@code verity.incidents}.
+     */
+    @WithDefault("10s")
+    Duration leaderSessionTimeout();
+
+    /** How incidents are grouped, reminded and rate-limited ({@code verity.notifier.incidents.*}). */
+    interface Incidents {
+        /** A new incident waits this long for others of the same commit, to be announced together (0: at once). */
+        @WithDefault("30s")
+        Duration groupWindow();
+
+        /** An incident still open is announced again this often. */
+        @WithDefault("4h")
+        Duration reminderInterval();
+
+        /** The period over which an incident's openings are counted to tell it flapping. */
+        @WithDefault("1h")
+        Duration flapWindow();
+
+        /** This many openings within the flapping window make an incident flapping (announced once, then quiet). */
+        @WithDefault("4")
+        int flapThreshold();
+    }
+
     /** How many recent event ids are remembered per destination, so a redelivered event is alerted once. */
     @WithDefault("10000")
     int recentEvents();

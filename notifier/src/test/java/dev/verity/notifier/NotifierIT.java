@@ -8,7 +8,15 @@ import dev.verity.events.EventCodec;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
+import dev.verity.events.DriftDetected;
+import dev.verity.events.DriftResolved;
+import dev.verity.events.RenderFailed;
+import dev.verity.events.TargetKey;
 import dev.verity.notifier.alert.SampleEvents;
+import dev.verity.notifier.incident.Incident;
+import dev.verity.notifier.incident.IncidentCodec;
+import dev.verity.notifier.incident.IncidentKey;
+import dev.verity.notifier.incident.IncidentKind;
 import dev.verity.testkit.kafka.EmbeddedKafka;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
 import dev.verity.testkit.mail.ReceivedMail;
@@ -47,9 +55,11 @@ class NotifierIT {
     void driftReachesSlackAndTheInboxNamingObjectFieldTargetAndCommit() {
         ObjectRef api = new ObjectRef("apps/v1", "Deployment", "shop-prod", "api");
         VerityEvent drift = SampleEvents.drift(api, DriftKind.MODIFIED, List.of("spec.replicas"), "101");
+        // the only test with drift on local/shop/prod: its first drift, so an announcement, not an update
         send(Topics.DRIFT, drift);
 
         SlackMessage message = slackAlertFor(drift);
+        assertThat(message.readableText()).contains(incidentId(SampleEvents.PROD, IncidentKind.DRIFT));
         assertThat(message.via()).isEqualTo(SlackMessage.Via.WEBHOOK);
         assertThat(message.readableText()).contains("Drift: Deployment shop-prod/api was changed outside Git",
                 "Someone changed spec.replicas of Deployment shop-prod/api outside Git.", "`local/shop/prod`",
@@ -66,57 +76,75 @@ class NotifierIT {
 
     @Test
     void renderFailureOnTheRolloutTopicIsAlertedAndAppliedIsNot() {
-        VerityEvent applied = new Applied(SampleEvents.PROD, SampleEvents.REPO, SampleEvents.COMMIT, "sha256:1", List.of());
-        VerityEvent failed = SampleEvents.renderFailed("patch targets Deployment/web2 which is not in the build "
-                + "(apps/shop/overlays/prod/kustomization.yaml)");
+        TargetKey target = TargetKey.parse("local/render/prod");
+        VerityEvent applied = new Applied(target, SampleEvents.REPO, SampleEvents.COMMIT, "sha256:1", List.of());
+        VerityEvent failed = new RenderFailed(target, SampleEvents.REPO, SampleEvents.COMMIT, "apps/shop/overlays/prod",
+                "patch targets Deployment/web2 which is not in the build (apps/shop/overlays/prod/kustomization.yaml)");
         send(Topics.ROLLOUT, applied);
         send(Topics.ROLLOUT, failed);
 
-        assertThat(slackAlertFor(failed).readableText()).contains("Render failed: local/shop/prod at commit 3f2c1e9a7b6d",
+        assertThat(slackAlertFor(failed).readableText()).contains("Render failed: local/render/prod at commit 3f2c1e9a7b6d",
                 "`apps/shop/overlays/prod`", "patch targets Deployment/web2 which is not in the build");
         assertThat(mailFor(failed).text()).contains("Path:       apps/shop/overlays/prod",
                 "    patch targets Deployment/web2 which is not in the build");
         // same key, same partition: the Applied before it has been handled, and made no alert
-        assertThat(slackAlertsFor(applied)).isEmpty();
-        assertThat(mailsFor(applied)).isEmpty();
+        assertThat(slackAlertsFor(applied)).hasSize(1);
+        assertThat(mailsFor(applied)).hasSize(1);
     }
 
     @Test
     void aDegradedRolloutIsAlertedAndProgressingAndHealthyAreNot() {
-        VerityEvent progressing = new dev.verity.events.Progressing(SampleEvents.PROD, SampleEvents.REPO,
+        TargetKey target = TargetKey.parse("local/health/prod");
+        VerityEvent progressing = new dev.verity.events.Progressing(target, SampleEvents.REPO,
                 SampleEvents.COMMIT, "sha256:2", List.of(), Instant.parse("2026-12-05T10:00:00Z"), null);
-        VerityEvent healthy = new dev.verity.events.Healthy(SampleEvents.PROD, SampleEvents.REPO, SampleEvents.COMMIT,
+        VerityEvent healthy = new dev.verity.events.Healthy(target, SampleEvents.REPO, SampleEvents.COMMIT,
                 "sha256:2", List.of(), null);
-        VerityEvent degraded = SampleEvents.degraded();
+        dev.verity.events.Degraded sample = SampleEvents.degraded();
+        VerityEvent degraded = new dev.verity.events.Degraded(target, sample.repo(), sample.commit(), sample.digest(),
+                sample.error(), sample.objects(), sample.timedOut());
         send(Topics.ROLLOUT, progressing);
         send(Topics.ROLLOUT, healthy);
         send(Topics.ROLLOUT, degraded);
 
-        assertThat(slackAlertFor(degraded).readableText()).contains("Degraded: local/shop/prod at commit 3f2c1e9a7b6d",
+        assertThat(slackAlertFor(degraded).readableText()).contains("Degraded: local/health/prod at commit 3f2c1e9a7b6d",
                 "ProgressDeadlineExceeded");
         assertThat(mailFor(degraded).text()).contains("Progressing=False ProgressDeadlineExceeded");
         // same key, same partition: the events before it have been handled, and made no alert
-        assertThat(slackAlertsFor(progressing)).isEmpty();
-        assertThat(slackAlertsFor(healthy)).isEmpty();
-        assertThat(mailsFor(healthy)).isEmpty();
+        assertThat(slackAlertsFor(progressing)).hasSize(1);
+        assertThat(mailsFor(healthy)).hasSize(1);
+
+        // healthy again: the incident is resolved, in one more message
+        send(Topics.ROLLOUT, new dev.verity.events.Healthy(target, SampleEvents.REPO, SampleEvents.COMMIT, "sha256:2",
+                List.of(), null));
+        assertThat(slack().awaitMessage(m -> m.readableText().contains("Resolved: Degraded: local/health/prod"), WAIT)
+                .readableText()).contains("Resolved by local/health/prod@3f2c1e9a7b6d");
+        assertThat(recordedIncident(target, IncidentKind.DEGRADED).status()).isEqualTo(Incident.Status.RESOLVED);
     }
 
     @Test
-    void theSameEventTwiceIsAlertedOnce() {
-        VerityEvent once = SampleEvents.drift(new ObjectRef("v1", "Service", "shop-prod", "web"), DriftKind.MODIFIED,
+    void aDriftDetectedAgainIsOneIncidentOneMessageAndItsResolutionAnother() {
+        TargetKey target = TargetKey.parse("local/repeat/prod");
+        ObjectRef web = new ObjectRef("v1", "Service", "repeat-prod", "web");
+        VerityEvent once = new DriftDetected(target, SampleEvents.REPO, SampleEvents.COMMIT, web, DriftKind.MODIFIED,
                 List.of("spec.ports[0].port"), "202");
         send(Topics.DRIFT, once);
         // a re-publication by the producer: a later time, the same deterministic id
         kafka().send(Topics.DRIFT, once.key(),
                 new EventCodec(Clock.fixed(Instant.now().plusSeconds(30), ZoneOffset.UTC)).encode(once));
-        VerityEvent after = SampleEvents.drift(new ObjectRef("v1", "Service", "shop-prod", "web"), DriftKind.MODIFIED,
-                List.of("spec.ports[0].port"), "203");
-        send(Topics.DRIFT, after);
+        // detected again after a resync: a new event saying the same
+        send(Topics.DRIFT, new DriftDetected(target, SampleEvents.REPO, SampleEvents.COMMIT, web, DriftKind.MODIFIED,
+                List.of("spec.ports[0].port"), "203"));
+        VerityEvent resolved = new DriftResolved(target, SampleEvents.REPO, SampleEvents.COMMIT, web, "204");
+        send(Topics.DRIFT, resolved);
 
-        slackAlertFor(after);
-        mailFor(after);
-        assertThat(slackAlertsFor(once)).hasSize(1);
-        assertThat(mailsFor(once)).hasSize(1);
+        SlackMessage resolution = slack().awaitMessage(m -> m.readableText().contains("Resolved: Drift: Service"
+                + " repeat-prod/web"), WAIT);
+        assertThat(resolution.readableText()).contains(incidentId(target, IncidentKind.DRIFT));
+        assertThat(slackAlertsFor(once)).as("the announcement and the resolution, nothing between").hasSize(2);
+        await().atMost(WAIT).until(() -> mailsFor(once).size() == 2);
+        Incident incident = recordedIncident(target, IncidentKind.DRIFT);
+        assertThat(incident.status()).isEqualTo(Incident.Status.RESOLVED);
+        assertThat(incident.updates()).isEqualTo(1);
     }
 
     @Test
@@ -125,7 +153,8 @@ class NotifierIT {
         await().atMost(WAIT).until(() -> kafka().readValues(Topics.deadLetter(Topics.DRIFT)),
                 values -> values.contains("this is not a CloudEvent {"));
 
-        VerityEvent later = SampleEvents.drift(new ObjectRef("v1", "ConfigMap", "shop-prod", "settings"), DriftKind.DELETED,
+        VerityEvent later = new DriftDetected(TargetKey.parse("local/garbage/prod"), SampleEvents.REPO,
+                SampleEvents.COMMIT, new ObjectRef("v1", "ConfigMap", "shop-prod", "settings"), DriftKind.DELETED,
                 List.of(), "");
         send(Topics.DRIFT, later);
         assertThat(slackAlertFor(later).readableText()).contains("Drift: ConfigMap shop-prod/settings was deleted outside Git");
@@ -136,10 +165,11 @@ class NotifierIT {
     void anEventOfATypeThisVersionDoesNotKnowIsSkippedAndCountedAndTheNextOneAlerted() {
         String newType = cloudEvent("dev.verity.incident.opened.v1");
         String newerDrift = cloudEvent("dev.verity.drift.detected.v2");
-        kafka().send(Topics.DRIFT, SampleEvents.PROD.toString(), newType);
-        kafka().send(Topics.DRIFT, SampleEvents.PROD.toString(), newerDrift);
-        VerityEvent next = SampleEvents.drift(new ObjectRef("v1", "ConfigMap", "shop-prod", "flags"), DriftKind.MODIFIED,
-                List.of("data.beta"), "301");
+        TargetKey future = TargetKey.parse("local/future/prod");
+        kafka().send(Topics.DRIFT, future.toString(), newType);
+        kafka().send(Topics.DRIFT, future.toString(), newerDrift);
+        VerityEvent next = new DriftDetected(future, SampleEvents.REPO, SampleEvents.COMMIT,
+                new ObjectRef("v1", "ConfigMap", "shop-prod", "flags"), DriftKind.MODIFIED, List.of("data.beta"), "301");
         send(Topics.DRIFT, next); // same key, same partition: after the two above
 
         assertThat(slackAlertFor(next).readableText()).contains("ConfigMap shop-prod/flags");
@@ -163,9 +193,9 @@ class NotifierIT {
         VerityEvent failed = SampleEvents.applyFailed();
         send(Topics.ROLLOUT, failed);
 
-        String id = EventCodec.idOf(failed);
         ConsumerRecord<String, String> report = await().atMost(WAIT)
-                .until(() -> kafka().readAll(Topics.UNDELIVERED).stream().filter(r -> r.value().contains(id)).findFirst(),
+                .until(() -> kafka().readAll(Topics.UNDELIVERED).stream()
+                        .filter(r -> r.value().contains("Apply failed: local/shop/prod")).findFirst(),
                         java.util.Optional::isPresent).orElseThrow();
         assertThat(report.key()).isEqualTo("local/shop/prod");
         JsonNode json = new ObjectMapper().readTree(report.value());
@@ -184,8 +214,9 @@ class NotifierIT {
         Map<String, String> slackDelivered = Map.of("destination", "slack", "outcome", "delivered");
         Map<String, String> mailDelivered = Map.of("destination", "email", "outcome", "delivered");
         PrometheusText before = scrape();
-        VerityEvent drift = SampleEvents.drift(new ObjectRef("v1", "ConfigMap", "shop-prod", "metered"),
-                DriftKind.MODIFIED, List.of("data.mode"), "401");
+        VerityEvent drift = new DriftDetected(TargetKey.parse("local/metered/prod"), SampleEvents.REPO,
+                SampleEvents.COMMIT, new ObjectRef("v1", "ConfigMap", "shop-prod", "metered"), DriftKind.MODIFIED,
+                List.of("data.mode"), "401");
 
         send(Topics.DRIFT, drift);
         slackAlertFor(drift);
@@ -209,22 +240,54 @@ class NotifierIT {
         kafka().send(topic, event.key(), codec.encode(event));
     }
 
+    /** The first Slack message about the event's target (each test uses targets of its own). */
     private static SlackMessage slackAlertFor(VerityEvent event) {
-        return slack().awaitMessage(m -> m.readableText().contains(EventCodec.idOf(event)), WAIT);
+        return slack().awaitMessage(m -> about(m.readableText(), event), WAIT);
     }
 
     private static List<SlackMessage> slackAlertsFor(VerityEvent event) {
-        return slack().messages().stream().filter(m -> m.readableText().contains(EventCodec.idOf(event))).toList();
+        return slack().messages().stream().filter(m -> about(m.readableText(), event)).toList();
     }
 
     private static ReceivedMail mailFor(VerityEvent event) {
-        smtp().awaitMessage(m -> m.text().contains(EventCodec.idOf(event)), WAIT);
+        smtp().awaitMessage(m -> about(m.subject() + "\n" + m.text(), event), WAIT);
         return await().atMost(WAIT).until(() -> mailsFor(event), mails -> !mails.isEmpty()).get(0);
     }
 
-    /** The mails about an event in the on-call inbox. */
+    /** The mails about an event's target in the on-call inbox. */
     private static List<ReceivedMail> mailsFor(VerityEvent event) {
-        return smtp().inbox(ONCALL).stream().filter(m -> m.text().contains(EventCodec.idOf(event))).toList();
+        return smtp().inbox(ONCALL).stream().filter(m -> about(m.subject() + "\n" + m.text(), event)).toList();
+    }
+
+    /** Whether a message is about the event's target and, for drift, its object. */
+    private static boolean about(String text, VerityEvent event) {
+        String target = event.targetKey().map(TargetKey::toString).orElse(event.repo());
+        if (!text.contains("`" + target + "`") && !text.contains(target + "@") && !text.contains(target + " at commit")
+                && !text.contains("Target:     " + target)) {
+            return false;
+        }
+        if (event instanceof DriftDetected d) {
+            return text.contains(d.object().kind() + " " + d.object().namespace() + "/" + d.object().name());
+        }
+        String title = event instanceof dev.verity.events.ApplyFailed ? "Apply failed"
+                : event instanceof RenderFailed ? "Render failed"
+                : event instanceof dev.verity.events.Degraded ? "Degraded" : null;
+        return title == null || text.contains(title);
+    }
+
+    /** The id of the incident opened for the target and kind, as the notifier derives it from the opening event. */
+    private static String incidentId(TargetKey target, IncidentKind kind) {
+        return recordedIncident(target, kind).id();
+    }
+
+    /** The latest record of an incident on verity.incidents. */
+    private static Incident recordedIncident(TargetKey target, IncidentKind kind) {
+        String key = new IncidentKey(target.toString(), kind).recordKey();
+        IncidentCodec incidents = new IncidentCodec();
+        return await().atMost(WAIT).until(() -> kafka().readAll(Topics.INCIDENTS).stream()
+                .filter(r -> key.equals(r.key())).reduce((a, b) -> b)
+                .map(r -> incidents.decode(r.value().getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                java.util.Optional::isPresent).orElseThrow();
     }
 
     private static EmbeddedKafka kafka() {

@@ -39,7 +39,7 @@ public abstract class ServiceLeadership implements LeadershipListener {
     /** The service's role in the leadership topic's name: {@code applier}, {@code drift-monitor}. */
     protected abstract String role();
 
-    /** The cluster whose replicas elect one leader. */
+    /** The cluster whose replicas elect one leader; null for a service that serves every cluster (the notifier). */
     protected abstract String cluster();
 
     /** How long a standby waits for a silent leader before taking over. */
@@ -54,8 +54,8 @@ public abstract class ServiceLeadership implements LeadershipListener {
     protected void start(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE) StartupEvent start) {
         LeadershipSettings settings = LeadershipSettings.of(kafka, role(), cluster()).withSessionTimeout(sessionTimeout());
         leadership = Leadership.start(settings, this);
-        LOG.infof("%s for cluster %s: taking part in leadership on %s as %s (standby until elected)", role(), cluster(),
-                settings.topic(), settings.member());
+        LOG.infof("%s: taking part in leadership on %s as %s (standby until elected)", who(), settings.topic(),
+                settings.member());
     }
 
     protected void stop(@Observes ShutdownEvent stop) {
@@ -80,15 +80,19 @@ public abstract class ServiceLeadership implements LeadershipListener {
         return kafka;
     }
 
+    private String who() {
+        return cluster() == null ? role() : role() + " for cluster " + cluster();
+    }
+
     @Override
     public final void elected() {
-        LOG.infof("%s for cluster %s: elected leader", role(), cluster());
+        LOG.infof("%s: elected leader", who());
         onElected();
     }
 
     @Override
     public final void deposed(DeposedReason reason) {
-        LOG.warnf("%s for cluster %s: no longer the leader (%s); standing by", role(), cluster(), reason.description());
+        LOG.warnf("%s: no longer the leader (%s); standing by", who(), reason.description());
         onDeposed(reason);
     }
 }

@@ -56,8 +56,50 @@ final class EmailDestination implements Destination {
     @Override
     public void deliver(Alert alert) throws DeliveryException {
         Email email = formatter.format(alert);
-        Mail mail = new Mail().setFrom(from).setTo(to).setSubject(email.subject()).setText(email.text())
-                .setHtml(email.html());
+        send(new Mail().setFrom(from).setTo(to).setSubject(email.subject()).setText(email.text()).setHtml(email.html()));
+    }
+
+    /**
+     * Sends the alert as the next mail of its incident's thread: the first has the subject of its alert and the
+     * {@code Message-ID} {@code <incident-<id>@<domain of From>>}; each next one keeps that subject, gets a new
+     * unique {@code Message-ID}, {@code In-Reply-To} its parent and {@code References} root…parent (the root and at
+     * most the last {@value #MAX_REFERENCES} ids). The reference returned, to give with the next one, is the subject
+     * and that chain.
+     */
+    @Override
+    public String deliver(Alert alert, IncidentThread thread) throws DeliveryException {
+        Email email = formatter.format(alert);
+        String domain = from.contains("@") ? from.substring(from.lastIndexOf('@') + 1).replace(">", "").strip()
+                : "verity.local";
+        List<String> chain = new java.util.ArrayList<>();
+        String subject = email.subject();
+        if (thread.reference() != null && thread.reference().contains("\n")) {
+            int newline = thread.reference().indexOf('\n');
+            subject = thread.reference().substring(0, newline);
+            chain.addAll(List.of(thread.reference().substring(newline + 1).strip().split(" ")));
+        }
+        String messageId = chain.isEmpty() ? "<incident-" + thread.incident() + "@" + domain + ">"
+                : "<" + java.util.UUID.randomUUID() + "." + thread.incident() + "@" + domain + ">";
+        Mail mail = new Mail().setFrom(from).setTo(to).setSubject(subject).setText(email.text()).setHtml(email.html());
+        mail.addHeader("Message-ID", messageId);
+        if (!chain.isEmpty()) {
+            mail.addHeader("In-Reply-To", chain.get(chain.size() - 1));
+            mail.addHeader("References", String.join(" ", chain));
+        }
+        send(mail);
+        chain.add(messageId);
+        if (chain.size() > MAX_REFERENCES + 1) {
+            List<String> kept = new java.util.ArrayList<>(List.of(chain.get(0)));
+            kept.addAll(chain.subList(chain.size() - MAX_REFERENCES, chain.size()));
+            chain = kept;
+        }
+        return subject + "\n" + String.join(" ", chain);
+    }
+
+    /** How many ids after the root a thread's {@code References} keeps. */
+    static final int MAX_REFERENCES = 10;
+
+    private void send(Mail mail) throws DeliveryException {
         try {
             CompletableFuture.runAsync(() -> mailer.send(mail), SENDER).get();
         } catch (ExecutionException e) {

@@ -192,7 +192,14 @@ public class IncidentLoop {
     private void send(List<Notice> notices) {
         for (Notice notice : notices) {
             Alert alert = NoticeAlerts.of(notice);
-            List<Delivery> deliveries = dispatcher.dispatch(alert);
+            List<Incident> incidents = incidentsOf(notice);
+            List<Delivery> deliveries = incidents.isEmpty() ? dispatcher.dispatch(alert)
+                    : dispatcher.dispatch(alert, incidents.get(0).id(), incidents.get(0).threads());
+            for (Delivery d : deliveries) {
+                // where the destination threaded it: the incident's (a group's incidents share the summary's thread)
+                if (d.thread() == null) continue;
+                for (Incident incident : incidents) book.recordThread(incident.key(), d.destination(), d.thread());
+            }
             for (Delivery d : deliveries) {
                 metrics.record(d);
                 switch (d.outcome()) {
@@ -209,6 +216,16 @@ public class IncidentLoop {
                 LOG.warnf("%s: %s (no destination configured; %s)", alert.where(), alert.title(), alert.eventId());
             }
         }
+    }
+
+    /** The incidents a notice is about, in its order; none for an alert that is no incident. */
+    private static List<Incident> incidentsOf(Notice notice) {
+        if (notice instanceof Notice.Opened o) return o.incidents();
+        if (notice instanceof Notice.Updated u) return List.of(u.incident());
+        if (notice instanceof Notice.Reminder r) return List.of(r.incident());
+        if (notice instanceof Notice.Resolved r) return List.of(r.incident());
+        if (notice instanceof Notice.Flapping f) return List.of(f.incident());
+        return List.of();
     }
 
     /** Records the incidents the book changed, and waits for Kafka: before the offsets are committed. */

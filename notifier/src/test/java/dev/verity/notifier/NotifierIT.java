@@ -142,6 +142,17 @@ class NotifierIT {
         assertThat(resolution.readableText()).contains(incidentId(target, IncidentKind.DRIFT));
         assertThat(slackAlertsFor(once)).as("the announcement and the resolution, nothing between").hasSize(2);
         await().atMost(WAIT).until(() -> mailsFor(once).size() == 2);
+        // one e-mail thread: the same subject, the root's id derived from the incident, the resolution replying to it
+        ReceivedMail first = mailsFor(once).get(0);
+        ReceivedMail last = mailsFor(once).get(1);
+        String root = "<incident-" + incidentId(target, IncidentKind.DRIFT) + "@test.local>";
+        assertThat(first.messageId()).isEqualTo(root);
+        assertThat(first.inReplyTo()).isNull();
+        assertThat(last.subject()).isEqualTo(first.subject());
+        assertThat(last.messageId()).isNotEqualTo(root).endsWith("@test.local>");
+        assertThat(last.inReplyTo()).isEqualTo(root);
+        assertThat(last.references()).containsExactly(root);
+        assertThat(last.text()).contains("Resolved by local/repeat/prod@3f2c1e9a7b6d");
         Incident incident = recordedIncident(target, IncidentKind.DRIFT);
         assertThat(incident.status()).isEqualTo(Incident.Status.RESOLVED);
         assertThat(incident.updates()).isEqualTo(1);

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Delivers an alert to every destination, each at most once per event id: transient failures are tried again
@@ -42,14 +43,24 @@ public final class AlertDispatcher {
 
     /** Delivers the alert to each destination and says what happened at each, in destination order. */
     public List<Delivery> dispatch(Alert alert) {
+        return dispatch(alert, null, Map.of());
+    }
+
+    /**
+     * Delivers the alert of an incident to each destination, into the incident's thread there ({@code references}:
+     * what each destination returned for the thread's previous message, by destination name; absent for the first).
+     */
+    public List<Delivery> dispatch(Alert alert, String incident, Map<String, String> references) {
         List<Delivery> result = new ArrayList<>();
         for (Destination destination : destinations) {
-            result.add(deliver(alert, destination));
+            Destination.IncidentThread thread = incident == null ? null
+                    : new Destination.IncidentThread(incident, references.get(destination.name()));
+            result.add(deliver(alert, destination, thread));
         }
         return result;
     }
 
-    private Delivery deliver(Alert alert, Destination destination) {
+    private Delivery deliver(Alert alert, Destination destination, Destination.IncidentThread thread) {
         String key = destination.name() + "/" + alert.eventId();
         if (!delivered.add(key)) {
             return new Delivery(destination.name(), Delivery.Outcome.DUPLICATE, 0, null);
@@ -58,8 +69,10 @@ public final class AlertDispatcher {
         while (true) {
             attempt++;
             try {
-                destination.deliver(alert);
-                return new Delivery(destination.name(), Delivery.Outcome.DELIVERED, attempt, null);
+                String reference = null;
+                if (thread == null) destination.deliver(alert);
+                else reference = destination.deliver(alert, thread);
+                return new Delivery(destination.name(), Delivery.Outcome.DELIVERED, attempt, null, reference);
             } catch (DeliveryException e) {
                 if (e.isTransient() && attempt < retry.maxAttempts() && sleep(retry.backoffAfter(attempt))) {
                     continue;

@@ -1,5 +1,7 @@
 package dev.verity.notifier.delivery;
 
+import dev.verity.notifier.alert.Alert;
+
 /**
  * What happened to one alert at one destination.
  *
@@ -7,8 +9,14 @@ package dev.verity.notifier.delivery;
  * @param outcome     delivered, skipped as a duplicate, or undelivered
  * @param attempts    how many times delivery was tried (0 for a duplicate)
  * @param error       why it was not delivered, or null
+ * @param thread      where the destination threaded it, to give with the next message of the same thread
+ *                    ({@link Destination#deliver(Alert, Destination.IncidentThread)}); null when it does not thread
  */
-public record Delivery(String destination, Outcome outcome, int attempts, String error) {
+public record Delivery(String destination, Outcome outcome, int attempts, String error, String thread) {
+
+    public Delivery(String destination, Outcome outcome, int attempts, String error) {
+        this(destination, outcome, attempts, error, null);
+    }
 
     public enum Outcome {
         DELIVERED,

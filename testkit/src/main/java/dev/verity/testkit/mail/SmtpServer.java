@@ -232,6 +232,16 @@ public final class SmtpServer implements AutoCloseable {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
+    private static String header(MimeMessage message, String name) throws MessagingException {
+        String value = message.getHeader(name, " ");
+        return value == null ? null : value.strip();
+    }
+
+    private static List<String> references(String header) {
+        if (header == null || header.isBlank()) return List.of();
+        return java.util.Arrays.stream(header.strip().split("\\s+")).toList();
+    }
+
     private static ReceivedMail toMail(MimeMessage message) {
         try {
             Bodies bodies = new Bodies();
@@ -239,7 +249,8 @@ public final class SmtpServer implements AutoCloseable {
             Date received = message.getReceivedDate() != null ? message.getReceivedDate() : message.getSentDate();
             return new ReceivedMail(join(message.getFrom()), addresses(message.getRecipients(Message.RecipientType.TO)),
                     addresses(message.getRecipients(Message.RecipientType.CC)), message.getSubject(), bodies.text,
-                    bodies.html, received == null ? Instant.now() : received.toInstant());
+                    bodies.html, received == null ? Instant.now() : received.toInstant(), header(message, "Message-ID"),
+                    header(message, "In-Reply-To"), references(header(message, "References")));
         } catch (MessagingException | IOException e) {
             throw new IllegalStateException("cannot read a received e-mail: " + e.getMessage(), e);
         }

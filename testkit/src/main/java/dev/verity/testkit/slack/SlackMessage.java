@@ -17,9 +17,28 @@ import java.util.List;
  * @param threadTs   the {@code thread_ts} it replied to, or null for a top-level message
  * @param ts         the timestamp Slack gave it: unique, and what a reply names as its {@code thread_ts}
  * @param receivedAt when the recorder received it
+ * @param edits      the earlier versions of the message, oldest first, each as its readable text: {@code chat.update}
+ *                   replaced its text and blocks (empty when never edited)
  */
 public record SlackMessage(Via via, String channel, String text, String blocks, String threadTs, String ts,
-        Instant receivedAt) {
+        Instant receivedAt, List<String> edits) {
+
+    public SlackMessage {
+        edits = edits == null ? List.of() : List.copyOf(edits);
+    }
+
+    /** A message never edited. */
+    public SlackMessage(Via via, String channel, String text, String blocks, String threadTs, String ts,
+            Instant receivedAt) {
+        this(via, channel, text, blocks, threadTs, ts, receivedAt, List.of());
+    }
+
+    /** This message after {@code chat.update} gave it new text and blocks. */
+    public SlackMessage edited(String newText, String newBlocks) {
+        List<String> history = new ArrayList<>(edits);
+        history.add(readableText());
+        return new SlackMessage(via, channel, newText, newBlocks, threadTs, ts, receivedAt, history);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

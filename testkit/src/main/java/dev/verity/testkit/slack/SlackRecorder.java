@@ -47,13 +47,18 @@ import java.util.function.Predicate;
  *       {@code {"ok":false,"error":…}} with {@code not_authed} (no token), {@code invalid_auth} (another token
  *       than {@link #botToken()}), {@code channel_not_found}, {@code no_text}, {@code invalid_json}.
  *       {@code thread_ts} is recorded, so replies in threads can be tested.</li>
+ *   <li>{@code POST /api/chat.update} — the same authentication; {@code channel} and {@code ts} name a message
+ *       posted with {@code chat.postMessage}, whose text and blocks are replaced (the earlier version kept in
+ *       {@link SlackMessage#edits()}); {@code {"ok":true,"channel":…,"ts":…}}, or {@code message_not_found},
+ *       {@code cant_update_message} (a webhook's message), {@code channel_not_found}, {@code no_text}.</li>
  *   <li>{@code GET /} — a readable HTML page of what was received (newest first); {@code GET /messages} — the
  *       same as JSON.</li>
  * </ul>
  *
  * Channels are known by name and id: {@code #alerts} ({@code C0ALERTS00}) and {@code #general}
  * ({@code C0GENERAL0}) exist from the start; {@link #channel(String)} adds more. It does not implement rate
- * limits, message updates, or any other Web API method (they answer 404 {@code unknown_method}).
+ * limits (but {@link #failNextPosts} answers 429 with {@code Retry-After}), or any other Web API method (they answer
+ 404 {@code unknown_method}).
  */
 public final class SlackRecorder implements AutoCloseable {
 
@@ -279,6 +284,8 @@ public final class SlackRecorder implements AutoCloseable {
                 handleWebhook(exchange, path);
             } else if (method.equals("POST") && path.equals("/api/chat.postMessage")) {
                 handlePostMessage(exchange);
+            } else if (method.equals("POST") && path.equals("/api/chat.update")) {
+                handleUpdate(exchange);
             } else if (method.equals("POST") && path.startsWith("/api/")) {
                 respondJson(exchange, 404, error("unknown_method"));
             } else if (method.equals("GET") && path.equals("/messages")) {
@@ -321,7 +328,56 @@ public final class SlackRecorder implements AutoCloseable {
         respond(exchange, 200, "text/plain; charset=utf-8", "ok");
     }
 
-    private void handlePostMessage(HttpExchange exchange) throws IOException {
+    private void handleUpdate(HttpExchange exchange) throws IOException {
+        JsonNode payload = authorised(exchange);
+        if (payload == null) return;
+        Optional<String> channel = Optional.ofNullable(textOf(payload, "channel")).flatMap(this::channelId);
+        if (channel.isEmpty()) {
+            respondJson(exchange, 200, error("channel_not_found"));
+            return;
+        }
+        String text = textOf(payload, "text");
+        Blocks parsed = Blocks.of(payload);
+        if (!parsed.valid()) {
+            respondJson(exchange, 200, error("invalid_blocks"));
+            return;
+        }
+        if ((text == null || text.isBlank()) && parsed.json() == null) {
+            respondJson(exchange, 200, error("no_text"));
+            return;
+        }
+        String ts = textOf(payload, "ts");
+        String outcome = edit(channel.get(), ts, text, parsed.json());
+        if (outcome != null) {
+            respondJson(exchange, 200, error(outcome));
+            return;
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("ok", true);
+        answer.put("channel", channel.get());
+        answer.put("ts", ts);
+        answer.put("text", text);
+        respondJson(exchange, 200, answer);
+    }
+
+    /** Replaces a posted message's text and blocks; null when done, else Slack's error code. */
+    private synchronized String edit(String channel, String ts, String text, String blocks) {
+        for (int i = 0; i < messages.size(); i++) {
+            SlackMessage m = messages.get(i);
+            if (!m.channel().equals(channel) || !m.ts().equals(ts)) continue;
+            if (m.via() != SlackMessage.Via.CHAT_POST_MESSAGE) return "cant_update_message";
+            messages.set(i, m.edited(text, blocks));
+            notifyAll();
+            return null;
+        }
+        return "message_not_found";
+    }
+
+    /**
+     * The request's payload (JSON, or a form with {@code blocks} as JSON) once its bot token is the right one;
+     * null after answering {@code not_authed}, {@code invalid_auth} or {@code invalid_json}.
+     */
+    private JsonNode authorised(HttpExchange exchange) throws IOException {
         String body = readBody(exchange);
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         JsonNode payload;
@@ -344,16 +400,22 @@ public final class SlackRecorder implements AutoCloseable {
         }
         if (auth == null || !auth.startsWith("Bearer ") || auth.substring(7).isBlank()) {
             respondJson(exchange, 200, error("not_authed"));
-            return;
+            return null;
         }
         if (!auth.substring(7).equals(botToken)) {
             respondJson(exchange, 200, error("invalid_auth"));
-            return;
+            return null;
         }
         if (payload == null) {
             respondJson(exchange, 200, error("invalid_json"));
-            return;
+            return null;
         }
+        return payload;
+    }
+
+    private void handlePostMessage(HttpExchange exchange) throws IOException {
+        JsonNode payload = authorised(exchange);
+        if (payload == null) return;
         Optional<String> channel = Optional.ofNullable(textOf(payload, "channel")).flatMap(this::channelId);
         if (channel.isEmpty()) {
             respondJson(exchange, 200, error("channel_not_found"));
@@ -474,6 +536,10 @@ public final class SlackRecorder implements AutoCloseable {
         n.put("channel_name", channelName(m.channel()));
         n.put("ts", m.ts());
         if (m.threadTs() != null) n.put("thread_ts", m.threadTs());
+        if (!m.edits().isEmpty()) {
+            n.put("edited", true);
+            m.edits().forEach(n.putArray("edits")::add);
+        }
         if (m.text() != null) n.put("text", m.text());
         if (m.blocks() != null) n.set("blocks", parseAny(m.blocks()));
         n.put("received_at", m.receivedAt().toString());
@@ -507,6 +573,7 @@ public final class SlackRecorder implements AutoCloseable {
                     .append(" · ").append(m.via() == SlackMessage.Via.WEBHOOK ? "incoming webhook" : "chat.postMessage")
                     .append(" · ts ").append(m.ts());
             if (m.threadTs() != null) b.append(" · reply in thread ").append(escape(m.threadTs()));
+            if (!m.edits().isEmpty()) b.append(" · edited ").append(m.edits().size()).append("×");
             b.append(" · ").append(m.receivedAt()).append("</div><pre>").append(escape(m.readableText()))
                     .append("</pre></div>");
         }

@@ -99,6 +99,36 @@ class SlackRecorderIT {
     }
 
     @Test
+    void chatUpdateReplacesAPostedMessageAndKeepsWhatItSaidBefore() throws Exception {
+        JsonNode root = postMessage("{\"channel\":\"#alerts\",\"text\":\"Drift: local/shop/prod (open)\"}");
+        String ts = root.get("ts").asText();
+        HttpResponse<String> updated = post(slack.apiUrl() + "/chat.update", "application/json", "{\"channel\":\""
+                + root.get("channel").asText() + "\",\"ts\":\"" + ts + "\",\"text\":\"Drift: local/shop/prod (resolved)\"}",
+                "Bearer " + slack.botToken());
+        JsonNode answer = JSON.readTree(updated.body());
+        assertThat(answer.get("ok").asBoolean()).isTrue();
+        assertThat(answer.get("ts").asText()).isEqualTo(ts);
+        SlackMessage edited = slack.messages().stream().filter(m -> m.ts().equals(ts)).findFirst().orElseThrow();
+        assertThat(edited.readableText()).isEqualTo("Drift: local/shop/prod (resolved)");
+        assertThat(edited.edits()).containsExactly("Drift: local/shop/prod (open)");
+        HttpResponse<String> listed = http.send(HttpRequest.newBuilder(URI.create(slack.url() + "/messages")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(listed.body()).contains("\"edited\" : true", "Drift: local/shop/prod (open)");
+
+        assertThat(error(post(slack.apiUrl() + "/chat.update", "application/json",
+                "{\"channel\":\"#alerts\",\"ts\":\"1.000001\",\"text\":\"x\"}", "Bearer " + slack.botToken())))
+                .isEqualTo("message_not_found");
+        post(slack.webhookUrl(), "application/json", "{\"text\":\"by webhook\"}", null);
+        SlackMessage byWebhook = slack.messages().get(slack.messages().size() - 1);
+        assertThat(error(post(slack.apiUrl() + "/chat.update", "application/json", "{\"channel\":\""
+                + byWebhook.channel() + "\",\"ts\":\"" + byWebhook.ts() + "\",\"text\":\"x\"}",
+                "Bearer " + slack.botToken()))).isEqualTo("cant_update_message");
+        assertThat(error(post(slack.apiUrl() + "/chat.update", "application/json",
+                "{\"channel\":\"#alerts\",\"ts\":\"" + ts + "\",\"text\":\"x\"}", "Bearer wrong")))
+                .isEqualTo("invalid_auth");
+    }
+
+    @Test
     void chatPostMessageTimestampsAreUniqueUnderConcurrentPosts() {
         List<CompletableFuture<HttpResponse<String>>> posts = java.util.stream.IntStream.range(0, 40)
                 .mapToObj(i -> http.sendAsync(request(slack.apiUrl() + "/chat.postMessage", "application/json",

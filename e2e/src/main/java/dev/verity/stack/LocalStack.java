@@ -103,7 +103,11 @@ public final class LocalStack implements AutoCloseable {
         starting.put("drift-monitor", launch("drift-monitor", port(StackOptions.DRIFT_PORT), logs, common,
                 driftMonitorProperties(), Map.of()));
         starting.put("notifier", launch("notifier", port(StackOptions.NOTIFIER_PORT), logs, common,
-                Map.of("verity.notifier.slack.webhook-url", slack.webhookUrl(),
+                // Slack's Web API with a bot token, as in a real workspace: one thread per incident, its first
+                // message edited to show where it stands (the stand-in's page shows threads and edits)
+                Map.of("verity.notifier.slack.bot-token", slack.botToken(),
+                        "verity.notifier.slack.channel", "#" + SlackRecorder.DEFAULT_CHANNEL,
+                        "verity.notifier.slack.api-url", slack.apiUrl(),
                         "verity.notifier.email.to", "platform-team@verity.local",
                         "verity.notifier.email.from", "verity@verity.local",
                         "quarkus.mailer.host", smtp.host(),

@@ -5,6 +5,7 @@ import dev.verity.notifier.alert.SlackMessageFormatter;
 import dev.verity.notifier.delivery.AlertDispatcher;
 import dev.verity.notifier.delivery.Destination;
 import dev.verity.notifier.delivery.RetryPolicy;
+import dev.verity.notifier.delivery.SlackWebApi;
 import dev.verity.notifier.delivery.SlackWebhook;
 import io.quarkus.mailer.Mailer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +33,24 @@ public class AlertDestinations {
             @ConfigProperty(name = "quarkus.mailer.port") Optional<Integer> smtpPort) {
         List<Destination> destinations = new ArrayList<>();
 
-        if (config.slack().webhookUrl().isPresent()) {
+        if (config.slack().botToken().isPresent()) {
+            if (config.slack().channel().isEmpty()) {
+                throw new IllegalStateException("verity.notifier.slack.bot-token is set but verity.notifier.slack.channel"
+                        + " is not: name the channel the bot posts to, by id (C…) or name (#alerts)");
+            }
+            SlackWebApi slack;
+            try {
+                slack = new SlackWebApi(config.slack().apiUrl(), config.slack().botToken().get(),
+                        config.slack().channel().get(), config.slack().timeout(), new SlackMessageFormatter());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("verity.notifier.slack.*: " + e.getMessage(), e);
+            }
+            destinations.add(slack);
+            LOG.infof("Slack: alerts go to the %s, one thread per incident", slack.describe());
+            if (config.slack().webhookUrl().isPresent()) {
+                LOG.info("Slack: verity.notifier.slack.webhook-url is ignored, the bot token is used");
+            }
+        } else if (config.slack().webhookUrl().isPresent()) {
             SlackWebhook slack;
             try {
                 slack = new SlackWebhook(config.slack().webhookUrl().get(), config.slack().timeout(), new SlackMessageFormatter());

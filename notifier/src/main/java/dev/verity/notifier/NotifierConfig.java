@@ -77,6 +77,20 @@ public interface NotifierConfig {
          */
         Optional<URI> webhookUrl();
 
+        /**
+         * A Slack bot token ({@code xoxb-…}, scope {@code chat:write}) to post through the Web API instead of a
+         * webhook: each incident becomes a thread, its first message edited to show its current state. A secret:
+         * set it from the environment ({@code VERITY_NOTIFIER_SLACK_BOT_TOKEN}). Needs {@code channel}.
+         */
+        Optional<String> botToken();
+
+        /** The channel the bot posts to, by id ({@code C…}) or name ({@code #alerts}); the bot must be in it. */
+        Optional<String> channel();
+
+        /** The Web API's base URL. */
+        @WithDefault("https://slack.com/api")
+        URI apiUrl();
+
         /** Connect and answer timeout of one post to the webhook. */
         @WithDefault("10s")
         Duration timeout();

@@ -74,7 +74,9 @@ public final class AlertDispatcher {
                 else reference = destination.deliver(alert, thread);
                 return new Delivery(destination.name(), Delivery.Outcome.DELIVERED, attempt, null, reference);
             } catch (DeliveryException e) {
-                if (e.isTransient() && attempt < retry.maxAttempts() && sleep(retry.backoffAfter(attempt))) {
+                Duration wait = retry.backoffAfter(attempt);
+                if (e.retryAfter().compareTo(wait) > 0) wait = e.retryAfter(); // the destination asked for longer
+                if (e.isTransient() && attempt < retry.maxAttempts() && sleep(wait)) {
                     continue;
                 }
                 delivered.remove(key);

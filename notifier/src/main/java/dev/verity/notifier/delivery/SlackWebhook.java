@@ -72,7 +72,17 @@ public final class SlackWebhook implements Destination {
         String body = response.body() == null ? "" : response.body().strip();
         if (status == 200 && body.equals("ok")) return;
         String answer = describe() + " answered " + status + " " + (body.length() > 200 ? body.substring(0, 200) + "…" : body);
-        boolean retryable = status == 429 || status >= 500;
+        if (status == 429) {
+            long seconds = response.headers().firstValue("Retry-After").map(v -> {
+                try {
+                    return Math.min(Long.parseLong(v.strip()), 300L);
+                } catch (NumberFormatException e) {
+                    return 1L;
+                }
+            }).orElse(1L);
+            throw new DeliveryException(answer, Duration.ofSeconds(seconds));
+        }
+        boolean retryable = status >= 500;
         String hint = switch (status) {
             case 400 -> "; the message was refused: this is a bug in the notifier's message";
             case 403, 404, 410 -> "; the webhook is revoked or wrong: check verity.notifier.slack.webhook-url";

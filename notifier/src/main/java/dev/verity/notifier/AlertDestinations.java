@@ -5,6 +5,7 @@ import dev.verity.notifier.alert.SlackMessageFormatter;
 import dev.verity.notifier.delivery.AlertDispatcher;
 import dev.verity.notifier.delivery.Destination;
 import dev.verity.notifier.delivery.RetryPolicy;
+import dev.verity.notifier.delivery.GenericWebhook;
 import dev.verity.notifier.delivery.SlackWebApi;
 import dev.verity.notifier.delivery.SlackWebhook;
 import io.quarkus.mailer.Mailer;
@@ -75,6 +76,23 @@ public class AlertDestinations {
             LOG.infof("E-mail: alerts go as %s from %s", email.describe(), config.email().from());
         } else {
             LOG.info("E-mail: skipped, verity.notifier.email.to is not set");
+        }
+
+        if (config.webhook().url().isPresent()) {
+            if (config.webhook().secret().isEmpty()) {
+                throw new IllegalStateException("verity.notifier.webhook.url is set but verity.notifier.webhook.secret is"
+                        + " not: every webhook is signed (Standard Webhooks); set a secret such as"
+                        + " whsec_$(openssl rand -base64 32) here and in the receiver");
+            }
+            GenericWebhook webhook;
+            try {
+                webhook = new GenericWebhook(config.webhook().url().get(), config.webhook().secret().get(),
+                        config.webhook().timeout(), Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("verity.notifier.webhook.*: " + e.getMessage(), e);
+            }
+            destinations.add(webhook);
+            LOG.infof("Webhook: alerts go to the %s, signed as Standard Webhooks", webhook.describe());
         }
 
         if (destinations.isEmpty()) {

@@ -18,6 +18,24 @@ public interface NotifierConfig {
 
     Slack slack();
 
+    Webhook webhook();
+
+    /** A generic webhook: every alert as signed JSON to any URL ({@code verity.notifier.webhook.*}). */
+    interface Webhook {
+        /** Where to POST; unset: no webhook. May hold a secret (a token in the path): set it from the environment. */
+        Optional<URI> url();
+
+        /**
+         * The Standard Webhooks signing secret, {@code whsec_<base64>} (env {@code VERITY_NOTIFIER_WEBHOOK_SECRET});
+         * required with {@code url}.
+         */
+        Optional<String> secret();
+
+        /** Connect and answer timeout of one post. */
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
     Email email();
 
     Retry retry();

@@ -204,10 +204,9 @@ public final class Kustomizer {
             String path = PathNames.join(k.directory, entry);
             rejectRemote(k, "resources", entry, path);
             KustomizeFileSystem.Kind kind = probe(path);
-            String prefix = "accumulating resources from '" + entry + "'";
+            String prefix = "accumulating resources from '" + entry + "' in " + k.file;
             if (kind == KustomizeFileSystem.Kind.MISSING) {
-                throw new KustomizeException(prefix + " in " + k.file + ": '" + path
-                        + "': no such file or directory");
+                throw new KustomizeException(prefix + ": '" + path + "': no such file or directory");
             }
             if (kind == KustomizeFileSystem.Kind.DIRECTORY) {
                 String real = realPath(path);
@@ -228,7 +227,7 @@ public final class Kustomizer {
             String rootReal = realPath(k.directory);
             if (!PathNames.isInOrBelow(real, rootReal)) {
                 throw new KustomizeException(prefix + ": security; file '" + real + "' is not in or below '"
-                        + rootReal + "' (" + k.file + "); a kustomization may only read files in or below its own"
+                        + rootReal + "'; a kustomization may only read files in or below its own"
                         + " directory: move the file, or make its directory a kustomization and list that");
             }
             List<Resource> loaded = new ArrayList<>();

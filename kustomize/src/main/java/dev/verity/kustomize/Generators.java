@@ -9,7 +9,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import dev.verity.kustomize.yaml.MapNode;
 import dev.verity.kustomize.yaml.Node;
@@ -18,8 +17,6 @@ import dev.verity.kustomize.yaml.ScalarNode;
 /** configMapGenerator and secretGenerator: ConfigMaps and Secrets from literals, files and env files. */
 final class Generators {
 
-    private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
-    private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
 
     private Generators() {
     }
@@ -75,10 +72,6 @@ final class Generators {
                             + " of the build, which the in-process engine does not read; write KEY=VALUE");
                 }
                 String key = line.substring(0, eq);
-                if (!ENV_NAME.matcher(key).matches()) {
-                    throw new KustomizeException(where + ": \"" + key + "\" in env file '" + envFile
-                            + "' is not a valid key name");
-                }
                 put(data, binary, key, line.substring(eq + 1), where);
             }
         }
@@ -185,10 +178,6 @@ final class Generators {
     /** Adds a key; Secrets (content != null or secret values) store base64, ConfigMaps the text. */
     private static void put(Map<String, String> data, Map<String, String> binary, String key, String value,
             String where, byte[] content) {
-        if (!CONFIG_KEY.matcher(key).matches()) {
-            throw new KustomizeException(where + ": \"" + key + "\" is not a valid key name: a valid config key"
-                    + " must consist of alphanumeric characters, '-', '_' or '.'");
-        }
         if (data.containsKey(key) || binary.containsKey(key)) {
             throw duplicate(where, key);
         }

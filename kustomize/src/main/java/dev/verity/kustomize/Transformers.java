@@ -253,7 +253,7 @@ final class Transformers {
                 throw new KustomizeException("images in " + k.file + ": each entry needs a name");
             }
             ImageRule rule = new ImageRule(name, nz(image.string("newName")), nz(image.string("newTag")),
-                    nz(image.string("digest")));
+                    nz(image.string("digest")), nz(image.string("tagSuffix")));
             for (Resource resource : resources) {
                 build.deadline.check("setting images in " + k.file);
                 updateContainers(resource.body, rule);
@@ -295,14 +295,19 @@ final class Transformers {
     }
 
     /** One {@code images} entry. */
-    record ImageRule(String name, String newName, String newTag, String digest) {
+    record ImageRule(String name, String newName, String newTag, String digest, String tagSuffix) {
 
         Node update(Node node) {
             if (!(node instanceof ScalarNode scalar) || scalar.tag() != ScalarNode.Tag.STR) {
                 return node;
             }
             String value = scalar.value();
-            if (!Pattern.compile("^" + name + "(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$").matcher(value).find()) {
+            try {
+                if (!Pattern.compile("^" + name + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$").matcher(value)
+                        .find()) {
+                    return node;
+                }
+            } catch (java.util.regex.PatternSyntaxException e) {
                 return node;
             }
             String[] parts = split(value);
@@ -321,6 +326,9 @@ final class Transformers {
             } else if (!digest.isEmpty()) {
                 imageDigest = digest;
                 tag = "";
+            } else if (!tagSuffix.isEmpty()) {
+                tag = tag + tagSuffix;
+                imageDigest = "";
             }
             String result = imageName + (tag.isEmpty() ? "" : ":" + tag)
                     + (imageDigest.isEmpty() ? "" : "@" + imageDigest);

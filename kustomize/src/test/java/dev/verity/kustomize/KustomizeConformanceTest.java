@@ -94,7 +94,8 @@ class KustomizeConformanceTest {
         String root = spec.string("root") == null ? "." : spec.string("root");
         String target = dir.resolve("input").resolve(root).normalize().toAbsolutePath().toString();
         if ("error".equals(spec.string("expect"))) {
-            String phrase = ERROR_PHRASES.getOrDefault(name, "");
+            String phrase = spec.string("phrase") != null ? spec.string("phrase") : ERROR_PHRASES.get(name);
+            assertThat(phrase).as(name + ": a key phrase of the error is known").isNotNull();
             assertThatThrownBy(() -> Kustomizer.onDisk().build(target))
                     .as(name + " must fail like kubectl: " + Files.readString(dir.resolve("expected-error.txt")))
                     .isInstanceOf(KustomizeException.class)

@@ -33,13 +33,13 @@ import dev.verity.kustomize.yaml.YamlReader;
 class KustomizeConformanceTest {
 
     /**
-     * Cases that need the patch fields (patches, patchesStrategicMerge, patchesJson6902) or replacements, which the
-     * engine does not have yet. The patch integration removes them from this set; every other case must pass.
+     * Cases that need the patch fields (patches, patchesStrategicMerge, patchesJson6902), which the engine does not have
+     * yet. The patch integration removes them from this set; every other case must pass.
      */
     static final Set<String> PENDING = Set.of(
             "20-smp-merge-containers", "21-smp-delete-replace", "22-smp-list-replacement", "23-json6902-inline",
             "24-json6902-from-file", "25-patch-target-selectors", "26-deprecated-patch-fields", "27-components",
-            "28-replacements", "29-custom-resource-json6902", "34-patch-target-no-match");
+            "29-custom-resource-json6902", "34-patch-target-no-match");
 
     /** The phrase each error case's message must contain (kubectl's own wording for the failure). */
     static final Map<String, String> ERROR_PHRASES = Map.of(

@@ -53,15 +53,19 @@ final class Kustomization {
                 throw new KustomizeException("invalid Kustomization: json: unknown field \"" + key + "\" in " + file);
             }
         }
+        if (fields.keys().stream().allMatch(key -> key.equals("apiVersion") || key.equals("kind"))) {
+            throw new KustomizeException(PathNames.baseName(file) + " is empty (" + file + ")");
+        }
         String kind = kind();
         if (!kind.equals("Kustomization") && !kind.equals("Component")) {
-            throw new KustomizeException("invalid Kustomization in " + file + ": kind '" + kind
-                    + "' must be 'Kustomization' or 'Component'");
+            throw new KustomizeException("Failed to read kustomization file under " + directory
+                    + ": kind should be Kustomization or Component (" + file + ")");
         }
         String apiVersion = fields.string("apiVersion");
-        if (apiVersion != null && !apiVersion.isEmpty() && !apiVersion.startsWith("kustomize.config.k8s.io/")) {
-            throw new KustomizeException("invalid Kustomization in " + file + ": apiVersion '" + apiVersion
-                    + "' is not kustomize.config.k8s.io/v1beta1 (or v1alpha1 for a Component)");
+        String expected = isComponent() ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1";
+        if (apiVersion != null && !apiVersion.isEmpty() && !apiVersion.equals(expected)) {
+            throw new KustomizeException("Failed to read kustomization file under " + directory + ": apiVersion for "
+                    + kind + " should be " + expected + " (" + file + ")");
         }
         for (Map.Entry<String, String> unsupported : UNSUPPORTED.entrySet()) {
             if (isSet(unsupported.getKey())) {

@@ -86,7 +86,7 @@ public final class Kustomizer {
             List<Resource> resources = new ArrayList<>();
             Deque<String> roots = new ArrayDeque<>();
             roots.push(realPath(rootDirectory));
-            Kustomization top = accumulate(rootDirectory, resources, false, roots);
+            Kustomization top = accumulate(rootDirectory, resources, Role.TOP, roots);
             ContentHash.addHashSuffixes(resources, deadline);
             NameReferences.fix(resources, deadline);
             resources.removeIf(r -> {
@@ -158,16 +158,18 @@ public final class Kustomizer {
             return kustomization;
         }
 
+        /** How a kustomization is reached: the one built, a {@code resources} entry, a {@code components} entry. */
+        enum Role { TOP, RESOURCE, COMPONENT }
+
         /** Accumulates a kustomization (or component) into {@code accumulated}, as Kustomize's accumulateTarget. */
-        Kustomization accumulate(String directory, List<Resource> accumulated, boolean asComponent,
-                Deque<String> roots) {
+        Kustomization accumulate(String directory, List<Resource> accumulated, Role role, Deque<String> roots) {
             deadline.check("loading " + directory);
             Kustomization k = loadKustomization(directory);
-            if (asComponent && !k.isComponent()) {
+            if (role == Role.COMPONENT && !k.isComponent()) {
                 throw new KustomizeException("expected kind 'Component' for path '" + directory + "' but got '"
                         + k.kind() + "' (" + k.file + ")");
             }
-            if (!asComponent && k.isComponent()) {
+            if (role == Role.RESOURCE && k.isComponent()) {
                 throw new KustomizeException("expected kind != 'Component' for path '" + directory + "' ("
                         + k.file + "): a Component is listed under 'components', not 'resources'");
             }
@@ -187,7 +189,7 @@ public final class Kustomizer {
                 checkCycle(real, roots, entry, k);
                 roots.push(real);
                 try {
-                    accumulate(path, accumulated, true, roots);
+                    accumulate(path, accumulated, Role.COMPONENT, roots);
                 } catch (KustomizeException e) {
                     throw rethrow(e, "accumulating components from '" + entry + "'");
                 } finally {
@@ -214,7 +216,7 @@ public final class Kustomizer {
                 List<Resource> nested = new ArrayList<>();
                 roots.push(real);
                 try {
-                    accumulate(path, nested, false, roots);
+                    accumulate(path, nested, Role.RESOURCE, roots);
                 } catch (KustomizeException e) {
                     throw rethrow(e, prefix);
                 } finally {
@@ -291,16 +293,23 @@ public final class Kustomizer {
         }
 
         void appendAll(List<Resource> accumulated, List<Resource> more, String context) {
+            Set<String> ids = new java.util.HashSet<>();
+            for (Resource existing : accumulated) {
+                ids.add(key(existing.id()));
+            }
             for (Resource resource : more) {
+                deadline.check("merging resources (" + context + ")");
                 ResourceId id = resource.id();
-                for (Resource existing : accumulated) {
-                    if (existing.id().sameAs(id)) {
-                        throw new KustomizeException(context + ": may not add resource with an already registered id: "
-                                + id);
-                    }
+                if (!ids.add(key(id))) {
+                    throw new KustomizeException(context + ": may not add resource with an already registered id: "
+                            + id);
                 }
                 accumulated.add(resource);
             }
+        }
+
+        private static String key(ResourceId id) {
+            return id.gvkString() + "|" + id.name() + "|" + id.effectiveNamespace();
         }
 
         private void checkCycle(String candidate, Deque<String> roots, String entry, Kustomization k) {

@@ -94,12 +94,12 @@ final class Transformers {
                 spec.apply(resource.body, () -> ScalarNode.str(namespace), node -> ScalarNode.str(namespace));
             }
         }
+        java.util.Set<String> ids = new java.util.HashSet<>();
         for (Resource resource : resources) {
             ResourceId id = resource.id();
-            long same = resources.stream().filter(r -> r.id().sameAs(id)).count();
-            if (same != 1) {
-                throw new KustomizeException("namespace transformation in " + k.file + " produces ID conflict: "
-                        + same + " resources are now " + id);
+            if (!ids.add(id.gvkString() + "|" + id.name() + "|" + id.effectiveNamespace())) {
+                throw new KustomizeException("namespace transformation in " + k.file
+                        + " produces ID conflict: more than one resource is now " + id);
             }
         }
     }

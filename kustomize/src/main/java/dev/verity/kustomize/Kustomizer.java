@@ -283,6 +283,11 @@ public final class Kustomizer {
             if (kind == null || kind.isEmpty()) {
                 throw new KustomizeException(path + ": missing kind in a resource (" + summary(map) + ")");
             }
+            MapNode metadata = map.map("metadata");
+            String name = metadata == null ? null : metadata.string("name");
+            if (name == null || name.isEmpty()) {
+                throw new KustomizeException(path + ": missing metadata.name in a " + kind + " resource");
+            }
             into.add(map);
         }
 

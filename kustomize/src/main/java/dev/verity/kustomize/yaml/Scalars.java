@@ -29,10 +29,11 @@ public final class Scalars {
             "n", "N", "no", "No", "NO", "off", "Off", "OFF");
     private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
     private static final Pattern BASE60_FLOAT = Pattern.compile("[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?");
+    /** go-yaml's timestamp layouts: a date, date[Tt]time with a zone (Z or ±hh:mm), or "date time" in UTC. */
     private static final Pattern TIMESTAMP = Pattern.compile(
             "([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
-                    + "(?:(?:[Tt]|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\\.([0-9]{1,9}))?"
-                    + "(?:[ \\t]*(Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?");
+                    + "(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\\.([0-9]+))?(Z|[-+][0-9]{2}:[0-9]{2})"
+                    + "| ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\\.([0-9]+))?)?");
     private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     private Scalars() {
@@ -185,14 +186,18 @@ public final class Scalars {
         try {
             LocalDate date = LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
                     Integer.parseInt(m.group(3)));
-            if (m.group(4) == null) {
+            int g = m.group(4) != null ? 4 : m.group(9) != null ? 9 : -1;
+            if (g < 0) {
                 return date + "T00:00:00Z";
             }
-            String fraction = m.group(7) == null ? "" : m.group(7);
+            String fraction = m.group(g + 3) == null ? "" : m.group(g + 3);
+            if (fraction.length() > 9) {
+                fraction = fraction.substring(0, 9);
+            }
             int nanos = fraction.isEmpty() ? 0 : Integer.parseInt((fraction + "000000000").substring(0, 9));
-            LocalDateTime local = date.atTime(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
-                    Integer.parseInt(m.group(6)), nanos);
-            String zone = m.group(8);
+            LocalDateTime local = date.atTime(Integer.parseInt(m.group(g)), Integer.parseInt(m.group(g + 1)),
+                    Integer.parseInt(m.group(g + 2)), nanos);
+            String zone = g == 4 ? m.group(8) : null;
             String fractionText = "";
             if (nanos != 0) {
                 fractionText = "." + String.format("%09d", nanos).replaceAll("0+$", "");
@@ -204,9 +209,6 @@ public final class Scalars {
             String[] parts = zone.substring(1).split(":");
             int hours = Integer.parseInt(parts[0]);
             int minutes = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-            if (hours == 0 && minutes == 0) {
-                return base + "Z";
-            }
             ZoneOffset offset = ZoneOffset.ofHoursMinutes(zone.charAt(0) == '-' ? -hours : hours,
                     zone.charAt(0) == '-' ? -minutes : minutes);
             return OffsetDateTime.of(local, offset).format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss"))

@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
@@ -14,6 +15,9 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.schema.Schema;
 
 /**
  * Reads YAML streams into {@link Node} trees as Kustomize reads them: several documents separated by {@code ---},
@@ -23,7 +27,23 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 public final class YamlReader {
 
+    /** Marks scalars whose tag was not written, so that explicit tags ({@code !!str 123}) can be told apart. */
+    private static final Tag IMPLICIT = new Tag("tag:verity.dev,2025:implicit");
+
+    private static final Schema SCHEMA = new Schema() {
+        @Override
+        public ScalarResolver getScalarResolver() {
+            return (value, implicit) -> implicit ? IMPLICIT : Tag.STR;
+        }
+
+        @Override
+        public Map<Tag, ConstructNode> getSchemaTagConstructors() {
+            return Map.of();
+        }
+    };
+
     private static final LoadSettings SETTINGS = LoadSettings.builder()
+            .setSchema(SCHEMA)
             .setParseComments(false)
             .setAllowDuplicateKeys(true)
             .setMaxAliasesForCollections(10_000)
@@ -70,14 +90,11 @@ public final class YamlReader {
     private static Node convert(org.snakeyaml.engine.v2.nodes.Node node, String source,
             Map<org.snakeyaml.engine.v2.nodes.Node, Boolean> inProgress) {
         if (node instanceof org.snakeyaml.engine.v2.nodes.ScalarNode scalar) {
-            if (scalar.getScalarStyle() == ScalarStyle.PLAIN) {
-                try {
-                    return Scalars.resolvePlain(scalar.getValue());
-                } catch (YamlException e) {
-                    throw new YamlException(source + lineOf(node) + ": " + e.getMessage());
-                }
+            try {
+                return scalar(scalar);
+            } catch (YamlException e) {
+                throw new YamlException(source + lineOf(node) + ": " + e.getMessage());
             }
-            return ScalarNode.str(scalar.getValue());
         }
         if (inProgress.containsKey(node)) {
             throw new YamlException("invalid YAML in " + source + lineOf(node) + ": an alias refers to itself");
@@ -131,6 +148,40 @@ public final class YamlReader {
         } finally {
             inProgress.remove(node);
         }
+    }
+
+    /** A scalar as go-yaml types it: by its explicit tag when it has one, else plain ones resolved, others strings. */
+    private static ScalarNode scalar(org.snakeyaml.engine.v2.nodes.ScalarNode scalar) {
+        Tag tag = scalar.getTag();
+        String value = scalar.getValue();
+        boolean plain = scalar.getScalarStyle() == ScalarStyle.PLAIN;
+        if (tag.equals(IMPLICIT)) {
+            return plain ? Scalars.resolvePlain(value) : ScalarNode.str(value);
+        }
+        if (tag.equals(Tag.STR)) {
+            return ScalarNode.str(value);
+        }
+        if (tag.equals(Tag.BINARY)) {
+            try {
+                byte[] bytes = java.util.Base64.getMimeDecoder().decode(value);
+                return ScalarNode.str(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new YamlException("cannot decode !!binary `" + value + "`");
+            }
+        }
+        ScalarNode.Tag expected = tag.equals(Tag.INT) ? ScalarNode.Tag.INT : tag.equals(Tag.FLOAT) ? ScalarNode.Tag.FLOAT
+                : tag.equals(Tag.BOOL) ? ScalarNode.Tag.BOOL : tag.equals(Tag.NULL) ? ScalarNode.Tag.NULL : null;
+        if (expected == null) {
+            return ScalarNode.str(value);
+        }
+        ScalarNode resolved = Scalars.resolvePlain(value);
+        boolean numeric = resolved.tag() == ScalarNode.Tag.INT || resolved.tag() == ScalarNode.Tag.FLOAT;
+        boolean ok = expected == resolved.tag() || (expected == ScalarNode.Tag.FLOAT && numeric);
+        if (!ok) {
+            throw new YamlException("cannot decode " + tag.getValue().replace("tag:yaml.org,2002:", "!!") + " `"
+                    + value + "`");
+        }
+        return resolved;
     }
 
     private static String lineOf(org.snakeyaml.engine.v2.nodes.Node node) {

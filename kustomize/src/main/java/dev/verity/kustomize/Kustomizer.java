@@ -177,6 +177,8 @@ public final class Kustomizer {
                 deadline.check("accumulating resources of " + k.file);
                 accumulateResource(k, entry, accumulated, roots);
             }
+            // generators run before components, as in Kustomize v5.5 (components then see generated resources)
+            Generators.run(this, k, accumulated);
             for (String entry : k.strings("components")) {
                 deadline.check("accumulating components of " + k.file);
                 String path = PathNames.join(directory, entry);
@@ -196,7 +198,6 @@ public final class Kustomizer {
                     roots.pop();
                 }
             }
-            Generators.run(this, k, accumulated);
             Transformers.run(this, k, accumulated);
             return k;
         }

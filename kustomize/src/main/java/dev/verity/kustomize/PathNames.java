@@ -1,0 +1,49 @@
+package dev.verity.kustomize;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** '/'-separated absolute path arithmetic, without touching a file system. */
+final class PathNames {
+
+    private PathNames() {
+    }
+
+    static String join(String directory, String relative) {
+        if (relative.startsWith("/")) {
+            return normalize(relative);
+        }
+        return normalize(directory + "/" + relative);
+    }
+
+    static String normalize(String path) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!parts.isEmpty()) {
+                    parts.removeLast();
+                }
+                continue;
+            }
+            parts.addLast(part);
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? "/" : path.substring(0, slash);
+    }
+
+    static String baseName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** Whether {@code path} is {@code directory} or lies below it. */
+    static boolean isInOrBelow(String path, String directory) {
+        return path.equals(directory) || directory.equals("/") || path.startsWith(directory + "/");
+    }
+}

@@ -1,0 +1,190 @@
+package dev.verity.kustomize.yaml;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.snakeyaml.engine.v2.api.ConstructNode;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.schema.Schema;
+
+/**
+ * Reads YAML streams into {@link Node} trees as Kustomize reads them: several documents separated by {@code ---},
+ * CRLF line ends, a UTF-8 byte order mark, comments (dropped), anchors and aliases (expanded), merge keys, flow
+ * style and block scalars. Unquoted scalars are typed by {@link Scalars#resolvePlain}; quoted and block scalars are
+ * strings. Empty documents (nothing, or only comments) are left out.
+ */
+public final class YamlReader {
+
+    /** Marks scalars whose tag was not written, so that explicit tags ({@code !!str 123}) can be told apart. */
+    private static final Tag IMPLICIT = new Tag("tag:verity.dev,2025:implicit");
+
+    private static final Schema SCHEMA = new Schema() {
+        @Override
+        public ScalarResolver getScalarResolver() {
+            return (value, implicit) -> implicit ? IMPLICIT : Tag.STR;
+        }
+
+        @Override
+        public Map<Tag, ConstructNode> getSchemaTagConstructors() {
+            return Map.of();
+        }
+    };
+
+    private static final LoadSettings SETTINGS = LoadSettings.builder()
+            .setSchema(SCHEMA)
+            .setParseComments(false)
+            .setAllowDuplicateKeys(true)
+            .setMaxAliasesForCollections(10_000)
+            .setCodePointLimit(Integer.MAX_VALUE)
+            .build();
+
+    private YamlReader() {
+    }
+
+    /** The non-empty documents of a YAML stream; {@code source} names it in errors (a file path). */
+    public static List<Node> readAll(String text, String source) {
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        List<Node> documents = new ArrayList<>();
+        try {
+            for (org.snakeyaml.engine.v2.nodes.Node document : new Compose(SETTINGS).composeAllFromString(body)) {
+                Node converted = convert(document, source, new IdentityHashMap<>());
+                if (converted instanceof ScalarNode scalar && scalar.isNull()) {
+                    continue;
+                }
+                documents.add(converted);
+            }
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().or(e::getContextMark).map(Mark::getLine).orElse(-1) + 1;
+            throw new YamlException("invalid YAML in " + source + (line > 0 ? ": line " + line : "") + ": "
+                    + e.getProblem());
+        } catch (YamlEngineException e) {
+            throw new YamlException("invalid YAML in " + source + ": " + e.getMessage());
+        }
+        return documents;
+    }
+
+    /** The single document of a YAML text (empty text gives an empty mapping). */
+    public static Node readOne(String text, String source) {
+        List<Node> documents = readAll(text, source);
+        if (documents.isEmpty()) {
+            return new MapNode();
+        }
+        if (documents.size() > 1) {
+            throw new YamlException(source + " holds " + documents.size() + " YAML documents where one is expected");
+        }
+        return documents.get(0);
+    }
+
+    private static Node convert(org.snakeyaml.engine.v2.nodes.Node node, String source,
+            Map<org.snakeyaml.engine.v2.nodes.Node, Boolean> inProgress) {
+        if (node instanceof org.snakeyaml.engine.v2.nodes.ScalarNode scalar) {
+            try {
+                return scalar(scalar);
+            } catch (YamlException e) {
+                throw new YamlException(source + lineOf(node) + ": " + e.getMessage());
+            }
+        }
+        if (inProgress.containsKey(node)) {
+            throw new YamlException("invalid YAML in " + source + lineOf(node) + ": an alias refers to itself");
+        }
+        inProgress.put(node, Boolean.TRUE);
+        try {
+            if (node instanceof SequenceNode sequence) {
+                SeqNode out = new SeqNode();
+                for (org.snakeyaml.engine.v2.nodes.Node item : sequence.getValue()) {
+                    out.add(convert(item, source, inProgress));
+                }
+                return out;
+            }
+            MappingNode mapping = (MappingNode) node;
+            MapNode out = new MapNode();
+            List<MapNode> merges = new ArrayList<>();
+            for (NodeTuple tuple : mapping.getValue()) {
+                org.snakeyaml.engine.v2.nodes.Node keyNode = tuple.getKeyNode();
+                if (!(keyNode instanceof org.snakeyaml.engine.v2.nodes.ScalarNode keyScalar)) {
+                    throw new YamlException("invalid YAML in " + source + lineOf(keyNode)
+                            + ": a mapping key must be a scalar");
+                }
+                String key = keyScalar.getValue();
+                Node value = convert(tuple.getValueNode(), source, inProgress);
+                if (key.equals("<<") && keyScalar.getScalarStyle() == ScalarStyle.PLAIN) {
+                    if (value instanceof MapNode merged) {
+                        merges.add(merged);
+                        continue;
+                    }
+                    if (value instanceof SeqNode list && list.items().stream().allMatch(i -> i instanceof MapNode)) {
+                        list.items().forEach(i -> merges.add((MapNode) i));
+                        continue;
+                    }
+                    throw new YamlException("invalid YAML in " + source + lineOf(keyNode)
+                            + ": map merge requires map or sequence of maps as the value");
+                }
+                if (out.has(key)) {
+                    throw new YamlException("invalid YAML in " + source + lineOf(keyNode) + ": mapping key \""
+                            + key + "\" already defined");
+                }
+                out.put(key, value);
+            }
+            for (MapNode merged : merges) {
+                merged.entries().forEach((k, v) -> {
+                    if (!out.has(k)) {
+                        out.put(k, v.deepCopy());
+                    }
+                });
+            }
+            return out;
+        } finally {
+            inProgress.remove(node);
+        }
+    }
+
+    /** A scalar as go-yaml types it: by its explicit tag when it has one, else plain ones resolved, others strings. */
+    private static ScalarNode scalar(org.snakeyaml.engine.v2.nodes.ScalarNode scalar) {
+        Tag tag = scalar.getTag();
+        String value = scalar.getValue();
+        boolean plain = scalar.getScalarStyle() == ScalarStyle.PLAIN;
+        if (tag.equals(IMPLICIT)) {
+            return plain ? Scalars.resolvePlain(value) : ScalarNode.str(value);
+        }
+        if (tag.equals(Tag.STR)) {
+            return ScalarNode.str(value);
+        }
+        if (tag.equals(Tag.BINARY)) {
+            try {
+                byte[] bytes = java.util.Base64.getMimeDecoder().decode(value);
+                return ScalarNode.str(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new YamlException("cannot decode !!binary `" + value + "`");
+            }
+        }
+        ScalarNode.Tag expected = tag.equals(Tag.INT) ? ScalarNode.Tag.INT : tag.equals(Tag.FLOAT) ? ScalarNode.Tag.FLOAT
+                : tag.equals(Tag.BOOL) ? ScalarNode.Tag.BOOL : tag.equals(Tag.NULL) ? ScalarNode.Tag.NULL : null;
+        if (expected == null) {
+            return ScalarNode.str(value);
+        }
+        ScalarNode resolved = Scalars.resolvePlain(value);
+        boolean numeric = resolved.tag() == ScalarNode.Tag.INT || resolved.tag() == ScalarNode.Tag.FLOAT;
+        boolean ok = expected == resolved.tag() || (expected == ScalarNode.Tag.FLOAT && numeric);
+        if (!ok) {
+            throw new YamlException("cannot decode " + tag.getValue().replace("tag:yaml.org,2002:", "!!") + " `"
+                    + value + "`");
+        }
+        return resolved;
+    }
+
+    private static String lineOf(org.snakeyaml.engine.v2.nodes.Node node) {
+        return node.getStartMark().map(m -> ": line " + (m.getLine() + 1)).orElse("");
+    }
+}

@@ -59,6 +59,85 @@ public final class StrategicMerge {
         return new MergeOutcome.Deleted();
     }
 
+    /**
+     * How a {@code patches:} entry applies a strategic merge patch to a resource of the build.
+     *
+     * @param targeted        the entry has a {@code target:} (the patch then takes the resource's apiVersion, and
+     *                        its labels and annotations are rewritten as strings, as Kustomize copies them)
+     * @param allowNameChange the entry's {@code options: {allowNameChange: true}}: the patch may rename
+     * @param allowKindChange the entry's {@code options: {allowKindChange: true}}: the patch may change the kind
+     */
+    public record Options(boolean targeted, boolean allowNameChange, boolean allowKindChange) {
+
+        /** A patch found by its own apiVersion, kind, name and namespace (no {@code target:}). */
+        public static final Options BY_ID = new Options(false, false, false);
+
+        /** A patch applied to each resource its {@code target:} selects. */
+        public static final Options TARGETED = new Options(true, false, false);
+    }
+
+    /**
+     * Applies a patch to one resource of the build as Kustomize's patch transformer does: {@link #apply} plus the
+     * bookkeeping around it. A targeted patch takes the resource's apiVersion and has its labels and annotations
+     * rewritten as strings ({@code version: 2} becomes {@code "2"}); after the merge the resource keeps its kind and
+     * name (unless the options allow a change) and always its namespace, whatever the patch says.
+     */
+    public static MergeOutcome applyToResource(MapNode resource, MapNode patch, PatchSchema schema,
+                                               Options options) {
+        MapNode patchCopy = patch.deepCopy();
+        if (options.targeted()) {
+            MapNode metadata = patchCopy.mapOrCreate("metadata");
+            stringifyMap(metadata, "labels");
+            stringifyMap(metadata, "annotations");
+            String apiVersion = resource.string("apiVersion");
+            if (apiVersion != null) {
+                patchCopy.put("apiVersion", apiVersion);
+            }
+        }
+        MapNode original = resource.map("metadata");
+        String name = original == null ? null : original.string("name");
+        String namespace = original == null ? null : original.string("namespace");
+        String kind = resource.string("kind");
+        MergeOutcome outcome = apply(resource, patchCopy, schema);
+        if (!(outcome instanceof MergeOutcome.Merged merged) || merged.resource().size() == 0) {
+            return new MergeOutcome.Deleted();
+        }
+        MapNode result = merged.resource();
+        if (!options.allowKindChange() && kind != null) {
+            result.put("kind", kind);
+        }
+        if (!options.allowNameChange() && name != null) {
+            result.mapOrCreate("metadata").put("name", name);
+        }
+        if (namespace == null || namespace.isEmpty()) {
+            MapNode metadata = result.map("metadata");
+            if (metadata != null) {
+                metadata.remove("namespace");
+            }
+        } else {
+            result.mapOrCreate("metadata").put("namespace", namespace);
+        }
+        return outcome;
+    }
+
+    /** Kustomize's SetLabels/SetAnnotations: the map rewritten with string values, removed when empty. */
+    private static void stringifyMap(MapNode metadata, String field) {
+        if (!(metadata.get(field) instanceof MapNode map)) {
+            if (metadata.has(field) && isNullish(metadata.get(field))) {
+                metadata.remove(field);
+            }
+            return;
+        }
+        if (map.size() == 0) {
+            metadata.remove(field);
+            return;
+        }
+        for (String key : List.copyOf(map.keys())) {
+            Node value = map.get(key);
+            map.put(key, ScalarNode.str(value instanceof ScalarNode scalar ? scalar.value() : ""));
+        }
+    }
+
     /** Whether the top of a patch says {@code $patch: delete}: applied, it deletes the resource it targets. */
     public static boolean deletesResource(MapNode patch) {
         return "delete".equals(patch.string(DIRECTIVE));

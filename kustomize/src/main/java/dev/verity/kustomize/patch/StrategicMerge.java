@@ -22,7 +22,8 @@ import java.util.TreeSet;
  *   <li>every other list (no merge strategy, or no schema, as for custom resources) is replaced by the patch's;</li>
  *   <li>{@code $patch: delete} deletes a map, a list element (matched by its keys) or, at the top, the resource;
  *       {@code $patch: replace} replaces a map, or as a list element the whole list; {@code $patch: merge} is the
- *       default. Any other value is an error. Other directives of the API server's strategic merge
+ *       default. Any other value is an error. At the top of a patch, {@code $patch: replace} leaves the resource as
+ *       it was (Kustomize discards the replaced node). Other directives of the API server's strategic merge
  *       ({@code $setElementOrder}, {@code $retainKeys}, {@code $deleteFromPrimitiveList}) mean nothing to Kustomize
  *       and stay in the output as ordinary keys.</li>
  * </ul>
@@ -51,6 +52,10 @@ public final class StrategicMerge {
     public static MergeOutcome apply(MapNode resource, MapNode patch, PatchSchema schema) {
         MapNode dest = resource.deepCopy();
         MapNode origin = patch.deepCopy();
+        if ("replace".equals(origin.string(DIRECTIVE))) {
+            // Kustomize merges into a new node here and keeps the resource's own node: the resource stays as it was
+            return new MergeOutcome.Merged(dest);
+        }
         StrategicMerge merge = new StrategicMerge(schema);
         Node result = merge.walk(dest, origin, merge.resourceType(dest, origin), "");
         if (result instanceof MapNode map) {

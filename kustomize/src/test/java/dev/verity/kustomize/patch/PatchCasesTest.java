@@ -40,7 +40,7 @@ class PatchCasesTest {
         try (Stream<Path> list = Files.list(root)) {
             cases = list.filter(Files::isDirectory).sorted().toList();
         }
-        assertThat(cases).hasSizeGreaterThanOrEqualTo(50);
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(75);
         return cases.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> check(dir)));
     }
 
@@ -98,7 +98,7 @@ class PatchCasesTest {
                     : Files.readString(dir.resolve(patchEntry.string("path")));
             MapNode target = patchEntry.map("target");
             MapNode options = patchEntry.map("options");
-            Object parsed = new Load(LoadSettings.builder().build()).loadFromString(text);
+            Object parsed = new Load(LoadSettings.builder().build()).loadAllFromString(text).iterator().next();
             if (parsed instanceof List<?>) {
                 JsonPatch patch = JsonPatch.parse(TestYaml.convert(parsed), "inline patch");
                 List<MapNode> next = new ArrayList<>();

@@ -28,7 +28,10 @@ import java.util.TreeSet;
  *       and stay in the output as ordinary keys.</li>
  * </ul>
  *
- * Neither the resource nor the patch given is changed.
+ * Kustomize walks the whole resource, not only what the patch names, so a patch also normalises untouched parts:
+ * elements sharing a merge key collapse into the last one, empty and null list elements of merged lists go, and a key
+ * written with no value ({@code key:}, which the reader must give as a null {@link ScalarNode} with empty text)
+ * disappears while {@code key: null} stays. Neither the resource nor the patch given is changed.
  */
 public final class StrategicMerge {
 
@@ -168,8 +171,10 @@ public final class StrategicMerge {
     private Node walk(Node dest, Node origin, SchemaType type, String path) {
         Node first = !isNullish(dest) ? dest : !isNullish(origin) ? origin : null;
         if (first == null) {
-            // both absent or null: a null the resource holds stays unless the patch names the key
-            return origin == null && dest != null ? dest : null;
+            // both absent or null: a null the resource holds stays unless the patch names the key, but only when
+            // written (null, ~): Kustomize drops a key written with no value at all, which the tree holds as a null
+            // scalar with empty text
+            return origin == null && dest instanceof ScalarNode scalar && !scalar.value().isEmpty() ? dest : null;
         }
         checkSameKind(first, dest, path);
         checkSameKind(first, origin, path);

@@ -7,18 +7,25 @@ import dev.verity.kustomize.yaml.SeqNode;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
-/** Test-only: YAML text to the engine's document tree (numbers as canonical text), via SnakeYAML Engine. */
+/**
+ * Test-only: YAML text (YAML 1.2 core schema, which the test inputs keep to) to the engine's document tree, via
+ * SnakeYAML Engine's composer. Integers hold canonical text; a null written as nothing ({@code key:}) keeps the empty
+ * text, as Kustomize tells it from {@code key: null}.
+ */
 final class TestYaml {
 
     private TestYaml() {
     }
 
     static Node parse(String text) {
-        return convert(new Load(LoadSettings.builder().build()).loadFromString(text));
+        return convert(new Compose(LoadSettings.builder().build()).composeString(text).orElseThrow());
     }
 
     static MapNode map(String text) {
@@ -27,37 +34,63 @@ final class TestYaml {
 
     static List<MapNode> documents(String text) {
         List<MapNode> result = new ArrayList<>();
-        for (Object document : new Load(LoadSettings.builder().build()).loadAllFromString(text)) {
-            if (document != null) {
-                result.add((MapNode) convert(document));
+        for (org.snakeyaml.engine.v2.nodes.Node document
+                : new Compose(LoadSettings.builder().build()).composeAllFromString(text)) {
+            Node node = convert(document);
+            if (node instanceof MapNode map) {
+                result.add(map);
             }
         }
         return result;
     }
 
-    static Node convert(Object value) {
-        if (value == null) {
-            return ScalarNode.NULL;
+    private static Node convert(org.snakeyaml.engine.v2.nodes.Node node) {
+        if (node instanceof MappingNode mapping) {
+            MapNode map = new MapNode();
+            for (NodeTuple tuple : mapping.getValue()) {
+                map.put(((org.snakeyaml.engine.v2.nodes.ScalarNode) tuple.getKeyNode()).getValue(),
+                        convert(tuple.getValueNode()));
+            }
+            return map;
         }
-        if (value instanceof Map<?, ?> map) {
-            MapNode node = new MapNode();
-            map.forEach((k, v) -> node.put(String.valueOf(k), convert(v)));
-            return node;
+        if (node instanceof SequenceNode sequence) {
+            SeqNode seq = new SeqNode();
+            sequence.getValue().forEach(item -> seq.add(convert(item)));
+            return seq;
         }
-        if (value instanceof List<?> list) {
-            SeqNode node = new SeqNode();
-            list.forEach(item -> node.add(convert(item)));
-            return node;
+        org.snakeyaml.engine.v2.nodes.ScalarNode scalar = (org.snakeyaml.engine.v2.nodes.ScalarNode) node;
+        String value = scalar.getValue();
+        Tag tag = scalar.getTag();
+        if (Tag.NULL.equals(tag) || ("~".equals(value) && scalar.isPlain())) {
+            return value.isEmpty() ? new ScalarNode(ScalarNode.Tag.NULL, "") : ScalarNode.NULL;
         }
-        if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
-            return new ScalarNode(ScalarNode.Tag.INT, value.toString());
+        if (Tag.INT.equals(tag)) {
+            String digits = value.startsWith("+") ? value.substring(1) : value;
+            BigInteger number = digits.startsWith("0x") ? new BigInteger(digits.substring(2), 16)
+                    : digits.startsWith("0o") ? new BigInteger(digits.substring(2), 8) : new BigInteger(digits);
+            return new ScalarNode(ScalarNode.Tag.INT, number.toString());
         }
-        if (value instanceof Double || value instanceof Float) {
-            return new ScalarNode(ScalarNode.Tag.FLOAT, value.toString());
+        if (Tag.FLOAT.equals(tag)) {
+            return new ScalarNode(ScalarNode.Tag.FLOAT, value);
         }
-        if (value instanceof Boolean b) {
-            return ScalarNode.bool(b);
+        if (Tag.BOOL.equals(tag)) {
+            return ScalarNode.bool(Boolean.parseBoolean(value.toLowerCase()));
         }
-        return ScalarNode.str(String.valueOf(value));
+        return ScalarNode.str(value);
+    }
+
+    /** The tree with every null as {@link ScalarNode#NULL}, as a printer shows them, for comparing outputs. */
+    static Node printed(Node node) {
+        if (node instanceof MapNode map) {
+            MapNode copy = new MapNode();
+            map.entries().forEach((k, v) -> copy.put(k, printed(v)));
+            return copy;
+        }
+        if (node instanceof SeqNode seq) {
+            SeqNode copy = new SeqNode();
+            seq.items().forEach(item -> copy.add(printed(item)));
+            return copy;
+        }
+        return node instanceof ScalarNode scalar && scalar.isNull() ? ScalarNode.NULL : node;
     }
 }

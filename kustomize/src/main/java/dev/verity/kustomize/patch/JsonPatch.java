@@ -7,6 +7,7 @@ import dev.verity.kustomize.yaml.SeqNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A JSON 6902 patch as Kustomize v5.5 applies it (through evanphx/json-patch v4): {@code add}, {@code remove},
@@ -20,7 +21,8 @@ import java.util.List;
  *   <li>the first segment of a path is dropped unread, so {@code data/z} means {@code /z}; the empty path (the whole
  *       document) is an error;</li>
  *   <li>{@code add} without a {@code value} adds a null; {@code test} of an absent path against {@code null} passes;
- *       {@code test} compares scalars by type and text ({@code 1} is not {@code 1.0}).</li>
+ *       {@code test} compares scalars by type and text ({@code 1} is not {@code 1.0});</li>
+ *   <li>the whole resource goes through JSON, so a key written with no value comes back as {@code null}.</li>
  * </ul>
  *
  * Errors carry Kustomize's message followed by the operation's number (from 1) and op, e.g. {@code error in remove
@@ -112,7 +114,30 @@ public final class JsonPatch {
                         + op.path() + ")");
             }
         }
-        return doc;
+        return writtenNulls(doc);
+    }
+
+    /**
+     * Kustomize applies the ops to the resource's JSON form and reads the result back, so a key written with no value
+     * ({@code key:}, a null with empty text in the tree) comes back as {@code key: null}, which a later strategic
+     * merge keeps.
+     */
+    private static MapNode writtenNulls(MapNode map) {
+        for (Map.Entry<String, Node> entry : map.entries().entrySet()) {
+            entry.setValue(writtenNulls(entry.getValue()));
+        }
+        return map;
+    }
+
+    private static Node writtenNulls(Node node) {
+        if (node instanceof MapNode map) {
+            return writtenNulls(map);
+        }
+        if (node instanceof SeqNode seq) {
+            seq.items().replaceAll(JsonPatch::writtenNulls);
+            return seq;
+        }
+        return node instanceof ScalarNode scalar && scalar.isNull() ? ScalarNode.NULL : node;
     }
 
     private static OpKind opKind(String name) {

@@ -427,8 +427,9 @@ public final class StrategicMerge {
             }
             boolean matches = true;
             for (int i = 0; i < match.keys().size(); i++) {
+                // the raw text, as Kustomize compares it: a map or a key written with no value reads ""
                 Node field = map.get(match.keys().get(i));
-                if (isNullish(field) || !scalarText(field).equals(match.values().get(i))) {
+                if (field == null || !scalarText(field).equals(match.values().get(i))) {
                     matches = false;
                     break;
                 }

@@ -23,7 +23,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * custom resources are unknown, so every list in them is replaced by a patch's. {@link #fromOpenApi} reads the
  * document a kustomization's {@code openapi: path:} names. As {@code kubectl kustomize} v1.32 does, such a document
  * <em>replaces</em> the built-in table: with it, a Deployment's containers are no longer merged by name unless the
- * document says so.
+ * document says so. (Kustomize refuses a kustomization giving both {@code version} and {@code path}: "builtin version
+ * and custom schema provided, cannot use both"; the engine checks that.)
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -63,6 +64,24 @@ public final class PatchSchema {
             }
         }
         return loaded;
+    }
+
+    /** The Kubernetes version of the built-in table, the only one a kustomization's {@code openapi: version:} may name. */
+    public static final String BUILTIN_VERSION = "v1.21.2";
+
+    /**
+     * The schema a kustomization's {@code openapi:} field names by {@code version} (the only built-in one is
+     * {@value #BUILTIN_VERSION}).
+     *
+     * @throws PatchException with Kustomize's message when the version is not built in
+     */
+    public static PatchSchema builtin(String version) {
+        if (!BUILTIN_VERSION.equals(version)) {
+            throw new PatchException("the specified OpenAPI version is not built in: openapi: version: " + version
+                    + " (Kustomize v5.5 has " + BUILTIN_VERSION + " only; remove the field or give a schema file"
+                    + " with openapi: path:)");
+        }
+        return builtin();
     }
 
     /** A schema that knows no type: every list is replaced by a patch's list. */

@@ -214,6 +214,15 @@ class PatchSchemaTest {
     }
 
     @Test
+    void openapiVersionNamesOnlyTheBuiltinOne() {
+        // kubectl kustomize with openapi: {version: v1.21.2} builds; with v1.30.0:
+        // error: the specified OpenAPI version is not built in
+        assertThat(PatchSchema.builtin("v1.21.2")).isSameAs(PatchSchema.builtin());
+        assertThatThrownBy(() -> PatchSchema.builtin("v1.30.0")).isInstanceOf(PatchException.class)
+                .hasMessageStartingWith("the specified OpenAPI version is not built in");
+    }
+
+    @Test
     void theEmptySchemaReplacesEveryList() {
         assertThat(PatchSchema.empty().forResource("apps/v1", "Deployment")).isNull();
         assertThat(List.of(PatchSchema.builtin(), PatchSchema.builtin())).allMatch(s -> s == PatchSchema.builtin());

@@ -313,13 +313,15 @@ public final class StrategicMerge {
             mergeValues(valuesList);
         }
         List<String> validKeys = keys;
+        Set<String> validKeySet = keysWithValues(valuesList, keys);
         for (List<String> values : valuesList) {
             if (values.isEmpty()) {
                 continue;
             }
-            KeyValues valid = validateKeys(valuesList, values, keys);
+            KeyValues valid = validateKeys(validKeySet, values, keys);
             validKeys = valid.keys();
-            KeyValues match = validateKeys(List.of(valid.values()), valid.values(), valid.keys());
+            KeyValues match = validateKeys(keysWithValues(List.of(valid.values()), valid.keys()), valid.values(),
+                    valid.keys());
             Node destElement = elementList(dest, match);
             Node originElement = origin == null ? null : elementList(origin, match);
             Node merged = walk(destElement, originElement, elementType, path + "[]");
@@ -349,7 +351,8 @@ public final class StrategicMerge {
     private record KeyValues(List<String> keys, List<String> values) {
     }
 
-    private static KeyValues validateKeys(List<List<String>> valuesList, List<String> values, List<String> keys) {
+    /** The keys some element gives a value for (the same for every element of a merge, so computed once). */
+    private static Set<String> keysWithValues(List<List<String>> valuesList, List<String> keys) {
         Set<String> validKeySet = new HashSet<>();
         for (List<String> each : valuesList) {
             for (int i = 0; i < each.size(); i++) {
@@ -358,6 +361,10 @@ public final class StrategicMerge {
                 }
             }
         }
+        return validKeySet;
+    }
+
+    private static KeyValues validateKeys(Set<String> validKeySet, List<String> values, List<String> keys) {
         if (validKeySet.isEmpty()) {
             return new KeyValues(keys, values);
         }

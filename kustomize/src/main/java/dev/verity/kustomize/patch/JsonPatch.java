@@ -22,7 +22,10 @@ import java.util.Map;
  *       document) is an error;</li>
  *   <li>{@code add} without a {@code value} adds a null; {@code test} of an absent path against {@code null} passes;
  *       {@code test} compares scalars by type and text ({@code 1} is not {@code 1.0});</li>
- *   <li>the whole resource goes through JSON, so a key written with no value comes back as {@code null}.</li>
+ *   <li>the whole resource goes through JSON, so a key written with no value comes back as {@code null};</li>
+ *   <li>{@code metadata.annotations} always exists while the ops run (Kustomize keeps its own bookkeeping
+ *       annotations there), so {@code add /metadata/annotations/x} works on a resource without annotations while
+ *       {@code add /metadata/labels/x} fails; afterwards the annotations are strings and an empty map is dropped.</li>
  * </ul>
  *
  * Errors carry Kustomize's message followed by the operation's number (from 1) and op, e.g. {@code error in remove
@@ -104,6 +107,12 @@ public final class JsonPatch {
      */
     public MapNode apply(MapNode resource) {
         MapNode doc = resource.deepCopy();
+        // Kustomize's own bookkeeping annotations (previous kind, name, namespace) sit in metadata.annotations while
+        // the ops run, so a path under /metadata/annotations/ exists even on a resource without annotations
+        MapNode metadata = doc.map("metadata");
+        if (metadata != null && !(metadata.get("annotations") instanceof MapNode)) {
+            metadata.put("annotations", new MapNode());
+        }
         for (int i = 0; i < operations.size(); i++) {
             Operation op = operations.get(i);
             try {
@@ -112,6 +121,18 @@ public final class JsonPatch {
                 throw new PatchException(e.getMessage() + " (operation " + (i + 1) + " of the patch: "
                         + op.kind().name().toLowerCase() + " " + (op.from() == null ? "" : op.from() + " -> ")
                         + op.path() + ")");
+            }
+        }
+        MapNode after = doc.map("metadata");
+        if (after != null && after.get("annotations") instanceof MapNode annotations) {
+            // and Kustomize writes the annotations back as strings, dropping the map when only its own were there
+            if (annotations.size() == 0) {
+                after.remove("annotations");
+            } else {
+                for (String key : List.copyOf(annotations.keys())) {
+                    Node value = annotations.get(key);
+                    annotations.put(key, ScalarNode.str(value instanceof ScalarNode scalar ? scalar.value() : ""));
+                }
             }
         }
         return writtenNulls(doc);

@@ -128,12 +128,34 @@ public final class PatchTarget {
             return null;
         }
         try {
-            return Pattern.compile("^(?:" + expression + ")$");
+            return Pattern.compile("^(?:" + fromGoSyntax(expression) + ")$");
         } catch (PatternSyntaxException e) {
             throw new PatchException("error parsing regexp in patch target: `" + expression + "`: "
                     + e.getDescription());
         }
     }
+
+    /** The few spellings of Go's RE2 syntax Java writes differently: named groups and ASCII classes. */
+    static String fromGoSyntax(String expression) {
+        for (String unsupported : List.of("(?=", "(?!", "(?<=", "(?<!", "(?>")) {
+            if (expression.contains(unsupported)) {
+                // Go's regexp (RE2) has no lookaround or atomic groups, so Kustomize refuses them
+                throw new PatchException("error parsing regexp: invalid or unsupported Perl syntax: `" + unsupported
+                        + "` in patch target `" + expression + "`");
+            }
+        }
+        String result = expression.replace("(?P<", "(?<");
+        for (String[] posix : POSIX_CLASSES) {
+            result = result.replace("[:" + posix[0] + ":]", "\\p{" + posix[1] + "}");
+        }
+        return result;
+    }
+
+    private static final String[][] POSIX_CLASSES = {
+        {"alnum", "Alnum"}, {"alpha", "Alpha"}, {"ascii", "ASCII"}, {"blank", "Blank"}, {"cntrl", "Cntrl"},
+        {"digit", "Digit"}, {"graph", "Graph"}, {"lower", "Lower"}, {"print", "Print"}, {"punct", "Punct"},
+        {"space", "Space"}, {"upper", "Upper"}, {"xdigit", "XDigit"},
+    };
 
     private static String nullToEmpty(String value) {
         return value == null ? "" : value;

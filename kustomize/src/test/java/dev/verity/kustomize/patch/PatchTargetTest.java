@@ -63,6 +63,18 @@ class PatchTargetTest {
     }
 
     @Test
+    void goRegexpSyntaxPosixClassesNamedGroupsAndNoLookaround() {
+        // kubectl: name "[[:alpha:]]+" selects other, plain, web (not ns1); "(?P<x>pl)ain" selects plain;
+        // "(?=p)plain" fails: error parsing regexp: invalid or unsupported Perl syntax: `(?=`
+        assertThat(selected(null, null, null, "[[:alpha:]]+", null, null, null)).containsExactly("plain", "other",
+                "web");
+        assertThat(selected(null, null, null, "(?P<x>pl)ain", null, null, null)).containsExactly("plain");
+        assertThatThrownBy(() -> selected(null, null, null, "(?=p)plain", null, null, null))
+                .isInstanceOf(PatchException.class)
+                .hasMessageStartingWith("error parsing regexp: invalid or unsupported Perl syntax: `(?=`");
+    }
+
+    @Test
     void nameMatchesTheOriginalNameToo() {
         Res prefixed = new Res("", "v1", "ConfigMap", "p-plain", "plain", "", false, Map.of(), Map.of());
         assertThat(PatchTarget.of(null, null, null, "plain", null, null, null).matches(prefixed)).isTrue();

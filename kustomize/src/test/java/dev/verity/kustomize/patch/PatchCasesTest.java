@@ -91,8 +91,7 @@ class PatchCasesTest {
             String path = openapi.string("path");
             schema = PatchSchema.fromOpenApi(Files.readString(dir.resolve(path)), path);
         }
-        for (Node entry : kustomization.seq("patches").items()) {
-            MapNode patchEntry = (MapNode) entry;
+        for (MapNode patchEntry : patchEntries(kustomization, dir)) {
             String text = patchEntry.has("patch") ? patchEntry.string("patch").strip()
                     : Files.readString(dir.resolve(patchEntry.string("path")));
             MapNode target = patchEntry.map("target");
@@ -130,6 +129,28 @@ class PatchCasesTest {
             }
         }
         return resources;
+    }
+
+    /**
+     * The {@code patches:} entries, with the deprecated {@code patchesStrategicMerge} (a file or an inline patch each)
+     * and {@code patchesJson6902} (target + path or patch) after them, as Kustomize orders them.
+     */
+    private static List<MapNode> patchEntries(MapNode kustomization, Path dir) {
+        List<MapNode> entries = new ArrayList<>();
+        if (kustomization.seq("patches") != null) {
+            kustomization.seq("patches").items().forEach(entry -> entries.add((MapNode) entry));
+        }
+        if (kustomization.seq("patchesStrategicMerge") != null) {
+            for (Node item : kustomization.seq("patchesStrategicMerge").items()) {
+                String value = ((ScalarNode) item).value();
+                entries.add(Files.isRegularFile(dir.resolve(value)) ? new MapNode().put("path", value)
+                        : new MapNode().put("patch", value));
+            }
+        }
+        if (kustomization.seq("patchesJson6902") != null) {
+            kustomization.seq("patchesJson6902").items().forEach(entry -> entries.add((MapNode) entry));
+        }
+        return entries;
     }
 
     private static boolean sameId(MapNode resource, MapNode patch) {

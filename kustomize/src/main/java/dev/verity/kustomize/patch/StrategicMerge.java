@@ -4,11 +4,13 @@ import dev.verity.kustomize.yaml.MapNode;
 import dev.verity.kustomize.yaml.Node;
 import dev.verity.kustomize.yaml.ScalarNode;
 import dev.verity.kustomize.yaml.SeqNode;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Strategic merge patch as Kustomize v5.5 applies it (its own merge, not the API server's):
@@ -334,7 +336,7 @@ public final class StrategicMerge {
                     String key = valid.keys().get(i);
                     String value = valid.values().get(i);
                     if (!key.isEmpty() && !map.has(key) && !value.isEmpty()) {
-                        map.put(key, value);
+                        map.put(key, plainScalar(value));
                     }
                 }
             }
@@ -586,6 +588,19 @@ public final class StrategicMerge {
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------
+
+    private static final Pattern PLAIN_INT = Pattern.compile("[-+]?[0-9]+");
+
+    /** A key value Kustomize writes back untyped, so a reader resolves it: {@code 8080} is an integer again. */
+    private static ScalarNode plainScalar(String text) {
+        if (PLAIN_INT.matcher(text).matches()) {
+            return new ScalarNode(ScalarNode.Tag.INT, new BigInteger(text).toString());
+        }
+        if (text.equals("true") || text.equals("false")) {
+            return ScalarNode.bool(Boolean.parseBoolean(text));
+        }
+        return ScalarNode.str(text);
+    }
 
     private static boolean isNullish(Node node) {
         return node == null || (node instanceof ScalarNode scalar && scalar.isNull());

@@ -103,17 +103,7 @@ public final class LocalStack implements AutoCloseable {
         starting.put("drift-monitor", launch("drift-monitor", port(StackOptions.DRIFT_PORT), logs, common,
                 driftMonitorProperties(), Map.of()));
         starting.put("notifier", launch("notifier", port(StackOptions.NOTIFIER_PORT), logs, common,
-                // Slack's Web API with a bot token, as in a real workspace: one thread per incident, its first
-                // message edited to show where it stands (the stand-in's page shows threads and edits)
-                Map.of("verity.notifier.slack.bot-token", slack.botToken(),
-                        "verity.notifier.slack.channel", "#" + SlackRecorder.DEFAULT_CHANNEL,
-                        "verity.notifier.slack.api-url", slack.apiUrl(),
-                        "verity.notifier.email.to", "platform-team@verity.local",
-                        "verity.notifier.email.from", "verity@verity.local",
-                        "quarkus.mailer.host", smtp.host(),
-                        "quarkus.mailer.port", String.valueOf(smtp.port()),
-                        // a short grouping window, so that alerts show within seconds on the local stack
-                        "verity.notifier.incidents.group-window", "3s"), Map.of()));
+                notifierProperties(), Map.of()));
         for (Map.Entry<String, CompletableFuture<ServiceProcess>> e : starting.entrySet()) {
             services.put(e.getKey(), e.getValue().join());
         }
@@ -131,6 +121,32 @@ public final class LocalStack implements AutoCloseable {
      */
     public ServiceProcess startApplierReplica(String name) {
         return startReplica("applier-service", name, applierProperties());
+    }
+
+    /**
+     * The notifier: Slack's Web API with a bot token, as in a real workspace (one thread per incident, its first
+     * message edited to show where it stands; the stand-in's page shows threads and edits), the local SMTP server,
+     * and a short grouping window so that alerts show within seconds.
+     */
+    private Map<String, String> notifierProperties() {
+        return Map.of("verity.notifier.slack.bot-token", slack.botToken(),
+                "verity.notifier.slack.channel", "#" + SlackRecorder.DEFAULT_CHANNEL,
+                "verity.notifier.slack.api-url", slack.apiUrl(),
+                "verity.notifier.email.to", "platform-team@verity.local",
+                "verity.notifier.email.from", "verity@verity.local",
+                "quarkus.mailer.host", smtp.host(),
+                "quarkus.mailer.port", String.valueOf(smtp.port()),
+                "verity.notifier.incidents.group-window", "3s");
+    }
+
+    /**
+     * Starts one more notifier, as a second replica would run (active/standby: only the leader reads events and
+     * alerts), on a free port, logging to {@code logs/<name>.log}; returns once it is ready.
+     *
+     * @param name the replica's name among the services ({@link #services()}), e.g. {@code notifier-2}
+     */
+    public ServiceProcess startNotifierReplica(String name) {
+        return startReplica("notifier", name, notifierProperties());
     }
 
     private Map<String, String> driftMonitorProperties() {

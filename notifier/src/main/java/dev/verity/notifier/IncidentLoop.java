@@ -131,6 +131,11 @@ public class IncidentLoop {
         return running;
     }
 
+    /** Whether it reads events and alerts now: it leads and has rebuilt its incidents. */
+    public boolean alerting() {
+        return running && book != null;
+    }
+
     private void run() {
         while (running) {
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig())) {

@@ -24,6 +24,7 @@ import dev.verity.testkit.metrics.PrometheusText;
 import dev.verity.testkit.kube.KubeSandbox;
 import dev.verity.testkit.kube.KubeSandboxResource;
 import dev.verity.testkit.kube.Fault;
+import dev.verity.testkit.kube.LoggedRequest;
 import dev.verity.testkit.kube.RequestMatch;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -374,6 +375,9 @@ class DriftMonitorIT {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> driftEvents(target).size() == 2);
         assertThat(sandbox().requests().matching(getSettings)).as("read from the server only when a new state named it;"
                 + " changes, closed watches and relists compared from the informer's cache").hasSize(readWhenItsStateArrived);
+        List<LoggedRequest> configMapLists = sandbox().requests().matching(RequestMatch.of("list", "configmaps"));
+        assertThat(configMapLists.get(configMapLists.size() - 1).userAgent())
+                .as("the relist, made by the monitor's client under its own User-Agent").isEqualTo(ClusterReader.USER_AGENT);
     }
 
     @Test
@@ -454,6 +458,24 @@ class DriftMonitorIT {
         awaitEvent(target, DriftResolved.class, e -> e.object().equals(web));
         assertThat(deployments("ignore-prod").withName("web").get().getSpec().getReplicas()).isEqualTo(5);
         assertThat(driftEvents(target)).hasSize(2);
+    }
+
+    @Test
+    @Order(12)
+    void aClusterScopedObjectIsComparedLikeAnyOther() {
+        // the drift benchmark found every Namespace of a new state reported UNKNOWN ("namespace cannot be null")
+        TargetKey target = TargetKey.parse("local/scoped/prod");
+        ObjectRef namespace = new ObjectRef("v1", "Namespace", null, "scoped-prod");
+        publishApplied(target, "scoped-prod", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scoped-prod\n"
+                + "  labels: {team: a}\n", CONFIG_MAP.formatted("scoped-prod", "fast"));
+
+        patchAs("kubectl-label", "/api/v1/namespaces/scoped-prod", "application/merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"team\":\"b\"}}}");
+
+        DriftDetected labelled = awaitEvent(target, DriftDetected.class, e -> true);
+        assertThat(labelled.object()).isEqualTo(namespace);
+        assertThat(labelled.fields()).containsExactly("metadata.labels.team");
+        assertThat(driftEvents(target)).as("read from the server when its state arrived, and compared").hasSize(1);
     }
 
     /**

@@ -103,6 +103,9 @@ public final class VerityCli implements Runnable {
         @Option(names = "--idle", defaultValue = "PT1M", description = "drift: how long each idle window lasts (ISO-8601); default ${DEFAULT-VALUE}")
         Duration idle;
 
+        @Option(names = "--resync", defaultValue = "PT30S", description = "drift: the monitor's verity.drift.resync (ISO-8601); default ${DEFAULT-VALUE}, as deployed")
+        Duration resync;
+
         @Option(names = "--work-dir", description = "scratch directory, emptied first; default .verity/bench-<benchmark>")
         Path workDir;
 
@@ -122,7 +125,7 @@ public final class VerityCli implements Runnable {
                     DriftBenchmark.Options options;
                     try {
                         options = new DriftBenchmark.Options(objects == null ? defaults.objects() : objects, targets,
-                                edits, idle, defaults.resync(), defaults.phaseTimeout(), defaults.seed());
+                                edits, idle, resync, defaults.phaseTimeout(), defaults.seed());
                     } catch (IllegalArgumentException e) {
                         System.err.println("verity bench drift: " + e.getMessage());
                         return 2;

@@ -205,13 +205,16 @@ public class ClusterReader {
         }
     }
 
-    /** Every object in the synced informers' caches: what a resync compares, without a request. */
-    public List<Cached> all() {
-        List<Cached> all = new ArrayList<>();
+    /**
+     * The objects in the synced informers' caches, by reference only: what a resync compares, each then read from its
+     * cache ({@link #read}) a batch at a time, without a request.
+     */
+    public List<ObjectRef> cachedRefs() {
+        List<ObjectRef> refs = new ArrayList<>();
         informers.values().forEach(informer -> {
-            if (informer.hasSynced()) informer.getStore().list().forEach(o -> all.add(cached(o)));
+            if (informer.hasSynced()) informer.getStore().list().forEach(o -> refs.add(refOf(o)));
         });
-        return all;
+        return refs;
     }
 
     /**

@@ -54,6 +54,11 @@ public class ClusterReader {
     private static final Logger LOG = Logger.getLogger(ClusterReader.class);
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String TARGET_ANNOTATION = "verity.dev/target";
+    /**
+     * The {@code User-Agent} of every request the monitor makes with its own kubeconfig, so that an API server's audit
+     * log (and the sandbox's request log, which the drift benchmark counts) tells its requests from other clients'.
+     */
+    public static final String USER_AGENT = "verity-drift-monitor";
 
     /** A resource type, as objects name it. */
     record ResourceType(String apiVersion, String kind) {
@@ -90,6 +95,7 @@ public class ClusterReader {
     void connect() {
         Config clientConfig = config.kubeconfig()
                 .map(path -> Kubeconfig.load(path, "verity.drift.kubeconfig")).orElseGet(quarkusConfig::get);
+        clientConfig.setUserAgent(USER_AGENT);
         ApiRequests requests = new ApiRequests(metrics::request);
         client = new KubernetesClientBuilder().withConfig(clientConfig)
                 .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(ApiRequests.NAME, requests))
@@ -244,13 +250,7 @@ public class ClusterReader {
         String key = ref.namespace() == null ? ref.name() : ref.namespace() + "/" + ref.name();
         GenericKubernetesResource cached = informer.getStore().getByKey(key);
         if (cached != null) return cached(cached);
-        try {
-            GenericKubernetesResource live = client.genericKubernetesResources(ref.apiVersion(), ref.kind())
-                    .inNamespace(ref.namespace()).withName(ref.name()).get();
-            return live == null ? new Cached(ref, null, Observation.absent()) : cached(live);
-        } catch (RuntimeException e) {
-            return new Cached(ref, null, Observation.unreadable(reason(e)));
-        }
+        return get(ref);
     }
 
     /**
@@ -259,22 +259,31 @@ public class ClusterReader {
      * of the apply reaches the cache, and a stale cached object would be reported as drift for a moment.
      */
     public Cached readLive(ObjectRef ref) {
+        return get(ref);
+    }
+
+    /** One GET of the object; a cluster-scoped object (no namespace) is read without one. */
+    private Cached get(ObjectRef ref) {
         try {
-            GenericKubernetesResource live = client.genericKubernetesResources(ref.apiVersion(), ref.kind())
-                    .inNamespace(ref.namespace()).withName(ref.name()).get();
+            var resources = client.genericKubernetesResources(ref.apiVersion(), ref.kind());
+            GenericKubernetesResource live = (ref.namespace() == null ? resources.withName(ref.name())
+                    : resources.inNamespace(ref.namespace()).withName(ref.name())).get();
             return live == null ? new Cached(ref, null, Observation.absent()) : cached(live);
         } catch (RuntimeException e) {
             return new Cached(ref, null, Observation.unreadable(reason(e)));
         }
     }
 
-    /** Every object in the synced informers' caches: what a resync compares, without a request. */
-    public List<Cached> all() {
-        List<Cached> all = new ArrayList<>();
+    /**
+     * The objects in the synced informers' caches, by reference only: what a resync compares, each then read from its
+     * cache ({@link #read}) a batch at a time, without a request.
+     */
+    public List<ObjectRef> cachedRefs() {
+        List<ObjectRef> refs = new ArrayList<>();
         informers.values().forEach(informer -> {
-            if (informer.hasSynced()) informer.getStore().list().forEach(o -> all.add(cached(o)));
+            if (informer.hasSynced()) informer.getStore().list().forEach(o -> refs.add(refOf(o)));
         });
-        return all;
+        return refs;
     }
 
     /**

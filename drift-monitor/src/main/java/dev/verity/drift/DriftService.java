@@ -244,6 +244,15 @@ public class DriftService {
         }
     }
 
+    /**
+     * Objects a resync compares per turn of the monitor's thread. A resync of 10,000 objects takes seconds (each
+     * object serialised and compared); done in one turn it held every change the informers reported meanwhile, and
+     * the drift benchmark saw detection take 4 s instead of 20 ms. Between batches the changes waiting are compared.
+     */
+    static final int RESYNC_BATCH = 200;
+    /** whether a resync's batches are still being compared (only touched on the monitor's thread) */
+    private boolean resyncing;
+
     private void resync() {
         try {
             if (!tracker.isReady()) {
@@ -254,13 +263,32 @@ public class DriftService {
                 }
                 return;
             }
+            if (resyncing) return; // the previous one is still comparing its batches
             inform();
-            Set<ObjectRef> seen = new HashSet<>();
-            for (ClusterReader.Cached cached : cluster.all()) {
-                seen.add(cached.ref());
-                if (liveReads.stale(cached.ref(), cached.observation())) continue;
-                tracker.observe(cached.ref(), cached.observation(), cached.targetAnnotation()).forEach(this::publish);
+            resyncing = true;
+            resyncFrom(cluster.cachedRefs(), 0, new HashSet<>());
+        } catch (RuntimeException e) {
+            resyncing = false;
+            LOG.errorf(e, "drift resync for cluster %s failed; retrying in %s", config.cluster(), config.resync());
+        }
+    }
+
+    /** Compares one batch of a resync from the caches, then queues the next behind the changes waiting meanwhile. */
+    private void resyncFrom(List<ObjectRef> cached, int from, Set<ObjectRef> seen) {
+        try {
+            int to = Math.min(cached.size(), from + RESYNC_BATCH);
+            for (ObjectRef ref : cached.subList(from, to)) {
+                ClusterReader.Cached read = cluster.read(ref);
+                if (read == null) continue;
+                seen.add(ref);
+                if (liveReads.stale(ref, read.observation())) continue; // its newer version's event follows
+                tracker.observe(ref, read.observation(), read.targetAnnotation()).forEach(this::publish);
             }
+            if (to < cached.size()) {
+                loop.execute(() -> resyncFrom(cached, to, seen));
+                return;
+            }
+            resyncing = false;
             // compared or unexpected objects no cache holds: gone, unlabelled, or of a type not informed on
             Set<ObjectRef> rest = new HashSet<>(tracker.watched());
             rest.addAll(tracker.unexpected());
@@ -272,6 +300,7 @@ public class DriftService {
             inventoried.removeAll(rest);
             inventoried.forEach(this::checkLive);
         } catch (RuntimeException e) {
+            resyncing = false;
             LOG.errorf(e, "drift resync for cluster %s failed; retrying in %s", config.cluster(), config.resync());
         }
     }

@@ -24,6 +24,7 @@ import dev.verity.testkit.metrics.PrometheusText;
 import dev.verity.testkit.kube.KubeSandbox;
 import dev.verity.testkit.kube.KubeSandboxResource;
 import dev.verity.testkit.kube.Fault;
+import dev.verity.testkit.kube.LoggedRequest;
 import dev.verity.testkit.kube.RequestMatch;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -404,6 +405,9 @@ class DriftMonitorIT {
         assertThat(metrics.count("verity_drift_api_requests_total", with(configMaps, "kind", "watch_restart")))
                 .isGreaterThanOrEqualTo(2);
         assertThat(metrics.count("verity_drift_api_requests_total", with(configMaps, "kind", "list"))).isEqualTo(1);
+        List<LoggedRequest> configMapLists = sandbox().requests().matching(RequestMatch.of("list", "configmaps"));
+        assertThat(configMapLists.get(configMapLists.size() - 1).userAgent())
+                .as("the relist, made by the monitor's client under its own User-Agent").isEqualTo(ClusterReader.USER_AGENT);
     }
 
     private static Map<String, String> with(Map<String, String> labels, String key, String value) {
@@ -490,6 +494,24 @@ class DriftMonitorIT {
         awaitEvent(target, DriftResolved.class, e -> e.object().equals(web));
         assertThat(deployments("ignore-prod").withName("web").get().getSpec().getReplicas()).isEqualTo(5);
         assertThat(driftEvents(target)).hasSize(2);
+    }
+
+    @Test
+    @Order(12)
+    void aClusterScopedObjectIsComparedLikeAnyOther() {
+        // the drift benchmark found every Namespace of a new state reported UNKNOWN ("namespace cannot be null")
+        TargetKey target = TargetKey.parse("local/scoped/prod");
+        ObjectRef namespace = new ObjectRef("v1", "Namespace", null, "scoped-prod");
+        publishApplied(target, "scoped-prod", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: scoped-prod\n"
+                + "  labels: {team: a}\n", CONFIG_MAP.formatted("scoped-prod", "fast"));
+
+        patchAs("kubectl-label", "/api/v1/namespaces/scoped-prod", "application/merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"team\":\"b\"}}}");
+
+        DriftDetected labelled = awaitEvent(target, DriftDetected.class, e -> true);
+        assertThat(labelled.object()).isEqualTo(namespace);
+        assertThat(labelled.fields()).containsExactly("metadata.labels.team");
+        assertThat(driftEvents(target)).as("read from the server when its state arrived, and compared").hasSize(1);
     }
 
     /**

@@ -173,27 +173,51 @@ public final class ApplierBenchmark {
 
     /** A namespace, then ConfigMaps, Secrets, Services and Deployments (4:2:2:2), {@code objects} in all. */
     static List<String> documents(int objects) {
+        return documents(objects, "bench");
+    }
+
+    /** As {@link #documents(int)}, in (and with) the namespace {@code namespace}. */
+    static List<String> documents(int objects, String namespace) {
         List<String> docs = new ArrayList<>();
-        docs.add("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bench\n");
+        docs.add("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + namespace + "\n");
         for (int i = 0; docs.size() < objects; i++) {
-            String name = String.format(Locale.ROOT, "bench-%04d", i);
-            docs.add(switch (i % 10) {
-                case 0, 1, 2, 3 -> "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name
-                        + "\n  namespace: bench\ndata:\n  index: \"" + i + "\"\n  settings.properties: |\n    a=1\n    b=2\n";
-                case 4, 5 -> "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + name
-                        + "\n  namespace: bench\ntype: Opaque\nstringData:\n  password: generated-" + i + "\n";
-                case 6, 7 -> "apiVersion: v1\nkind: Service\nmetadata:\n  name: " + name
-                        + "\n  namespace: bench\nspec:\n  selector:\n    app: " + name + "\n  ports:\n  - port: 80\n"
-                        + "    targetPort: 8080\n";
+            String name = objectName(i);
+            docs.add(switch (kindOf(i)) {
+                case "ConfigMap" -> "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name
+                        + "\n  namespace: " + namespace + "\ndata:\n  index: \"" + i
+                        + "\"\n  settings.properties: |\n    a=1\n    b=2\n";
+                case "Secret" -> "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + name
+                        + "\n  namespace: " + namespace + "\ntype: Opaque\nstringData:\n  password: generated-" + i + "\n";
+                case "Service" -> "apiVersion: v1\nkind: Service\nmetadata:\n  name: " + name
+                        + "\n  namespace: " + namespace + "\nspec:\n  selector:\n    app: " + name
+                        + "\n  ports:\n  - port: 80\n    targetPort: 8080\n";
                 default -> "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name
-                        + "\n  namespace: bench\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: " + name
-                        + "\n  template:\n    metadata:\n      labels:\n        app: " + name + "\n    spec:\n"
-                        + "      containers:\n      - name: app\n        image: registry.example/bench:1.0\n"
+                        + "\n  namespace: " + namespace + "\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n"
+                        + "      app: " + name + "\n  template:\n    metadata:\n      labels:\n        app: " + name
+                        + "\n    spec:\n      containers:\n      - name: app\n        image: " + IMAGE + "\n"
                         + "        ports:\n        - containerPort: 8080\n        resources:\n          requests:\n"
                         + "            cpu: 10m\n            memory: 16Mi\n";
             });
         }
         return docs;
+    }
+
+    /** The image of every generated Deployment's container {@code app}. */
+    static final String IMAGE = "registry.example/bench:1.0";
+
+    /** The name of the {@code i}th generated object after the namespace. */
+    static String objectName(int i) {
+        return String.format(Locale.ROOT, "bench-%04d", i);
+    }
+
+    /** The kind of the {@code i}th generated object after the namespace: ConfigMap, Secret, Service or Deployment. */
+    static String kindOf(int i) {
+        return switch (i % 10) {
+            case 0, 1, 2, 3 -> "ConfigMap";
+            case 4, 5 -> "Secret";
+            case 6, 7 -> "Service";
+            default -> "Deployment";
+        };
     }
 
     /** {@code VmHWM} (peak resident set) of the process, in KiB; empty where /proc is not there (not Linux). */
@@ -211,7 +235,7 @@ public final class ApplierBenchmark {
         return OptionalLong.empty();
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -219,7 +243,7 @@ public final class ApplierBenchmark {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) return;
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

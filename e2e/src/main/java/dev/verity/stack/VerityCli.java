@@ -84,29 +84,62 @@ public final class VerityCli implements Runnable {
         }
     }
 
-    @Command(name = "bench", description = "Runs a benchmark and prints its figures as JSON and as a line; exits 1 when"
-            + " the run failed (never because a figure missed its target).")
+    @Command(name = "bench", description = "Runs a benchmark and prints its figures as JSON and as a line. applier: "
+            + "exits 1 when the run failed (never because a figure missed its target). drift: exits 1 when the run "
+            + "failed (an edit missed or reported twice, a false alarm) or a figure missed its target.")
     static final class Bench implements Callable<Integer> {
-        @CommandLine.Parameters(index = "0", description = "which benchmark: applier")
+        @CommandLine.Parameters(index = "0", description = "which benchmark: applier or drift")
         String which;
 
-        @Option(names = "--objects", defaultValue = "1000", description = "objects in the generated target; default ${DEFAULT-VALUE}")
-        int objects;
+        @Option(names = "--objects", description = "objects generated; default 1000 (applier), 10000 (drift)")
+        Integer objects;
 
-        @Option(names = "--work-dir", defaultValue = ".verity/bench-applier", description = "scratch directory, emptied first; default ${DEFAULT-VALUE}")
+        @Option(names = "--targets", defaultValue = "100", description = "drift: targets the objects are spread over; default ${DEFAULT-VALUE}")
+        int targets;
+
+        @Option(names = "--edits", defaultValue = "200", description = "drift: objects edited behind Verity's back; default ${DEFAULT-VALUE}")
+        int edits;
+
+        @Option(names = "--idle", defaultValue = "PT1M", description = "drift: how long each idle window lasts (ISO-8601); default ${DEFAULT-VALUE}")
+        Duration idle;
+
+        @Option(names = "--resync", defaultValue = "PT30S", description = "drift: the monitor's verity.drift.resync (ISO-8601); default ${DEFAULT-VALUE}, as deployed")
+        Duration resync;
+
+        @Option(names = "--work-dir", description = "scratch directory, emptied first; default .verity/bench-<benchmark>")
         Path workDir;
 
         @Override
         public Integer call() {
-            if (!"applier".equals(which)) {
-                System.err.println("verity bench: unknown benchmark '" + which + "'; the benchmarks are: applier");
-                return 2;
+            Path dir = RepoRoot.find().resolve(workDir != null ? workDir : Path.of(".verity/bench-" + which));
+            switch (which) {
+                case "applier" -> {
+                    ApplierBenchmark.Figures figures = ApplierBenchmark.run(objects == null ? 1000 : objects, dir,
+                            Duration.ofMinutes(5));
+                    System.out.println(figures.json());
+                    System.out.println(figures.line());
+                    return figures.failure() == null ? 0 : 1;
+                }
+                case "drift" -> {
+                    DriftBenchmark.Options defaults = DriftBenchmark.Options.defaults();
+                    DriftBenchmark.Options options;
+                    try {
+                        options = new DriftBenchmark.Options(objects == null ? defaults.objects() : objects, targets,
+                                edits, idle, resync, defaults.phaseTimeout(), defaults.seed());
+                    } catch (IllegalArgumentException e) {
+                        System.err.println("verity bench drift: " + e.getMessage());
+                        return 2;
+                    }
+                    DriftBenchmark.Figures figures = DriftBenchmark.run(options, dir);
+                    System.out.println(figures.json());
+                    System.out.println(figures.line());
+                    return figures.failure() == null && figures.targetsMet() ? 0 : 1;
+                }
+                default -> {
+                    System.err.println("verity bench: unknown benchmark '" + which + "'; the benchmarks are: applier, drift");
+                    return 2;
+                }
             }
-            ApplierBenchmark.Figures figures = ApplierBenchmark.run(objects, RepoRoot.find().resolve(workDir),
-                    Duration.ofMinutes(5));
-            System.out.println(figures.json());
-            System.out.println(figures.line());
-            return figures.failure() == null ? 0 : 1;
         }
     }
 }

@@ -18,7 +18,21 @@ import java.time.Instant;
  *     connection was dropped, or the client left while the request hung)
  * @param duration from arrival to the answer
  * @param fault the fault injected, null when none
+ * @param userAgent the request's {@code User-Agent} header, null when it sent none: which client made it, as a real
+ *     API server's audit log attributes requests (e.g. {@code verity-drift-monitor}, {@code kubectl/v1.32.0 ...})
  */
 public record LoggedRequest(Instant time, String method, String path, String query, String verb, String group,
-    String resource, String subresource, String namespace, String name, int code, Duration duration, String fault) {
+    String resource, String subresource, String namespace, String name, int code, Duration duration, String fault,
+    String userAgent) {
+
+  /** A request logged without a {@code User-Agent}. */
+  public LoggedRequest(Instant time, String method, String path, String query, String verb, String group,
+      String resource, String subresource, String namespace, String name, int code, Duration duration, String fault) {
+    this(time, method, path, query, verb, group, resource, subresource, namespace, name, code, duration, fault, null);
+  }
+
+  /** Whether the request's {@code User-Agent} starts with {@code prefix} (a client's product name, e.g. {@code kubectl/}). */
+  public boolean fromAgent(String prefix) {
+    return userAgent != null && userAgent.startsWith(prefix);
+  }
 }

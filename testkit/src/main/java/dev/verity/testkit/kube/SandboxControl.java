@@ -213,6 +213,7 @@ final class SandboxControl {
       entry.put("code", request.code());
       entry.put("millis", request.duration().toMillis());
       putIfSet(entry, "fault", request.fault());
+      putIfSet(entry, "userAgent", request.userAgent());
     }
     answer.put("capacity", RequestLog.CAPACITY);
     return answer;

@@ -197,7 +197,7 @@ final class SandboxServer implements AutoCloseable {
       String faultText = fault == null ? null : describe(fault);
       requestLog.add(new LoggedRequest(arrived, request.method().name(), path, rawQuery, info.verb(), info.group(),
           info.resource(), info.subresource(), info.namespace(), info.name(), code,
-          Duration.ofNanos(System.nanoTime() - started), faultText));
+          Duration.ofNanos(System.nanoTime() - started), faultText, request.getHeader("User-Agent")));
     }
   }
 

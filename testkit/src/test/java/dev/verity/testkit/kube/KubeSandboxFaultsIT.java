@@ -226,6 +226,28 @@ class KubeSandboxFaultsIT {
     assertThat(refused.time()).isNotNull();
   }
 
+  @Test
+  void theRequestLogTellsClientsApartByTheirUserAgent() throws Exception {
+    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(sandbox.url()).withNamespace(ns)
+        .withUserAgent("verity-drift-monitor").build();
+    try (KubernetesClient monitor = new KubernetesClientBuilder().withConfig(config).build()) {
+      monitor.configMaps().inNamespace(ns).list();
+      SharedIndexInformer<ConfigMap> informer = monitor.configMaps().inNamespace(ns).inform();
+      await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.requests().entries().stream()
+          .anyMatch(r -> "watch".equals(r.verb()) && r.fromAgent("verity-drift-monitor")));
+      informer.stop();
+    }
+    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sandbox.url() + "/api/v1/namespaces/" + ns
+        + "/configmaps")).header("User-Agent", "kubectl/v1.32.0 (linux/amd64) kubernetes/abc").build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    List<LoggedRequest> lists = sandbox.requests().matching(RequestMatch.of("list", "configmaps").inNamespace(ns));
+    assertThat(lists).extracting(LoggedRequest::userAgent)
+        .containsExactly("verity-drift-monitor", "verity-drift-monitor", "kubectl/v1.32.0 (linux/amd64) kubernetes/abc");
+    assertThat(lists.get(2).fromAgent("kubectl/")).isTrue();
+    assertThat(lists.get(2).fromAgent("verity-drift-monitor")).isFalse();
+  }
+
   // ---- watches ---------------------------------------------------------------------------------------------------
 
   @Test

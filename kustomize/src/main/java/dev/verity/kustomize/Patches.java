@@ -1,0 +1,385 @@
+package dev.verity.kustomize;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.verity.kustomize.patch.JsonPatch;
+import dev.verity.kustomize.patch.LabelSelector;
+import dev.verity.kustomize.patch.MergeOutcome;
+import dev.verity.kustomize.patch.PatchException;
+import dev.verity.kustomize.patch.PatchSchema;
+import dev.verity.kustomize.patch.PatchTarget;
+import dev.verity.kustomize.patch.SelectableResource;
+import dev.verity.kustomize.patch.StrategicMerge;
+import dev.verity.kustomize.yaml.MapNode;
+import dev.verity.kustomize.yaml.Node;
+import dev.verity.kustomize.yaml.ScalarNode;
+import dev.verity.kustomize.yaml.SeqNode;
+import dev.verity.kustomize.yaml.YamlException;
+import dev.verity.kustomize.yaml.YamlReader;
+
+/**
+ * The three patch fields of a kustomization, driving the {@link dev.verity.kustomize.patch} package as Kustomize
+ * v5.5's PatchStrategicMergeTransformer ({@code patchesStrategicMerge}), PatchTransformer ({@code patches}) and
+ * PatchJson6902Transformer ({@code patchesJson6902}) do:
+ *
+ * <ul>
+ *   <li>a {@code patches:} entry's text is a strategic merge patch when it reads as YAML mappings (documents), a JSON
+ *       6902 patch when it reads as a list of operations; both or neither is Kustomize's error;</li>
+ *   <li>an untargeted strategic merge patch applies to the one resource whose current or earlier id is the patch's
+ *       own id, and is an error naming the file when there is none; a targeted one to every selected resource
+ *       (matching nothing is no error); a JSON 6902 patch needs a target;</li>
+ *   <li>{@code $patch: delete} at the top removes the resource; a patch allowed to rename (or re-kind) records the
+ *       resource's earlier id, as does every JSON 6902 patch, so name references still find it.</li>
+ * </ul>
+ *
+ * The build's deadline is checked before each patch is applied to each resource.
+ */
+final class Patches {
+
+    private Patches() {
+    }
+
+    /** The deprecated {@code patchesStrategicMerge}: file paths, or inline patches. */
+    static void patchesStrategicMerge(Kustomizer.Build build, Kustomization k, List<Resource> resources) {
+        for (String entry : k.strings("patchesStrategicMerge")) {
+            build.deadline.check("applying patchesStrategicMerge of " + k.file);
+            String source;
+            String text;
+            String path = PathNames.join(k.directory, entry);
+            if (!entry.contains("\n") && build.probe(path) != KustomizeFileSystem.Kind.MISSING) {
+                source = path;
+                text = new String(build.readRestricted(k, "patchesStrategicMerge", entry), StandardCharsets.UTF_8);
+            } else if (entry.contains("\n") || entry.strip().startsWith("{")) {
+                source = "an inline patch of patchesStrategicMerge";
+                text = entry;
+            } else {
+                throw new KustomizeException("patchesStrategicMerge in " + k.file + ": '" + path
+                        + "': no such file or directory");
+            }
+            List<MapNode> patches = strategicMergeDocuments(text, source, k, "patchesStrategicMerge");
+            if (patches == null) {
+                throw new KustomizeException("patchesStrategicMerge in " + k.file + ": " + source
+                        + " is not a strategic merge patch (YAML mappings with apiVersion, kind and metadata.name)");
+            }
+            for (MapNode patch : patches) {
+                applyById(build, k, resources, patch, source, StrategicMerge.Options.BY_ID, "patchesStrategicMerge");
+            }
+        }
+    }
+
+    /** The {@code patches} field. */
+    static void patches(Kustomizer.Build build, Kustomization k, List<Resource> resources) {
+        for (MapNode entry : k.maps("patches")) {
+            build.deadline.check("applying patches of " + k.file);
+            String inline = entry.string("patch") == null ? "" : entry.string("patch").strip();
+            String path = entry.string("path") == null ? "" : entry.string("path");
+            if (inline.isEmpty() && path.isEmpty()) {
+                throw new KustomizeException("patches in " + k.file + ": must specify one of patch and path"
+                        + " in each entry");
+            }
+            if (!inline.isEmpty() && !path.isEmpty()) {
+                throw new KustomizeException("patches in " + k.file + ": patch and path can't be set at the same"
+                        + " time (path " + path + ")");
+            }
+            String source = path.isEmpty() ? "an inline patch" : PathNames.join(k.directory, path);
+            String text = path.isEmpty() ? inline
+                    : new String(build.readRestricted(k, "patches", path), StandardCharsets.UTF_8);
+            List<MapNode> smPatches = strategicMergeDocuments(text, source, k, "patches");
+            JsonPatch jsonPatch = jsonPatch(text, source);
+            if (smPatches != null && jsonPatch != null) {
+                throw new KustomizeException("patches in " + k.file + ": " + source
+                        + " illegally qualifies as both an SM and JSON patch: " + text.strip());
+            }
+            if (smPatches == null && jsonPatch == null) {
+                throw new KustomizeException("patches in " + k.file + ": unable to parse SM or JSON patch from "
+                        + source + " (give YAML mappings for a strategic merge patch, or a list of op/path/value"
+                        + " operations for JSON 6902): " + text.strip());
+            }
+            MapNode options = entry.map("options");
+            boolean allowNameChange = options != null && "true".equals(options.string("allowNameChange"));
+            boolean allowKindChange = options != null && "true".equals(options.string("allowKindChange"));
+            MapNode targetNode = entry.map("target");
+            if (jsonPatch != null) {
+                if (targetNode == null) {
+                    throw new KustomizeException("patches in " + k.file + ": must specify a target for JSON patch "
+                            + source + ": " + text.strip());
+                }
+                applyJson(build, k, resources, jsonPatch, target(targetNode, k, "patches"), source, "patches");
+                continue;
+            }
+            if (targetNode == null) {
+                StrategicMerge.Options by = new StrategicMerge.Options(false, allowNameChange, allowKindChange);
+                for (MapNode patch : smPatches) {
+                    applyById(build, k, resources, patch, source, by, "patches");
+                }
+                continue;
+            }
+            PatchTarget target = target(targetNode, k, "patches");
+            StrategicMerge.Options targeted = new StrategicMerge.Options(true, allowNameChange, allowKindChange);
+            for (MapNode patch : smPatches) {
+                List<Resource> selected = select(target, resources);
+                for (Resource resource : selected) {
+                    applyStrategicMerge(build, k, resources, resource, patch, source, targeted, "patches");
+                }
+            }
+        }
+    }
+
+    /** The deprecated {@code patchesJson6902}: a target with a name, and a path or an inline patch. */
+    static void patchesJson6902(Kustomizer.Build build, Kustomization k, List<Resource> resources) {
+        for (MapNode entry : k.maps("patchesJson6902")) {
+            build.deadline.check("applying patchesJson6902 of " + k.file);
+            MapNode targetNode = entry.map("target");
+            if (targetNode == null || targetNode.string("name") == null || targetNode.string("name").isEmpty()) {
+                throw new KustomizeException("patchesJson6902 in " + k.file + ": must specify the target name");
+            }
+            String inline = entry.string("patch") == null ? "" : entry.string("patch");
+            String path = entry.string("path") == null ? "" : entry.string("path");
+            if (inline.isEmpty() && path.isEmpty()) {
+                throw new KustomizeException("patchesJson6902 in " + k.file + ": empty file path and empty jsonOp");
+            }
+            if (!inline.isEmpty() && !path.isEmpty()) {
+                throw new KustomizeException("patchesJson6902 in " + k.file
+                        + ": must specify a file path or jsonOp, not both");
+            }
+            String source = path.isEmpty() ? "an inline patch" : PathNames.join(k.directory, path);
+            String text = path.isEmpty() ? inline
+                    : new String(build.readRestricted(k, "patchesJson6902", path), StandardCharsets.UTF_8);
+            if (text.isEmpty()) {
+                throw new KustomizeException("patchesJson6902 in " + k.file + ": patch file '" + path
+                        + "' empty seems to be empty");
+            }
+            JsonPatch patch = jsonPatch(text, source);
+            if (patch == null) {
+                throw new KustomizeException("patchesJson6902 in " + k.file + ": " + source
+                        + " is not a JSON 6902 patch: give a list of op/path/value operations");
+            }
+            applyJson(build, k, resources, patch, target(targetNode, k, "patchesJson6902"), source,
+                    "patchesJson6902");
+        }
+    }
+
+    // ---- applying ----
+
+    private static void applyById(Kustomizer.Build build, Kustomization k, List<Resource> resources, MapNode patch,
+            String source, StrategicMerge.Options options, String field) {
+        ResourceId id = patchId(patch);
+        Resource match = null;
+        for (Resource resource : resources) {
+            build.deadline.check("finding the resource of a patch in " + k.file);
+            for (ResourceId candidate : resource.allIds()) {
+                if (candidate.sameAs(id)) {
+                    if (match != null && match != resource) {
+                        throw new KustomizeException(field + " in " + k.file + ": patch " + source
+                                + " matches more than one resource: " + match.id() + " and " + resource.id()
+                                + "; give it a target");
+                    }
+                    match = resource;
+                    break;
+                }
+            }
+        }
+        if (match == null) {
+            throw new KustomizeException(field + " in " + k.file + ": no resource matches strategic merge patch \""
+                    + id + "\" (" + source + "): no matches for Id " + id + "; failed to find unique target for"
+                    + " patch " + id + " (the patch names an object that is not in the build)");
+        }
+        applyStrategicMerge(build, k, resources, match, patch, source, options, field);
+    }
+
+    private static void applyStrategicMerge(Kustomizer.Build build, Kustomization k, List<Resource> resources,
+            Resource resource, MapNode patch, String source, StrategicMerge.Options options, String field) {
+        build.deadline.check("applying " + field + " (" + source + ") of " + k.file + " to " + resource.id());
+        if (options.allowNameChange() || options.allowKindChange()) {
+            resource.storePreviousId();
+        }
+        MergeOutcome outcome;
+        try {
+            outcome = StrategicMerge.applyToResource(resource.body, patch, build.patchSchema(), options);
+        } catch (PatchException e) {
+            throw new KustomizeException(field + " in " + k.file + ": applying " + source + " to " + resource.id()
+                    + ": " + e.getMessage(), e);
+        }
+        build.deadline.check("applying " + field + " (" + source + ") of " + k.file + " to " + resource.id());
+        if (outcome instanceof MergeOutcome.Merged merged) {
+            replaceBody(resource, merged.resource());
+        } else {
+            resources.remove(resource);
+        }
+    }
+
+    private static void applyJson(Kustomizer.Build build, Kustomization k, List<Resource> resources, JsonPatch patch,
+            PatchTarget target, String source, String field) {
+        for (Resource resource : select(target, resources)) {
+            build.deadline.check("applying " + field + " (" + source + ") of " + k.file + " to " + resource.id());
+            resource.storePreviousId();
+            MapNode patched;
+            try {
+                patched = patch.apply(resource.body);
+            } catch (PatchException e) {
+                throw new KustomizeException(field + " in " + k.file + ": applying " + source + " to "
+                        + resource.id() + ": " + e.getMessage(), e);
+            }
+            replaceBody(resource, patched);
+        }
+    }
+
+    private static void replaceBody(Resource resource, MapNode next) {
+        Map<String, Node> entries = resource.body.entries();
+        entries.clear();
+        entries.putAll(next.entries());
+    }
+
+    private static List<Resource> select(PatchTarget target, List<Resource> resources) {
+        List<Resource> selected = new ArrayList<>();
+        for (Resource resource : resources) {
+            if (target.matches(new Selectable(resource))) {
+                selected.add(resource);
+            }
+        }
+        return selected;
+    }
+
+    // ---- reading patches ----
+
+    /** The documents of a strategic merge patch, or {@code null} when the text is not one (a list, a scalar). */
+    private static List<MapNode> strategicMergeDocuments(String text, String source, Kustomization k, String field) {
+        List<Node> documents;
+        try {
+            documents = YamlReader.readAll(text, source);
+        } catch (YamlException e) {
+            throw new KustomizeException(field + " in " + k.file + ": " + e.getMessage());
+        }
+        List<MapNode> result = new ArrayList<>();
+        for (Node document : documents) {
+            if (document instanceof SeqNode seq && seq.size() == 0) {
+                continue;
+            }
+            if (!(document instanceof MapNode map)) {
+                return null;
+            }
+            if (map.size() > 0) {
+                result.add(map);
+            }
+        }
+        return result;
+    }
+
+    /** The JSON 6902 patch of a text (JSON or YAML), or {@code null} when it is not a list of operation maps. */
+    private static JsonPatch jsonPatch(String text, String source) {
+        List<Node> documents;
+        try {
+            documents = YamlReader.readAll(text, source);
+        } catch (YamlException e) {
+            return null;
+        }
+        if (documents.isEmpty() || !(documents.get(0) instanceof SeqNode seq)) {
+            return null;
+        }
+        for (Node op : seq.items()) {
+            if (!(op instanceof MapNode)) {
+                return null;
+            }
+        }
+        try {
+            return JsonPatch.parse(seq, source);
+        } catch (PatchException e) {
+            throw new KustomizeException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ResourceId patchId(MapNode patch) {
+        MapNode metadata = patch.map("metadata");
+        return ResourceId.of(patch.string("apiVersion"), patch.string("kind"),
+                metadata == null ? null : metadata.string("name"),
+                metadata == null ? null : metadata.string("namespace"));
+    }
+
+    static PatchTarget target(MapNode node, Kustomization k, String field) {
+        try {
+            return PatchTarget.of(node.string("group"), node.string("version"), node.string("kind"),
+                    node.string("name"), node.string("namespace"), node.string("labelSelector"),
+                    node.string("annotationSelector"));
+        } catch (PatchException e) {
+            throw new KustomizeException(field + " in " + k.file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A label or annotation selector of a replacement, parsed with the patch package's selector grammar. */
+    static LabelSelector selector(String text, Kustomization k) {
+        try {
+            return LabelSelector.parse(text == null ? "" : text);
+        } catch (PatchException e) {
+            throw new KustomizeException("replacements in " + k.file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A resource of the build as the patch package's target selection sees it. */
+    record Selectable(Resource resource) implements SelectableResource {
+
+        @Override
+        public String group() {
+            return resource.id().group();
+        }
+
+        @Override
+        public String version() {
+            return resource.id().version();
+        }
+
+        @Override
+        public String kind() {
+            return resource.id().kind();
+        }
+
+        @Override
+        public String name() {
+            return resource.id().name();
+        }
+
+        @Override
+        public String originalName() {
+            return resource.originalId().name();
+        }
+
+        @Override
+        public String namespace() {
+            return resource.id().namespace();
+        }
+
+        @Override
+        public String originalNamespace() {
+            return resource.originalId().namespace();
+        }
+
+        @Override
+        public boolean clusterScoped() {
+            return resource.id().clusterScoped();
+        }
+
+        @Override
+        public Map<String, String> labels() {
+            return strings("labels");
+        }
+
+        @Override
+        public Map<String, String> annotations() {
+            return strings("annotations");
+        }
+
+        private Map<String, String> strings(String field) {
+            Map<String, String> result = new LinkedHashMap<>();
+            MapNode metadata = resource.body.map("metadata");
+            MapNode map = metadata == null ? null : metadata.map(field);
+            if (map != null) {
+                map.entries().forEach((key, value) -> result.put(key,
+                        value instanceof ScalarNode s && !s.isNull() ? s.value() : ""));
+            }
+            return result;
+        }
+    }
+}

@@ -36,7 +36,8 @@ import dev.verity.kustomize.yaml.YamlReader;
  *       resource's earlier id, as does every JSON 6902 patch, so name references still find it.</li>
  * </ul>
  *
- * The build's deadline is checked before each patch is applied to each resource.
+ * The build's deadline is checked before each patch is applied to each resource, and within a strategic merge once
+ * per list element merged.
  */
 final class Patches {
 
@@ -193,18 +194,19 @@ final class Patches {
 
     private static void applyStrategicMerge(Kustomizer.Build build, Kustomization k, List<Resource> resources,
             Resource resource, MapNode patch, String source, StrategicMerge.Options options, String field) {
-        build.deadline.check("applying " + field + " (" + source + ") of " + k.file + " to " + resource.id());
+        String doing = "applying " + field + " (" + source + ") of " + k.file + " to " + resource.id();
+        build.deadline.check(doing);
         if (options.allowNameChange() || options.allowKindChange()) {
             resource.storePreviousId();
         }
         MergeOutcome outcome;
         try {
-            outcome = StrategicMerge.applyToResource(resource.body, patch, build.patchSchema(), options);
+            outcome = StrategicMerge.applyToResource(resource.body, patch, build.patchSchema(), options,
+                    () -> build.deadline.check(doing));
         } catch (PatchException e) {
             throw new KustomizeException(field + " in " + k.file + ": applying " + source + " to " + resource.id()
                     + ": " + e.getMessage(), e);
         }
-        build.deadline.check("applying " + field + " (" + source + ") of " + k.file + " to " + resource.id());
         if (outcome instanceof MergeOutcome.Merged merged) {
             replaceBody(resource, merged.resource());
         } else {

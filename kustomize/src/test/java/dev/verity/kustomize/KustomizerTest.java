@@ -112,6 +112,7 @@ class KustomizerTest {
             {base + "patches:\n- patch: \"\"\n", "must specify one of patch and path"},
             {base + "patches:\n- patch: |-\n    - op: add\n      path: /data/b\n      value: x\n", "must specify a target for JSON patch"},
             {base + "patchesJson6902:\n- target: {kind: ConfigMap}\n  patch: \"[]\"\n", "must specify the target name"},
+            {base + "replacements:\n- source: {kind: ConfigMap, labelSelector: a=b}\n  targets: []\n", "unknown field \"labelSelector\""},
             {base + "openapi:\n  path: s.json\n  version: v1.21.2\n", "builtin version and custom schema provided, cannot use both"},
         };
         for (String[] c : cases) {

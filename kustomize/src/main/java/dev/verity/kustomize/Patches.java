@@ -46,29 +46,54 @@ final class Patches {
 
     /** The deprecated {@code patchesStrategicMerge}: file paths, or inline patches. */
     static void patchesStrategicMerge(Kustomizer.Build build, Kustomization k, List<Resource> resources) {
-        for (String entry : k.strings("patchesStrategicMerge")) {
-            build.deadline.check("applying patchesStrategicMerge of " + k.file);
-            String source;
-            String text;
+        List<String> entries = k.strings("patchesStrategicMerge");
+        List<MapNode> patches = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        for (String entry : entries) {
+            build.deadline.check("loading patchesStrategicMerge of " + k.file);
             String path = PathNames.join(k.directory, entry);
-            if (!entry.contains("\n") && build.probe(path) != KustomizeFileSystem.Kind.MISSING) {
+            List<MapNode> documents;
+            String source;
+            if (build.probe(path) != KustomizeFileSystem.Kind.MISSING) {
                 source = path;
-                text = new String(build.readRestricted(k, "patchesStrategicMerge", entry), StandardCharsets.UTF_8);
-            } else if (entry.contains("\n") || entry.strip().startsWith("{")) {
-                source = "an inline patch of patchesStrategicMerge";
-                text = entry;
+                String text = new String(build.readRestricted(k, "patchesStrategicMerge", entry),
+                        StandardCharsets.UTF_8);
+                documents = strategicMergeDocuments(text, source, k, "patchesStrategicMerge");
+                if (documents == null) {
+                    throw new KustomizeException("patchesStrategicMerge in " + k.file + ": " + source
+                            + " is not a strategic merge patch (YAML mappings each with a kind and a metadata.name)");
+                }
             } else {
-                throw new KustomizeException("patchesStrategicMerge in " + k.file + ": '" + path
-                        + "': no such file or directory");
+                // not a file: an inline patch when it reads as one, else Kustomize's missing-file error
+                source = "an inline patch of patchesStrategicMerge";
+                documents = inlineDocuments(entry);
+                if (documents == null) {
+                    throw new KustomizeException("patchesStrategicMerge in " + k.file + ": evalsymlink failure on '"
+                            + path + "' : lstat " + path + ": no such file or directory");
+                }
             }
-            List<MapNode> patches = strategicMergeDocuments(text, source, k, "patchesStrategicMerge");
-            if (patches == null) {
-                throw new KustomizeException("patchesStrategicMerge in " + k.file + ": " + source
-                        + " is not a strategic merge patch (YAML mappings with apiVersion, kind and metadata.name)");
+            for (MapNode document : documents) {
+                patches.add(document);
+                sources.add(source);
             }
-            for (MapNode patch : patches) {
-                applyById(build, k, resources, patch, source, StrategicMerge.Options.BY_ID, "patchesStrategicMerge");
-            }
+        }
+        if (!entries.isEmpty() && patches.isEmpty()) {
+            throw new KustomizeException("patchesStrategicMerge in " + k.file + ": patch appears to be empty; files="
+                    + entries + ", Patch=");
+        }
+        for (int i = 0; i < patches.size(); i++) {
+            build.deadline.check("applying patchesStrategicMerge of " + k.file);
+            applyById(build, k, resources, patches.get(i), sources.get(i), StrategicMerge.Options.BY_ID,
+                    "patchesStrategicMerge");
+        }
+    }
+
+    private static List<MapNode> inlineDocuments(String entry) {
+        try {
+            List<MapNode> documents = strategicMergeDocuments(entry);
+            return documents == null || documents.isEmpty() ? null : documents;
+        } catch (YamlException e) {
+            return null;
         }
     }
 
@@ -95,6 +120,12 @@ final class Patches {
                 throw new KustomizeException("patches in " + k.file + ": " + source
                         + " illegally qualifies as both an SM and JSON patch: " + text.strip());
             }
+            if (smPatches != null && smPatches.isEmpty() && jsonPatch == null) {
+                // Kustomize then takes the entry for a JSON patch and fails decoding it
+                throw new KustomizeException("patches in " + k.file + ": " + source + " holds no strategic merge"
+                        + " patch and is no JSON 6902 patch: json: cannot unmarshal object into Go value of type"
+                        + " jsonpatch.Patch");
+            }
             if (smPatches == null && jsonPatch == null) {
                 throw new KustomizeException("patches in " + k.file + ": unable to parse SM or JSON patch from "
                         + source + " (give YAML mappings for a strategic merge patch, or a list of op/path/value"
@@ -118,6 +149,11 @@ final class Patches {
                     applyById(build, k, resources, patch, source, by, "patches");
                 }
                 continue;
+            }
+            if (smPatches.size() > 1) {
+                throw new KustomizeException("patches in " + k.file + ": Multiple Strategic-Merge Patches in one"
+                        + " `patches` entry is not allowed to set `patches.target` field (" + source + " holds "
+                        + smPatches.size() + " documents; split it into one entry per document)");
             }
             PatchTarget target = target(targetNode, k, "patches");
             StrategicMerge.Options targeted = new StrategicMerge.Options(true, allowNameChange, allowKindChange);
@@ -155,6 +191,10 @@ final class Patches {
                         + "' empty seems to be empty");
             }
             JsonPatch patch = jsonPatch(text, source);
+            if (patch != null && patch.operations().isEmpty()) {
+                throw new KustomizeException("patchesJson6902 in " + k.file + ": patch appears to be empty; file="
+                        + path + ", JsonOp=" + text);
+            }
             if (patch == null) {
                 throw new KustomizeException("patchesJson6902 in " + k.file + ": " + source
                         + " is not a JSON 6902 patch: give a list of op/path/value operations");
@@ -248,30 +288,63 @@ final class Patches {
 
     // ---- reading patches ----
 
-    /** The documents of a strategic merge patch, or {@code null} when the text is not one (a list, a scalar). */
+    /**
+     * The documents of a strategic merge patch ({@code List} kinds expanded), or {@code null} when the text is not one:
+     * empty, a list, a scalar, or a document without a kind or a metadata.name.
+     */
     private static List<MapNode> strategicMergeDocuments(String text, String source, Kustomization k, String field) {
-        List<Node> documents;
         try {
-            documents = YamlReader.readAll(text, source);
+            return strategicMergeDocuments(text);
         } catch (YamlException e) {
             throw new KustomizeException(field + " in " + k.file + ": " + e.getMessage());
         }
+    }
+
+    private static List<MapNode> strategicMergeDocuments(String text) {
+        if (text.strip().isEmpty()) {
+            return null;
+        }
         List<MapNode> result = new ArrayList<>();
-        for (Node document : documents) {
+        for (Node document : YamlReader.readAll(text, "patch")) {
             if (document instanceof SeqNode seq && seq.size() == 0) {
                 continue;
             }
             if (!(document instanceof MapNode map)) {
                 return null;
             }
-            if (map.size() > 0) {
-                result.add(map);
+            if (!addPatchDocument(map, result)) {
+                return null;
             }
         }
         return result;
     }
 
-    /** The JSON 6902 patch of a text (JSON or YAML), or {@code null} when it is not a list of operation maps. */
+    private static boolean addPatchDocument(MapNode map, List<MapNode> into) {
+        if (map.size() == 0) {
+            return true;
+        }
+        String kind = map.string("kind");
+        if (kind != null && kind.endsWith("List") && map.get("items") instanceof SeqNode items) {
+            for (Node item : items.items()) {
+                if (!(item instanceof MapNode itemMap) || !addPatchDocument(itemMap, into)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        MapNode metadata = map.map("metadata");
+        String name = metadata == null ? null : metadata.string("name");
+        if (kind == null || kind.isEmpty() || name == null || name.isEmpty()) {
+            return false;
+        }
+        into.add(map);
+        return true;
+    }
+
+    /**
+     * The JSON 6902 patch of a text (JSON or YAML), or {@code null} when it is not a list of operation maps; an empty
+     * text, or one holding only comments, is an empty patch.
+     */
     private static JsonPatch jsonPatch(String text, String source) {
         List<Node> documents;
         try {
@@ -279,7 +352,10 @@ final class Patches {
         } catch (YamlException e) {
             return null;
         }
-        if (documents.isEmpty() || !(documents.get(0) instanceof SeqNode seq)) {
+        if (documents.isEmpty()) {
+            return JsonPatch.parse(new SeqNode(), source);
+        }
+        if (!(documents.get(0) instanceof SeqNode seq)) {
             return null;
         }
         for (Node op : seq.items()) {

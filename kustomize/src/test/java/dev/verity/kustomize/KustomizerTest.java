@@ -113,12 +113,19 @@ class KustomizerTest {
             {base + "patches:\n- patch: |-\n    - op: add\n      path: /data/b\n      value: x\n", "must specify a target for JSON patch"},
             {base + "patchesJson6902:\n- target: {kind: ConfigMap}\n  patch: \"[]\"\n", "must specify the target name"},
             {base + "replacements:\n- source: {kind: ConfigMap, labelSelector: a=b}\n  targets: []\n", "unknown field \"labelSelector\""},
+            {base + "patches:\n- target: {kind: ConfigMap}\n  patch: |-\n    {kind: ConfigMap, metadata: {name: a}}\n    ---\n    {kind: ConfigMap, metadata: {name: b}}\n",
+                "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field"},
+            {base + "patches:\n- target: {kind: ConfigMap}\n  patch: |-\n    kind: ConfigMap\n    data: {b: x}\n", "unable to parse SM or JSON patch"},
+            {base + "patches:\n- target: {kind: ConfigMap}\n  patch: \"{}\"\n", "json: cannot unmarshal object into Go value of type jsonpatch.Patch"},
+            {base + "patchesStrategicMerge:\n- empty.yaml\n", "patch appears to be empty; files=[empty.yaml]"},
+            {base + "patchesStrategicMerge:\n- \"kind: ConfigMap\"\n", "lstat /k/kind: ConfigMap: no such file or directory"},
+            {base + "patchesJson6902:\n- target: {version: v1, kind: ConfigMap, name: settings}\n  patch: \"[]\"\n", "patch appears to be empty"},
             {base + "openapi:\n  path: s.json\n  version: v1.21.2\n", "builtin version and custom schema provided, cannot use both"},
         };
         for (String[] c : cases) {
             MapFileSystem fs = new MapFileSystem().put("/k/kustomization.yaml", c[0]).put("/k/cm.yaml", CONFIG_MAP)
                     .put("/k/p.yaml", CONFIG_MAP.replace("settings", "other") + "data:\n  a: b\n")
-                    .put("/k/s.json", "{\"definitions\": {}}");
+                    .put("/k/s.json", "{\"definitions\": {}}").put("/k/empty.yaml", "# nothing\n");
             assertThatThrownBy(() -> new Kustomizer(fs).build("/k"))
                     .as(c[0])
                     .isInstanceOf(KustomizeException.class)

@@ -215,9 +215,10 @@ final class Patches {
             for (ResourceId candidate : resource.allIds()) {
                 if (candidate.sameAs(id)) {
                     if (match != null && match != resource) {
-                        throw new KustomizeException(field + " in " + k.file + ": patch " + source
-                                + " matches more than one resource: " + match.id() + " and " + resource.id()
-                                + "; give it a target");
+                        throw new KustomizeException(field + " in " + k.file + ": no resource matches strategic"
+                                + " merge patch \"" + id + "\" (" + source + "): multiple matches for Id " + id
+                                + "; failed to find unique target for patch " + id + " (" + match.id() + " and "
+                                + resource.id() + "; give the patch a namespace or a target)");
                     }
                     match = resource;
                     break;

@@ -135,6 +135,21 @@ class KustomizerTest {
     }
 
     @Test
+    void anUntargetedPatchMatchingTwoResourcesByTheirOriginalIdIsKustomizesError() {
+        MapFileSystem fs = new MapFileSystem()
+                .put("/ov/kustomization.yaml", "resources: [../a, ../b]\npatches:\n- patch: |-\n"
+                        + "    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: settings}\n    data: {p: \"1\"}\n")
+                .put("/a/kustomization.yaml", "namespace: a\nresources: [cm.yaml]\n").put("/a/cm.yaml", CONFIG_MAP)
+                .put("/b/kustomization.yaml", "namespace: b\nresources: [cm.yaml]\n").put("/b/cm.yaml", CONFIG_MAP);
+        // kubectl 1.32: no resource matches strategic merge patch "ConfigMap.v1.[noGrp]/web.[noNs]": multiple matches
+        // for Id ConfigMap.v1.[noGrp]/web.[noNs]; failed to find unique target for patch ...
+        assertThatThrownBy(() -> new Kustomizer(fs).build("/ov"))
+                .hasMessageContaining("no resource matches strategic merge patch \"ConfigMap.v1.[noGrp]/settings.[noNs]\"")
+                .hasMessageContaining("multiple matches for Id ConfigMap.v1.[noGrp]/settings.[noNs]")
+                .hasMessageContaining("/ov/kustomization.yaml");
+    }
+
+    @Test
     void aDeletePatchRemovesTheResourceAndARenameKeepsReferencesWorking() {
         MapFileSystem fs = new MapFileSystem()
                 .put("/k/kustomization.yaml", "resources:\n- cm.yaml\n- pod.yaml\npatches:\n"

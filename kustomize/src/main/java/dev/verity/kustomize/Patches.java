@@ -115,7 +115,7 @@ final class Patches {
             String text = path.isEmpty() ? inline
                     : new String(build.readRestricted(k, "patches", path), StandardCharsets.UTF_8);
             List<MapNode> smPatches = strategicMergeDocuments(text, source, k, "patches");
-            JsonPatch jsonPatch = jsonPatch(text, source);
+            JsonPatch jsonPatch = jsonPatch(text, source, k, "patches");
             if (smPatches != null && jsonPatch != null) {
                 throw new KustomizeException("patches in " + k.file + ": " + source
                         + " illegally qualifies as both an SM and JSON patch: " + text.strip());
@@ -190,7 +190,7 @@ final class Patches {
                 throw new KustomizeException("patchesJson6902 in " + k.file + ": patch file '" + path
                         + "' empty seems to be empty");
             }
-            JsonPatch patch = jsonPatch(text, source);
+            JsonPatch patch = jsonPatch(text, source, k, "patchesJson6902");
             if (patch != null && patch.operations().isEmpty()) {
                 throw new KustomizeException("patchesJson6902 in " + k.file + ": patch appears to be empty; file="
                         + path + ", JsonOp=" + text);
@@ -346,7 +346,7 @@ final class Patches {
      * The JSON 6902 patch of a text (JSON or YAML), or {@code null} when it is not a list of operation maps; an empty
      * text, or one holding only comments, is an empty patch.
      */
-    private static JsonPatch jsonPatch(String text, String source) {
+    private static JsonPatch jsonPatch(String text, String source, Kustomization k, String field) {
         List<Node> documents;
         try {
             documents = YamlReader.readAll(text, source);
@@ -367,7 +367,7 @@ final class Patches {
         try {
             return JsonPatch.parse(seq, source);
         } catch (PatchException e) {
-            throw new KustomizeException(source + ": " + e.getMessage(), e);
+            throw new KustomizeException(field + " in " + k.file + ": " + e.getMessage(), e);
         }
     }
 

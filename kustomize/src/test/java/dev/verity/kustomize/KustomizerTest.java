@@ -120,6 +120,7 @@ class KustomizerTest {
             {base + "patchesStrategicMerge:\n- empty.yaml\n", "patch appears to be empty; files=[empty.yaml]"},
             {base + "patchesStrategicMerge:\n- \"kind: ConfigMap\"\n", "lstat /k/kind: ConfigMap: no such file or directory"},
             {base + "patchesJson6902:\n- target: {version: v1, kind: ConfigMap, name: settings}\n  patch: \"[]\"\n", "patch appears to be empty"},
+            {base + "openapi:\n  version: v1.99.0\n", "the specified OpenAPI version is not built in"},
             {base + "openapi:\n  path: s.json\n  version: v1.21.2\n", "builtin version and custom schema provided, cannot use both"},
         };
         for (String[] c : cases) {

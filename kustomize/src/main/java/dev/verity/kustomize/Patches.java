@@ -90,7 +90,7 @@ final class Patches {
 
     private static List<MapNode> inlineDocuments(String entry) {
         try {
-            List<MapNode> documents = strategicMergeDocuments(entry);
+            List<MapNode> documents = strategicMergeDocuments(entry, "an inline patch of patchesStrategicMerge");
             return documents == null || documents.isEmpty() ? null : documents;
         } catch (YamlException e) {
             return null;
@@ -99,7 +99,9 @@ final class Patches {
 
     /** The {@code patches} field. */
     static void patches(Kustomizer.Build build, Kustomization k, List<Resource> resources) {
-        for (MapNode entry : k.maps("patches")) {
+        List<MapNode> entries = k.maps("patches");
+        for (int index = 0; index < entries.size(); index++) {
+            MapNode entry = entries.get(index);
             build.deadline.check("applying patches of " + k.file);
             String inline = entry.string("patch") == null ? "" : entry.string("patch").strip();
             String path = entry.string("path") == null ? "" : entry.string("path");
@@ -111,14 +113,16 @@ final class Patches {
                 throw new KustomizeException("patches in " + k.file + ": patch and path can't be set at the same"
                         + " time (path " + path + ")");
             }
-            String source = path.isEmpty() ? "an inline patch" : PathNames.join(k.directory, path);
+            String source = path.isEmpty() ? "the inline patch of entry " + (index + 1)
+                    : PathNames.join(k.directory, path);
             String text = path.isEmpty() ? inline
                     : new String(build.readRestricted(k, "patches", path), StandardCharsets.UTF_8);
             List<MapNode> smPatches = strategicMergeDocuments(text, source, k, "patches");
             JsonPatch jsonPatch = jsonPatch(text, source, k, "patches");
             if (smPatches != null && jsonPatch != null) {
                 throw new KustomizeException("patches in " + k.file + ": " + source
-                        + " illegally qualifies as both an SM and JSON patch: " + text.strip());
+                        + " illegally qualifies as both an SM and JSON patch (it holds no document, or an empty"
+                        + " list)");
             }
             if (smPatches != null && smPatches.isEmpty() && jsonPatch == null) {
                 // Kustomize then takes the entry for a JSON patch and fails decoding it
@@ -129,7 +133,8 @@ final class Patches {
             if (smPatches == null && jsonPatch == null) {
                 throw new KustomizeException("patches in " + k.file + ": unable to parse SM or JSON patch from "
                         + source + " (give YAML mappings for a strategic merge patch, or a list of op/path/value"
-                        + " operations for JSON 6902): " + text.strip());
+                        + " operations for JSON 6902; each strategic merge document needs a kind and a"
+                        + " metadata.name)");
             }
             MapNode options = entry.map("options");
             boolean allowNameChange = options != null && "true".equals(options.string("allowNameChange"));
@@ -138,7 +143,7 @@ final class Patches {
             if (jsonPatch != null) {
                 if (targetNode == null) {
                     throw new KustomizeException("patches in " + k.file + ": must specify a target for JSON patch "
-                            + source + ": " + text.strip());
+                            + source);
                 }
                 applyJson(build, k, resources, jsonPatch, target(targetNode, k, "patches"), source, "patches");
                 continue;
@@ -193,7 +198,7 @@ final class Patches {
             JsonPatch patch = jsonPatch(text, source, k, "patchesJson6902");
             if (patch != null && patch.operations().isEmpty()) {
                 throw new KustomizeException("patchesJson6902 in " + k.file + ": patch appears to be empty; file="
-                        + path + ", JsonOp=" + text);
+                        + path + ", JsonOp=" + text.strip());
             }
             if (patch == null) {
                 throw new KustomizeException("patchesJson6902 in " + k.file + ": " + source
@@ -295,18 +300,18 @@ final class Patches {
      */
     private static List<MapNode> strategicMergeDocuments(String text, String source, Kustomization k, String field) {
         try {
-            return strategicMergeDocuments(text);
+            return strategicMergeDocuments(text, source);
         } catch (YamlException e) {
             throw new KustomizeException(field + " in " + k.file + ": " + e.getMessage());
         }
     }
 
-    private static List<MapNode> strategicMergeDocuments(String text) {
+    private static List<MapNode> strategicMergeDocuments(String text, String source) {
         if (text.strip().isEmpty()) {
             return null;
         }
         List<MapNode> result = new ArrayList<>();
-        for (Node document : YamlReader.readAll(text, "patch")) {
+        for (Node document : YamlReader.readAll(text, source)) {
             if (document instanceof SeqNode seq && seq.size() == 0) {
                 continue;
             }

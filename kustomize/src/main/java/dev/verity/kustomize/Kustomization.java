@@ -32,7 +32,6 @@ final class Kustomization {
             Map.entry("helmCharts", "Helm charts are not supported by the in-process engine"),
             Map.entry("helmGlobals", "Helm charts are not supported by the in-process engine"),
             Map.entry("helmChartInflationGenerator", "Helm charts are not supported by the in-process engine"),
-            Map.entry("openapi", "custom OpenAPI schemas are not supported by the in-process engine yet"),
             Map.entry("crds", "'crds' (CRD-based transformer configuration) is not supported by the in-process"
                     + " engine"),
             Map.entry("buildMetadata", "'buildMetadata' is not supported by the in-process engine"));

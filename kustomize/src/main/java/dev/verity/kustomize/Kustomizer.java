@@ -10,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.verity.kustomize.patch.PatchException;
+import dev.verity.kustomize.patch.PatchSchema;
 import dev.verity.kustomize.yaml.MapNode;
 import dev.verity.kustomize.yaml.Node;
 import dev.verity.kustomize.yaml.ScalarNode;
@@ -70,6 +72,8 @@ public final class Kustomizer {
         final Set<String> readFiles = new LinkedHashSet<>();
         final Set<String> probedPaths = new LinkedHashSet<>();
         final Set<String> listedDirectories = new LinkedHashSet<>();
+        /** The schema of strategic merge patches: the first kustomization loaded with an {@code openapi:} field. */
+        private PatchSchema patchSchema;
 
         Build(KustomizeFileSystem fs, String rootDirectory, Deadline deadline) {
             this.fs = fs;
@@ -165,6 +169,7 @@ public final class Kustomizer {
         Kustomization accumulate(String directory, List<Resource> accumulated, Role role, Deque<String> roots) {
             deadline.check("loading " + directory);
             Kustomization k = loadKustomization(directory);
+            chooseSchema(k);
             if (role == Role.COMPONENT && !k.isComponent()) {
                 throw new KustomizeException("expected kind 'Component' for path '" + directory + "' but got '"
                         + k.kind() + "' (" + k.file + ")");
@@ -200,6 +205,44 @@ public final class Kustomizer {
             }
             Transformers.run(this, k, accumulated);
             return k;
+        }
+
+        /**
+         * Kustomize keeps one OpenAPI schema per build: the first kustomization loaded (the top one first, then
+         * depth first) whose {@code openapi:} names a {@code path} or a {@code version} sets it, for every patch of
+         * the build; without one, Kubernetes v1.21.2's built-in table.
+         */
+        private void chooseSchema(Kustomization k) {
+            if (patchSchema != null || !k.isSet("openapi")) {
+                return;
+            }
+            MapNode openapi = k.fields.map("openapi");
+            if (openapi == null) {
+                throw new KustomizeException("invalid Kustomization in " + k.file + ": 'openapi' must be a mapping"
+                        + " with 'path' or 'version'");
+            }
+            boolean hasPath = openapi.has("path");
+            boolean hasVersion = openapi.has("version");
+            if (hasPath && hasVersion) {
+                throw new KustomizeException("openapi in " + k.file + ": builtin version and custom schema"
+                        + " provided, cannot use both (keep 'path' or 'version')");
+            }
+            try {
+                if (hasPath) {
+                    String path = openapi.string("path") == null ? "" : openapi.string("path");
+                    String text = new String(readRestricted(k, "openapi", path), StandardCharsets.UTF_8);
+                    patchSchema = PatchSchema.fromOpenApi(text, PathNames.join(k.directory, path));
+                } else if (hasVersion && openapi.string("version") != null
+                        && !openapi.string("version").isEmpty()) {
+                    patchSchema = PatchSchema.builtin(openapi.string("version"));
+                }
+            } catch (PatchException e) {
+                throw new KustomizeException("openapi in " + k.file + ": " + e.getMessage(), e);
+            }
+        }
+
+        PatchSchema patchSchema() {
+            return patchSchema != null ? patchSchema : PatchSchema.builtin();
         }
 
         private void accumulateResource(Kustomization k, String entry, List<Resource> accumulated,

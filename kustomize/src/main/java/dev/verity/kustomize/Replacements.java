@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.verity.kustomize.patch.LabelSelector;
 import dev.verity.kustomize.yaml.MapNode;
 import dev.verity.kustomize.yaml.Node;
 import dev.verity.kustomize.yaml.ScalarNode;
@@ -75,7 +76,7 @@ final class Replacements {
     }
 
     private static Node sourceValue(Kustomization k, MapNode source, List<Resource> resources) {
-        Selector selector = Selector.of(source, k);
+        Selector selector = Selector.source(source, k);
         Resource match = null;
         for (Resource resource : resources) {
             if (selector.selectsAnyId(resource)) {
@@ -152,12 +153,12 @@ final class Replacements {
         boolean create = options != null && "true".equals(options.string("create"));
         for (Resource resource : resources) {
             build.deadline.check("applying replacements of " + k.file);
-            if (!selector.selectsAnyId(resource)) {
+            if (!selector.selectsAnyId(resource) || !selector.selectorsMatch(resource)) {
                 continue;
             }
             boolean rejected = false;
             for (Selector r : rejects) {
-                if (!r.isEmptyId() && r.selectsAnyId(resource)) {
+                if (r.rejects(resource)) {
                     rejected = true;
                 }
             }
@@ -331,16 +332,27 @@ final class Replacements {
     }
 
     /** A resource selector of a replacement: group, version, kind, name, namespace (empty matches any). */
-    private record Selector(String group, String version, String kind, String name, String namespace) {
+    private record Selector(String group, String version, String kind, String name, String namespace,
+            LabelSelector labels, LabelSelector annotations) {
 
+        /** A target's {@code select} or {@code reject}: an id plus label and annotation selectors. */
         static Selector of(MapNode node, Kustomization k) {
-            if (node.string("labelSelector") != null || node.string("annotationSelector") != null) {
-                throw new KustomizeException("replacements in " + k.file
-                        + ": labelSelector and annotationSelector in replacements are not supported yet by the"
-                        + " in-process engine");
-            }
             return new Selector(nz(node.string("group")), nz(node.string("version")), nz(node.string("kind")),
-                    nz(node.string("name")), nz(node.string("namespace")));
+                    nz(node.string("name")), nz(node.string("namespace")),
+                    Patches.selector(node.string("labelSelector"), k),
+                    Patches.selector(node.string("annotationSelector"), k));
+        }
+
+        /** A replacement's {@code source}: an id only (Kustomize's source selector has no label selectors). */
+        static Selector source(MapNode node, Kustomization k) {
+            for (String field : List.of("labelSelector", "annotationSelector")) {
+                if (node.has(field)) {
+                    throw new KustomizeException("invalid Kustomization: json: unknown field \"" + field + "\" in "
+                            + k.file + " (a replacement's source selects by group, version, kind, name and namespace"
+                            + " only)");
+                }
+            }
+            return of(node, k);
         }
 
         private static String nz(String s) {
@@ -349,6 +361,22 @@ final class Replacements {
 
         boolean isEmptyId() {
             return group.isEmpty() && version.isEmpty() && kind.isEmpty() && name.isEmpty() && namespace.isEmpty();
+        }
+
+        boolean selectorsMatch(Resource resource) {
+            Patches.Selectable selectable = new Patches.Selectable(resource);
+            return labels.matches(selectable.labels()) && annotations.matches(selectable.annotations());
+        }
+
+        /**
+         * A {@code reject} entry rejects a resource its (non-empty) id selects, or whose labels or annotations its
+         * non-empty selectors match: any one suffices, as recorded from kubectl 1.32.
+         */
+        boolean rejects(Resource resource) {
+            Patches.Selectable selectable = new Patches.Selectable(resource);
+            return (!isEmptyId() && selectsAnyId(resource))
+                    || (!labels.isEmpty() && labels.matches(selectable.labels()))
+                    || (!annotations.isEmpty() && annotations.matches(selectable.annotations()));
         }
 
         boolean selectsAnyId(Resource resource) {

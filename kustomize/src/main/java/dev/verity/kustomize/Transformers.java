@@ -21,37 +21,16 @@ final class Transformers {
     }
 
     static void run(Kustomizer.Build build, Kustomization k, List<Resource> resources) {
-        patchesStrategicMerge(k);
-        patches(k);
+        Patches.patchesStrategicMerge(build, k, resources);
+        Patches.patches(build, k, resources);
         namespace(build, k, resources);
         namePrefixSuffix(build, k, resources);
         labels(build, k, resources);
         annotations(build, k, resources);
-        patchesJson6902(k);
+        Patches.patchesJson6902(build, k, resources);
         replicas(build, k, resources);
         images(build, k, resources);
         Replacements.run(build, k, resources);
-    }
-
-    // ---- patches: the place where strategic merge and JSON 6902 patches run (integration pending) ----
-
-    private static void patchesStrategicMerge(Kustomization k) {
-        notYet(k, "patchesStrategicMerge");
-    }
-
-    private static void patches(Kustomization k) {
-        notYet(k, "patches");
-    }
-
-    private static void patchesJson6902(Kustomization k) {
-        notYet(k, "patchesJson6902");
-    }
-
-    private static void notYet(Kustomization k, String field) {
-        if (k.isSet(field)) {
-            throw new KustomizeException("field '" + field + "' in " + k.file
-                    + ": patches are not supported yet by the in-process engine");
-        }
     }
 
     // ---- namespace ----

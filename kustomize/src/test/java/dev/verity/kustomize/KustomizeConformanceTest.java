@@ -11,10 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -31,15 +29,6 @@ import dev.verity.kustomize.yaml.YamlReader;
  * the copy in this module's test resources.
  */
 class KustomizeConformanceTest {
-
-    /**
-     * Cases that need the patch fields (patches, patchesStrategicMerge, patchesJson6902), which the engine does not have
-     * yet. The patch integration removes them from this set; every other case must pass.
-     */
-    static final Set<String> PENDING = Set.of(
-            "20-smp-merge-containers", "21-smp-delete-replace", "22-smp-list-replacement", "23-json6902-inline",
-            "24-json6902-from-file", "25-patch-target-selectors", "26-deprecated-patch-fields", "27-components",
-            "29-custom-resource-json6902", "34-patch-target-no-match");
 
     /** The phrase each error case's message must contain (kubectl's own wording for the failure). */
     static final Map<String, String> ERROR_PHRASES = Map.of(
@@ -81,7 +70,6 @@ class KustomizeConformanceTest {
         for (Path dir : cases()) {
             String name = dir.getFileName().toString();
             tests.add(DynamicTest.dynamicTest(name, () -> {
-                Assumptions.assumeFalse(PENDING.contains(name), "pending the patch integration");
                 runCase(dir);
             }));
         }

@@ -89,7 +89,7 @@ class KustomizerTest {
     void fieldsTheEngineDoesNotImplementAreErrorsNamingFieldAndFile() {
         for (String field : new String[] {"vars:\n- name: X\n", "configurations:\n- c.yaml\n",
             "transformers:\n- t.yaml\n", "generators:\n- g.yaml\n", "helmCharts:\n- name: x\n",
-            "openapi:\n  path: s.json\n", "crds:\n- crd.json\n"}) {
+            "crds:\n- crd.json\n"}) {
             String name = field.substring(0, field.indexOf(':'));
             MapFileSystem fs = new MapFileSystem().put("/k/kustomization.yaml", field);
             assertThatThrownBy(() -> new Kustomizer(fs).build("/k"))
@@ -100,16 +100,98 @@ class KustomizerTest {
     }
 
     @Test
-    void patchFieldsAreNotSupportedYetAndSaySo() {
-        for (String field : new String[] {"patches:\n- path: p.yaml\n", "patchesStrategicMerge:\n- p.yaml\n",
-            "patchesJson6902:\n- path: p.yaml\n  target:\n    kind: Deployment\n    name: x\n"}) {
-            String name = field.substring(0, field.indexOf(':'));
-            MapFileSystem fs = new MapFileSystem().put("/k/kustomization.yaml", field);
+    void patchErrorsNameTheFieldAndTheFileAsKustomizeWordsThem() {
+        String base = "resources:\n- cm.yaml\n";
+        String[][] cases = {
+            // a patch naming an object that is not in the build (kubectl: "no resource matches strategic merge patch")
+            {base + "patches:\n- path: p.yaml\n", "no resource matches strategic merge patch \"ConfigMap.v1.[noGrp]/other.[noNs]\""},
+            {base + "patchesStrategicMerge:\n- p.yaml\n", "no resource matches strategic merge patch"},
+            {base + "patches:\n- path: missing.yaml\n", "'/k/missing.yaml': no such file or directory"},
+            {base + "patches:\n- patch: \"[]\"\n  target: {kind: ConfigMap}\n", "illegally qualifies as both an SM and JSON patch"},
+            {base + "patches:\n- patch: just a string\n  target: {kind: ConfigMap}\n", "unable to parse SM or JSON patch"},
+            {base + "patches:\n- patch: \"\"\n", "must specify one of patch and path"},
+            {base + "patches:\n- patch: |-\n    - op: add\n      path: /data/b\n      value: x\n", "must specify a target for JSON patch"},
+            {base + "patchesJson6902:\n- target: {kind: ConfigMap}\n  patch: \"[]\"\n", "must specify the target name"},
+            {base + "replacements:\n- source: {kind: ConfigMap, labelSelector: a=b}\n  targets: []\n", "unknown field \"labelSelector\""},
+            {base + "patches:\n- target: {kind: ConfigMap}\n  patch: |-\n    {kind: ConfigMap, metadata: {name: a}}\n    ---\n    {kind: ConfigMap, metadata: {name: b}}\n",
+                "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field"},
+            {base + "patches:\n- target: {kind: ConfigMap}\n  patch: |-\n    kind: ConfigMap\n    data: {b: x}\n", "unable to parse SM or JSON patch"},
+            {base + "patches:\n- target: {kind: ConfigMap}\n  patch: \"{}\"\n", "json: cannot unmarshal object into Go value of type jsonpatch.Patch"},
+            {base + "patchesStrategicMerge:\n- empty.yaml\n", "patch appears to be empty; files=[empty.yaml]"},
+            {base + "patchesStrategicMerge:\n- \"kind: ConfigMap\"\n", "lstat /k/kind: ConfigMap: no such file or directory"},
+            {base + "patchesJson6902:\n- target: {version: v1, kind: ConfigMap, name: settings}\n  patch: \"[]\"\n", "patch appears to be empty"},
+            {base + "openapi:\n  version: v1.99.0\n", "the specified OpenAPI version is not built in"},
+            {base + "openapi:\n  path: s.json\n  version: v1.21.2\n", "builtin version and custom schema provided, cannot use both"},
+        };
+        for (String[] c : cases) {
+            MapFileSystem fs = new MapFileSystem().put("/k/kustomization.yaml", c[0]).put("/k/cm.yaml", CONFIG_MAP)
+                    .put("/k/p.yaml", CONFIG_MAP.replace("settings", "other") + "data:\n  a: b\n")
+                    .put("/k/s.json", "{\"definitions\": {}}").put("/k/empty.yaml", "# nothing\n");
             assertThatThrownBy(() -> new Kustomizer(fs).build("/k"))
-                    .hasMessageContaining("'" + name + "'")
-                    .hasMessageContaining("not supported yet")
+                    .as(c[0])
+                    .isInstanceOf(KustomizeException.class)
+                    .hasMessageContaining(c[1])
                     .hasMessageContaining("/k/kustomization.yaml");
         }
+    }
+
+    @Test
+    void anUntargetedPatchMatchingTwoResourcesByTheirOriginalIdIsKustomizesError() {
+        MapFileSystem fs = new MapFileSystem()
+                .put("/ov/kustomization.yaml", "resources: [../a, ../b]\npatches:\n- patch: |-\n"
+                        + "    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: settings}\n    data: {p: \"1\"}\n")
+                .put("/a/kustomization.yaml", "namespace: a\nresources: [cm.yaml]\n").put("/a/cm.yaml", CONFIG_MAP)
+                .put("/b/kustomization.yaml", "namespace: b\nresources: [cm.yaml]\n").put("/b/cm.yaml", CONFIG_MAP);
+        // kubectl 1.32: no resource matches strategic merge patch "ConfigMap.v1.[noGrp]/web.[noNs]": multiple matches
+        // for Id ConfigMap.v1.[noGrp]/web.[noNs]; failed to find unique target for patch ...
+        assertThatThrownBy(() -> new Kustomizer(fs).build("/ov"))
+                .hasMessageContaining("no resource matches strategic merge patch \"ConfigMap.v1.[noGrp]/settings.[noNs]\"")
+                .hasMessageContaining("multiple matches for Id ConfigMap.v1.[noGrp]/settings.[noNs]")
+                .hasMessageContaining("/ov/kustomization.yaml");
+    }
+
+    @Test
+    void aDeletePatchRemovesTheResourceAndARenameKeepsReferencesWorking() {
+        MapFileSystem fs = new MapFileSystem()
+                .put("/k/kustomization.yaml", "resources:\n- cm.yaml\n- pod.yaml\npatches:\n"
+                        + "- patch: |-\n    $patch: delete\n    apiVersion: v1\n    kind: ConfigMap\n"
+                        + "    metadata:\n      name: gone\n"
+                        + "- target: {kind: ConfigMap, name: settings}\n  options: {allowNameChange: true}\n"
+                        + "  patch: |-\n    - op: replace\n      path: /metadata/name\n      value: renamed\n"
+                        + "namePrefix: p-\n")
+                .put("/k/cm.yaml", CONFIG_MAP + "---\n" + CONFIG_MAP.replace("settings", "gone"))
+                .put("/k/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  volumes:\n"
+                        + "  - name: v\n    configMap:\n      name: settings\n");
+        String yaml = new Kustomizer(fs).build("/k").yaml();
+        assertThat(yaml).doesNotContain("gone").contains("name: p-renamed").doesNotContain("name: settings");
+    }
+
+    /**
+     * Strategic merge walks whole lists (quadratic in the worst case): a long container list patched by a long list,
+     * two hundred times over, takes far longer than the deadline; the build stops between patch applications.
+     */
+    @Test
+    void aPatchExplosionStopsAtTheDeadline() {
+        StringBuilder deployment = new StringBuilder("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+                + "spec:\n  template:\n    spec:\n      containers:\n");
+        StringBuilder patch = new StringBuilder("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+                + "spec:\n  template:\n    spec:\n      containers:\n");
+        for (int i = 0; i < 3000; i++) {
+            deployment.append("      - name: c").append(i).append("\n        image: i\n");
+            patch.append("      - name: p").append(i).append("\n        image: i\n");
+        }
+        StringBuilder kustomization = new StringBuilder("resources:\n- web.yaml\npatches:\n");
+        for (int i = 0; i < 200; i++) {
+            kustomization.append("- path: p.yaml\n  target: {kind: Deployment}\n");
+        }
+        MapFileSystem fs = new MapFileSystem().put("/k/kustomization.yaml", kustomization.toString())
+                .put("/k/web.yaml", deployment.toString()).put("/k/p.yaml", patch.toString());
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> new Kustomizer(fs).build("/k", Duration.ofSeconds(2)))
+                .isInstanceOf(DeadlineExceededException.class)
+                .hasMessageContaining("applying patches");
+        System.out.printf("patch explosion stopped after %d ms (deadline 2000 ms)%n",
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     @Test

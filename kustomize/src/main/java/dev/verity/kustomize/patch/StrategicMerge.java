@@ -42,9 +42,11 @@ public final class StrategicMerge {
     private enum Directive { MERGE, REPLACE, DELETE }
 
     private final PatchSchema schema;
+    private final Runnable tick;
 
-    private StrategicMerge(PatchSchema schema) {
+    private StrategicMerge(PatchSchema schema, Runnable tick) {
         this.schema = schema;
+        this.tick = tick;
     }
 
     /**
@@ -55,13 +57,21 @@ public final class StrategicMerge {
      *                        node (a map where the resource has a list, ...)
      */
     public static MergeOutcome apply(MapNode resource, MapNode patch, PatchSchema schema) {
+        return apply(resource, patch, schema, () -> { });
+    }
+
+    /**
+     * {@link #apply(MapNode, MapNode, PatchSchema)}, calling {@code tick} once per list element merged, so that a
+     * caller can stop a long merge (a deadline check that throws).
+     */
+    public static MergeOutcome apply(MapNode resource, MapNode patch, PatchSchema schema, Runnable tick) {
         MapNode dest = resource.deepCopy();
         MapNode origin = patch.deepCopy();
         if ("replace".equals(origin.string(DIRECTIVE))) {
             // Kustomize merges into a new node here and keeps the resource's own node: the resource stays as it was
             return new MergeOutcome.Merged(dest);
         }
-        StrategicMerge merge = new StrategicMerge(schema);
+        StrategicMerge merge = new StrategicMerge(schema, tick);
         Node result = merge.walk(dest, origin, merge.resourceType(dest, origin), "");
         if (result instanceof MapNode map) {
             return new MergeOutcome.Merged(map);
@@ -94,6 +104,12 @@ public final class StrategicMerge {
      */
     public static MergeOutcome applyToResource(MapNode resource, MapNode patch, PatchSchema schema,
                                                Options options) {
+        return applyToResource(resource, patch, schema, options, () -> { });
+    }
+
+    /** {@link #applyToResource(MapNode, MapNode, PatchSchema, Options)} with a {@code tick} as in {@link #apply}. */
+    public static MergeOutcome applyToResource(MapNode resource, MapNode patch, PatchSchema schema,
+                                               Options options, Runnable tick) {
         MapNode patchCopy = patch.deepCopy();
         if (options.targeted()) {
             MapNode metadata = patchCopy.mapOrCreate("metadata");
@@ -108,7 +124,7 @@ public final class StrategicMerge {
         String name = original == null ? null : original.string("name");
         String namespace = original == null ? null : original.string("namespace");
         String kind = resource.string("kind");
-        MergeOutcome outcome = apply(resource, patchCopy, schema);
+        MergeOutcome outcome = apply(resource, patchCopy, schema, tick);
         if (!(outcome instanceof MergeOutcome.Merged merged) || merged.resource().size() == 0) {
             return new MergeOutcome.Deleted();
         }
@@ -312,11 +328,12 @@ public final class StrategicMerge {
         SeqNode toBeAdded = new SeqNode();
         SchemaType elementType = schema.elements(type);
         if (keys.size() > 1) {
-            mergeValues(valuesList);
+            mergeValues(valuesList, tick);
         }
         List<String> validKeys = keys;
         Set<String> validKeySet = keysWithValues(valuesList, keys);
         for (List<String> values : valuesList) {
+            tick.run();
             if (values.isEmpty()) {
                 continue;
             }
@@ -386,8 +403,9 @@ public final class StrategicMerge {
     }
 
     /** Completes partial key values that agree with another element's (ports without a protocol, ...). */
-    private static void mergeValues(List<List<String>> valuesList) {
+    private static void mergeValues(List<List<String>> valuesList, Runnable tick) {
         for (int i = 0; i < valuesList.size(); i++) {
+            tick.run();
             List<String> first = valuesList.get(i); // fixed for the inner loop, as Go's range variable is
             for (int j = 0; j < valuesList.size(); j++) {
                 List<String> matched = match(first, valuesList.get(j));

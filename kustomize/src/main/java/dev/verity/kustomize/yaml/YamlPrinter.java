@@ -104,7 +104,9 @@ public final class YamlPrinter {
             write("[]");
         } else {
             ScalarNode scalar = (ScalarNode) node;
-            if (scalar.tag() != ScalarNode.Tag.STR) {
+            if (scalar.isNull()) {
+                write("null");
+            } else if (scalar.tag() != ScalarNode.Tag.STR) {
                 write(scalar.value());
             } else {
                 string(scalar.value(), indent, false);

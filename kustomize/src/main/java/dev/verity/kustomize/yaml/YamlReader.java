@@ -156,6 +156,11 @@ public final class YamlReader {
         String value = scalar.getValue();
         boolean plain = scalar.getScalarStyle() == ScalarStyle.PLAIN;
         if (tag.equals(IMPLICIT)) {
+            if (plain && value.isEmpty()) {
+                // a key written with no value: a null that keeps its empty text, which strategic merge tells from
+                // `key: null` (Kustomize drops it when it walks the resource); printed, it is null like any other
+                return new ScalarNode(ScalarNode.Tag.NULL, "");
+            }
             return plain ? Scalars.resolvePlain(value) : ScalarNode.str(value);
         }
         if (tag.equals(Tag.STR)) {

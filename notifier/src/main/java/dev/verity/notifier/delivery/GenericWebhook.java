@@ -68,31 +68,11 @@ public final class GenericWebhook implements Destination {
                 .header("webhook-signature", signer.sign(alert.eventId(), timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new DeliveryException(describe() + " did not answer within " + timeout, true, e);
-        } catch (IOException e) {
-            throw new DeliveryException("cannot reach " + describe() + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryException("interrupted while posting to " + describe(), false, e);
-        }
+        HttpResponse<String> response = HttpDelivery.send(http, request, describe(), timeout);
         int status = response.statusCode();
         if (status >= 200 && status < 300) return;
         String answer = describe() + " answered " + status;
-        if (status == 429) {
-            long seconds = response.headers().firstValue("Retry-After").map(v -> {
-                try {
-                    return Math.min(Long.parseLong(v.strip()), 300L);
-                } catch (NumberFormatException e) {
-                    return 1L;
-                }
-            }).orElse(1L);
-            throw new DeliveryException(answer, Duration.ofSeconds(seconds));
-        }
+        if (status == 429) throw new DeliveryException(answer, HttpDelivery.retryAfter(response));
         throw new DeliveryException(answer + (status == 408 || status >= 500 ? "" : "; the receiver refused it"),
                 status == 408 || status >= 500);
     }

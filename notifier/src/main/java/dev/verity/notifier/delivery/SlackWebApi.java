@@ -117,23 +117,12 @@ public final class SlackWebApi implements Destination {
                 .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new DeliveryException(describe() + " did not answer " + method + " within " + timeout, true, e);
-        } catch (IOException e) {
-            throw new DeliveryException("cannot reach " + describe() + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryException("interrupted while calling " + method + " on " + describe(), false, e);
-        }
+        HttpResponse<String> response = HttpDelivery.send(http, request, describe() + " (" + method + ")", timeout);
         int status = response.statusCode();
         String text = response.body() == null ? "" : response.body().strip();
         if (status == 429) {
             throw new DeliveryException(describe() + " answered 429 to " + method + " (rate limited)",
-                    Duration.ofSeconds(retryAfterSeconds(response)));
+                    HttpDelivery.retryAfter(response));
         }
         if (status >= 500) throw new DeliveryException(describe() + " answered " + status + " to " + method, true);
         JsonNode answer;
@@ -158,15 +147,5 @@ public final class SlackWebApi implements Destination {
             default -> retryable ? "" : "; the message was refused";
         };
         throw new DeliveryException(describe() + " refused " + method + ": " + error + hint, retryable);
-    }
-
-    private static long retryAfterSeconds(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").map(v -> {
-            try {
-                return Math.min(Long.parseLong(v.strip()), 300L);
-            } catch (NumberFormatException e) {
-                return 1L;
-            }
-        }).orElse(1L);
     }
 }

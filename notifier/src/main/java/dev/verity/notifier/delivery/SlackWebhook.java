@@ -56,32 +56,12 @@ public final class SlackWebhook implements Destination {
                 .header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(formatter.format(alert)))
                 .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new DeliveryException(describe() + " did not answer within " + timeout, true, e);
-        } catch (IOException e) {
-            throw new DeliveryException("cannot reach " + describe() + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeliveryException("interrupted while posting to " + describe(), false, e);
-        }
+        HttpResponse<String> response = HttpDelivery.send(http, request, describe(), timeout);
         int status = response.statusCode();
         String body = response.body() == null ? "" : response.body().strip();
         if (status == 200 && body.equals("ok")) return;
         String answer = describe() + " answered " + status + " " + (body.length() > 200 ? body.substring(0, 200) + "…" : body);
-        if (status == 429) {
-            long seconds = response.headers().firstValue("Retry-After").map(v -> {
-                try {
-                    return Math.min(Long.parseLong(v.strip()), 300L);
-                } catch (NumberFormatException e) {
-                    return 1L;
-                }
-            }).orElse(1L);
-            throw new DeliveryException(answer, Duration.ofSeconds(seconds));
-        }
+        if (status == 429) throw new DeliveryException(answer, HttpDelivery.retryAfter(response));
         boolean retryable = status >= 500;
         String hint = switch (status) {
             case 400 -> "; the message was refused: this is a bug in the notifier's message";

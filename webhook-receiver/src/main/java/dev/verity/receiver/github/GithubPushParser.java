@@ -1,12 +1,14 @@
 package dev.verity.receiver.github;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.verity.receiver.ForgeRepository;
 import dev.verity.receiver.ParsedHook;
+import dev.verity.receiver.RefName;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,8 +21,9 @@ import java.util.regex.Pattern;
 /**
  * Reads a GitHub webhook payload (the {@code X-GitHub-Event} name and the JSON body) into a {@link ParsedHook}.
  * Only a {@code push} that moves a branch head is a {@link ParsedHook.Push}; pings, other events, tag pushes and
- * branch deletions are {@link ParsedHook.Ignored} with the reason; a body that is not a JSON object, or a push
- * without {@code ref}, {@code after} or {@code repository.clone_url}, is {@link ParsedHook.Invalid}.
+ * branch deletions are {@link ParsedHook.Ignored} with the reason; a body that is not a JSON object or has a key
+ * twice, or a push without {@code ref}, {@code after} or {@code repository.clone_url}, or whose ref is not a valid
+ * branch or tag ref ({@link RefName}), is {@link ParsedHook.Invalid}.
  */
 public final class GithubPushParser {
 
@@ -32,6 +35,8 @@ public final class GithubPushParser {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // two values for one key: which one a reader takes differs between parsers, so refuse the payload
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     /**
@@ -47,6 +52,10 @@ public final class GithubPushParser {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage().startsWith("Duplicate field")) {
+                return new ParsedHook.Invalid("the " + event + " payload has a key twice: " + e.getOriginalMessage()
+                        + "; a forge never sends that, so the delivery is refused");
+            }
             return new ParsedHook.Invalid("the " + event + " payload is not valid JSON: " + e.getOriginalMessage()
                     + " (the webhook's content type must be application/json)");
         } catch (IOException e) {
@@ -79,6 +88,10 @@ public final class GithubPushParser {
         String before = beforeNode == null || beforeNode.isNull() ? null : beforeNode.asText();
         if (before != null && !SHA.matcher(before).matches()) {
             return new ParsedHook.Invalid("the push payload's before is not a commit id: " + before);
+        }
+        Optional<String> badRef = RefName.problem(ref);
+        if (badRef.isPresent()) {
+            return new ParsedHook.Invalid("the push payload's ref is not valid: " + badRef.get());
         }
         if (ref.startsWith(TAG_PREFIX)) {
             return new ParsedHook.Ignored(repository, "tag push " + ref + ": Verity renders branch heads only");

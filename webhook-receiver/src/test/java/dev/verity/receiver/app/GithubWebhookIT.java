@@ -165,6 +165,18 @@ class GithubWebhookIT {
     }
 
     @Test
+    void aRefGitWouldRefuseIsABadRequestWithTheReason() {
+        int before = records().size();
+        byte[] body = ("{\"ref\": \"refs/heads/../../etc/passwd\", \"after\": \"fd489864e7642b48eaad6e3f155c10e46810ec72\","
+                + " \"repository\": {\"clone_url\": \"" + SAMPLE_CLONE_URL + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        delivery("push", "dot-dot", body, SAMPLE_SECRET).post("/hooks/github")
+                .then().statusCode(400).body(containsString("ref refs/heads/../../etc/passwd contains '..'"));
+
+        assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
     void aPingIsAnsweredWithNoContent() {
         int before = records().size();
 

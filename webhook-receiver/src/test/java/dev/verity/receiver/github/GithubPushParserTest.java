@@ -29,6 +29,8 @@ class GithubPushParserTest {
         assertThat(push.after()).isEqualTo("fd489864e7642b48eaad6e3f155c10e46810ec72");
         assertThat(push.changedPaths()).containsExactly(".razorops.yaml", "app/controllers/application_controller.rb");
         assertThat(push.deliveryId()).isEqualTo("delivery-1");
+        assertThat(push.pathsComplete()).as("an ordinary push lists every commit").isTrue();
+        assertThat(push.pusher()).isEqualTo("binkkatal");
 
         CommitPushed event = push.toEvent("github");
         assertThat(event.repo()).isEqualTo("https://github.com/binkkatal/sample_app.git");
@@ -47,14 +49,18 @@ class GithubPushParserTest {
         assertThat(push.after()).isEqualTo("6113728f27ae82c7b1a177c8d03f9e96e0adf246");
         assertThat(push.changedPaths()).containsExactly("README.md");
         assertThat(push.deliveryId()).isNull();
+        assertThat(push.pathsComplete()).as("a new branch lists only some commits").isFalse();
     }
 
     @Test
-    void aBranchDeletionIsIgnored() {
+    void aBranchDeletionIsADeletionOfItsLastHead() {
         ParsedHook hook = parser.parse("push", "d", github("push-branch-delete.json"));
 
-        assertThat(hook).isInstanceOf(ParsedHook.Ignored.class);
-        assertThat(((ParsedHook.Ignored) hook).reason()).contains("branch feature-branch was deleted");
+        assertThat(hook).isInstanceOf(ParsedHook.Deletion.class);
+        ParsedHook.Deletion deletion = (ParsedHook.Deletion) hook;
+        assertThat(deletion.branch()).isEqualTo("feature-branch");
+        assertThat(deletion.before()).isEqualTo("d2b75aa7797ec26b088fa2dd527e9d2c052fcedd");
+        assertThat(deletion.pusher()).isEqualTo("bradrydzewski");
         assertThat(hook.repository()).map(ForgeRepository::cloneUrl)
                 .contains("https://github.com/bradrydzewski/drone-test-go.git");
     }

@@ -6,6 +6,7 @@ import java.util.Optional;
 /** The versioned CloudEvents type of each event record, and the service that produces it. */
 public enum EventType {
     COMMIT_PUSHED(CommitPushed.class, "dev.verity.commit.pushed.v1", "webhook-receiver"),
+    REF_DELETED(RefDeleted.class, "dev.verity.ref.deleted.v1", "webhook-receiver"),
     DESIRED_STATE(DesiredState.class, "dev.verity.desired.state.v1", "renderer"),
     TARGET_REMOVED(TargetRemoved.class, "dev.verity.target.removed.v1", "renderer"),
     RENDER_FAILED(RenderFailed.class, "dev.verity.render.failed.v1", "renderer"),

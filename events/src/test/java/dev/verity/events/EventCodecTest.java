@@ -56,7 +56,10 @@ class EventCodecTest {
                 new Degraded(PROD, REPO, SHA, "sha256:ab", "local/shop/prod@fd489864e764: Deployment shop-prod/web failed",
                         List.of(new ObjectReason(WEB, "Progressing=False ProgressDeadlineExceeded: timed out")), false),
                 new Waiting(TargetKey.parse("local/web/prod"), REPO, SHA, "sha256:cd", List.of(PROD),
-                        "local/shop/prod is progressing"));
+                        "local/shop/prod is progressing"),
+                new CommitPushed(REPO, "main", "1".repeat(40), SHA, List.of("apps/shop/base/deployment.yaml"), "d-2", "gitlab",
+                        true, "jsmith"),
+                new RefDeleted(REPO, "release/1.x", SHA, "d-3", "gitea", "octocat"));
     }
 
     @Test
@@ -102,6 +105,28 @@ class EventCodecTest {
         assertThat(decoded.latencyMillis()).isNull();
         assertThat(codec.encode(decoded)).as("written with the new fields, readable by older consumers")
                 .contains("\"fields\":[\"spec.replicas\"]", "\"selfHeal\":false");
+    }
+
+    @Test
+    void aCommitPushedWrittenBeforePathsCompleteAndPusherReadsAsIncompleteWithNoPusher() {
+        CommitPushed pushed = new CommitPushed(REPO, "main", "0".repeat(40), SHA, List.of("a.yaml"), "d-1", "github",
+                true, "octocat");
+        String older = codec.encode(pushed).replaceFirst(",\\s*\"pathsComplete\"\\s*:\\s*true", "")
+                .replaceFirst(",\\s*\"pusher\"\\s*:\\s*\"octocat\"", "");
+        assertThat(older).doesNotContain("pathsComplete").doesNotContain("octocat");
+        CommitPushed decoded = (CommitPushed) codec.decode(older);
+        assertThat(decoded.pathsComplete()).isFalse();
+        assertThat(decoded.pusher()).isNull();
+        assertThat(decoded.changedPaths()).containsExactly("a.yaml");
+    }
+
+    @Test
+    void aRefDeletedIsACommitsEventOfTheReceiverKeyedByRepository() {
+        RefDeleted deleted = new RefDeleted(REPO, "main", SHA, "d-9", "forgejo", null);
+        assertThat(deleted.key()).isEqualTo(REPO);
+        assertThat(deleted.type()).isEqualTo("dev.verity.ref.deleted.v1");
+        assertThat(EventType.of(RefDeleted.class).source()).isEqualTo("/verity/webhook-receiver");
+        assertThat(codec.decode(codec.encode(deleted))).isEqualTo(deleted);
     }
 
     @Test

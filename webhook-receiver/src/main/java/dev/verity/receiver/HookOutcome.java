@@ -1,20 +1,20 @@
 package dev.verity.receiver;
 
-import dev.verity.events.CommitPushed;
+import dev.verity.events.VerityEvent;
 
 import java.util.Objects;
 
 /** What to do with one webhook delivery. */
 public sealed interface HookOutcome {
 
-    /** An authentic branch push: publish this event, and answer only once Kafka has it. */
-    record Publish(CommitPushed event) implements HookOutcome {
+    /** An authentic push or deletion of the branch Verity renders: publish the event, answer once Kafka has it. */
+    record Publish(VerityEvent event) implements HookOutcome {
         public Publish {
             Objects.requireNonNull(event, "event");
         }
     }
 
-    /** An authentic delivery that asks nothing of Verity (ping, other event, tag, deletion, other branch). */
+    /** An authentic delivery that asks nothing of Verity (ping, other event, tag, other branch). */
     record Ignored(String reason) implements HookOutcome {
         public Ignored {
             Objects.requireNonNull(reason, "reason");

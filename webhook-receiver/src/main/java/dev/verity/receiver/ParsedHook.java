@@ -1,13 +1,14 @@
 package dev.verity.receiver;
 
 import dev.verity.events.CommitPushed;
+import dev.verity.events.RefDeleted;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a forge's webhook payload says, before its signature is checked: a branch push Verity acts on, something
+ * What a forge's webhook payload says, before its signature is checked: a branch push or deletion Verity acts on, something
  * it ignores (and why), or a payload it cannot read (and why).
  */
 public sealed interface ParsedHook {
@@ -20,11 +21,13 @@ public sealed interface ParsedHook {
      *
      * @param before       the head before the push (40 zeros when the push created the branch)
      * @param after        the head after the push
-     * @param changedPaths sorted union of the paths the pushed commits added, modified or removed
-     * @param deliveryId   the forge's delivery id, or null when the request carried none
+     * @param changedPaths  sorted union of the paths the pushed commits added, modified or removed
+     * @param deliveryId    the forge's delivery id, or null when the request carried none
+     * @param pathsComplete whether the payload listed every pushed commit (see {@link CommitPushed#pathsComplete()})
+     * @param pusher        who pushed, or null when the payload does not say
      */
     record Push(ForgeRepository repo, String branch, String before, String after, List<String> changedPaths,
-            String deliveryId) implements ParsedHook {
+            String deliveryId, boolean pathsComplete, String pusher) implements ParsedHook {
 
         public Push {
             Objects.requireNonNull(repo, "repo");
@@ -40,11 +43,37 @@ public sealed interface ParsedHook {
 
         /** The event this push becomes, keyed by the clone URL the renderer fetches from. */
         public CommitPushed toEvent(String forge) {
-            return new CommitPushed(repo.cloneUrl(), branch, before, after, changedPaths, deliveryId, forge);
+            return new CommitPushed(repo.cloneUrl(), branch, before, after, changedPaths, deliveryId, forge,
+                    pathsComplete, pusher);
         }
     }
 
-    /** A well-formed delivery Verity does not act on: a ping, another event, a tag push, a branch deletion. */
+    /**
+     * A push that deleted a branch.
+     *
+     * @param before the branch head just before the deletion
+     */
+    record Deletion(ForgeRepository repo, String branch, String before, String deliveryId, String pusher)
+            implements ParsedHook {
+
+        public Deletion {
+            Objects.requireNonNull(repo, "repo");
+            Objects.requireNonNull(branch, "branch");
+            Objects.requireNonNull(before, "before");
+        }
+
+        @Override
+        public Optional<ForgeRepository> repository() {
+            return Optional.of(repo);
+        }
+
+        /** The event this deletion becomes, keyed by the clone URL. */
+        public RefDeleted toEvent(String forge) {
+            return new RefDeleted(repo.cloneUrl(), branch, before, deliveryId, forge, pusher);
+        }
+    }
+
+    /** A well-formed delivery Verity does not act on: a ping, another event, a tag push or deletion. */
     record Ignored(Optional<ForgeRepository> repository, String reason) implements ParsedHook {
         public Ignored {
             Objects.requireNonNull(repository, "repository");

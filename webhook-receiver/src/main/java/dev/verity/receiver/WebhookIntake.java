@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Decides what one webhook delivery means, for any {@link Forge}:
- * {@code signed? → readable? → repository configured? → signature matches its secret? → a push of its branch?}.
+ * {@code signed? → readable? → repository configured? → signature matches its secret? → a push or deletion of its
+ * branch?}.
  * Nothing here publishes; the caller publishes a {@link Publish} and answers the forge.
  */
 public final class WebhookIntake {
@@ -46,8 +47,15 @@ public final class WebhookIntake {
         if (parsed instanceof ParsedHook.Ignored ignored) {
             return new Ignored(ignored.reason());
         }
-        ParsedHook.Push push = (ParsedHook.Push) parsed;
         String branch = match.get().branch();
+        if (parsed instanceof ParsedHook.Deletion deletion) {
+            if (!deletion.branch().equals(branch)) {
+                return new Ignored("branch " + deletion.branch() + " of " + deletion.repo().cloneUrl()
+                        + " was deleted: Verity renders branch " + branch + " (" + match.get().branchKey() + ")");
+            }
+            return new Publish(deletion.toEvent(forge.name()));
+        }
+        ParsedHook.Push push = (ParsedHook.Push) parsed;
         if (!push.branch().equals(branch)) {
             return new Ignored("push to branch " + push.branch() + " of " + push.repo().cloneUrl()
                     + ": Verity renders branch " + branch + " (" + match.get().branchKey() + ")");

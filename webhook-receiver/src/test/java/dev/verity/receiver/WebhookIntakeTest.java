@@ -1,6 +1,7 @@
 package dev.verity.receiver;
 
 import dev.verity.events.CommitPushed;
+import dev.verity.events.RefDeleted;
 import dev.verity.receiver.HookOutcome.Ignored;
 import dev.verity.receiver.HookOutcome.Publish;
 import dev.verity.receiver.HookOutcome.Reason;
@@ -36,10 +37,10 @@ class WebhookIntakeTest {
         HookOutcome outcome = intake.receive(github, signed("push", "push.json", SAMPLE_SECRET));
 
         assertThat(outcome).isInstanceOf(Publish.class);
-        CommitPushed event = ((Publish) outcome).event();
-        assertThat(event).isEqualTo(new CommitPushed("https://github.com/binkkatal/sample_app.git", "master",
+        assertThat(((Publish) outcome).event()).isEqualTo(new CommitPushed("https://github.com/binkkatal/sample_app.git", "master",
                 "737d38c599c1b2991664dfc6155d6bf516fcce36", "fd489864e7642b48eaad6e3f155c10e46810ec72",
-                List.of(".razorops.yaml", "app/controllers/application_controller.rb"), "delivery-push.json", "github"));
+                List.of(".razorops.yaml", "app/controllers/application_controller.rb"), "delivery-push.json", "github",
+                true, "binkkatal"));
     }
 
     @Test
@@ -47,7 +48,10 @@ class WebhookIntakeTest {
         HookOutcome outcome = intake.receive(github, signed("push", "push-new-branch.json", HELLO_SECRET));
 
         assertThat(outcome).isInstanceOf(Publish.class);
-        assertThat(((Publish) outcome).event().before()).isEqualTo("0".repeat(40));
+        CommitPushed event = (CommitPushed) ((Publish) outcome).event();
+        assertThat(event.before()).isEqualTo("0".repeat(40));
+        assertThat(event.pathsComplete()).as("a new branch lists only the commits new to the repository").isFalse();
+        assertThat(event.pusher()).isEqualTo("Codertocat");
         assertThat(((Publish) outcome).event().repo()).isEqualTo("https://github.com/Codertocat/Hello-World.git");
     }
 
@@ -145,13 +149,27 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void deletingTheBranchVerityRendersIsPublishedAsRefDeleted() {
+        WebhookIntake onFeature = new WebhookIntake(new RepositoryRegistry(List.of(new RepositorySettings("drone",
+                "https://github.com/bradrydzewski/drone-test-go.git", DRONE_SECRET, Optional.of("feature-branch"))),
+                Optional.empty(), "main"));
+
+        HookOutcome outcome = onFeature.receive(github, signed("push", "push-branch-delete.json", DRONE_SECRET));
+
+        assertThat(outcome).isEqualTo(new Publish(new RefDeleted("https://github.com/bradrydzewski/drone-test-go.git",
+                "feature-branch", "d2b75aa7797ec26b088fa2dd527e9d2c052fcedd", "delivery-push-branch-delete.json", "github",
+                "bradrydzewski")));
+    }
+
+    @Test
     void signedTagsDeletionsPingsAndOtherEventsAreIgnored() {
         assertThat(intake.receive(github, signed("push", "push-tag.json", DRONE_SECRET)))
                 .isEqualTo(new Ignored("tag push refs/tags/v0.0.1: Verity renders branch heads only"));
         assertThat(intake.receive(github, signed("push", "push-tag-delete.json", HELLO_SECRET)))
                 .isInstanceOf(Ignored.class);
         assertThat(intake.receive(github, signed("push", "push-branch-delete.json", DRONE_SECRET)))
-                .isEqualTo(new Ignored("branch feature-branch was deleted: nothing to render"));
+                .isEqualTo(new Ignored("branch feature-branch of https://github.com/bradrydzewski/drone-test-go.git was"
+                        + " deleted: Verity renders branch master (verity.receiver.repositories.drone.branch)"));
         assertThat(intake.receive(github, signed("pull_request", "pull_request.json", HELLO_SECRET)))
                 .isEqualTo(new Ignored("event pull_request is not a push: Verity acts on pushes only"));
     }
@@ -214,7 +232,7 @@ class WebhookIntakeTest {
                 "x-hub-signature-256", HmacSignature.sign(SAMPLE_SECRET, body));
         HookOutcome outcome = intake.receive(github, new HookRequest(headers, body));
         assertThat(outcome).isInstanceOf(Publish.class);
-        assertThat(((Publish) outcome).event().deliveryId()).isEqualTo("lower");
+        assertThat(((CommitPushed) ((Publish) outcome).event()).deliveryId()).isEqualTo("lower");
     }
 
     private static HookRequest signed(String event, String fixture, String secret) {

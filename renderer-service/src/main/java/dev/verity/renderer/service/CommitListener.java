@@ -3,6 +3,8 @@ package dev.verity.renderer.service;
 import dev.verity.events.CommitPushed;
 import dev.verity.events.EventFormatException;
 import dev.verity.events.EventIntake;
+import dev.verity.events.RefDeleted;
+import dev.verity.events.RenderFailed;
 import dev.verity.events.VerityEvent;
 import dev.verity.renderer.git.RepoUrl;
 import dev.verity.renderer.render.RepositoryReconciler;
@@ -17,7 +19,9 @@ import java.util.Optional;
 
 /**
  * Consumes {@code CommitPushed} from the {@code commits} channel as a hint: the named repository is fetched and
- * its branch head rendered (never the SHA the event names). An event of a type this version does not know is skipped
+ * its branch head rendered (never the SHA the event names). A {@code RefDeleted} of the branch a repository is
+ * rendered from is alerted on as a repository-wide {@link RenderFailed} on the rollout topic (which the notifier
+ * alerts on) and changes nothing: no render, no removal, no tombstone. An event of a type this version does not know is skipped
  * and counted ({@link EventIntake}); a record that cannot be decoded, or another known event, throws, so it lands on
  * the dead-letter topic.
  */
@@ -37,12 +41,19 @@ public class CommitListener {
     @Inject
     Reconciliations reconciliations;
 
+    @Inject
+    KafkaEventSink sink;
+
     @Incoming("commits")
     @Blocking
     public void onCommit(ConsumerRecord<String, String> record) {
         Optional<VerityEvent> event = intake.acceptEvent(record.topic(), record.partition(), record.offset(),
                 record.value());
         if (event.isEmpty()) return; // a type this version does not know: skipped and counted
+        if (event.get() instanceof RefDeleted deleted) {
+            onBranchDeleted(deleted);
+            return;
+        }
         if (!(event.get() instanceof CommitPushed commit)) {
             throw new EventFormatException("record " + record.topic() + "-" + record.partition() + "@" + record.offset()
                     + " is a " + event.get().type() + " event about " + event.get().describe() + ", which does not"
@@ -61,5 +72,24 @@ public class CommitListener {
             return;
         }
         reconciliations.run(reconciler.get(), "push " + commit.describe() + " delivery " + commit.deliveryId());
+    }
+
+    /** Alerts when the rendered branch is deleted; the clusters keep what the last render published. */
+    private void onBranchDeleted(RefDeleted deleted) {
+        Optional<RepositoryReconciler> reconciler = repositories.find(deleted.repo());
+        if (reconciler.isEmpty() || !reconciler.get().branch().equals(deleted.branch())) {
+            LOG.debugf("branch %s of %s was deleted; the renderer does not render it", deleted.branch(),
+                    RepoUrl.redact(deleted.repo()));
+            return;
+        }
+        String repo = RepoUrl.redact(deleted.repo());
+        String error = "branch " + deleted.branch() + " of " + repo + ", which Verity renders, was deleted"
+                + (deleted.pusher() != null ? " by " + deleted.pusher() : "") + " (" + deleted.forge() + " delivery "
+                + deleted.deliveryId() + "; its last head was " + deleted.before() + "). Nothing was removed from the"
+                + " clusters: they keep what the last render published. Restore the branch (git push origin "
+                + deleted.before() + ":refs/heads/" + deleted.branch() + ") or point the renderer's repository at"
+                + " another branch (verity.renderer.repositories[<n>].branch)";
+        LOG.warnf("%s", error);
+        sink.publish(new RenderFailed(null, deleted.repo(), deleted.before(), null, error));
     }
 }

@@ -4,6 +4,7 @@ import dev.verity.events.CommitPushed;
 import dev.verity.events.DesiredState;
 import dev.verity.events.EventCodec;
 import dev.verity.events.Policy;
+import dev.verity.events.RefDeleted;
 import dev.verity.events.RenderFailed;
 import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
@@ -225,6 +226,38 @@ class RendererIT {
                 .isGreaterThanOrEqualTo(1);
         assertThat(metrics.value("verity_events_skipped_total", Map.of("type", "dev.verity.tag.pushed.v1")))
                 .contains(1.0);
+    }
+
+    @Test
+    @Order(8)
+    void deletingTheRenderedBranchAlertsAndChangesNothingInTheClusters() {
+        String url = RepositoriesResource.shop.url();
+        String head = RepositoriesResource.shop.head("main").orElseThrow();
+        int desiredBefore = kafka().readAll(LOCAL).size();
+
+        // another branch's deletion first: records of one key are handled in order
+        send(new RefDeleted(url, "feature/x", head, "delivery-del-0", "gitea", "octocat"));
+        send(new RefDeleted(url, "main", head, "delivery-del-1", "github", "octocat"));
+
+        // the rollout topic has several partitions: find the alert by its delivery id, not by position
+        await().atMost(WAIT).untilAsserted(() -> assertThat(kafka().readValues(Topics.ROLLOUT))
+                .anyMatch(v -> v.contains("delivery-del-1")));
+        List<String> rollout = kafka().readValues(Topics.ROLLOUT);
+        assertThat(rollout).as("the other branch's deletion is not alerted").noneMatch(v -> v.contains("delivery-del-0"));
+        List<String> alerts = rollout.stream().filter(v -> v.contains("delivery-del-1")).toList();
+        assertThat(alerts).hasSize(1);
+        assertThat(codec.decode(alerts.get(0))).isInstanceOfSatisfying(RenderFailed.class, f -> {
+            assertThat(f.target()).as("repository-wide").isNull();
+            assertThat(f.key()).isEqualTo(url);
+            assertThat(f.commit()).isEqualTo(head);
+            assertThat(f.error()).contains("branch main of").contains("was deleted by octocat")
+                    .contains("delivery-del-1").contains("Nothing was removed from the clusters");
+        });
+        assertThat(kafka().readAll(LOCAL)).as("no TargetRemoved, no tombstone, no render").hasSize(desiredBefore);
+    }
+
+    private void send(VerityEvent event) {
+        kafka().send(Topics.COMMITS, event.key(), codec.encode(event));
     }
 
     private void sendCommit(CommitPushed commit) {

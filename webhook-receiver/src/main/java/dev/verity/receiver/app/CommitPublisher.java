@@ -1,6 +1,8 @@
 package dev.verity.receiver.app;
 
 import dev.verity.events.CommitPushed;
+import dev.verity.events.RefDeleted;
+import dev.verity.events.VerityEvent;
 import dev.verity.events.EventCodec;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -13,7 +15,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 
 /**
- * Publishes {@link CommitPushed} events on the {@code commits} channel, keyed by repository, and waits (bounded by
+ * Publishes {@link CommitPushed} and {@link RefDeleted} events on the {@code commits} channel, keyed by repository, and waits (bounded by
  * {@code verity.receiver.publish-timeout}) until Kafka acknowledged them.
  */
 @ApplicationScoped
@@ -42,25 +44,36 @@ public class CommitPublisher {
         this.timeout = config.publishTimeout();
     }
 
-    public Result publish(CommitPushed event) {
+    public Result publish(VerityEvent event) {
+        String name = event.getClass().getSimpleName();
         String id = EventCodec.idOf(event);
         Message<String> message = Message.of(codec.encode(event))
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
         try {
             emitter.sendMessage(message).await().atMost(timeout);
-            LOG.infof("published CommitPushed %s for %s (branch %s, %d changed paths, delivery %s)", id,
-                    event.describe(), event.branch(), event.changedPaths().size(), event.deliveryId());
+            LOG.infof("published %s %s for %s (%s)", name, id, event.describe(), detail(event));
             return new Result.Acknowledged(id);
         } catch (TimeoutException e) {
-            String problem = "Kafka did not acknowledge CommitPushed for " + event.repo() + "@" + event.after()
+            String problem = "Kafka did not acknowledge " + name + " for " + event.repo() + "@" + event.commit()
                     + " within " + timeout.toMillis() + " ms";
-            LOG.warnf("%s (delivery %s): answered 503; redeliver the webhook once Kafka (kafka.bootstrap.servers)"
-                    + " is reachable", problem, event.deliveryId());
+            LOG.warnf("%s (%s): answered 503; redeliver the webhook once Kafka (kafka.bootstrap.servers)"
+                    + " is reachable", problem, detail(event));
             return new Result.NotAcknowledged(problem);
         } catch (RuntimeException e) {
-            String problem = "Kafka refused CommitPushed for " + event.repo() + "@" + event.after() + ": " + e.getMessage();
-            LOG.warnf(e, "%s (delivery %s): answered 503", problem, event.deliveryId());
+            String problem = "Kafka refused " + name + " for " + event.repo() + "@" + event.commit() + ": " + e.getMessage();
+            LOG.warnf(e, "%s (%s): answered 503", problem, detail(event));
             return new Result.NotAcknowledged(problem);
         }
+    }
+
+    private static String detail(VerityEvent event) {
+        if (event instanceof CommitPushed pushed) {
+            return "branch " + pushed.branch() + ", " + pushed.changedPaths().size() + " changed paths"
+                    + (pushed.pathsComplete() ? "" : " (maybe incomplete)") + ", delivery " + pushed.deliveryId();
+        }
+        if (event instanceof RefDeleted deleted) {
+            return "branch " + deleted.branch() + " deleted, delivery " + deleted.deliveryId();
+        }
+        return event.type();
     }
 }

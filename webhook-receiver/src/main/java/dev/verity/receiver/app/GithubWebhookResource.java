@@ -56,7 +56,7 @@ public class GithubWebhookResource {
             if (result instanceof CommitPublisher.Result.Acknowledged ack) {
                 metrics.published(github.name());
                 return text(Response.Status.ACCEPTED,
-                        "published CommitPushed " + ack.eventId() + " for " + publish.event().describe() + "\n").build();
+                        "published " + publish.event().getClass().getSimpleName() + " " + ack.eventId() + " for " + publish.event().describe() + "\n").build();
             }
             metrics.unpublished(github.name());
             return text(Response.Status.SERVICE_UNAVAILABLE, ((CommitPublisher.Result.NotAcknowledged) result).problem()

@@ -1,12 +1,14 @@
 package dev.verity.receiver.github;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.verity.receiver.ForgeRepository;
 import dev.verity.receiver.ParsedHook;
+import dev.verity.receiver.RefName;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,9 +20,11 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a GitHub webhook payload (the {@code X-GitHub-Event} name and the JSON body) into a {@link ParsedHook}.
- * Only a {@code push} that moves a branch head is a {@link ParsedHook.Push}; pings, other events, tag pushes and
- * branch deletions are {@link ParsedHook.Ignored} with the reason; a body that is not a JSON object, or a push
- * without {@code ref}, {@code after} or {@code repository.clone_url}, is {@link ParsedHook.Invalid}.
+ * Only a {@code push} that moves a branch head is a {@link ParsedHook.Push}; a branch deletion is a
+ * {@link ParsedHook.Deletion}; pings, other events and tag pushes or deletions are {@link ParsedHook.Ignored} with
+ * the reason; a body that is not a JSON object or has a key
+ * twice, or a push without {@code ref}, {@code after} or {@code repository.clone_url}, or whose ref is not a valid
+ * branch or tag ref ({@link RefName}), is {@link ParsedHook.Invalid}.
  */
 public final class GithubPushParser {
 
@@ -29,9 +33,13 @@ public final class GithubPushParser {
     /** SHA-1 or SHA-256 object names, as GitHub writes them. */
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
     private static final Pattern ZEROS = Pattern.compile("0+");
+    /** GitHub lists at most this many commits in a push payload. */
+    static final int COMMITS_CAP = 2048;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // two values for one key: which one a reader takes differs between parsers, so refuse the payload
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     /**
@@ -47,6 +55,10 @@ public final class GithubPushParser {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage().startsWith("Duplicate field")) {
+                return new ParsedHook.Invalid("the " + event + " payload has a key twice: " + e.getOriginalMessage()
+                        + "; a forge never sends that, so the delivery is refused");
+            }
             return new ParsedHook.Invalid("the " + event + " payload is not valid JSON: " + e.getOriginalMessage()
                     + " (the webhook's content type must be application/json)");
         } catch (IOException e) {
@@ -80,6 +92,10 @@ public final class GithubPushParser {
         if (before != null && !SHA.matcher(before).matches()) {
             return new ParsedHook.Invalid("the push payload's before is not a commit id: " + before);
         }
+        Optional<String> badRef = RefName.problem(ref);
+        if (badRef.isPresent()) {
+            return new ParsedHook.Invalid("the push payload's ref is not valid: " + badRef.get());
+        }
         if (ref.startsWith(TAG_PREFIX)) {
             return new ParsedHook.Ignored(repository, "tag push " + ref + ": Verity renders branch heads only");
         }
@@ -87,10 +103,15 @@ public final class GithubPushParser {
             return new ParsedHook.Ignored(repository, "push to " + ref + ", which is not a branch");
         }
         String branch = ref.substring(BRANCH_PREFIX.length());
+        String pusher = text(root.path("pusher"), "name");
         if (root.path("deleted").asBoolean(false) || ZEROS.matcher(after).matches()) {
-            return new ParsedHook.Ignored(repository, "branch " + branch + " was deleted: nothing to render");
+            if (before == null || ZEROS.matcher(before).matches()) {
+                return new ParsedHook.Invalid("the push payload deletes branch " + branch + " but its before is not a commit id");
+            }
+            return new ParsedHook.Deletion(repository.get(), branch, before, deliveryId, pusher);
         }
-        return new ParsedHook.Push(repository.get(), branch, before, after, changedPaths(root.get("commits")), deliveryId);
+        return new ParsedHook.Push(repository.get(), branch, before, after, changedPaths(root.get("commits")), deliveryId,
+                pathsComplete(root, before), pusher);
     }
 
     private static Optional<ForgeRepository> repository(JsonNode repo) {
@@ -103,6 +124,18 @@ public final class GithubPushParser {
             if (url != null) others.add(url);
         }
         return Optional.of(new ForgeRepository(cloneUrl, others, text(repo, "full_name")));
+    }
+
+    /**
+     * Whether {@code commits} lists every pushed commit: not for a new branch (GitHub lists only the commits new to
+     * the repository, or none), a forced push (commits that left the branch are not listed) or a list at GitHub's
+     * cap of {@value #COMMITS_CAP} commits.
+     */
+    private static boolean pathsComplete(JsonNode root, String before) {
+        JsonNode commits = root.get("commits");
+        return commits != null && commits.isArray() && commits.size() < COMMITS_CAP
+                && before != null && !ZEROS.matcher(before).matches()
+                && !root.path("created").asBoolean(false) && !root.path("forced").asBoolean(false);
     }
 
     /** The sorted union of {@code added}, {@code modified} and {@code removed} over the pushed commits. */

@@ -1,6 +1,7 @@
 package dev.verity.receiver.app;
 
 import dev.verity.events.CommitPushed;
+import dev.verity.events.RefDeleted;
 import dev.verity.events.Envelope;
 import dev.verity.events.EventCodec;
 import dev.verity.events.Topics;
@@ -60,7 +61,8 @@ class GithubWebhookIT {
                     "verity.receiver.repositories.sample.branch", "master",
                     "verity.receiver.repositories.drone.url", "git@github.com:bradrydzewski/drone-test-go.git",
                     "verity.receiver.repositories.drone.secret", DRONE_SECRET,
-                    "verity.receiver.repositories.drone.branch", "master",
+                    // the branch the fixture deletes: its deletion is published as RefDeleted
+                    "verity.receiver.repositories.drone.branch", "feature-branch",
                     // no branch: the default (main), so the fixture's push to master is ignored
                     "verity.receiver.repositories.hello.url", "https://github.com/Codertocat/Hello-World.git",
                     "verity.receiver.repositories.hello.secret", HELLO_SECRET,
@@ -93,7 +95,7 @@ class GithubWebhookIT {
         assertThat(response.asString()).contains(envelope.id());
         assertThat(envelope.event()).isEqualTo(new CommitPushed(SAMPLE_CLONE_URL, "master",
                 "737d38c599c1b2991664dfc6155d6bf516fcce36", "fd489864e7642b48eaad6e3f155c10e46810ec72",
-                List.of(".razorops.yaml", "app/controllers/application_controller.rb"), delivery, "github"));
+                List.of(".razorops.yaml", "app/controllers/application_controller.rb"), delivery, "github", true, "binkkatal"));
     }
 
     @Test
@@ -165,6 +167,18 @@ class GithubWebhookIT {
     }
 
     @Test
+    void aRefGitWouldRefuseIsABadRequestWithTheReason() {
+        int before = records().size();
+        byte[] body = ("{\"ref\": \"refs/heads/../../etc/passwd\", \"after\": \"fd489864e7642b48eaad6e3f155c10e46810ec72\","
+                + " \"repository\": {\"clone_url\": \"" + SAMPLE_CLONE_URL + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        delivery("push", "dot-dot", body, SAMPLE_SECRET).post("/hooks/github")
+                .then().statusCode(400).body(containsString("ref refs/heads/../../etc/passwd contains '..'"));
+
+        assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
     void aPingIsAnsweredWithNoContent() {
         int before = records().size();
 
@@ -189,17 +203,32 @@ class GithubWebhookIT {
     }
 
     @Test
-    void tagPushesTagDeletionsAndBranchDeletionsPublishNothing() {
+    void tagPushesAndTagDeletionsPublishNothing() {
         int before = records().size();
 
         delivery("push", "tag", github("push-tag.json"), DRONE_SECRET).post("/hooks/github")
                 .then().statusCode(204).header("X-Verity-Ignored", containsString("tag push refs/tags/v0.0.1"));
         delivery("push", "tag-delete", github("push-tag-delete.json"), HELLO_SECRET).post("/hooks/github")
                 .then().statusCode(204);
-        delivery("push", "branch-delete", github("push-branch-delete.json"), DRONE_SECRET).post("/hooks/github")
-                .then().statusCode(204).header("X-Verity-Ignored", containsString("feature-branch was deleted"));
 
         assertOnlyNewRecordIsAGoodPush(before);
+    }
+
+    @Test
+    void deletingTheConfiguredBranchPublishesRefDeleted() {
+        int before = records().size();
+
+        Response response = delivery("push", "branch-delete", github("push-branch-delete.json"), DRONE_SECRET)
+                .post("/hooks/github");
+
+        response.then().statusCode(202).body(containsString("published RefDeleted"));
+        List<ConsumerRecord<String, String>> added = records().subList(before, records().size());
+        assertThat(added).hasSize(1);
+        assertThat(added.get(0).key()).isEqualTo("https://github.com/bradrydzewski/drone-test-go.git");
+        Envelope envelope = codec.decodeEnvelope(added.get(0).value());
+        assertThat(envelope.type()).isEqualTo("dev.verity.ref.deleted.v1");
+        assertThat(envelope.event()).isEqualTo(new RefDeleted("https://github.com/bradrydzewski/drone-test-go.git",
+                "feature-branch", "d2b75aa7797ec26b088fa2dd527e9d2c052fcedd", "branch-delete", "github", "bradrydzewski"));
     }
 
     @Test

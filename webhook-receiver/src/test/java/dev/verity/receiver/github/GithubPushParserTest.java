@@ -29,6 +29,8 @@ class GithubPushParserTest {
         assertThat(push.after()).isEqualTo("fd489864e7642b48eaad6e3f155c10e46810ec72");
         assertThat(push.changedPaths()).containsExactly(".razorops.yaml", "app/controllers/application_controller.rb");
         assertThat(push.deliveryId()).isEqualTo("delivery-1");
+        assertThat(push.pathsComplete()).as("an ordinary push lists every commit").isTrue();
+        assertThat(push.pusher()).isEqualTo("binkkatal");
 
         CommitPushed event = push.toEvent("github");
         assertThat(event.repo()).isEqualTo("https://github.com/binkkatal/sample_app.git");
@@ -47,14 +49,18 @@ class GithubPushParserTest {
         assertThat(push.after()).isEqualTo("6113728f27ae82c7b1a177c8d03f9e96e0adf246");
         assertThat(push.changedPaths()).containsExactly("README.md");
         assertThat(push.deliveryId()).isNull();
+        assertThat(push.pathsComplete()).as("a new branch lists only some commits").isFalse();
     }
 
     @Test
-    void aBranchDeletionIsIgnored() {
+    void aBranchDeletionIsADeletionOfItsLastHead() {
         ParsedHook hook = parser.parse("push", "d", github("push-branch-delete.json"));
 
-        assertThat(hook).isInstanceOf(ParsedHook.Ignored.class);
-        assertThat(((ParsedHook.Ignored) hook).reason()).contains("branch feature-branch was deleted");
+        assertThat(hook).isInstanceOf(ParsedHook.Deletion.class);
+        ParsedHook.Deletion deletion = (ParsedHook.Deletion) hook;
+        assertThat(deletion.branch()).isEqualTo("feature-branch");
+        assertThat(deletion.before()).isEqualTo("d2b75aa7797ec26b088fa2dd527e9d2c052fcedd");
+        assertThat(deletion.pusher()).isEqualTo("bradrydzewski");
         assertThat(hook.repository()).map(ForgeRepository::cloneUrl)
                 .contains("https://github.com/bradrydzewski/drone-test-go.git");
     }
@@ -115,12 +121,52 @@ class GithubPushParserTest {
     }
 
     @Test
-    void pushesToRefsThatAreNotBranchesAreIgnored() {
-        String body = "{\"ref\": \"refs/notes/commits\", \"after\": \"fd489864e7642b48eaad6e3f155c10e46810ec72\","
+    void pushesToRefsThatAreNeitherBranchesNorTagsAreInvalid() {
+        ParsedHook hook = parser.parse("push", "d", pushTo("refs/notes/commits"));
+        assertThat(hook).isInstanceOf(ParsedHook.Invalid.class);
+        assertThat(((ParsedHook.Invalid) hook).reason()).isEqualTo("the push payload's ref is not valid: ref"
+                + " refs/notes/commits is neither a branch (refs/heads/…) nor a tag (refs/tags/…)");
+    }
+
+    @Test
+    void refsGitWouldRefuseAreInvalidWithTheReason() {
+        assertInvalidRef("refs/heads/../../etc/passwd", "contains '..'");
+        assertInvalidRef("refs/heads/main\\r\\nX-Injected: 1", "contains a control character");
+        assertInvalidRef("refs/heads/main\\u0000", "contains a control character");
+        assertInvalidRef("refs/heads/a\\nb", "ref refs/heads/a\\u000ab contains a control character");
+        assertInvalidRef("refs/heads/a\\\\b", "contains '\\'");
+        assertInvalidRef("refs/heads/main@{1}", "contains '@{'");
+        assertInvalidRef("refs/heads/main.lock", "ending with '.lock'");
+        assertInvalidRef("refs/heads/main/", "ends with '/'");
+        assertInvalidRef("refs/heads/a//b", "empty component");
+        assertInvalidRef("refs/heads/.hidden", "starting with '.'");
+        assertInvalidRef("refs/heads/main.", "ends with '.'");
+        assertInvalidRef("refs/heads/a b", "contains ' '");
+        assertInvalidRef("refs/heads/a:b", "contains ':'");
+        assertInvalidRef("refs/heads/", "names no branch or tag");
+        assertInvalidRef("refs/tags/v1^{}", "contains '^'");
+    }
+
+    @Test
+    void aPayloadWithAKeyTwiceIsInvalid() {
+        String body = "{\"ref\": \"refs/heads/main\", \"ref\": \"refs/heads/prod\","
+                + " \"after\": \"fd489864e7642b48eaad6e3f155c10e46810ec72\","
                 + " \"repository\": {\"clone_url\": \"https://github.com/o/r.git\"}}";
         ParsedHook hook = parser.parse("push", "d", body.getBytes(StandardCharsets.UTF_8));
-        assertThat(hook).isInstanceOf(ParsedHook.Ignored.class);
-        assertThat(((ParsedHook.Ignored) hook).reason()).isEqualTo("push to refs/notes/commits, which is not a branch");
+        assertThat(hook).isInstanceOf(ParsedHook.Invalid.class);
+        assertThat(((ParsedHook.Invalid) hook).reason()).startsWith("the push payload has a key twice: Duplicate field 'ref'");
+    }
+
+    private void assertInvalidRef(String ref, String reason) {
+        ParsedHook hook = parser.parse("push", "d", pushTo(ref));
+        assertThat(hook).as(ref).isInstanceOf(ParsedHook.Invalid.class);
+        assertThat(((ParsedHook.Invalid) hook).reason()).as(ref).startsWith("the push payload's ref is not valid: ").contains(reason);
+    }
+
+    /** A push of {@code ref} with the ref written as a JSON string (escapes such as \n are JSON's). */
+    private static byte[] pushTo(String jsonRef) {
+        return ("{\"ref\": \"" + jsonRef + "\", \"after\": \"fd489864e7642b48eaad6e3f155c10e46810ec72\","
+                + " \"repository\": {\"clone_url\": \"https://github.com/o/r.git\"}}").getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -106,6 +106,25 @@ public final class ServiceProcess implements AutoCloseable {
                 + " s (last answer: " + last + "); " + log + " ends with:\n" + tail(40));
     }
 
+    /**
+     * The service's {@code GET /verity/leadership} answer (JSON: {@code leader} and what the service says it does as
+     * leader), or empty when the process is gone or does not answer 200 within 5 s.
+     */
+    public String leadership() {
+        if (!process.isAlive()) return "";
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(url() + "/verity/leadership")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -13,10 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,18 +100,7 @@ class ApplierFailoverE2EIT {
     }
 
     static boolean leader(ServiceProcess applier) {
-        if (!applier.isAlive()) return false;
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(applier.url() + "/verity/leadership")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 && r.body().contains("\"leader\":true");
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return applier.leadership().contains("\"leader\":true");
     }
 
     /** How many applies the applier's log reports. */

@@ -15,10 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +58,7 @@ class DriftFailoverE2EIT {
         await().atMost(WAIT).until(() -> comparing(original) ^ comparing(second));
         ServiceProcess active = comparing(original) ? original : second;
         ServiceProcess standby = active == original ? second : original;
-        assertThat(leadership(standby)).as("the standby").contains("\"leader\":false");
+        assertThat(standby.leadership()).as("the standby").contains("\"leader\":false");
 
         story.scaleBehindVerityBack(desiredReplicas + 4);
         await().atMost(WAIT).until(() -> webDrift().stream().anyMatch(e -> e instanceof DriftDetected));
@@ -97,22 +93,7 @@ class DriftFailoverE2EIT {
 
     /** Whether the drift monitor leads and compares (its state rebuilt), from {@code GET /verity/leadership}. */
     static boolean comparing(ServiceProcess monitor) {
-        String body = leadership(monitor);
+        String body = monitor.leadership();
         return body.contains("\"leader\":true") && body.contains("\"comparing\":true");
-    }
-
-    static String leadership(ServiceProcess monitor) {
-        if (!monitor.isAlive()) return "";
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(monitor.url() + "/verity/leadership")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? r.body() : "";
-        } catch (java.io.IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
     }
 }

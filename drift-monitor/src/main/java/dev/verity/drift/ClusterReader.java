@@ -55,7 +55,7 @@ public class ClusterReader {
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String TARGET_ANNOTATION = "verity.dev/target";
     /**
-     * The {@code User-Agent} of every request the monitor makes with its own kubeconfig, so that an API server's audit
+     * The {@code User-Agent} of every request the monitor makes (with its own kubeconfig or Quarkus's), so that an API server's audit
      * log (and the sandbox's request log, which the drift benchmark counts) tells its requests from other clients'.
      */
     public static final String USER_AGENT = "verity-drift-monitor";

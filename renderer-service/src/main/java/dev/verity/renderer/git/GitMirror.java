@@ -1,5 +1,7 @@
 package dev.verity.renderer.git;
 
+import dev.verity.events.RepoIdentity;
+import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
@@ -41,8 +43,11 @@ public final class GitMirror implements AutoCloseable {
     private final Duration timeout;
     private final Repository repository;
     private final ReentrantLock fetchLock = new ReentrantLock();
+    private final GitCredentials credentials;
 
-    private GitMirror(String url, String branch, Path directory, Duration timeout, Repository repository) {
+    private GitMirror(String url, String branch, Path directory, Duration timeout, Repository repository,
+                      GitCredentials credentials) {
+        this.credentials = credentials;
         this.url = url;
         this.branch = branch;
         this.directory = directory;
@@ -50,21 +55,29 @@ public final class GitMirror implements AutoCloseable {
         this.repository = repository;
     }
 
-    /** Opens the mirror in {@code directory}, creating an empty bare repository there when there is none. */
+    /** Opens the mirror of a repository that needs no credentials (see {@link #open(String, String, Path, Duration, GitCredentials)}). */
     public static GitMirror open(String url, String branch, Path directory, Duration timeout) {
+        return open(url, branch, directory, timeout, GitCredentials.none());
+    }
+
+    /**
+     * Opens the mirror in {@code directory}, creating an empty bare repository there when there is none; fetches
+     * authenticate with {@code credentials}.
+     */
+    public static GitMirror open(String url, String branch, Path directory, Duration timeout, GitCredentials credentials) {
         try {
             Files.createDirectories(directory);
             Repository repository = new FileRepositoryBuilder().setGitDir(directory.toFile()).setBare().build();
             if (!Files.exists(directory.resolve("HEAD"))) repository.create(true);
-            return new GitMirror(url, branch, directory, timeout, repository);
+            return new GitMirror(url, branch, directory, timeout, repository, credentials);
         } catch (IOException | IllegalStateException e) {
-            throw new GitException("cannot open the mirror of " + RepoUrl.redact(url) + " in " + directory + ": "
+            throw new GitException("cannot open the mirror of " + RepoIdentity.redact(url) + " in " + directory + ": "
                     + e.getMessage() + ". Check that the renderer's work dir is writable.", e);
         }
     }
 
     public String url() {
-        return RepoUrl.redact(url);
+        return RepoIdentity.redact(url);
     }
 
     public String branch() {
@@ -76,8 +89,10 @@ public final class GitMirror implements AutoCloseable {
         String ref = Constants.R_HEADS + branch;
         fetchLock.lock();
         try (Git git = Git.wrap(repository)) {
-            git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
-                    .setTimeout((int) Math.max(1, timeout.toSeconds())).call();
+            FetchCommand fetch = git.fetch().setRemote(url).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
+                    .setTimeout((int) Math.max(1, timeout.toSeconds()));
+            credentials.applyTo(fetch, url);
+            fetch.call();
             ObjectId head = repository.resolve(ref);
             if (head == null) {
                 throw new GitException("branch '" + branch + "' does not exist in " + url()
@@ -86,7 +101,7 @@ public final class GitMirror implements AutoCloseable {
             return head.getName();
         } catch (GitAPIException | IOException e) {
             throw new GitException("cannot fetch " + ref + " from " + url() + ": " + rootMessage(e)
-                    + ". Check the URL, the credentials and that the branch exists.", e);
+                    + ". Check the URL, the credentials (" + credentials + ") and that the branch exists.", e);
         } finally {
             fetchLock.unlock();
         }
@@ -187,6 +202,6 @@ public final class GitMirror implements AutoCloseable {
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        return t.getMessage() == null ? t.getClass().getSimpleName() : RepoUrl.redact(t.getMessage());
+        return t.getMessage() == null ? t.getClass().getSimpleName() : RepoIdentity.redact(t.getMessage());
     }
 }

@@ -1,12 +1,12 @@
 package dev.verity.renderer.service;
 
+import dev.verity.events.RepoIdentity;
 import dev.verity.events.CommitPushed;
 import dev.verity.events.EventFormatException;
 import dev.verity.events.EventIntake;
 import dev.verity.events.RefDeleted;
 import dev.verity.events.RenderFailed;
 import dev.verity.events.VerityEvent;
-import dev.verity.renderer.git.RepoUrl;
 import dev.verity.renderer.render.RepositoryReconciler;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,7 +63,7 @@ public class CommitListener {
         if (reconciler.isEmpty()) {
             LOG.warnf("%s is not rendered: repository %s is not configured. To render it, add it to the renderer's "
                     + "configuration as verity.renderer.repositories[<n>].url=%s (and .branch=%s)", commit.describe(),
-                    RepoUrl.redact(commit.repo()), RepoUrl.redact(commit.repo()), commit.branch());
+                    RepoIdentity.redact(commit.repo()), RepoIdentity.redact(commit.repo()), commit.branch());
             return;
         }
         if (!reconciler.get().branch().equals(commit.branch())) {
@@ -79,10 +79,10 @@ public class CommitListener {
         Optional<RepositoryReconciler> reconciler = repositories.find(deleted.repo());
         if (reconciler.isEmpty() || !reconciler.get().branch().equals(deleted.branch())) {
             LOG.debugf("branch %s of %s was deleted; the renderer does not render it", deleted.branch(),
-                    RepoUrl.redact(deleted.repo()));
+                    RepoIdentity.redact(deleted.repo()));
             return;
         }
-        String repo = RepoUrl.redact(deleted.repo());
+        String repo = RepoIdentity.redact(deleted.repo());
         String error = "branch " + deleted.branch() + " of " + repo + ", which Verity renders, was deleted"
                 + (deleted.pusher() != null ? " by " + deleted.pusher() : "") + " (" + deleted.forge() + " delivery "
                 + deleted.deliveryId() + "; its last head was " + deleted.before() + "). Nothing was removed from the"

@@ -53,5 +53,33 @@ public interface RendererConfig {
         /** The branch whose head is rendered. */
         @WithDefault("main")
         String branch();
+
+        /**
+         * HTTPS: the user name sent with the token ({@code x-access-token} for GitHub, {@code oauth2} for GitLab,
+         * {@code x-token-auth} for Bitbucket; other forges take any name with a personal access token).
+         */
+        @WithDefault("git")
+        String username();
+
+        /**
+         * HTTPS: an access token with read access to the repository. Prefer {@link #tokenFile()} or the environment
+         * ({@code VERITY_RENDERER_REPOSITORIES_0__TOKEN}) to a properties file. Never logged.
+         */
+        Optional<String> token();
+
+        /** HTTPS: a file holding the token (trimmed), read at each fetch so a rotated token is picked up. */
+        Optional<Path> tokenFile();
+
+        /** SSH: the private key (OpenSSH or PEM) the Git server knows, e.g. as a read-only deploy key. */
+        Optional<Path> sshKeyFile();
+
+        /**
+         * SSH: a {@code known_hosts} file holding the server's host key (e.g. from {@code ssh-keyscan}); required with
+         * an SSH key. Hosts not in it, or with another key, are refused.
+         */
+        Optional<Path> knownHostsFile();
+
+        /** SSH: a file holding the passphrase of an encrypted private key. */
+        Optional<Path> sshKeyPassphraseFile();
     }
 }

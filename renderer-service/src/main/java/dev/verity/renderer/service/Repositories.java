@@ -1,5 +1,6 @@
 package dev.verity.renderer.service;
 
+import dev.verity.events.RepoIdentity;
 import dev.verity.events.Topics;
 import dev.verity.renderer.git.GitMirror;
 import dev.verity.renderer.git.RepoUrl;
@@ -66,13 +67,14 @@ public class Repositories {
         List<RendererConfig.Repository> repos = config.repositories().orElse(List.of());
         for (int i = 0; i < repos.size(); i++) {
             RendererConfig.Repository repo = repos.get(i);
-            String key = RepoUrl.normalize(repo.url());
+            String key = RepoIdentity.of(repo.url());
             if (byUrl.containsKey(key)) {
-                throw new IllegalStateException("verity.renderer.repositories[" + i + "].url " + RepoUrl.redact(repo.url())
-                        + " is configured twice (URLs are compared without case of host, trailing '/' or '.git'); remove one");
+                throw new IllegalStateException("verity.renderer.repositories[" + i + "].url " + RepoIdentity.redact(repo.url())
+                        + " is configured twice (" + RepoIdentity.of(repo.url()) + " whatever the scheme, user, host case, default port, trailing '/' or '.git'); remove one");
             }
-            GitMirror mirror = GitMirror.open(repo.url(), repo.branch(), work.resolve("mirrors").resolve(RepoUrl.directoryName(repo.url())),
-                    config.fetchTimeout());
+            String mirrorName = RepoUrl.directoryName(repo.url());
+            GitMirror mirror = GitMirror.open(repo.url(), repo.branch(), work.resolve("mirrors").resolve(mirrorName),
+                    config.fetchTimeout(), RepositoryCredentials.of(i, repo, work.resolve("ssh").resolve(mirrorName)));
             mirrors.add(mirror);
             byUrl.put(key, new RepositoryReconciler(mirror, renderer, sink, ledger));
         }
@@ -93,9 +95,13 @@ public class Repositories {
         mirrors.forEach(GitMirror::close);
     }
 
-    /** The reconciler of a repository, matched by normalised URL. */
+    /** The reconciler of the repository {@code url} names ({@link RepoIdentity}); empty when it names none configured. */
     public Optional<RepositoryReconciler> find(String url) {
-        return Optional.ofNullable(byUrl.get(RepoUrl.normalize(url)));
+        try {
+            return Optional.ofNullable(byUrl.get(RepoIdentity.of(url)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     public Collection<RepositoryReconciler> all() {

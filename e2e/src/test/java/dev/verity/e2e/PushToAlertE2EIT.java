@@ -95,4 +95,26 @@ class PushToAlertE2EIT {
         story.awaitEmailAlert(mark, "the render failure", "local/shop/prod", "hpa.yaml");
         assertThat(story.prodObjects()).as("the cluster keeps what it had").isEqualTo(before).isNotEmpty();
     }
+
+    @Test
+    @Order(4)
+    void statusAndLogsTellWhatHappenedFromTheTopics() {
+        // after the drift (left alone: selfHeal off) and the broken push (refused by the renderer)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            String status = cli("status", "--bootstrap-server", stack.kafka().bootstrapServers(), "--cluster", LocalStack.CLUSTER);
+            assertThat(status).contains("local/shop/prod", "RenderFailed", "hpa.yaml",
+                    "drift: Deployment shop-prod/web: spec.replicas", "incident: DRIFT", "incident: RENDER_FAILURE");
+        });
+        String logs = cli("logs", DemoStory.PROD.toString(), "--bootstrap-server", stack.kafka().bootstrapServers());
+        assertThat(logs).contains("rendered apps/shop/overlays/prod", "applied:", "drift MODIFIED Deployment shop-prod/web",
+                "render failed", release.after().substring(0, 12));
+    }
+
+    private static String cli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = dev.verity.cli.VerityOps.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), args);
+        assertThat(code).as(err.toString()).isZero();
+        return out.toString();
+    }
 }

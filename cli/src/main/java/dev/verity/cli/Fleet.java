@@ -1,0 +1,271 @@
+package dev.verity.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.verity.events.Applied;
+import dev.verity.events.ApplyFailed;
+import dev.verity.events.ApplyStarted;
+import dev.verity.events.ApplySuspended;
+import dev.verity.events.Decoded;
+import dev.verity.events.Degraded;
+import dev.verity.events.DesiredState;
+import dev.verity.events.DriftDetected;
+import dev.verity.events.DriftResolved;
+import dev.verity.events.DriftUnknown;
+import dev.verity.events.DriftUpdated;
+import dev.verity.events.Envelope;
+import dev.verity.events.EventCodec;
+import dev.verity.events.EventFormatException;
+import dev.verity.events.Healthy;
+import dev.verity.events.ObjectRef;
+import dev.verity.events.Progressing;
+import dev.verity.events.RenderFailed;
+import dev.verity.events.TargetKey;
+import dev.verity.events.TargetRemoved;
+import dev.verity.events.Topics;
+import dev.verity.events.VerityEvent;
+import dev.verity.events.Waiting;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Every target's state, folded from Verity's topics in the order they hold it: the latest desired state per target
+ * ({@code verity.desired.<cluster>}, a tombstone removes the target), rollout and health events
+ * ({@code verity.rollout}), drift ({@code verity.drift}) and the notifier's incidents ({@code verity.incidents}).
+ * Records it cannot read (a newer version's event types, poison records) are counted and skipped, never fatal.
+ */
+final class Fleet {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EventCodec codec = new EventCodec();
+    private final Map<TargetKey, Target> targets = new TreeMap<>();
+    /** Render failures of a whole repository (no target), by repository. */
+    private final Map<String, RenderFailure> repoFailures = new LinkedHashMap<>();
+    private int skipped;
+
+    /** Folds one record of any of the topics above in. */
+    void accept(TopicReader.Record record) {
+        if (record.topic().equals(Topics.INCIDENTS)) {
+            incident(record);
+        } else if (record.topic().startsWith(Topics.DESIRED_PREFIX)) {
+            desired(record);
+        } else {
+            event(record).ifPresent(this::event);
+        }
+    }
+
+    int skipped() {
+        return skipped;
+    }
+
+    /** Every target with a desired state, by name. */
+    List<TargetStatus> status() {
+        // a repository-wide failure (fetch, deleted branch) stands until the repository renders again
+        Map<String, Instant> lastRender = new LinkedHashMap<>();
+        targets.values().stream().filter(t -> t.desired != null && t.renderedAt != null)
+                .forEach(t -> lastRender.merge(t.desired.repo(), t.renderedAt, (a, b) -> a.isAfter(b) ? a : b));
+        List<TargetStatus> all = new ArrayList<>();
+        targets.forEach((key, t) -> {
+            if (t.desired == null) return;
+            RenderFailure repoFailure = repoFailures.get(t.desired.repo());
+            Instant rendered = lastRender.get(t.desired.repo());
+            if (repoFailure != null && rendered != null && !repoFailure.at().isAfter(rendered)) repoFailure = null;
+            all.add(t.status(key, repoFailure));
+        });
+        return all;
+    }
+
+    private void desired(TopicReader.Record record) {
+        TargetKey key;
+        try {
+            key = TargetKey.parse(record.key());
+        } catch (RuntimeException e) {
+            skipped++;
+            return;
+        }
+        if (record.value() == null) {
+            targets.remove(key);
+            return;
+        }
+        event(record).ifPresent(envelope -> {
+            if (envelope.event() instanceof DesiredState d) {
+                Target t = targets.computeIfAbsent(d.target(), k -> new Target());
+                t.desired = d;
+                t.renderedAt = time(envelope, record);
+            } else {
+                skipped++;
+            }
+        });
+    }
+
+    private Optional<Envelope> event(TopicReader.Record record) {
+        if (record.value() == null) return Optional.empty();
+        try {
+            Decoded decoded = codec.read(record.value());
+            if (decoded instanceof Decoded.Known known) return Optional.of(known.envelope());
+        } catch (EventFormatException e) {
+            // a poison record: the services dead-letter it; status just skips it
+        }
+        skipped++;
+        return Optional.empty();
+    }
+
+    private void event(Envelope envelope) {
+        VerityEvent event = envelope.event();
+        Instant at = envelope.time() == null ? Instant.EPOCH : envelope.time();
+        if (event instanceof RenderFailed f) {
+            RenderFailure failure = new RenderFailure(f.commit(), f.error(), at);
+            if (f.target() == null) repoFailures.put(f.repo(), failure);
+            else targets.computeIfAbsent(f.target(), k -> new Target()).renderFailure = failure;
+            return;
+        }
+        if (event instanceof TargetRemoved r) {
+            targets.remove(r.target());
+            return;
+        }
+        Optional<TargetKey> key = event.targetKey();
+        if (key.isEmpty()) return;
+        Target t = targets.computeIfAbsent(key.get(), k -> new Target());
+        if (event instanceof ApplyStarted s) {
+            t.rollout(s.digest(), "Applying", s.objects() + " objects", null);
+        } else if (event instanceof Applied a) {
+            t.rollout(a.digest(), "Synced", null, a.commit());
+        } else if (event instanceof ApplyFailed f) {
+            t.rollout(f.digest(), "Failed", f.error(), null);
+        } else if (event instanceof ApplySuspended s) {
+            t.rollout(s.digest(), "Suspended", "suspend: true in the target's policy", null);
+        } else if (event instanceof Waiting w) {
+            t.rollout(w.digest(), "Waiting", "for " + w.waitingFor().stream().map(TargetKey::toString).toList()
+                    + (w.reason() == null ? "" : ": " + w.reason()), null);
+        } else if (event instanceof Healthy h) {
+            t.health(h.digest(), "Healthy", null);
+        } else if (event instanceof Progressing p) {
+            t.health(p.digest(), "Progressing", p.notReady().isEmpty() ? null
+                    : p.notReady().size() + " not ready, first " + describe(p.notReady().get(0).object()) + ": "
+                    + p.notReady().get(0).reason());
+        } else if (event instanceof Degraded d) {
+            t.health(d.digest(), "Degraded", d.error());
+        } else if (event instanceof DriftDetected d) {
+            t.drift.put(describe(d.object()), String.join(", ", d.fields()));
+        } else if (event instanceof DriftUpdated d) {
+            t.drift.put(describe(d.object()), String.join(", ", d.fields()));
+        } else if (event instanceof DriftUnknown d) {
+            t.drift.put(describe(d.object()), "unknown: " + d.reason());
+        } else if (event instanceof DriftResolved d) {
+            t.drift.remove(describe(d.object()));
+        }
+    }
+
+    private void incident(TopicReader.Record record) {
+        String recordKey = record.key();
+        int hash = recordKey == null ? -1 : recordKey.lastIndexOf('#');
+        if (hash <= 0) {
+            skipped++;
+            return;
+        }
+        String subject = recordKey.substring(0, hash);
+        TargetKey target;
+        try {
+            target = TargetKey.parse(subject);
+        } catch (RuntimeException e) {
+            return; // a repository's incident: shown with its render failure
+        }
+        if (record.value() == null) {
+            Optional.ofNullable(targets.get(target)).ifPresent(t -> t.incidents.remove(recordKey));
+            return;
+        }
+        JsonNode incident;
+        try {
+            incident = JSON.readTree(record.value());
+        } catch (java.io.IOException e) {
+            skipped++;
+            return;
+        }
+        Target t = targets.computeIfAbsent(target, k -> new Target());
+        if ("OPEN".equals(incident.path("status").asText())) {
+            t.incidents.put(recordKey, recordKey.substring(hash + 1) + " since " + incident.path("openedAt").asText()
+                    + ": " + incident.path("alert").path("title").asText(""));
+        } else {
+            t.incidents.remove(recordKey);
+        }
+    }
+
+    static String describe(ObjectRef o) {
+        return o.kind() + " " + (o.namespace() == null || o.namespace().isEmpty() ? "" : o.namespace() + "/") + o.name();
+    }
+
+    private static Instant time(Envelope envelope, TopicReader.Record record) {
+        return envelope.time() != null ? envelope.time() : Instant.ofEpochMilli(record.timestamp());
+    }
+
+    private record RenderFailure(String commit, String error, Instant at) {
+    }
+
+    private static final class Target {
+        DesiredState desired;
+        Instant renderedAt;
+        RenderFailure renderFailure;
+        String rolloutDigest;
+        String rolloutState;
+        String rolloutDetail;
+        String appliedCommit;
+        String healthDigest;
+        String healthState;
+        String healthDetail;
+        final Map<String, String> drift = new TreeMap<>();
+        final Map<String, String> incidents = new TreeMap<>();
+
+        void rollout(String digest, String state, String detail, String applied) {
+            rolloutDigest = digest;
+            rolloutState = state;
+            rolloutDetail = detail;
+            if (applied != null) appliedCommit = applied;
+        }
+
+        void health(String digest, String state, String detail) {
+            healthDigest = digest;
+            healthState = state;
+            healthDetail = detail;
+        }
+
+        TargetStatus status(TargetKey key, RenderFailure repoFailure) {
+            String sync;
+            String detail;
+            RenderFailure failure = newest(renderFailure, repoFailure);
+            if (failure != null && (renderedAt == null || failure.at().isAfter(renderedAt))) {
+                sync = "RenderFailed";
+                detail = "commit " + TargetKey.shortSha(failure.commit()) + ": " + failure.error();
+            } else if (rolloutDigest == null || !rolloutDigest.equals(desired.digest())) {
+                sync = "Pending";
+                detail = appliedCommit == null ? "not applied yet"
+                        : "commit " + TargetKey.shortSha(desired.commit()) + " not applied yet";
+            } else {
+                sync = rolloutState;
+                detail = rolloutDetail;
+            }
+            if (sync.equals("Synced") && !drift.isEmpty()) {
+                sync = "OutOfSync";
+                detail = drift.size() + (drift.size() == 1 ? " object differs" : " objects differ") + " from Git";
+            }
+            boolean healthCurrent = healthDigest != null && healthDigest.equals(desired.digest());
+            List<String> driftLines = drift.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
+            return new TargetStatus(key.toString(), desired.repo(), desired.path(), desired.commit(), desired.digest(),
+                    renderedAt == null ? null : renderedAt.toString(), sync, detail, appliedCommit,
+                    healthCurrent ? healthState : "Unknown", healthCurrent ? healthDetail : null, driftLines,
+                    List.copyOf(incidents.values()));
+        }
+
+        private static RenderFailure newest(RenderFailure a, RenderFailure b) {
+            if (a == null) return b;
+            if (b == null) return a;
+            return a.at().isAfter(b.at()) ? a : b;
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.verity.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.verity.events.Decoded;
+import dev.verity.events.Envelope;
+import dev.verity.events.EventCodec;
+import dev.verity.events.EventFormatException;
+import dev.verity.events.TargetKey;
+import dev.verity.events.Topics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code ./verity status} and {@code ./verity logs}: what is deployed where, and what happened to a target, read from
+ * Verity's topics on any Kafka cluster (not only the local stack's). Read-only: it joins no consumer group and
+ * commits nothing.
+ */
+@Command(name = "verity", mixinStandardHelpOptions = true, subcommands = {VerityOps.Status.class, VerityOps.Logs.class},
+        description = "Reads Verity's topics: status of every target, and each target's events.")
+public final class VerityOps implements Runnable {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON_LINE = new ObjectMapper();
+
+    /** Where commands print. */
+    PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs a command, printing to {@code out} and errors to {@code err}; returns the exit code. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        VerityOps ops = new VerityOps();
+        ops.out = out;
+        CommandLine cli = new CommandLine(ops);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof CliException) {
+                err.println("verity " + parsed.subcommand().commandSpec().name() + ": " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /** Options every command takes. */
+    static final class Connection {
+        @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
+                defaultValue = "${env:VERITY_BOOTSTRAP_SERVERS:-localhost:9092}",
+                description = "Kafka bootstrap servers; default $VERITY_BOOTSTRAP_SERVERS or localhost:9092 (./verity up)")
+        String bootstrapServers;
+
+        @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json; default ${DEFAULT-VALUE}")
+        String output;
+
+        @Option(names = "--timeout", defaultValue = "PT30S", description = "how long to wait for Kafka (ISO-8601); default ${DEFAULT-VALUE}")
+        Duration timeout;
+
+        boolean json() {
+            if (!output.equals("text") && !output.equals("json")) {
+                throw new CliException("--output " + output + " is not known: use text or json");
+            }
+            return output.equals("json");
+        }
+    }
+
+    @Command(name = "status", description = "Each target: last commit and digest, sync and health state, open drift and "
+            + "incidents, built from Verity's topics.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        Connection connection;
+
+        @Option(names = "--cluster", description = "only the targets of this cluster")
+        String cluster;
+
+        @CommandLine.ParentCommand
+        VerityOps parent;
+
+        @Override
+        public Integer call() throws JsonProcessingException {
+            boolean json = connection.json();
+            Fleet fleet = new Fleet();
+            try (TopicReader reader = new TopicReader(connection.bootstrapServers, connection.timeout)) {
+                List<String> topics = new ArrayList<>(reader.topics(t -> t.startsWith(Topics.DESIRED_PREFIX)
+                        && !t.endsWith(".dlq") && (cluster == null || t.equals(Topics.desired(cluster)))));
+                topics.addAll(List.of(Topics.ROLLOUT, Topics.DRIFT, Topics.INCIDENTS));
+                reader.readToEnd(topics).forEach(fleet::accept);
+            }
+            List<TargetStatus> targets = fleet.status().stream()
+                    .filter(t -> cluster == null || t.target().startsWith(cluster + "/")).toList();
+            PrintStream out = parent.out;
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("targets", targets);
+                doc.put("unreadableRecords", fleet.skipped());
+                out.println(JSON.writeValueAsString(doc));
+            } else {
+                StatusTable.print(targets, fleet.skipped(), out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "logs", description = "A target's events in order: renders, rollouts, health, drift and incidents. "
+            + "--follow keeps printing new ones until Ctrl-C.")
+    static final class Logs implements Callable<Integer> {
+        @Mixin
+        Connection connection;
+
+        @Parameters(index = "0", paramLabel = "TARGET", description = "cluster/app/env, as ./verity status lists it")
+        String target;
+
+        @Option(names = {"-f", "--follow"}, description = "keep printing events as they arrive")
+        boolean follow;
+
+        @CommandLine.ParentCommand
+        VerityOps parent;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean json = connection.json();
+            TargetKey key;
+            try {
+                key = TargetKey.parse(target);
+            } catch (RuntimeException e) {
+                throw new CliException("'" + target + "' is not a target: name it cluster/app/env, as ./verity status lists it");
+            }
+            PrintStream out = parent.out;
+            LogFilter filter = new LogFilter(key);
+            try (TopicReader reader = new TopicReader(connection.bootstrapServers, connection.timeout)) {
+                List<String> topics = List.of(Topics.desired(key.cluster()), Topics.ROLLOUT, Topics.DRIFT, Topics.INCIDENTS);
+                List<TopicReader.Record> records = reader.readToEnd(topics);
+                filter.learn(records);
+                List<EventLine> lines = new ArrayList<>();
+                for (TopicReader.Record r : records) filter.line(r).ifPresent(lines::add);
+                lines.sort(Comparator.comparing(EventLine::time));
+                for (EventLine line : lines) print(line, json, out);
+                if (lines.isEmpty() && !follow) {
+                    throw new CliException("no events for " + key + " on " + connection.bootstrapServers
+                            + ": check the name with ./verity status");
+                }
+                if (follow) {
+                    AtomicBoolean running = new AtomicBoolean(true);
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
+                    reader.follow(r -> filter.line(r).ifPresent(line -> print(line, json, out)), running::get);
+                }
+            }
+            return 0;
+        }
+
+        private static void print(EventLine line, boolean json, PrintStream out) {
+            if (json) {
+                try {
+                    out.println(JSON_LINE.writeValueAsString(line));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                out.println(line.time() + "  " + pad(line.commit() == null ? "-" : line.commit(), 8) + "  " + line.summary());
+            }
+        }
+    }
+
+    /** Which records are about one target, as lines. */
+    static final class LogFilter {
+        private final TargetKey target;
+        private final EventCodec codec = new EventCodec();
+        private String repo;
+
+        LogFilter(TargetKey target) {
+            this.target = target;
+        }
+
+        /** Learns the target's repository from its desired state, so failures of the whole repository are shown too. */
+        void learn(List<TopicReader.Record> records) {
+            for (TopicReader.Record r : records) {
+                if (r.topic().startsWith(Topics.DESIRED_PREFIX) && target.toString().equals(r.key())) line(r);
+            }
+        }
+
+        Optional<EventLine> line(TopicReader.Record r) {
+            if (r.value() == null) return Optional.empty();
+            if (r.topic().equals(Topics.INCIDENTS)) {
+                if (r.key() == null || !r.key().startsWith(target + "#")) return Optional.empty();
+                try {
+                    JsonNode incident = JSON.readTree(r.value());
+                    String status = incident.path("status").asText();
+                    String at = incident.path("RESOLVED".equals(status) ? "resolvedAt" : "changedAt").asText(Instant.ofEpochMilli(r.timestamp()).toString());
+                    return Optional.of(new EventLine(at, r.topic(), "incident", TargetKey.shortSha(incident.path("commit").asText("")),
+                            "incident " + r.key().substring(r.key().lastIndexOf('#') + 1) + " " + status.toLowerCase() + ": "
+                                    + incident.path("alert").path("title").asText("")));
+                } catch (JsonProcessingException e) {
+                    return Optional.empty();
+                }
+            }
+            boolean ours = target.toString().equals(r.key()) || (repo != null && repo.equals(r.key()));
+            if (!ours) return Optional.empty();
+            Envelope envelope;
+            try {
+                if (!(codec.read(r.value()) instanceof Decoded.Known known)) return Optional.empty();
+                envelope = known.envelope();
+            } catch (EventFormatException e) {
+                return Optional.empty();
+            }
+            if (envelope.event() instanceof dev.verity.events.DesiredState d) repo = d.repo();
+            String time = (envelope.time() != null ? envelope.time() : Instant.ofEpochMilli(r.timestamp())).toString();
+            return Optional.of(new EventLine(time, r.topic(), envelope.type(), TargetKey.shortSha(envelope.event().commit()),
+                    EventLine.summarise(envelope.event())));
+        }
+    }
+
+    static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+}

@@ -17,10 +17,10 @@ final class StatusTable {
         } else {
             int width = Math.max("TARGET".length(), targets.stream().mapToInt(t -> t.target().length()).max().orElse(0));
             out.println(VerityOps.pad("TARGET", width) + "  " + VerityOps.pad("SYNC", 12) + "  " + VerityOps.pad("HEALTH", 11)
-                    + "  COMMIT    DRIFT  INCIDENTS");
+                    + "  " + VerityOps.pad("COMMIT", 12) + "  DRIFT  INCIDENTS");
             for (TargetStatus t : targets) {
                 out.println(VerityOps.pad(t.target(), width) + "  " + VerityOps.pad(t.sync(), 12) + "  "
-                        + VerityOps.pad(t.health(), 11) + "  " + VerityOps.pad(TargetKey.shortSha(t.commit()), 8) + "  "
+                        + VerityOps.pad(t.health(), 11) + "  " + VerityOps.pad(TargetKey.shortSha(t.commit()), 12) + "  "
                         + VerityOps.pad(String.valueOf(t.drift().size()), 5) + "  " + t.incidents().size());
                 if (t.syncDetail() != null && !t.sync().equals("Synced")) out.println("    " + t.sync() + ": " + t.syncDetail());
                 if (t.healthDetail() != null) out.println("    " + t.health() + ": " + t.healthDetail());

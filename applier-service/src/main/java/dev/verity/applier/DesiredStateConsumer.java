@@ -287,6 +287,32 @@ public class DesiredStateConsumer {
         }
     }
 
+    /**
+     * Applies the target's latest desired state now because someone asked ({@code ./verity sync}), when this replica
+     * leads; in order with the other work (the same lock). Returns whether it was applied (false: this replica
+     * stands by, or has no scheduled desired state of the target, or the target is held).
+     */
+    boolean sync(TargetKey target) {
+        if (reconciler == null || !active()) return false;
+        working.lock();
+        try {
+            if (!active()) return false;
+            TargetReconciler.Reconciliation done = reconciler.sync(target);
+            if (done == null) {
+                LOG.infof("%s: sync requested, nothing applied: this applier has no desired state of the target to"
+                        + " apply (none arrived, or its policy suspends it) or it waits for another target", target);
+                return false;
+            }
+            log(done);
+            return true;
+        } catch (RolloutNotPublished e) {
+            LOG.errorf("%s: %s", target, e.getMessage());
+            return false;
+        } finally {
+            working.unlock();
+        }
+    }
+
     /** True while this replica applies; false while it stands by. */
     boolean active() {
         synchronized (gate) {

@@ -239,6 +239,18 @@ final class TargetReconciler {
         return reconcile(entry.get().desired(), trigger);
     }
 
+    /**
+     * Applies the target's latest desired state now because someone asked ({@link Trigger#SYNC}): an applied one
+     * again, a failed one without waiting for its {@code retryInterval}. Null when this applier has no scheduled
+     * desired state of the target (none arrived, or it is suspended) or the target waits for another one (its
+     * {@code Waiting} was published when it was held).
+     */
+    synchronized Reconciliation sync(TargetKey target) {
+        Optional<ReconcileSchedule.Entry> entry = schedule.get(target);
+        if (entry.isEmpty() || held.containsKey(target)) return null;
+        return reconcile(entry.get().desired(), Trigger.SYNC);
+    }
+
     /** The latest desired state of the target this applier reconciled, if it is still scheduled. */
     synchronized Optional<DesiredState> latest(TargetKey target) {
         return schedule.get(target).map(ReconcileSchedule.Entry::desired);
@@ -327,7 +339,8 @@ final class TargetReconciler {
             return suspended(desired);
         }
         suspendedDigests.remove(desired.target());
-        if (!again && !trigger.reapplies() && AppliedAs.of(desired).equals(appliedDigests.get(desired.target()))) {
+        if (!again && trigger != Trigger.SYNC && !trigger.reapplies()
+                && AppliedAs.of(desired).equals(appliedDigests.get(desired.target()))) {
             return new Reconciliation.Skipped(desired, "digest " + desired.digest() + " is already applied");
         }
         Optional<String> hold = again ? Optional.empty() : hooks.hold(desired);

@@ -1,6 +1,7 @@
 package dev.verity.applier;
 
 import dev.verity.events.Applied;
+import dev.verity.events.ApplyStarted;
 import dev.verity.events.AppliedState;
 import dev.verity.events.ApplyCounts;
 import dev.verity.events.ApplyFailed;
@@ -12,6 +13,7 @@ import dev.verity.events.EventCodec;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.Policy;
 import dev.verity.events.TargetEvent;
+import dev.verity.events.SyncRequested;
 import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
 import dev.verity.events.topics.TopicSettings;
@@ -106,6 +108,35 @@ class ApplierIT {
         assertThat(events(shop)).extracting(TargetEvent::commit).containsExactly("c0ffee01", "c0ffee02");
         assertThat(cluster.apps().deployments().inNamespace("shop-prod").withName("web").get().getMetadata()
                 .getResourceVersion()).isEqualTo(resourceVersion);
+    }
+
+    @Test
+    void aSyncRequestAppliesTheLatestDesiredStateNowAndRestoresWhatChangedBehindVeritysBack() {
+        TargetKey target = TargetKey.parse("local/sync/prod");
+        DesiredState desired = desired(target, "5a5c0001", shopDocuments("sync-prod", 2));
+        send(desired);
+        awaitEvent(target, "5a5c0001", Applied.class);
+        cluster().configMaps().inNamespace("sync-prod").withName("web-config")
+                .edit(cm -> { cm.getData().put("GREETING", "changed by hand"); return cm; });
+
+        kafka().send(Topics.REQUESTS, target.toString(),
+                CODEC.encode(new SyncRequested(target, REPO, "5a5c0001", "tester@laptop")));
+
+        await().atMost(WAIT).until(() -> events(target).size() == 2);
+        assertThat(events(target)).allSatisfy(e -> assertThat(e).isInstanceOf(Applied.class));
+        assertThat(allEvents(target)).filteredOn(ApplyStarted.class::isInstance).as("a sync is announced like a rollout")
+                .hasSize(2);
+        assertThat(cluster().configMaps().inNamespace("sync-prod").withName("web-config").get().getData())
+                .containsEntry("GREETING", "hello");
+        // a request for another cluster's target, or one this applier never received, applies nothing
+        kafka().send(Topics.REQUESTS, "other/sync/prod",
+                CODEC.encode(new SyncRequested(TargetKey.parse("other/sync/prod"), REPO, "5a5c0001", "tester@laptop")));
+        kafka().send(Topics.REQUESTS, "local/never/prod",
+                CODEC.encode(new SyncRequested(TargetKey.parse("local/never/prod"), REPO, "5a5c0001", "tester@laptop")));
+        kafka().send(Topics.REQUESTS, target.toString(),
+                CODEC.encode(new SyncRequested(target, REPO, "5a5c0001", "tester@laptop")));
+        await().atMost(WAIT).until(() -> events(target).size() == 3);
+        assertThat(allEvents(TargetKey.parse("local/never/prod"))).isEmpty();
     }
 
     @Test

@@ -24,7 +24,8 @@ public enum EventType {
     DRIFT_DETECTED(DriftDetected.class, "dev.verity.drift.detected.v1", "drift-monitor"),
     DRIFT_UPDATED(DriftUpdated.class, "dev.verity.drift.updated.v1", "drift-monitor"),
     DRIFT_RESOLVED(DriftResolved.class, "dev.verity.drift.resolved.v1", "drift-monitor"),
-    DRIFT_UNKNOWN(DriftUnknown.class, "dev.verity.drift.unknown.v1", "drift-monitor");
+    DRIFT_UNKNOWN(DriftUnknown.class, "dev.verity.drift.unknown.v1", "drift-monitor"),
+    SYNC_REQUESTED(SyncRequested.class, "dev.verity.request.sync.v1", "cli");
 
     private final Class<? extends VerityEvent> recordClass;
     private final String type;

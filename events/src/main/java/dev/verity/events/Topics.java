@@ -7,6 +7,8 @@ public final class Topics {
     public static final String ROLLOUT = "verity.rollout";
     public static final String DRIFT = "verity.drift";
     public static final String INCIDENTS = "verity.incidents";
+    /** What people ask of Verity ({@code SyncRequested}), keyed by target. */
+    public static final String REQUESTS = "verity.requests";
     public static final String UNDELIVERED = "verity.undelivered";
     public static final String APPLIED_PREFIX = "verity.applied.";
     public static final String LEADER_PREFIX = "verity.leader.";

@@ -56,6 +56,8 @@ public final class TopicPlan {
         withDeadLetter(plan, new TopicSpec(Topics.ROLLOUT, p, false, deleteAfter(WEEK),
                 "render and rollout events, keyed by target"));
         withDeadLetter(plan, new TopicSpec(Topics.DRIFT, p, false, deleteAfter(WEEK), "drift events, keyed by target"));
+        withDeadLetter(plan, new TopicSpec(Topics.REQUESTS, p, false, deleteAfter(DAY),
+                "what people ask of Verity (sync now), keyed by target"));
         plan.add(new TopicSpec(Topics.INCIDENTS, p, false, Map.of("cleanup.policy", "compact"),
                 "the notifier's incidents, keyed by target"));
         plan.add(new TopicSpec(Topics.UNDELIVERED, p, false, deleteAfter(MONTH),

@@ -26,7 +26,8 @@ class TopicPlanTest {
         List<TopicSpec> plan = TopicPlan.of(TopicSettings.DEFAULTS, List.of("prod-eu", "local", "prod-eu"));
         assertThat(plan).extracting(TopicSpec::name).doesNotHaveDuplicates().containsExactlyInAnyOrder(
                 "verity.commits", "verity.commits.dlq", "verity.rollout", "verity.rollout.dlq", "verity.drift",
-                "verity.drift.dlq", "verity.incidents", "verity.undelivered", "verity.leader.notifier",
+                "verity.drift.dlq", "verity.requests", "verity.requests.dlq", "verity.incidents", "verity.undelivered",
+                "verity.leader.notifier",
                 "verity.desired.local", "verity.desired.local.dlq", "verity.applied.local", "verity.applied.local.dlq",
                 "verity.leader.applier.local", "verity.leader.drift-monitor.local",
                 "verity.desired.prod-eu", "verity.desired.prod-eu.dlq", "verity.applied.prod-eu",

@@ -71,17 +71,7 @@ final class TopicReader implements AutoCloseable {
      * {@link #follow} continues with what comes next.
      */
     List<Record> readToEnd(Collection<String> topics) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        Map<String, List<PartitionInfo>> all;
-        try {
-            all = consumer.listTopics(timeout);
-        } catch (KafkaException e) {
-            throw new CliException("Kafka at " + bootstrapServers + " did not answer within " + timeout.toSeconds()
-                    + " s (" + rootMessage(e) + "): start Verity (./verity up) or pass --bootstrap-server host:port");
-        }
-        for (String topic : topics) {
-            for (PartitionInfo info : all.getOrDefault(topic, List.of())) partitions.add(new TopicPartition(topic, info.partition()));
-        }
+        List<TopicPartition> partitions = partitions(topics);
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
@@ -97,11 +87,37 @@ final class TopicReader implements AutoCloseable {
         return records;
     }
 
+    /**
+     * Positions the reader at the current end of {@code topics}, so that {@link #follow} sees only what is published
+     * from now on.
+     */
+    void atEnd(Collection<String> topics) {
+        List<TopicPartition> partitions = partitions(topics);
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        for (TopicPartition p : partitions) consumer.position(p, timeout); // resolve now, before anything is published
+    }
+
     /** Hands every record arriving on the assigned partitions to {@code sink} until {@code running} turns false. */
     void follow(Consumer<Record> sink, BooleanSupplier running) {
         while (running.getAsBoolean()) {
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(250))) sink.accept(of(r));
         }
+    }
+
+    private List<TopicPartition> partitions(Collection<String> topics) {
+        Map<String, List<PartitionInfo>> all;
+        try {
+            all = consumer.listTopics(timeout);
+        } catch (KafkaException e) {
+            throw new CliException("Kafka at " + bootstrapServers + " did not answer within " + timeout.toSeconds()
+                    + " s (" + rootMessage(e) + "): start Verity (./verity up) or pass --bootstrap-server host:port");
+        }
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            for (PartitionInfo info : all.getOrDefault(topic, List.of())) partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        return partitions;
     }
 
     private boolean reached(Map<TopicPartition, Long> end) {

@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Verity's topics on any Kafka cluster (not only the local stack's). Read-only: it joins no consumer group and
  * commits nothing.
  */
-@Command(name = "verity", mixinStandardHelpOptions = true, subcommands = {VerityOps.Status.class, VerityOps.Logs.class},
-        description = "Reads Verity's topics: status of every target, and each target's events.")
+@Command(name = "verity", mixinStandardHelpOptions = true, subcommands = {VerityOps.Status.class, VerityOps.Logs.class, SyncCommand.class},
+        description = "Reads Verity's topics: status of every target, each target's events; asks the applier to sync a target.")
 public final class VerityOps implements Runnable {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -105,12 +105,9 @@ public final class VerityOps implements Runnable {
         @Override
         public Integer call() throws JsonProcessingException {
             boolean json = connection.json();
-            Fleet fleet = new Fleet();
+            Fleet fleet;
             try (TopicReader reader = new TopicReader(connection.bootstrapServers, connection.timeout)) {
-                List<String> topics = new ArrayList<>(reader.topics(t -> t.startsWith(Topics.DESIRED_PREFIX)
-                        && !t.endsWith(".dlq") && (cluster == null || t.equals(Topics.desired(cluster)))));
-                topics.addAll(List.of(Topics.ROLLOUT, Topics.DRIFT, Topics.INCIDENTS));
-                reader.readToEnd(topics).forEach(fleet::accept);
+                fleet = readFleet(reader, cluster);
             }
             List<TargetStatus> targets = fleet.status().stream()
                     .filter(t -> cluster == null || t.target().startsWith(cluster + "/")).toList();
@@ -233,6 +230,16 @@ public final class VerityOps implements Runnable {
             return Optional.of(new EventLine(time, r.topic(), envelope.type(), TargetKey.shortSha(envelope.event().commit()),
                     EventLine.summarise(envelope.event())));
         }
+    }
+
+    /** Every target's state from the topics, of one cluster or (null) all. */
+    static Fleet readFleet(TopicReader reader, String cluster) {
+        Fleet fleet = new Fleet();
+        List<String> topics = new ArrayList<>(reader.topics(t -> t.startsWith(Topics.DESIRED_PREFIX)
+                && !t.endsWith(".dlq") && (cluster == null || t.equals(Topics.desired(cluster)))));
+        topics.addAll(List.of(Topics.ROLLOUT, Topics.DRIFT, Topics.INCIDENTS));
+        reader.readToEnd(topics).forEach(fleet::accept);
+        return fleet;
     }
 
     static String pad(String s, int width) {

@@ -126,6 +126,22 @@ class VerityOpsIT {
         assertThat(down.err).contains("Kafka at 127.0.0.1:" + closed + " did not answer within 2 s");
     }
 
+    @Test
+    void syncAsksTheAppliersAndSaysSoWhenNoneAnswers() {
+        Result unknown = run("sync", "prod/nope/prod", "--bootstrap-server", kafka.bootstrapServers());
+        assertThat(unknown.code).isEqualTo(1);
+        assertThat(unknown.err).contains("no desired state of prod/nope/prod");
+        Result noApplier = run("sync", "prod/shop/prod", "--wait", "PT2S", "--bootstrap-server", kafka.bootstrapServers());
+        assertThat(noApplier.code).isEqualTo(1);
+        assertThat(noApplier.out).as(noApplier.err).contains("sync of prod/shop/prod at commit 111111111111 requested");
+        assertThat(noApplier.err).contains("no answer from the applier of cluster prod within 2 s");
+        assertThat(kafka.readValues(Topics.REQUESTS)).singleElement().satisfies(v ->
+                assertThat(CODEC.decode(v)).isInstanceOfSatisfying(dev.verity.events.SyncRequested.class, r -> {
+                    assertThat(r.target()).isEqualTo(SHOP);
+                    assertThat(r.commit()).isEqualTo(C1);
+                }));
+    }
+
     private static void send(KafkaProducer<String, String> producer, String topic, VerityEvent event) throws Exception {
         producer.send(new ProducerRecord<>(topic, event.key(), CODEC.encode(event))).get();
     }

@@ -110,6 +110,16 @@ class PushToAlertE2EIT {
                 "render failed", release.after().substring(0, 12));
     }
 
+    @Test
+    @Order(5)
+    void syncConvergesTheTargetNowRestoringWhatWasChangedByHand() {
+        String sync = cli("sync", DemoStory.PROD.toString(), "--bootstrap-server", stack.kafka().bootstrapServers());
+        assertThat(sync).contains("applied:");
+        assertThat(stack.sandbox().client().apps().deployments().inNamespace(DemoStory.NAMESPACE)
+                .withName(DemoStory.DEPLOYMENT).get().getSpec().getReplicas())
+                .as("the kubectl scale to 7 is undone: prod's overlay says 3").isEqualTo(3);
+    }
+
     private static String cli(String... args) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();

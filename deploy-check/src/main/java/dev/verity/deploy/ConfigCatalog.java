@@ -331,7 +331,8 @@ public final class ConfigCatalog {
                 groupComment = "";
             }
             if (key.startsWith("%")) continue; // a profile's setting (test, dev): not a deployment's
-            String meaning = !groupComment.isEmpty() ? groupComment : QUARKUS_MEANINGS.getOrDefault(key, fallback(key));
+            String meaning = QUARKUS_MEANINGS.containsKey(key) ? QUARKUS_MEANINGS.get(key)
+                    : !groupComment.isEmpty() ? groupComment : fallback(key);
             found.add(new ConfigProperty(key, "string", t.substring(eq + 1).strip(), meaning, relative(file)));
         }
         return found;

@@ -75,6 +75,22 @@ class ImagesIT {
     }
 
     @Test
+    void everyNamedVolumeDockerComposeMountsIsADirectoryTheImageGivesToItsUser() {
+        Compose compose = Compose.read(ROOT);
+        for (Service s : Service.values()) {
+            List<String> volumes = compose.list(s.module(), "volumes");
+            if (volumes == null) continue;
+            String run = String.join(" ", dockerfile(s).all("RUN").stream().map(Dockerfile.Instruction::arguments).toList());
+            for (String volume : volumes) {
+                if (volume.startsWith("$") || volume.startsWith(".") || volume.startsWith("/")) continue; // a host path
+                String path = volume.split(":")[1];
+                assertThat(run).as("%s: the named volume at %s is created as uid 185's", s.module(), path)
+                        .contains("mkdir -p " + path).contains("chown 185:185 " + path);
+            }
+        }
+    }
+
+    @Test
     void theBuildScriptBuildsEveryServiceFromItsModuleDirectory(@TempDir Path tmp) throws Exception {
         Path log = tmp.resolve("docker.log");
         Path docker = tmp.resolve("docker");

@@ -61,9 +61,12 @@ public final class ConfigCatalog {
         Map<String, ConfigProperty> found = new TreeMap<>();
         List<Path> sources = new ArrayList<>(javaSources(service.module()));
         for (String shared : SHARED_MODULES) sources.addAll(javaSources(shared));
+        // a group may be an interface of its own file: every interface of the service's sources, by simple name
+        Map<String, List<Member>> everywhere = new LinkedHashMap<>();
+        for (Path source : sources) interfaces(read(source)).forEach(everywhere::putIfAbsent);
         for (Path source : sources) {
             String text = read(source);
-            if (MAPPING.matcher(text).find()) mapping(source, text).forEach(p -> found.putIfAbsent(p.name(), p));
+            if (MAPPING.matcher(text).find()) mapping(source, text, everywhere).forEach(p -> found.putIfAbsent(p.name(), p));
             injected(source, text).forEach(p -> found.putIfAbsent(p.name(), p));
         }
         for (ConfigProperty p : deployment(service)) found.putIfAbsent(p.name(), p);
@@ -171,11 +174,13 @@ public final class ConfigCatalog {
         return interfaces;
     }
 
-    private List<ConfigProperty> mapping(Path source, String text) {
+    private List<ConfigProperty> mapping(Path source, String text, Map<String, List<Member>> everywhere) {
         Matcher prefix = MAPPING.matcher(text);
         prefix.find();
-        Map<String, List<Member>> interfaces = interfaces(text);
-        String top = interfaces.keySet().iterator().next();
+        Map<String, List<Member>> local = interfaces(text);
+        String top = local.keySet().iterator().next();
+        Map<String, List<Member>> interfaces = new LinkedHashMap<>(everywhere);
+        interfaces.putAll(local); // this file's own interfaces first
         List<ConfigProperty> properties = new ArrayList<>();
         expand(prefix.group(1), top, interfaces, relative(source), properties, 0, "");
         return properties;

@@ -34,7 +34,7 @@ class ConfigReferenceTest {
     }
 
     @Test
-    void aMappingsGroupsMapsListsDefaultsAndJavadocBecomeProperties(@TempDir Path root) throws IOException {
+    void aMappingsGroupsMapsListsDefaultsAndJavadocBecomePropertiesAlsoFromAGroupInAFileOfItsOwn(@TempDir Path root) throws IOException {
         Files.writeString(root.resolve("pom.xml"), "<project/>");
         Files.createDirectories(root.resolve("deploy"));
         Files.createDirectories(root.resolve("events"));
@@ -62,6 +62,8 @@ class ConfigReferenceTest {
 
                     Limits limits();
 
+                    Routing routing();
+
                     interface Forge {
                         /** Where it is. */
                         URI url();
@@ -79,6 +81,23 @@ class ConfigReferenceTest {
                 }
                 """);
 
+        Files.writeString(source.resolveSibling("Routing.java"), """
+                package x;
+                /** Where alerts go. */
+                public interface Routing {
+                    /** Rules by name. */
+                    Map<String, Rule> rules();
+
+                    interface Rule {
+                        /** The targets it matches. */
+                        @WithDefault("*/*/*")
+                        String match();
+
+                        Optional<List<String>> destinations();
+                    }
+                }
+                """);
+
         Map<String, ConfigProperty> found = new ConfigCatalog(root).of(Service.WEBHOOK_RECEIVER);
 
         assertThat(found.get("verity.receiver.forges.<id>.url")).extracting(ConfigProperty::defaultValue, ConfigProperty::meaning)
@@ -88,6 +107,9 @@ class ConfigReferenceTest {
         assertThat(found.get("verity.receiver.hooks[<n>].branch").defaultValue()).isEqualTo("main");
         assertThat(found.get("verity.receiver.limits.max-bytes")).extracting(ConfigProperty::defaultValue, ConfigProperty::meaning)
                 .containsExactly(ConfigProperty.UNSET, "Bytes.");
+        assertThat(found.get("verity.receiver.routing.rules.<id>.match")).extracting(ConfigProperty::defaultValue,
+                ConfigProperty::meaning).containsExactly("*/*/*", "The targets it matches.");
+        assertThat(found.get("verity.receiver.routing.rules.<id>.destinations").defaultValue()).isEqualTo(ConfigProperty.UNSET);
         assertThat(found.get("quarkus.http.port")).extracting(ConfigProperty::defaultValue).isEqualTo("9000");
         assertThat(found).doesNotContainKey("%test.quarkus.http.port");
         assertThat(found.get("verity.receiver.forges.<id>.url").matchesEnv("VERITY_RECEIVER_FORGES_GITEA_EU_URL")).isTrue();

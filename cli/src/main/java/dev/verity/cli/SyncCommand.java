@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * {@code ./verity sync TARGET}: asks the target's applier to apply its latest desired state now (a
  * {@link SyncRequested} on {@code verity.requests}) and waits for the answer on {@code verity.rollout}: exit 0 when
- * it was applied, 1 when it failed or no answer came in time. The desired state still comes only from Git: a sync
+ * it was applied, 1 when it failed (or a dependency holds it, or its policy suspends it), 2 when no answer came in
+ * time or the request could not be made. The desired state still comes only from Git: a sync
  * converges the cluster to what was rendered, it never renders or changes anything in Git.
  */
 @Command(name = "sync", description = "Asks the applier to apply a target's latest desired state now (restoring what drifted, "
@@ -59,12 +60,7 @@ final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean json = connection.json();
-        TargetKey key;
-        try {
-            key = TargetKey.parse(target);
-        } catch (RuntimeException e) {
-            throw new CliException("'" + target + "' is not a target: name it cluster/app/env, as ./verity status lists it");
-        }
+        TargetKey key = VerityOps.targetKey(target);
         PrintStream out = parent.out;
         try (TopicReader reader = new TopicReader(connection.bootstrapServers, connection.timeout)) {
             TargetStatus status = VerityOps.readFleet(reader, key.cluster()).status().stream()

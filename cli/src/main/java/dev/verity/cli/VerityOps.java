@@ -29,11 +29,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code ./verity status} and {@code ./verity logs}: what is deployed where, and what happened to a target, read from
- * Verity's topics on any Kafka cluster (not only the local stack's). Read-only: it joins no consumer group and
- * commits nothing.
+ * {@code ./verity status}, {@code logs}, {@code sync} and {@code diff}: what is deployed where, what happened to a
+ * target, converge it now, and how it differs from its cluster, from Verity's topics on any Kafka cluster (not only the
+ * local stack's). Reading joins no consumer group and commits nothing; {@code sync} publishes one request. Exit codes:
+ * 0 success, 1 a negative answer (a failed sync, differences found), 2 an error (its message says what to do).
  */
-@Command(name = "verity", mixinStandardHelpOptions = true, subcommands = {VerityOps.Status.class, VerityOps.Logs.class, SyncCommand.class},
+@Command(name = "verity", mixinStandardHelpOptions = true, subcommands = {VerityOps.Status.class, VerityOps.Logs.class, SyncCommand.class, DiffCommand.class},
         description = "Reads Verity's topics: status of every target, each target's events; asks the applier to sync a target.")
 public final class VerityOps implements Runnable {
 
@@ -57,7 +58,7 @@ public final class VerityOps implements Runnable {
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof CliException) {
                 err.println("verity " + parsed.subcommand().commandSpec().name() + ": " + e.getMessage());
-                return 1;
+                return 2;
             }
             throw e;
         });
@@ -142,12 +143,7 @@ public final class VerityOps implements Runnable {
         @Override
         public Integer call() throws Exception {
             boolean json = connection.json();
-            TargetKey key;
-            try {
-                key = TargetKey.parse(target);
-            } catch (RuntimeException e) {
-                throw new CliException("'" + target + "' is not a target: name it cluster/app/env, as ./verity status lists it");
-            }
+            TargetKey key = targetKey(target);
             PrintStream out = parent.out;
             LogFilter filter = new LogFilter(key);
             try (TopicReader reader = new TopicReader(connection.bootstrapServers, connection.timeout)) {
@@ -229,6 +225,15 @@ public final class VerityOps implements Runnable {
             String time = (envelope.time() != null ? envelope.time() : Instant.ofEpochMilli(r.timestamp())).toString();
             return Optional.of(new EventLine(time, r.topic(), envelope.type(), TargetKey.shortSha(envelope.event().commit()),
                     EventLine.summarise(envelope.event())));
+        }
+    }
+
+    /** The target a command names, or a clear error. */
+    static TargetKey targetKey(String target) {
+        try {
+            return TargetKey.parse(target);
+        } catch (RuntimeException e) {
+            throw new CliException("'" + target + "' is not a target: name it cluster/app/env, as ./verity status lists it");
         }
     }
 

@@ -112,27 +112,27 @@ class VerityOpsIT {
     @Test
     void badInputAndAnUnreachableKafkaAreClearErrors() throws Exception {
         Result badTarget = run("logs", "shop", "--bootstrap-server", kafka.bootstrapServers());
-        assertThat(badTarget.code).isEqualTo(1);
+        assertThat(badTarget.code).isEqualTo(2);
         assertThat(badTarget.err).contains("'shop' is not a target: name it cluster/app/env");
         Result unknown = run("logs", "prod/nope/prod", "--bootstrap-server", kafka.bootstrapServers());
-        assertThat(unknown.code).isEqualTo(1);
+        assertThat(unknown.code).isEqualTo(2);
         assertThat(unknown.err).contains("no events for prod/nope/prod");
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
         Result down = run("status", "--bootstrap-server", "127.0.0.1:" + closed, "--timeout", "PT2S");
-        assertThat(down.code).isEqualTo(1);
+        assertThat(down.code).isEqualTo(2);
         assertThat(down.err).contains("Kafka at 127.0.0.1:" + closed + " did not answer within 2 s");
     }
 
     @Test
     void syncAsksTheAppliersAndSaysSoWhenNoneAnswers() {
         Result unknown = run("sync", "prod/nope/prod", "--bootstrap-server", kafka.bootstrapServers());
-        assertThat(unknown.code).isEqualTo(1);
+        assertThat(unknown.code).isEqualTo(2);
         assertThat(unknown.err).contains("no desired state of prod/nope/prod");
         Result noApplier = run("sync", "prod/shop/prod", "--wait", "PT2S", "--bootstrap-server", kafka.bootstrapServers());
-        assertThat(noApplier.code).isEqualTo(1);
+        assertThat(noApplier.code).isEqualTo(2);
         assertThat(noApplier.out).as(noApplier.err).contains("sync of prod/shop/prod at commit 111111111111 requested");
         assertThat(noApplier.err).contains("no answer from the applier of cluster prod within 2 s");
         assertThat(kafka.readValues(Topics.REQUESTS)).singleElement().satisfies(v ->

@@ -105,6 +105,10 @@ class PushToAlertE2EIT {
             assertThat(status).contains("local/shop/prod", "RenderFailed", "hpa.yaml",
                     "drift: Deployment shop-prod/web: spec.replicas", "incident: DRIFT", "incident: RENDER_FAILURE");
         });
+        Cli diff = run("diff", DemoStory.PROD.toString(), "--bootstrap-server", stack.kafka().bootstrapServers(),
+                "--kubeconfig", stack.kubeconfig().toString());
+        assertThat(diff.code()).as(diff.err()).isEqualTo(1);
+        assertThat(diff.out()).contains("Deployment shop-prod/web: differs", "spec.replicas: 3 (desired)  →  7 (live)");
         String logs = cli("logs", DemoStory.PROD.toString(), "--bootstrap-server", stack.kafka().bootstrapServers());
         assertThat(logs).contains("rendered apps/shop/overlays/prod", "applied:", "drift MODIFIED Deployment shop-prod/web",
                 "render failed", release.after().substring(0, 12));
@@ -118,13 +122,26 @@ class PushToAlertE2EIT {
         assertThat(stack.sandbox().client().apps().deployments().inNamespace(DemoStory.NAMESPACE)
                 .withName(DemoStory.DEPLOYMENT).get().getSpec().getReplicas())
                 .as("the kubectl scale to 7 is undone: prod's overlay says 3").isEqualTo(3);
+        Cli diff = run("diff", DemoStory.PROD.toString(), "--bootstrap-server", stack.kafka().bootstrapServers(),
+                "--kubeconfig", stack.kubeconfig().toString());
+        assertThat(diff.code()).as(diff.out() + diff.err()).isZero();
+        assertThat(diff.out()).contains("no difference");
+    }
+
+    private record Cli(int code, String out, String err) {
+    }
+
+    private static Cli run(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = dev.verity.cli.VerityOps.run(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), args);
+        return new Cli(code, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String cli(String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = dev.verity.cli.VerityOps.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), args);
-        assertThat(code).as(err.toString()).isZero();
-        return out.toString();
+        Cli result = run(args);
+        assertThat(result.code()).as(result.err()).isZero();
+        return result.out();
     }
 }

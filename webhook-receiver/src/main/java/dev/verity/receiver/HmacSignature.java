@@ -42,6 +42,28 @@ public final class HmacSignature {
         return MessageDigest.isEqual(presented, hmac(secret, body));
     }
 
+    /** Whether {@code hex} (bare lowercase hex, as Gitea and Forgejo send it) is the signature of {@code body}. */
+    public static boolean matchesHex(String hex, String secret, byte[] body) {
+        if (hex == null || secret == null || body == null) return false;
+        return matches(PREFIX + hex.trim(), secret, body);
+    }
+
+    /**
+     * Whether a token sent as is (GitLab's {@code X-Gitlab-Token}) equals {@code expected}, in time that depends on
+     * neither where they differ nor their lengths (both are hashed first).
+     */
+    public static boolean sameToken(String presented, String expected) {
+        if (presented == null || expected == null) return false;
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] a = sha.digest(presented.getBytes(StandardCharsets.UTF_8));
+            byte[] b = sha.digest(expected.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.isEqual(a, b);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot compute SHA-256: " + e.getMessage(), e);
+        }
+    }
+
     private static byte[] hmac(String secret, byte[] body) {
         if (secret.isEmpty()) throw new IllegalArgumentException("a webhook secret must not be empty");
         try {

@@ -119,7 +119,9 @@ public final class RepositoryRegistry {
         StringBuilder sb = new StringBuilder();
         for (RepositorySettings r : repositories) {
             if (!sb.isEmpty()) sb.append(", ");
-            sb.append(r.id()).append('=').append(r.url()).append(" (branch ").append(r.branch().orElse(defaultBranch)).append(')');
+            sb.append(r.id()).append('=').append(r.url()).append(" (branch ").append(r.branch().orElse(defaultBranch))
+                    .append(", endpoint /hooks/").append(r.forge().orElse("<forge>")).append('/').append(r.id())
+                    .append(r.signingKeys().isEmpty() ? "" : ", " + r.signingKeys().size() + " signing key(s)").append(')');
         }
         if (sb.isEmpty()) sb.append("no repositories listed");
         sb.append("; default secret ").append(defaultSecret.isPresent() ? "set (any other repository, branch "

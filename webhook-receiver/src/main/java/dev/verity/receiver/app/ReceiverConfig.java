@@ -55,6 +55,14 @@ public interface ReceiverConfig {
     @WithDefault("5m")
     Duration replayWindow();
 
+    /**
+     * The largest body accepted (Quarkus memory size, e.g. {@code 25M}, GitHub's maximum); a larger one is answered 413
+     * as soon as the cap is passed, with or without {@code Content-Length}. Applied as
+     * {@code quarkus.http.limits.max-body-size} (see {@code application.properties}).
+     */
+    @WithDefault("25M")
+    String maxBodySize();
+
     /** The {@code Retry-After} seconds of a 503 answer. */
     @WithDefault("30")
     int retryAfterSeconds();

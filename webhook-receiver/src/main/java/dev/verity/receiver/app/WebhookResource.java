@@ -2,6 +2,8 @@ package dev.verity.receiver.app;
 
 import dev.verity.receiver.HookRequest;
 import dev.verity.receiver.RepositoryHooks;
+import dev.verity.receiver.WebhookIntake;
+import dev.verity.receiver.github.GithubForge;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,13 +15,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code POST /hooks/<forge>/<repo-id>}: one endpoint per configured repository and forge ({@code github},
+ * The webhook endpoints; both answer as {@link HookResponder} says.
+ * <ul>
+ * <li>{@code POST /hooks/<forge>/<repo-id>}: one endpoint per configured repository and forge ({@code github},
  * {@code gitlab}, {@code gitea}, {@code forgejo}, {@code bitbucket}, {@code bitbucket-server}, {@code generic}).
  * The repository id names the secret, so the delivery is authenticated before its body is parsed; an unknown id or
- * forge is a bare 404. Answers as {@link HookResponder} says.
+ * forge is a bare 404.</li>
+ * <li>{@code POST /hooks/github}, for all GitHub repositories at once (kept for existing setups): the repository is
+ * found by the payload's URLs, so the payload is read before its signature can be checked, and an unconfigured
+ * repository is a 404 saying which keys to set.</li>
+ * </ul>
+ * One class, so that JAX-RS matches {@code /hooks/github/<repo-id>} to the per-repository method.
  */
-@Path("/hooks/{forge}/{repository}")
-public class RepositoryWebhookResource {
+@Path("/hooks")
+public class WebhookResource {
 
     /** Delivery id headers of every forge, for log lines. */
     private static final List<String> DELIVERY_HEADERS = List.of("X-GitHub-Delivery", "Idempotency-Key",
@@ -27,14 +36,27 @@ public class RepositoryWebhookResource {
             "X-Verity-Delivery");
 
     private final RepositoryHooks hooks;
+    private final WebhookIntake intake;
+    private final GithubForge github;
     private final HookResponder responder;
 
-    RepositoryWebhookResource(RepositoryHooks hooks, HookResponder responder) {
+    WebhookResource(RepositoryHooks hooks, WebhookIntake intake, GithubForge github, HookResponder responder) {
         this.hooks = hooks;
+        this.intake = intake;
+        this.github = github;
         this.responder = responder;
     }
 
     @POST
+    @Path("github")
+    public Response receiveGithub(@Context HttpHeaders headers, byte[] body) {
+        HookRequest request = HookResponder.request(headers, body);
+        String delivery = request.header(GithubForge.DELIVERY_HEADER).orElse("(no delivery id)");
+        return responder.answer(github.name(), delivery, intake.receive(github, request));
+    }
+
+    @POST
+    @Path("{forge}/{repository}")
     public Response receive(@PathParam("forge") String forge, @PathParam("repository") String repository,
             @Context HttpHeaders headers, byte[] body) {
         HookRequest request = HookResponder.request(headers, body);

@@ -17,6 +17,10 @@ public final class FormBody {
     private FormBody() {
     }
 
+    public static boolean isForm(HookRequest request) {
+        return request.bodyStartsWith(PAYLOAD);
+    }
+
     public static boolean isForm(byte[] body) {
         return body.length >= PAYLOAD.length && Arrays.equals(body, 0, PAYLOAD.length, PAYLOAD, 0, PAYLOAD.length);
     }

@@ -2,6 +2,9 @@ package dev.verity.receiver;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -30,16 +33,7 @@ public final class HmacSignature {
      * time wherever the first differing byte is; a header that is not {@code sha256=<64 hex digits>} never matches.
      */
     public static boolean matches(String header, String secret, byte[] body) {
-        if (header == null || secret == null || body == null) return false;
-        String value = header.trim();
-        if (!value.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) return false;
-        byte[] presented;
-        try {
-            presented = HexFormat.of().parseHex(value.substring(PREFIX.length()));
-        } catch (IllegalArgumentException notHex) {
-            return false;
-        }
-        return MessageDigest.isEqual(presented, hmac(secret, body));
+        return body != null && matches(header, secret, new ByteArrayInputStream(body));
     }
 
     /** Whether {@code hex} (bare lowercase hex, as Gitea and Forgejo send it) is the signature of {@code body}. */
@@ -64,14 +58,39 @@ public final class HmacSignature {
         }
     }
 
-    private static byte[] hmac(String secret, byte[] body) {
+    /** As {@link #matches(String, String, byte[])}, reading the body from a stream (not copied whole). */
+    public static boolean matches(String header, String secret, InputStream body) {
+        if (header == null || secret == null || body == null) return false;
+        String value = header.trim();
+        if (!value.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) return false;
+        byte[] presented;
+        try {
+            presented = HexFormat.of().parseHex(value.substring(PREFIX.length()));
+        } catch (IllegalArgumentException notHex) {
+            return false;
+        }
+        Mac mac = mac(secret);
+        byte[] chunk = new byte[8192];
+        try {
+            for (int n; (n = body.read(chunk)) > 0; ) mac.update(chunk, 0, n);
+        } catch (IOException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(presented, mac.doFinal());
+    }
+
+    private static Mac mac(String secret) {
         if (secret.isEmpty()) throw new IllegalArgumentException("a webhook secret must not be empty");
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
-            return mac.doFinal(body);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM cannot compute " + ALGORITHM + ": " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] hmac(String secret, byte[] body) {
+        return mac(secret).doFinal(body);
     }
 }

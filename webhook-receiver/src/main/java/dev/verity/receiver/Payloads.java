@@ -44,6 +44,11 @@ public final class Payloads {
 
     /** The body as a JSON object; {@code what} names the delivery in messages (e.g. {@code "the Push Hook payload"}). */
     public static JsonNode object(byte[] body, String what) throws Unreadable {
+        return object(new java.io.ByteArrayInputStream(body), what);
+    }
+
+    /** As {@link #object(byte[], String)}, reading the body as a stream. */
+    public static JsonNode object(java.io.InputStream body, String what) throws Unreadable {
         JsonNode root;
         try {
             root = JSON.readTree(body);

@@ -2,6 +2,10 @@ package dev.verity.receiver;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -50,15 +54,15 @@ public final class StandardWebhookSignature {
 
     /** The {@code webhook-signature} value a sender holding {@code secret} sends. */
     public static String sign(String secret, String id, long timestamp, byte[] body) {
-        return "v1," + Base64.getEncoder().encodeToString(hmac(key(secret), id, String.valueOf(timestamp), body));
+        return "v1," + Base64.getEncoder().encodeToString(hmac(key(secret), id, String.valueOf(timestamp),
+                new ByteArrayInputStream(body)));
     }
 
     /**
      * Checks a delivery's three headers against the keys: empty when one {@code v1} signature matches one key and
      * the timestamp is within {@code window} of {@code now}. Compares in constant time.
      */
-    public static Optional<Problem> verify(HookRequest request, byte[] body, List<String> secrets, Instant now,
-            Duration window) {
+    public static Optional<Problem> verify(HookRequest request, List<String> secrets, Instant now, Duration window) {
         Optional<String> id = request.header(ID_HEADER);
         Optional<String> timestamp = request.header(TIMESTAMP_HEADER);
         Optional<String> signatures = request.header(SIGNATURE_HEADER);
@@ -71,7 +75,7 @@ public final class StandardWebhookSignature {
         }
         boolean matched = false;
         for (String secret : secrets) {
-            byte[] expected = hmac(key(secret), id.get(), timestamp.get(), body);
+            byte[] expected = hmac(key(secret), id.get(), timestamp.get(), request.bodyStream());
             for (String signature : signatures.get().split(" ")) {
                 if (!signature.startsWith("v1,")) continue;
                 byte[] presented;
@@ -90,14 +94,18 @@ public final class StandardWebhookSignature {
         return Optional.empty();
     }
 
-    private static byte[] hmac(byte[] key, String id, String timestamp, byte[] body) {
+    private static byte[] hmac(byte[] key, String id, String timestamp, InputStream body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            return mac.doFinal(body);
+            byte[] chunk = new byte[8192];
+            for (int n; (n = body.read(chunk)) > 0; ) mac.update(chunk, 0, n);
+            return mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM cannot compute HmacSHA256: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the delivery's body: " + e.getMessage(), e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.verity.receiver.app;
 
-import dev.verity.events.VerityEvent;
 import dev.verity.receiver.HookOutcome;
 import dev.verity.receiver.HookRequest;
 import jakarta.enterprise.context.ApplicationScoped;

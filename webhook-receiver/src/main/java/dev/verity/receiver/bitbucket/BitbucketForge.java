@@ -67,7 +67,7 @@ public final class BitbucketForge implements Forge {
 
     @Override
     public boolean verify(HookRequest request, String secret) {
-        return request.header(SIGNATURE_HEADER).map(s -> HmacSignature.matches(s, secret, request.body())).orElse(false);
+        return request.header(SIGNATURE_HEADER).map(s -> HmacSignature.matches(s, secret, request.bodyStream())).orElse(false);
     }
 
     @Override
@@ -84,8 +84,7 @@ public final class BitbucketForge implements Forge {
             return List.of(new ParsedHook.Invalid("the delivery has no X-Event-Key header: is the sender a "
                     + product() + " webhook?"));
         }
-        byte[] body = request.body();
-        if (FormBody.isForm(body)) {
+        if (FormBody.isForm(request)) {
             return List.of(new ParsedHook.Unsupported(product() + " sends JSON only; this body is form-encoded:"
                     + " send application/json"));
         }
@@ -100,7 +99,7 @@ public final class BitbucketForge implements Forge {
         String what = "the " + product() + " " + event + " payload";
         JsonNode root;
         try {
-            root = Payloads.object(body, what);
+            root = Payloads.object(request.bodyStream(), what);
         } catch (Payloads.Unreadable e) {
             return List.of(new ParsedHook.Invalid(e.getMessage()));
         }

@@ -47,19 +47,18 @@ public final class GenericForge implements Forge {
 
     @Override
     public boolean verify(HookRequest request, String secret) {
-        return request.header(SIGNATURE_HEADER).map(s -> HmacSignature.matches(s, secret, request.body())).orElse(false);
+        return request.header(SIGNATURE_HEADER).map(s -> HmacSignature.matches(s, secret, request.bodyStream())).orElse(false);
     }
 
     @Override
     public ParsedHook parse(HookRequest request) {
-        byte[] body = request.body();
-        if (FormBody.isForm(body)) {
+        if (FormBody.isForm(request)) {
             return new ParsedHook.Unsupported("the generic endpoint reads JSON only; this body is form-encoded:"
                     + " send application/json");
         }
         JsonNode root;
         try {
-            root = Payloads.object(body, "the generic payload");
+            root = Payloads.object(request.bodyStream(), "the generic payload");
         } catch (Payloads.Unreadable e) {
             return new ParsedHook.Invalid(e.getMessage());
         }

@@ -74,13 +74,16 @@ public final class GiteaForge implements Forge {
 
     @Override
     public boolean verify(HookRequest request, String secret) {
-        byte[] signed;
+        String hex = first(request, signatureHeaders).orElse(null);
+        if (!FormBody.isForm(request)) {
+            return hex != null && HmacSignature.matches(HmacSignature.PREFIX + hex, secret, request.bodyStream());
+        }
         try {
-            signed = FormBody.payload(request.body()).orElse(request.body());
+            // a form delivery is signed over the payload JSON, not the form body
+            return HmacSignature.matchesHex(hex, secret, FormBody.payload(request.body()).orElseThrow());
         } catch (Payloads.Unreadable e) {
             return false;
         }
-        return HmacSignature.matchesHex(first(request, signatureHeaders).orElse(null), secret, signed);
     }
 
     @Override
@@ -91,9 +94,10 @@ public final class GiteaForge implements Forge {
                     + product + " webhook?");
         }
         JsonNode root;
+        String what = "the " + product + " " + Payloads.printable(event) + " payload";
         try {
-            byte[] body = FormBody.payload(request.body()).orElse(request.body());
-            root = Payloads.object(body, "the " + product + " " + Payloads.printable(event) + " payload");
+            root = FormBody.isForm(request) ? Payloads.object(FormBody.payload(request.body()).orElseThrow(), what)
+                    : Payloads.object(request.bodyStream(), what);
         } catch (Payloads.Unreadable e) {
             return new ParsedHook.Invalid(e.getMessage());
         }

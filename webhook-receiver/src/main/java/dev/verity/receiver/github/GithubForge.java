@@ -7,7 +7,6 @@ import dev.verity.receiver.HmacSignature;
 import dev.verity.receiver.HookRequest;
 import dev.verity.receiver.ParsedHook;
 
-
 /**
  * GitHub: the event name in {@code X-GitHub-Event}, the delivery id in {@code X-GitHub-Delivery}, and
  * {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>}. The body is read as JSON whatever the
@@ -43,7 +42,7 @@ public final class GithubForge implements Forge {
     @Override
     public boolean verify(HookRequest request, String secret) {
         return request.header(SIGNATURE_HEADER)
-                .map(signature -> HmacSignature.matches(signature, secret, request.body()))
+                .map(signature -> HmacSignature.matches(signature, secret, request.bodyStream()))
                 .orElse(false);
     }
 
@@ -52,7 +51,7 @@ public final class GithubForge implements Forge {
         String event = request.header(EVENT_HEADER).orElse(null);
         byte[] body = request.body();
         try {
-            body = FormBody.payload(body).orElse(body);
+            if (FormBody.isForm(request)) body = FormBody.payload(body).orElseThrow();
         } catch (Payloads.Unreadable e) {
             return new ParsedHook.Invalid(e.getMessage());
         }

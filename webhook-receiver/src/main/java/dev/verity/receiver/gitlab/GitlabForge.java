@@ -56,7 +56,7 @@ public final class GitlabForge implements Forge {
         if (!isSigned(request)) return Optional.of(Refusal.MISSING);
         if (!verify(request, credentials.secret())) return Optional.of(Refusal.MISMATCH);
         if (credentials.signingKeys().isEmpty()) return Optional.empty();
-        return StandardWebhookSignature.verify(request, request.body(), credentials.signingKeys(), now,
+        return StandardWebhookSignature.verify(request, credentials.signingKeys(), now,
                 credentials.replayWindow()).map(problem -> switch (problem) {
                     case MISSING -> Refusal.MISSING;
                     case MISMATCH -> Refusal.MISMATCH;
@@ -70,13 +70,12 @@ public final class GitlabForge implements Forge {
         if (event == null) {
             return new ParsedHook.Invalid("the delivery has no X-Gitlab-Event header: is the sender a GitLab webhook?");
         }
-        byte[] body = request.body();
-        if (FormBody.isForm(body)) {
+        if (FormBody.isForm(request)) {
             return new ParsedHook.Unsupported("GitLab sends JSON only; this body is form-encoded: send application/json");
         }
         JsonNode root;
         try {
-            root = Payloads.object(body, "the " + event + " payload");
+            root = Payloads.object(request.bodyStream(), "the " + event + " payload");
         } catch (Payloads.Unreadable e) {
             return new ParsedHook.Invalid(e.getMessage());
         }

@@ -2,6 +2,9 @@ package dev.verity.receiver;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -30,6 +33,33 @@ public final class HmacSignature {
      * time wherever the first differing byte is; a header that is not {@code sha256=<64 hex digits>} never matches.
      */
     public static boolean matches(String header, String secret, byte[] body) {
+        return body != null && matches(header, secret, new ByteArrayInputStream(body));
+    }
+
+    /** Whether {@code hex} (bare lowercase hex, as Gitea and Forgejo send it) is the signature of {@code body}. */
+    public static boolean matchesHex(String hex, String secret, byte[] body) {
+        if (hex == null || secret == null || body == null) return false;
+        return matches(PREFIX + hex.trim(), secret, body);
+    }
+
+    /**
+     * Whether a token sent as is (GitLab's {@code X-Gitlab-Token}) equals {@code expected}, in time that depends on
+     * neither where they differ nor their lengths (both are hashed first).
+     */
+    public static boolean sameToken(String presented, String expected) {
+        if (presented == null || expected == null) return false;
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] a = sha.digest(presented.getBytes(StandardCharsets.UTF_8));
+            byte[] b = sha.digest(expected.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.isEqual(a, b);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot compute SHA-256: " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #matches(String, String, byte[])}, reading the body from a stream (not copied whole). */
+    public static boolean matches(String header, String secret, InputStream body) {
         if (header == null || secret == null || body == null) return false;
         String value = header.trim();
         if (!value.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) return false;
@@ -39,17 +69,28 @@ public final class HmacSignature {
         } catch (IllegalArgumentException notHex) {
             return false;
         }
-        return MessageDigest.isEqual(presented, hmac(secret, body));
+        Mac mac = mac(secret);
+        byte[] chunk = new byte[8192];
+        try {
+            for (int n; (n = body.read(chunk)) > 0; ) mac.update(chunk, 0, n);
+        } catch (IOException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(presented, mac.doFinal());
     }
 
-    private static byte[] hmac(String secret, byte[] body) {
+    private static Mac mac(String secret) {
         if (secret.isEmpty()) throw new IllegalArgumentException("a webhook secret must not be empty");
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
-            return mac.doFinal(body);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM cannot compute " + ALGORITHM + ": " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] hmac(String secret, byte[] body) {
+        return mac(secret).doFinal(body);
     }
 }

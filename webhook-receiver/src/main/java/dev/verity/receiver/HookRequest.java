@@ -1,5 +1,8 @@
 package dev.verity.receiver;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,5 +35,15 @@ public final class HookRequest {
     /** A copy of the raw body. */
     public byte[] body() {
         return body.clone();
+    }
+
+    /** The raw body as a stream, without copying it (bodies may be up to the 25M cap). */
+    public InputStream bodyStream() {
+        return new ByteArrayInputStream(body);
+    }
+
+    /** Whether the raw body starts with {@code prefix}. */
+    public boolean bodyStartsWith(byte[] prefix) {
+        return body.length >= prefix.length && Arrays.equals(body, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

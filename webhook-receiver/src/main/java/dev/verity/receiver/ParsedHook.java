@@ -30,7 +30,6 @@ public sealed interface ParsedHook {
             String deliveryId, boolean pathsComplete, String pusher) implements ParsedHook {
 
         public Push {
-            Objects.requireNonNull(repo, "repo");
             Objects.requireNonNull(branch, "branch");
             Objects.requireNonNull(after, "after");
             changedPaths = List.copyOf(changedPaths);
@@ -38,38 +37,49 @@ public sealed interface ParsedHook {
 
         @Override
         public Optional<ForgeRepository> repository() {
-            return Optional.of(repo);
+            return Optional.ofNullable(repo);
         }
 
-        /** The event this push becomes, keyed by the clone URL the renderer fetches from. */
+        /** The event this push becomes, keyed by the clone URL the payload names (the {@code /hooks/github} route). */
         public CommitPushed toEvent(String forge) {
-            return new CommitPushed(repo.cloneUrl(), branch, before, after, changedPaths, deliveryId, forge,
-                    pathsComplete, pusher);
+            return toEvent(forge, repo.cloneUrl());
+        }
+
+        /** The event this push becomes, for the repository {@code repoUrl} (from configuration). */
+        public CommitPushed toEvent(String forge, String repoUrl) {
+            return new CommitPushed(repoUrl, branch, before, after, changedPaths, deliveryId, forge, pathsComplete,
+                    pusher);
         }
     }
 
     /**
      * A push that deleted a branch.
      *
-     * @param before the branch head just before the deletion
+     * @param repo   as for {@link Push}
+     * @param before the branch head just before the deletion; 40 zeros when the forge does not say (Gitea's and
+     *               Forgejo's {@code delete} event)
      */
     record Deletion(ForgeRepository repo, String branch, String before, String deliveryId, String pusher)
             implements ParsedHook {
 
         public Deletion {
-            Objects.requireNonNull(repo, "repo");
             Objects.requireNonNull(branch, "branch");
             Objects.requireNonNull(before, "before");
         }
 
         @Override
         public Optional<ForgeRepository> repository() {
-            return Optional.of(repo);
+            return Optional.ofNullable(repo);
         }
 
-        /** The event this deletion becomes, keyed by the clone URL. */
+        /** The event this deletion becomes, keyed by the clone URL the payload names. */
         public RefDeleted toEvent(String forge) {
-            return new RefDeleted(repo.cloneUrl(), branch, before, deliveryId, forge, pusher);
+            return toEvent(forge, repo.cloneUrl());
+        }
+
+        /** The event this deletion becomes, for the repository {@code repoUrl} (from configuration). */
+        public RefDeleted toEvent(String forge, String repoUrl) {
+            return new RefDeleted(repoUrl, branch, before, deliveryId, forge, pusher);
         }
     }
 
@@ -78,6 +88,21 @@ public sealed interface ParsedHook {
         public Ignored {
             Objects.requireNonNull(repository, "repository");
             Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * A delivery in a form this forge's endpoint does not read (a form-encoded body where the forge signs only
+     * JSON deliveries in a way Verity can check); {@code reason} says how to set the webhook up instead.
+     */
+    record Unsupported(String reason) implements ParsedHook {
+        public Unsupported {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public Optional<ForgeRepository> repository() {
+            return Optional.empty();
         }
     }
 

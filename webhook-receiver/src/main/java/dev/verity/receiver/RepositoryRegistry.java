@@ -46,8 +46,15 @@ public final class RepositoryRegistry {
                 }
             }
             if (r.secret() == null || r.secret().isBlank()) {
-                errors.add(key + ".secret is empty: set it to the webhook's secret (from the environment or a file,"
-                        + " never from a file in Git)");
+                errors.add(key + ".secret is empty: set it to the webhook's secret (from the environment, or name a"
+                        + " file holding it with " + key + ".secret-file; never from a file in Git)");
+            }
+            for (String signingKey : r.signingKeys()) {
+                try {
+                    StandardWebhookSignature.key(signingKey);
+                } catch (IllegalArgumentException e) {
+                    errors.add(key + ".signing-key: " + e.getMessage());
+                }
             }
         }
         if (defaultSecret.isPresent() && defaultSecret.get().isBlank()) {
@@ -78,6 +85,25 @@ public final class RepositoryRegistry {
         return fallback();
     }
 
+    /** The repository configured as {@code verity.receiver.repositories.<id>}, if any. */
+    public Optional<RepositorySettings> byId(String id) {
+        return repositories.stream().filter(r -> r.id().equals(id)).findFirst();
+    }
+
+    /** The branch Verity renders for {@code repository}: its own, else {@code default-branch}. */
+    public String branchOf(RepositorySettings repository) {
+        return repository.branch().orElse(defaultBranch);
+    }
+
+    /** The key that set {@link #branchOf}, for messages. */
+    public String branchKeyOf(RepositorySettings repository) {
+        return repository.branch().isPresent() ? REPOSITORIES + "." + repository.id() + ".branch" : DEFAULT_BRANCH;
+    }
+
+    public List<RepositorySettings> repositories() {
+        return repositories;
+    }
+
     /** The default secret, for deliveries that name no repository (an organisation hook's ping) or an unlisted one. */
     public Optional<Match> fallback() {
         return defaultSecret.map(s -> new Match(s, defaultBranch, DEFAULT_SECRET, DEFAULT_BRANCH));
@@ -93,7 +119,9 @@ public final class RepositoryRegistry {
         StringBuilder sb = new StringBuilder();
         for (RepositorySettings r : repositories) {
             if (!sb.isEmpty()) sb.append(", ");
-            sb.append(r.id()).append('=').append(r.url()).append(" (branch ").append(r.branch().orElse(defaultBranch)).append(')');
+            sb.append(r.id()).append('=').append(r.url()).append(" (branch ").append(r.branch().orElse(defaultBranch))
+                    .append(", endpoint /hooks/").append(r.forge().orElse("<forge>")).append('/').append(r.id())
+                    .append(r.signingKeys().isEmpty() ? "" : ", " + r.signingKeys().size() + " signing key(s)").append(')');
         }
         if (sb.isEmpty()) sb.append("no repositories listed");
         sb.append("; default secret ").append(defaultSecret.isPresent() ? "set (any other repository, branch "

@@ -32,6 +32,9 @@ public final class WebhookIntake {
         if (parsed instanceof ParsedHook.Invalid invalid) {
             return new Rejected(Reason.INVALID, invalid.reason());
         }
+        if (parsed instanceof ParsedHook.Unsupported unsupported) {
+            return new Rejected(Reason.UNSUPPORTED_MEDIA_TYPE, unsupported.reason());
+        }
         Optional<ForgeRepository> repository = parsed.repository();
         Optional<Match> match = repository.map(registry::lookup).orElseGet(registry::fallback);
         if (match.isEmpty()) {

@@ -59,7 +59,7 @@ class RepositoryRegistryTest {
         assertThat(registry.lookup(SAMPLE).orElseThrow().toString()).doesNotContain("top-s3cret");
         assertThat(registry.fallback().orElseThrow().toString()).doesNotContain("default-s3cret");
         assertThat(registry.describe()).doesNotContain("s3cret")
-                .isEqualTo("sample=https://github.com/binkkatal/sample_app.git (branch main); default secret set"
+                .isEqualTo("sample=https://github.com/binkkatal/sample_app.git (branch main, endpoint /hooks/<forge>/sample); default secret set"
                         + " (any other repository, branch main)");
     }
 }

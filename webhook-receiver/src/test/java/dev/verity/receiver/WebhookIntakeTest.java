@@ -198,7 +198,7 @@ class WebhookIntakeTest {
     }
 
     @Test
-    void malformedJsonIsInvalidAndFormEncodedDeliveriesSaySoAndWhatToChange() {
+    void malformedJsonIsInvalid() {
         byte[] broken = "{\"ref\": \"refs/heads/master\",".getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = headers("push", "broken");
         headers.put("X-Hub-Signature-256", HmacSignature.sign(SAMPLE_SECRET, broken));
@@ -206,13 +206,24 @@ class WebhookIntakeTest {
         assertThat(outcome).isInstanceOf(Rejected.class);
         assertThat(((Rejected) outcome).reason()).isEqualTo(Reason.INVALID);
         assertThat(((Rejected) outcome).message()).startsWith("the push payload is not valid JSON");
+    }
 
-        byte[] form = "payload=%7B%7D".getBytes(StandardCharsets.UTF_8);
+    @Test
+    void aFormEncodedDeliveryIsVerifiedOverTheRawFormBodyAsGithubSignsIt() {
+        byte[] json = github("push.json");
+        byte[] form = ("payload=" + java.net.URLEncoder.encode(new String(json, StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.US_ASCII);
+        Map<String, String> headers = headers("push", "form");
         headers.put("Content-Type", "application/x-www-form-urlencoded");
         headers.put("X-Hub-Signature-256", HmacSignature.sign(SAMPLE_SECRET, form));
-        assertThat(intake.receive(github, new HookRequest(headers, form))).isEqualTo(new Rejected(Reason.INVALID,
-                "the push delivery is form-encoded: set the webhook's content type to application/json in the"
-                        + " repository's webhook settings"));
+        HookOutcome outcome = intake.receive(github, new HookRequest(headers, form));
+        assertThat(outcome).isInstanceOf(Publish.class);
+        assertThat(((CommitPushed) ((Publish) outcome).event()).after()).isEqualTo("fd489864e7642b48eaad6e3f155c10e46810ec72");
+
+        // signed over the JSON inside, as Gitea does: not how GitHub signs, so refused
+        headers.put("X-Hub-Signature-256", HmacSignature.sign(SAMPLE_SECRET, json));
+        assertThat(intake.receive(github, new HookRequest(headers, form)))
+                .extracting(o -> ((Rejected) o).reason()).isEqualTo(Reason.BAD_SIGNATURE);
     }
 
     @Test

@@ -2,8 +2,11 @@ package dev.verity.receiver.app;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,7 +18,10 @@ import java.util.Optional;
  * <pre>
  * verity.receiver.repositories.shop.url=https://github.com/acme/shop.git    # VERITY_RECEIVER_REPOSITORIES_SHOP_URL
  * verity.receiver.repositories.shop.secret=…                               # VERITY_RECEIVER_REPOSITORIES_SHOP_SECRET
+ * verity.receiver.repositories.shop.secret-file=/run/secrets/shop-hook     # instead of secret
  * verity.receiver.repositories.shop.branch=main                            # optional
+ * verity.receiver.repositories.shop.forge=gitlab                           # optional: only /hooks/gitlab/shop
+ * verity.receiver.repositories.shop.signing-key=whsec_…                    # optional, GitLab signing token(s)
  * verity.receiver.default-secret=…                                         # VERITY_RECEIVER_DEFAULT_SECRET, optional
  * </pre>
  */
@@ -42,18 +48,51 @@ public interface ReceiverConfig {
     @WithDefault("8s")
     Duration publishTimeout();
 
+    /**
+     * How far a signed delivery's timestamp (GitLab's {@code webhook-timestamp}) may be from this host's clock before
+     * it is refused as a replay.
+     */
+    @WithDefault("5m")
+    Duration replayWindow();
+
+    /**
+     * The largest body accepted (Quarkus memory size, e.g. {@code 25M}, GitHub's maximum); a larger one is answered 413
+     * as soon as the cap is passed, with or without {@code Content-Length}. Applied as
+     * {@code quarkus.http.limits.max-body-size} (see {@code application.properties}).
+     */
+    @WithDefault("25M")
+    String maxBodySize();
+
     /** The {@code Retry-After} seconds of a 503 answer. */
     @WithDefault("30")
     int retryAfterSeconds();
 
     interface Repository {
-        /** Any URL of the repository; the published event carries the clone URL from the payload. */
+        /**
+         * The repository's clone URL: the {@code repo} of the events from its endpoint {@code /hooks/<forge>/<id>}.
+         * On {@code /hooks/github}, deliveries are matched by the payload's URLs against it.
+         */
         String url();
 
-        /** The webhook secret (required). */
-        String secret();
+        /** The webhook secret (GitLab: the secret token); this or {@link #secretFile()} is required. */
+        Optional<String> secret();
 
-        /** The branch Verity renders for this repository; default {@code verity.receiver.default-branch}. */
+        /** A file holding the secret (trailing line breaks dropped), e.g. a mounted Kubernetes Secret. */
+        @WithName("secret-file")
+        Optional<Path> secretFile();
+
+        /** The branch Verity renders for this repository; default {@code verity.receiver.default-branch}; {@code *} any. */
         Optional<String> branch();
+
+        /** The only forge whose endpoint accepts deliveries for this repository; unset: any. */
+        Optional<String> forge();
+
+        /** GitLab signing tokens ({@code whsec_…}, comma-separated while rotating); unset: the token alone. */
+        @WithName("signing-key")
+        Optional<List<String>> signingKey();
+
+        /** A file holding the signing tokens, one per line. */
+        @WithName("signing-key-file")
+        Optional<Path> signingKeyFile();
     }
 }

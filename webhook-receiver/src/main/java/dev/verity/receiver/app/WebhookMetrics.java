@@ -10,8 +10,9 @@ import java.util.Locale;
 /**
  * {@code verity_webhooks_total{forge,outcome}}: webhook deliveries by what the receiver answered. {@code outcome} is
  * {@code published} (202), {@code unpublished} (503, Kafka did not acknowledge), {@code ignored} (204) or the
- * refusal reason ({@code unsigned}, {@code bad_signature}, {@code unknown_repository}, {@code invalid}). It counts;
- * it does not decide anything.
+ * refusal reason ({@code unsigned}, {@code bad_signature}, {@code expired}, {@code unknown_repository},
+ * {@code no_such_endpoint}, {@code invalid}, {@code unsupported_media_type}). {@code forge} is the endpoint's forge
+ * ({@code unknown} for a path naming no forge). It counts; it does not decide anything.
  */
 @Singleton
 public class WebhookMetrics {

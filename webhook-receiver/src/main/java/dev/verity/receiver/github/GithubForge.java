@@ -1,18 +1,18 @@
 package dev.verity.receiver.github;
 
 import dev.verity.receiver.Forge;
+import dev.verity.receiver.FormBody;
+import dev.verity.receiver.Payloads;
 import dev.verity.receiver.HmacSignature;
 import dev.verity.receiver.HookRequest;
 import dev.verity.receiver.ParsedHook;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * GitHub: the event name in {@code X-GitHub-Event}, the delivery id in {@code X-GitHub-Delivery}, and
  * {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>}. The body is read as JSON whatever the
  * {@code Content-Type} says (curl sends form type by default); a webhook set to
- * {@code application/x-www-form-urlencoded} ({@code payload=…}) is refused with a message saying to switch to JSON.
+ * {@code application/x-www-form-urlencoded} sends {@code payload=<url-encoded JSON>} and signs that raw form body,
+ * so the signature is checked on the bytes received and the JSON read from the {@code payload} field.
  */
 public final class GithubForge implements Forge {
 
@@ -20,9 +20,6 @@ public final class GithubForge implements Forge {
     public static final String EVENT_HEADER = "X-GitHub-Event";
     public static final String DELIVERY_HEADER = "X-GitHub-Delivery";
     public static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
-
-    /** How a webhook set to {@code application/x-www-form-urlencoded} sends the JSON; no JSON body starts so. */
-    private static final byte[] FORM_PAYLOAD = "payload=".getBytes(StandardCharsets.US_ASCII);
 
     private final GithubPushParser parser = new GithubPushParser();
 
@@ -45,7 +42,7 @@ public final class GithubForge implements Forge {
     @Override
     public boolean verify(HookRequest request, String secret) {
         return request.header(SIGNATURE_HEADER)
-                .map(signature -> HmacSignature.matches(signature, secret, request.body()))
+                .map(signature -> HmacSignature.matches(signature, secret, request.bodyStream()))
                 .orElse(false);
     }
 
@@ -53,14 +50,11 @@ public final class GithubForge implements Forge {
     public ParsedHook parse(HookRequest request) {
         String event = request.header(EVENT_HEADER).orElse(null);
         byte[] body = request.body();
-        if (startsWith(body, FORM_PAYLOAD)) {
-            return new ParsedHook.Invalid("the " + event + " delivery is form-encoded: set the webhook's content type"
-                    + " to application/json in the repository's webhook settings");
+        try {
+            if (FormBody.isForm(request)) body = FormBody.payload(body).orElseThrow();
+        } catch (Payloads.Unreadable e) {
+            return new ParsedHook.Invalid(e.getMessage());
         }
         return parser.parse(event, request.header(DELIVERY_HEADER).orElse(null), body);
-    }
-
-    private static boolean startsWith(byte[] body, byte[] prefix) {
-        return body.length >= prefix.length && Arrays.equals(body, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

@@ -7,6 +7,10 @@ import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -26,7 +30,7 @@ class ReceiverConfigTest {
 
         assertThat(config.repositories()).containsOnlyKeys("shop");
         assertThat(config.repositories().get("shop").url()).isEqualTo("https://github.com/acme/shop.git");
-        assertThat(config.repositories().get("shop").secret()).isEqualTo("env-secret");
+        assertThat(config.repositories().get("shop").secret()).contains("env-secret");
         assertThat(config.repositories().get("shop").branch()).contains("release");
         assertThat(config.defaultSecret()).contains("env-default");
     }
@@ -37,7 +41,7 @@ class ReceiverConfigTest {
                 "verity.receiver.repositories.shop.url", "file:///tmp/verity/shop.git",
                 "verity.receiver.repositories.shop.secret", "prop-secret"), "test", 400));
 
-        assertThat(config.repositories().get("shop").secret()).isEqualTo("prop-secret");
+        assertThat(config.repositories().get("shop").secret()).contains("prop-secret");
         assertThat(config.repositories().get("shop").branch()).isEmpty();
         assertThat(config.defaultSecret()).isEmpty();
         assertThat(config.defaultBranch()).isEqualTo("main");
@@ -58,7 +62,7 @@ class ReceiverConfigTest {
 
         assertThat(receiver.repositories()).containsOnlyKeys("gitops");
         assertThat(receiver.repositories().get("gitops").url()).isEqualTo("http://localhost:8090/gitops.git");
-        assertThat(receiver.repositories().get("gitops").secret()).isEqualTo("env-secret");
+        assertThat(receiver.repositories().get("gitops").secret()).contains("env-secret");
     }
 
     @Test
@@ -70,9 +74,47 @@ class ReceiverConfigTest {
 
     @Test
     void aRepositoryWithoutSecretFailsNamingTheKey() {
-        assertThatThrownBy(() -> config(new PropertiesConfigSource(Map.of(
-                "verity.receiver.repositories.shop.url", "https://github.com/acme/shop.git"), "test", 400)))
-                .hasMessageContaining("verity.receiver.repositories.shop.secret");
+        ReceiverConfig config = config(new PropertiesConfigSource(Map.of(
+                "verity.receiver.repositories.shop.url", "https://github.com/acme/shop.git"), "test", 400));
+        assertThatThrownBy(() -> ReceiverBeans.registryOf(config))
+                .hasMessageContaining("verity.receiver.repositories.shop.secret is empty");
+    }
+
+    @Test
+    void secretsAndSigningKeysCanComeFromFilesAndTheForgeAndReplayWindowFromKeys(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("token"), "file-token\n");
+        Path keys = Files.writeString(dir.resolve("keys"), "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32])
+                + "\n\nwhsec_" + java.util.Base64.getEncoder().encodeToString(new byte[]{1, 2, 3}) + "\n");
+        ReceiverConfig config = config(new PropertiesConfigSource(Map.of(
+                "verity.receiver.repositories.shop.url", "https://gitlab.com/acme/shop.git",
+                "verity.receiver.repositories.shop.secret-file", secret.toString(),
+                "verity.receiver.repositories.shop.signing-key-file", keys.toString(),
+                "verity.receiver.repositories.shop.forge", "gitlab",
+                "verity.receiver.replay-window", "2m"), "test", 400));
+
+        dev.verity.receiver.RepositorySettings shop = ReceiverBeans.registryOf(config).byId("shop").orElseThrow();
+        assertThat(shop.secret()).isEqualTo("file-token");
+        assertThat(shop.signingKeys()).hasSize(2);
+        assertThat(shop.forge()).contains("gitlab");
+        assertThat(config.replayWindow()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(shop.toString()).doesNotContain("file-token").doesNotContain("whsec_");
+    }
+
+    @Test
+    void anUnreadableSecretFileOrABadSigningKeyFailsNamingTheKeyNotTheValue(@TempDir Path dir) {
+        ReceiverConfig missing = config(new PropertiesConfigSource(Map.of(
+                "verity.receiver.repositories.shop.url", "https://gitlab.com/acme/shop.git",
+                "verity.receiver.repositories.shop.secret-file", dir.resolve("absent").toString()), "test", 400));
+        assertThatThrownBy(() -> ReceiverBeans.registryOf(missing))
+                .hasMessageContaining("verity.receiver.repositories.shop.secret-file names " + dir.resolve("absent"));
+
+        ReceiverConfig badKey = config(new PropertiesConfigSource(Map.of(
+                "verity.receiver.repositories.shop.url", "https://gitlab.com/acme/shop.git",
+                "verity.receiver.repositories.shop.secret", "token",
+                "verity.receiver.repositories.shop.signing-key", "whsec_not*base64!"), "test", 400));
+        assertThatThrownBy(() -> ReceiverBeans.registryOf(badKey))
+                .hasMessageContaining("verity.receiver.repositories.shop.signing-key: a signing key must be whsec_")
+                .hasMessageNotContaining("not*base64");
     }
 
     private static ReceiverConfig config(org.eclipse.microprofile.config.spi.ConfigSource source) {

@@ -1,0 +1,151 @@
+package dev.verity.receiver;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * What every forge's payload reader shares: strict JSON (a key twice is refused, unknown fields are fine), commit
+ * ids, and turning one ref change (ref, before, after) into a {@link ParsedHook} after checking the ref as
+ * {@link RefName} does.
+ */
+public final class Payloads {
+
+    /** SHA-1 or SHA-256 object names, lowercase hex, as forges write them. */
+    public static final Pattern SHA = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+    /** The id forges put for "no commit" (before of a new branch, after of a deleted one). */
+    public static final String ZERO_ID = "0".repeat(40);
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // two values for one key: which one a reader takes differs between parsers, so refuse the payload
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private Payloads() {
+    }
+
+    /** A payload that cannot be read; the message says why, naming the event. */
+    public static final class Unreadable extends Exception {
+        public Unreadable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The body as a JSON object; {@code what} names the delivery in messages (e.g. {@code "the Push Hook payload"}). */
+    public static JsonNode object(byte[] body, String what) throws Unreadable {
+        return object(new java.io.ByteArrayInputStream(body), what);
+    }
+
+    /** As {@link #object(byte[], String)}, reading the body as a stream. */
+    public static JsonNode object(java.io.InputStream body, String what) throws Unreadable {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage().startsWith("Duplicate field")) {
+                throw new Unreadable(what + " has a key twice: " + e.getOriginalMessage()
+                        + "; a forge never sends that, so the delivery is refused");
+            }
+            throw new Unreadable(what + " is not valid JSON: " + e.getOriginalMessage()
+                    + " (the webhook's content type must be application/json)");
+        } catch (IOException e) {
+            throw new Unreadable(what + " cannot be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new Unreadable(what + " is not a JSON object (the webhook's content type must be application/json)");
+        }
+        return root;
+    }
+
+    /** The field's text, or null when it is missing, not a string, or blank. */
+    public static String text(JsonNode node, String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        return value == null || !value.isTextual() || value.asText().isBlank() ? null : value.asText();
+    }
+
+    public static boolean isZeros(String id) {
+        return id != null && !id.isEmpty() && id.chars().allMatch(c -> c == '0');
+    }
+
+    /**
+     * The sorted union of {@code added}, {@code modified} and {@code removed} over {@code commits}, or empty when a
+     * commit does not list them (some forges' examples omit them: then the paths are not known).
+     */
+    public static Optional<List<String>> commitPaths(JsonNode commits) {
+        SortedSet<String> paths = new TreeSet<>();
+        if (commits == null || !commits.isArray()) return Optional.empty();
+        for (JsonNode commit : commits) {
+            boolean listed = false;
+            for (String field : List.of("added", "modified", "removed")) {
+                JsonNode list = commit.get(field);
+                if (list == null || !list.isArray()) continue;
+                listed = true;
+                for (JsonNode path : list) {
+                    if (path.isTextual() && !path.asText().isEmpty()) paths.add(path.asText());
+                }
+            }
+            if (!listed) return Optional.empty();
+        }
+        return Optional.of(List.copyOf(paths));
+    }
+
+    /**
+     * One ref change as any forge reports it, checked and classified: an invalid ref or commit id is
+     * {@link ParsedHook.Invalid}; a tag is {@link ParsedHook.Ignored}; {@code after} all zeros is a
+     * {@link ParsedHook.Deletion}; anything else a {@link ParsedHook.Push}, whose paths are complete only when
+     * {@code pathsListedInFull} and the branch existed before.
+     *
+     * @param what       names the delivery in messages
+     * @param ref        the full ref ({@code refs/heads/main})
+     * @param before     the old head, or null/zeros for a new ref
+     * @param after      the new head, zeros for a deleted ref
+     */
+    public static ParsedHook change(String what, ForgeRepository repo, String ref, String before, String after,
+            List<String> paths, boolean pathsListedInFull, String deliveryId, String pusher) {
+        if (ref == null) return new ParsedHook.Invalid(what + " has no ref");
+        Optional<String> badRef = RefName.problem(ref);
+        if (badRef.isPresent()) return new ParsedHook.Invalid(what + "'s ref is not valid: " + badRef.get());
+        if (after == null || !SHA.matcher(after).matches()) {
+            return new ParsedHook.Invalid(what + "'s new head is not a commit id: " + printable(after));
+        }
+        if (before != null && !SHA.matcher(before).matches()) {
+            return new ParsedHook.Invalid(what + "'s old head is not a commit id: " + printable(before));
+        }
+        if (ref.startsWith(RefName.TAG_PREFIX)) {
+            return new ParsedHook.Ignored(Optional.ofNullable(repo), "tag " + (isZeros(after) ? "deletion " : "push ")
+                    + ref + ": Verity renders branch heads only");
+        }
+        String branch = ref.substring(RefName.BRANCH_PREFIX.length());
+        if (isZeros(after)) {
+            if (before == null || isZeros(before)) {
+                return new ParsedHook.Invalid(what + " deletes branch " + branch + " but names no commit it pointed at");
+            }
+            return new ParsedHook.Deletion(repo, branch, before, deliveryId, pusher);
+        }
+        boolean created = before == null || isZeros(before);
+        return new ParsedHook.Push(repo, branch, before == null ? ZERO_ID : before, after, paths,
+                deliveryId, pathsListedInFull && !created, pusher);
+    }
+
+    /** A value from a payload for messages: at most 80 characters, control characters escaped. */
+    public static String printable(String value) {
+        if (value == null) return "(none)";
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < value.length() && sb.length() < 80; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) sb.append(String.format("\\u%04x", (int) c)); else sb.append(c);
+        }
+        return sb.length() < value.length() ? sb + "…" : sb.toString();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.verity.receiver.app;
+
+import dev.verity.receiver.HookOutcome;
+import dev.verity.receiver.HookRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a delivery's {@link HookOutcome} into the forge's answer, publishing first when there is something to
+ * publish: 202 once Kafka acknowledged every event; 204 ignored (reason in {@code X-Verity-Ignored}); 400 unreadable;
+ * 401 not authentic or expired; 404 unknown repository (no body on a per-repository endpoint); 415 a form the
+ * endpoint does not read; 503 with {@code Retry-After} when Kafka did not acknowledge.
+ */
+@ApplicationScoped
+public class HookResponder {
+
+    static final String IGNORED_HEADER = "X-Verity-Ignored";
+    private static final Logger LOG = Logger.getLogger(HookResponder.class);
+
+    private final CommitPublisher publisher;
+    private final ReceiverConfig config;
+    private final WebhookMetrics metrics;
+
+    HookResponder(CommitPublisher publisher, ReceiverConfig config, WebhookMetrics metrics) {
+        this.publisher = publisher;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** The request as the core reads it: each header's first value, the body as received. */
+    static HookRequest request(HttpHeaders headers, byte[] body) {
+        Map<String, String> single = new HashMap<>();
+        headers.getRequestHeaders().forEach((name, values) -> {
+            if (!values.isEmpty()) single.put(name, values.get(0));
+        });
+        return new HookRequest(single, body);
+    }
+
+    Response answer(String forge, String delivery, HookOutcome outcome) {
+        if (outcome instanceof HookOutcome.Publish publish) {
+            CommitPublisher.Result result = publisher.publishAll(publish.events());
+            if (result instanceof CommitPublisher.Result.Acknowledged ack) {
+                metrics.published(forge);
+                String what = publish.events().stream()
+                        .map(e -> e.getClass().getSimpleName() + " for " + e.describe())
+                        .collect(Collectors.joining(", "));
+                return text(Response.Status.ACCEPTED, "published " + what + " (" + ack.eventId() + ")\n").build();
+            }
+            metrics.unpublished(forge);
+            return text(Response.Status.SERVICE_UNAVAILABLE, ((CommitPublisher.Result.NotAcknowledged) result).problem()
+                    + ". Redeliver the webhook once Kafka is reachable.\n")
+                    .header("Retry-After", config.retryAfterSeconds()).build();
+        }
+        if (outcome instanceof HookOutcome.Ignored ignored) {
+            LOG.debugf("%s delivery %s ignored: %s", forge, delivery, ignored.reason());
+            metrics.ignored(forge);
+            return Response.noContent().header(IGNORED_HEADER, headerSafe(ignored.reason())).build();
+        }
+        HookOutcome.Rejected rejected = (HookOutcome.Rejected) outcome;
+        metrics.rejected(forge, rejected.reason());
+        if (rejected.reason() == HookOutcome.Reason.NO_SUCH_ENDPOINT) {
+            LOG.debugf("%s delivery %s to an unknown endpoint", forge, delivery);
+            return Response.status(Response.Status.NOT_FOUND).build();
+        }
+        LOG.infof("%s delivery %s refused (%s): %s", forge, delivery, rejected.reason(), rejected.message());
+        return text(status(rejected.reason()), rejected.message() + "\n").build();
+    }
+
+    private static Response.Status status(HookOutcome.Reason reason) {
+        return switch (reason) {
+            case UNSIGNED, BAD_SIGNATURE, EXPIRED -> Response.Status.UNAUTHORIZED;
+            case UNKNOWN_REPOSITORY, NO_SUCH_ENDPOINT -> Response.Status.NOT_FOUND;
+            case INVALID -> Response.Status.BAD_REQUEST;
+            case UNSUPPORTED_MEDIA_TYPE -> Response.Status.UNSUPPORTED_MEDIA_TYPE;
+        };
+    }
+
+    private static Response.ResponseBuilder text(Response.Status status, String body) {
+        return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(body);
+    }
+
+    /** Header values are printable ASCII: anything else from a payload (a branch name) becomes '?'. */
+    private static String headerSafe(String value) {
+        StringBuilder sb = new StringBuilder(Math.min(value.length(), 1000));
+        value.chars().limit(1000).forEach(c -> sb.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.verity.receiver.app;
+
+import dev.verity.receiver.HookRequest;
+import dev.verity.receiver.RepositoryHooks;
+import dev.verity.receiver.WebhookIntake;
+import dev.verity.receiver.github.GithubForge;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The webhook endpoints; both answer as {@link HookResponder} says.
+ * <ul>
+ * <li>{@code POST /hooks/<forge>/<repo-id>}: one endpoint per configured repository and forge ({@code github},
+ * {@code gitlab}, {@code gitea}, {@code forgejo}, {@code bitbucket}, {@code bitbucket-server}, {@code generic}).
+ * The repository id names the secret, so the delivery is authenticated before its body is parsed; an unknown id or
+ * forge is a bare 404.</li>
+ * <li>{@code POST /hooks/github}, for all GitHub repositories at once (kept for existing setups): the repository is
+ * found by the payload's URLs, so the payload is read before its signature can be checked, and an unconfigured
+ * repository is a 404 saying which keys to set.</li>
+ * </ul>
+ * One class, so that JAX-RS matches {@code /hooks/github/<repo-id>} to the per-repository method.
+ */
+@Path("/hooks")
+public class WebhookResource {
+
+    /** Delivery id headers of every forge, for log lines. */
+    private static final List<String> DELIVERY_HEADERS = List.of("X-GitHub-Delivery", "Idempotency-Key",
+            "X-Gitlab-Event-UUID", "X-Forgejo-Delivery", "X-Gitea-Delivery", "X-Request-UUID", "X-Request-Id",
+            "X-Verity-Delivery");
+
+    private final RepositoryHooks hooks;
+    private final WebhookIntake intake;
+    private final GithubForge github;
+    private final HookResponder responder;
+
+    WebhookResource(RepositoryHooks hooks, WebhookIntake intake, GithubForge github, HookResponder responder) {
+        this.hooks = hooks;
+        this.intake = intake;
+        this.github = github;
+        this.responder = responder;
+    }
+
+    @POST
+    @Path("github")
+    public Response receiveGithub(@Context HttpHeaders headers, byte[] body) {
+        HookRequest request = HookResponder.request(headers, body);
+        String delivery = request.header(GithubForge.DELIVERY_HEADER).orElse("(no delivery id)");
+        return responder.answer(github.name(), delivery, intake.receive(github, request));
+    }
+
+    @POST
+    @Path("{forge}/{repository}")
+    public Response receive(@PathParam("forge") String forge, @PathParam("repository") String repository,
+            @Context HttpHeaders headers, byte[] body) {
+        HookRequest request = HookResponder.request(headers, body);
+        String delivery = DELIVERY_HEADERS.stream().map(request::header).flatMap(Optional::stream).findFirst()
+                .orElse("(no delivery id)");
+        // metrics are labelled by forge: only known names, so a scanner cannot create label values
+        String label = hooks.forge(forge).isPresent() ? forge : "unknown";
+        return responder.answer(label, delivery, hooks.receive(forge, repository, request));
+    }
+}

@@ -42,6 +42,7 @@ class RepoIdentityTest {
         assertThat(RepoIdentity.of("/tmp/repos/shop")).isEqualTo("file:///tmp/repos/shop");
         assertThat(RepoIdentity.of("file:///tmp/other/../repos/./shop.git")).isEqualTo("file:///tmp/repos/shop");
         assertThat(RepoIdentity.same("/tmp/repos/Shop", "/tmp/repos/shop")).isFalse();
+        assertThat(RepoIdentity.same("http://localhost:8090/shop.git", "http://127.0.0.1:8090/shop.git")).isFalse();
     }
 
     @Test

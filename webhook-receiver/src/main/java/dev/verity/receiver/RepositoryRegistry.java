@@ -1,5 +1,7 @@
 package dev.verity.receiver;
 
+import dev.verity.events.RepoIdentity;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +41,16 @@ public final class RepositoryRegistry {
             if (r.url() == null || r.url().isBlank()) {
                 errors.add(key + ".url is empty: set it to the repository's clone URL");
             } else {
-                String other = idByIdentity.putIfAbsent(RepositoryUrls.identity(r.url()), r.id());
+                String identity = null;
+                try {
+                    identity = RepoIdentity.of(r.url());
+                } catch (IllegalArgumentException e) {
+                    errors.add(key + ".url: " + e.getMessage());
+                }
+                String other = identity == null ? null : idByIdentity.putIfAbsent(identity, r.id());
                 if (other != null) {
                     errors.add(key + ".url names the same repository as " + REPOSITORIES + "." + other
-                            + ".url (" + r.url() + "): keep one of them");
+                            + ".url (" + RepoIdentity.redact(r.url()) + "): keep one of them");
                 }
             }
             if (r.secret() == null || r.secret().isBlank()) {
@@ -75,7 +83,7 @@ public final class RepositoryRegistry {
     public Optional<Match> lookup(ForgeRepository repository) {
         for (RepositorySettings r : repositories) {
             for (String url : repository.urls()) {
-                if (RepositoryUrls.sameRepository(r.url(), url)) {
+                if (RepoIdentity.same(r.url(), url)) {
                     String key = REPOSITORIES + "." + r.id();
                     return Optional.of(new Match(r.secret(), r.branch().orElse(defaultBranch), key + ".secret",
                             r.branch().isPresent() ? key + ".branch" : DEFAULT_BRANCH));

@@ -10,7 +10,7 @@ import java.util.Optional;
  *                    last segment of its endpoint {@code /hooks/<forge>/<id>}
  * @param url         the repository's clone URL; published as the events' {@code repo} for deliveries to its
  *                    endpoint (on {@code /hooks/github}, also matched against the payload's URLs, see
- *                    {@link RepositoryUrls})
+ *                    {@link dev.verity.events.RepoIdentity})
  * @param secret      the webhook secret, or GitLab's secret token; never printed
  * @param branch      the branch Verity renders; pushes to other branches are ignored (empty: the default branch;
  *                    {@code *}: every branch, the renderer picks)

@@ -150,7 +150,7 @@ public final class Kustomizer {
             String text = new String(read(file), StandardCharsets.UTF_8);
             Node node;
             try {
-                node = YamlReader.readOne(text, file);
+                node = YamlReader.readKustomization(text, file);
             } catch (YamlException e) {
                 throw new KustomizeException(e.getMessage());
             }

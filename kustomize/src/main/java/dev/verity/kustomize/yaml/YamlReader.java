@@ -55,11 +55,31 @@ public final class YamlReader {
 
     /** The non-empty documents of a YAML stream; {@code source} names it in errors (a file path). */
     public static List<Node> readAll(String text, String source) {
+        return readAll(text, source, false);
+    }
+
+    /**
+     * The single document of a kustomization file, typed as Kustomize reads that file: with go-yaml v2's YAML 1.1
+     * rules (sigs.k8s.io/yaml), where {@code y}, {@code yes}, {@code on}, {@code n}, {@code no}, {@code off} are
+     * booleans and timestamps stay the strings written.
+     */
+    public static Node readKustomization(String text, String source) {
+        List<Node> documents = readAll(text, source, true);
+        if (documents.isEmpty()) {
+            return new MapNode();
+        }
+        if (documents.size() > 1) {
+            throw new YamlException(source + " holds " + documents.size() + " YAML documents where one is expected");
+        }
+        return documents.get(0);
+    }
+
+    private static List<Node> readAll(String text, String source, boolean yaml11) {
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
         List<Node> documents = new ArrayList<>();
         try {
             for (org.snakeyaml.engine.v2.nodes.Node document : new Compose(SETTINGS).composeAllFromString(body)) {
-                Node converted = convert(document, source, new IdentityHashMap<>());
+                Node converted = convert(document, source, new IdentityHashMap<>(), yaml11);
                 if (converted instanceof ScalarNode scalar && scalar.isNull()) {
                     continue;
                 }
@@ -88,10 +108,10 @@ public final class YamlReader {
     }
 
     private static Node convert(org.snakeyaml.engine.v2.nodes.Node node, String source,
-            Map<org.snakeyaml.engine.v2.nodes.Node, Boolean> inProgress) {
+            Map<org.snakeyaml.engine.v2.nodes.Node, Boolean> inProgress, boolean yaml11) {
         if (node instanceof org.snakeyaml.engine.v2.nodes.ScalarNode scalar) {
             try {
-                return scalar(scalar);
+                return scalar(scalar, yaml11);
             } catch (YamlException e) {
                 throw new YamlException(source + lineOf(node) + ": " + e.getMessage());
             }
@@ -104,7 +124,7 @@ public final class YamlReader {
             if (node instanceof SequenceNode sequence) {
                 SeqNode out = new SeqNode();
                 for (org.snakeyaml.engine.v2.nodes.Node item : sequence.getValue()) {
-                    out.add(convert(item, source, inProgress));
+                    out.add(convert(item, source, inProgress, yaml11));
                 }
                 return out;
             }
@@ -118,7 +138,7 @@ public final class YamlReader {
                             + ": a mapping key must be a scalar");
                 }
                 String key = keyScalar.getValue();
-                Node value = convert(tuple.getValueNode(), source, inProgress);
+                Node value = convert(tuple.getValueNode(), source, inProgress, yaml11);
                 if (key.equals("<<") && keyScalar.getScalarStyle() == ScalarStyle.PLAIN) {
                     if (value instanceof MapNode merged) {
                         merges.add(merged);
@@ -151,7 +171,7 @@ public final class YamlReader {
     }
 
     /** A scalar as go-yaml types it: by its explicit tag when it has one, else plain ones resolved, others strings. */
-    private static ScalarNode scalar(org.snakeyaml.engine.v2.nodes.ScalarNode scalar) {
+    private static ScalarNode scalar(org.snakeyaml.engine.v2.nodes.ScalarNode scalar, boolean yaml11) {
         Tag tag = scalar.getTag();
         String value = scalar.getValue();
         boolean plain = scalar.getScalarStyle() == ScalarStyle.PLAIN;
@@ -161,7 +181,10 @@ public final class YamlReader {
                 // `key: null` (Kustomize drops it when it walks the resource); printed, it is null like any other
                 return new ScalarNode(ScalarNode.Tag.NULL, "");
             }
-            return plain ? Scalars.resolvePlain(value) : ScalarNode.str(value);
+            if (!plain) {
+                return ScalarNode.str(value);
+            }
+            return yaml11 ? Scalars.resolvePlainYaml11(value) : Scalars.resolvePlain(value);
         }
         if (tag.equals(Tag.STR)) {
             return ScalarNode.str(value);

@@ -13,8 +13,9 @@ for dir in "$@"; do
     echo "$dir: output"
   else
     rm -f "$dir/expected.yaml"
-    sed -n 's/.*err="\(.*\)"$/\1/p' "$dir/.stderr" > "$dir/expected-error.txt"
-    [[ -s "$dir/expected-error.txt" ]] || cp "$dir/.stderr" "$dir/expected-error.txt"
+    # kubectl's klog line without its time stamp: err="..." on one line, or err=< then the message, then " >"
+    sed -e '1s/^E[0-9]* [0-9:.]* *[0-9]* [a-z_.]*:[0-9]*\] "command failed" err=//' \
+        -e '1s/^"\(.*\)"$/\1/' -e '1{/^<$/d}' -e '${/^ *>$/d}' -e 's/^\t//' "$dir/.stderr" > "$dir/expected-error.txt"
     sed -i 's/^expect: .*/expect: error/' "$dir/case.yaml"
     echo "$dir: error: $(head -c 200 "$dir/expected-error.txt")"
   fi

@@ -74,6 +74,14 @@ public final class YamlReader {
         return documents.get(0);
     }
 
+    /**
+     * The non-empty documents of a YAML stream with go-yaml v2's YAML 1.1 scalars, as sigs.k8s.io/yaml reads it
+     * (Kustomize's reader of kustomization files and of JSON 6902 patches written in YAML).
+     */
+    public static List<Node> readAllYaml11(String text, String source) {
+        return readAll(text, source, true);
+    }
+
     private static List<Node> readAll(String text, String source, boolean yaml11) {
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
         List<Node> documents = new ArrayList<>();

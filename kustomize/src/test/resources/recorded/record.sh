@@ -14,6 +14,7 @@ for dir in "$@"; do
   else
     rm -f "$dir/expected.yaml"
     # kubectl's klog line without its time stamp: err="..." on one line, or err=< then the message, then " >"
+    sed -i '/^# Warning: /d' "$dir/.stderr"
     sed -e '1s/^E[0-9]* [0-9:.]* *[0-9]* [a-z_.]*:[0-9]*\] "command failed" err=//' \
         -e '1s/^"\(.*\)"$/\1/' -e '1{/^<$/d}' -e '${/^ *>$/d}' -e 's/^\t//' "$dir/.stderr" > "$dir/expected-error.txt"
     sed -i 's/^expect: .*/expect: error/' "$dir/case.yaml"

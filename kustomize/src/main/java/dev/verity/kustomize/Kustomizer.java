@@ -92,7 +92,14 @@ public final class Kustomizer {
             roots.push(realPath(rootDirectory));
             Kustomization top = accumulate(rootDirectory, resources, Role.TOP, roots);
             ContentHash.addHashSuffixes(resources, deadline);
-            NameReferences.fix(resources, deadline);
+            try {
+                NameReferences.fix(resources, deadline);
+            } catch (DeadlineExceededException e) {
+                throw e;
+            } catch (KustomizeException e) {
+                throw new KustomizeException(e.getMessage() + " (updating name references in the build of "
+                        + top.file + ")", e);
+            }
             resources.removeIf(r -> {
                 MapNode annotations = r.body.map("metadata") == null ? null : r.body.map("metadata").map("annotations");
                 return annotations != null && "true".equals(annotations.string("config.kubernetes.io/local-config"));

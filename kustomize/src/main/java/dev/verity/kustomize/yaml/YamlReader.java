@@ -159,7 +159,9 @@ public final class YamlReader {
                     throw new YamlException("invalid YAML in " + source + lineOf(keyNode)
                             + ": map merge requires map or sequence of maps as the value");
                 }
-                if (out.has(key)) {
+                if (out.has(key) && !yaml11) {
+                    // go-yaml v3 refuses a repeated key; sigs.k8s.io/yaml's v2 reading of a kustomization lets the
+                    // last one win
                     throw new YamlException("invalid YAML in " + source + lineOf(keyNode) + ": mapping key \""
                             + key + "\" already defined");
                 }

@@ -195,7 +195,13 @@ public final class Kustomizer {
                 deadline.check("accumulating components of " + k.file);
                 String path = PathNames.join(directory, entry);
                 rejectRemote(k, "components", entry, path);
-                if (probe(path) != KustomizeFileSystem.Kind.DIRECTORY) {
+                KustomizeFileSystem.Kind kind = probe(path);
+                if (kind == KustomizeFileSystem.Kind.FILE) {
+                    throw new KustomizeException("accumulating components from '" + entry + "' in " + k.file
+                            + ": must build at directory: '" + path + "': file is not directory (a component is a"
+                            + " directory holding a kustomization.yaml of kind Component)");
+                }
+                if (kind != KustomizeFileSystem.Kind.DIRECTORY) {
                     throw new KustomizeException("accumulating components from '" + entry + "' in " + k.file + ": '"
                             + path + "' is not a directory with a kustomization");
                 }

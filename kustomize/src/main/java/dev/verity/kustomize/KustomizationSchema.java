@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.verity.kustomize.yaml.MapNode;
 import dev.verity.kustomize.yaml.Node;
 import dev.verity.kustomize.yaml.ScalarNode;
+import dev.verity.kustomize.yaml.Scalars;
 import dev.verity.kustomize.yaml.SeqNode;
 
 /**
@@ -38,7 +39,12 @@ final class KustomizationSchema {
     private record ListOf(Type element, String goName) implements Type {
     }
 
-    private record MapOf(Type value, String goName) implements Type {
+    /** A map; {@code labelKeys} when its keys become label or annotation keys on resources. */
+    private record MapOf(Type value, String goName, boolean labelKeys) implements Type {
+
+        MapOf(Type value, String goName) {
+            this(value, goName, false);
+        }
     }
 
     /** A struct; {@code closed} when every field is listed (then others are unknown fields). */
@@ -59,6 +65,8 @@ final class KustomizationSchema {
     private static final Scalar BOOL = new Scalar(ScalarKind.BOOL);
     private static final ListOf STRINGS = new ListOf(STRING, "[]string");
     private static final MapOf STRING_MAP = new MapOf(STRING, "map[string]string");
+    /** Labels and annotations: Kustomize passes them through YAML again, where a key like "1" stops being a string. */
+    private static final MapOf METADATA_MAP = new MapOf(STRING, "map[string]string", true);
     private static final AnyValue ANY = new AnyValue();
 
     private static final Struct KUSTOMIZATION;
@@ -72,8 +80,8 @@ final class KustomizationSchema {
         Struct selectorType = new Struct("Selector", selector, true);
         Struct fieldSpec = new Struct("FieldSpec", fields("group", STRING, "version", STRING, "kind", STRING,
                 "path", STRING, "create", BOOL), true);
-        Struct generatorOptions = new Struct("GeneratorOptions", fields("labels", STRING_MAP, "annotations",
-                STRING_MAP, "disableNameSuffixHash", BOOL, "immutable", BOOL), true);
+        Struct generatorOptions = new Struct("GeneratorOptions", fields("labels", METADATA_MAP, "annotations",
+                METADATA_MAP, "disableNameSuffixHash", BOOL, "immutable", BOOL), true);
         Map<String, Type> generatorArgs = fields("namespace", STRING, "name", STRING, "behavior", STRING,
                 "literals", STRINGS, "files", STRINGS, "envs", STRINGS, "env", STRING, "options", generatorOptions);
         Map<String, Type> secretArgs = new LinkedHashMap<>(generatorArgs);
@@ -98,11 +106,11 @@ final class KustomizationSchema {
         Map<String, Type> k = fields(
                 "apiVersion", STRING, "kind", STRING, "metadata", objectMeta, "openapi", STRING_MAP,
                 "namePrefix", STRING, "nameSuffix", STRING, "namespace", STRING,
-                "commonLabels", STRING_MAP,
-                "labels", new ListOf(new Struct("Label", fields("pairs", STRING_MAP, "includeSelectors", BOOL,
+                "commonLabels", METADATA_MAP,
+                "labels", new ListOf(new Struct("Label", fields("pairs", METADATA_MAP, "includeSelectors", BOOL,
                         "includeTemplates", BOOL, "fields", new ListOf(fieldSpec, "[]types.FieldSpec")), true),
                         "[]types.Label"),
-                "commonAnnotations", STRING_MAP,
+                "commonAnnotations", METADATA_MAP,
                 "patchesStrategicMerge", new ListOf(STRING, "[]types.PatchStrategicMerge"),
                 "patchesJson6902", new ListOf(patch, "[]types.Patch"),
                 "patches", new ListOf(patch, "[]types.Patch"),
@@ -175,8 +183,13 @@ final class KustomizationSchema {
             if (!(value instanceof MapNode mapping)) {
                 return mismatch(kindOf(value), struct, path, type);
             }
-            for (Node item : mapping.entries().values()) {
-                String problem = check(item, map.value(), struct, path);
+            for (Map.Entry<String, Node> entry : mapping.entries().entrySet()) {
+                if (map.labelKeys() && !staysAString(entry.getKey())) {
+                    return "unsupported type: map[interface {}]interface {} (the key \"" + entry.getKey() + "\" of "
+                            + path + " reads as a number, a null or a timestamp when Kustomize passes it through YAML"
+                            + " again, even quoted; Kustomize cannot use it as a label or annotation key)";
+                }
+                String problem = check(entry.getValue(), map.value(), struct, path);
                 if (problem != null) {
                     return problem;
                 }
@@ -226,6 +239,18 @@ final class KustomizationSchema {
             }
         }
         return null;
+    }
+
+    private static boolean staysAString(String key) {
+        if (Scalars.isTimestamp(key)) {
+            return false;
+        }
+        try {
+            ScalarNode.Tag tag = Scalars.resolvePlainYaml11(key).tag();
+            return tag == ScalarNode.Tag.STR || tag == ScalarNode.Tag.BOOL;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static String mismatch(String what, String struct, String path, Type type) {

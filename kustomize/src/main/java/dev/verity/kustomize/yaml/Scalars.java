@@ -97,6 +97,11 @@ public final class Scalars {
         return resolvePlain(text);
     }
 
+    /** Whether go-yaml reads this unquoted text as a timestamp. */
+    public static boolean isTimestamp(String text) {
+        return TIMESTAMP.matcher(text).matches();
+    }
+
     /** A float as Kustomize's JSON round trip leaves it: an integer when integral and below 1e21. */
     public static ScalarNode number(double value) {
         if (value == Math.rint(value) && Math.abs(value) < 1e21) {

@@ -69,6 +69,11 @@ public final class RenderCommand {
         } catch (KustomizeException e) {
             stderr.println("error: " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            // an engine bug, not the input's fault: say so, with what to report
+            stderr.println("error: the engine failed on " + arguments.directory() + " (a bug; please report it with"
+                    + " the kustomization): " + e);
+            return 1;
         }
         try {
             stdout.write(yaml.getBytes(StandardCharsets.UTF_8));

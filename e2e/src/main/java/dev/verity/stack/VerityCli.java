@@ -136,7 +136,7 @@ public final class VerityCli implements Runnable {
                     return figures.failure() == null && figures.targetsMet() ? 0 : 1;
                 }
                 default -> {
-                    System.err.println("verity bench: unknown benchmark '" + which + "'; the benchmarks are: applier, drift");
+                    System.err.println("verity bench: unknown benchmark '" + which + "'; the benchmarks are: applier, drift, kustomize");
                     return 2;
                 }
             }

@@ -247,7 +247,8 @@ final class Generators {
                 if (!matches.isEmpty()) {
                     throw new KustomizeException("generating in " + k.file
                             + ": may not add resource with an already registered id: " + id
-                            + " (use behavior: merge or replace to change a generated resource of a base)");
+                            + "; id exists; behavior must be merge or replace (to change a generated resource of a"
+                            + " base)");
                 }
                 accumulated.add(generated);
             }

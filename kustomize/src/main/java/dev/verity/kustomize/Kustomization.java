@@ -13,14 +13,6 @@ import dev.verity.kustomize.yaml.SeqNode;
 /** A kustomization file as read: its directory, its file, its fields, checked against Kustomize v5.5's schema. */
 final class Kustomization {
 
-    /** Every field of Kustomize v5.5's Kustomization type. */
-    private static final Set<String> KNOWN_FIELDS = Set.of("apiVersion", "kind", "metadata", "openapi",
-            "namePrefix", "nameSuffix", "namespace", "commonLabels", "labels", "commonAnnotations",
-            "patchesStrategicMerge", "patchesJson6902", "patches", "images", "imageTags", "replacements", "replicas",
-            "vars", "sortOptions", "resources", "components", "crds", "bases", "configMapGenerator",
-            "secretGenerator", "helmGlobals", "helmCharts", "helmChartInflationGenerator", "generatorOptions",
-            "configurations", "generators", "transformers", "validators", "buildMetadata");
-
     /** Fields the in-process engine does not implement: each is an error, never a silent skip. */
     private static final Map<String, String> UNSUPPORTED = Map.ofEntries(
             Map.entry("vars", "vars are not supported by the in-process engine; use 'replacements'"),
@@ -47,11 +39,7 @@ final class Kustomization {
     }
 
     void validate() {
-        for (String key : fields.keys()) {
-            if (!KNOWN_FIELDS.contains(key)) {
-                throw new KustomizeException("invalid Kustomization: json: unknown field \"" + key + "\" in " + file);
-            }
-        }
+        KustomizationSchema.check(fields, file);
         if (fields.keys().stream().allMatch(key -> key.equals("apiVersion") || key.equals("kind"))) {
             throw new KustomizeException(PathNames.baseName(file) + " is empty (" + file + ")");
         }

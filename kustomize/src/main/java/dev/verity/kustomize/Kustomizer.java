@@ -92,7 +92,14 @@ public final class Kustomizer {
             roots.push(realPath(rootDirectory));
             Kustomization top = accumulate(rootDirectory, resources, Role.TOP, roots);
             ContentHash.addHashSuffixes(resources, deadline);
-            NameReferences.fix(resources, deadline);
+            try {
+                NameReferences.fix(resources, deadline);
+            } catch (DeadlineExceededException e) {
+                throw e;
+            } catch (KustomizeException e) {
+                throw new KustomizeException(e.getMessage() + " (updating name references in the build of "
+                        + top.file + ")", e);
+            }
             resources.removeIf(r -> {
                 MapNode annotations = r.body.map("metadata") == null ? null : r.body.map("metadata").map("annotations");
                 return annotations != null && "true".equals(annotations.string("config.kubernetes.io/local-config"));
@@ -150,7 +157,7 @@ public final class Kustomizer {
             String text = new String(read(file), StandardCharsets.UTF_8);
             Node node;
             try {
-                node = YamlReader.readOne(text, file);
+                node = YamlReader.readKustomization(text, file);
             } catch (YamlException e) {
                 throw new KustomizeException(e.getMessage());
             }
@@ -188,7 +195,13 @@ public final class Kustomizer {
                 deadline.check("accumulating components of " + k.file);
                 String path = PathNames.join(directory, entry);
                 rejectRemote(k, "components", entry, path);
-                if (probe(path) != KustomizeFileSystem.Kind.DIRECTORY) {
+                KustomizeFileSystem.Kind kind = probe(path);
+                if (kind == KustomizeFileSystem.Kind.FILE) {
+                    throw new KustomizeException("accumulating components from '" + entry + "' in " + k.file
+                            + ": must build at directory: '" + path + "': file is not directory (a component is a"
+                            + " directory holding a kustomization.yaml of kind Component)");
+                }
+                if (kind != KustomizeFileSystem.Kind.DIRECTORY) {
                     throw new KustomizeException("accumulating components from '" + entry + "' in " + k.file + ": '"
                             + path + "' is not a directory with a kustomization");
                 }

@@ -195,9 +195,14 @@ final class NameReferences {
         Set<String> subjectNamespaces = new HashSet<>();
         if (referrer.kind().equals("RoleBinding") && referrer.body.seq("subjects") != null) {
             for (Node subject : referrer.body.seq("subjects").items()) {
-                if (subject instanceof MapNode s && "ServiceAccount".equals(s.string("kind"))
-                        && s.string("namespace") != null) {
-                    subjectNamespaces.add(s.string("namespace"));
+                if (subject instanceof MapNode s && "ServiceAccount".equals(s.string("kind")) && s.has("namespace")) {
+                    if (!(s.get("namespace") instanceof ScalarNode ns && ns.tag() == ScalarNode.Tag.STR)) {
+                        // Kustomize's words; a subject's `namespace:` written with no value (or not a string)
+                        throw new KustomizeException("Invalid Input: namespace is blank for resource \"" + referrer.id()
+                                + "\" (a ServiceAccount subject of this RoleBinding has a namespace: field with no"
+                                + " string value; give the namespace or remove the field)");
+                    }
+                    subjectNamespaces.add(ns.value());
                 }
             }
         }

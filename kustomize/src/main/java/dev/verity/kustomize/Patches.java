@@ -12,6 +12,7 @@ import dev.verity.kustomize.patch.MergeOutcome;
 import dev.verity.kustomize.patch.PatchException;
 import dev.verity.kustomize.patch.PatchSchema;
 import dev.verity.kustomize.patch.PatchTarget;
+import dev.verity.kustomize.patch.RawJson;
 import dev.verity.kustomize.patch.SelectableResource;
 import dev.verity.kustomize.patch.StrategicMerge;
 import dev.verity.kustomize.yaml.MapNode;
@@ -352,9 +353,15 @@ final class Patches {
      * text, or one holding only comments, is an empty patch.
      */
     private static JsonPatch jsonPatch(String text, String source, Kustomization k, String field) {
+        // Kustomize gives a text that starts with [ to json-patch as JSON, and any other through sigs.k8s.io/yaml
+        // (YAML 1.1 scalars: on, yes, y are true; dates stay text)
+        boolean json = text.startsWith("[");
+        if (json && RawJson.parse(text) == null) {
+            return null;
+        }
         List<Node> documents;
         try {
-            documents = YamlReader.readAll(text, source);
+            documents = json ? YamlReader.readAll(text, source) : YamlReader.readAllYaml11(text, source);
         } catch (YamlException e) {
             return null;
         }
@@ -370,7 +377,9 @@ final class Patches {
             }
         }
         try {
-            return JsonPatch.parse(seq, source);
+            JsonPatch patch = JsonPatch.parse(seq, source);
+            // Kustomize passes a text that starts with [ to json-patch as it is (test compares the text written)
+            return json ? patch.withValuesAsWritten(text) : patch;
         } catch (PatchException e) {
             throw new KustomizeException(field + " in " + k.file + ": " + e.getMessage(), e);
         }

@@ -53,7 +53,8 @@ final class Replacements {
             String text = new String(build.readRestricted(k, "replacements", path), StandardCharsets.UTF_8);
             List<Node> documents;
             try {
-                documents = YamlReader.readAll(text, PathNames.join(k.directory, path));
+                // Kustomize reads a replacement file with sigs.k8s.io/yaml: YAML 1.1 scalars (create: yes is true)
+                documents = YamlReader.readAllYaml11(text, PathNames.join(k.directory, path));
             } catch (YamlException e) {
                 throw new KustomizeException(e.getMessage());
             }

@@ -24,10 +24,8 @@ import dev.verity.kustomize.yaml.YamlReader;
  */
 class EnginePatchCasesTest {
 
-    /** Known differences from kubectl, each with its reason. */
-    static final Map<String, String> KNOWN_DIFFERENCES = Map.of(
-            "json-test-number", "a JSON 6902 `test` written in JSON compares the op's raw number text (1.0 is not 1);"
-                    + " the engine's reader keeps numbers canonical, as Kustomize's JSON round trip leaves them");
+    /** Known differences from kubectl, each with its reason (none left). */
+    static final Map<String, String> KNOWN_DIFFERENCES = Map.of();
 
     @TestFactory
     Stream<DynamicTest> everyPatchCaseBuildsThroughTheEngineAsKubectlDoes() throws IOException {

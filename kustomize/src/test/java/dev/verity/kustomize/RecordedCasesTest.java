@@ -10,9 +10,12 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Behaviours the conformance corpus does not cover, in the corpus's layout (case.yaml, input/, expected.yaml or a
- * key phrase of the error): each expected.yaml is what {@code kubectl kustomize} (v1.32, Kustomize v5.5.0) printed
- * for the input next to it, recorded with {@code cd CASE && kubectl kustomize input/ROOT > expected.yaml}.
+ * Behaviours the conformance corpus does not cover, in the corpus's layout (case.yaml, input/, expected.yaml, or
+ * expected-error.txt and a key phrase of the error in case.yaml's {@code phrase}): each expectation is what
+ * {@code kubectl kustomize} (v1.32, Kustomize v5.5.0) printed for the input next to it, recorded with
+ * {@code record.sh CASE} in that folder, never written by hand. The {@code krusty-*} cases take their inputs from
+ * Kustomize's own tests ({@code api/krusty/*_test.go} at tag kustomize/v5.5.0; case.yaml's {@code source} names the
+ * file, function and commit); their expectations are recorded with kubectl too, not copied from the Go file.
  */
 class RecordedCasesTest {
 

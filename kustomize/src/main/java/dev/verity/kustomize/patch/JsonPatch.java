@@ -44,8 +44,13 @@ public final class JsonPatch {
      * @param path  the target pointer
      * @param from  the source pointer of move and copy, else {@code null}
      * @param value the value of add, replace and test ({@link ScalarNode#NULL} when the op gives none)
+     * @param raw   the value as written when the patch was JSON text (what {@code test} compares), else null
      */
-    public record Operation(OpKind kind, String path, String from, Node value) {
+    public record Operation(OpKind kind, String path, String from, Node value, RawJson raw) {
+
+        public Operation(OpKind kind, String path, String from, Node value) {
+            this(kind, path, from, value, null);
+        }
     }
 
     private final List<Operation> operations;
@@ -89,6 +94,24 @@ public final class JsonPatch {
             }
             Node value = op.has("value") ? op.get("value") : ScalarNode.NULL;
             result.add(new Operation(kind, path, from, value));
+        }
+        return new JsonPatch(result);
+    }
+
+    /**
+     * This patch with each op's value as written in {@code jsonText}, the JSON text it was parsed from: Kustomize
+     * gives a patch that starts with {@code [} to json-patch as it is, whose {@code test} compares scalars by their
+     * JSON text ({@code 1.0} is not {@code 1}). Unchanged when the text is not valid JSON.
+     */
+    public JsonPatch withValuesAsWritten(String jsonText) {
+        if (!(RawJson.parse(jsonText) instanceof RawJson.RawArray array) || array.items().size() != operations.size()) {
+            return this;
+        }
+        List<Operation> result = new ArrayList<>();
+        for (int i = 0; i < operations.size(); i++) {
+            Operation op = operations.get(i);
+            RawJson raw = array.items().get(i) instanceof RawJson.RawObject o ? o.fields().get("value") : null;
+            result.add(new Operation(op.kind(), op.path(), op.from(), op.value(), raw));
         }
         return new JsonPatch(result);
     }
@@ -275,7 +298,7 @@ public final class JsonPatch {
                 }
                 boolean expectNull = op.value() instanceof ScalarNode s && s.isNull();
                 boolean passes = actual == null || (actual instanceof ScalarNode a && a.isNull())
-                        ? expectNull : jsonEquals(actual, op.value());
+                        ? expectNull : op.raw() != null ? rawEquals(actual, op.raw()) : jsonEquals(actual, op.value());
                 if (!passes) {
                     throw new PatchException("testing value " + op.path() + " failed: test failed");
                 }
@@ -367,6 +390,40 @@ public final class JsonPatch {
 
     private static String decode(String segment) {
         return segment.replace("~1", "/").replace("~0", "~");
+    }
+
+    /**
+     * Equality as json-patch's test sees it for a value written in JSON: maps by keys, lists in order, each scalar
+     * of the resource as Go's JSON encoder writes it against the scalar's text as written.
+     */
+    private static boolean rawEquals(Node actual, RawJson written) {
+        if (actual == null || actual instanceof ScalarNode s && s.isNull()) {
+            return written instanceof RawJson.Leaf leaf && leaf.text().equals("null");
+        }
+        if (actual instanceof ScalarNode scalar) {
+            return written instanceof RawJson.Leaf leaf && leaf.text().equals(GoJson.scalar(scalar));
+        }
+        if (actual instanceof SeqNode seq) {
+            if (!(written instanceof RawJson.RawArray array) || array.items().size() != seq.size()) {
+                return false;
+            }
+            for (int i = 0; i < seq.size(); i++) {
+                if (!rawEquals(seq.get(i), array.items().get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        MapNode map = (MapNode) actual;
+        if (!(written instanceof RawJson.RawObject object) || !object.fields().keySet().equals(map.keys())) {
+            return false;
+        }
+        for (String key : map.keys()) {
+            if (!rawEquals(map.get(key), object.fields().get(key))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Equality as json-patch's test sees it: maps by keys, lists in order, scalars by type and text. */

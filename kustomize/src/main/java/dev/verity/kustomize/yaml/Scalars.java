@@ -81,6 +81,27 @@ public final class Scalars {
         return ScalarNode.str(text);
     }
 
+    /**
+     * The typed scalar go-yaml v2 (YAML 1.1, as sigs.k8s.io/yaml reads a kustomization file) makes of an unquoted
+     * scalar: the YAML 1.1 booleans ({@code y}, {@code yes}, {@code on}, {@code n}, {@code no}, {@code off} in their
+     * three cases) are booleans, and a timestamp stays the string written; numbers and nulls as {@link #resolvePlain}.
+     */
+    public static ScalarNode resolvePlainYaml11(String text) {
+        if (OLD_BOOLS.contains(text)) {
+            char first = Character.toLowerCase(text.charAt(0));
+            return ScalarNode.bool(first == 'y' || text.equalsIgnoreCase("on"));
+        }
+        if (TIMESTAMP.matcher(text).matches()) {
+            return ScalarNode.str(text);
+        }
+        return resolvePlain(text);
+    }
+
+    /** Whether go-yaml reads this unquoted text as a timestamp. */
+    public static boolean isTimestamp(String text) {
+        return TIMESTAMP.matcher(text).matches();
+    }
+
     /** A float as Kustomize's JSON round trip leaves it: an integer when integral and below 1e21. */
     public static ScalarNode number(double value) {
         if (value == Math.rint(value) && Math.abs(value) < 1e21) {

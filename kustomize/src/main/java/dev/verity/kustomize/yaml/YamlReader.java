@@ -55,11 +55,42 @@ public final class YamlReader {
 
     /** The non-empty documents of a YAML stream; {@code source} names it in errors (a file path). */
     public static List<Node> readAll(String text, String source) {
+        return readAll(text, source, Mode.V3);
+    }
+
+    /**
+     * The single document of a kustomization file, typed as Kustomize reads that file: with go-yaml v2's YAML 1.1
+     * rules (sigs.k8s.io/yaml), where {@code y}, {@code yes}, {@code on}, {@code n}, {@code no}, {@code off} are
+     * booleans and timestamps stay the strings written.
+     */
+    public static Node readKustomization(String text, String source) {
+        List<Node> documents = readAll(text, source, Mode.KUSTOMIZATION);
+        if (documents.isEmpty()) {
+            return new MapNode();
+        }
+        if (documents.size() > 1) {
+            throw new YamlException(source + " holds " + documents.size() + " YAML documents where one is expected");
+        }
+        return documents.get(0);
+    }
+
+    /**
+     * The non-empty documents of a YAML stream with go-yaml v2's YAML 1.1 scalars, as sigs.k8s.io/yaml reads it
+     * (Kustomize's reader of kustomization files and of JSON 6902 patches written in YAML).
+     */
+    public static List<Node> readAllYaml11(String text, String source) {
+        return readAll(text, source, Mode.YAML11);
+    }
+
+    /** How scalars are typed: go-yaml v3 (resources), v2's YAML 1.1, or v2 with the string keys a kustomization needs. */
+    private enum Mode { V3, YAML11, KUSTOMIZATION }
+
+    private static List<Node> readAll(String text, String source, Mode mode) {
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
         List<Node> documents = new ArrayList<>();
         try {
             for (org.snakeyaml.engine.v2.nodes.Node document : new Compose(SETTINGS).composeAllFromString(body)) {
-                Node converted = convert(document, source, new IdentityHashMap<>());
+                Node converted = convert(document, source, new IdentityHashMap<>(), mode);
                 if (converted instanceof ScalarNode scalar && scalar.isNull()) {
                     continue;
                 }
@@ -88,10 +119,10 @@ public final class YamlReader {
     }
 
     private static Node convert(org.snakeyaml.engine.v2.nodes.Node node, String source,
-            Map<org.snakeyaml.engine.v2.nodes.Node, Boolean> inProgress) {
+            Map<org.snakeyaml.engine.v2.nodes.Node, Boolean> inProgress, Mode mode) {
         if (node instanceof org.snakeyaml.engine.v2.nodes.ScalarNode scalar) {
             try {
-                return scalar(scalar);
+                return scalar(scalar, mode != Mode.V3);
             } catch (YamlException e) {
                 throw new YamlException(source + lineOf(node) + ": " + e.getMessage());
             }
@@ -104,7 +135,7 @@ public final class YamlReader {
             if (node instanceof SequenceNode sequence) {
                 SeqNode out = new SeqNode();
                 for (org.snakeyaml.engine.v2.nodes.Node item : sequence.getValue()) {
-                    out.add(convert(item, source, inProgress));
+                    out.add(convert(item, source, inProgress, mode));
                 }
                 return out;
             }
@@ -118,7 +149,18 @@ public final class YamlReader {
                             + ": a mapping key must be a scalar");
                 }
                 String key = keyScalar.getValue();
-                Node value = convert(tuple.getValueNode(), source, inProgress);
+                if (mode == Mode.KUSTOMIZATION && keyScalar.getScalarStyle() == ScalarStyle.PLAIN
+                        && keyScalar.getTag().equals(IMPLICIT) && !key.equals("<<")) {
+                    ScalarNode typed = Scalars.resolvePlainYaml11(key);
+                    if (typed.tag() != ScalarNode.Tag.STR || Scalars.isTimestamp(key)) {
+                        // sigs.k8s.io/yaml keeps such a key typed, and Kustomize fails on it (json: unsupported type)
+                        throw new YamlException("invalid Kustomization in " + source + lineOf(keyNode) + ": the key "
+                                + key + " is a " + typed.tag().name().toLowerCase(java.util.Locale.ROOT)
+                                .replace("str", "timestamp") + " under YAML 1.1, and Kustomize needs string keys"
+                                + " (json: unsupported type: map[interface {}]interface {}); quote it: \"" + key + "\"");
+                    }
+                }
+                Node value = convert(tuple.getValueNode(), source, inProgress, mode);
                 if (key.equals("<<") && keyScalar.getScalarStyle() == ScalarStyle.PLAIN) {
                     if (value instanceof MapNode merged) {
                         merges.add(merged);
@@ -131,7 +173,9 @@ public final class YamlReader {
                     throw new YamlException("invalid YAML in " + source + lineOf(keyNode)
                             + ": map merge requires map or sequence of maps as the value");
                 }
-                if (out.has(key)) {
+                if (out.has(key) && mode == Mode.V3) {
+                    // go-yaml v3 refuses a repeated key; sigs.k8s.io/yaml's v2 reading of a kustomization lets the
+                    // last one win
                     throw new YamlException("invalid YAML in " + source + lineOf(keyNode) + ": mapping key \""
                             + key + "\" already defined");
                 }
@@ -151,7 +195,7 @@ public final class YamlReader {
     }
 
     /** A scalar as go-yaml types it: by its explicit tag when it has one, else plain ones resolved, others strings. */
-    private static ScalarNode scalar(org.snakeyaml.engine.v2.nodes.ScalarNode scalar) {
+    private static ScalarNode scalar(org.snakeyaml.engine.v2.nodes.ScalarNode scalar, boolean yaml11) {
         Tag tag = scalar.getTag();
         String value = scalar.getValue();
         boolean plain = scalar.getScalarStyle() == ScalarStyle.PLAIN;
@@ -161,7 +205,10 @@ public final class YamlReader {
                 // `key: null` (Kustomize drops it when it walks the resource); printed, it is null like any other
                 return new ScalarNode(ScalarNode.Tag.NULL, "");
             }
-            return plain ? Scalars.resolvePlain(value) : ScalarNode.str(value);
+            if (!plain) {
+                return ScalarNode.str(value);
+            }
+            return yaml11 ? Scalars.resolvePlainYaml11(value) : Scalars.resolvePlain(value);
         }
         if (tag.equals(Tag.STR)) {
             return ScalarNode.str(value);

@@ -3,6 +3,7 @@ package dev.verity.notifier;
 import dev.verity.notifier.alert.EmailFormatter;
 import dev.verity.notifier.alert.SlackMessageFormatter;
 import dev.verity.notifier.delivery.AlertDispatcher;
+import dev.verity.notifier.delivery.DeliveryRetry;
 import dev.verity.notifier.delivery.Destination;
 import dev.verity.notifier.delivery.RetryPolicy;
 import dev.verity.notifier.delivery.GenericWebhook;
@@ -26,10 +27,22 @@ public class AlertDestinations {
 
     private static final Logger LOG = Logger.getLogger(AlertDestinations.class);
 
+    /** Retries of every destination: SmallRye Fault Tolerance as {@code verity.notifier.retry.*} says. */
+    @Produces
+    @Singleton
+    DeliveryRetry retry(NotifierConfig config) {
+        try {
+            return new FaultTolerantRetry(new RetryPolicy(config.retry().maxAttempts(), config.retry().initialBackoff(),
+                    config.retry().maxBackoff(), config.retry().jitter()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("verity.notifier.retry.*: " + e.getMessage(), e);
+        }
+    }
+
     /** A singleton (no client proxy), so it is built, and its lines logged, when the consumers start. */
     @Produces
     @Singleton
-    AlertDispatcher dispatcher(NotifierConfig config, Mailer mailer, UndeliveredPublisher undelivered,
+    AlertDispatcher dispatcher(NotifierConfig config, Mailer mailer, UndeliveredPublisher undelivered, DeliveryRetry retry,
             @ConfigProperty(name = "quarkus.mailer.host", defaultValue = "localhost") String smtpHost,
             @ConfigProperty(name = "quarkus.mailer.port") Optional<Integer> smtpPort) {
         List<Destination> destinations = new ArrayList<>();
@@ -70,7 +83,7 @@ public class AlertDestinations {
                     + "give a comma-separated list such as oncall@example.com,platform@example.com");
         });
         if (!to.isEmpty()) {
-            EmailDestination email = new EmailDestination(mailer, new EmailFormatter(config.email().subjectPrefix()),
+            EmailDestination email = new EmailDestination("email", mailer, new EmailFormatter(config.email().subjectPrefix()),
                     config.email().from(), to, smtpHost + smtpPort.map(p -> ":" + p).orElse(""));
             destinations.add(email);
             LOG.infof("E-mail: alerts go as %s from %s", email.describe(), config.email().from());
@@ -99,8 +112,6 @@ public class AlertDestinations {
             LOG.warn("No alert destination is configured: alerts are only logged. Set verity.notifier.slack.webhook-url "
                     + "and/or verity.notifier.email.to");
         }
-        RetryPolicy retry = new RetryPolicy(config.retry().maxAttempts(), config.retry().initialBackoff(),
-                config.retry().maxBackoff());
         return new AlertDispatcher(destinations, retry, config.recentEvents(), undelivered, Clock.systemUTC());
     }
 }

@@ -39,6 +39,7 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,6 +101,7 @@ public class IncidentLoop {
         driftTopic = config.topics().drift();
         rolloutTopic = config.topics().rollout();
         incidentsTopic = config.topics().incidents();
+        metrics.register(dispatcher.destinations());
         Gauge.builder("verity.incidents.open", this, l -> l.book == null ? 0 : l.book.open().size())
                 .description("Incidents open now (on the leading notifier)").register(registry);
     }
@@ -166,7 +168,7 @@ public class IncidentLoop {
             while (running) {
                 ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<String, String> record : records) handle(record, producer);
-                send(book.tick());
+                send(book.tick(), null);
                 recordIncidents(producer);
                 if (!records.isEmpty()) c.commitSync();
             }
@@ -190,14 +192,23 @@ public class IncidentLoop {
         if (notices.isEmpty()) {
             LOG.debugf("notifier: %s %s tells nobody anything new", envelope.type(), envelope.event().describe());
         }
-        send(notices);
+        send(notices, envelope.time());
         recordIncidents(producer);
     }
 
-    private void send(List<Notice> notices) {
+    /**
+     * Sends each notice to its destinations and records where each incident was threaded.
+     *
+     * @param eventTime when the event that made the notices happened; null for what time made due (then an
+     *                  announcement counts from its first incident's opening, a reminder not at all)
+     */
+    private void send(List<Notice> notices, Instant eventTime) {
         for (Notice notice : notices) {
             Alert alert = NoticeAlerts.of(notice);
             List<Incident> incidents = incidentsOf(notice);
+            Instant since = eventTime != null ? eventTime
+                    : notice instanceof Notice.Opened o ? o.incidents().stream().map(Incident::openedAt)
+                            .min(Instant::compareTo).orElse(null) : null;
             List<Delivery> deliveries = incidents.isEmpty() ? dispatcher.dispatch(alert)
                     : dispatcher.dispatch(alert, incidents.get(0).id(), incidents.get(0).threads());
             for (Delivery d : deliveries) {
@@ -205,8 +216,9 @@ public class IncidentLoop {
                 if (d.thread() == null) continue;
                 for (Incident incident : incidents) book.recordThread(incident.key(), d.destination(), d.thread());
             }
+            Instant now = Instant.now();
             for (Delivery d : deliveries) {
-                metrics.record(d);
+                metrics.record(d, since, now);
                 switch (d.outcome()) {
                     case DELIVERED -> LOG.infof("%s: alerted \"%s\" via %s (%s, %d attempt(s))", alert.where(),
                             alert.title(), d.destination(), alert.eventId(), d.attempts());

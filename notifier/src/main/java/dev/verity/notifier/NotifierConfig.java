@@ -127,6 +127,10 @@ public interface NotifierConfig {
         String subjectPrefix();
     }
 
+    /**
+     * Retries of transient delivery failures, per destination, by SmallRye Fault Tolerance
+     * ({@code verity.notifier.retry.*}); after the last attempt the alert goes to {@code verity.undelivered}.
+     */
     interface Retry {
         /** Attempts per alert and destination, the first included, for transient failures. */
         @WithDefault("4")
@@ -136,8 +140,12 @@ public interface NotifierConfig {
         @WithDefault("1s")
         Duration initialBackoff();
 
-        /** The longest wait between two attempts. */
+        /** The longest wait between two attempts (a {@code Retry-After} may ask for longer, up to 5 minutes). */
         @WithDefault("30s")
         Duration maxBackoff();
+
+        /** Each wait is moved by up to this much either way at random, so that retries do not come in step. */
+        @WithDefault("200ms")
+        Duration jitter();
     }
 }

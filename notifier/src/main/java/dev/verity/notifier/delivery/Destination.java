@@ -2,11 +2,17 @@ package dev.verity.notifier.delivery;
 
 import dev.verity.notifier.alert.Alert;
 
-/** Somewhere alerts go: a Slack webhook, a list of e-mail recipients. */
+/** Somewhere alerts go: a Slack channel, a list of e-mail recipients, a webhook URL. */
 public interface Destination {
 
-    /** The channel name used for deduplication and reports: {@code slack}, {@code email}. */
+    /**
+     * The destination's name, unique among the dispatcher's: deduplication, thread references and reports use it
+     * ({@code slack}, {@code email}, {@code webhook} for the default route; {@code slack@<route>} and so on for others).
+     */
     String name();
+
+    /** The kind of channel: {@code slack}, {@code email} or {@code webhook} (a small closed set: a metrics tag). */
+    String channel();
 
     /** Where it delivers, safe to log and publish (never a webhook's secret path or a password). */
     String describe();

@@ -30,6 +30,7 @@ public final class GenericWebhook implements Destination {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String name;
     private final URI url;
     private final StandardWebhookSigner signer;
     private final Duration timeout;
@@ -37,6 +38,12 @@ public final class GenericWebhook implements Destination {
     private final HttpClient http;
 
     public GenericWebhook(URI url, String secret, Duration timeout, Clock clock) {
+        this("webhook", url, secret, timeout, clock);
+    }
+
+    /** @param name the destination's name, unique among the dispatcher's destinations */
+    public GenericWebhook(String name, URI url, String secret, Duration timeout, Clock clock) {
+        this.name = name;
         if (url == null || url.getHost() == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
             throw new IllegalArgumentException("the webhook URL must be an http(s) URL with a host");
         }
@@ -49,6 +56,11 @@ public final class GenericWebhook implements Destination {
 
     @Override
     public String name() {
+        return name;
+    }
+
+    @Override
+    public String channel() {
         return "webhook";
     }
 

@@ -36,6 +36,7 @@ public final class SlackWebApi implements Destination {
     private static final Set<String> TRANSIENT = Set.of("ratelimited", "internal_error", "fatal_error",
             "service_unavailable", "request_timeout");
 
+    private final String name;
     private final URI api;
     private final String token;
     private final String channel;
@@ -49,6 +50,13 @@ public final class SlackWebApi implements Destination {
      * @param channel the channel to post to: its id ({@code C…}) or name ({@code #alerts}); the bot must be in it
      */
     public SlackWebApi(URI api, String token, String channel, Duration timeout, SlackMessageFormatter formatter) {
+        this("slack", api, token, channel, timeout, formatter);
+    }
+
+    /** @param name the destination's name, unique among the dispatcher's destinations */
+    public SlackWebApi(String name, URI api, String token, String channel, Duration timeout,
+            SlackMessageFormatter formatter) {
+        this.name = name;
         if (api == null || api.getHost() == null || !("https".equals(api.getScheme()) || "http".equals(api.getScheme()))) {
             throw new IllegalArgumentException("the Slack API URL must be an http(s) URL with a host, such as "
                     + "https://slack.com/api");
@@ -67,6 +75,11 @@ public final class SlackWebApi implements Destination {
 
     @Override
     public String name() {
+        return name;
+    }
+
+    @Override
+    public String channel() {
         return "slack";
     }
 

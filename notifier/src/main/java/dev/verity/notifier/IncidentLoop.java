@@ -14,6 +14,8 @@ import dev.verity.notifier.incident.IncidentCodec;
 import dev.verity.notifier.incident.IncidentSettings;
 import dev.verity.notifier.incident.Notice;
 import dev.verity.notifier.incident.NoticeAlerts;
+import dev.verity.notifier.routing.AlertSubject;
+import dev.verity.notifier.routing.Router;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
@@ -45,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,7 +76,10 @@ public class IncidentLoop {
     EventIntake intake;
 
     @Inject
-    AlertDispatcher dispatcher;
+    AlertDestinations.Alerting alerting;
+
+    private AlertDispatcher dispatcher;
+    private Router router;
 
     @Inject
     DeliveryMetrics metrics;
@@ -101,6 +107,8 @@ public class IncidentLoop {
         driftTopic = config.topics().drift();
         rolloutTopic = config.topics().rollout();
         incidentsTopic = config.topics().incidents();
+        dispatcher = alerting.dispatcher();
+        router = alerting.router();
         metrics.register(dispatcher.destinations());
         Gauge.builder("verity.incidents.open", this, l -> l.book == null ? 0 : l.book.open().size())
                 .description("Incidents open now (on the leading notifier)").register(registry);
@@ -209,8 +217,10 @@ public class IncidentLoop {
             Instant since = eventTime != null ? eventTime
                     : notice instanceof Notice.Opened o ? o.incidents().stream().map(Incident::openedAt)
                             .min(Instant::compareTo).orElse(null) : null;
-            List<Delivery> deliveries = incidents.isEmpty() ? dispatcher.dispatch(alert)
-                    : dispatcher.dispatch(alert, incidents.get(0).id(), incidents.get(0).threads());
+            Set<String> to = incidents.isEmpty() ? router.destinationsFor(AlertSubject.of(alert))
+                    : router.destinationsFor(incidents.stream().map(AlertSubject::of).toList());
+            List<Delivery> deliveries = incidents.isEmpty() ? dispatcher.dispatch(alert, to, null, Map.of())
+                    : dispatcher.dispatch(alert, to, incidents.get(0).id(), incidents.get(0).threads());
             for (Delivery d : deliveries) {
                 // where the destination threaded it: the incident's (a group's incidents share the summary's thread)
                 if (d.thread() == null) continue;
@@ -230,7 +240,8 @@ public class IncidentLoop {
                 }
             }
             if (deliveries.isEmpty()) {
-                LOG.warnf("%s: %s (no destination configured; %s)", alert.where(), alert.title(), alert.eventId());
+                LOG.warnf("%s: %s (no destination configured or routed; %s)", alert.where(), alert.title(),
+                        alert.eventId());
             }
         }
     }

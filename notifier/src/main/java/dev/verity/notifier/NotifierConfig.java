@@ -38,6 +38,72 @@ public interface NotifierConfig {
 
     Email email();
 
+    /**
+     * Routes ({@code verity.notifier.routes[i].*}), tried in order: the first whose {@code match} fits an alert takes
+     * it (with {@code continue=true}, later matching routes take it too); an alert no route matches goes to the
+     * default route, the destinations above ({@code slack.*}, {@code email.*}, {@code webhook.*}).
+     */
+    List<Route> routes();
+
+    interface Route {
+        /** Names the route in logs and its destinations ({@code slack@<name>}): lower case, digits, dashes. */
+        String name();
+
+        Match match();
+
+        /**
+         * What the route matches; every list is comma-separated alternatives, an absent one matches anything.
+         * Cluster, app and environment are glob patterns ({@code prod-*}).
+         */
+        interface Match {
+            Optional<List<String>> clusters();
+
+            Optional<List<String>> apps();
+
+            Optional<List<String>> environments();
+
+            /**
+             * {@code drift}, {@code drift-unknown}, {@code rollout-failure}, {@code degraded},
+             * {@code render-failure}, {@code removal-held}, {@code objects-kept}, {@code other}.
+             */
+            Optional<List<String>> kinds();
+
+            /** {@code error}, {@code warning}: what the incident was opened as (its resolution goes the same way). */
+            Optional<List<String>> severities();
+        }
+
+        RouteSlack slack();
+
+        /** The route's Slack: a channel the bot ({@code verity.notifier.slack.bot-token}) posts to, or a webhook. */
+        interface RouteSlack {
+            Optional<String> channel();
+
+            /** A secret: set it from the environment ({@code VERITY_NOTIFIER_ROUTES_0__SLACK_WEBHOOK_URL}). */
+            Optional<URI> webhookUrl();
+        }
+
+        RouteEmail email();
+
+        interface RouteEmail {
+            /** Recipients, comma-separated. */
+            Optional<List<String>> to();
+        }
+
+        RouteWebhook webhook();
+
+        interface RouteWebhook {
+            Optional<URI> url();
+
+            /** Its signing secret; unset: {@code verity.notifier.webhook.secret}. */
+            Optional<String> secret();
+        }
+
+        /** Whether later routes that match take the alert too. */
+        @io.smallrye.config.WithName("continue")
+        @WithDefault("false")
+        boolean continueMatching();
+    }
+
     Retry retry();
 
     Incidents incidents();

@@ -76,6 +76,17 @@ class DeliveryFaultsIT {
             assertThat(after.count("verity_notifications_total", Map.of("destination", "email", "outcome", "undelivered"))
                     - before.count("verity_notifications_total", Map.of("destination", "email", "outcome", "undelivered")))
                     .isGreaterThanOrEqualTo(1);
+            assertThat(after.count("verity_notifications_total", Map.of("destination", "slack", "outcome", "delivered"))
+                    - before.count("verity_notifications_total", Map.of("destination", "slack", "outcome", "delivered")))
+                    .isGreaterThanOrEqualTo(1);
+            // time from the event to its delivery, per channel: only what was delivered
+            assertThat(after.count("verity_notification_delay_seconds_count", Map.of("destination", "slack"))
+                    - before.count("verity_notification_delay_seconds_count", Map.of("destination", "slack")))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(after.value("verity_notification_delay_seconds_count", Map.of("destination", "email")))
+                    .hasValue(0.0);
+            assertThat(after.value("verity_incidents_open", Map.of())).hasValueSatisfying(open ->
+                    assertThat(open).isGreaterThanOrEqualTo(1.0));
         });
     }
 

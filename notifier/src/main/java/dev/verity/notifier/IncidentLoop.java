@@ -8,6 +8,7 @@ import dev.verity.notifier.alert.Alert;
 import dev.verity.notifier.alert.AlertComposer;
 import dev.verity.notifier.delivery.AlertDispatcher;
 import dev.verity.notifier.delivery.Delivery;
+import dev.verity.notifier.delivery.Destination;
 import dev.verity.notifier.incident.Incident;
 import dev.verity.notifier.incident.IncidentBook;
 import dev.verity.notifier.incident.IncidentCodec;
@@ -205,7 +206,9 @@ public class IncidentLoop {
     }
 
     /**
-     * Sends each notice to its destinations and records where each incident was threaded.
+     * Sends each notice to its routed destinations and records where each incident was threaded. A grouped
+     * announcement is one summary; where a destination threads it (Slack Web API, e-mail), each incident's own
+     * announcement follows as a reply in the summary's thread, which its incidents share from then on.
      *
      * @param eventTime when the event that made the notices happened; null for what time made due (then an
      *                  announcement counts from its first incident's opening, a reminder not at all)
@@ -219,31 +222,52 @@ public class IncidentLoop {
                             .min(Instant::compareTo).orElse(null) : null;
             Set<String> to = incidents.isEmpty() ? router.destinationsFor(AlertSubject.of(alert))
                     : router.destinationsFor(incidents.stream().map(AlertSubject::of).toList());
-            List<Delivery> deliveries = incidents.isEmpty() ? dispatcher.dispatch(alert, to, null, Map.of())
-                    : dispatcher.dispatch(alert, to, incidents.get(0).id(), incidents.get(0).threads());
+            List<Delivery> deliveries = incidents.isEmpty() ? deliver(alert, to, null, Map.of(), since)
+                    : deliver(alert, to, incidents.get(0).id(), incidents.get(0).threads(), since);
+            boolean grouped = notice instanceof Notice.Opened o && o.grouped();
+            Set<String> threaded = new java.util.LinkedHashSet<>();
             for (Delivery d : deliveries) {
                 // where the destination threaded it: the incident's (a group's incidents share the summary's thread)
                 if (d.thread() == null) continue;
-                for (Incident incident : incidents) book.recordThread(incident.key(), d.destination(), d.thread());
+                threaded.add(d.destination());
+                String kept = Destination.IncidentThread.keep(d.thread(), grouped);
+                for (Incident incident : incidents) book.recordThread(incident.key(), d.destination(), kept);
             }
-            Instant now = Instant.now();
-            for (Delivery d : deliveries) {
-                metrics.record(d, since, now);
-                switch (d.outcome()) {
-                    case DELIVERED -> LOG.infof("%s: alerted \"%s\" via %s (%s, %d attempt(s))", alert.where(),
-                            alert.title(), d.destination(), alert.eventId(), d.attempts());
-                    case DUPLICATE -> LOG.infof("%s: %s was already sent via %s; skipped", alert.where(),
-                            alert.eventId(), d.destination());
-                    case UNDELIVERED -> {
-                        // logged and published by the UndeliveredPublisher
-                    }
+            if (!grouped) continue;
+            for (Incident member : incidents) {
+                Set<String> mine = new java.util.LinkedHashSet<>(router.destinationsFor(AlertSubject.of(member)));
+                mine.retainAll(threaded);
+                if (mine.isEmpty()) continue;
+                Incident current = book.incident(member.key());
+                for (Delivery d : deliver(NoticeAlerts.detail(current), mine, current.id(), current.threads(), since)) {
+                    if (d.thread() != null) book.recordThread(member.key(), d.destination(), d.thread());
                 }
             }
-            if (deliveries.isEmpty()) {
-                LOG.warnf("%s: %s (no destination configured or routed; %s)", alert.where(), alert.title(),
-                        alert.eventId());
+        }
+    }
+
+    /** Delivers one alert to the destinations named, counts and logs what became of it at each. */
+    private List<Delivery> deliver(Alert alert, Set<String> to, String incident, Map<String, String> threads,
+            Instant since) {
+        List<Delivery> deliveries = dispatcher.dispatch(alert, to, incident, threads);
+        Instant now = Instant.now();
+        for (Delivery d : deliveries) {
+            metrics.record(d, since, now);
+            switch (d.outcome()) {
+                case DELIVERED -> LOG.infof("%s: alerted \"%s\" via %s (%s, %d attempt(s))", alert.where(),
+                        alert.title(), d.destination(), alert.eventId(), d.attempts());
+                case DUPLICATE -> LOG.infof("%s: %s was already sent via %s; skipped", alert.where(),
+                        alert.eventId(), d.destination());
+                case UNDELIVERED -> {
+                    // logged and published by the UndeliveredPublisher
+                }
             }
         }
+        if (deliveries.isEmpty()) {
+            LOG.warnf("%s: %s (no destination configured or routed; %s)", alert.where(), alert.title(),
+                    alert.eventId());
+        }
+        return deliveries;
     }
 
     /** The incidents a notice is about, in its order; none for an alert that is no incident. */

@@ -77,8 +77,8 @@ public final class AlertDispatcher implements AutoCloseable {
     /**
      * Delivers the alert to the named destinations (others are left out; an unknown name is an error), into the
      * incident's thread when {@code incident} is given ({@code references}: what each destination returned for the
-     * thread's previous message, by destination name; absent for the first), and says what happened at each, in the
-     * dispatcher's order.
+     * thread's previous message, by destination name, as {@link Delivery#thread()} gave it; absent for the first), and
+     * says what happened at each, in the dispatcher's order.
      */
     public List<Delivery> dispatch(Alert alert, Collection<String> to, String incident, Map<String, String> references) {
         for (String name : to) {
@@ -90,7 +90,7 @@ public final class AlertDispatcher implements AutoCloseable {
         for (Destination destination : destinations.values()) {
             if (!to.contains(destination.name())) continue;
             Destination.IncidentThread thread = incident == null ? null
-                    : new Destination.IncidentThread(incident, references.get(destination.name()));
+                    : Destination.IncidentThread.of(incident, references.get(destination.name()));
             pending.add(senders.get(destination.name()).submit(() -> deliver(alert, destination, thread)));
         }
         List<Delivery> result = new ArrayList<>();
@@ -125,7 +125,7 @@ public final class AlertDispatcher implements AutoCloseable {
                 return destination.deliver(alert, thread);
             });
             return new Delivery(destination.name(), destination.channel(), Delivery.Outcome.DELIVERED, attempts.get(),
-                    null, reference);
+                    null, thread == null ? reference : Destination.IncidentThread.keep(reference, thread.shared()));
         } catch (DeliveryException e) {
             error = e.getMessage() + (!e.isTransient() ? " (permanent; not retried)"
                     : " (gave up after " + attempts.get() + " attempt" + (attempts.get() == 1 ? "" : "s") + ")");

@@ -25,10 +25,30 @@ public interface Destination {
      *
      * @param incident  the incident's id: a new thread's root is derived from it
      * @param reference what the destination returned for the thread's previous message, or null for its first
+     * @param shared    whether the thread is shared with other incidents (a grouped announcement's): then its first
+     *                  message is the group's summary, which one incident's message must not replace
      */
-    record IncidentThread(String incident, String reference) {
+    record IncidentThread(String incident, String reference, boolean shared) {
+        /** How a shared thread's reference is kept (in front of what the destination returned). */
+        static final String SHARED = "shared ";
+
         public IncidentThread {
             java.util.Objects.requireNonNull(incident, "incident");
+        }
+
+        public IncidentThread(String incident, String reference) {
+            this(incident, reference, false);
+        }
+
+        /** The thread a kept reference names (one {@link #keep kept} as shared is shared). */
+        public static IncidentThread of(String incident, String kept) {
+            if (kept != null && kept.startsWith(SHARED)) return new IncidentThread(incident, kept.substring(SHARED.length()), true);
+            return new IncidentThread(incident, kept, false);
+        }
+
+        /** What to keep of a reference the destination returned, to give {@link #of} with the next message. */
+        public static String keep(String reference, boolean shared) {
+            return reference == null || !shared ? reference : SHARED + reference;
         }
     }
 

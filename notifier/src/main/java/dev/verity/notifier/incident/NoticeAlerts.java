@@ -51,6 +51,14 @@ public final class NoticeAlerts {
                         + " while it is open."));
     }
 
+    /**
+     * One incident of a grouped announcement told on its own, for the group's thread: what its own announcement
+     * would have said (the same id, so it is sent once).
+     */
+    public static Alert detail(Incident incident) {
+        return opened(incident);
+    }
+
     private static Alert opened(Incident incident) {
         if (incident.isOpen()) return restate(incident, incident.id() + "/opened", incident.alert().severity(), "",
                 List.of());

@@ -47,13 +47,18 @@ public final class SlackMessageFormatter {
         ObjectNode fields = blocks.addObject().put("type", "section");
         ArrayNode fieldList = fields.putArray("fields");
         field(fieldList, "Severity", ":" + alert.severity().emoji() + ": " + alert.severity().label());
-        field(fieldList, "Target", alert.target() != null ? "`" + alert.target() + "`" : "`" + escape(alert.repo()) + "`");
+        field(fieldList, "Target", alert.target() != null ? "`" + alert.target() + "`"
+                : "`" + escape(Secrets.mask(alert.repo())) + "`");
         alert.objectRef().ifPresent(o -> field(fieldList, "Object", "`" + escape(o.toString()) + "`"));
         if (!alert.fields().isEmpty()) {
             field(fieldList, "Fields", String.join(", ", alert.fields().stream().map(f -> "`" + escape(f) + "`").toList()));
         }
         if (alert.path() != null) field(fieldList, "Path", "`" + escape(alert.path()) + "`");
-        if (alert.commit() != null) field(fieldList, "Commit", "`" + TargetKey.shortSha(alert.commit()) + "`");
+        if (alert.commit() != null) {
+            String sha = TargetKey.shortSha(alert.commit());
+            field(fieldList, "Commit", CommitLinks.of(alert.repo(), alert.commit()).map(url -> "<" + url + "|" + sha + ">")
+                    .orElse("`" + sha + "`"));
+        }
 
         if (!alert.details().isEmpty()) {
             String details = escape(String.join("\n", alert.details()));
@@ -64,7 +69,7 @@ public final class SlackMessageFormatter {
         section(blocks, "*What to do:* " + escape(alert.nextStep()));
 
         ArrayNode context = blocks.addObject().put("type", "context").putArray("elements");
-        StringBuilder line = new StringBuilder("Verity · ").append(escape(alert.repo()));
+        StringBuilder line = new StringBuilder("Verity · ").append(escape(Secrets.mask(alert.repo())));
         if (alert.commit() != null) line.append(" · commit `").append(alert.commit()).append('`');
         alert.traceId().ifPresent(t -> line.append(" · trace `").append(t).append('`'));
         line.append(" · event `").append(alert.eventId()).append('`');

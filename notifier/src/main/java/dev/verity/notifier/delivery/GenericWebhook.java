@@ -23,7 +23,7 @@ import java.nio.charset.StandardCharsets;
  * other answers are permanent. The URL may hold a secret: only its host is ever logged.
  *
  * <p>The body: {@code {"type":"verity.alert","id":…,"severity":…,"title":…,"summary":[…],"details":[…],
- * "target":"cluster/app/env"|null,"repo":…,"commit":…,"object":{…}|null,"fields":[…],"path":…,"nextStep":…,
+ * "target":"cluster/app/env"|null,"repo":…,"commit":…,"commitUrl":…|null,"object":{…}|null,"fields":[…],"path":…,"nextStep":…,
  * "eventType":…,"traceparent":…}}.
  */
 public final class GenericWebhook implements Destination {
@@ -100,6 +100,7 @@ public final class GenericWebhook implements Destination {
         json.put("target", alert.target() == null ? null : alert.target().toString());
         json.put("repo", alert.repo());
         json.put("commit", alert.commit());
+        json.put("commitUrl", dev.verity.notifier.alert.CommitLinks.of(alert.repo(), alert.commit()).orElse(null));
         json.set("object", alert.object() == null ? null : JSON.valueToTree(alert.object()));
         alert.fields().forEach(json.putArray("fields")::add);
         json.put("path", alert.path());

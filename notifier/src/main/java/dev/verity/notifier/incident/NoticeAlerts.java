@@ -61,7 +61,7 @@ public final class NoticeAlerts {
 
     private static Alert opened(Incident incident) {
         if (incident.isOpen()) return restate(incident, incident.id() + "/opened", incident.alert().severity(), "",
-                List.of());
+                List.of("Since " + incident.openedAt() + "."));
         return restate(incident, incident.id() + "/opened", Severity.RESOLVED, "Resolved: ",
                 List.of("Opened at " + incident.openedAt() + " and resolved " + duration(incident.openedAt(),
                         incident.resolvedAt()) + " later, before it was announced."));

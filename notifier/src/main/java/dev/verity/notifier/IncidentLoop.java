@@ -59,9 +59,10 @@ import java.util.concurrent.TimeUnit;
  * announcements, reminders). Started when this replica is elected ({@link NotifierLeadership}), stopped when it is
  * deposed or stops: a standby holds no partition, and a new leader goes on from the committed offsets.
  *
- * <p>At-least-once: an event is committed only after its notices were sent and its incidents recorded, so a crash
- * loses nothing; a crash between a send and its record sends that notice again after the restart (the only
- * duplicate). A redelivered event that was recorded changes nothing ({@link IncidentBook}). A record that is not a
+ * <p>At-least-once: an event is committed only after its notices were sent to every destination the {@link Router}
+ * picks (or, where every attempt failed, published on {@code verity.undelivered}, which counts as handled) and its
+ * incidents recorded, so a crash loses nothing; a crash between a send and its record sends that notice again after
+ * the restart (the only duplicate). A redelivered event that was recorded changes nothing ({@link IncidentBook}). A record that is not a
  * Verity event goes to {@code <topic>.dlq}; an event of a type this version does not know is skipped and counted.
  */
 @ApplicationScoped

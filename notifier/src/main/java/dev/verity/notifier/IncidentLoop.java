@@ -12,6 +12,7 @@ import dev.verity.notifier.delivery.Destination;
 import dev.verity.notifier.incident.Incident;
 import dev.verity.notifier.incident.IncidentBook;
 import dev.verity.notifier.incident.IncidentCodec;
+import dev.verity.notifier.incident.IncidentKey;
 import dev.verity.notifier.incident.IncidentSettings;
 import dev.verity.notifier.incident.Notice;
 import dev.verity.notifier.incident.NoticeAlerts;
@@ -43,8 +44,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -207,40 +210,68 @@ public class IncidentLoop {
     }
 
     /**
-     * Sends each notice to its routed destinations and records where each incident was threaded. A grouped
-     * announcement is one summary; where a destination threads it (Slack Web API, e-mail), each incident's own
-     * announcement follows as a reply in the summary's thread, which its incidents share from then on.
+     * Sends each notice to its routed destinations and records where each incident was threaded.
      *
      * @param eventTime when the event that made the notices happened; null for what time made due (then an
      *                  announcement counts from its first incident's opening, a reminder not at all)
      */
     private void send(List<Notice> notices, Instant eventTime) {
         for (Notice notice : notices) {
+            if (notice instanceof Notice.Opened opened) {
+                announce(opened, eventTime != null ? eventTime : opened.incidents().stream().map(Incident::openedAt)
+                        .min(Instant::compareTo).orElse(null));
+                continue;
+            }
             Alert alert = NoticeAlerts.of(notice);
             List<Incident> incidents = incidentsOf(notice);
-            Instant since = eventTime != null ? eventTime
-                    : notice instanceof Notice.Opened o ? o.incidents().stream().map(Incident::openedAt)
-                            .min(Instant::compareTo).orElse(null) : null;
-            Set<String> to = incidents.isEmpty() ? router.destinationsFor(AlertSubject.of(alert))
-                    : router.destinationsFor(incidents.stream().map(AlertSubject::of).toList());
-            List<Delivery> deliveries = incidents.isEmpty() ? deliver(alert, to, null, Map.of(), since)
-                    : deliver(alert, to, incidents.get(0).id(), incidents.get(0).threads(), since);
-            boolean grouped = notice instanceof Notice.Opened o && o.grouped();
-            Set<String> threaded = new java.util.LinkedHashSet<>();
+            if (incidents.isEmpty()) {
+                deliver(alert, router.destinationsFor(AlertSubject.of(alert)), null, Map.of(), eventTime);
+                continue;
+            }
+            Incident incident = incidents.get(0);
+            for (Delivery d : deliver(alert, router.destinationsFor(AlertSubject.of(incident)), incident.id(),
+                    incident.threads(), eventTime)) {
+                if (d.thread() != null) book.recordThread(incident.key(), d.destination(), d.thread());
+            }
+        }
+    }
+
+    /**
+     * Announces incidents opened together: each destination gets the incidents routed to it — one summary listing
+     * them when they are several (destinations routed the same incidents get the same summary), or the incident's own
+     * announcement when it is one. Where a destination threads a summary (Slack Web API, e-mail), each incident's own
+     * announcement follows as a reply in the summary's thread, which those incidents share from then on.
+     */
+    private void announce(Notice.Opened opened, Instant since) {
+        Map<List<IncidentKey>, Set<String>> audiences = new LinkedHashMap<>();
+        Map<String, List<IncidentKey>> routed = new LinkedHashMap<>();
+        for (Incident incident : opened.incidents()) {
+            for (String destination : router.destinationsFor(AlertSubject.of(incident))) {
+                routed.computeIfAbsent(destination, d -> new ArrayList<>()).add(incident.key());
+            }
+        }
+        routed.forEach((destination, keys) -> audiences.computeIfAbsent(keys, k -> new LinkedHashSet<>()).add(destination));
+        if (audiences.isEmpty()) {
+            deliver(NoticeAlerts.of(opened), Set.of(), null, Map.of(), since); // says that nothing is configured
+            return;
+        }
+        for (Map.Entry<List<IncidentKey>, Set<String>> audience : audiences.entrySet()) {
+            List<Incident> members = audience.getKey().stream().map(book::incident).toList();
+            Notice.Opened part = new Notice.Opened(members);
+            Incident first = members.get(0);
+            List<Delivery> deliveries = deliver(NoticeAlerts.of(part), audience.getValue(), first.id(), first.threads(),
+                    since);
+            Set<String> threaded = new LinkedHashSet<>();
             for (Delivery d : deliveries) {
-                // where the destination threaded it: the incident's (a group's incidents share the summary's thread)
                 if (d.thread() == null) continue;
                 threaded.add(d.destination());
-                String kept = Destination.IncidentThread.keep(d.thread(), grouped);
-                for (Incident incident : incidents) book.recordThread(incident.key(), d.destination(), kept);
+                String kept = Destination.IncidentThread.keep(d.thread(), part.grouped());
+                for (Incident member : members) book.recordThread(member.key(), d.destination(), kept);
             }
-            if (!grouped) continue;
-            for (Incident member : incidents) {
-                Set<String> mine = new java.util.LinkedHashSet<>(router.destinationsFor(AlertSubject.of(member)));
-                mine.retainAll(threaded);
-                if (mine.isEmpty()) continue;
+            if (!part.grouped() || threaded.isEmpty()) continue;
+            for (Incident member : members) {
                 Incident current = book.incident(member.key());
-                for (Delivery d : deliver(NoticeAlerts.detail(current), mine, current.id(), current.threads(), since)) {
+                for (Delivery d : deliver(NoticeAlerts.detail(current), threaded, current.id(), current.threads(), since)) {
                     if (d.thread() != null) book.recordThread(member.key(), d.destination(), d.thread());
                 }
             }

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The notifier's configuration ({@code verity.notifier.*}). Each destination is optional: one that is not
- * configured is skipped, with one line at start-up saying so. The SMTP server is Quarkus's
+ * configured is skipped, with one line at start-up saying so. The top-level destinations ({@code slack.*},
+ * {@code email.*}, {@code webhook.*}) are the default route; {@code routes[i].*} send some alerts elsewhere. The SMTP server is Quarkus's
  * ({@code quarkus.mailer.host}, {@code quarkus.mailer.port}, …); topics are in {@code mp.messaging.*}.
  */
 @ConfigMapping(prefix = "verity.notifier")

@@ -29,13 +29,15 @@ final class EmailDestination implements Destination {
         return t;
     });
 
+    private final String name;
     private final Mailer mailer;
     private final EmailFormatter formatter;
     private final String from;
     private final List<String> to;
     private final String server;
 
-    EmailDestination(Mailer mailer, EmailFormatter formatter, String from, List<String> to, String server) {
+    EmailDestination(String name, Mailer mailer, EmailFormatter formatter, String from, List<String> to, String server) {
+        this.name = name;
         this.mailer = mailer;
         this.formatter = formatter;
         this.from = from;
@@ -45,6 +47,11 @@ final class EmailDestination implements Destination {
 
     @Override
     public String name() {
+        return name;
+    }
+
+    @Override
+    public String channel() {
         return "email";
     }
 

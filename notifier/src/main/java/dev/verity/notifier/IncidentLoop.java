@@ -8,12 +8,16 @@ import dev.verity.notifier.alert.Alert;
 import dev.verity.notifier.alert.AlertComposer;
 import dev.verity.notifier.delivery.AlertDispatcher;
 import dev.verity.notifier.delivery.Delivery;
+import dev.verity.notifier.delivery.Destination;
 import dev.verity.notifier.incident.Incident;
 import dev.verity.notifier.incident.IncidentBook;
 import dev.verity.notifier.incident.IncidentCodec;
+import dev.verity.notifier.incident.IncidentKey;
 import dev.verity.notifier.incident.IncidentSettings;
 import dev.verity.notifier.incident.Notice;
 import dev.verity.notifier.incident.NoticeAlerts;
+import dev.verity.notifier.routing.AlertSubject;
+import dev.verity.notifier.routing.Router;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
@@ -39,11 +43,15 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,9 +62,10 @@ import java.util.concurrent.TimeUnit;
  * announcements, reminders). Started when this replica is elected ({@link NotifierLeadership}), stopped when it is
  * deposed or stops: a standby holds no partition, and a new leader goes on from the committed offsets.
  *
- * <p>At-least-once: an event is committed only after its notices were sent and its incidents recorded, so a crash
- * loses nothing; a crash between a send and its record sends that notice again after the restart (the only
- * duplicate). A redelivered event that was recorded changes nothing ({@link IncidentBook}). A record that is not a
+ * <p>At-least-once: an event is committed only after its notices were sent to every destination the {@link Router}
+ * picks (or, where every attempt failed, published on {@code verity.undelivered}, which counts as handled) and its
+ * incidents recorded, so a crash loses nothing; a crash between a send and its record sends that notice again after
+ * the restart (the only duplicate). A redelivered event that was recorded changes nothing ({@link IncidentBook}). A record that is not a
  * Verity event goes to {@code <topic>.dlq}; an event of a type this version does not know is skipped and counted.
  */
 @ApplicationScoped
@@ -72,7 +81,10 @@ public class IncidentLoop {
     EventIntake intake;
 
     @Inject
-    AlertDispatcher dispatcher;
+    AlertDestinations.Alerting alerting;
+
+    private AlertDispatcher dispatcher;
+    private Router router;
 
     @Inject
     DeliveryMetrics metrics;
@@ -100,6 +112,9 @@ public class IncidentLoop {
         driftTopic = config.topics().drift();
         rolloutTopic = config.topics().rollout();
         incidentsTopic = config.topics().incidents();
+        dispatcher = alerting.dispatcher();
+        router = alerting.router();
+        metrics.register(dispatcher.destinations());
         Gauge.builder("verity.incidents.open", this, l -> l.book == null ? 0 : l.book.open().size())
                 .description("Incidents open now (on the leading notifier)").register(registry);
     }
@@ -166,7 +181,7 @@ public class IncidentLoop {
             while (running) {
                 ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<String, String> record : records) handle(record, producer);
-                send(book.tick());
+                send(book.tick(), null);
                 recordIncidents(producer);
                 if (!records.isEmpty()) c.commitSync();
             }
@@ -190,37 +205,101 @@ public class IncidentLoop {
         if (notices.isEmpty()) {
             LOG.debugf("notifier: %s %s tells nobody anything new", envelope.type(), envelope.event().describe());
         }
-        send(notices);
+        send(notices, envelope.time());
         recordIncidents(producer);
     }
 
-    private void send(List<Notice> notices) {
+    /**
+     * Sends each notice to its routed destinations and records where each incident was threaded.
+     *
+     * @param eventTime when the event that made the notices happened; null for what time made due (then an
+     *                  announcement counts from its first incident's opening, a reminder not at all)
+     */
+    private void send(List<Notice> notices, Instant eventTime) {
         for (Notice notice : notices) {
+            if (notice instanceof Notice.Opened opened) {
+                announce(opened, eventTime != null ? eventTime : opened.incidents().stream().map(Incident::openedAt)
+                        .min(Instant::compareTo).orElse(null));
+                continue;
+            }
             Alert alert = NoticeAlerts.of(notice);
             List<Incident> incidents = incidentsOf(notice);
-            List<Delivery> deliveries = incidents.isEmpty() ? dispatcher.dispatch(alert)
-                    : dispatcher.dispatch(alert, incidents.get(0).id(), incidents.get(0).threads());
-            for (Delivery d : deliveries) {
-                // where the destination threaded it: the incident's (a group's incidents share the summary's thread)
-                if (d.thread() == null) continue;
-                for (Incident incident : incidents) book.recordThread(incident.key(), d.destination(), d.thread());
+            if (incidents.isEmpty()) {
+                deliver(alert, router.destinationsFor(AlertSubject.of(alert)), null, Map.of(), eventTime);
+                continue;
             }
-            for (Delivery d : deliveries) {
-                metrics.record(d);
-                switch (d.outcome()) {
-                    case DELIVERED -> LOG.infof("%s: alerted \"%s\" via %s (%s, %d attempt(s))", alert.where(),
-                            alert.title(), d.destination(), alert.eventId(), d.attempts());
-                    case DUPLICATE -> LOG.infof("%s: %s was already sent via %s; skipped", alert.where(),
-                            alert.eventId(), d.destination());
-                    case UNDELIVERED -> {
-                        // logged and published by the UndeliveredPublisher
-                    }
-                }
-            }
-            if (deliveries.isEmpty()) {
-                LOG.warnf("%s: %s (no destination configured; %s)", alert.where(), alert.title(), alert.eventId());
+            Incident incident = incidents.get(0);
+            for (Delivery d : deliver(alert, router.destinationsFor(AlertSubject.of(incident)), incident.id(),
+                    incident.threads(), eventTime)) {
+                if (d.thread() != null) book.recordThread(incident.key(), d.destination(), d.thread());
             }
         }
+    }
+
+    /**
+     * Announces incidents opened together: each destination gets the incidents routed to it — one summary listing
+     * them when they are several (destinations routed the same incidents get the same summary), or the incident's own
+     * announcement when it is one. Where a destination threads a summary (Slack Web API, e-mail), each incident's own
+     * announcement follows as a reply in the summary's thread, which those incidents share from then on.
+     */
+    private void announce(Notice.Opened opened, Instant since) {
+        Map<List<IncidentKey>, Set<String>> audiences = new LinkedHashMap<>();
+        Map<String, List<IncidentKey>> routed = new LinkedHashMap<>();
+        for (Incident incident : opened.incidents()) {
+            for (String destination : router.destinationsFor(AlertSubject.of(incident))) {
+                routed.computeIfAbsent(destination, d -> new ArrayList<>()).add(incident.key());
+            }
+        }
+        routed.forEach((destination, keys) -> audiences.computeIfAbsent(keys, k -> new LinkedHashSet<>()).add(destination));
+        if (audiences.isEmpty()) {
+            deliver(NoticeAlerts.of(opened), Set.of(), null, Map.of(), since); // says that nothing is configured
+            return;
+        }
+        for (Map.Entry<List<IncidentKey>, Set<String>> audience : audiences.entrySet()) {
+            List<Incident> members = audience.getKey().stream().map(book::incident).toList();
+            Notice.Opened part = new Notice.Opened(members);
+            Incident first = members.get(0);
+            List<Delivery> deliveries = deliver(NoticeAlerts.of(part), audience.getValue(), first.id(), first.threads(),
+                    since);
+            Set<String> threaded = new LinkedHashSet<>();
+            for (Delivery d : deliveries) {
+                if (d.thread() == null) continue;
+                threaded.add(d.destination());
+                String kept = Destination.IncidentThread.keep(d.thread(), part.grouped());
+                for (Incident member : members) book.recordThread(member.key(), d.destination(), kept);
+            }
+            if (!part.grouped() || threaded.isEmpty()) continue;
+            for (Incident member : members) {
+                Incident current = book.incident(member.key());
+                for (Delivery d : deliver(NoticeAlerts.detail(current), threaded, current.id(), current.threads(), since)) {
+                    if (d.thread() != null) book.recordThread(member.key(), d.destination(), d.thread());
+                }
+            }
+        }
+    }
+
+    /** Delivers one alert to the destinations named, counts and logs what became of it at each. */
+    private List<Delivery> deliver(Alert alert, Set<String> to, String incident, Map<String, String> threads,
+            Instant since) {
+        List<Delivery> deliveries = dispatcher.dispatch(alert, to, incident, threads);
+        Instant now = Instant.now();
+        for (Delivery d : deliveries) {
+            metrics.record(d, since, now);
+            switch (d.outcome()) {
+                case DELIVERED -> LOG.infof("%s: alerted \"%s\" via %s (%s, %d attempt(s))", alert.where(),
+                        alert.title(), d.destination(), alert.eventId(), d.attempts());
+                case DUPLICATE -> LOG.infof("%s: %s was already sent via %s; skipped", alert.where(),
+                        alert.eventId(), d.destination());
+                case UNDELIVERED -> {
+                    // logged and published by the UndeliveredPublisher
+                }
+            }
+        }
+        if (deliveries.isEmpty()) {
+            LOG.warnf("%s: %s (no destination configured or routed; %s)", alert.where(), alert.title(),
+                    alert.eventId());
+        }
+        return deliveries;
     }
 
     /** The incidents a notice is about, in its order; none for an alert that is no incident. */

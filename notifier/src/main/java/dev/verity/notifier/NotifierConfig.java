@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The notifier's configuration ({@code verity.notifier.*}). Each destination is optional: one that is not
- * configured is skipped, with one line at start-up saying so. The SMTP server is Quarkus's
+ * configured is skipped, with one line at start-up saying so. The top-level destinations ({@code slack.*},
+ * {@code email.*}, {@code webhook.*}) are the default route; {@code routes[i].*} send some alerts elsewhere. The SMTP server is Quarkus's
  * ({@code quarkus.mailer.host}, {@code quarkus.mailer.port}, …); topics are in {@code mp.messaging.*}.
  */
 @ConfigMapping(prefix = "verity.notifier")
@@ -37,6 +38,72 @@ public interface NotifierConfig {
     }
 
     Email email();
+
+    /**
+     * Routes ({@code verity.notifier.routes[i].*}), tried in order: the first whose {@code match} fits an alert takes
+     * it (with {@code continue=true}, later matching routes take it too); an alert no route matches goes to the
+     * default route, the destinations above ({@code slack.*}, {@code email.*}, {@code webhook.*}).
+     */
+    List<Route> routes();
+
+    interface Route {
+        /** Names the route in logs and its destinations ({@code slack@<name>}): lower case, digits, dashes. */
+        String name();
+
+        Match match();
+
+        /**
+         * What the route matches; every list is comma-separated alternatives, an absent one matches anything.
+         * Cluster, app and environment are glob patterns ({@code prod-*}).
+         */
+        interface Match {
+            Optional<List<String>> clusters();
+
+            Optional<List<String>> apps();
+
+            Optional<List<String>> environments();
+
+            /**
+             * {@code drift}, {@code drift-unknown}, {@code rollout-failure}, {@code degraded},
+             * {@code render-failure}, {@code removal-held}, {@code objects-kept}, {@code other}.
+             */
+            Optional<List<String>> kinds();
+
+            /** {@code error}, {@code warning}: what the incident was opened as (its resolution goes the same way). */
+            Optional<List<String>> severities();
+        }
+
+        RouteSlack slack();
+
+        /** The route's Slack: a channel the bot ({@code verity.notifier.slack.bot-token}) posts to, or a webhook. */
+        interface RouteSlack {
+            Optional<String> channel();
+
+            /** A secret: set it from the environment ({@code VERITY_NOTIFIER_ROUTES_0__SLACK_WEBHOOK_URL}). */
+            Optional<URI> webhookUrl();
+        }
+
+        RouteEmail email();
+
+        interface RouteEmail {
+            /** Recipients, comma-separated. */
+            Optional<List<String>> to();
+        }
+
+        RouteWebhook webhook();
+
+        interface RouteWebhook {
+            Optional<URI> url();
+
+            /** Its signing secret; unset: {@code verity.notifier.webhook.secret}. */
+            Optional<String> secret();
+        }
+
+        /** Whether later routes that match take the alert too. */
+        @io.smallrye.config.WithName("continue")
+        @WithDefault("false")
+        boolean continueMatching();
+    }
 
     Retry retry();
 
@@ -127,6 +194,10 @@ public interface NotifierConfig {
         String subjectPrefix();
     }
 
+    /**
+     * Retries of transient delivery failures, per destination, by SmallRye Fault Tolerance
+     * ({@code verity.notifier.retry.*}); after the last attempt the alert goes to {@code verity.undelivered}.
+     */
     interface Retry {
         /** Attempts per alert and destination, the first included, for transient failures. */
         @WithDefault("4")
@@ -136,8 +207,12 @@ public interface NotifierConfig {
         @WithDefault("1s")
         Duration initialBackoff();
 
-        /** The longest wait between two attempts. */
+        /** The longest wait between two attempts (a {@code Retry-After} may ask for longer, up to 5 minutes). */
         @WithDefault("30s")
         Duration maxBackoff();
+
+        /** Each wait is moved by up to this much either way at random, so that retries do not come in step. */
+        @WithDefault("200ms")
+        Duration jitter();
     }
 }

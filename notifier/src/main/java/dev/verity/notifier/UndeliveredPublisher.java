@@ -1,5 +1,6 @@
 package dev.verity.notifier;
 
+import dev.verity.events.Topics;
 import dev.verity.notifier.delivery.Undelivered;
 import dev.verity.notifier.delivery.UndeliveredSink;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -8,7 +9,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
-/** Logs an alert that could not be delivered and publishes it to the {@code undelivered} channel, keyed like the alert. */
+/**
+ * Logs an alert that could not be delivered and publishes it to the {@code undelivered} channel
+ * ({@code verity.undelivered}), keyed like the alert, waiting for Kafka's ack; throws when Kafka does not take it, so
+ * that the event is not committed (an undelivered alert counts as handled only once it is on the topic).
+ */
 @ApplicationScoped
 public class UndeliveredPublisher implements UndeliveredSink {
 
@@ -28,8 +33,10 @@ public class UndeliveredPublisher implements UndeliveredSink {
         try {
             emitter.sendAndAwait(Record.of(u.alert().key(), u.toJson()));
         } catch (RuntimeException e) {
-            LOG.errorf(e, "%s: cannot publish the undelivered alert (event %s, destination %s) to Kafka; it is only in "
-                    + "this log", u.alert().where(), u.alert().eventId(), u.destination());
+            // not handled: the event is not committed, and delivering it is tried again
+            throw new IllegalStateException(u.alert().where() + ": cannot publish the undelivered alert (event "
+                    + u.alert().eventId() + ", destination " + u.destination() + ") to " + Topics.UNDELIVERED + ": "
+                    + e.getMessage(), e);
         }
     }
 }

@@ -159,6 +159,42 @@ class NotifierIT {
     }
 
     @Test
+    void driftThatCannotBeToldIsItsOwnIncidentResolvedWhenTheObjectIsComparedAgain() {
+        TargetKey target = TargetKey.parse("local/unknown/prod");
+        ObjectRef web = new ObjectRef("apps/v1", "Deployment", "unknown-prod", "web");
+        send(Topics.DRIFT, new dev.verity.events.DriftUnknown(target, SampleEvents.REPO, SampleEvents.COMMIT, web,
+                "403 Forbidden: deployments.apps \"web\" is forbidden: User \"system:serviceaccount:verity:drift\""));
+
+        SlackMessage opened = slack().awaitMessage(m -> m.readableText().contains("`local/unknown/prod`"), WAIT);
+        assertThat(opened.readableText()).contains("Drift unknown: Deployment unknown-prod/web cannot be compared",
+                "not a claim that anything drifted", "403 Forbidden", "kubectl auth can-i list deployments -n unknown-prod",
+                "Since ");
+        assertThat(recordedIncident(target, IncidentKind.DRIFT_UNKNOWN).isOpen()).isTrue();
+
+        send(Topics.DRIFT, new DriftResolved(target, SampleEvents.REPO, SampleEvents.COMMIT, web, "77"));
+        slack().awaitMessage(m -> m.readableText().contains("Resolved: Drift unknown: Deployment unknown-prod/web"), WAIT);
+        await().atMost(WAIT).until(() -> !recordedIncident(target, IncidentKind.DRIFT_UNKNOWN).isOpen());
+    }
+
+    @Test
+    void aDeletedBranchIsWordedAsSuchAndTheCommitOnGitHubIsLinked() {
+        String repo = "https://github.com/acme/deleted-branch.git";
+        String error = "branch main of " + repo + ", which Verity renders, was deleted by alice (github delivery d-9;"
+                + " its last head was " + SampleEvents.COMMIT + "). Nothing was removed from the clusters: they keep"
+                + " what the last render published. Restore the branch (git push origin " + SampleEvents.COMMIT
+                + ":refs/heads/main) or point the renderer's repository at another branch"
+                + " (verity.renderer.repositories[<n>].branch)";
+        kafka().send(Topics.ROLLOUT, repo, codec.encode(new RenderFailed(null, repo, SampleEvents.COMMIT, null, error)));
+
+        SlackMessage message = slack().awaitMessage(m -> m.readableText().contains("Branch deleted: main of " + repo), WAIT);
+        assertThat(message.readableText()).contains("was deleted by alice; its last head was 3f2c1e9a7b6d",
+                "Nothing was removed from the clusters", "git push origin " + SampleEvents.COMMIT + ":refs/heads/main",
+                "<https://github.com/acme/deleted-branch/commit/" + SampleEvents.COMMIT + "|3f2c1e9a7b6d>");
+        ReceivedMail mail = smtp().awaitMessage(m -> m.subject().contains("Branch deleted: main of " + repo), WAIT);
+        assertThat(mail.text()).contains("Change:     https://github.com/acme/deleted-branch/commit/" + SampleEvents.COMMIT);
+    }
+
+    @Test
     void aGarbageRecordGoesToTheDeadLetterTopicAndLaterEventsAreStillAlerted() {
         kafka().send(Topics.DRIFT, "local/shop/prod", "this is not a CloudEvent {");
         await().atMost(WAIT).until(() -> kafka().readValues(Topics.deadLetter(Topics.DRIFT)),

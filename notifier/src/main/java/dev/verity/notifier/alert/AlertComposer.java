@@ -4,6 +4,7 @@ import dev.verity.events.ApplyFailed;
 import dev.verity.events.Degraded;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftResolved;
+import dev.verity.events.DriftUnknown;
 import dev.verity.events.EventCodec;
 import dev.verity.events.Envelope;
 import dev.verity.events.Pruned;
@@ -41,6 +42,7 @@ public final class AlertComposer {
         String eventId = id != null ? id : EventCodec.idOf(event);
         if (event instanceof DriftDetected d) return Optional.of(driftDetected(d, eventId, traceparent));
         if (event instanceof DriftResolved r) return Optional.of(driftResolved(r, eventId, traceparent));
+        if (event instanceof DriftUnknown u) return Optional.of(driftUnknown(u, eventId, traceparent));
         if (event instanceof RenderFailed f) return Optional.of(renderFailed(f, eventId, traceparent));
         if (event instanceof ApplyFailed f) return Optional.of(applyFailed(f, eventId, traceparent));
         if (event instanceof Degraded d) return Optional.of(degraded(d, eventId, traceparent));
@@ -67,19 +69,20 @@ public final class AlertComposer {
                         ? "Someone changed " + object + " outside Git."
                         : "Someone changed " + fields + " of " + object + " outside Git.";
                 next = "Revert " + (d.fields().isEmpty() ? "the change" : fields) + " in the cluster, or commit the change "
-                        + "to " + d.repo() + " so that Git says what runs. A target with selfHeal on is reverted by Verity.";
+                        + "to " + shown(d.repo()) + " so that Git says what runs. A target with selfHeal on is reverted by"
+                        + " Verity. " + diffCommand(d.target(), d.commit());
             }
             case DELETED -> {
                 title = "Drift: " + object + " was deleted outside Git";
                 happened = "Someone deleted " + object + " from the cluster; Git still has it.";
                 next = "Restore it by re-applying the target (a target with selfHeal on is restored by Verity), "
-                        + "or remove it from the target's overlay in " + d.repo() + " if it should be gone.";
+                        + "or remove it from the target's overlay in " + shown(d.repo()) + " if it should be gone.";
             }
             case UNEXPECTED -> {
                 title = "Drift: " + object + " is in the cluster but not in Git";
                 happened = object + " is marked as belonging to " + d.target() + " (annotation verity.dev/target) "
                         + "but is not in its desired state.";
-                next = "Delete it from the cluster, or add it to the target's overlay in " + d.repo() + ".";
+                next = "Delete it from the cluster, or add it to the target's overlay in " + shown(d.repo()) + ".";
             }
             default -> throw new IllegalArgumentException("unknown drift kind " + d.kind());
         }
@@ -98,15 +101,22 @@ public final class AlertComposer {
                 List.of(), r.target(), r.repo(), r.commit(), r.object(), List.of(), null, "Nothing to do.", traceparent);
     }
 
+    /** How the renderer words a RenderFailed for the deletion of the branch it renders (renderer's CommitListener). */
+    private static final java.util.regex.Pattern BRANCH_DELETED = java.util.regex.Pattern.compile(
+            "(?s)^branch (\\S+) of (\\S+), which Verity renders, was deleted( by (\\S+))?.*");
+
     private static Alert renderFailed(RenderFailed f, String id, String traceparent) {
-        String what = f.target() != null ? f.target().toString() : f.repo();
+        java.util.regex.Matcher deleted = BRANCH_DELETED.matcher(f.error());
+        if (f.target() == null && deleted.matches()) return branchDeleted(f, deleted.group(1), deleted.group(4), id, traceparent);
+        String what = f.target() != null ? f.target().toString() : shown(f.repo());
         String at = f.commit() != null ? " at commit " + TargetKey.shortSha(f.commit()) : "";
         List<String> summary = new ArrayList<>();
         summary.add("Verity could not render " + (f.path() != null ? f.path() : "the repository") + at
                 + "; nothing was published and the cluster keeps what it runs.");
-        String next = "Fix " + (f.path() != null ? f.path() : "the repository") + " in " + f.repo()
-                + " and push; run `kubectl kustomize " + (f.path() != null ? f.path() : "<overlay>")
-                + "` locally to see the same error.";
+        String next = "Fix " + (f.path() != null ? f.path() : "the repository") + " in " + shown(f.repo())
+                + " and push" + (f.commit() != null ? " (or revert the commit: git revert " + TargetKey.shortSha(f.commit())
+                + ")" : "") + "; run `kubectl"
+                + " kustomize " + (f.path() != null ? f.path() : "<overlay>") + "` locally to see the same error.";
         return new Alert(id, f.type(), Severity.ERROR, "Render failed: " + what + at, summary,
                 errorLines(f.error()), f.target(), f.repo(),
                 f.commit(), null, List.of(), f.path(), next, traceparent);
@@ -117,9 +127,10 @@ public final class AlertComposer {
         List<String> summary = new ArrayList<>();
         summary.add("Verity could not apply " + (f.object() != null ? f.object() + " of " : "") + f.target() + at
                 + "; the cluster may run a mix of the old and new state.");
-        String next = "Read the error: fix the manifests in " + f.repo()
+        String next = "Read the error: fix the manifests in " + shown(f.repo())
                 + " and push, or fix what the cluster refused (permissions, quotas, missing CRDs or namespaces); "
-                + "the next push or reconcile applies again.";
+                + "the next push or reconcile applies again. To roll back: git revert " + TargetKey.shortSha(f.commit())
+                + " and push.";
         return new Alert(id, f.type(), Severity.ERROR, "Apply failed: " + f.target() + at, summary,
                 errorLines(f.error()), f.target(),
                 f.repo(), f.commit(), f.object(), List.of(), null, next, traceparent);
@@ -137,8 +148,9 @@ public final class AlertComposer {
         List<String> details = new ArrayList<>();
         d.objects().forEach(o -> details.add(o.toString()));
         String next = "Look at the objects in the cluster (kubectl describe, kubectl rollout status, the pods' events"
-                + " and logs): fix the manifests in " + d.repo() + " and push, or fix what the cluster lacks (images,"
-                + " quotas, nodes); a slow but healthy rollout needs a longer healthTimeout in verity.yaml.";
+                + " and logs): fix the manifests in " + shown(d.repo()) + " and push, or fix what the cluster lacks (images,"
+                + " quotas, nodes); a slow but healthy rollout needs a longer healthTimeout in verity.yaml. To roll back:"
+                + " git revert " + TargetKey.shortSha(d.commit()) + " and push.";
         return new Alert(id, d.type(), Severity.ERROR, "Degraded: " + d.target() + at, summary,
                 cut(details.isEmpty() ? errorLines(d.error()) : details), d.target(), d.repo(), d.commit(),
                 d.objects().isEmpty() ? null : d.objects().get(0).object(), List.of(), null, next, traceparent);
@@ -188,6 +200,58 @@ public final class AlertComposer {
                 List.of(), null, next, traceparent);
     }
 
+    /**
+     * Whether objects match Git cannot be told (the cluster answered an error, or the desired state is unreadable):
+     * not drift, and not a claim that anything is in sync.
+     */
+    private static Alert driftUnknown(DriftUnknown u, String id, String traceparent) {
+        String what = u.object() != null ? u.object() + " of " + u.target() : "the objects of " + u.target();
+        List<String> summary = List.of("Verity cannot tell whether " + what + " match" + (u.object() != null ? "es" : "")
+                + " Git: the drift monitor could not compare " + (u.object() != null ? "it" : "them") + ". This is not"
+                + " a claim that anything drifted; drift there is not seen until this is resolved.",
+                "Target " + u.target() + " is at commit " + TargetKey.shortSha(u.commit()) + ".");
+        String next = u.object() != null
+                ? "Check that the drift monitor can read " + u.object().kind() + " in " + (u.object().namespace() == null
+                        ? "the cluster" : "namespace " + u.object().namespace()) + " (RBAC get/list/watch, e.g. kubectl"
+                        + " auth can-i list " + u.object().kind().toLowerCase(java.util.Locale.ROOT) + "s"
+                        + (u.object().namespace() == null ? "" : " -n " + u.object().namespace())
+                        + " --as=<the drift monitor's service account>) and that the API server answers; it is"
+                        + " resolved by itself once the object is compared again."
+                : "Check the drift monitor's log for the target: its desired state could not be read; it is resolved"
+                        + " by itself once the target is compared again.";
+        return new Alert(id, u.type(), Severity.WARNING, "Drift unknown: " + (u.object() != null ? u.object().toString()
+                : u.target().toString()) + " cannot be compared", summary, errorLines(u.reason()), u.target(), u.repo(),
+                u.commit(), u.object(), List.of(), null, next, traceparent);
+    }
+
+    /** The branch Verity renders was deleted: nothing is rendered, the clusters keep the last render. */
+    private static Alert branchDeleted(RenderFailed f, String branch, String pusher, String id, String traceparent) {
+        String repo = shown(f.repo());
+        String head = f.commit() != null ? TargetKey.shortSha(f.commit()) : "its last head";
+        List<String> summary = List.of("Branch " + branch + " of " + repo + ", which Verity renders, was deleted"
+                + (pusher != null ? " by " + pusher : "") + "; its last head was " + head + ".",
+                "Nothing was removed from the clusters: they keep what the last render published. Nothing new is"
+                        + " rendered from " + repo + " until the branch is back.");
+        String next = "If the deletion was a mistake, restore the branch: git push origin "
+                + (f.commit() != null ? f.commit() : "<last head>") + ":refs/heads/" + branch + ". If the repository"
+                + " moved to another branch, set verity.renderer.repositories[<n>].branch to it.";
+        return new Alert(id, f.type(), Severity.ERROR, "Branch deleted: " + branch + " of " + repo, summary,
+                errorLines(f.error()), null, f.repo(), f.commit(), null, List.of(), null, next, traceparent);
+    }
+
+    /** The command to see the whole difference between Git and the cluster for a target at a commit. */
+    static String diffCommand(TargetKey target, String commit) {
+        return "To see the whole difference, in a checkout of " + TargetKey.shortSha(commit) + ": kubectl kustomize apps/"
+                + target.app() + "/overlays/" + target.env() + " | kubectl diff --server-side --field-manager=verity -f -"
+                + " (against cluster " + target.cluster() + "; the overlay is elsewhere if verity.yaml gives the app"
+                + " another path).";
+    }
+
+    /** A repository URL as shown to people: credentials in it masked. */
+    private static String shown(String repo) {
+        return Secrets.mask(repo);
+    }
+
     private static List<String> cut(List<String> lines) {
         if (lines.size() <= MAX_ERROR_LINES) return lines;
         List<String> shown = new ArrayList<>(lines.subList(0, MAX_ERROR_LINES));
@@ -197,7 +261,7 @@ public final class AlertComposer {
 
     /** The error's lines, without blank ones, cut to a readable size. */
     static List<String> errorLines(String error) {
-        String text = error.strip();
+        String text = Secrets.mask(error.strip());
         boolean cut = false;
         if (text.length() > MAX_ERROR_CHARS) {
             text = text.substring(0, MAX_ERROR_CHARS);

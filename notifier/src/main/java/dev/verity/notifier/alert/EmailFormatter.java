@@ -40,8 +40,9 @@ public final class EmailFormatter {
         alert.objectRef().ifPresent(o -> facts.put("Object", o.toString()));
         if (!alert.fields().isEmpty()) facts.put("Fields", String.join(", ", alert.fields()));
         if (alert.path() != null) facts.put("Path", alert.path());
-        facts.put("Repository", alert.repo());
+        facts.put("Repository", Secrets.mask(alert.repo()));
         if (alert.commit() != null) facts.put("Commit", alert.commit());
+        CommitLinks.of(alert.repo(), alert.commit()).ifPresent(url -> facts.put("Change", url));
         return facts;
     }
 

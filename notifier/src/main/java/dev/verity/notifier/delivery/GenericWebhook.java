@@ -23,13 +23,14 @@ import java.nio.charset.StandardCharsets;
  * other answers are permanent. The URL may hold a secret: only its host is ever logged.
  *
  * <p>The body: {@code {"type":"verity.alert","id":…,"severity":…,"title":…,"summary":[…],"details":[…],
- * "target":"cluster/app/env"|null,"repo":…,"commit":…,"object":{…}|null,"fields":[…],"path":…,"nextStep":…,
+ * "target":"cluster/app/env"|null,"repo":…,"commit":…,"commitUrl":…|null,"object":{…}|null,"fields":[…],"path":…,"nextStep":…,
  * "eventType":…,"traceparent":…}}.
  */
 public final class GenericWebhook implements Destination {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String name;
     private final URI url;
     private final StandardWebhookSigner signer;
     private final Duration timeout;
@@ -37,6 +38,12 @@ public final class GenericWebhook implements Destination {
     private final HttpClient http;
 
     public GenericWebhook(URI url, String secret, Duration timeout, Clock clock) {
+        this("webhook", url, secret, timeout, clock);
+    }
+
+    /** @param name the destination's name, unique among the dispatcher's destinations */
+    public GenericWebhook(String name, URI url, String secret, Duration timeout, Clock clock) {
+        this.name = name;
         if (url == null || url.getHost() == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
             throw new IllegalArgumentException("the webhook URL must be an http(s) URL with a host");
         }
@@ -49,6 +56,11 @@ public final class GenericWebhook implements Destination {
 
     @Override
     public String name() {
+        return name;
+    }
+
+    @Override
+    public String channel() {
         return "webhook";
     }
 
@@ -88,6 +100,7 @@ public final class GenericWebhook implements Destination {
         json.put("target", alert.target() == null ? null : alert.target().toString());
         json.put("repo", alert.repo());
         json.put("commit", alert.commit());
+        json.put("commitUrl", dev.verity.notifier.alert.CommitLinks.of(alert.repo(), alert.commit()).orElse(null));
         json.set("object", alert.object() == null ? null : JSON.valueToTree(alert.object()));
         alert.fields().forEach(json.putArray("fields")::add);
         json.put("path", alert.path());

@@ -20,7 +20,8 @@ import java.util.Set;
  * Posts alerts to a Slack channel through the Web API with a bot token ({@code chat.postMessage}), threading each
  * incident: its first message is posted to the channel, every later one is a reply in that message's thread
  * ({@code thread_ts}), and the first message is edited ({@code chat.update}) to show the incident's current state.
- * The thread's reference is {@code <channel id> <ts>} of the first message.
+ * The thread's reference is {@code <channel id> <ts>} of the first message. In a thread shared by a grouped
+ * announcement's incidents the first message is the group's summary: replies leave it as it is.
  *
  * <p>The Web API answers HTTP 200 with {@code "ok": false} and an error code for most failures: those Slack
  * documents as temporary ({@code ratelimited}, {@code internal_error}, {@code fatal_error},
@@ -36,6 +37,7 @@ public final class SlackWebApi implements Destination {
     private static final Set<String> TRANSIENT = Set.of("ratelimited", "internal_error", "fatal_error",
             "service_unavailable", "request_timeout");
 
+    private final String name;
     private final URI api;
     private final String token;
     private final String channel;
@@ -49,6 +51,13 @@ public final class SlackWebApi implements Destination {
      * @param channel the channel to post to: its id ({@code C…}) or name ({@code #alerts}); the bot must be in it
      */
     public SlackWebApi(URI api, String token, String channel, Duration timeout, SlackMessageFormatter formatter) {
+        this("slack", api, token, channel, timeout, formatter);
+    }
+
+    /** @param name the destination's name, unique among the dispatcher's destinations */
+    public SlackWebApi(String name, URI api, String token, String channel, Duration timeout,
+            SlackMessageFormatter formatter) {
+        this.name = name;
         if (api == null || api.getHost() == null || !("https".equals(api.getScheme()) || "http".equals(api.getScheme()))) {
             throw new IllegalArgumentException("the Slack API URL must be an http(s) URL with a host, such as "
                     + "https://slack.com/api");
@@ -67,6 +76,11 @@ public final class SlackWebApi implements Destination {
 
     @Override
     public String name() {
+        return name;
+    }
+
+    @Override
+    public String channel() {
         return "slack";
     }
 
@@ -89,6 +103,7 @@ public final class SlackWebApi implements Destination {
             return posted.path("channel").asText() + " " + posted.path("ts").asText();
         }
         call("chat.postMessage", message(alert, root[0], root[1], null));
+        if (thread.shared()) return thread.reference(); // the first message is the group's summary: left as it is
         try {
             call("chat.update", message(alert, root[0], null, root[1]));
         } catch (DeliveryException e) {

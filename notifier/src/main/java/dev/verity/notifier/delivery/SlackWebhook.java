@@ -12,8 +12,11 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
 /**
- * Posts alerts to a Slack incoming webhook as Block Kit JSON and expects Slack's {@code 200 ok}. The webhook URL
- * is a secret (anyone holding it can post): it is never logged or put in an error; only its host is.
+ * Posts alerts to a Slack incoming webhook as Block Kit JSON and expects Slack's {@code 200 ok}. Slack refuses a post
+ * with a 4xx and a plain-text code ({@code invalid_payload}, {@code channel_not_found}, {@code channel_is_archived},
+ * {@code no_service}, …): permanent, never retried; 429 is retried no sooner than its {@code Retry-After}, 5xx and
+ * no answer are transient. The webhook URL is a secret (anyone holding it can post): it is never logged or put in an
+ * error; only its host is.
  */
 public final class SlackWebhook implements Destination {
 
@@ -46,6 +49,11 @@ public final class SlackWebhook implements Destination {
     }
 
     @Override
+    public String channel() {
+        return "slack";
+    }
+
+    @Override
     public String describe() {
         return "Slack incoming webhook on " + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
     }
@@ -62,11 +70,21 @@ public final class SlackWebhook implements Destination {
         if (status == 200 && body.equals("ok")) return;
         String answer = describe() + " answered " + status + " " + (body.length() > 200 ? body.substring(0, 200) + "…" : body);
         if (status == 429) throw new DeliveryException(answer, HttpDelivery.retryAfter(response));
-        boolean retryable = status >= 500;
-        String hint = switch (status) {
-            case 400 -> "; the message was refused: this is a bug in the notifier's message";
-            case 403, 404, 410 -> "; the webhook is revoked or wrong: check verity.notifier.slack.webhook-url";
-            default -> retryable ? "" : "; Slack answers 200 ok to a good webhook post";
+        // Slack answers a refused webhook post with a 4xx and a plain-text code; none of them changes by waiting
+        boolean retryable = status >= 500 || status == 408;
+        String hint = switch (body) {
+            case "channel_not_found", "channel_is_archived", "action_prohibited", "posting_to_general_channel_denied" ->
+                    "; the webhook's channel is gone, archived or closed to it: create a new webhook for a channel"
+                    + " and set it in verity.notifier.slack.webhook-url (or the route's slack.webhook-url)";
+            case "no_service", "no_active_hooks", "invalid_token", "team_disabled" ->
+                    "; the webhook is revoked or wrong: check verity.notifier.slack.webhook-url";
+            case "invalid_payload", "no_text", "invalid_blocks", "too_many_attachments" ->
+                    "; the message was refused: this is a bug in the notifier's message";
+            default -> switch (status) {
+                case 400 -> "; the message was refused: this is a bug in the notifier's message";
+                case 403, 404, 410 -> "; the webhook is revoked or wrong: check verity.notifier.slack.webhook-url";
+                default -> retryable ? "" : "; Slack answers 200 ok to a good webhook post";
+            };
         };
         throw new DeliveryException(answer + hint, retryable);
     }

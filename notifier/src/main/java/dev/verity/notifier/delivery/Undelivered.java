@@ -8,18 +8,23 @@ import dev.verity.notifier.alert.Alert;
 import java.time.Instant;
 
 /**
- * An alert that could not be delivered to one destination after retries; published so that nobody loses it
- * silently. Names the alert and the destination, never the destination's secrets.
+ * An alert that could not be delivered to one destination after retries (or at once, for a failure that retrying
+ * cannot cure); published on {@code verity.undelivered} so that nobody loses it silently. Names the alert, its
+ * target (or repository), the channel and destination, and the reason (also as {@code error}); never the
+ * destination's secrets (a webhook's path, a token).
  */
-public record Undelivered(Alert alert, String destination, String destinationDescription, int attempts, String error,
-        Instant time) {
+public record Undelivered(Alert alert, String destination, String channel, String destinationDescription, int attempts,
+        String error, Instant time) {
 
     /** The JSON published to {@code verity.undelivered}. */
     public String toJson() {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("destination", destination);
+        root.put("channel", channel);
         root.put("destinationDescription", destinationDescription);
+        root.put("target", alert.target() == null ? alert.repo() : alert.target().toString());
+        root.put("reason", error);
         root.put("attempts", attempts);
         root.put("error", error);
         root.put("time", time.toString());

@@ -5,6 +5,7 @@ import dev.verity.events.ApplyFailed;
 import dev.verity.events.Degraded;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftResolved;
+import dev.verity.events.DriftUnknown;
 import dev.verity.events.DriftUpdated;
 import dev.verity.events.Healthy;
 import dev.verity.events.ObjectRef;
@@ -39,7 +40,8 @@ import java.util.Set;
  * is resolved when every drifted object is resolved; a failed rollout opens with {@code ApplyFailed} and is resolved
  * by {@code Applied}; degraded health opens with {@code Degraded} and is resolved by {@code Healthy}; a render failure
  * opens with {@code RenderFailed} (of a target, or of a whole repository) and is resolved when a later commit is
- * applied there. A target that leaves Git ({@code TargetRemoved}) resolves its incidents. Later events update the
+ * applied there; drift that cannot be told opens with {@code DriftUnknown} and is resolved when its objects are compared
+ * again (a {@code DriftDetected} or {@code DriftResolved} of each; of any, for a whole target). A target that leaves Git ({@code TargetRemoved}) resolves its incidents. Later events update the
  * open incident; an update is told only when it changes what the incident says (its objects, or its alert's title,
  * summary, details, object or fields): a repeated detection is not a new message.</li>
  * <li><b>Grouping:</b> a new incident is announced after the grouping window, together with every other incident
@@ -127,11 +129,15 @@ public final class IncidentBook {
         List<Notice> notices = new ArrayList<>();
         Instant now = clock.instant();
         if (event instanceof DriftDetected d) {
+            comparedAgain(key(d.target(), IncidentKind.DRIFT_UNKNOWN), eventId, event, d.object(), now, notices);
             openOrUpdate(key(d.target(), IncidentKind.DRIFT), eventId, event, alert, d.object(), now, notices);
         } else if (event instanceof DriftUpdated u) {
             openOrUpdate(key(u.target(), IncidentKind.DRIFT), eventId, event, alert, u.object(), now, notices);
         } else if (event instanceof DriftResolved r) {
+            comparedAgain(key(r.target(), IncidentKind.DRIFT_UNKNOWN), eventId, event, r.object(), now, notices);
             driftResolved(key(r.target(), IncidentKind.DRIFT), eventId, r, now, notices);
+        } else if (event instanceof DriftUnknown u) {
+            openOrUpdate(key(u.target(), IncidentKind.DRIFT_UNKNOWN), eventId, event, alert, u.object(), now, notices);
         } else if (event instanceof ApplyFailed f) {
             openOrUpdate(key(f.target(), IncidentKind.ROLLOUT_FAILURE), eventId, event, alert, null, now, notices);
         } else if (event instanceof Degraded d) {
@@ -243,6 +249,29 @@ public final class IncidentBook {
         if (current == null || !current.isOpen() || current.recentEvents().contains(eventId)) return;
         Set<ObjectRef> objects = new LinkedHashSet<>(current.objects());
         objects.remove(event.object());
+        if (!objects.isEmpty()) {
+            Incident next = new Incident(key, current.id(), Incident.Status.OPEN, current.openedAt(), now, null,
+                    current.announcedAt(), event.commit(), current.alert(), objects, current.updates() + 1,
+                    current.openings(), current.flapping(), current.threads(),
+                    remember(current.recentEvents(), eventId));
+            put(next);
+            if (next.announced()) notices.add(new Notice.Updated(next, event));
+            return;
+        }
+        resolve(key, eventId, event, now, notices);
+    }
+
+    /**
+     * An object was compared again (drift detected or resolved for it): it is no longer unknown. An unknown incident
+     * about a whole target (no objects) ends at the target's next comparison.
+     */
+    private void comparedAgain(IncidentKey key, String eventId, VerityEvent event, ObjectRef object, Instant now,
+            List<Notice> notices) {
+        Incident current = incidents.get(key);
+        if (current == null || !current.isOpen() || current.recentEvents().contains(eventId)) return;
+        if (!current.objects().isEmpty() && !current.objects().contains(object)) return;
+        Set<ObjectRef> objects = new LinkedHashSet<>(current.objects());
+        objects.remove(object);
         if (!objects.isEmpty()) {
             Incident next = new Incident(key, current.id(), Incident.Status.OPEN, current.openedAt(), now, null,
                     current.announcedAt(), event.commit(), current.alert(), objects, current.updates() + 1,

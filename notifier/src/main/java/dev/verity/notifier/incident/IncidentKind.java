@@ -9,5 +9,11 @@ public enum IncidentKind {
     /** The applied objects are not healthy (Degraded; resolved by Healthy). */
     DEGRADED,
     /** The target, or the whole repository, cannot be rendered (RenderFailed; resolved by a later commit applied). */
-    RENDER_FAILURE
+    RENDER_FAILURE,
+    /**
+     * Whether objects match Git cannot be told (DriftUnknown: the cluster answered an error, or the desired state is
+     * unreadable); resolved when every such object is compared again (its DriftResolved or DriftDetected), or, for a
+     * whole target, at the target's next comparison.
+     */
+    DRIFT_UNKNOWN
 }

@@ -51,9 +51,17 @@ public final class NoticeAlerts {
                         + " while it is open."));
     }
 
+    /**
+     * One incident of a grouped announcement told on its own, for the group's thread: what its own announcement
+     * would have said (the same id, so it is sent once).
+     */
+    public static Alert detail(Incident incident) {
+        return opened(incident);
+    }
+
     private static Alert opened(Incident incident) {
         if (incident.isOpen()) return restate(incident, incident.id() + "/opened", incident.alert().severity(), "",
-                List.of());
+                List.of("Since " + incident.openedAt() + "."));
         return restate(incident, incident.id() + "/opened", Severity.RESOLVED, "Resolved: ",
                 List.of("Opened at " + incident.openedAt() + " and resolved " + duration(incident.openedAt(),
                         incident.resolvedAt()) + " later, before it was announced."));

@@ -175,4 +175,53 @@ class AlertComposerTest {
         assertThat(alert.details()).containsExactly("kept: Namespace shop-prod: the target's policy has prune: false");
         assertThat(alert.nextStep()).contains("Delete the kept objects");
     }
+
+    @Test
+    void failuresSayHowToRollBackAndDriftHowToSeeTheDifference() {
+        assertThat(composer.compose(SampleEvents.applyFailed()).orElseThrow().nextStep())
+                .endsWith("To roll back: git revert 3f2c1e9a7b6d and push.");
+        assertThat(composer.compose(SampleEvents.degraded()).orElseThrow().nextStep()).contains("git revert 3f2c1e9a7b6d");
+        assertThat(composer.compose(SampleEvents.replicasChanged("5")).orElseThrow().nextStep()).contains(
+                "kubectl kustomize apps/shop/overlays/prod | kubectl diff --server-side --field-manager=verity -f -",
+                "in a checkout of 3f2c1e9a7b6d");
+    }
+
+    @Test
+    void driftThatCannotBeToldSaysSoAndIsNoClaimOfDrift() {
+        Alert alert = composer.compose(new dev.verity.events.DriftUnknown(SampleEvents.PROD, REPO, SampleEvents.COMMIT,
+                SampleEvents.WEB, "403 Forbidden: deployments.apps \"web\" is forbidden")).orElseThrow();
+        assertThat(alert.severity()).isEqualTo(Severity.WARNING);
+        assertThat(alert.title()).isEqualTo("Drift unknown: Deployment shop-prod/web cannot be compared");
+        assertThat(alert.summary().get(0)).contains("cannot tell whether Deployment shop-prod/web of local/shop/prod",
+                "not a claim that anything drifted");
+        assertThat(alert.details()).containsExactly("403 Forbidden: deployments.apps \"web\" is forbidden");
+        assertThat(alert.nextStep()).contains("kubectl auth can-i list deployments -n shop-prod");
+    }
+
+    @Test
+    void aDeletedBranchHasItsOwnWording() {
+        String error = "branch main of " + REPO + ", which Verity renders, was deleted by alice (github delivery d-1;"
+                + " its last head was " + SampleEvents.COMMIT + "). Nothing was removed from the clusters: they keep"
+                + " what the last render published. Restore the branch (git push origin " + SampleEvents.COMMIT
+                + ":refs/heads/main) or point the renderer's repository at another branch"
+                + " (verity.renderer.repositories[<n>].branch)";
+        Alert alert = composer.compose(new RenderFailed(null, REPO, SampleEvents.COMMIT, null, error)).orElseThrow();
+        assertThat(alert.title()).isEqualTo("Branch deleted: main of " + REPO);
+        assertThat(alert.summary()).containsExactly(
+                "Branch main of " + REPO + ", which Verity renders, was deleted by alice; its last head was 3f2c1e9a7b6d.",
+                "Nothing was removed from the clusters: they keep what the last render published. Nothing new is"
+                        + " rendered from " + REPO + " until the branch is back.");
+        assertThat(alert.nextStep()).startsWith("If the deletion was a mistake, restore the branch: git push origin "
+                + SampleEvents.COMMIT + ":refs/heads/main.");
+        assertThat(alert.nextStep()).doesNotContain("kubectl kustomize");
+    }
+
+    @Test
+    void secretsInAnErrorAreMasked() {
+        Alert alert = composer.compose(new dev.verity.events.ApplyFailed(SampleEvents.PROD, REPO, SampleEvents.COMMIT,
+                "sha256:1", null, "Secret shop-prod/db: data.password=c2VjcmV0 rejected; pulled from"
+                + " https://robot:tok3n@registry.example.com")).orElseThrow();
+        assertThat(String.join("\n", alert.details())).contains("data.password=(masked)", "https://(masked)@registry")
+                .doesNotContain("c2VjcmV0", "tok3n");
+    }
 }

@@ -32,7 +32,10 @@ class EmailFormatterTest {
 
                 What to do: Revert spec.replicas in the cluster, or commit the change to \
                 https://git.example.com/acme/gitops.git so that Git says what runs. \
-                A target with selfHeal on is reverted by Verity.
+                A target with selfHeal on is reverted by Verity. To see the whole difference, in a checkout of \
+                3f2c1e9a7b6d: kubectl kustomize apps/shop/overlays/prod | kubectl diff --server-side \
+                --field-manager=verity -f - (against cluster local; the overlay is elsewhere if verity.yaml gives the \
+                app another path).
 
                 --\s
                 Verity · event %s · trace %s
@@ -51,6 +54,14 @@ class EmailFormatterTest {
         assertThat(email.text()).contains("Path:       apps/shop/overlays/prod\n",
                 "Error:\n    patch targets Deployment/web2 <missing>\n    (apps/shop/overlays/prod/kustomization.yaml)\n");
         assertThat(email.html()).contains("<pre>patch targets Deployment/web2 &lt;missing&gt;\n");
+    }
+
+    @Test
+    void aCommitOnAKnownForgeIsLinked() {
+        Alert alert = composer.compose(new dev.verity.events.ApplyFailed(SampleEvents.PROD,
+                "git@github.com:acme/gitops.git", SampleEvents.COMMIT, "sha256:1", null, "denied")).orElseThrow();
+        assertThat(formatter.format(alert).text()).contains("Change:     https://github.com/acme/gitops/commit/"
+                + SampleEvents.COMMIT + "\n");
     }
 
     @Test

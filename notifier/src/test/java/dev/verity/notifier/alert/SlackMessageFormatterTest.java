@@ -72,6 +72,36 @@ class SlackMessageFormatterTest {
     }
 
     @Test
+    void aLongSummaryIsSpreadOverSectionsAndWhatDoesNotFitInFiftyBlocksIsCutWithANote() throws Exception {
+        List<String> summary = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) summary.add("prod-eu/app-" + i + "/prod: Apply failed: admission webhook denied it");
+        Alert alert = new Alert("e1", "dev.verity.rollout.failed.v1", Severity.ERROR, "5000 targets: rollout failure",
+                summary, List.of("x".repeat(5000)), null, SampleEvents.REPO, SampleEvents.COMMIT, null, List.of(),
+                null, "git revert 3f2c1e9a7b6d", null);
+        JsonNode blocks = json.readTree(formatter.format(alert)).get("blocks");
+
+        assertThat(blocks.size()).isEqualTo(50);
+        List<String> sections = new ArrayList<>();
+        blocks.forEach(b -> {
+            if (b.get("type").asText().equals("section") && b.has("text")) {
+                assertThat(b.at("/text/text").asText()).hasSizeLessThanOrEqualTo(3000);
+                sections.add(b.at("/text/text").asText());
+            }
+        });
+        assertThat(sections.get(0)).startsWith("prod-eu/app-0/prod: Apply failed");
+        String lastSummary = sections.get(sections.size() - 3);
+        assertThat(lastSummary).containsPattern("… and \\d+ more line\\(s\\) _\\(cut to Slack's limits");
+        assertThat(sections.get(sections.size() - 2)).as("the details").endsWith("…```" + SlackMessageFormatter.CUT_NOTE);
+        int shown = (int) sections.stream().flatMap(t -> t.lines()).filter(l -> l.startsWith("prod-eu/app-")).count();
+        assertThat(lastSummary).contains("… and " + (5000 - shown) + " more line(s)");
+    }
+
+    @Test
+    void aShortSummaryIsOneSection() {
+        assertThat(SlackMessageFormatter.summarySections(List.of("a", "b"), 10)).containsExactly("a\nb");
+    }
+
+    @Test
     void controlCharactersOfSlackMarkupAreEscaped() {
         assertThat(SlackMessageFormatter.escape("<!channel> & <@U123>")).isEqualTo("&lt;!channel&gt; &amp; &lt;@U123&gt;");
     }

@@ -96,6 +96,38 @@ class IncidentBookTest {
     }
 
     @Test
+    void driftThatCannotBeToldIsAnIncidentOfItsOwnResolvedWhenItsObjectsAreComparedAgain() {
+        IncidentKey unknown = new IncidentKey("local/shop/prod", IncidentKind.DRIFT_UNKNOWN);
+        on(new dev.verity.events.DriftUnknown(PROD, REPO, COMMIT, WEB, "403 Forbidden: deployments.apps \"web\" is forbidden"));
+        on(new dev.verity.events.DriftUnknown(PROD, REPO, COMMIT, SETTINGS, "403 Forbidden: configmaps \"settings\""));
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(book.tick()).singleElement().isInstanceOfSatisfying(Notice.Opened.class, o -> {
+            assertThat(o.incidents().get(0).key()).isEqualTo(unknown);
+            assertThat(o.incidents().get(0).objects()).containsExactlyInAnyOrder(WEB, SETTINGS);
+            assertThat(o.incidents().get(0).alert().title()).as("what the latest event said")
+                    .isEqualTo("Drift unknown: ConfigMap shop-prod/settings cannot be compared");
+        });
+        assertThat(book.incident(PROD_DRIFT)).as("not drift").isNull();
+
+        assertThat(on(new DriftResolved(PROD, REPO, COMMIT, WEB, "20"))).singleElement()
+                .isInstanceOf(Notice.Updated.class);
+        // compared again and found drifted: known now, and a drift incident of its own
+        assertThat(on(SampleEvents.drift(SETTINGS, DriftKind.MODIFIED, List.of("data.mode"), "21")))
+                .singleElement().isInstanceOfSatisfying(Notice.Resolved.class,
+                        r -> assertThat(r.incident().key()).isEqualTo(unknown));
+        assertThat(book.incident(PROD_DRIFT).isOpen()).isTrue();
+    }
+
+    @Test
+    void aWholeTargetThatCannotBeComparedIsResolvedByItsNextComparison() {
+        IncidentKey unknown = new IncidentKey("local/shop/prod", IncidentKind.DRIFT_UNKNOWN);
+        on(new dev.verity.events.DriftUnknown(PROD, REPO, COMMIT, null, "desired state unreadable: bad digest"));
+        assertThat(book.incident(unknown).alert().title()).isEqualTo("Drift unknown: local/shop/prod cannot be compared");
+        on(new DriftResolved(PROD, REPO, COMMIT, WEB, "30"));
+        assertThat(book.incident(unknown).isOpen()).isFalse();
+    }
+
+    @Test
     void aStillOpenIncidentIsRemindedEveryIntervalAndAResolvedOneIsNot() {
         on(SampleEvents.applyFailed());
         clock.advance(Duration.ofSeconds(30));

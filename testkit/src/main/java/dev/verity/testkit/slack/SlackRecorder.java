@@ -41,11 +41,13 @@ import java.util.function.Predicate;
  *       (the default one is {@link #webhookUrl()}, posting to {@code #alerts}). JSON body (or form field
  *       {@code payload}) with {@code text} and/or {@code blocks} → 200 {@code ok} (text/plain). Not JSON →
  *       400 {@code invalid_payload}; neither {@code text} nor {@code blocks} → 400 {@code no_text}; a webhook
- *       path that was never registered → 404 {@code no_service}.</li>
+ *       path that was never registered → 404 {@code no_service}; its channel deleted → 404
+ *       {@code channel_not_found}, archived → 410 {@code channel_is_archived}.</li>
  *   <li>{@code POST /api/chat.postMessage} — the Web API, JSON or form-encoded, with {@code Authorization: Bearer
  *       <token>}. Answers HTTP 200 with {@code {"ok":true,"channel":"C…","ts":"…","message":{…}}}, or
  *       {@code {"ok":false,"error":…}} with {@code not_authed} (no token), {@code invalid_auth} (another token
- *       than {@link #botToken()}), {@code channel_not_found}, {@code no_text}, {@code invalid_json}.
+ *       than {@link #botToken()}), {@code channel_not_found} (also for a channel {@link #deleteChannel deleted}),
+ *       {@code is_archived} ({@link #archiveChannel}), {@code no_text}, {@code invalid_json}.
  *       {@code thread_ts} is recorded, so replies in threads can be tested.</li>
  *   <li>{@code POST /api/chat.update} — the same authentication; {@code channel} and {@code ts} name a message
  *       posted with {@code chat.postMessage}, whose text and blocks are replaced (the earlier version kept in
@@ -77,7 +79,10 @@ public final class SlackRecorder implements AutoCloseable {
     private final Map<String, String> channelIdsByName = new ConcurrentHashMap<>();
     private final Map<String, String> webhookChannels = new ConcurrentHashMap<>();
     private final String defaultWebhookPath;
+    private final java.util.Set<String> deleted = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> archived = ConcurrentHashMap.newKeySet();
     private long lastTsMicros;
+    private int posts;
     private int failuresLeft;
     private int failureStatus;
 
@@ -222,6 +227,38 @@ public final class SlackRecorder implements AutoCloseable {
         return failureStatus;
     }
 
+    /**
+     * Deletes a channel, as someone in the workspace may: an incoming webhook posting to it answers 404
+     * {@code channel_not_found}, and the Web API answers {@code ok:false} {@code channel_not_found}.
+     * {@link #restoreChannel} undoes it.
+     */
+    public void deleteChannel(String name) {
+        deleted.add(channel(name));
+    }
+
+    /**
+     * Archives a channel: an incoming webhook posting to it answers 410 {@code channel_is_archived}, and the Web API
+     * answers {@code ok:false} {@code is_archived}. {@link #restoreChannel} undoes it.
+     */
+    public void archiveChannel(String name) {
+        archived.add(channel(name));
+    }
+
+    /** Undoes {@link #deleteChannel} and {@link #archiveChannel}. */
+    public void restoreChannel(String name) {
+        deleted.remove(channel(name));
+        archived.remove(channel(name));
+    }
+
+    /** How many POST requests arrived so far, accepted or refused (to count retries). */
+    public synchronized int posts() {
+        return posts;
+    }
+
+    private synchronized void countPost() {
+        posts++;
+    }
+
     /** Forgets every message received so far. */
     public synchronized void clear() {
         messages.clear();
@@ -275,6 +312,7 @@ public final class SlackRecorder implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
+            if (method.equals("POST")) countPost();
             int failure = method.equals("POST") ? takeFailure() : 0;
             if (failure != 0) {
                 readBody(exchange);
@@ -305,6 +343,14 @@ public final class SlackRecorder implements AutoCloseable {
         String body = readBody(exchange);
         if (channel == null) {
             respond(exchange, 404, "text/plain; charset=utf-8", "no_service");
+            return;
+        }
+        if (deleted.contains(channel)) {
+            respond(exchange, 404, "text/plain; charset=utf-8", "channel_not_found");
+            return;
+        }
+        if (archived.contains(channel)) {
+            respond(exchange, 410, "text/plain; charset=utf-8", "channel_is_archived");
             return;
         }
         String json = isForm(exchange) ? form(body).get("payload") : body;
@@ -421,6 +467,10 @@ public final class SlackRecorder implements AutoCloseable {
             respondJson(exchange, 200, error("channel_not_found"));
             return;
         }
+        if (archived.contains(channel.get())) {
+            respondJson(exchange, 200, error("is_archived"));
+            return;
+        }
         String text = textOf(payload, "text");
         Blocks parsed = Blocks.of(payload);
         String blocks = parsed.json();
@@ -442,10 +492,12 @@ public final class SlackRecorder implements AutoCloseable {
         respondJson(exchange, 200, answer);
     }
 
+    /** The id of a channel that exists (not deleted), by id or name. */
     private Optional<String> channelId(String channel) {
         if (channel == null || channel.isBlank()) return Optional.empty();
-        if (channelIdsByName.containsValue(channel)) return Optional.of(channel);
-        return Optional.ofNullable(channelIdsByName.get(normaliseName(channel)));
+        Optional<String> id = channelIdsByName.containsValue(channel) ? Optional.of(channel)
+                : Optional.ofNullable(channelIdsByName.get(normaliseName(channel)));
+        return id.filter(i -> !deleted.contains(i));
     }
 
     private static String normaliseName(String name) {

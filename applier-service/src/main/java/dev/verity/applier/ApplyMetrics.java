@@ -75,6 +75,16 @@ public class ApplyMetrics {
             retries(cluster, reason);
             requestRetries(cluster, reason);
         }
+        // failures too: a dashboard's rate() and increase() see the first failure only if the series existed before
+        for (String reason : REASONS) failed(cluster, reason);
+        for (ApplyStep step : ApplyStep.values()) failures(cluster, step);
+    }
+
+    private Counter failures(String cluster, ApplyStep step) {
+        return Counter.builder("verity.apply.failures")
+                .description("Applies that failed, by the step they stopped at")
+                .tags("cluster", cluster, "step", step.name().toLowerCase(Locale.ROOT))
+                .register(registry);
     }
 
     /** One apply of a target done again because the one before failed transiently, for {@code reason}. */
@@ -124,12 +134,7 @@ public class ApplyMetrics {
         if (result.failedAt() == ApplyStep.VALIDATE && result.failedObject() != null) {
             failed(cluster, "Invalid").increment();
         }
-        if (!result.succeeded()) {
-            Counter.builder("verity.apply.failures")
-                    .description("Applies that failed, by the step they stopped at")
-                    .tags("cluster", cluster, "step", result.failedAt().name().toLowerCase(Locale.ROOT))
-                    .register(registry).increment();
-        }
+        if (!result.succeeded()) failures(cluster, result.failedAt()).increment();
     }
 
     /**

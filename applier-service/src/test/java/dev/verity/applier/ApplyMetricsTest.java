@@ -60,11 +60,13 @@ class ApplyMetricsTest {
         assertThat(applied("unchanged")).isEqualTo(1);
         assertThat(counter("verity.objects.pruned").count()).isEqualTo(1);
         assertThat(counter("verity.objects.kept").count()).isEqualTo(1);
-        assertThat(registry.find("verity.objects.failed").counters()).isEmpty();
+        assertThat(registry.find("verity.objects.failed").counters()).as("every reason scraped at 0 from the start")
+                .hasSize(ApplyMetrics.REASONS.size()).allSatisfy(c -> assertThat(c.count()).isZero());
         Timer timer = registry.get("verity.apply.duration").tags("cluster", "local", "result", "applied").timer();
         assertThat(timer.count()).isEqualTo(1);
         assertThat(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(250);
-        assertThat(registry.find("verity.apply.failures").counters()).isEmpty();
+        assertThat(registry.find("verity.apply.failures").counters()).as("every step scraped at 0 from the start")
+                .hasSize(dev.verity.kube.ApplyStep.values().length).allSatisfy(c -> assertThat(c.count()).isZero());
     }
 
     @Test

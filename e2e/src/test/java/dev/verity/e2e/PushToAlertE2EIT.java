@@ -128,6 +128,31 @@ class PushToAlertE2EIT {
         assertThat(diff.out()).contains("no difference");
     }
 
+    @Test
+    @Order(6)
+    void everyMetricTheGrafanaDashboardQueriesIsExposedBySomeService() throws Exception {
+        String dashboard = Files.readString(Path.of("../deploy/grafana/verity-dashboard.json"));
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        java.util.regex.Matcher expr = java.util.regex.Pattern.compile("\"expr\": \"([^\"]*)\"").matcher(dashboard);
+        while (expr.find()) {
+            java.util.regex.Matcher metric = java.util.regex.Pattern.compile("verity_[a-z_]+").matcher(expr.group(1));
+            while (metric.find()) queried.add(metric.group().replaceAll("_(bucket|count|sum)$", ""));
+        }
+        assertThat(queried).hasSizeGreaterThan(15);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        StringBuilder exposed = new StringBuilder();
+        for (dev.verity.stack.ServiceProcess service : stack.services().values()) {
+            exposed.append(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.url() + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body()).append('\n');
+        }
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        exposed.toString().lines().filter(l -> l.startsWith("verity_"))
+                .forEach(l -> names.add(l.replaceAll("[{ ].*", "").replaceAll("_(bucket|count|sum|max)$", "")));
+        // its tag is the unknown event's type: a series exists only once a service skipped a record (none here)
+        queried.remove("verity_events_skipped_total");
+        assertThat(names).as("metrics the services expose").containsAll(queried);
+    }
+
     private record Cli(int code, String out, String err) {
     }
 

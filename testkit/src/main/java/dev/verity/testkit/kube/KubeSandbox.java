@@ -101,8 +101,12 @@ import java.util.List;
  *       10,000 requests with verb, path, query, status code and time). Both also as JSON at {@link #controlUrl()}
  *       ({@code /sandbox/faults}, {@code /sandbox/requests}, ...; see {@link SandboxControl}), a path no Kubernetes client
  *       uses, also under {@code ./verity up}.</li>
- *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout} (which can be
- *       switched off, for a bare API server like the one of Kubernetes' own integration tests).</li>
+ *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout} (a Deployment's
+ *       ready status has {@code observedGeneration}, {@code updatedReplicas} and the Deployment controller's
+ *       {@code Available}/{@code Progressing} conditions, reason {@code NewReplicaSetAvailable}). A bare sandbox
+ *       ({@link Controllers#NONE}, {@link #bare()}, {@code KubeSandboxMain --controllers=none}) runs neither it nor
+ *       the namespace controller: nothing but clients writes, like kube-apiserver without kube-controller-manager in
+ *       Kubernetes' own integration tests (a deleted namespace stays Terminating with its content).</li>
  *   <li>The server-side defaults of Kubernetes 1.32 for the built-in kinds (pod templates and containers, workload
  *       strategies, Service types, ports and traffic policies, Job selectors, ...; {@code kube-schema/sources/defaults.yaml}
  *       lists them with their sources), and Service allocation: cluster IPs from {@code 10.96.0.0/12} and node ports
@@ -163,16 +167,46 @@ public final class KubeSandbox implements AutoCloseable {
   private KubernetesClient client;
   private boolean closed;
 
-  private KubeSandbox(int port) {
+  /**
+   * Which simulated kube-controller-manager controllers run: {@link #ALL} (the default, and {@code ./verity up}'s),
+   * or {@link #NONE} for a bare API server like the one of Kubernetes' own integration tests.
+   */
+  public enum Controllers {
+    /** The simulated rollout ({@link Rollout}) and namespace controller ({@link NamespaceController}) write as kube-controller-manager would. */
+    ALL,
+    /**
+     * No simulated controller writes anything: workload status stays as written and a deleted namespace stays
+     * Terminating with its content, as on kube-apiserver without kube-controller-manager. The CRD lifecycle stays,
+     * as it belongs to the API server (apiextensions-apiserver) itself.
+     */
+    NONE;
+
+    /** {@code all} or {@code none} (any case), as {@code --controllers=} takes it. */
+    public static Controllers parse(String text) {
+      for (Controllers value : values()) {
+        if (value.name().equalsIgnoreCase(text)) {
+          return value;
+        }
+      }
+      throw new IllegalArgumentException("--controllers must be 'all' or 'none', got '" + text + "'");
+    }
+  }
+
+  private final Controllers controllers;
+
+  private KubeSandbox(int port, Controllers controllers) {
+    this.controllers = java.util.Objects.requireNonNull(controllers, "controllers");
     ResourceTypes types = new ResourceTypes();
     ObjectStore store = new ObjectStore();
     this.api = new SandboxApi(store, types);
     this.faults = new Faults(store);
-    this.rollout = new Rollout(api);
+    this.rollout = new Rollout(api, controllers == Controllers.ALL);
     this.lifecycle = new Lifecycle();
-    api.onWrite(rollout::written);
     api.onWrite(new CrdController(api, lifecycle));
-    api.onWrite(new NamespaceController(api, lifecycle));
+    if (controllers == Controllers.ALL) {
+      api.onWrite(rollout::written);
+      api.onWrite(new NamespaceController(api, lifecycle));
+    }
     SandboxDispatcher dispatcher = new SandboxDispatcher(api);
     this.server = new SandboxServer(dispatcher, faults, requests, port);
     dispatcher.serverAddress("127.0.0.1:" + server.port());
@@ -200,7 +234,22 @@ public final class KubeSandbox implements AutoCloseable {
 
   /** Starts a sandbox on the given loopback port (0 picks a free one). */
   public static KubeSandbox start(int port) {
-    return new KubeSandbox(port);
+    return new KubeSandbox(port, Controllers.ALL);
+  }
+
+  /** Starts a sandbox on the given loopback port (0 picks a free one) with the given simulated controllers. */
+  public static KubeSandbox start(int port, Controllers controllers) {
+    return new KubeSandbox(port, controllers);
+  }
+
+  /** Starts a bare sandbox ({@link Controllers#NONE}) on a free loopback port. */
+  public static KubeSandbox bare() {
+    return new KubeSandbox(0, Controllers.NONE);
+  }
+
+  /** Which simulated controllers this sandbox runs. */
+  public Controllers controllers() {
+    return controllers;
   }
 
   /** The API server URL, {@code http://127.0.0.1:<port>}. */

@@ -84,9 +84,12 @@ import java.util.List;
  *   <li>Label selectors, equality- and set-based ({@code in}, {@code notin}, {@code key}, {@code !key}), and
  *       {@code metadata.name}/{@code metadata.namespace} field selectors, for list, watch and delete-collection; a bad
  *       selector is a 400.</li>
- *   <li>Watches over WebSocket (as fabric8 opens them), resumable from a resourceVersion, fed by every write from a
- *       fan-out thread in commit order (a write's answer never waits for its watchers); HTTP watches (kubectl) answer
- *       the events so far and end, so {@code kubectl rollout status} works by polling. Each resource keeps a bounded
+ *   <li>Watches over WebSocket (as fabric8 opens them) and over plain HTTP (as kubectl and client-go open them: a
+ *       chunked response that stays open, ends cleanly at {@code timeoutSeconds}, half an hour without it, and
+ *       carries Table objects when kubectl asks for them), resumable from a resourceVersion, fed by every write from a
+ *       fan-out thread in commit order (a write's answer never waits for its watchers); {@code BOOKMARK} events with
+ *       {@code allowWatchBookmarks=true} (every minute and 2 s before the timeout, as the watch cache schedules
+ *       them), queued behind every change they vouch for. Each resource keeps a bounded
  *       history of changes (1,000 by default, {@link Faults#watchHistory(int)}), as the watch cache does: a watch from a
  *       resourceVersion older than it gets a 410 {@code Expired} ERROR event ("too old resource version").</li>
  *   <li>Pagination as a 1.32 API server with its watch cache answers it ({@link ListRequest}): {@code limit} and
@@ -144,10 +147,8 @@ import java.util.List;
  *   <li>no protobuf, no aggregated discovery, no OpenAPI schemas (a minimal OpenAPI v3 index only tells kubectl
  *       that the server validates fields);</li>
  *   <li>one bounded change history per resource stands for both etcd's compaction and the watch cache's window; no
- *       watch bookmarks or {@code sendInitialEvents}; HTTP/1.1 only (no HTTP/2);</li>
- *   <li>HTTP (non-WebSocket) watches, as kubectl opens them, answer the events so far after half a second and
- *       end, so kubectl polls rather than streams; Table output for {@code kubectl get} has a few columns for
- *       common kinds only;</li>
+ *       {@code sendInitialEvents} (streaming lists); HTTP/1.1 only (no HTTP/2);</li>
+ *   <li>Table output for {@code kubectl get} has a few columns for common kinds only;</li>
  *   <li>no TLS: plain HTTP on the loopback interface, which fabric8 and kubectl both accept from the kubeconfig it
  *       writes;</li>
  * </ul>

@@ -286,6 +286,18 @@ final class ObjectStore {
     });
   }
 
+  /**
+   * Queues a BOOKMARK for the watch at the current resourceVersion, behind every change committed so far: when it is
+   * sent, every change up to it that concerns the watch has been sent.
+   */
+  void bookmarkSoon(WatchSession watch) {
+    locked(() -> {
+      long at = resourceVersion;
+      fanOut.add(() -> watch.bookmark(at));
+      return null;
+    });
+  }
+
   void unwatch(WatchSession watch) {
     locked(() -> {
       List<WatchSession> open = watches.get(watch.group() + "/" + watch.plural());

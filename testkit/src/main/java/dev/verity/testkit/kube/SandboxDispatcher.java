@@ -44,6 +44,10 @@ final class SandboxDispatcher extends Dispatcher {
     this.api = api;
   }
 
+  ObjectStore store() {
+    return api.store();
+  }
+
   void serverAddress(String address) {
     this.serverAddress = address;
   }
@@ -140,11 +144,9 @@ final class SandboxDispatcher extends Dispatcher {
         if (target.name() == null) {
           Predicate<JsonNode> filter = filter(query);
           if ("true".equals(query.get("watch")) || "1".equals(query.get("watch"))) {
-            if (!"websocket".equalsIgnoreCase(Optional.ofNullable(request.getHeader("Upgrade")).orElse(""))) {
-              return pollingWatch(type, namespace, filter, query.get("resourceVersion"));
-            }
+            // the server streams it over HTTP, or over the WebSocket the request upgrades to
             WatchSession session = new WatchSession(api.store(), type.group(), type.plural(),
-                type.namespaced() ? namespace : null, filter, query.get("resourceVersion"));
+                type.namespaced() ? namespace : null, filter, query.get("resourceVersion"), watchOptions(type, request, query));
             return new MockResponse().withWebSocketUpgrade(session);
           }
           ObjectNode list = api.list(type, namespace, filter, ListRequest.of(query));
@@ -239,28 +241,25 @@ final class SandboxDispatcher extends Dispatcher {
   }
 
   /**
-   * An HTTP (non-WebSocket) watch, as kubectl opens them: the mock server cannot stream, so the answer holds the
-   * events from the requested resourceVersion up to now, sent after a short delay, and then ends. Clients that
-   * re-watch from the last resourceVersion they saw (reflectors, {@code kubectl rollout status}) thus poll.
+   * A watch's {@code timeoutSeconds} (absent: half an hour, the API server's minimum request timeout; a bad value is a
+   * 400), {@code allowWatchBookmarks}, and Table objects when kubectl asks for them in {@code Accept}.
    */
-  private MockResponse pollingWatch(ResourceType type, String namespace, Predicate<JsonNode> filter, String resourceVersion) {
-    String ns = type.namespaced() ? namespace : null;
-    StringBuilder body = new StringBuilder();
-    try {
-      for (ObjectStore.Change change : api.store().replay(type.group(), type.plural(), ns, resourceVersion)) {
-        ObjectNode event = WatchSession.event(change, filter);
-        if (event != null) {
-          body.append(Json.write(event)).append('\n');
+  private static WatchSession.Options watchOptions(ResourceType type, RecordedRequest request, Map<String, String> query) {
+    String timeoutText = query.get("timeoutSeconds");
+    java.time.Duration timeout = java.time.Duration.ofMinutes(30);
+    if (timeoutText != null && !timeoutText.isEmpty()) {
+      try {
+        long seconds = Long.parseLong(timeoutText);
+        if (seconds < 0) {
+          throw new NumberFormatException();
         }
+        timeout = seconds == 0 ? timeout : java.time.Duration.ofSeconds(seconds);
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("timeoutSeconds must be a non-negative whole number of seconds, got \"" + timeoutText + "\"");
       }
-    } catch (ApiException e) {
-      ObjectNode error = Json.object();
-      error.put("type", "ERROR");
-      error.set("object", e.toStatus());
-      body.append(Json.write(error)).append('\n');
     }
-    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
-        .setBody(body.toString()).setBodyDelay(java.time.Duration.ofMillis(500));
+    boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
+    return new WatchSession.Options(timeout, bookmarks, type, Tables.wanted(request.getHeader("Accept")) ? type : null);
   }
 
   /** The parts of a DELETE body ({@code DeleteOptions}) the sandbox honours: dryRun and preconditions. */

@@ -19,8 +19,23 @@ import java.util.List;
  *
  * <p>What it does:
  * <ul>
- *   <li>CRUD on the common built-in resources and on custom resources of any Established CustomResourceDefinition
- *       stored in it; discovery ({@code /api}, {@code /apis}, ...) so that fabric8 and {@code kubectl} work against it.</li>
+ *   <li>CRUD on every GA built-in resource a default 1.32 server serves (core, admissionregistration, apiextensions,
+ *       apiregistration, apps, authentication, authorization, autoscaling v1 and v2, batch, certificates,
+ *       coordination, discovery, events, flowcontrol, networking, node, policy, rbac, scheduling, storage; nothing
+ *       removed, so {@code apps/v1beta2} or {@code apiextensions.k8s.io/v1beta1} is a 404), each with its scope and
+ *       its kind's name rule ({@link NameRule}), and on custom resources of any Established
+ *       CustomResourceDefinition stored in it; discovery ({@code /api}, {@code /apis}, ...) with short names, verbs
+ *       and categories ({@code all} on the kinds a real server puts in it, {@code api-extensions}), so that fabric8,
+ *       {@code kubectl} and {@code kubectl get all} work against it. Every create and update answer carries
+ *       {@code apiVersion} and {@code kind}, filled from the URL when the body omits them.</li>
+ *   <li>The review kinds answered as an allow-all server answers them ({@link Reviews}), never stored:
+ *       {@code SelfSubjectAccessReview}, {@code SubjectAccessReview} and {@code LocalSubjectAccessReview} are
+ *       allowed and say why, {@code SelfSubjectRulesReview} grants everything, {@code SelfSubjectReview}
+ *       ({@code kubectl auth whoami}) and {@code TokenReview} name the user {@code verity-sandbox}.</li>
+ *   <li>Protobuf request bodies ({@code application/vnd.kubernetes.protobuf}, as client-go's typed clients and so
+ *       {@code kubectl create ...} and {@code kubectl auth can-i} send them) for the kinds whose messages
+ *       kubernetes-client/java publishes ({@link ProtobufBodies}): read into the same JSON model (IntOrString,
+ *       Quantity, Time, MicroTime, RawExtension, maps, base64 bytes); answers are JSON.</li>
  *   <li>CustomResourceDefinitions go through the apiextensions-apiserver's lifecycle ({@link CrdController}):
  *       stored with {@code status.storedVersions}, then {@code NamesAccepted} (or a names conflict with another CRD
  *       of the group, and never Established), then {@code Established} after {@link Lifecycle#crdEstablishedAfter()}
@@ -119,7 +134,13 @@ import java.util.List;
  *
  * <p>What it does not do (it is a test double, not an API server):
  * <ul>
- *   <li>no authentication, authorisation or RBAC: every request is allowed;</li>
+ *   <li>no authentication, authorisation or RBAC: every request is allowed (and the review kinds say so), every token
+ *       review authenticates;</li>
+ *   <li>built-in kinds outside the {@code kube-schema} table (admissionregistration, apiregistration, authentication,
+ *       authorization, certificates, events.k8s.io, flowcontrol, node) are stored as sent, not read through their Go
+ *       types, and APIServices serve nothing; {@code events.k8s.io/v1} Events are stored apart from core
+ *       {@code v1} Events (a real server stores them together); {@code bindings}, {@code componentstatuses} and pod
+ *       subresources other than {@code status} ({@code log}, {@code exec}, {@code eviction}, ...) are not served;</li>
  *   <li>no admission: no mutating or validating webhooks, quotas, limit ranges or pod security;</li>
  *   <li>no validation beyond types and immutable fields: built-in kinds are read through their Go types (above),
  *       but required fields, formats, enums and cross-field rules ({@code ValidateDeployment} and the like) are not
@@ -144,7 +165,10 @@ import java.util.List;
  *   <li>defaults only of the built-in kinds Verity applies (not of Nodes, Endpoints, admission registration, ...), on
  *       a single-stack IPv4 cluster;</li>
  *   <li>no conversion between versions: objects are served in the version they were last written in;</li>
- *   <li>no protobuf, no aggregated discovery, no OpenAPI schemas (a minimal OpenAPI v3 index only tells kubectl
+ *   <li>protobuf request bodies only of kinds whose messages {@code io.kubernetes:client-java-proto} 24.0.0 has (not
+ *       coordination, discovery, events.k8s.io, node, flowcontrol, apiextensions/v1, apiregistration or custom
+ *       resources: 415 naming the kind; fields newer than its messages are dropped with a warning); no protobuf
+ *       answers; no aggregated discovery, no OpenAPI schemas (a minimal OpenAPI v3 index only tells kubectl
  *       that the server validates fields);</li>
  *   <li>one bounded change history per resource stands for both etcd's compaction and the watch cache's window; no
  *       {@code sendInitialEvents} (streaming lists); HTTP/1.1 only (no HTTP/2);</li>

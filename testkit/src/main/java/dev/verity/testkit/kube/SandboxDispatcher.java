@@ -139,6 +139,9 @@ final class SandboxDispatcher extends Dispatcher {
     }
     String namespace = target.namespace();
     ResourceType type = target.type();
+    if (api.types().isReview(type)) {
+      return review(request, method, target, query);
+    }
     switch (method) {
       case "GET" -> {
         if (target.name() == null) {
@@ -177,7 +180,7 @@ final class SandboxDispatcher extends Dispatcher {
           throw ApiException.badRequest("a namespaced " + type.kind() + " must be created under /namespaces/<namespace>/");
         }
         FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
-        ObjectNode body = api.decode(type, request.getUtf8Body(), isYaml(request), validation);
+        ObjectNode body = api.decode(type, body(request, validation), isYaml(request), validation);
         SandboxApi.Outcome outcome = api.create(type, namespace, body, manager(request, query), dryRun, validation);
         return json(outcome.code(), outcome.body(), validation);
       }
@@ -185,10 +188,10 @@ final class SandboxDispatcher extends Dispatcher {
         requireName(target);
         FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
         if ("scale".equals(target.subresource())) {
-          ObjectNode scale = Json.parseObject(request.getUtf8Body(), isYaml(request));
+          ObjectNode scale = Json.parseObject(body(request, validation), isYaml(request));
           return json(200, api.scale(type, namespace, target.name(), current -> scale, manager(request, query), dryRun));
         }
-        ObjectNode body = api.decode(type, request.getUtf8Body(), isYaml(request), validation);
+        ObjectNode body = api.decode(type, body(request, validation), isYaml(request), validation);
         SandboxApi.Outcome outcome = api.update(type, namespace, target.name(), body, manager(request, query), dryRun, scope,
             validation);
         return json(outcome.code(), outcome.body(), validation);
@@ -229,9 +232,9 @@ final class SandboxDispatcher extends Dispatcher {
       case "DELETE" -> {
         if (target.name() == null) {
           return json(200, api.deleteCollection(type, namespace, filter(query),
-              dryRun || DeleteOptions.parse(request.getUtf8Body()).dryRun()));
+              dryRun || DeleteOptions.parse(body(request, FieldValidation.ignore())).dryRun()));
         }
-        DeleteOptions options = DeleteOptions.parse(request.getUtf8Body());
+        DeleteOptions options = DeleteOptions.parse(body(request, FieldValidation.ignore()));
         SandboxApi.Outcome outcome = api.delete(type, namespace, target.name(), dryRun || options.dryRun(),
             options.uid(), options.resourceVersion());
         return json(outcome.code(), outcome.body());
@@ -260,6 +263,19 @@ final class SandboxDispatcher extends Dispatcher {
     }
     boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
     return new WatchSession.Options(timeout, bookmarks, type, Tables.wanted(request.getHeader("Accept")) ? type : null);
+  }
+
+  /** A review (access, rules, self-subject, token): answered as an allow-all server answers it, never stored. */
+  private MockResponse review(RecordedRequest request, String method, Target target, Map<String, String> query) {
+    if (!method.equals("POST") || target.name() != null || target.subresource() != null) {
+      throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
+    if (target.type().namespaced() && target.namespace() == null) {
+      throw ApiException.badRequest("a namespaced " + target.type().kind() + " must be created under /namespaces/<namespace>/");
+    }
+    FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
+    ObjectNode body = api.decode(target.type(), body(request, validation), isYaml(request), validation);
+    return json(201, Reviews.answer(target.type(), target.namespace(), body), validation);
   }
 
   /** The parts of a DELETE body ({@code DeleteOptions}) the sandbox honours: dryRun and preconditions. */
@@ -344,6 +360,19 @@ final class SandboxDispatcher extends Dispatcher {
     String prefix = slash < 0 ? agent : agent.substring(0, slash);
     prefix = prefix.length() > 128 ? prefix.substring(0, 128) : prefix;
     return prefix.isEmpty() ? "unknown" : prefix;
+  }
+
+  /**
+   * A create, update or delete body as JSON text: a protobuf body ({@link ProtobufBodies}) decoded, the fields its
+   * messages do not know warned about; any other body as sent.
+   */
+  private static String body(RecordedRequest request, FieldValidation validation) {
+    if (ProtobufBodies.isProtobuf(request.getHeader("Content-Type"))) {
+      ProtobufBodies.Decoded decoded = ProtobufBodies.decode(request.getBody().getBytes());
+      validation.always(decoded.warnings());
+      return Json.write(decoded.object());
+    }
+    return request.getUtf8Body();
   }
 
   private static boolean isYaml(RecordedRequest request) {

@@ -32,6 +32,8 @@ import java.util.List;
  *       {@code SelfSubjectAccessReview}, {@code SubjectAccessReview} and {@code LocalSubjectAccessReview} are
  *       allowed and say why, {@code SelfSubjectRulesReview} grants everything, {@code SelfSubjectReview}
  *       ({@code kubectl auth whoami}) and {@code TokenReview} name the user {@code verity-sandbox}.</li>
+ *   <li>OpenAPI v3 ({@code /openapi/v3} and one document per group-version, {@link OpenApi}) from the types table and
+ *       the CRDs' schemas: enough for {@code kubectl explain deployment.spec.replicas}.</li>
  *   <li>Protobuf request bodies ({@code application/vnd.kubernetes.protobuf}, as client-go's typed clients and so
  *       {@code kubectl create ...} and {@code kubectl auth can-i} send them) for the kinds whose messages
  *       kubernetes-client/java publishes ({@link ProtobufBodies}): read into the same JSON model (IntOrString,
@@ -168,8 +170,8 @@ import java.util.List;
  *   <li>protobuf request bodies only of kinds whose messages {@code io.kubernetes:client-java-proto} 24.0.0 has (not
  *       coordination, discovery, events.k8s.io, node, flowcontrol, apiextensions/v1, apiregistration or custom
  *       resources: 415 naming the kind; fields newer than its messages are dropped with a warning); no protobuf
- *       answers; no aggregated discovery, no OpenAPI schemas (a minimal OpenAPI v3 index only tells kubectl
- *       that the server validates fields);</li>
+ *       answers; no aggregated discovery; OpenAPI v3 documents ({@link OpenApi}) carry types, list and map
+ *       semantics and patch strategies but no descriptions, and there is no OpenAPI v2;</li>
  *   <li>one bounded change history per resource stands for both etcd's compaction and the watch cache's window; no
  *       {@code sendInitialEvents} (streaming lists); HTTP/1.1 only (no HTTP/2);</li>
  *   <li>Table output for {@code kubectl get} has a few columns for common kinds only;</li>

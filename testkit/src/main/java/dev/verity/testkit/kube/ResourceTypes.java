@@ -327,46 +327,37 @@ final class ResourceTypes {
     return Optional.of(doc);
   }
 
-  /**
-   * A minimal OpenAPI v3 index: one document per group-version. The documents only declare, for each resource, a
-   * PATCH operation with the {@code fieldValidation} query parameter, which is what kubectl looks for to know that
-   * the server validates (so it skips client-side validation); they carry no schemas.
-   */
+  /** The OpenAPI v3 index: one document per group-version, each in {@link #openApiGroupVersion}. */
   ObjectNode openApiIndex() {
     ObjectNode doc = Json.object();
     ObjectNode paths = doc.putObject("paths");
     for (Map.Entry<String, Set<String>> group : versionsByGroup().entrySet()) {
       for (String version : group.getValue()) {
         String gv = group.getKey().isEmpty() ? "api/" + version : "apis/" + group.getKey() + "/" + version;
-        paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + Integer.toHexString(all().size()));
+        paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + openApiHash(group.getKey(), version));
       }
     }
     return doc;
   }
 
+  /** A hash of what a group-version serves, so that kubectl's cache of the document changes when a CRD does. */
+  private String openApiHash(String group, String version) {
+    int hash = 17;
+    for (ResourceType type : all()) {
+      if (type.group().equals(group) && type.version().equals(version)) {
+        hash = 31 * hash + type.hashCode() + (isCustom(type) ? schema(type).hashCode() : 0);
+      }
+    }
+    return Integer.toHexString(hash);
+  }
+
+  /** The OpenAPI v3 document of a group-version ({@link OpenApi}), empty when it is not served. */
   Optional<ObjectNode> openApiGroupVersion(String group, String version) {
     List<ResourceType> types = all().stream().filter(t -> t.group().equals(group) && t.version().equals(version)).toList();
     if (types.isEmpty()) {
       return Optional.empty();
     }
-    ObjectNode doc = Json.object();
-    doc.put("openapi", "3.0.0");
-    doc.putObject("info").put("title", "Kubernetes (Verity KubeSandbox)").put("version", "v1.32.0");
-    ObjectNode paths = doc.putObject("paths");
-    String prefix = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
-    for (ResourceType type : types) {
-      String path = prefix + (type.namespaced() ? "/namespaces/{namespace}/" : "/") + type.plural() + "/{name}";
-      ObjectNode patch = paths.putObject(path).putObject("patch");
-      patch.put("operationId", "patch" + type.kind());
-      patch.putObject("x-kubernetes-group-version-kind").put("group", group).put("version", version).put("kind", type.kind());
-      ArrayNode parameters = patch.putArray("parameters");
-      for (String name : List.of("dryRun", "fieldManager", "fieldValidation", "force")) {
-        parameters.addObject().put("name", name).put("in", "query").putObject("schema").put("type",
-            name.equals("force") ? "boolean" : "string");
-      }
-      patch.putObject("responses").putObject("200").put("description", "OK");
-    }
-    return Optional.of(doc);
+    return Optional.of(OpenApi.document(group, version, types, this));
   }
 
   private static void sub(ArrayNode resources, ResourceType type, String name, String kind, String group, String version) {

@@ -170,4 +170,27 @@ class SandboxBuiltinKindsIT {
     // still serving
     assertThat(send("GET", path + "/from-protobuf", null, (byte[]) null).code()).isEqualTo(200);
   }
+
+  @Test
+  void openApiV3DescribesEachGroupVersionFromTheTypesTable() throws Exception {
+    JsonNode index = send("GET", "/openapi/v3", null, (byte[]) null).body();
+    String url = index.path("paths").path("apis/apps/v1").path("serverRelativeURL").asText();
+    assertThat(url).startsWith("/openapi/v3/apis/apps/v1?hash=");
+    assertThat(index.path("paths").has("api/v1")).isTrue();
+    assertThat(index.path("paths").has("apis/admissionregistration.k8s.io/v1")).isTrue();
+    JsonNode schemas = send("GET", url, null, (byte[]) null).body().path("components").path("schemas");
+    JsonNode deployment = schemas.path("io.k8s.api.apps.v1.Deployment");
+    assertThat(deployment.path("x-kubernetes-group-version-kind").toString())
+        .isEqualTo("[{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\"}]");
+    assertThat(deployment.path("properties").path("spec").path("allOf").get(0).path("$ref").asText())
+        .isEqualTo("#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec");
+    assertThat(schemas.path("io.k8s.api.apps.v1.DeploymentSpec").path("properties").path("replicas").path("type").asText())
+        .isEqualTo("integer");
+    JsonNode containers = schemas.path("io.k8s.api.core.v1.PodSpec").path("properties").path("containers");
+    assertThat(containers.path("type").asText()).isEqualTo("array");
+    assertThat(containers.path("x-kubernetes-list-map-keys").toString()).isEqualTo("[\"name\"]");
+    assertThat(containers.path("x-kubernetes-patch-merge-key").asText()).isEqualTo("name");
+    assertThat(schemas.path("io.k8s.api.core.v1.Container").path("required").toString()).contains("\"name\"");
+    assertThat(send("GET", "/openapi/v3/apis/apps/v1beta2", null, (byte[]) null).code()).isEqualTo(404);
+  }
 }

@@ -147,13 +147,25 @@ final class WatchSession extends WebSocketListener {
     return key.group().equals(group) && key.plural().equals(plural) && (namespace == null || key.namespace().equals(namespace));
   }
 
-  /** Marks every change up to this resourceVersion as sent (by the replay a watch starts with). */
+  /** Marks every change up to this resourceVersion as sent (by the replay the watch starts with). */
   void deliveredUpTo(long resourceVersion) {
     this.delivered = resourceVersion;
   }
 
+  /** Sends a change committed after the watch was opened (those up to it come from its replay). */
   void deliver(ObjectStore.Change change, Encoded encoded) {
-    if (!covers(change.key()) || change.resourceVersion() <= delivered) {
+    if (change.resourceVersion() > delivered) {
+      send(change, encoded);
+    }
+  }
+
+  /** Sends a change of the replay the watch starts with. */
+  void replayed(ObjectStore.Change change, Encoded encoded) {
+    send(change, encoded);
+  }
+
+  private void send(ObjectStore.Change change, Encoded encoded) {
+    if (!covers(change.key())) {
       return;
     }
     String type = type(change, filter);
@@ -189,18 +201,6 @@ final class WatchSession extends WebSocketListener {
     ObjectNode object = change.after() != null ? change.after().deepCopy() : change.before().deepCopy();
     Json.metadata(object).put("resourceVersion", String.valueOf(change.resourceVersion()));
     return object;
-  }
-
-  /** The watch event a change means for a watcher with this filter (null when it does not concern it). */
-  static ObjectNode event(ObjectStore.Change change, Predicate<JsonNode> filter) {
-    String type = type(change, filter);
-    if (type == null) {
-      return null;
-    }
-    ObjectNode event = Json.object();
-    event.put("type", type);
-    event.set("object", type.equals("DELETED") ? deletedObject(change) : change.after());
-    return event;
   }
 
   void expire(String message, int code, String reason) {

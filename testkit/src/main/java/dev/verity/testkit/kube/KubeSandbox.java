@@ -141,8 +141,9 @@ import java.util.List;
  *   <li>built-in kinds outside the {@code kube-schema} table (admissionregistration, apiregistration, authentication,
  *       authorization, certificates, events.k8s.io, flowcontrol, node) are stored as sent, not read through their Go
  *       types, and APIServices serve nothing; {@code events.k8s.io/v1} Events are stored apart from core
- *       {@code v1} Events (a real server stores them together); {@code bindings}, {@code componentstatuses} and pod
- *       subresources other than {@code status} ({@code log}, {@code exec}, {@code eviction}, ...) are not served;</li>
+ *       {@code v1} Events (a real server stores them together); {@code bindings}, {@code componentstatuses}, pod
+ *       subresources other than {@code status} ({@code log}, {@code exec}, {@code eviction}, ...) and
+ *       {@code serviceaccounts/token} ({@code kubectl create token}) are not served;</li>
  *   <li>no admission: no mutating or validating webhooks, quotas, limit ranges or pod security;</li>
  *   <li>no validation beyond types and immutable fields: built-in kinds are read through their Go types (above),
  *       but required fields, formats, enums and cross-field rules ({@code ValidateDeployment} and the like) are not

@@ -69,6 +69,14 @@ final class ProtobufBodies {
       Map.entry("authentication.k8s.io/v1", V1Authentication.getDescriptor()),
       Map.entry("authorization.k8s.io/v1", V1Authorization.getDescriptor()),
       Map.entry("admissionregistration.k8s.io/v1", V1Admissionregistration.getDescriptor()));
+  /**
+   * Go structs embedded with {@code json:",inline"}, which protobuf carries as a field of their own: their fields
+   * are the parent's in JSON (an Ingress rule's {@code http}, a volume's source, a probe's handler, a webhook rule's
+   * resources, and every embedded {@code LocalObjectReference}: a config map volume's or key selector's {@code name}).
+   */
+  private static final java.util.Set<String> INLINE = java.util.Set.of("IngressRule.ingressRuleValue",
+      "Volume.volumeSource", "PersistentVolumeSpec.persistentVolumeSource", "Probe.handler",
+      "EphemeralContainer.ephemeralContainerCommon", "RuleWithOperations.rule", "NamedRuleWithOperations.ruleWithOperations");
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'", Locale.ROOT)
       .withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'",
@@ -160,6 +168,11 @@ final class ProtobufBodies {
         ArrayNode array = json.putArray(name);
         for (Object item : (List<?>) entry.getValue()) {
           array.add(value(field, item, at, warnings));
+        }
+      } else if (INLINE.contains(message.getDescriptorForType().getName() + "." + name) || name.equals("localObjectReference")) {
+        JsonNode embedded = value(field, entry.getValue(), path, warnings);
+        if (embedded instanceof ObjectNode fields) {
+          json.setAll(fields);
         }
       } else {
         json.set(name, value(field, entry.getValue(), at, warnings));

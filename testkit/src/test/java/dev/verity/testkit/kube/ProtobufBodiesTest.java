@@ -8,6 +8,7 @@ import io.kubernetes.client.proto.Resource;
 import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
+import io.kubernetes.client.proto.V1Networking;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -140,5 +141,35 @@ class ProtobufBodiesTest {
         });
     assertThatThrownBy(() -> decode(envelope("", "", ByteString.EMPTY)))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).contains("names no apiVersion and kind"));
+  }
+
+  @Test
+  void inlineEmbeddedStructsComeOutAsTheirParentsFields() {
+    V1Networking.Ingress ingress = V1Networking.Ingress.newBuilder()
+        .setMetadata(Meta.ObjectMeta.newBuilder().setName("web"))
+        .setSpec(V1Networking.IngressSpec.newBuilder().addRules(V1Networking.IngressRule.newBuilder().setHost("a.example.com")
+            .setIngressRuleValue(V1Networking.IngressRuleValue.newBuilder().setHttp(V1Networking.HTTPIngressRuleValue.newBuilder()
+                .addPaths(V1Networking.HTTPIngressPath.newBuilder().setPath("/").setPathType("Prefix"))))))
+        .build();
+    JsonNode rule = decode(envelope("networking.k8s.io/v1", "Ingress", ingress.toByteString())).path("spec").path("rules").get(0);
+    assertThat(rule.path("host").asText()).isEqualTo("a.example.com");
+    assertThat(rule.path("http").path("paths").get(0).path("pathType").asText()).isEqualTo("Prefix");
+    assertThat(rule.has("ingressRuleValue")).isFalse();
+
+    V1.Pod pod = V1.Pod.newBuilder().setMetadata(Meta.ObjectMeta.newBuilder().setName("p"))
+        .setSpec(V1.PodSpec.newBuilder()
+            .addVolumes(V1.Volume.newBuilder().setName("cfg").setVolumeSource(V1.VolumeSource.newBuilder()
+                .setConfigMap(V1.ConfigMapVolumeSource.newBuilder().setLocalObjectReference(
+                    V1.LocalObjectReference.newBuilder().setName("settings")))))
+            .addContainers(V1.Container.newBuilder().setName("c").setReadinessProbe(V1.Probe.newBuilder()
+                .setHandler(V1.ProbeHandler.newBuilder().setHttpGet(V1.HTTPGetAction.newBuilder().setPath("/ready")))
+                .setPeriodSeconds(5))))
+        .build();
+    JsonNode spec = decode(envelope("v1", "Pod", pod.toByteString())).path("spec");
+    assertThat(spec.path("volumes").get(0).path("configMap").path("name").asText()).isEqualTo("settings");
+    assertThat(spec.path("volumes").get(0).has("volumeSource")).isFalse();
+    JsonNode probe = spec.path("containers").get(0).path("readinessProbe");
+    assertThat(probe.path("httpGet").path("path").asText()).isEqualTo("/ready");
+    assertThat(probe.path("periodSeconds").asInt()).isEqualTo(5);
   }
 }

@@ -66,6 +66,10 @@ class SandboxKubectlIT {
     ok("-n", NS, "create", "secret", "generic", "login", "--from-literal=password=hunter2");
     ok("-n", NS, "create", "job", "once", "--image=busybox", "--", "echo", "hi");
     ok("-n", NS, "create", "service", "clusterip", "web", "--tcp=80:8080");
+    ok("-n", NS, "create", "ingress", "web", "--rule=a.example.com/*=web:80");
+    assertThat(ok("-n", NS, "get", "ingress", "web", "-o", "jsonpath={.spec.rules[0].http.paths[0].backend.service.name}"))
+        .isEqualTo("web");
+    ok("create", "clusterrole", "system:" + NS + "-reader", "--verb=get", "--resource=pods"); // RBAC names are path segments
     assertThat(ok("-n", NS, "get", "secret", "login", "-o", "jsonpath={.data.password}"))
         .isEqualTo(Base64.getEncoder().encodeToString("hunter2".getBytes(StandardCharsets.UTF_8)));
     assertThat(ok("-n", NS, "get", "configmap", "settings", "-o", "jsonpath={.data.mode}")).isEqualTo("fast");

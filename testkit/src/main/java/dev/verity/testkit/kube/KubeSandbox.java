@@ -19,8 +19,25 @@ import java.util.List;
  *
  * <p>What it does:
  * <ul>
- *   <li>CRUD on the common built-in resources and on custom resources of any Established CustomResourceDefinition
- *       stored in it; discovery ({@code /api}, {@code /apis}, ...) so that fabric8 and {@code kubectl} work against it.</li>
+ *   <li>CRUD on every GA built-in resource a default 1.32 server serves (core, admissionregistration, apiextensions,
+ *       apiregistration, apps, authentication, authorization, autoscaling v1 and v2, batch, certificates,
+ *       coordination, discovery, events, flowcontrol, networking, node, policy, rbac, scheduling, storage; nothing
+ *       removed, so {@code apps/v1beta2} or {@code apiextensions.k8s.io/v1beta1} is a 404), each with its scope and
+ *       its kind's name rule ({@link NameRule}), and on custom resources of any Established
+ *       CustomResourceDefinition stored in it; discovery ({@code /api}, {@code /apis}, ...) with short names, verbs
+ *       and categories ({@code all} on the kinds a real server puts in it, {@code api-extensions}), so that fabric8,
+ *       {@code kubectl} and {@code kubectl get all} work against it. Every create and update answer carries
+ *       {@code apiVersion} and {@code kind}, filled from the URL when the body omits them.</li>
+ *   <li>The review kinds answered as an allow-all server answers them ({@link Reviews}), never stored:
+ *       {@code SelfSubjectAccessReview}, {@code SubjectAccessReview} and {@code LocalSubjectAccessReview} are
+ *       allowed and say why, {@code SelfSubjectRulesReview} grants everything, {@code SelfSubjectReview}
+ *       ({@code kubectl auth whoami}) and {@code TokenReview} name the user {@code verity-sandbox}.</li>
+ *   <li>OpenAPI v3 ({@code /openapi/v3} and one document per group-version, {@link OpenApi}) from the types table and
+ *       the CRDs' schemas: enough for {@code kubectl explain deployment.spec.replicas}.</li>
+ *   <li>Protobuf request bodies ({@code application/vnd.kubernetes.protobuf}, as client-go's typed clients and so
+ *       {@code kubectl create ...} and {@code kubectl auth can-i} send them) for the kinds whose messages
+ *       kubernetes-client/java publishes ({@link ProtobufBodies}): read into the same JSON model (IntOrString,
+ *       Quantity, Time, MicroTime, RawExtension, maps, base64 bytes); answers are JSON.</li>
  *   <li>CustomResourceDefinitions go through the apiextensions-apiserver's lifecycle ({@link CrdController}):
  *       stored with {@code status.storedVersions}, then {@code NamesAccepted} (or a names conflict with another CRD
  *       of the group, and never Established), then {@code Established} after {@link Lifecycle#crdEstablishedAfter()}
@@ -84,9 +101,12 @@ import java.util.List;
  *   <li>Label selectors, equality- and set-based ({@code in}, {@code notin}, {@code key}, {@code !key}), and
  *       {@code metadata.name}/{@code metadata.namespace} field selectors, for list, watch and delete-collection; a bad
  *       selector is a 400.</li>
- *   <li>Watches over WebSocket (as fabric8 opens them), resumable from a resourceVersion, fed by every write from a
- *       fan-out thread in commit order (a write's answer never waits for its watchers); HTTP watches (kubectl) answer
- *       the events so far and end, so {@code kubectl rollout status} works by polling. Each resource keeps a bounded
+ *   <li>Watches over WebSocket (as fabric8 opens them) and over plain HTTP (as kubectl and client-go open them: a
+ *       chunked response that stays open, ends cleanly at {@code timeoutSeconds}, half an hour without it, and
+ *       carries Table objects when kubectl asks for them), resumable from a resourceVersion, fed by every write from a
+ *       fan-out thread in commit order (a write's answer never waits for its watchers); {@code BOOKMARK} events with
+ *       {@code allowWatchBookmarks=true} (every minute and 2 s before the timeout, as the watch cache schedules
+ *       them), queued behind every change they vouch for. Each resource keeps a bounded
  *       history of changes (1,000 by default, {@link Faults#watchHistory(int)}), as the watch cache does: a watch from a
  *       resourceVersion older than it gets a 410 {@code Expired} ERROR event ("too old resource version").</li>
  *   <li>Pagination as a 1.32 API server with its watch cache answers it ({@link ListRequest}): {@code limit} and
@@ -101,8 +121,12 @@ import java.util.List;
  *       10,000 requests with verb, path, query, status code and time). Both also as JSON at {@link #controlUrl()}
  *       ({@code /sandbox/faults}, {@code /sandbox/requests}, ...; see {@link SandboxControl}), a path no Kubernetes client
  *       uses, also under {@code ./verity up}.</li>
- *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout} (which can be
- *       switched off, for a bare API server like the one of Kubernetes' own integration tests).</li>
+ *   <li>A simulated rollout for Deployments, StatefulSets, DaemonSets and Jobs: see {@link Rollout} (a Deployment's
+ *       ready status has {@code observedGeneration}, {@code updatedReplicas} and the Deployment controller's
+ *       {@code Available}/{@code Progressing} conditions, reason {@code NewReplicaSetAvailable}). A bare sandbox
+ *       ({@link Controllers#NONE}, {@link #bare()}, {@code KubeSandboxMain --controllers=none}) runs neither it nor
+ *       the namespace controller: nothing but clients writes, like kube-apiserver without kube-controller-manager in
+ *       Kubernetes' own integration tests (a deleted namespace stays Terminating with its content).</li>
  *   <li>The server-side defaults of Kubernetes 1.32 for the built-in kinds (pod templates and containers, workload
  *       strategies, Service types, ports and traffic policies, Job selectors, ...; {@code kube-schema/sources/defaults.yaml}
  *       lists them with their sources), and Service allocation: cluster IPs from {@code 10.96.0.0/12} and node ports
@@ -112,7 +136,14 @@ import java.util.List;
  *
  * <p>What it does not do (it is a test double, not an API server):
  * <ul>
- *   <li>no authentication, authorisation or RBAC: every request is allowed;</li>
+ *   <li>no authentication, authorisation or RBAC: every request is allowed (and the review kinds say so), every token
+ *       review authenticates;</li>
+ *   <li>built-in kinds outside the {@code kube-schema} table (admissionregistration, apiregistration, authentication,
+ *       authorization, certificates, events.k8s.io, flowcontrol, node) are stored as sent, not read through their Go
+ *       types, and APIServices serve nothing; {@code events.k8s.io/v1} Events are stored apart from core
+ *       {@code v1} Events (a real server stores them together); {@code bindings}, {@code componentstatuses}, pod
+ *       subresources other than {@code status} ({@code log}, {@code exec}, {@code eviction}, ...) and
+ *       {@code serviceaccounts/token} ({@code kubectl create token}) are not served;</li>
  *   <li>no admission: no mutating or validating webhooks, quotas, limit ranges or pod security;</li>
  *   <li>no validation beyond types and immutable fields: built-in kinds are read through their Go types (above),
  *       but required fields, formats, enums and cross-field rules ({@code ValidateDeployment} and the like) are not
@@ -137,13 +168,14 @@ import java.util.List;
  *   <li>defaults only of the built-in kinds Verity applies (not of Nodes, Endpoints, admission registration, ...), on
  *       a single-stack IPv4 cluster;</li>
  *   <li>no conversion between versions: objects are served in the version they were last written in;</li>
- *   <li>no protobuf, no aggregated discovery, no OpenAPI schemas (a minimal OpenAPI v3 index only tells kubectl
- *       that the server validates fields);</li>
+ *   <li>protobuf request bodies only of kinds whose messages {@code io.kubernetes:client-java-proto} 24.0.0 has (not
+ *       coordination, discovery, events.k8s.io, node, flowcontrol, apiextensions/v1, apiregistration or custom
+ *       resources: 415 naming the kind; fields newer than its messages are dropped with a warning); no protobuf
+ *       answers; no aggregated discovery; OpenAPI v3 documents ({@link OpenApi}) carry types, list and map
+ *       semantics and patch strategies but no descriptions, and there is no OpenAPI v2;</li>
  *   <li>one bounded change history per resource stands for both etcd's compaction and the watch cache's window; no
- *       watch bookmarks or {@code sendInitialEvents}; HTTP/1.1 only (no HTTP/2);</li>
- *   <li>HTTP (non-WebSocket) watches, as kubectl opens them, answer the events so far after half a second and
- *       end, so kubectl polls rather than streams; Table output for {@code kubectl get} has a few columns for
- *       common kinds only;</li>
+ *       {@code sendInitialEvents} (streaming lists); HTTP/1.1 only (no HTTP/2);</li>
+ *   <li>Table output for {@code kubectl get} has a few columns for common kinds only;</li>
  *   <li>no TLS: plain HTTP on the loopback interface, which fabric8 and kubectl both accept from the kubeconfig it
  *       writes;</li>
  * </ul>
@@ -163,16 +195,46 @@ public final class KubeSandbox implements AutoCloseable {
   private KubernetesClient client;
   private boolean closed;
 
-  private KubeSandbox(int port) {
+  /**
+   * Which simulated kube-controller-manager controllers run: {@link #ALL} (the default, and {@code ./verity up}'s),
+   * or {@link #NONE} for a bare API server like the one of Kubernetes' own integration tests.
+   */
+  public enum Controllers {
+    /** The simulated rollout ({@link Rollout}) and namespace controller ({@link NamespaceController}) write as kube-controller-manager would. */
+    ALL,
+    /**
+     * No simulated controller writes anything: workload status stays as written and a deleted namespace stays
+     * Terminating with its content, as on kube-apiserver without kube-controller-manager. The CRD lifecycle stays,
+     * as it belongs to the API server (apiextensions-apiserver) itself.
+     */
+    NONE;
+
+    /** {@code all} or {@code none} (any case), as {@code --controllers=} takes it. */
+    public static Controllers parse(String text) {
+      for (Controllers value : values()) {
+        if (value.name().equalsIgnoreCase(text)) {
+          return value;
+        }
+      }
+      throw new IllegalArgumentException("--controllers must be 'all' or 'none', got '" + text + "'");
+    }
+  }
+
+  private final Controllers controllers;
+
+  private KubeSandbox(int port, Controllers controllers) {
+    this.controllers = java.util.Objects.requireNonNull(controllers, "controllers");
     ResourceTypes types = new ResourceTypes();
     ObjectStore store = new ObjectStore();
     this.api = new SandboxApi(store, types);
     this.faults = new Faults(store);
-    this.rollout = new Rollout(api);
+    this.rollout = new Rollout(api, controllers == Controllers.ALL);
     this.lifecycle = new Lifecycle();
-    api.onWrite(rollout::written);
     api.onWrite(new CrdController(api, lifecycle));
-    api.onWrite(new NamespaceController(api, lifecycle));
+    if (controllers == Controllers.ALL) {
+      api.onWrite(rollout::written);
+      api.onWrite(new NamespaceController(api, lifecycle));
+    }
     SandboxDispatcher dispatcher = new SandboxDispatcher(api);
     this.server = new SandboxServer(dispatcher, faults, requests, port);
     dispatcher.serverAddress("127.0.0.1:" + server.port());
@@ -200,7 +262,22 @@ public final class KubeSandbox implements AutoCloseable {
 
   /** Starts a sandbox on the given loopback port (0 picks a free one). */
   public static KubeSandbox start(int port) {
-    return new KubeSandbox(port);
+    return new KubeSandbox(port, Controllers.ALL);
+  }
+
+  /** Starts a sandbox on the given loopback port (0 picks a free one) with the given simulated controllers. */
+  public static KubeSandbox start(int port, Controllers controllers) {
+    return new KubeSandbox(port, controllers);
+  }
+
+  /** Starts a bare sandbox ({@link Controllers#NONE}) on a free loopback port. */
+  public static KubeSandbox bare() {
+    return new KubeSandbox(0, Controllers.NONE);
+  }
+
+  /** Which simulated controllers this sandbox runs. */
+  public Controllers controllers() {
+    return controllers;
   }
 
   /** The API server URL, {@code http://127.0.0.1:<port>}. */

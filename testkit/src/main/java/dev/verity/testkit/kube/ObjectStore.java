@@ -220,27 +220,27 @@ final class ObjectStore {
   // ---- watches ----------------------------------------------------------------------------------------------------
 
   /**
-   * Opens a watch from the fan-out thread, after the WebSocket handshake's callback has returned and in order with
-   * the changes being sent: its replay then reaches a client that is ready to read it.
+   * Opens a watch at once: under the lock, its starting point is fixed (the replay from its resourceVersion, or the
+   * current objects as ADDED) and it joins the resource's watches, so that no change committed after it was opened is
+   * missed; the replay itself is sent from the fan-out thread, after the handshake's callback has returned and ahead
+   * of every later change (a too-old resourceVersion is sent as a 410 ERROR event the same way).
    */
   void watchSoon(WatchSession watch) {
-    fanOut.add(() -> watch(watch));
-  }
-
-  /** Opens a watch: replays from its resourceVersion (or lists the current objects as ADDED), then follows every change. */
-  void watch(WatchSession watch) {
     locked(() -> {
       List<Change> backlog;
       try {
         backlog = replay(watch.group(), watch.plural(), watch.namespace(), watch.resourceVersion());
       } catch (ApiException e) {
-        watch.expire(e.getMessage(), e.code(), e.reason());
+        fanOut.add(() -> watch.expire(e.getMessage(), e.code(), e.reason()));
         return null;
       }
-      for (Change change : backlog) {
-        watch.deliver(change, new WatchSession.Encoded(change));
-      }
+      // changes up to now come only from the backlog, even those whose deliveries are still queued
       watch.deliveredUpTo(resourceVersion);
+      fanOut.add(() -> {
+        for (Change change : backlog) {
+          watch.replayed(change, new WatchSession.Encoded(change));
+        }
+      });
       watches.computeIfAbsent(watch.group() + "/" + watch.plural(), r -> new CopyOnWriteArrayList<>()).add(watch);
       return null;
     });
@@ -283,6 +283,18 @@ final class ObjectStore {
         }
       }
       return changes;
+    });
+  }
+
+  /**
+   * Queues a BOOKMARK for the watch at the current resourceVersion, behind every change committed so far: when it is
+   * sent, every change up to it that concerns the watch has been sent.
+   */
+  void bookmarkSoon(WatchSession watch) {
+    locked(() -> {
+      long at = resourceVersion;
+      fanOut.add(() -> watch.bookmark(at));
+      return null;
     });
   }
 

@@ -64,7 +64,65 @@ final class ResourceTypes {
     add("coordination.k8s.io", "v1", "Lease", "leases", true, false, false);
     add("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, false, false, "sc");
     add("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true, false, "crd", "crds");
+    // the rest of what a default 1.32 server serves, GA group-versions only (nothing removed: no apps/v1beta2,
+    // apiextensions.k8s.io/v1beta1, flowcontrol v1beta3, ...)
+    core("PodTemplate", "podtemplates", true, false, false);
+    add("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", false, false, false);
+    add("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false, false, false);
+    add("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies", false, true, false);
+    add("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings", false, false, false);
+    add("apiregistration.k8s.io", "v1", "APIService", "apiservices", false, true, false);
+    add("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", false, false, false);
+    add("authentication.k8s.io", "v1", "TokenReview", "tokenreviews", false, false, false);
+    add("authorization.k8s.io", "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews", true, false, false);
+    add("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false, false, false);
+    add("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", false, false, false);
+    add("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", false, false, false);
+    add("certificates.k8s.io", "v1", "CertificateSigningRequest", "certificatesigningrequests", false, true, false, "csr");
+    add("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, false, false);
+    add("events.k8s.io", "v1", "Event", "events", true, false, false, "ev");
+    add("flowcontrol.apiserver.k8s.io", "v1", "FlowSchema", "flowschemas", false, true, false);
+    add("flowcontrol.apiserver.k8s.io", "v1", "PriorityLevelConfiguration", "prioritylevelconfigurations", false, true, false);
+    add("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", false, false, false);
+    add("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, false, false, "pc");
+    add("storage.k8s.io", "v1", "CSIDriver", "csidrivers", false, false, false);
+    add("storage.k8s.io", "v1", "CSINode", "csinodes", false, false, false);
+    add("storage.k8s.io", "v1", "CSIStorageCapacity", "csistoragecapacities", true, false, false);
+    add("storage.k8s.io", "v1", "VolumeAttachment", "volumeattachments", false, true, false);
   }
+
+  /** The resources of category {@code all} ({@code kubectl get all}), as a 1.32 server lists them in discovery. */
+  private static final Set<String> CATEGORY_ALL = Set.of("/pods", "/replicationcontrollers", "/services", "apps/daemonsets",
+      "apps/deployments", "apps/replicasets", "apps/statefulsets", "autoscaling/horizontalpodautoscalers", "batch/cronjobs",
+      "batch/jobs");
+  /** The resources of category {@code api-extensions}. */
+  private static final Set<String> CATEGORY_API_EXTENSIONS = Set.of("admissionregistration.k8s.io/mutatingwebhookconfigurations",
+      "admissionregistration.k8s.io/validatingwebhookconfigurations", "admissionregistration.k8s.io/validatingadmissionpolicies",
+      "admissionregistration.k8s.io/validatingadmissionpolicybindings", "apiextensions.k8s.io/customresourcedefinitions",
+      "apiregistration.k8s.io/apiservices");
+  /** The review kinds: answered on create, never stored (verbs: create only). */
+  private static final Set<String> REVIEWS = Set.of("authentication.k8s.io/selfsubjectreviews", "authentication.k8s.io/tokenreviews",
+      "authorization.k8s.io/localsubjectaccessreviews", "authorization.k8s.io/selfsubjectaccessreviews",
+      "authorization.k8s.io/selfsubjectrulesreviews", "authorization.k8s.io/subjectaccessreviews");
+
+  /** Whether the type is a review (TokenReview, SubjectAccessReview, ...): created to get an answer, never stored. */
+  boolean isReview(ResourceType type) {
+    return !isCustom(type) && REVIEWS.contains(type.group() + "/" + type.plural());
+  }
+
+  /** The discovery categories of a built-in resource ({@code all}, {@code api-extensions}); custom resources' come from their CRD. */
+  List<String> categories(ResourceType type) {
+    if (isCustom(type)) {
+      return customCategories.getOrDefault(type.group() + "/" + type.plural(), List.of());
+    }
+    String key = type.group() + "/" + type.plural();
+    if (CATEGORY_ALL.contains(key)) {
+      return List.of("all");
+    }
+    return CATEGORY_API_EXTENSIONS.contains(key) ? List.of("api-extensions") : List.of();
+  }
+
+  private final Map<String, List<String>> customCategories = new java.util.concurrent.ConcurrentHashMap<>();
 
   private void core(String kind, String plural, boolean namespaced, boolean status, boolean scale, String... shortNames) {
     add("", "v1", kind, plural, namespaced, status, scale, shortNames);
@@ -107,6 +165,9 @@ final class ResourceTypes {
     if (CrdController.established(crd)) {
       List<String> shortNames = new ArrayList<>();
       spec.path("names").path("shortNames").forEach(n -> shortNames.add(n.asText()));
+      List<String> categories = new ArrayList<>();
+      spec.path("names").path("categories").forEach(c -> categories.add(c.asText()));
+      customCategories.put(group + "/" + plural, List.copyOf(categories));
       for (JsonNode version : spec.path("versions")) {
         if (version.path("served").asBoolean(true)) {
           boolean status = version.path("subresources").has("status");
@@ -245,10 +306,16 @@ final class ResourceTypes {
       r.put("namespaced", type.namespaced());
       r.put("kind", type.kind());
       ArrayNode verbs = r.putArray("verbs");
-      List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch").forEach(verbs::add);
+      (isReview(type) ? List.of("create") : List.of("create", "delete", "deletecollection", "get", "list", "patch", "update",
+          "watch")).forEach(verbs::add);
       if (!type.shortNames().isEmpty()) {
         ArrayNode shortNames = r.putArray("shortNames");
         type.shortNames().forEach(shortNames::add);
+      }
+      List<String> categories = categories(type);
+      if (!categories.isEmpty()) {
+        ArrayNode array = r.putArray("categories");
+        categories.forEach(array::add);
       }
       if (type.statusSubresource()) {
         sub(resources, type, "status", type.kind(), group, version);
@@ -260,46 +327,37 @@ final class ResourceTypes {
     return Optional.of(doc);
   }
 
-  /**
-   * A minimal OpenAPI v3 index: one document per group-version. The documents only declare, for each resource, a
-   * PATCH operation with the {@code fieldValidation} query parameter, which is what kubectl looks for to know that
-   * the server validates (so it skips client-side validation); they carry no schemas.
-   */
+  /** The OpenAPI v3 index: one document per group-version, each in {@link #openApiGroupVersion}. */
   ObjectNode openApiIndex() {
     ObjectNode doc = Json.object();
     ObjectNode paths = doc.putObject("paths");
     for (Map.Entry<String, Set<String>> group : versionsByGroup().entrySet()) {
       for (String version : group.getValue()) {
         String gv = group.getKey().isEmpty() ? "api/" + version : "apis/" + group.getKey() + "/" + version;
-        paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + Integer.toHexString(all().size()));
+        paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + openApiHash(group.getKey(), version));
       }
     }
     return doc;
   }
 
+  /** A hash of what a group-version serves, so that kubectl's cache of the document changes when a CRD does. */
+  private String openApiHash(String group, String version) {
+    int hash = 17;
+    for (ResourceType type : all()) {
+      if (type.group().equals(group) && type.version().equals(version)) {
+        hash = 31 * hash + type.hashCode() + (isCustom(type) ? schema(type).hashCode() : 0);
+      }
+    }
+    return Integer.toHexString(hash);
+  }
+
+  /** The OpenAPI v3 document of a group-version ({@link OpenApi}), empty when it is not served. */
   Optional<ObjectNode> openApiGroupVersion(String group, String version) {
     List<ResourceType> types = all().stream().filter(t -> t.group().equals(group) && t.version().equals(version)).toList();
     if (types.isEmpty()) {
       return Optional.empty();
     }
-    ObjectNode doc = Json.object();
-    doc.put("openapi", "3.0.0");
-    doc.putObject("info").put("title", "Kubernetes (Verity KubeSandbox)").put("version", "v1.32.0");
-    ObjectNode paths = doc.putObject("paths");
-    String prefix = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
-    for (ResourceType type : types) {
-      String path = prefix + (type.namespaced() ? "/namespaces/{namespace}/" : "/") + type.plural() + "/{name}";
-      ObjectNode patch = paths.putObject(path).putObject("patch");
-      patch.put("operationId", "patch" + type.kind());
-      patch.putObject("x-kubernetes-group-version-kind").put("group", group).put("version", version).put("kind", type.kind());
-      ArrayNode parameters = patch.putArray("parameters");
-      for (String name : List.of("dryRun", "fieldManager", "fieldValidation", "force")) {
-        parameters.addObject().put("name", name).put("in", "query").putObject("schema").put("type",
-            name.equals("force") ? "boolean" : "string");
-      }
-      patch.putObject("responses").putObject("200").put("description", "OK");
-    }
-    return Optional.of(doc);
+    return Optional.of(OpenApi.document(group, version, types, this));
   }
 
   private static void sub(ArrayNode resources, ResourceType type, String name, String kind, String group, String version) {

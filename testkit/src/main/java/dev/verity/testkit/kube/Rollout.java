@@ -38,8 +38,13 @@ public final class Rollout implements AutoCloseable {
   private volatile Duration readyAfter = Duration.ofMillis(500);
   private volatile boolean enabled = true;
 
-  Rollout(SandboxApi api) {
+  private final boolean available;
+
+  /** @param available false in a bare sandbox ({@link KubeSandbox.Controllers#NONE}): the simulation is off for good */
+  Rollout(SandboxApi api, boolean available) {
     this.api = api;
+    this.available = available;
+    this.enabled = available;
   }
 
   /** Delay between a spec change and the ready (or failed) status; default 500 ms. Applies to rollouts that start afterwards. */
@@ -60,6 +65,10 @@ public final class Rollout implements AutoCloseable {
    * Kubernetes' own integration tests, where no controller writes workload status; rollouts never finish.
    */
   public Rollout enabled(boolean on) {
+    if (on && !available) {
+      throw new IllegalStateException("this KubeSandbox runs no controllers (Controllers.NONE): its simulated rollout"
+          + " cannot be turned on; start one with Controllers.ALL");
+    }
     this.enabled = on;
     return this;
   }
@@ -77,11 +86,14 @@ public final class Rollout implements AutoCloseable {
     return this;
   }
 
-  /** Forgets every {@link #failNext} not yet used and restores the default delay; the simulation is on again. */
+  /**
+   * Forgets every {@link #failNext} not yet used and restores the default delay; the simulation is on again (except in
+   * a bare sandbox, where it is always off).
+   */
   public Rollout reset() {
     failing.clear();
     readyAfter = Duration.ofMillis(500);
-    enabled = true;
+    enabled = available;
     return this;
   }
 

@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 import dev.verity.testkit.kube.FieldSchema.Scope;
 
@@ -37,8 +36,6 @@ final class SandboxApi {
     }
   }
 
-  private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final String ALPHANUMERIC = "bcdfghjklmnpqrstvwxz2456789";
 
   private final ObjectStore store;
@@ -129,7 +126,7 @@ final class SandboxApi {
         name = Json.text(metadata, "generateName") + randomSuffix();
         metadata.put("name", name);
       }
-      checkName(type, name);
+      checkName(type, name, body);
       checkNamespace(type, namespace, body);
       admitCreate(type, namespace, name);
       ObjectStore.Key key = key(type, namespace, name);
@@ -149,6 +146,7 @@ final class SandboxApi {
       List.of("resourceVersion", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "uid",
           "creationTimestamp", "generation").forEach(meta::remove);
       initialise(type, namespace, candidate);
+      candidate = withTypeMeta(type, candidate);
       admitFinalizers(type, name, null, candidate, validation);
       candidate = TypedBodies.stored(type, candidate);
       ManagedEntry.writeAll(candidate, FieldOwnership.update(given, null, candidate, types.objectSchema(type), type.apiVersion(),
@@ -271,7 +269,7 @@ final class SandboxApi {
         throw ApiException.notFound(type, name);
       }
       if (before == null) {
-        checkName(type, name);
+        checkName(type, name, applied);
         admitCreate(type, namespace, name);
       } else {
         checkResourceVersion(type, name, before, applied);
@@ -493,8 +491,7 @@ final class SandboxApi {
       Defaults.decoded(type, next);
     }
     ResetFields.restore(before, next, ResetFields.of(type, scope, types.isCustom(type)));
-    next.put("apiVersion", type.apiVersion());
-    next.put("kind", type.kind());
+    next = withTypeMeta(type, next);
     // an Update owns what changed in the object as the server writes it (zero values left out, structs written)
     next = TypedBodies.stored(type, next);
     ManagedEntry.writeAll(next, FieldOwnership.update(entries, before, next, types.objectSchema(type),
@@ -848,6 +845,22 @@ final class SandboxApi {
     return object;
   }
 
+  /**
+   * The object with {@code apiVersion} and {@code kind} of its URL, first, as the API server writes them: client-go's
+   * typed clients send bodies without them, and cannot decode an answer that lacks them.
+   */
+  static ObjectNode withTypeMeta(ResourceType type, ObjectNode object) {
+    ObjectNode typed = Json.object();
+    typed.put("apiVersion", type.apiVersion());
+    typed.put("kind", type.kind());
+    object.fields().forEachRemaining(field -> {
+      if (!field.getKey().equals("apiVersion") && !field.getKey().equals("kind")) {
+        typed.set(field.getKey(), field.getValue());
+      }
+    });
+    return typed;
+  }
+
   private static void checkKind(ResourceType type, ObjectNode body) {
     String kind = Json.text(body, "kind");
     if (kind != null && !kind.equals(type.kind())) {
@@ -861,16 +874,13 @@ final class SandboxApi {
     }
   }
 
-  private void checkName(ResourceType type, String name) {
+  private void checkName(ResourceType type, String name, JsonNode object) {
     if (name == null || name.isEmpty()) {
       throw ApiException.invalid(type, "", "metadata.name", "Required value: name or generateName is required");
     }
-    Pattern pattern = type.kind().equals("Namespace") ? LABEL : SUBDOMAIN;
-    int max = type.kind().equals("Namespace") ? 63 : 253;
-    if (!pattern.matcher(name).matches() || name.length() > max) {
-      throw ApiException.invalid(type, name, "metadata.name", "Invalid value: \"" + name + "\": a lowercase RFC 1123 "
-          + (type.kind().equals("Namespace") ? "label" : "subdomain") + " must consist of lower case alphanumeric characters, "
-          + "'-' or '.', and must start and end with an alphanumeric character");
+    List<String> problems = NameRule.of(type).problems(name, object);
+    if (!problems.isEmpty()) {
+      throw ApiException.invalid(type, name, "metadata.name", "Invalid value: \"" + name + "\": " + String.join(", ", problems));
     }
   }
 

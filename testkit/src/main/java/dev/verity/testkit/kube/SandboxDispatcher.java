@@ -44,6 +44,10 @@ final class SandboxDispatcher extends Dispatcher {
     this.api = api;
   }
 
+  ObjectStore store() {
+    return api.store();
+  }
+
   void serverAddress(String address) {
     this.serverAddress = address;
   }
@@ -135,16 +139,17 @@ final class SandboxDispatcher extends Dispatcher {
     }
     String namespace = target.namespace();
     ResourceType type = target.type();
+    if (api.types().isReview(type)) {
+      return review(request, method, target, query);
+    }
     switch (method) {
       case "GET" -> {
         if (target.name() == null) {
           Predicate<JsonNode> filter = filter(query);
           if ("true".equals(query.get("watch")) || "1".equals(query.get("watch"))) {
-            if (!"websocket".equalsIgnoreCase(Optional.ofNullable(request.getHeader("Upgrade")).orElse(""))) {
-              return pollingWatch(type, namespace, filter, query.get("resourceVersion"));
-            }
+            // the server streams it over HTTP, or over the WebSocket the request upgrades to
             WatchSession session = new WatchSession(api.store(), type.group(), type.plural(),
-                type.namespaced() ? namespace : null, filter, query.get("resourceVersion"));
+                type.namespaced() ? namespace : null, filter, query.get("resourceVersion"), watchOptions(type, request, query));
             return new MockResponse().withWebSocketUpgrade(session);
           }
           ObjectNode list = api.list(type, namespace, filter, ListRequest.of(query));
@@ -175,7 +180,7 @@ final class SandboxDispatcher extends Dispatcher {
           throw ApiException.badRequest("a namespaced " + type.kind() + " must be created under /namespaces/<namespace>/");
         }
         FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
-        ObjectNode body = api.decode(type, request.getUtf8Body(), isYaml(request), validation);
+        ObjectNode body = api.decode(type, body(request, validation), isYaml(request), validation);
         SandboxApi.Outcome outcome = api.create(type, namespace, body, manager(request, query), dryRun, validation);
         return json(outcome.code(), outcome.body(), validation);
       }
@@ -183,10 +188,10 @@ final class SandboxDispatcher extends Dispatcher {
         requireName(target);
         FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
         if ("scale".equals(target.subresource())) {
-          ObjectNode scale = Json.parseObject(request.getUtf8Body(), isYaml(request));
+          ObjectNode scale = Json.parseObject(body(request, validation), isYaml(request));
           return json(200, api.scale(type, namespace, target.name(), current -> scale, manager(request, query), dryRun));
         }
-        ObjectNode body = api.decode(type, request.getUtf8Body(), isYaml(request), validation);
+        ObjectNode body = api.decode(type, body(request, validation), isYaml(request), validation);
         SandboxApi.Outcome outcome = api.update(type, namespace, target.name(), body, manager(request, query), dryRun, scope,
             validation);
         return json(outcome.code(), outcome.body(), validation);
@@ -227,9 +232,9 @@ final class SandboxDispatcher extends Dispatcher {
       case "DELETE" -> {
         if (target.name() == null) {
           return json(200, api.deleteCollection(type, namespace, filter(query),
-              dryRun || DeleteOptions.parse(request.getUtf8Body()).dryRun()));
+              dryRun || DeleteOptions.parse(body(request, FieldValidation.ignore())).dryRun()));
         }
-        DeleteOptions options = DeleteOptions.parse(request.getUtf8Body());
+        DeleteOptions options = DeleteOptions.parse(body(request, FieldValidation.ignore()));
         SandboxApi.Outcome outcome = api.delete(type, namespace, target.name(), dryRun || options.dryRun(),
             options.uid(), options.resourceVersion());
         return json(outcome.code(), outcome.body());
@@ -239,28 +244,38 @@ final class SandboxDispatcher extends Dispatcher {
   }
 
   /**
-   * An HTTP (non-WebSocket) watch, as kubectl opens them: the mock server cannot stream, so the answer holds the
-   * events from the requested resourceVersion up to now, sent after a short delay, and then ends. Clients that
-   * re-watch from the last resourceVersion they saw (reflectors, {@code kubectl rollout status}) thus poll.
+   * A watch's {@code timeoutSeconds} (absent: half an hour, the API server's minimum request timeout; a bad value is a
+   * 400), {@code allowWatchBookmarks}, and Table objects when kubectl asks for them in {@code Accept}.
    */
-  private MockResponse pollingWatch(ResourceType type, String namespace, Predicate<JsonNode> filter, String resourceVersion) {
-    String ns = type.namespaced() ? namespace : null;
-    StringBuilder body = new StringBuilder();
-    try {
-      for (ObjectStore.Change change : api.store().replay(type.group(), type.plural(), ns, resourceVersion)) {
-        ObjectNode event = WatchSession.event(change, filter);
-        if (event != null) {
-          body.append(Json.write(event)).append('\n');
+  private static WatchSession.Options watchOptions(ResourceType type, RecordedRequest request, Map<String, String> query) {
+    String timeoutText = query.get("timeoutSeconds");
+    java.time.Duration timeout = java.time.Duration.ofMinutes(30);
+    if (timeoutText != null && !timeoutText.isEmpty()) {
+      try {
+        long seconds = Long.parseLong(timeoutText);
+        if (seconds < 0) {
+          throw new NumberFormatException();
         }
+        timeout = seconds == 0 ? timeout : java.time.Duration.ofSeconds(seconds);
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("timeoutSeconds must be a non-negative whole number of seconds, got \"" + timeoutText + "\"");
       }
-    } catch (ApiException e) {
-      ObjectNode error = Json.object();
-      error.put("type", "ERROR");
-      error.set("object", e.toStatus());
-      body.append(Json.write(error)).append('\n');
     }
-    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
-        .setBody(body.toString()).setBodyDelay(java.time.Duration.ofMillis(500));
+    boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
+    return new WatchSession.Options(timeout, bookmarks, type, Tables.wanted(request.getHeader("Accept")) ? type : null);
+  }
+
+  /** A review (access, rules, self-subject, token): answered as an allow-all server answers it, never stored. */
+  private MockResponse review(RecordedRequest request, String method, Target target, Map<String, String> query) {
+    if (!method.equals("POST") || target.name() != null || target.subresource() != null) {
+      throw new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
+    if (target.type().namespaced() && target.namespace() == null) {
+      throw ApiException.badRequest("a namespaced " + target.type().kind() + " must be created under /namespaces/<namespace>/");
+    }
+    FieldValidation validation = FieldValidation.of(query.get("fieldValidation"));
+    ObjectNode body = api.decode(target.type(), body(request, validation), isYaml(request), validation);
+    return json(201, Reviews.answer(target.type(), target.namespace(), body), validation);
   }
 
   /** The parts of a DELETE body ({@code DeleteOptions}) the sandbox honours: dryRun and preconditions. */
@@ -345,6 +360,19 @@ final class SandboxDispatcher extends Dispatcher {
     String prefix = slash < 0 ? agent : agent.substring(0, slash);
     prefix = prefix.length() > 128 ? prefix.substring(0, 128) : prefix;
     return prefix.isEmpty() ? "unknown" : prefix;
+  }
+
+  /**
+   * A create, update or delete body as JSON text: a protobuf body ({@link ProtobufBodies}) decoded, the fields its
+   * messages do not know warned about; any other body as sent.
+   */
+  private static String body(RecordedRequest request, FieldValidation validation) {
+    if (ProtobufBodies.isProtobuf(request.getHeader("Content-Type"))) {
+      ProtobufBodies.Decoded decoded = ProtobufBodies.decode(request.getBody().getBytes());
+      validation.always(decoded.warnings());
+      return Json.write(decoded.object());
+    }
+    return request.getUtf8Body();
   }
 
   private static boolean isYaml(RecordedRequest request) {

@@ -169,6 +169,10 @@ final class SandboxServer implements AutoCloseable {
     }
 
     private void send(MockResponse response) {
+      if (response.getWebSocketListener() instanceof WatchSession watch) {
+        stream(watch);
+        return;
+      }
       HttpServerResponse out = request.response();
       out.setStatusCode(response.code());
       response.getHeaders().toMultimap().forEach((name, values) -> out.headers().add(name, values));
@@ -185,6 +189,39 @@ final class SandboxServer implements AutoCloseable {
       }
     }
 
+    /**
+     * A watch over plain HTTP, as kubectl and client-go open them: a chunked 200 that stays open, one JSON event per
+     * line as each change happens, ended cleanly at the watch's timeout; BOOKMARKs at most a minute apart (and one 2 s
+     * before the timeout, as the API server's watch cache schedules them) when asked for.
+     */
+    private void stream(WatchSession watch) {
+      HttpServerResponse out = request.response();
+      out.setStatusCode(200).setChunked(true).putHeader("Content-Type", "application/json")
+          .putHeader("Cache-Control", "no-cache, private");
+      log(200);
+      HttpWatchSink sink = new HttpWatchSink(out);
+      List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Runnable stop = () -> {
+        timers.forEach(vertx::cancelTimer);
+        dispatcher.store().unwatch(watch);
+      };
+      sink.onEnd(stop);
+      out.closeHandler(closed -> sink.end());
+      out.exceptionHandler(error -> sink.end());
+      out.writeHead();
+      Duration timeout = watch.options().timeout();
+      if (timeout != null) {
+        timers.add(vertx.setTimer(Math.max(1, timeout.toMillis()), t -> sink.close("timeout")));
+      }
+      if (watch.options().bookmarks()) {
+        long beforeEnd = timeout == null ? Long.MAX_VALUE : timeout.toMillis() - 2_000;
+        long first = Math.max(1, Math.min(BOOKMARK_EVERY.toMillis(), beforeEnd));
+        timers.add(vertx.setTimer(first, t -> dispatcher.store().bookmarkSoon(watch)));
+        timers.add(vertx.setPeriodic(BOOKMARK_EVERY.toMillis(), t -> dispatcher.store().bookmarkSoon(watch)));
+      }
+      watch.open(sink);
+    }
+
     private void failed(Throwable error) {
       LOG.warn("KubeSandbox could not answer {} {}", request.method(), request.uri(), error);
       if (!request.response().headWritten() && !request.response().closed()) {
@@ -198,6 +235,51 @@ final class SandboxServer implements AutoCloseable {
       requestLog.add(new LoggedRequest(arrived, request.method().name(), path, rawQuery, info.verb(), info.group(),
           info.resource(), info.subresource(), info.namespace(), info.name(), code,
           Duration.ofNanos(System.nanoTime() - started), faultText, request.getHeader("User-Agent")));
+    }
+  }
+
+  /** How often an open HTTP watch that allows bookmarks gets one (the API server's watch cache: about a minute). */
+  private static final Duration BOOKMARK_EVERY = Duration.ofMinutes(1);
+
+  /** An HTTP watch's response: events written as chunks, ended once (by the timeout, the server or the client going away). */
+  private static final class HttpWatchSink implements WatchSession.Sink {
+    private final HttpServerResponse out;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Runnable onEnd = () -> { };
+
+    HttpWatchSink(HttpServerResponse out) {
+      this.out = out;
+    }
+
+    void onEnd(Runnable action) {
+      this.onEnd = action;
+    }
+
+    @Override
+    public synchronized void send(String event) {
+      if (!ended.get()) {
+        out.write(event + "\n");
+      }
+    }
+
+    @Override
+    public void close(String reason) {
+      if (!ended.compareAndSet(false, true)) {
+        return;
+      }
+      synchronized (this) {
+        if (!out.ended() && !out.closed()) {
+          out.end();
+        }
+      }
+      onEnd.run(); // outside the monitor: it takes the store's lock, which the fan-out holds while it sends
+    }
+
+    /** The client went away: stop watching. */
+    void end() {
+      if (ended.compareAndSet(false, true)) {
+        onEnd.run();
+      }
     }
   }
 

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A {@link KubeSandbox} for one contract runner class: started before its tests, closed after them, with its
- * simulated controllers off (the Kubernetes integration tests transcribed here run against an API server with no
+ * A {@link KubeSandbox} for one contract runner class: started before its tests, closed after them, bare
+ * ({@link KubeSandbox.Controllers#NONE}: the Kubernetes integration tests transcribed here run against an API server with no
  * controllers, and assert managedFields and resourceVersions that a controller's status writes would change). Cases marked
  * {@link SandboxGap} (tag {@code sandbox-gap}) are skipped here, with their reason, and run only against a cluster
  * (or here too with {@code -Dverity.contract.runSandboxGaps=true}, to see which gaps a sandbox change closed).
@@ -24,8 +24,7 @@ final class SandboxApiServer implements ApiServer, BeforeAllCallback, AfterAllCa
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    sandbox = KubeSandbox.start();
-    sandbox.rollout().enabled(false);
+    sandbox = KubeSandbox.bare();
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.verity.applier;
 
 import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
-import dev.verity.events.EventFormatException;
 import dev.verity.events.EventIntake;
 import dev.verity.events.VerityEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -56,13 +55,7 @@ public class DriftConsumer {
     @Incoming("drift")
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
-        if (record.value() == null) return;
-        Optional<VerityEvent> event;
-        try {
-            event = intake.acceptEvent(record.topic(), record.partition(), record.offset(), record.value());
-        } catch (EventFormatException e) {
-            throw new EventFormatException(e.getMessage() + " (key " + record.key() + ")", e);
-        }
+        Optional<VerityEvent> event = intake.acceptRecord(record);
         if (event.isEmpty() || !(event.get() instanceof DriftDetected drift)) return;
         if (!drift.target().cluster().equals(config.cluster())) return;
         heal(drift, false);

@@ -1,6 +1,5 @@
 package dev.verity.applier;
 
-import dev.verity.events.EventFormatException;
 import dev.verity.events.EventIntake;
 import dev.verity.events.SyncRequested;
 import dev.verity.events.VerityEvent;
@@ -38,13 +37,7 @@ public class SyncConsumer {
     @Incoming("requests")
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
-        if (record.value() == null) return;
-        Optional<VerityEvent> event;
-        try {
-            event = intake.acceptEvent(record.topic(), record.partition(), record.offset(), record.value());
-        } catch (EventFormatException e) {
-            throw new EventFormatException(e.getMessage() + " (key " + record.key() + ")", e);
-        }
+        Optional<VerityEvent> event = intake.acceptRecord(record);
         if (event.isEmpty() || !(event.get() instanceof SyncRequested request)) return;
         if (!request.target().cluster().equals(config.cluster())) return;
         if (!desired.active()) {

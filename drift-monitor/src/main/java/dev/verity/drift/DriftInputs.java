@@ -44,7 +44,7 @@ public class DriftInputs {
                 tombstone(record.key());
                 return;
             }
-            VerityEvent event = intake.acceptEvent(record.topic(), record.partition(), record.offset(), record.value())
+            VerityEvent event = intake.acceptRecord(record)
                     .orElse(null); // null: a type this version does not know, skipped and counted
             if (event instanceof DesiredState desired) {
                 service.handle(() -> service.tracker().onDesired(desired));
@@ -62,7 +62,7 @@ public class DriftInputs {
     @Blocking
     public void rollout(ConsumerRecord<String, String> record) {
         try {
-            VerityEvent event = intake.acceptEvent(record.topic(), record.partition(), record.offset(), record.value())
+            VerityEvent event = intake.acceptRecord(record)
                     .orElse(null);
             if (event instanceof Applied applied) service.handle(() -> service.tracker().onApplied(applied));
         } finally {
@@ -83,7 +83,7 @@ public class DriftInputs {
                 });
                 return;
             }
-            VerityEvent event = intake.acceptEvent(record.topic(), record.partition(), record.offset(), record.value())
+            VerityEvent event = intake.acceptRecord(record)
                     .orElse(null);
             if (event instanceof AppliedState state) service.handle(() -> service.tracker().onAppliedState(state));
         } finally {
@@ -101,7 +101,7 @@ public class DriftInputs {
     public void history(ConsumerRecord<String, String> record) {
         try {
             if (service.tracker().isReady() || record.value() == null) return;
-            VerityEvent event = intake.acceptEvent(record.topic(), record.partition(), record.offset(), record.value())
+            VerityEvent event = intake.acceptRecord(record)
                     .orElse(null);
             if (event instanceof TargetEvent drift) service.handle(() -> {
                 service.tracker().remember(drift);

@@ -72,6 +72,22 @@ public final class EventIntake {
         return accept(topic, partition, offset, value).map(Envelope::event);
     }
 
+    /**
+     * The event a consumed record holds, if it is a known one: empty for a tombstone and for a type this version does
+     * not know (skipped and counted).
+     *
+     * @throws EventFormatException when the record cannot be decoded; its message names the record's key, so the
+     *                              dead-letter topic and the log say which target or repository it was about
+     */
+    public Optional<VerityEvent> acceptRecord(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record) {
+        if (record.value() == null) return Optional.empty();
+        try {
+            return acceptEvent(record.topic(), record.partition(), record.offset(), record.value());
+        } catch (EventFormatException e) {
+            throw new EventFormatException(e.getMessage() + " (key " + record.key() + ")", e);
+        }
+    }
+
     /** Records skipped so far, per event type, sorted by type. */
     public Map<String, Long> skippedByType() {
         Map<String, Long> counts = new TreeMap<>();

@@ -9,6 +9,7 @@ import dev.verity.events.EventFormatException;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
+import dev.verity.kube.Applier;
 import dev.verity.kube.Kubeconfig;
 import dev.verity.kube.ResourceType;
 import dev.verity.kube.ResourceTypes;
@@ -16,19 +17,15 @@ import dev.verity.kube.diff.Comparison;
 import dev.verity.kube.diff.DesiredObject;
 import dev.verity.kube.diff.DriftComparator;
 import dev.verity.kube.diff.FieldDifference;
-import io.fabric8.kubernetes.api.model.APIResource;
-import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,7 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -58,8 +54,8 @@ final class DiffCommand implements Callable<Integer> {
     @Mixin
     VerityOps.Connection connection;
 
-    @Parameters(index = "0", paramLabel = "TARGET", description = "cluster/app/env, as ./verity status lists it")
-    String target;
+    @Mixin
+    VerityOps.Target target;
 
     @Option(names = "--kubeconfig", description = "kubeconfig of the target's cluster; default $KUBECONFIG, the local "
             + "stack's .verity/up/kubeconfig when it exists, else ~/.kube/config")
@@ -71,7 +67,7 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean json = connection.json();
-        TargetKey key = VerityOps.targetKey(target);
+        TargetKey key = target.key();
         DesiredState desired = null;
         AppliedState applied = null;
         EventCodec codec = new EventCodec();
@@ -107,7 +103,7 @@ final class DiffCommand implements Callable<Integer> {
             for (DesiredObject object : DesiredObject.parseAll(desired.documents())) {
                 ObjectRef ref = object.ref();
                 ResourceType type = ResourceTypes.builtIn(ref.apiVersion(), ref.kind())
-                        .or(() -> discover(client, ref.apiVersion(), ref.kind()))
+                        .or(() -> Applier.discover(client, ref.apiVersion(), ref.kind()))
                         .orElse(null);
                 String name = Fleet.describe(ref);
                 if (type == null) {
@@ -171,30 +167,7 @@ final class DiffCommand implements Callable<Integer> {
         return Path.of(System.getProperty("user.home"), ".kube", "config");
     }
 
-    private static Optional<ResourceType> discover(KubernetesClient client, String apiVersion, String kind) {
-        APIResourceList resources;
-        try {
-            resources = client.getApiResources(apiVersion);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) return Optional.empty();
-            throw e;
-        }
-        if (resources == null) return Optional.empty();
-        for (APIResource r : resources.getResources()) {
-            if (kind.equals(r.getKind()) && !r.getName().contains("/")) {
-                String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-                String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
-                return Optional.of(new ResourceType(group, version, kind, r.getName(), Boolean.TRUE.equals(r.getNamespaced())));
-            }
-        }
-        return Optional.empty();
-    }
-
     private static GenericKubernetesResource get(KubernetesClient client, ResourceType type, ObjectRef ref) {
-        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
-                .withGroup(type.group()).withVersion(type.version()).withKind(type.kind())
-                .withPlural(type.plural()).withNamespaced(type.namespaced()).build();
-        var op = client.genericKubernetesResources(context);
-        return type.namespaced() ? op.inNamespace(ref.namespace()).withName(ref.name()).get() : op.withName(ref.name()).get();
+        return Applier.operation(client, type, ref.namespace()).withName(ref.name()).get();
     }
 }

@@ -21,7 +21,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -48,8 +47,8 @@ final class SyncCommand implements Callable<Integer> {
     @Mixin
     VerityOps.Connection connection;
 
-    @Parameters(index = "0", paramLabel = "TARGET", description = "cluster/app/env, as ./verity status lists it")
-    String target;
+    @Mixin
+    VerityOps.Target target;
 
     @Option(names = "--wait", defaultValue = "PT2M", description = "how long to wait for the applier's answer (ISO-8601); default ${DEFAULT-VALUE}")
     Duration wait;
@@ -60,7 +59,7 @@ final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean json = connection.json();
-        TargetKey key = VerityOps.targetKey(target);
+        TargetKey key = target.key();
         PrintStream out = parent.out;
         try (TopicReader reader = new TopicReader(connection.bootstrapServers, connection.timeout)) {
             TargetStatus status = VerityOps.readFleet(reader, key.cluster()).status().stream()

@@ -131,8 +131,8 @@ public final class VerityOps implements Runnable {
         @Mixin
         Connection connection;
 
-        @Parameters(index = "0", paramLabel = "TARGET", description = "cluster/app/env, as ./verity status lists it")
-        String target;
+        @Mixin
+        Target target;
 
         @Option(names = {"-f", "--follow"}, description = "keep printing events as they arrive")
         boolean follow;
@@ -143,7 +143,7 @@ public final class VerityOps implements Runnable {
         @Override
         public Integer call() throws Exception {
             boolean json = connection.json();
-            TargetKey key = targetKey(target);
+            TargetKey key = target.key();
             PrintStream out = parent.out;
             LogFilter filter = new LogFilter(key);
             try (TopicReader reader = new TopicReader(connection.bootstrapServers, connection.timeout)) {
@@ -228,12 +228,18 @@ public final class VerityOps implements Runnable {
         }
     }
 
-    /** The target a command names, or a clear error. */
-    static TargetKey targetKey(String target) {
-        try {
-            return TargetKey.parse(target);
-        } catch (RuntimeException e) {
-            throw new CliException("'" + target + "' is not a target: name it cluster/app/env, as ./verity status lists it");
+    /** The target a command is about: its one positional argument. */
+    static final class Target {
+        @Parameters(index = "0", paramLabel = "TARGET", description = "cluster/app/env, as ./verity status lists it")
+        String name;
+
+        /** The target, or a clear error. */
+        TargetKey key() {
+            try {
+                return TargetKey.parse(name);
+            } catch (RuntimeException e) {
+                throw new CliException("'" + name + "' is not a target: name it cluster/app/env, as ./verity status lists it");
+            }
         }
     }
 

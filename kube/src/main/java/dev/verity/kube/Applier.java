@@ -811,7 +811,7 @@ public final class Applier {
     }
 
     /** The objects of {@code type} (in {@code namespace} when the kind is namespaced), addressed without discovery. */
-    static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+    public static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>> operation(KubernetesClient client, ResourceType type, String namespace) {
         ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
                 .withGroup(type.group()).withVersion(type.version()).withKind(type.kind())
@@ -823,6 +823,11 @@ public final class Applier {
 
     /** The kind from the cluster's discovery API; empty when the cluster does not serve it. */
     private Optional<ResourceType> discover(String apiVersion, String kind) {
+        return discover(client, apiVersion, kind);
+    }
+
+    /** The kind as {@code client}'s cluster serves it, from its discovery API; empty when it does not serve it. */
+    public static Optional<ResourceType> discover(KubernetesClient client, String apiVersion, String kind) {
         APIResourceList resources;
         try {
             resources = client.getApiResources(apiVersion);

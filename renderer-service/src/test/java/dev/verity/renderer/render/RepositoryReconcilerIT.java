@@ -21,11 +21,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Fetch → render head → publish what changed, against a real repository and real Kustomize. */
+/** Fetch → render head → publish what changed, against a real repository and the in-process engine. */
 class RepositoryReconcilerIT {
 
     @TempDir
@@ -53,8 +52,7 @@ class RepositoryReconcilerIT {
     void setUp() {
         repo = GitRepos.createBare(tmp.resolve("gitops.git"));
         mirror = GitMirror.open(repo.url(), "main", tmp.resolve("mirror"), Duration.ofSeconds(30));
-        KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
-        reconciler = new RepositoryReconciler(mirror, new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES),
+        reconciler = new RepositoryReconciler(mirror, new Renderer(Runnable::run, Duration.ofSeconds(60), Topics.DESIRED_MAX_MESSAGE_BYTES),
                 sink, new PublishLedger());
     }
 
@@ -137,9 +135,8 @@ class RepositoryReconcilerIT {
     @Test
     void anUnreachableRepositoryIsOneFailureNotOnePerPoll() {
         GitMirror gone = GitMirror.open("file://" + tmp.resolve("nowhere.git"), "main", tmp.resolve("gone"), Duration.ofSeconds(5));
-        KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
         RepositoryReconciler r = new RepositoryReconciler(gone,
-                new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES), sink, new PublishLedger());
+                new Renderer(Runnable::run, Duration.ofSeconds(60), Topics.DESIRED_MAX_MESSAGE_BYTES), sink, new PublishLedger());
 
         assertThat(r.reconcile(m -> { })).isInstanceOf(Outcome.FetchFailed.class);
         assertThat(r.reconcile(m -> { })).isInstanceOf(Outcome.FetchFailed.class);
@@ -243,8 +240,7 @@ class RepositoryReconcilerIT {
     @Test
     void aSecondRepositoryDefiningTheSameTargetFailsInsteadOfOverwriting() {
         PublishLedger shared = new PublishLedger();
-        KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
-        Renderer renderer = new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES);
+        Renderer renderer = new Renderer(Runnable::run, Duration.ofSeconds(60), Topics.DESIRED_MAX_MESSAGE_BYTES);
         try (GitRepos other = GitRepos.createBare(tmp.resolve("other.git"));
              GitMirror first = GitMirror.open(repo.url(), "main", tmp.resolve("m1"), Duration.ofSeconds(30));
              GitMirror second = GitMirror.open(other.url(), "main", tmp.resolve("m2"), Duration.ofSeconds(30))) {

@@ -14,31 +14,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The renderer against a real Git repository (JGit) and real Kustomize. */
-class RendererKubectlIT {
+/** The renderer against a real Git repository (JGit), with the in-process engine reading the commit's tree. */
+class RendererTest {
 
     @TempDir
     Path tmp;
 
     private GitRepos repo;
     private GitMirror mirror;
-    private KustomizeCli kustomize;
 
     @BeforeEach
     void setUp() {
         repo = GitRepos.createBare(tmp.resolve("gitops.git"));
         mirror = GitMirror.open(repo.url(), "main", tmp.resolve("mirror"), Duration.ofSeconds(30));
-        kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
     }
 
     @AfterEach
@@ -52,7 +47,7 @@ class RendererKubectlIT {
     }
 
     private RenderResult renderHead(int maxBytes) {
-        return new Renderer(kustomize, tmp.resolve("scratch"), maxBytes).render(mirror.snapshot(mirror.fetchHead()));
+        return new Renderer(Runnable::run, Duration.ofSeconds(60), maxBytes).render(mirror.snapshot(mirror.fetchHead()));
     }
 
     @Test
@@ -77,15 +72,12 @@ class RendererKubectlIT {
         assertThat(prod.target()).isEqualTo(TargetKey.parse("local/shop/prod"));
         assertThat(prod.documents().get(3)).contains("namespace: shop-prod").contains("replicas: 3");
         assertThat(dev.digest()).startsWith("sha256:").isNotEqualTo(prod.digest());
-        try (Stream<Path> left = Files.list(tmp.resolve("scratch"))) {
-            assertThat(left).as("checkouts are removed after rendering").isEmpty();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        assertThat(dev.sources()).as("what the render read: the overlay and the base it names")
+                .containsExactly("apps/shop/base", "apps/shop/overlays/dev");
     }
 
     @Test
-    void aBrokenOverlayFailsAloneWithKustomizesErrorAndWhatToDo() {
+    void aBrokenOverlayFailsAloneWithTheEnginesErrorNamingTheFileAndWhatToDo() {
         repo.commit("main", "shop", ShopFixture.app("shop", "hello"));
         String broken = repo.commit("main", "broken", ShopFixture.brokenProd("shop"));
 
@@ -99,10 +91,10 @@ class RendererKubectlIT {
         assertThat(failed.path()).isEqualTo("apps/shop/overlays/prod");
         assertThat(failed.error())
                 .startsWith("local/shop/prod@" + broken.substring(0, 12) + ": ")
-                .contains("apps/shop/overlays/prod failed (exit 1)")
+                .contains("kustomize build of apps/shop/overlays/prod failed")
                 .contains("accumulating resources")
-                .contains("'apps/shop/overlays/prod/missing-ingress.yaml'")
-                .doesNotContain("run.go")
+                .contains("'/apps/shop/overlays/prod/missing-ingress.yaml'")
+                .contains("/apps/shop/overlays/prod/kustomization.yaml")
                 .contains("fix apps/shop/overlays/prod")
                 .doesNotContain(tmp.toString());
         assertThat(result.retryable()).isFalse();
@@ -191,7 +183,7 @@ class RendererKubectlIT {
         List<VerityEvent> events = renderHead(3000).events();
 
         assertThat(events).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(RenderFailed.class,
-                f -> assertThat(f.error()).contains("over the 0.0 MiB limit of the desired-state topics").contains("Split the app")));
+                f -> assertThat(f.error()).contains("over the 0.0 MiB limit (verity.renderer.max-desired-state-size)").contains("Split the app")));
     }
 
     private static List<String> kinds(DesiredState state) {

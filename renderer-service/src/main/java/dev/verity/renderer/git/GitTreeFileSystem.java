@@ -162,9 +162,10 @@ public final class GitTreeFileSystem {
         private final Set<String> resolvedThroughLinks = new LinkedHashSet<>();
 
         private Resolved resolve(String path) {
-            int before = links.size();
-            Resolved resolved = GitTreeFileSystem.this.resolve(path, links);
-            if (links.size() > before && resolved.kind() != Kind.MISSING) resolvedThroughLinks.add(resolved.path());
+            Set<String> followed = new LinkedHashSet<>();
+            Resolved resolved = GitTreeFileSystem.this.resolve(path, followed);
+            links.addAll(followed);
+            if (!followed.isEmpty() && resolved.kind() != Kind.MISSING) resolvedThroughLinks.add(resolved.path());
             return resolved;
         }
 

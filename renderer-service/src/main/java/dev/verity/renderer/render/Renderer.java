@@ -176,7 +176,7 @@ public final class Renderer {
         String where = target.key().at(commit);
         if (build.timedOut()) {
             return new RenderFailed(target.key(), repo, commit, overlay, where + ": " + build.error()
-                    + ". It will be retried; " + target.key().cluster() + " keeps its last good state.");
+                    + " (verity.renderer.render-timeout). It will be retried; " + target.key().cluster() + " keeps its last good state.");
         }
         if (build.error() != null) {
             return new RenderFailed(target.key(), repo, commit, overlay, where + ": kustomize build of " + overlay

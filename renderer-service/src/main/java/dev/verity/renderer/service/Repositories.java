@@ -66,12 +66,9 @@ public class Repositories {
     /** Also forced at start-up (below), so a missing Kustomize or a bad repository list stops the service at once. */
     @PostConstruct
     void init() {
-        if ((long) config.maxDesiredStateSize() + RECORD_OVERHEAD > maxRequestSize) {
-            throw new IllegalStateException("verity.renderer.max-desired-state-size is " + config.maxDesiredStateSize()
-                    + " bytes, but " + MAX_REQUEST_SIZE + " is " + maxRequestSize + ": the producer would refuse such a"
-                    + " record. Set " + MAX_REQUEST_SIZE + " to at least the size plus " + RECORD_OVERHEAD + " (key,"
-                    + " headers), or lower the size");
-        }
+        sizeLimitProblem(config.maxDesiredStateSize(), maxRequestSize).ifPresent(problem -> {
+            throw new IllegalStateException(problem);
+        });
         int threads = config.renderConcurrency().orElse(Runtime.getRuntime().availableProcessors());
         if (threads < 1) throw new IllegalStateException("verity.renderer.render-concurrency is " + threads + ": set it to at least 1");
         AtomicInteger n = new AtomicInteger();
@@ -104,6 +101,22 @@ public class Repositories {
             LOG.infof("rendering %s in process (%d at once, %s deadline each), polling every %s", byUrl.values().stream()
                     .map(r -> r.url() + "#" + r.branch()).toList(), threads, config.renderTimeout(), config.pollInterval());
         }
+    }
+
+    /**
+     * Why a desired state of {@code maxDesiredStateSize} bytes could not be sent with the producer's
+     * {@code max.request.size} (which Kafka checks on the uncompressed record: value, key and headers), if it could not.
+     */
+    static Optional<String> sizeLimitProblem(int maxDesiredStateSize, int maxRequestSize) {
+        if (maxDesiredStateSize < 1024) {
+            return Optional.of("verity.renderer.max-desired-state-size is " + maxDesiredStateSize + " bytes: set at least"
+                    + " 1024 (default 16777216, 16 MiB)");
+        }
+        if ((long) maxDesiredStateSize + RECORD_OVERHEAD <= maxRequestSize) return Optional.empty();
+        return Optional.of("verity.renderer.max-desired-state-size is " + maxDesiredStateSize + " bytes, but "
+                + MAX_REQUEST_SIZE + " is " + maxRequestSize + ": the producer would refuse such a record. Set "
+                + MAX_REQUEST_SIZE + " to at least " + ((long) maxDesiredStateSize + RECORD_OVERHEAD) + " (the size plus "
+                + RECORD_OVERHEAD + " for key and headers), or lower the size");
     }
 
     void start(@Observes StartupEvent ignored) {

@@ -186,6 +186,19 @@ class RendererTest {
                 f -> assertThat(f.error()).contains("over the 0.0 MiB limit (verity.renderer.max-desired-state-size)").contains("Split the app")));
     }
 
+    @Test
+    void aBuildPastTheDeadlineIsARetryableRenderFailedNamingTheTarget() {
+        String commit = repo.commit("main", "shop", ShopFixture.app("shop", "hello"));
+
+        RenderResult result = new Renderer(Runnable::run, Duration.ZERO, Topics.DESIRED_MAX_MESSAGE_BYTES)
+                .render(mirror.snapshot(mirror.fetchHead()));
+
+        assertThat(result.retryable()).isTrue();
+        assertThat(result.events()).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(RenderFailed.class,
+                f -> assertThat(f.error()).startsWith(f.target().at(commit) + ": kustomize build of /apps/shop/overlays/")
+                        .contains("exceeded its deadline").contains("It will be retried")));
+    }
+
     private static List<String> kinds(DesiredState state) {
         return state.documents().stream()
                 .map(d -> d.lines().filter(l -> l.startsWith("kind: ")).findFirst().orElseThrow().substring(6))

@@ -18,7 +18,7 @@ public interface RendererConfig {
      */
     Optional<List<Repository>> repositories();
 
-    /** Where the bare mirrors and temporary checkouts live. */
+    /** Where the bare mirrors live (nothing is checked out: the engine reads the Git tree). */
     @WithDefault("${java.io.tmpdir}/verity-renderer")
     Path workDir();
 

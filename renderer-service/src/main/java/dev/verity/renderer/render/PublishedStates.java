@@ -13,7 +13,9 @@ import java.util.stream.Collectors;
 
 /**
  * The last desired state published per target, folded from the records of the desired-state topics in order: a
- * {@code DesiredState} sets it, a {@code TargetRemoved} or a tombstone clears it, other records change nothing.
+ * {@code DesiredState} sets it, a {@code TargetRemoved} or a tombstone clears it, other records change nothing. Each
+ * state is kept without its documents (its digest, policy, commit and file set are what a renderer needs), so reading
+ * back a large fleet does not hold every rendered document in memory.
  */
 public final class PublishedStates {
 
@@ -24,7 +26,9 @@ public final class PublishedStates {
         if (event == null || event instanceof TargetRemoved) {
             latest.remove(key);
         } else if (event instanceof DesiredState state && state.target().equals(key)) {
-            latest.put(key, state);
+            // the documents are not needed to know what was published (the digest says it): not kept in memory
+            latest.put(key, new DesiredState(state.target(), state.repo(), state.commit(), state.path(), state.digest(),
+                    state.policy(), List.of(), state.commitTargets(), state.committedAt(), state.sources()));
         }
     }
 

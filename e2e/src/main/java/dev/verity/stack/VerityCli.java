@@ -86,9 +86,10 @@ public final class VerityCli implements Runnable {
 
     @Command(name = "bench", description = "Runs a benchmark and prints its figures as JSON and as a line. applier: "
             + "exits 1 when the run failed (never because a figure missed its target). drift: exits 1 when the run "
-            + "failed (an edit missed or reported twice, a false alarm) or a figure missed its target.")
+            + "failed (an edit missed or reported twice, a false alarm) or a figure missed its target. renderer: exits 1 when"
+            + " the run failed (never because a figure missed its target).")
     static final class Bench implements Callable<Integer> {
-        @CommandLine.Parameters(index = "0", description = "which benchmark: applier or drift")
+        @CommandLine.Parameters(index = "0", description = "which benchmark: applier, drift, renderer or kustomize (kustomize runs without the stack: ./verity bench kustomize)")
         String which;
 
         @Option(names = "--objects", description = "objects generated; default 1000 (applier), 10000 (drift)")
@@ -105,6 +106,12 @@ public final class VerityCli implements Runnable {
 
         @Option(names = "--resync", defaultValue = "PT30S", description = "drift: the monitor's verity.drift.resync (ISO-8601); default ${DEFAULT-VALUE}, as deployed")
         Duration resync;
+
+        @Option(names = "--apps", defaultValue = "200", description = "renderer: apps in the generated monorepo (x 3 environments); default ${DEFAULT-VALUE}")
+        int apps;
+
+        @Option(names = "--pushes", defaultValue = "10", description = "renderer: one-app commits timed; default ${DEFAULT-VALUE}")
+        int pushes;
 
         @Option(names = "--work-dir", description = "scratch directory, emptied first; default .verity/bench-<benchmark>")
         Path workDir;
@@ -135,8 +142,14 @@ public final class VerityCli implements Runnable {
                     System.out.println(figures.line());
                     return figures.failure() == null && figures.targetsMet() ? 0 : 1;
                 }
+                case "renderer" -> {
+                    RendererBenchmark.Figures figures = RendererBenchmark.run(apps, pushes, dir, Duration.ofMinutes(5));
+                    System.out.println(figures.json());
+                    System.out.println(figures.line());
+                    return figures.failure() == null ? 0 : 1;
+                }
                 default -> {
-                    System.err.println("verity bench: unknown benchmark '" + which + "'; the benchmarks are: applier, drift, kustomize");
+                    System.err.println("verity bench: unknown benchmark '" + which + "'; the benchmarks are: applier, drift, renderer, kustomize");
                     return 2;
                 }
             }

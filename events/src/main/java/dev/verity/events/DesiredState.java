@@ -17,10 +17,19 @@ import java.util.List;
  *                      in events written before it existed, which decode with it empty.
  * @param committedAt   when the commit was made (its committer time in Git), for the commit-to-healthy time; null
  *                      when not known (events written before it existed). Not part of the digest.
+ * @param sources       the repository paths the render depended on (repository-relative, sorted; {@code .} is the
+ *                      whole repository): every file the renderer read, every path it probed (present or not, e.g. the
+ *                      {@code kustomization.yml} it looked for) and every directory it listed, with paths below a
+ *                      listed one left out. A change at or below any of them may change the documents; a change
+ *                      elsewhere cannot. Kept on the compacted topic so that a restarted renderer knows what each
+ *                      target's render read without rendering it again. Empty when not told (events written before it
+ *                      existed, which decode with it empty); consumers other than the renderer ignore it. Not part of
+ *                      the digest.
  */
 public record DesiredState(TargetKey target, String repo, String commit, String path, String digest,
         Policy policy, List<String> documents, List<TargetKey> commitTargets,
-        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoInstant.class) Instant committedAt)
+        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoInstant.class) Instant committedAt,
+        List<String> sources)
         implements TargetEvent {
 
     public DesiredState {
@@ -31,6 +40,12 @@ public record DesiredState(TargetKey target, String repo, String commit, String 
         policy = policy == null ? Policy.DEFAULT : policy;
         documents = documents == null ? List.of() : List.copyOf(documents);
         commitTargets = commitTargets == null ? List.of() : List.copyOf(commitTargets);
+        sources = sources == null ? List.of() : List.copyOf(sources);
+    }
+
+    public DesiredState(TargetKey target, String repo, String commit, String path, String digest, Policy policy,
+            List<String> documents, List<TargetKey> commitTargets, Instant committedAt) {
+        this(target, repo, commit, path, digest, policy, documents, commitTargets, committedAt, List.of());
     }
 
     public DesiredState(TargetKey target, String repo, String commit, String path, String digest, Policy policy,
@@ -51,11 +66,16 @@ public record DesiredState(TargetKey target, String repo, String commit, String 
 
     /** This desired state, told which targets were published for its commit. */
     public DesiredState withCommitTargets(List<TargetKey> targets) {
-        return new DesiredState(target, repo, commit, path, digest, policy, documents, targets, committedAt);
+        return new DesiredState(target, repo, commit, path, digest, policy, documents, targets, committedAt, sources);
     }
 
     /** This desired state, told when its commit was made. */
     public DesiredState withCommittedAt(Instant time) {
-        return new DesiredState(target, repo, commit, path, digest, policy, documents, commitTargets, time);
+        return new DesiredState(target, repo, commit, path, digest, policy, documents, commitTargets, time, sources);
+    }
+
+    /** This desired state, told which repository paths its render depended on. */
+    public DesiredState withSources(List<String> paths) {
+        return new DesiredState(target, repo, commit, path, digest, policy, documents, commitTargets, committedAt, paths);
     }
 }

@@ -7,27 +7,26 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -122,11 +121,39 @@ public final class GitMirror implements AutoCloseable {
         repository.close();
     }
 
+    /**
+     * The paths that differ between the trees of two commits in the mirror (added, deleted, modified, or changed in
+     * kind or mode), whatever their ancestry: a force-pushed head is compared with the old one all the same. Empty
+     * when {@code from} is not in the mirror (a mirror fetched afresh after a force-push), so the caller must assume
+     * everything changed.
+     */
+    public Optional<Set<String>> changedPaths(String from, String to) {
+        try (RevWalk walk = new RevWalk(repository); TreeWalk diff = new TreeWalk(repository)) {
+            RevCommit old;
+            try {
+                old = walk.parseCommit(ObjectId.fromString(from));
+            } catch (MissingObjectException | IncorrectObjectTypeException e) {
+                return Optional.empty();
+            }
+            RevCommit now = walk.parseCommit(ObjectId.fromString(to));
+            diff.addTree(old.getTree());
+            diff.addTree(now.getTree());
+            diff.setRecursive(true);
+            diff.setFilter(TreeFilter.ANY_DIFF);
+            Set<String> changed = new TreeSet<>();
+            while (diff.next()) changed.add(diff.getPathString());
+            return Optional.of(changed);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new GitException("cannot compare " + from + " with " + to + " in the mirror of " + url() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     private final class Snapshot implements SourceTree {
         private final ObjectId tree;
         private final String commit;
         private final java.time.Instant committedAt;
-        private List<String> paths;
+        private GitTreeFileSystem files;
 
         Snapshot(ObjectId tree, String commit, java.time.Instant committedAt) {
             this.tree = tree;
@@ -150,20 +177,14 @@ public final class GitMirror implements AutoCloseable {
         }
 
         @Override
-        public synchronized List<String> paths() {
-            if (paths == null) {
-                List<String> all = new ArrayList<>();
-                try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
-                    walk.addTree(tree);
-                    walk.setRecursive(true);
-                    while (walk.next()) all.add(walk.getPathString());
-                } catch (IOException e) {
-                    throw new GitException("cannot list the files of " + url() + "@" + commit + ": " + e.getMessage(), e);
-                }
-                Collections.sort(all);
-                paths = List.copyOf(all);
-            }
-            return paths;
+        public List<String> paths() {
+            return files().paths();
+        }
+
+        @Override
+        public synchronized GitTreeFileSystem files() {
+            if (files == null) files = new GitTreeFileSystem(repository, tree, url() + "@" + commit);
+            return files;
         }
 
         @Override
@@ -174,27 +195,6 @@ public final class GitMirror implements AutoCloseable {
                 return Optional.of(new String(reader.open(walk.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new GitException("cannot read " + path + " at " + url() + "@" + commit + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void checkoutTo(Path directory) {
-            try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
-                walk.addTree(tree);
-                walk.setRecursive(true);
-                while (walk.next()) {
-                    if ((walk.getRawMode(0) & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) continue;
-                    Path target = directory.resolve(walk.getPathString()).normalize();
-                    if (!target.startsWith(directory)) continue;
-                    Files.createDirectories(target.getParent());
-                    ObjectLoader loader = reader.open(walk.getObjectId(0));
-                    try (InputStream in = loader.openStream()) {
-                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot check out " + url() + "@" + commit + " into " + directory + ": "
-                        + e.getMessage(), e);
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.verity.renderer.git;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +23,6 @@ public interface SourceTree {
     /** A file's content as UTF-8, if the commit has it. */
     Optional<String> read(String path);
 
-    /** Writes every regular file of the commit under {@code directory} (symbolic links and submodules are skipped). */
-    void checkoutTo(Path directory);
+    /** The commit's tree as a file system rooted at {@code /}, for the Kustomize engine. */
+    GitTreeFileSystem files();
 }

@@ -5,20 +5,19 @@ import dev.verity.events.EventCodec;
 import dev.verity.events.RenderFailed;
 import dev.verity.events.TargetKey;
 import dev.verity.events.VerityEvent;
+import dev.verity.kustomize.BuildResult;
+import dev.verity.kustomize.DeadlineExceededException;
+import dev.verity.kustomize.KustomizeException;
+import dev.verity.kustomize.Kustomizer;
 import dev.verity.renderer.config.VerityConfig;
 import dev.verity.renderer.config.VerityConfigException;
 import dev.verity.renderer.config.VerityConfigParser;
+import dev.verity.renderer.git.GitTreeFileSystem;
 import dev.verity.renderer.git.SourceTree;
-import dev.verity.renderer.render.KustomizeCli.Built;
-import dev.verity.renderer.render.KustomizeCli.Failed;
-import dev.verity.renderer.render.KustomizeCli.TimedOut;
 import dev.verity.renderer.render.TargetDiscovery.Discovery;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -27,40 +26,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
- * Renders one commit of one repository: {@code read verity.yaml → discover targets → check out → build each
- * overlay once → split documents → one DesiredState per target}, or a {@code RenderFailed} naming the target,
- * overlay and Kustomize's error. A failure of one overlay does not stop the others; a bad {@code verity.yaml}
- * (unknown key, wrong type, {@code dependsOn} cycle) stops everything (nothing but its {@code RenderFailed} is
- * produced); a target whose {@code dependsOn} names an app absent from its environment gets a {@code RenderFailed}
- * instead of being rendered, and stays one of the commit's targets (so it is not taken as removed).
+ * Renders one commit of one repository: {@code read verity.yaml → discover targets → build each overlay that needs
+ * it once, in process (the {@code kustomize} module, reading the commit's Git tree directly, no checkout) → split
+ * documents → one DesiredState per target}, or a {@code RenderFailed} naming the target, overlay and the engine's
+ * error (which names the file). Overlays are built in parallel on the given pool, each within the render deadline.
+ * A failure of one overlay does not stop the others; a bad {@code verity.yaml} (unknown key, wrong type,
+ * {@code dependsOn} cycle) stops everything (nothing but its {@code RenderFailed} is produced); a target whose
+ * {@code dependsOn} names an app absent from its environment gets a {@code RenderFailed} instead of being rendered,
+ * and stays one of the commit's targets (so it is not taken as removed). A target the caller says needs no render
+ * (its files did not change) is listed as skipped and stays one of the commit's targets.
  */
 public final class Renderer {
 
-    private static final int STDERR_LINES = 6;
-
-    private final KustomizeCli kustomize;
-    private final Path scratch;
+    private final Executor pool;
+    private final Duration deadline;
     private final int maxEventBytes;
     private final EventCodec codec = new EventCodec();
 
     /**
-     * @param kustomize     how to build an overlay
-     * @param scratch       where commits are checked out (one temporary folder per render, deleted after)
-     * @param maxEventBytes the largest encoded DesiredState the desired-state topics accept
+     * @param pool          where overlays are built (bounded: it is the renderer's concurrency)
+     * @param deadline      how long one overlay's build may take before it fails (and is retried)
+     * @param maxEventBytes the largest encoded DesiredState (uncompressed, as the producer checks it) to publish
      */
-    public Renderer(KustomizeCli kustomize, Path scratch, int maxEventBytes) {
-        this.kustomize = kustomize;
-        this.scratch = scratch;
+    public Renderer(Executor pool, Duration deadline, int maxEventBytes) {
+        this.pool = pool;
+        this.deadline = deadline;
         this.maxEventBytes = maxEventBytes;
     }
 
+    /** Renders every target of the commit. */
     public RenderResult render(SourceTree tree) {
+        return render(tree, t -> true);
+    }
+
+    /** Renders the targets {@code needsRender} accepts; the others are reported as skipped. */
+    public RenderResult render(SourceTree tree, Predicate<Target> needsRender) {
         String repo = tree.repo();
         String commit = tree.commit();
 
@@ -68,9 +75,9 @@ public final class Renderer {
         try {
             config = tree.read(VerityConfig.FILE).map(VerityConfigParser::parse).orElse(VerityConfig.NONE);
         } catch (VerityConfigException e) {
-            return new RenderResult(repo, commit, List.of(new RenderFailed(null, repo, commit, VerityConfig.FILE,
+            return RenderResult.unknownTargets(repo, commit, new RenderFailed(null, repo, commit, VerityConfig.FILE,
                     e.getMessage() + " Nothing was rendered for " + TargetKey.shortSha(commit)
-                            + "; every cluster keeps its last good state.")), List.of(), false, Optional.empty());
+                            + "; every cluster keeps its last good state."));
         }
 
         Discovery discovery = TargetDiscovery.discover(tree.paths(), config);
@@ -86,49 +93,97 @@ public final class Renderer {
             }
         }
         List<String> notes = new ArrayList<>(discovery.notes());
+        List<TargetKey> all = discovery.targets().stream().map(Target::key).toList();
         if (discovery.targets().isEmpty()) {
             if (discovery.problems().isEmpty()) notes.add("no targets: no apps/<app>/overlays/<env>/kustomization.yaml in " + repo + "@" + TargetKey.shortSha(commit));
-            return new RenderResult(repo, commit, events, notes, false, Optional.of(List.of()), config.allowMassRemoval());
+            return new RenderResult(repo, commit, events, notes, false, Optional.of(List.of()), config.allowMassRemoval(),
+                    List.of(), List.of(), List.of());
         }
 
-        Map<String, List<Target>> byOverlay = discovery.targets().stream().filter(t -> !blocked.contains(t.key()))
-                .collect(Collectors.groupingBy(Target::overlayPath, LinkedHashMap::new, Collectors.toList()));
-        boolean retryable = false;
-        Path checkout = checkout(tree);
-        try {
-            for (Map.Entry<String, List<Target>> overlay : byOverlay.entrySet()) {
-                KustomizeCli.Result result = kustomize.build(checkout, overlay.getKey());
-                for (Target target : overlay.getValue()) {
-                    events.add(outcome(target, repo, commit, tree.committedAt().orElse(null), result, checkout));
-                }
-                retryable |= result instanceof TimedOut;
+        List<TargetKey> skipped = new ArrayList<>();
+        Map<String, List<Target>> byOverlay = new LinkedHashMap<>();
+        for (Target t : discovery.targets()) {
+            if (blocked.contains(t.key())) continue;
+            if (!needsRender.test(t)) {
+                skipped.add(t.key());
+                continue;
             }
-        } finally {
-            deleteTree(checkout);
+            byOverlay.computeIfAbsent(t.overlayPath(), o -> new ArrayList<>()).add(t);
+        }
+        GitTreeFileSystem files = tree.files();
+        Map<String, CompletableFuture<Build>> builds = new LinkedHashMap<>();
+        for (String overlay : byOverlay.keySet()) {
+            builds.put(overlay, CompletableFuture.supplyAsync(() -> build(files, overlay), pool));
+        }
+        boolean retryable = false;
+        List<TargetKey> rendered = new ArrayList<>();
+        List<Duration> buildTimes = new ArrayList<>();
+        for (Map.Entry<String, List<Target>> overlay : byOverlay.entrySet()) {
+            Build build = join(builds.get(overlay.getKey()));
+            buildTimes.add(build.took());
+            for (Target target : overlay.getValue()) {
+                events.add(outcome(target, repo, commit, tree.committedAt().orElse(null), build));
+                rendered.add(target.key());
+            }
+            retryable |= build.timedOut();
         }
         events.sort(Comparator.comparing((VerityEvent e) -> e.targetKey().map(Object::toString).orElse(""))
                 .thenComparing(e -> e instanceof RenderFailed f && f.path() != null ? f.path() : ""));
-        return new RenderResult(repo, commit, events, notes, retryable,
-                Optional.of(discovery.targets().stream().map(Target::key).toList()), config.allowMassRemoval());
+        return new RenderResult(repo, commit, events, notes, retryable, Optional.of(all), config.allowMassRemoval(),
+                rendered, skipped, buildTimes);
     }
 
-    private VerityEvent outcome(Target target, String repo, String commit, java.time.Instant committedAt,
-            KustomizeCli.Result result, Path checkout) {
+    /**
+     * One overlay's build: its documents and file set, or the engine's error.
+     *
+     * @param error    null when the build succeeded
+     * @param timedOut the build ran past the deadline (worth retrying)
+     */
+    private record Build(List<String> documents, FileSet files, String error, boolean timedOut, Duration took) {
+    }
+
+    private Build build(GitTreeFileSystem files, String overlay) {
+        long start = System.nanoTime();
+        GitTreeFileSystem.Recording view = files.recording();
+        try {
+            BuildResult result = new Kustomizer(view).build("/" + overlay, deadline);
+            return new Build(YamlDocuments.split(result.yaml()), FileSet.of(result, view.linkPaths()), null, false,
+                    since(start));
+        } catch (DeadlineExceededException e) {
+            return new Build(List.of(), null, e.getMessage(), true, since(start));
+        } catch (KustomizeException e) {
+            return new Build(List.of(), null, e.getMessage(), false, since(start));
+        } catch (RuntimeException e) {
+            // the Git tree could not be read (a corrupt mirror), or an engine bug: this overlay fails, the rest go on
+            return new Build(List.of(), null, e.getClass().getSimpleName() + ": " + e.getMessage(), false, since(start));
+        }
+    }
+
+    private static Build join(CompletableFuture<Build> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private VerityEvent outcome(Target target, String repo, String commit, java.time.Instant committedAt, Build build) {
         String overlay = target.overlayPath();
         String where = target.key().at(commit);
-        String command = String.join(" ", kustomize.command().stream().map(c -> Path.of(c).getFileName().toString()).toList());
-        if (result instanceof Failed f) {
-            return new RenderFailed(target.key(), repo, commit, overlay, where + ": " + command + " " + overlay
-                    + " failed (exit " + f.exitCode() + "): " + firstLines(f.stderr().replace(checkout + "/", ""))
-                    + " — fix " + overlay + " (reproduce with `" + command + " " + overlay + "`) and push again; "
+        if (build.timedOut()) {
+            return new RenderFailed(target.key(), repo, commit, overlay, where + ": " + build.error()
+                    + " (verity.renderer.render-timeout). It will be retried; " + target.key().cluster() + " keeps its last good state.");
+        }
+        if (build.error() != null) {
+            return new RenderFailed(target.key(), repo, commit, overlay, where + ": kustomize build of " + overlay
+                    + " failed: " + build.error() + " — fix " + overlay + " and push again; "
                     + target.key().cluster() + " keeps its last good state.");
         }
-        if (result instanceof TimedOut t) {
-            return new RenderFailed(target.key(), repo, commit, overlay, where + ": " + command + " " + overlay
-                    + " did not finish within " + t.timeout().toSeconds() + "s and was stopped; it will be retried."
-                    + " Check the overlay for remote bases or generators that hang, or raise the render timeout.");
-        }
-        List<String> documents = YamlDocuments.split(((Built) result).yaml());
+        List<String> documents = build.documents();
         if (documents.isEmpty() && !target.policy().allowEmpty()) {
             return new RenderFailed(target.key(), repo, commit, overlay, where + ": " + overlay
                     + " renders no objects. Add resources to it, or set allowEmpty: true in verity.yaml (apps."
@@ -136,60 +191,18 @@ public final class Renderer {
                     + target.key().env() + ") if the target should really delete everything it deployed.");
         }
         DesiredState state = DesiredState.of(target.key(), repo, commit, overlay, target.policy(), documents)
-                .withCommittedAt(committedAt);
+                .withCommittedAt(committedAt).withSources(build.files().paths());
         int size = codec.encode(state).getBytes(StandardCharsets.UTF_8).length;
         if (size > maxEventBytes) {
             return new RenderFailed(target.key(), repo, commit, overlay, where + ": the rendered desired state is "
-                    + mib(size) + " encoded (" + documents.size() + " documents), over the " + mib(maxEventBytes)
-                    + " limit of the desired-state topics. Split the app into smaller apps, or move large data "
-                    + "(ConfigMaps, CRDs) out of " + overlay + ".");
+                    + mib(size) + " serialized, uncompressed (" + documents.size() + " documents), over the "
+                    + mib(maxEventBytes) + " limit (verity.renderer.max-desired-state-size). Split the app into smaller"
+                    + " apps, or move large data (ConfigMaps, CRDs) out of " + overlay + ".");
         }
         return state;
     }
 
-    private Path checkout(SourceTree tree) {
-        try {
-            Files.createDirectories(scratch);
-            Path dir = Files.createTempDirectory(scratch, TargetKey.shortSha(tree.commit()) + "-");
-            tree.checkoutTo(dir);
-            return dir.toRealPath();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot check out " + tree.repo() + "@" + tree.commit() + " under " + scratch
-                    + ": " + e.getMessage() + ". Check that the renderer's work dir is writable and has space.", e);
-        }
-    }
-
-    /** kubectl wraps Kustomize's error in a klog line: {@code E1125 10:39:54.65 30314 run.go:72] "command failed" err="…"}. */
-    private static final Pattern KLOG = Pattern.compile("^[EWIF]\\d{4} [\\d:.]+\\s+\\d+ [^\\]]+\\] (?:\"command failed\" err=\"(.*)\"|(.*))$");
-
-    private static String firstLines(String stderr) {
-        List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).map(Renderer::unwrapKlog).toList();
-        if (lines.isEmpty()) return "(no error output)";
-        String text = String.join(" | ", lines.subList(0, Math.min(STDERR_LINES, lines.size())));
-        return lines.size() > STDERR_LINES ? text + " | …" : text;
-    }
-
-    private static String unwrapKlog(String line) {
-        Matcher m = KLOG.matcher(line);
-        if (!m.matches()) return line;
-        return m.group(1) != null ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : m.group(2);
-    }
-
     private static String mib(long bytes) {
         return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // leftovers under the scratch dir are removed on the next start
-                }
-            });
-        } catch (IOException ignored) {
-            // as above
-        }
     }
 }

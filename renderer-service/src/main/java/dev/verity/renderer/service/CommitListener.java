@@ -45,7 +45,7 @@ public class CommitListener {
     KafkaEventSink sink;
 
     @Incoming("commits")
-    @Blocking
+    @Blocking(ordered = false) // commits of different repositories in parallel; one repository's run one at a time
     public void onCommit(ConsumerRecord<String, String> record) {
         Optional<VerityEvent> event = intake.acceptEvent(record.topic(), record.partition(), record.offset(),
                 record.value());

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Fetches and renders every configured repository on a timer, so correctness never depends on webhooks: first
  * soon after start, then every {@code verity.renderer.poll-interval} with ±10% jitter (so many renderers do not
- * hit one Git server in step).
+ * hit one Git server in step). Up to four repositories are reconciled at once.
  */
 @ApplicationScoped
 public class Poller {
@@ -41,7 +41,9 @@ public class Poller {
             throw new IllegalStateException("verity.renderer.poll-interval is " + config.pollInterval()
                     + ": set it to at least 1s (default 60s); the poll is what renders pushes whose webhook was lost");
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        // different repositories are reconciled in parallel (each one's reconciliations run one at a time)
+        int threads = Math.max(1, Math.min(repositories.all().size(), 4));
+        timer = Executors.newScheduledThreadPool(threads, r -> {
             Thread t = new Thread(r, "verity-renderer-poll");
             t.setDaemon(true);
             return t;

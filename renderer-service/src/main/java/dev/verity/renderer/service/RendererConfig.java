@@ -18,7 +18,7 @@ public interface RendererConfig {
      */
     Optional<List<Repository>> repositories();
 
-    /** Where the bare mirrors and temporary checkouts live. */
+    /** Where the bare mirrors live (nothing is checked out: the engine reads the Git tree). */
     @WithDefault("${java.io.tmpdir}/verity-renderer")
     Path workDir();
 
@@ -27,15 +27,26 @@ public interface RendererConfig {
     Duration pollInterval();
 
     /**
-     * The Kustomize command, with the overlay folder appended (e.g. {@code kustomize build} or
-     * {@code /usr/local/bin/kubectl kustomize}). Default: {@code kustomize build} or {@code kubectl kustomize},
-     * whichever is on PATH.
+     * How long one overlay may take to build (the in-process engine's deadline) before it is stopped and reported
+     * as a RenderFailed; the commit is rendered again on the next poll.
      */
-    Optional<String> kustomizeCommand();
-
-    /** How long one overlay may take to build before it is stopped and reported as failed. */
     @WithDefault("60s")
     Duration renderTimeout();
+
+    /**
+     * How many overlays are built at once, across all repositories (the render pool's size). Default: the number of
+     * processors.
+     */
+    Optional<Integer> renderConcurrency();
+
+    /**
+     * The largest desired state published, in bytes of the serialized event before compression (what the Kafka
+     * producer checks against {@code max.request.size}); a bigger render is a RenderFailed saying so. Must leave
+     * room for the record's key and headers under {@code mp.messaging.outgoing.desired.max.request.size}: the service
+     * does not start otherwise. Default 16 MiB.
+     */
+    @WithDefault("16777216")
+    int maxDesiredStateSize();
 
     /** How long a fetch may wait on the Git server. */
     @WithDefault("60s")

@@ -1,11 +1,11 @@
 package dev.verity.renderer.service;
 
 import dev.verity.events.RepoIdentity;
-import dev.verity.events.Topics;
 import dev.verity.renderer.git.GitMirror;
 import dev.verity.renderer.git.RepoUrl;
-import dev.verity.renderer.render.KustomizeCli;
+import dev.verity.events.DesiredState;
 import dev.verity.renderer.render.PublishLedger;
+import dev.verity.renderer.render.PublishedStates;
 import dev.verity.renderer.render.Renderer;
 import dev.verity.renderer.render.RepositoryReconciler;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,19 +27,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * The configured repositories, each with its mirror and reconciler, built once when the bean is created (before
- * the first commit event or poll can use it). Also where the Kustomize command is looked up, once: the service
- * does not start without one.
+ * the first commit event or poll can use it), sharing one bounded render pool ({@code render-concurrency} overlay
+ * builds at once, in process). Before the first reconciliation, {@link #restored()} seeds every reconciler with what
+ * was last published, read back from the desired-state topics.
  */
 @ApplicationScoped
 public class Repositories {
 
     private static final Logger LOG = Logger.getLogger(Repositories.class);
-    /** Room for the record key, headers and batch overhead under the topic's max.message.bytes. */
-    private static final int RECORD_OVERHEAD = 64 * 1024;
+    /** Room for the record key, headers and batch overhead under the producer's max.request.size. */
+    static final int RECORD_OVERHEAD = 64 * 1024;
+    static final String MAX_REQUEST_SIZE = "mp.messaging.outgoing.desired.max.request.size";
 
     @Inject
     RendererConfig config;
@@ -47,22 +52,35 @@ public class Repositories {
     @Inject
     KafkaEventSink sink;
 
+    @Inject
+    DesiredStateLog desiredStateLog;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = MAX_REQUEST_SIZE, defaultValue = "1048576")
+    int maxRequestSize;
+
+    private ExecutorService pool;
+    private volatile boolean restored;
+
     private final Map<String, RepositoryReconciler> byUrl = new LinkedHashMap<>();
     private final List<GitMirror> mirrors = new ArrayList<>();
 
     /** Also forced at start-up (below), so a missing Kustomize or a bad repository list stops the service at once. */
     @PostConstruct
     void init() {
-        KustomizeCli kustomize;
-        try {
-            kustomize = KustomizeCli.detect(config.kustomizeCommand(), System.getenv("PATH"), config.renderTimeout());
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException(e.getMessage() + " (verity.renderer.kustomize-command)", e);
-        }
+        sizeLimitProblem(config.maxDesiredStateSize(), maxRequestSize).ifPresent(problem -> {
+            throw new IllegalStateException(problem);
+        });
+        int threads = config.renderConcurrency().orElse(Runtime.getRuntime().availableProcessors());
+        if (threads < 1) throw new IllegalStateException("verity.renderer.render-concurrency is " + threads + ": set it to at least 1");
+        AtomicInteger n = new AtomicInteger();
+        pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "verity-render-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         Path work = config.workDir();
-        Path scratch = work.resolve("scratch");
-        deleteTree(scratch);
-        Renderer renderer = new Renderer(kustomize, scratch, Topics.DESIRED_MAX_MESSAGE_BYTES - RECORD_OVERHEAD);
+        deleteTree(work.resolve("scratch")); // checkouts of earlier versions; nothing is checked out any more
+        Renderer renderer = new Renderer(pool, config.renderTimeout(), config.maxDesiredStateSize());
         PublishLedger ledger = new PublishLedger();
         List<RendererConfig.Repository> repos = config.repositories().orElse(List.of());
         for (int i = 0; i < repos.size(); i++) {
@@ -82,9 +100,25 @@ public class Repositories {
             LOG.warn("no repositories configured: the renderer renders nothing. Set verity.renderer.repositories[0].url "
                     + "(and .branch, default main) to the GitOps repository");
         } else {
-            LOG.infof("rendering %s with %s, polling every %s", byUrl.values().stream()
-                    .map(r -> r.url() + "#" + r.branch()).toList(), String.join(" ", kustomize.command()), config.pollInterval());
+            LOG.infof("rendering %s in process (%d at once, %s deadline each), polling every %s", byUrl.values().stream()
+                    .map(r -> r.url() + "#" + r.branch()).toList(), threads, config.renderTimeout(), config.pollInterval());
         }
+    }
+
+    /**
+     * Why a desired state of {@code maxDesiredStateSize} bytes could not be sent with the producer's
+     * {@code max.request.size} (which Kafka checks on the uncompressed record: value, key and headers), if it could not.
+     */
+    static Optional<String> sizeLimitProblem(int maxDesiredStateSize, int maxRequestSize) {
+        if (maxDesiredStateSize < 1024) {
+            return Optional.of("verity.renderer.max-desired-state-size is " + maxDesiredStateSize + " bytes: set at least"
+                    + " 1024 (default 16777216, 16 MiB)");
+        }
+        if ((long) maxDesiredStateSize + RECORD_OVERHEAD <= maxRequestSize) return Optional.empty();
+        return Optional.of("verity.renderer.max-desired-state-size is " + maxDesiredStateSize + " bytes, but "
+                + MAX_REQUEST_SIZE + " is " + maxRequestSize + ": the producer would refuse such a record. Set "
+                + MAX_REQUEST_SIZE + " to at least " + ((long) maxDesiredStateSize + RECORD_OVERHEAD) + " (the size plus "
+                + RECORD_OVERHEAD + " for key and headers), or lower the size");
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -92,7 +126,25 @@ public class Repositories {
     }
 
     void stop(@Observes ShutdownEvent ignored) {
+        if (pool != null) pool.shutdownNow();
         mirrors.forEach(GitMirror::close);
+    }
+
+    /**
+     * Seeds every reconciler, once, with what was last published for its repository, read from the desired-state
+     * topics; until that succeeds nothing is rendered (a reconciliation throws, and the next poll tries again), so a
+     * restart never republishes unchanged targets nor misses one deleted meanwhile.
+     */
+    public synchronized void restored() {
+        if (restored) return;
+        PublishedStates states = desiredStateLog.read();
+        Map<String, List<DesiredState>> byRepo = states.byRepository(RepoIdentity::of);
+        for (Map.Entry<String, RepositoryReconciler> repo : byUrl.entrySet()) {
+            List<DesiredState> mine = byRepo.getOrDefault(repo.getKey(), List.of());
+            repo.getValue().restore(mine);
+            if (!mine.isEmpty()) LOG.infof("%s: %d target(s) published before this start", repo.getValue().url(), mine.size());
+        }
+        restored = true;
     }
 
     /** The reconciler of the repository {@code url} names ({@link RepoIdentity}); empty when it names none configured. */

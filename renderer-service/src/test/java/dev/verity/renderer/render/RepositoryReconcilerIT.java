@@ -21,11 +21,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Fetch → render head → publish what changed, against a real repository and real Kustomize. */
+/** Fetch → render head → publish what changed, against a real repository and the in-process engine. */
 class RepositoryReconcilerIT {
 
     @TempDir
@@ -53,8 +52,7 @@ class RepositoryReconcilerIT {
     void setUp() {
         repo = GitRepos.createBare(tmp.resolve("gitops.git"));
         mirror = GitMirror.open(repo.url(), "main", tmp.resolve("mirror"), Duration.ofSeconds(30));
-        KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
-        reconciler = new RepositoryReconciler(mirror, new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES),
+        reconciler = new RepositoryReconciler(mirror, new Renderer(Runnable::run, Duration.ofSeconds(60), Topics.DESIRED_MAX_MESSAGE_BYTES),
                 sink, new PublishLedger());
     }
 
@@ -137,9 +135,8 @@ class RepositoryReconcilerIT {
     @Test
     void anUnreachableRepositoryIsOneFailureNotOnePerPoll() {
         GitMirror gone = GitMirror.open("file://" + tmp.resolve("nowhere.git"), "main", tmp.resolve("gone"), Duration.ofSeconds(5));
-        KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
         RepositoryReconciler r = new RepositoryReconciler(gone,
-                new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES), sink, new PublishLedger());
+                new Renderer(Runnable::run, Duration.ofSeconds(60), Topics.DESIRED_MAX_MESSAGE_BYTES), sink, new PublishLedger());
 
         assertThat(r.reconcile(m -> { })).isInstanceOf(Outcome.FetchFailed.class);
         assertThat(r.reconcile(m -> { })).isInstanceOf(Outcome.FetchFailed.class);
@@ -243,8 +240,7 @@ class RepositoryReconcilerIT {
     @Test
     void aSecondRepositoryDefiningTheSameTargetFailsInsteadOfOverwriting() {
         PublishLedger shared = new PublishLedger();
-        KustomizeCli kustomize = KustomizeCli.detect(Optional.empty(), System.getenv("PATH"), Duration.ofSeconds(60));
-        Renderer renderer = new Renderer(kustomize, tmp.resolve("scratch"), Topics.DESIRED_MAX_MESSAGE_BYTES);
+        Renderer renderer = new Renderer(Runnable::run, Duration.ofSeconds(60), Topics.DESIRED_MAX_MESSAGE_BYTES);
         try (GitRepos other = GitRepos.createBare(tmp.resolve("other.git"));
              GitMirror first = GitMirror.open(repo.url(), "main", tmp.resolve("m1"), Duration.ofSeconds(30));
              GitMirror second = GitMirror.open(other.url(), "main", tmp.resolve("m2"), Duration.ofSeconds(30))) {
@@ -259,5 +255,77 @@ class RepositoryReconcilerIT {
             assertThat(((RenderFailed) published.get(published.size() - 1)).error())
                     .contains("defines a target that " + repo.url() + " already publishes");
         }
+    }
+
+    @Test
+    void aRepositoryThatBecomesUnreachableAlertsAndRemovesNothing() throws Exception {
+        repo.commit("main", "shop", ShopFixture.app("shop", "hello"));
+        reconciler.reconcile(m -> { });
+        log.clear();
+        java.nio.file.Files.move(repo.directory(), tmp.resolve("moved.git"));
+
+        assertThat(reconciler.reconcile(m -> { })).isInstanceOf(Outcome.FetchFailed.class);
+
+        assertThat(log).containsExactly("RenderFailed " + repo.url());
+        assertThat(published.get(published.size() - 1)).isInstanceOfSatisfying(RenderFailed.class, f ->
+                assertThat(f.error()).contains("cannot fetch").contains("every cluster keeps its last good state"));
+    }
+
+    @Test
+    void aHeadWhoseTreeIsMissingFromTheMirrorAlertsAndRemovesNothing() throws Exception {
+        repo.commit("main", "shop", ShopFixture.app("shop", "hello"));
+        reconciler.reconcile(m -> { });
+        log.clear();
+        // the next head's commit object and branch reach the mirror, its tree does not: a partial, corrupt mirror
+        String head = repo.on("main").delete("apps/shop/overlays/dev").message("drop dev").commit();
+        try (org.eclipse.jgit.lib.Repository source = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                .setGitDir(repo.directory().toFile()).build();
+             org.eclipse.jgit.lib.Repository target = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                     .setGitDir(tmp.resolve("mirror").toFile()).build();
+             org.eclipse.jgit.lib.ObjectInserter inserter = target.newObjectInserter()) {
+            org.eclipse.jgit.lib.ObjectId id = org.eclipse.jgit.lib.ObjectId.fromString(head);
+            inserter.insert(org.eclipse.jgit.lib.Constants.OBJ_COMMIT, source.open(id).getBytes());
+            inserter.flush();
+            // the branch already points there, as after a fetch whose objects were lost (a crash, a full disk)
+            org.eclipse.jgit.lib.RefUpdate update = target.updateRef("refs/heads/main");
+            update.setNewObjectId(id);
+            update.setForceUpdate(true);
+            assertThat(update.forceUpdate()).isIn(org.eclipse.jgit.lib.RefUpdate.Result.FORCED, org.eclipse.jgit.lib.RefUpdate.Result.NEW);
+        }
+
+        Outcome outcome = reconciler.reconcile(m -> { });
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Unreadable.class, u -> assertThat(u.commit()).isEqualTo(head));
+        assertThat(log).as("the overlay seems gone, but nothing is removed").containsExactly("RenderFailed " + repo.url());
+        assertThat(published.get(published.size() - 1)).isInstanceOfSatisfying(RenderFailed.class, f -> {
+            assertThat(f.target()).isNull();
+            assertThat(f.commit()).isEqualTo(head);
+            assertThat(f.error()).contains("Nothing was rendered and nothing removed");
+        });
+    }
+
+    @Test
+    void restoredStateSkipsUnchangedTargetsAndRemovesOnesDeletedMeanwhile() {
+        repo.commit("main", "shop and blog", shopAndBlog());
+        reconciler.reconcile(m -> { });
+        List<DesiredState> lastPublished = published.stream().map(DesiredState.class::cast).toList();
+        assertThat(lastPublished).allSatisfy(d -> assertThat(d.sources()).isNotEmpty());
+        log.clear();
+
+        // a new process: only what the topics hold
+        repo.on("main").delete("apps/blog/overlays/dev").put("apps/shop/overlays/prod/namespace.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop-prod\n  labels: { tier: gold }\n")
+                .message("retire blog dev, label shop prod").commit();
+        RepositoryReconciler restarted = new RepositoryReconciler(mirror, new Renderer(Runnable::run,
+                Duration.ofSeconds(60), Topics.DESIRED_MAX_MESSAGE_BYTES), sink, new PublishLedger());
+        restarted.restore(lastPublished);
+        Outcome outcome = restarted.reconcile(m -> { });
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Rendered.class, r -> {
+            assertThat(r.rendered()).as("only shop/prod's files changed").isEqualTo(1);
+            assertThat(r.skipped()).as("shop/dev, blog/prod").isEqualTo(2);
+        });
+        assertThat(log).containsExactly("DesiredState local/shop/prod", "TargetRemoved local/blog/dev",
+                "tombstone local/blog/dev");
     }
 }

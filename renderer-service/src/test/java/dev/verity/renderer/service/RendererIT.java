@@ -217,11 +217,17 @@ class RendererIT {
         PrometheusText metrics = PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
 
         assertThat(metrics.names("verity_")).contains("verity_renders_total", "verity_render_duration_seconds_count",
-                "verity_render_duration_seconds_bucket", "verity_events_skipped_total");
-        assertThat(metrics.count("verity_renders_total", Map.of("outcome", "desired"))).isGreaterThanOrEqualTo(1);
-        // the broken prod overlay (@Order(3)) and the retired dev overlay (@Order(5))
-        assertThat(metrics.count("verity_renders_total", Map.of("outcome", "failed"))).isGreaterThanOrEqualTo(1);
-        assertThat(metrics.count("verity_renders_total", Map.of("outcome", "removed"))).isGreaterThanOrEqualTo(1);
+                "verity_render_duration_seconds_bucket", "verity_events_skipped_total", "verity_render_skips_total",
+                "verity_render_failures_total", "verity_targets_removed_total",
+                "verity_target_render_duration_seconds_bucket", "verity_targets_rendered_per_commit_bucket");
+        assertThat(metrics.count("verity_renders_total", Map.of("result", "published"))).isGreaterThanOrEqualTo(1);
+        // the broken prod overlay (@Order(3)), the retired dev overlay (@Order(5)), the dependsOn cycle (@Order(6))
+        assertThat(metrics.count("verity_renders_total", Map.of("result", "failed"))).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.count("verity_render_failures_total", Map.of("scope", "target"))).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.count("verity_render_failures_total", Map.of("scope", "repository"))).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.count("verity_targets_removed_total", Map.of())).isGreaterThanOrEqualTo(1);
+        // @Order(3)'s commit changes prod only: dev is skipped
+        assertThat(metrics.count("verity_render_skips_total", Map.of())).isGreaterThanOrEqualTo(1);
         assertThat(metrics.count("verity_render_duration_seconds_count", Map.of("outcome", "rendered")))
                 .isGreaterThanOrEqualTo(1);
         assertThat(metrics.value("verity_events_skipped_total", Map.of("type", "dev.verity.tag.pushed.v1")))

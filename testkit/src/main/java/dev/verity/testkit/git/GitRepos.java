@@ -141,6 +141,8 @@ public final class GitRepos implements AutoCloseable {
         private final String branch;
         private final List<String> deletes = new ArrayList<>();
         private final Map<String, byte[]> files = new LinkedHashMap<>();
+        private final Map<String, String> symlinks = new LinkedHashMap<>();
+        private String from;
         private boolean clear;
         private String message = "commit";
 
@@ -184,6 +186,21 @@ public final class GitRepos implements AutoCloseable {
             return this;
         }
 
+        /** Adds or overwrites a symbolic link at {@code path} pointing to {@code target} (as Git stores it). */
+        public Commit symlink(String path, String target) {
+            symlinks.put(checkPath(path), target);
+            return this;
+        }
+
+        /**
+         * Builds on {@code commit} instead of the branch head, and moves the branch even when that is not a fast
+         * forward: a force-push.
+         */
+        public Commit from(String commit) {
+            this.from = commit;
+            return this;
+        }
+
         /** Removes a file, or a whole folder and everything under it. Removing an absent path is not an error. */
         public Commit delete(String path) {
             deletes.add(checkPath(path));
@@ -202,7 +219,8 @@ public final class GitRepos implements AutoCloseable {
             try (ObjectInserter inserter = repository.newObjectInserter();
                  ObjectReader reader = repository.newObjectReader();
                  RevWalk walk = new RevWalk(reader)) {
-                ObjectId parentId = repository.resolve(ref);
+                ObjectId oldHead = repository.resolve(ref);
+                ObjectId parentId = from != null ? ObjectId.fromString(from) : oldHead;
                 RevCommit parent = parentId == null ? null : walk.parseCommit(parentId);
 
                 DirCache index = DirCache.newInCore();
@@ -228,6 +246,16 @@ public final class GitRepos implements AutoCloseable {
                         }
                     });
                 }
+                for (Map.Entry<String, String> link : symlinks.entrySet()) {
+                    ObjectId blob = inserter.insert(Constants.OBJ_BLOB, link.getValue().getBytes(StandardCharsets.UTF_8));
+                    adding.add(new DirCacheEditor.PathEdit(link.getKey()) {
+                        @Override
+                        public void apply(DirCacheEntry entry) {
+                            entry.setFileMode(FileMode.SYMLINK);
+                            entry.setObjectId(blob);
+                        }
+                    });
+                }
                 adding.finish();
 
                 CommitBuilder commit = new CommitBuilder();
@@ -242,7 +270,8 @@ public final class GitRepos implements AutoCloseable {
 
                 RefUpdate update = repository.updateRef(ref);
                 update.setNewObjectId(commitId);
-                update.setExpectedOldObjectId(parentId == null ? ObjectId.zeroId() : parentId);
+                update.setExpectedOldObjectId(oldHead == null ? ObjectId.zeroId() : oldHead);
+                update.setForceUpdate(from != null);
                 update.setRefLogMessage("commit: " + message, false);
                 RefUpdate.Result result = update.update(walk);
                 switch (result) {

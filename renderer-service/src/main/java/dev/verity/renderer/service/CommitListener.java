@@ -83,13 +83,15 @@ public class CommitListener {
             return;
         }
         String repo = RepoIdentity.redact(deleted.repo());
+        // Gitea and Forgejo name no commit in their delete event (40 zeros): the last head Verity rendered is the one
+        String lastHead = deleted.before().matches("0{40}") ? reconciler.get().renderedHead() : deleted.before();
+        String restore = lastHead == null ? "push it again" : "git push origin " + lastHead + ":refs/heads/" + deleted.branch();
         String error = "branch " + deleted.branch() + " of " + repo + ", which Verity renders, was deleted"
                 + (deleted.pusher() != null ? " by " + deleted.pusher() : "") + " (" + deleted.forge() + " delivery "
-                + deleted.deliveryId() + "; its last head was " + deleted.before() + "). Nothing was removed from the"
-                + " clusters: they keep what the last render published. Restore the branch (git push origin "
-                + deleted.before() + ":refs/heads/" + deleted.branch() + ") or point the renderer's repository at"
-                + " another branch (verity.renderer.repositories[<n>].branch)";
+                + deleted.deliveryId() + (lastHead == null ? "" : "; its last head was " + lastHead) + "). Nothing was"
+                + " removed from the clusters: they keep what the last render published. Restore the branch (" + restore
+                + ") or point the renderer's repository at another branch (verity.renderer.repositories[<n>].branch)";
         LOG.warnf("%s", error);
-        sink.publish(new RenderFailed(null, deleted.repo(), deleted.before(), null, error));
+        sink.publish(new RenderFailed(null, deleted.repo(), lastHead == null ? deleted.before() : lastHead, null, error));
     }
 }

@@ -260,6 +260,16 @@ class RendererIT {
                     .contains("delivery-del-1").contains("Nothing was removed from the clusters");
         });
         assertThat(kafka().readAll(LOCAL)).as("no TargetRemoved, no tombstone, no render").hasSize(desiredBefore);
+
+        // Gitea and Forgejo's delete event names no commit (40 zeros): the alert names the last head rendered
+        send(new RefDeleted(url, "main", "0".repeat(40), "delivery-del-2", "forgejo", "octocat"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(kafka().readValues(Topics.ROLLOUT))
+                .anyMatch(v -> v.contains("delivery-del-2")));
+        String forgejo = kafka().readValues(Topics.ROLLOUT).stream().filter(v -> v.contains("delivery-del-2")).findFirst().orElseThrow();
+        assertThat(codec.decode(forgejo)).isInstanceOfSatisfying(RenderFailed.class, f -> {
+            assertThat(f.commit()).isEqualTo(head);
+            assertThat(f.error()).contains("git push origin " + head + ":refs/heads/main").doesNotContain("0".repeat(40));
+        });
     }
 
     private void send(VerityEvent event) {

@@ -170,12 +170,14 @@ public final class ReceiverBenchmark {
                 "-Dverity.receiver.repositories.bench.url=" + REPO_URL,
                 "-Dverity.receiver.repositories.bench.secret=" + SECRET,
                 "-Dverity.receiver.repositories.bench.branch=master",
-                // one client sends everything: the per-source limits would measure themselves, not the receiver
-                "-Dverity.receiver.rate-limit.enabled=false",
                 "-jar", options.app().toAbsolutePath().toString()));
         Path log = options.workDir().resolve("receiver.log");
-        return new ProcessBuilder(command).directory(options.workDir().toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(options.workDir().toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        // one client sends everything: the per-source limits would measure themselves, not the receiver (an
+        // environment variable, which a receiver without rate limits ignores, so older builds can be compared)
+        builder.environment().put("VERITY_RECEIVER_RATE_LIMIT_ENABLED", "false");
+        return builder.start();
     }
 
     private static void waitUntilReady(HttpClient client, URI base, Process receiver, Path log) throws Exception {

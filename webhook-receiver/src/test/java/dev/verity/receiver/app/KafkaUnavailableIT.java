@@ -120,5 +120,8 @@ class KafkaUnavailableIT {
             assertThat(response.headers().firstValue("Retry-After")).hasValue("30");
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        // the forge must record the 503s, not a receiver taken out of its load balancer
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 }

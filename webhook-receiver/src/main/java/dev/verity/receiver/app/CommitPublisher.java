@@ -11,6 +11,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -19,8 +20,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Publishes {@link CommitPushed} and {@link RefDeleted} events on the {@code commits} channel, keyed by repository, and waits (bounded by
- * {@code verity.receiver.publish-timeout}) until Kafka acknowledged them.
+ * Publishes {@link CommitPushed} and {@link RefDeleted} events on the {@code commits} channel, keyed by repository, and
+ * completes once Kafka acknowledged them (bounded by {@code verity.receiver.publish-timeout}) without holding a thread
+ * while it waits.
  */
 @ApplicationScoped
 public class CommitPublisher {
@@ -43,60 +45,61 @@ public class CommitPublisher {
     private final EventCodec codec = new EventCodec();
     private final Duration timeout;
 
-    CommitPublisher(@Channel(CHANNEL) MutinyEmitter<String> emitter, ReceiverConfig config) {
+    /** Sends the producer has not taken yet queue here (up to {@value #BUFFER}); past that a delivery is a 503 at once. */
+    static final int BUFFER = 4096;
+
+    CommitPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
+            MutinyEmitter<String> emitter, ReceiverConfig config) {
         this.emitter = emitter;
         this.timeout = config.publishTimeout();
     }
 
     /**
-     * Sends every event, then waits (bounded by the one timeout) until Kafka acknowledged all of them: acknowledged
-     * only when each one is; the problem names the first that is not.
+     * Sends every event and completes once Kafka acknowledged all of them, bounded by the one timeout; no thread
+     * waits meanwhile (the producer's own sending thread does the network I/O). Acknowledged only when each event
+     * is; the problem names what was not. The returned {@link Uni} is lazy: nothing is sent until it is subscribed.
      */
-    public Result publishAll(List<VerityEvent> events) {
-        if (events.size() == 1) return publish(events.get(0));
-        List<Uni<Void>> sends = new ArrayList<>();
-        for (VerityEvent event : events) {
-            sends.add(emitter.sendMessage(Message.of(codec.encode(event))
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())));
-        }
-        String described = events.size() + " events (" + events.stream().map(VerityEvent::describe)
-                .collect(Collectors.joining(", ")) + ")";
-        try {
-            Uni.join().all(sends).andCollectFailures().await().atMost(timeout);
-            List<String> ids = events.stream().map(EventCodec::idOf).toList();
-            LOG.infof("published %s: %s", described, String.join(", ", ids));
-            return new Result.Acknowledged(String.join(", ", ids));
-        } catch (TimeoutException e) {
-            String problem = "Kafka did not acknowledge " + described + " within " + timeout.toMillis() + " ms";
-            LOG.warnf("%s: answered 503; redeliver the webhook once Kafka (kafka.bootstrap.servers) is reachable", problem);
-            return new Result.NotAcknowledged(problem);
-        } catch (RuntimeException e) {
-            String problem = "Kafka refused " + described + ": " + e.getMessage();
-            LOG.warnf(e, "%s: answered 503", problem);
-            return new Result.NotAcknowledged(problem);
-        }
+    public Uni<Result> publishAll(List<VerityEvent> events) {
+        return Uni.createFrom().deferred(() -> {
+            List<Uni<Void>> sends = new ArrayList<>();
+            for (VerityEvent event : events) {
+                sends.add(emitter.sendMessage(Message.of(codec.encode(event))
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())));
+            }
+            Uni<Void> all = sends.size() == 1 ? sends.get(0)
+                    : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+            return all.ifNoItem().after(timeout).fail()
+                    .map(done -> acknowledged(events))
+                    .onFailure().recoverWithItem(failure -> notAcknowledged(events, failure));
+        });
     }
 
-    public Result publish(VerityEvent event) {
-        String name = event.getClass().getSimpleName();
-        String id = EventCodec.idOf(event);
-        Message<String> message = Message.of(codec.encode(event))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
-        try {
-            emitter.sendMessage(message).await().atMost(timeout);
-            LOG.infof("published %s %s for %s (%s)", name, id, event.describe(), detail(event));
-            return new Result.Acknowledged(id);
-        } catch (TimeoutException e) {
-            String problem = "Kafka did not acknowledge " + name + " for " + event.repo() + "@" + event.commit()
-                    + " within " + timeout.toMillis() + " ms";
+    private Result acknowledged(List<VerityEvent> events) {
+        List<String> ids = events.stream().map(EventCodec::idOf).toList();
+        if (LOG.isInfoEnabled()) {
+            for (VerityEvent event : events) {
+                LOG.infof("published %s %s for %s (%s)", event.getClass().getSimpleName(), EventCodec.idOf(event),
+                        event.describe(), detail(event));
+            }
+        }
+        return new Result.Acknowledged(String.join(", ", ids));
+    }
+
+    private Result notAcknowledged(List<VerityEvent> events, Throwable failure) {
+        String described = events.size() == 1
+                ? events.get(0).getClass().getSimpleName() + " for " + events.get(0).repo() + "@" + events.get(0).commit()
+                : events.size() + " events (" + events.stream().map(VerityEvent::describe)
+                        .collect(Collectors.joining(", ")) + ")";
+        String details = events.stream().map(CommitPublisher::detail).collect(Collectors.joining("; "));
+        if (failure instanceof TimeoutException) {
+            String problem = "Kafka did not acknowledge " + described + " within " + timeout.toMillis() + " ms";
             LOG.warnf("%s (%s): answered 503; redeliver the webhook once Kafka (kafka.bootstrap.servers)"
-                    + " is reachable", problem, detail(event));
-            return new Result.NotAcknowledged(problem);
-        } catch (RuntimeException e) {
-            String problem = "Kafka refused " + name + " for " + event.repo() + "@" + event.commit() + ": " + e.getMessage();
-            LOG.warnf(e, "%s (%s): answered 503", problem, detail(event));
+                    + " is reachable", problem, details);
             return new Result.NotAcknowledged(problem);
         }
+        String problem = "Kafka refused " + described + ": " + failure.getMessage();
+        LOG.warnf(failure, "%s (%s): answered 503", problem, details);
+        return new Result.NotAcknowledged(problem);
     }
 
     private static String detail(VerityEvent event) {

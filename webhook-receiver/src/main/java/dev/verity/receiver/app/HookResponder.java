@@ -2,6 +2,7 @@ package dev.verity.receiver.app;
 
 import dev.verity.receiver.HookOutcome;
 import dev.verity.receiver.HookRequest;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -43,21 +44,32 @@ public class HookResponder {
         return new HookRequest(single, body);
     }
 
-    Response answer(String forge, String delivery, HookOutcome outcome) {
+    /**
+     * The answer to a delivery. A delivery that publishes completes once Kafka acknowledged (or did not, within
+     * {@code publish-timeout}); every other answer is ready at once. No thread waits for Kafka meanwhile.
+     */
+    Uni<Response> answer(String forge, String delivery, HookOutcome outcome) {
         if (outcome instanceof HookOutcome.Publish publish) {
-            CommitPublisher.Result result = publisher.publishAll(publish.events());
-            if (result instanceof CommitPublisher.Result.Acknowledged ack) {
-                metrics.published(forge);
-                String what = publish.events().stream()
-                        .map(e -> e.getClass().getSimpleName() + " for " + e.describe())
-                        .collect(Collectors.joining(", "));
-                return text(Response.Status.ACCEPTED, "published " + what + " (" + ack.eventId() + ")\n").build();
-            }
-            metrics.unpublished(forge);
-            return text(Response.Status.SERVICE_UNAVAILABLE, ((CommitPublisher.Result.NotAcknowledged) result).problem()
-                    + ". Redeliver the webhook once Kafka is reachable.\n")
-                    .header("Retry-After", config.retryAfterSeconds()).build();
+            return publisher.publishAll(publish.events()).map(result -> published(forge, publish, result));
         }
+        return Uni.createFrom().item(settled(forge, delivery, outcome));
+    }
+
+    private Response published(String forge, HookOutcome.Publish publish, CommitPublisher.Result result) {
+        if (result instanceof CommitPublisher.Result.Acknowledged ack) {
+            metrics.published(forge);
+            String what = publish.events().stream()
+                    .map(e -> e.getClass().getSimpleName() + " for " + e.describe())
+                    .collect(Collectors.joining(", "));
+            return text(Response.Status.ACCEPTED, "published " + what + " (" + ack.eventId() + ")\n").build();
+        }
+        metrics.unpublished(forge);
+        return text(Response.Status.SERVICE_UNAVAILABLE, ((CommitPublisher.Result.NotAcknowledged) result).problem()
+                + ". Redeliver the webhook once Kafka is reachable.\n")
+                .header("Retry-After", config.retryAfterSeconds()).build();
+    }
+
+    private Response settled(String forge, String delivery, HookOutcome outcome) {
         if (outcome instanceof HookOutcome.Ignored ignored) {
             LOG.debugf("%s delivery %s ignored: %s", forge, delivery, ignored.reason());
             metrics.ignored(forge);

@@ -63,9 +63,52 @@ public interface ReceiverConfig {
     @WithDefault("25M")
     String maxBodySize();
 
+    /**
+     * The longest a delivery may take from its arrival to its answer: past it, a delivery whose body is still
+     * arriving is answered 408 and its connection closed (a slow client cannot hold a connection and a buffer for
+     * long). Must be above {@link #publishTimeout()}, so a delivery waiting for Kafka gets its 503, and under the
+     * forge's timeout (GitHub: 10 s).
+     */
+    @WithDefault("9s")
+    Duration requestTimeout();
+
+    /** Per-source rate limits: 429 with {@code Retry-After}, decided before the body is read. */
+    RateLimit rateLimit();
+
     /** The {@code Retry-After} seconds of a 503 answer. */
     @WithDefault("30")
     int retryAfterSeconds();
+
+    /**
+     * Token buckets per repository id (of {@code /hooks/<forge>/<id>}) and per client address (the TCP peer, or the
+     * forwarded address when {@code quarkus.http.proxy.proxy-address-forwarding} is on behind a proxy you trust).
+     * Defaults are generous for real forges, whose deliveries for many repositories come from a few addresses.
+     */
+    interface RateLimit {
+        /** Off: no delivery is refused for its rate. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Deliveries per second regained by one repository id. */
+        @WithDefault("20")
+        double perRepositoryRate();
+
+        /** Deliveries one repository id may send at once. */
+        @WithDefault("200")
+        int perRepositoryBurst();
+
+        /** Deliveries per second regained by one client address (all repositories together). */
+        @WithDefault("200")
+        double perClientRate();
+
+        /** Deliveries one client address may send at once. */
+        @WithDefault("2000")
+        int perClientBurst();
+
+        /** How many client addresses are remembered at most (memory stays bounded whatever the clients). */
+        @WithDefault("10000")
+        int maxClients();
+    }
 
     interface Repository {
         /**

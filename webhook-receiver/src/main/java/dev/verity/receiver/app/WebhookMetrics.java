@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * {@code verity_webhooks_total{forge,outcome}}: webhook deliveries by what the receiver answered. {@code outcome} is
- * {@code published} (202), {@code unpublished} (503, Kafka did not acknowledge), {@code ignored} (204) or the
+ * {@code published} (202), {@code unpublished} (503, Kafka did not acknowledge), {@code ignored} (204), {@code rate_limited} (429), {@code timed_out} (408) or the
  * refusal reason ({@code unsigned}, {@code bad_signature}, {@code expired}, {@code unknown_repository},
  * {@code no_such_endpoint}, {@code invalid}, {@code unsupported_media_type}). {@code forge} is the endpoint's forge
  * ({@code unknown} for a path naming no forge). It counts; it does not decide anything.
@@ -33,6 +33,14 @@ public class WebhookMetrics {
 
     void ignored(String forge) {
         count(forge, "ignored");
+    }
+
+    void rateLimited(String forge) {
+        count(forge, "rate_limited");
+    }
+
+    void timedOut(String forge) {
+        count(forge, "timed_out");
     }
 
     void rejected(String forge, HookOutcome.Reason reason) {

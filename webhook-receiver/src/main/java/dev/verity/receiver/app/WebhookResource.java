@@ -4,6 +4,8 @@ import dev.verity.receiver.HookRequest;
 import dev.verity.receiver.RepositoryHooks;
 import dev.verity.receiver.WebhookIntake;
 import dev.verity.receiver.github.GithubForge;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,6 +28,10 @@ import java.util.Optional;
  * repository is a 404 saying which keys to set.</li>
  * </ul>
  * One class, so that JAX-RS matches {@code /hooks/github/<repo-id>} to the per-repository method.
+ *
+ * <p>Threads: the body is read on the event loop; verification and parsing (HMAC over up to 25 MiB, JSON) run on
+ * a worker thread ({@link Blocking}), which is released as soon as the events are handed to the Kafka producer. The
+ * answer is written when Kafka acknowledges (202) or {@code publish-timeout} passes (503): no thread waits for Kafka.
  */
 @Path("/hooks")
 public class WebhookResource {
@@ -49,7 +55,8 @@ public class WebhookResource {
 
     @POST
     @Path("github")
-    public Response receiveGithub(@Context HttpHeaders headers, byte[] body) {
+    @Blocking
+    public Uni<Response> receiveGithub(@Context HttpHeaders headers, byte[] body) {
         HookRequest request = HookResponder.request(headers, body);
         String delivery = request.header(GithubForge.DELIVERY_HEADER).orElse("(no delivery id)");
         return responder.answer(github.name(), delivery, intake.receive(github, request));
@@ -57,7 +64,8 @@ public class WebhookResource {
 
     @POST
     @Path("{forge}/{repository}")
-    public Response receive(@PathParam("forge") String forge, @PathParam("repository") String repository,
+    @Blocking
+    public Uni<Response> receive(@PathParam("forge") String forge, @PathParam("repository") String repository,
             @Context HttpHeaders headers, byte[] body) {
         HookRequest request = HookResponder.request(headers, body);
         String delivery = DELIVERY_HEADERS.stream().map(request::header).flatMap(Optional::stream).findFirst()

@@ -8,10 +8,20 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.http.TestHTTPResource;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 
 import static dev.verity.receiver.Fixtures.github;
@@ -34,7 +44,9 @@ class KafkaUnavailableIT {
                     "verity.receiver.default-branch", "master",
                     "verity.receiver.publish-timeout", "4s",
                     // the first provisioning attempt at start gives up quickly; it is retried in the background
-                    "verity.topics.timeout", "2s");
+                    "verity.topics.timeout", "2s",
+                    // few workers: deliveries waiting for Kafka must not hold them (see manyDeliveries…)
+                    "quarkus.thread-pool.max-threads", "4");
         }
     }
 
@@ -53,6 +65,9 @@ class KafkaUnavailableIT {
         public void stop() {
         }
     }
+
+    @TestHTTPResource("/")
+    URI hooks;
 
     @Test
     void aPushIsAnswered503WithRetryAfterWhenKafkaDoesNotAcknowledge() {
@@ -80,5 +95,33 @@ class KafkaUnavailableIT {
                 .contentType("application/json").body(body)
                 .post("/hooks/github")
                 .then().statusCode(204);
+    }
+
+    /**
+     * Three times as many deliveries as worker threads, all waiting for a broker that is not there: each is answered
+     * 503 inside GitHub's 10 s, which a receiver holding a worker per waiting delivery (3 rounds of 4 s) cannot do.
+     */
+    @Test
+    void manyDeliveriesWaitingForKafkaDoNotHoldWorkerThreads() throws Exception {
+        byte[] body = github("push.json");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < 12; i++) {
+            answers.add(client.sendAsync(HttpRequest.newBuilder(hooks.resolve("/hooks/github"))
+                    .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "no-broker-" + i)
+                    .header("X-Hub-Signature-256", HmacSignature.sign("default-test-secret", body))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> answer : answers) {
+            HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("30");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        // the forge must record the 503s, not a receiver taken out of its load balancer
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 }

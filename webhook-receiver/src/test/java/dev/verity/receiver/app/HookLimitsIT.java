@@ -1,0 +1,102 @@
+package dev.verity.receiver.app;
+
+import dev.verity.receiver.HmacSignature;
+import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static dev.verity.receiver.Fixtures.github;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * Per-source rate limits and the request time limit, on small limits: a source over its rate is answered 429 with
+ * Retry-After, and answered normally again once the rate allows; a body that does not arrive in time is a 408.
+ */
+@QuarkusTest
+@TestProfile(HookLimitsIT.SmallLimits.class)
+@QuarkusTestResource(value = EmbeddedKafkaResource.class, restrictToAnnotatedClass = true)
+class HookLimitsIT {
+
+    static final String SECRET = "limits-test-secret";
+
+    public static class SmallLimits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "verity.receiver.repositories.shop.url", "https://github.com/acme/shop.git",
+                    "verity.receiver.repositories.shop.secret", SECRET,
+                    "verity.receiver.repositories.blog.url", "https://github.com/acme/blog.git",
+                    "verity.receiver.repositories.blog.secret", SECRET,
+                    // one request per second regained; shop may send 3 at once, this client 5
+                    "verity.receiver.rate-limit.per-repository-rate", "1",
+                    "verity.receiver.rate-limit.per-repository-burst", "3",
+                    "verity.receiver.rate-limit.per-client-rate", "1",
+                    "verity.receiver.rate-limit.per-client-burst", "5",
+                    "verity.receiver.publish-timeout", "1s",
+                    "verity.receiver.request-timeout", "2s");
+        }
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private static Response ping(String repository) {
+        byte[] body = github("ping.json");
+        return given().header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", "limits-" + repository)
+                .header("X-Hub-Signature-256", HmacSignature.sign(SECRET, body))
+                .contentType("application/json").body(body)
+                .post("/hooks/github/" + repository);
+    }
+
+    @Test
+    void aSourceOverItsRateIsAnswered429UntilTheRateAllowsAgain() {
+        for (int i = 0; i < 3; i++) ping("shop").then().statusCode(204);
+
+        ping("shop").then().statusCode(429).header("Retry-After", equalTo("1"))
+                .body(containsString("repository shop"), containsString("verity.receiver.rate-limit.per-repository-rate"));
+        // the other repository has its own bucket; the client's (5) is spent by these
+        ping("blog").then().statusCode(204);
+        ping("blog").then().statusCode(429).header("Retry-After", equalTo("1"))
+                .body(containsString("client 127.0.0.1"), containsString("verity.receiver.rate-limit.per-client-rate"));
+
+        // a second later each bucket holds a token again
+        await().pollInterval(java.time.Duration.ofMillis(250)).atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> ping("shop").statusCode() == 204);
+        // unknown ids are not rate-limited per repository (404, and no bucket of their own)
+        await().pollInterval(java.time.Duration.ofMillis(250)).atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> ping("nosuch").statusCode() == 404);
+    }
+
+    @Test
+    void aBodyThatDoesNotArriveWithinTheRequestTimeoutIsAnswered408() throws Exception {
+        Thread.sleep(3000); // this client's bucket holds a token again whatever the other test spent
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /hooks/github/blog HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "X-GitHub-Event: push\r\nContent-Length: 1000\r\n\r\n{\"ref\":").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            InputStream in = socket.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8); // until the server closes
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("verity.receiver.request-timeout (2000 ms)");
+            assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1500);
+        }
+    }
+}

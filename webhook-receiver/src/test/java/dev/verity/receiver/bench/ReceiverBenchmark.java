@@ -1,0 +1,287 @@
+package dev.verity.receiver.bench;
+
+import dev.verity.events.Topics;
+import dev.verity.receiver.Fixtures;
+import dev.verity.receiver.HmacSignature;
+import dev.verity.testkit.kafka.EmbeddedKafka;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ./verity bench receiver}: the packaged receiver (its own process, as the stack runs it) on a real broker in
+ * this JVM. Sends the same load — {@code --requests} at {@code --concurrency} in flight — first to the receiver's
+ * health endpoint (the HTTP ceiling of this server on this machine), then as distinct, individually signed GitHub
+ * pushes to {@code /hooks/github/bench}; prints req/s and p50/p99 of both and their ratio, as one JSON line and one
+ * sentence, and checks that the {@code CommitPushed} events on {@code verity.commits} are exactly as many as the 202
+ * answers. Figures only: nothing here is a timed assertion. Exit 1 when the counts differ.
+ */
+public final class ReceiverBenchmark {
+
+    static final String SECRET = "bench-secret";
+    static final String REPO_URL = "https://github.com/binkkatal/sample_app.git";
+
+    /** What to run. */
+    public record Options(Path app, int requests, int warmup, int concurrency, Path workDir) {
+        static Options parse(String[] args) {
+            Map<String, String> values = new HashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                    throw new IllegalArgumentException("unexpected argument " + args[i] + "; use --app PATH --requests N"
+                            + " --warmup N --concurrency N --work-dir DIR");
+                }
+                values.put(args[i].substring(2), args[++i]);
+            }
+            return new Options(Path.of(values.getOrDefault("app", "webhook-receiver/target/quarkus-app/quarkus-run.jar")),
+                    Integer.parseInt(values.getOrDefault("requests", "20000")),
+                    Integer.parseInt(values.getOrDefault("warmup", "3000")),
+                    Integer.parseInt(values.getOrDefault("concurrency", "64")),
+                    Path.of(values.getOrDefault("work-dir", ".verity/bench-receiver")));
+        }
+    }
+
+    /** One load's figures. */
+    public record Load(int requests, double seconds, Map<Integer, Integer> statuses, double p50Millis, double p99Millis,
+            int failures) {
+        double perSecond() {
+            return requests / seconds;
+        }
+
+        int count(int status) {
+            return statuses.getOrDefault(status, 0);
+        }
+    }
+
+    /** The run's figures; {@code accepted} counts every 202 (warm-up included), {@code events} the records read. */
+    public record Result(Load health, Load hooks, int accepted, int events, double loadAverageBefore,
+            double loadAverageAfter, int cores) {
+        boolean countsAgree() {
+            return accepted == events;
+        }
+
+        String json() {
+            return String.format(Locale.ROOT, "{\"benchmark\":\"receiver\",\"requests\":%d,\"cores\":%d,"
+                            + "\"loadAverage\":[%.2f,%.2f],"
+                            + "\"health\":{\"reqPerSec\":%.0f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"statuses\":%s,\"failures\":%d},"
+                            + "\"hooks\":{\"reqPerSec\":%.0f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"statuses\":%s,\"failures\":%d},"
+                            + "\"ratio\":%.2f,\"accepted\":%d,\"eventsOnTopic\":%d,\"countsAgree\":%b}",
+                    hooks.requests(), cores, loadAverageBefore, loadAverageAfter,
+                    health.perSecond(), health.p50Millis(), health.p99Millis(), statuses(health), health.failures(),
+                    hooks.perSecond(), hooks.p50Millis(), hooks.p99Millis(), statuses(hooks), hooks.failures(),
+                    hooks.perSecond() / health.perSecond(), accepted, events, countsAgree());
+        }
+
+        String sentence() {
+            return String.format(Locale.ROOT, "signed pushes: %.0f req/s, p50 %.1f ms, p99 %.1f ms; health endpoint"
+                            + " (ceiling): %.0f req/s, p50 %.1f ms, p99 %.1f ms; pushes/ceiling %.2f; %d accepted (202),"
+                            + " %d events on %s%s; %d cores, load average %.2f before, %.2f after",
+                    hooks.perSecond(), hooks.p50Millis(), hooks.p99Millis(), health.perSecond(), health.p50Millis(),
+                    health.p99Millis(), hooks.perSecond() / health.perSecond(), accepted, events, Topics.COMMITS,
+                    countsAgree() ? " (equal)" : " (DIFFERENT)", cores, loadAverageBefore, loadAverageAfter);
+        }
+
+        private static String statuses(Load load) {
+            return load.statuses().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> "\"" + e.getKey() + "\":" + e.getValue()).collect(Collectors.joining(",", "{", "}"));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Result result = run(Options.parse(args));
+        System.out.println(result.json());
+        System.out.println(result.sentence());
+        if (!result.countsAgree()) {
+            System.err.println("receiver benchmark: " + result.accepted() + " deliveries answered 202 but "
+                    + result.events() + " events on " + Topics.COMMITS + ": a 202 must mean exactly one event");
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    public static Result run(Options options) throws Exception {
+        if (!Files.isRegularFile(options.app())) {
+            throw new IllegalArgumentException(options.app() + " does not exist: package the receiver first"
+                    + " (./mvnw -pl webhook-receiver -am package -DskipTests) or pass --app");
+        }
+        Files.createDirectories(options.workDir());
+        double loadBefore = loadAverage();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            int port = freePort();
+            Process receiver = startReceiver(options, kafka.bootstrapServers(), port);
+            try {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10)).build();
+                waitUntilReady(client, base, receiver, options.workDir().resolve("receiver.log"));
+                byte[] template = Fixtures.github("push.json");
+                String templateText = new String(template, StandardCharsets.UTF_8);
+                AtomicInteger sequence = new AtomicInteger();
+                IntFunction<HttpRequest> push = i -> signedPush(base, templateText, sequence.incrementAndGet());
+                IntFunction<HttpRequest> health = i -> HttpRequest.newBuilder(base.resolve("/q/health/live")).GET().build();
+
+                Load warmHealth = load(client, health, options.warmup(), options.concurrency());
+                Load warmHooks = load(client, push, options.warmup(), options.concurrency());
+                Load healthLoad = load(client, health, options.requests(), options.concurrency());
+                Load hooksLoad = load(client, push, options.requests(), options.concurrency());
+                int accepted = warmHooks.count(202) + hooksLoad.count(202);
+                int events = countEvents(kafka.bootstrapServers(), accepted);
+                return new Result(healthLoad, hooksLoad, accepted, events, loadBefore, loadAverage(),
+                        Runtime.getRuntime().availableProcessors());
+            } finally {
+                receiver.descendants().forEach(ProcessHandle::destroy);
+                receiver.destroy();
+                if (!receiver.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) receiver.destroyForcibly();
+            }
+        }
+    }
+
+    private static Process startReceiver(Options options, String bootstrap, int port) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m",
+                "-Dquarkus.http.port=" + port,
+                "-Dkafka.bootstrap.servers=" + bootstrap,
+                "-Dverity.receiver.repositories.bench.url=" + REPO_URL,
+                "-Dverity.receiver.repositories.bench.secret=" + SECRET,
+                "-Dverity.receiver.repositories.bench.branch=master",
+                "-jar", options.app().toAbsolutePath().toString()));
+        Path log = options.workDir().resolve("receiver.log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(options.workDir().toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        // one client sends everything: the per-source limits would measure themselves, not the receiver (an
+        // environment variable, which a receiver without rate limits ignores, so older builds can be compared)
+        builder.environment().put("VERITY_RECEIVER_RATE_LIMIT_ENABLED", "false");
+        return builder.start();
+    }
+
+    private static void waitUntilReady(HttpClient client, URI base, Process receiver, Path log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!receiver.isAlive()) {
+                throw new IllegalStateException("the receiver exited with " + receiver.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<Void> ready = client.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (ready.statusCode() == 200) return;
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the receiver was not ready within 90 s; see " + log);
+    }
+
+    /** The GitHub fixture push with a distinct head commit, signed on its own bytes. */
+    static HttpRequest signedPush(URI base, String template, int n) {
+        String word = String.format(Locale.ROOT, "%08x", n * 0x9E3779B1); // distinct for distinct n (odd factor)
+        String after = word + word + word + word + word;
+        byte[] body = template.replace("fd489864e7642b48eaad6e3f155c10e46810ec72", after).getBytes(StandardCharsets.UTF_8);
+        return HttpRequest.newBuilder(base.resolve("/hooks/github/bench"))
+                .header("Content-Type", "application/json")
+                .header("X-GitHub-Event", "push")
+                .header("X-GitHub-Delivery", "bench-" + n)
+                .header("X-Hub-Signature-256", HmacSignature.sign(SECRET, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    /** {@code total} requests with at most {@code concurrency} in flight; latency from send to the whole answer. */
+    static Load load(HttpClient client, IntFunction<HttpRequest> requests, int total, int concurrency) throws Exception {
+        Semaphore inFlight = new Semaphore(concurrency);
+        long[] latencies = new long[total];
+        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        AtomicInteger failures = new AtomicInteger();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            HttpRequest request = requests.apply(i);
+            inFlight.acquire();
+            int index = i;
+            long sent = System.nanoTime();
+            pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                latencies[index] = System.nanoTime() - sent;
+                if (error != null) failures.incrementAndGet();
+                else statuses.merge(response.statusCode(), 1, Integer::sum);
+                inFlight.release();
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).handle((v, e) -> null).get();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Arrays.sort(latencies);
+        return new Load(total, seconds, Map.copyOf(statuses), percentile(latencies, 0.50), percentile(latencies, 0.99),
+                failures.get());
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        if (sorted.length == 0) return 0;
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+    }
+
+    /** Reads {@code verity.commits} to its end (waiting up to 30 s for {@code expected} records) and counts. */
+    static int countEvents(String bootstrap, int expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.COMMITS, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long count = 0;
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
+                count = partitions.stream().mapToLong(p -> ends.get(p) - begins.get(p)).sum();
+                if (count >= expected) break;
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return (int) count;
+        }
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

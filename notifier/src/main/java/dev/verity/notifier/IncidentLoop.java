@@ -58,7 +58,8 @@ import java.util.concurrent.TimeUnit;
  * The leading notifier's work, on one thread: rebuilds the {@link IncidentBook} from {@code verity.incidents}, then
  * reads {@code verity.drift} and {@code verity.rollout} in the consumer group {@code verity-notifier}, turns each
  * event into notices, sends them ({@link AlertDispatcher}), records the incidents they changed on
- * {@code verity.incidents}, and only then commits the offsets; between polls it sends what time made due (grouped
+ * {@code verity.incidents}, posts the commit statuses the event gives ({@link CommitStatuses}), and only then commits
+ * the offsets; between polls it sends what time made due (grouped
  * announcements, reminders). Started when this replica is elected ({@link NotifierLeadership}), stopped when it is
  * deposed or stops: a standby holds no partition, and a new leader goes on from the committed offsets.
  *
@@ -88,6 +89,9 @@ public class IncidentLoop {
 
     @Inject
     DeliveryMetrics metrics;
+
+    @Inject
+    CommitStatuses statuses;
 
     @Inject
     MeterRegistry registry;
@@ -207,6 +211,7 @@ public class IncidentLoop {
         }
         send(notices, envelope.time());
         recordIncidents(producer);
+        statuses.on(envelope);
     }
 
     /**

@@ -24,9 +24,10 @@ import java.util.TreeMap;
  * Commit statuses on the leading notifier: {@link IncidentLoop} gives it each event it reads from
  * {@code verity.rollout}; the {@link StatusBook} says which statuses that gives, and the {@link CommitStatusPoster}
  * posts them to the repository's forge ({@code verity.notifier.forges.<id>.*}), before the event's offset is committed.
- * Built at start, with one log line per forge (never the token).
+ * Built at start (a wrong setting stops the service there), with one log line per forge (never the token).
  */
 @Singleton
+@io.quarkus.runtime.Startup
 public class CommitStatuses {
 
     private static final Logger LOG = Logger.getLogger(CommitStatuses.class);

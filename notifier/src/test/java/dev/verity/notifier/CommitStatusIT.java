@@ -110,7 +110,7 @@ class CommitStatusIT {
         recorder().await(c -> c.sha().equals(newer) && "success".equals(c.state()), WAIT);
         assertThat(recorder().statuses(older)).extracting(StatusCall::state).containsExactly("pending", "error");
         assertThat(recorder().statuses(older).get(1).description())
-                .isEqualTo("Superseded by dddddddddddd before it was applied to gh-eu/cart/prod");
+                .isEqualTo("Superseded by dddddddddddd before it finished in gh-eu/cart/prod");
     }
 
     @Test

@@ -89,7 +89,7 @@ public final class StatusBook {
         if (target != null) supersede(target, commit, eventId, type, out);
         String where = target == null ? "the repository" : target.toString();
         give(new CommitStatus(repo, commit, CommitStatus.contextOf(target), StatusState.FAILURE,
-                reason + " in " + where + ": " + Secrets.mask(firstLine(error)), target, eventId, type), out);
+                reason + " in " + where + ": " + Secrets.mask(withoutPrefix(firstLine(error), target, commit)), target, eventId, type), out);
     }
 
     /** Ends the target's pending commit when {@code commit} is another one: it will not be applied there. */
@@ -97,7 +97,7 @@ public final class StatusBook {
         Pending p = pending.get(target);
         if (p == null || p.commit().equals(commit)) return;
         give(new CommitStatus(p.repo(), p.commit(), CommitStatus.contextOf(target), StatusState.ERROR,
-                "Superseded by " + TargetKey.shortSha(commit) + " before it was applied to " + target, target,
+                "Superseded by " + TargetKey.shortSha(commit) + " before it finished in " + target, target,
                 eventId, type), out);
     }
 
@@ -114,6 +114,13 @@ public final class StatusBook {
         if (said.equals(lastGiven.get(key))) return;
         lastGiven.put(key, said);
         out.add(status);
+    }
+
+    /** The error without the {@code cluster/app/env@sha: } it may start with (the status says the target already). */
+    private static String withoutPrefix(String error, TargetKey target, String commit) {
+        if (target == null) return error;
+        String prefix = target.at(commit) + ": ";
+        return error.startsWith(prefix) ? error.substring(prefix.length()) : error;
     }
 
     private static String firstLine(String error) {

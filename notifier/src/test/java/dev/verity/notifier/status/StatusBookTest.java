@@ -55,6 +55,11 @@ class StatusBookTest {
                 + "x".repeat(300), List.of(), true)).get(0);
         assertThat(degraded.description()).startsWith("Degraded in prod-eu/shop/staging").hasSize(140).endsWith("…");
 
+        CommitStatus prefixed = book.on("e5", new RenderFailed(PROD, REPO, C2, "apps/shop/overlays/prod",
+                "prod-eu/shop/prod@222222222222: kubectl kustomize apps/shop/overlays/prod failed")).get(0);
+        assertThat(prefixed.description()).as("the target is said once")
+                .isEqualTo("RenderFailed in prod-eu/shop/prod: kubectl kustomize apps/shop/overlays/prod failed");
+
         CommitStatus render = book.on("e4", new RenderFailed(null, REPO, C2, null, "kustomization.yaml: bad")).get(0);
         assertThat(render.context()).isEqualTo("verity/render");
         assertThat(render.description()).isEqualTo("RenderFailed in the repository: kustomization.yaml: bad");
@@ -67,7 +72,7 @@ class StatusBookTest {
         assertThat(next).extracting(CommitStatus::commit, CommitStatus::state)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(C1, StatusState.ERROR),
                         org.assertj.core.groups.Tuple.tuple(C2, StatusState.FAILURE));
-        assertThat(next.get(0).description()).isEqualTo("Superseded by 222222222222 before it was applied to prod-eu/shop/prod");
+        assertThat(next.get(0).description()).isEqualTo("Superseded by 222222222222 before it finished in prod-eu/shop/prod");
         assertThat(book.pendingCommits()).isEmpty();
     }
 

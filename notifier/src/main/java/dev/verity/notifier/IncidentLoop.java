@@ -103,6 +103,7 @@ public class IncidentLoop {
     private final AlertComposer composer = new AlertComposer();
     private final IncidentCodec codec = new IncidentCodec();
     private volatile IncidentBook book;
+    private Gauge openGauge;
     private volatile boolean running;
     private Thread thread;
     private KafkaConsumer<String, String> consumer;
@@ -119,7 +120,7 @@ public class IncidentLoop {
         dispatcher = alerting.dispatcher();
         router = alerting.router();
         metrics.register(dispatcher.destinations());
-        Gauge.builder("verity.incidents.open", this, l -> l.book == null ? 0 : l.book.open().size())
+        openGauge = Gauge.builder("verity.incidents.open", this, l -> l.book == null ? 0 : l.book.open().size())
                 .description("Incidents open now (on the leading notifier)").register(registry);
     }
 
@@ -131,8 +132,18 @@ public class IncidentLoop {
         thread.start();
     }
 
-    /** Stops the work (deposed, or the application stops) and waits for the thread to end. */
+    /**
+     * Stops the work and unregisters the gauge: a registry that outlives this application (a restart in the same JVM,
+     * as between tests) would otherwise keep reading this instance, and a new one's gauge of the same name would not
+     * be registered.
+     */
     @PreDestroy
+    void destroy() {
+        stop();
+        if (openGauge != null) registry.remove(openGauge);
+    }
+
+    /** Stops the work (deposed, or the application stops) and waits for the thread to end. */
     public synchronized void stop() {
         if (!running) return;
         running = false;

@@ -91,7 +91,13 @@ public class CommitStatuses {
         List<CommitStatus> statuses = book.on(envelope.id(), envelope.event());
         List<CommitStatus> mine = statuses.stream().filter(s -> poster.forgeOf(s.repo()).isPresent()).toList();
         if (mine.isEmpty()) return;
-        List<Delivery> deliveries = poster.post(mine);
+        List<Delivery> deliveries;
+        try {
+            deliveries = poster.post(mine);
+        } catch (RuntimeException e) {
+            book.retract(mine); // not handled: the event is read again and must give them again
+            throw e;
+        }
         Instant now = Instant.now();
         for (int i = 0; i < deliveries.size(); i++) {
             Delivery d = deliveries.get(i);

@@ -76,6 +76,14 @@ public final class StatusBook {
         return out;
     }
 
+    /**
+     * Forgets that these statuses were given, so that the same event gives them again: for statuses that were not
+     * posted after all (the event is read again).
+     */
+    public void retract(List<CommitStatus> statuses) {
+        for (CommitStatus s : statuses) lastGiven.remove(s.commit() + " " + s.context());
+    }
+
     /** The commits pending now, by target (what a newer commit would supersede). */
     public Map<TargetKey, String> pendingCommits() {
         Map<TargetKey, String> view = new LinkedHashMap<>();

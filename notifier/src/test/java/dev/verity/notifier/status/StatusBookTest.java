@@ -81,6 +81,8 @@ class StatusBookTest {
         ApplyStarted started = new ApplyStarted(PROD, REPO, C1, "sha256:a", 1);
         assertThat(book.on("e1", started)).hasSize(1);
         assertThat(book.on("e1", started)).as("redelivered").isEmpty();
+        book.retract(List.of(new CommitStatus(REPO, C1, "verity/" + PROD, StatusState.PENDING, "x", PROD, "e1", "t")));
+        assertThat(book.on("e1", started)).as("read again after it was not posted").hasSize(1);
         assertThat(book.on("e9", dev.verity.notifier.alert.SampleEvents.replicasChanged("7"))).isEmpty();
     }
 }

@@ -38,6 +38,7 @@ final class Console {
         say("  Kubernetes       " + stack.sandbox().url() + "   (sandbox; kubeconfig " + stack.kubeconfig() + ")");
         say("  Sandbox faults   " + stack.sandbox().controlUrl() + "   (inject API errors, read the request log; see README)");
         say("  Slack stand-in   " + stack.slack().url() + "   (open it to read the Slack alerts)");
+        say("  Forge statuses   " + stack.forgeStatuses().url() + "   (the commit statuses Verity posted; printed here as they arrive)");
         say("  SMTP server      localhost:" + stack.smtp().port() + "   (e-mails are printed here as they arrive)");
         stack.services().values().forEach(s ->
                 say(String.format("  %-16s %s   (log %s)", s.name(), s.url(), s.log())));

@@ -8,6 +8,7 @@ import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
 import dev.verity.testkit.mail.ReceivedMail;
+import dev.verity.testkit.forge.StatusCall;
 import dev.verity.testkit.slack.SlackMessage;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -23,9 +24,10 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The story Verity exists for, step by step, against a running {@link LocalStack}: a push reaches the cluster,
- * a change made behind Verity's back is alerted on Slack and by e-mail, and a broken push leaves the cluster
- * as it was and is alerted. {@code ./verity demo} narrates it; the end-to-end test asserts on what each step
+ * The story Verity exists for, step by step, against a running {@link LocalStack}: a push reaches the cluster and
+ * its commit shows success on the forge, a change made behind Verity's back is alerted on Slack and by e-mail and
+ * resolved in the same thread once it is put back, and a broken push leaves the cluster as it was, is alerted, and
+ * shows failure on the forge. {@code ./verity demo} narrates it; the end-to-end test asserts on what each step
  * returns. Each step checks its own outcome and throws {@link Waiter.StepFailed} saying what it missed.
  */
 public final class DemoStory {
@@ -109,6 +111,45 @@ public final class DemoStory {
                     Digests.hex(tree.toString()).substring(0, 16));
         }
         return objects;
+    }
+
+    /** Puts the Deployment's replicas back by hand (the fix of a drift: what Git says). */
+    public void putBackReplicas(int replicas) {
+        scaleBehindVerityBack(replicas);
+    }
+
+    /**
+     * Waits for the commit's status on the local forge, context {@code verity/local/shop/prod}, to be {@code state}
+     * ({@code pending}, {@code success}, {@code failure}, {@code error}), with {@code words} in its description; returns
+     * every status the commit got there, in order.
+     */
+    public List<StatusCall> awaitCommitStatus(String commit, String state, String... words) {
+        String context = "verity/" + PROD;
+        Waiter.until("the forge to show commit " + TargetKey.shortSha(commit) + " as " + state + " for " + context
+                        + " mentioning " + List.of(words), timeout,
+                () -> stack.forgeStatuses().statuses(commit).stream()
+                        .filter(c -> context.equals(c.context()) && state.equals(c.state())
+                                && containsAll(c.description() == null ? "" : c.description(), words)).findFirst(),
+                () -> stack.forgeStatuses().calls().stream().map(StatusCall::readable).toList().toString());
+        return stack.forgeStatuses().statuses(commit).stream().filter(c -> context.equals(c.context())).toList();
+    }
+
+    /**
+     * Waits for a reply in the thread of {@code incident} (its first Slack message) saying it is resolved, and for
+     * that first message to have been edited to say so; returns the reply.
+     */
+    public SlackMessage awaitResolvedInThread(SlackMessage incident, String what) {
+        return Waiter.until("the " + what + " incident to be resolved in its Slack thread", timeout,
+                () -> stack.slack().replies(incident.ts()).stream().filter(m -> m.readableText().contains("Resolved"))
+                        .findFirst()
+                        .filter(reply -> stack.slack().messages().stream()
+                                .filter(m -> m.ts().equals(incident.ts())).findFirst()
+                                .map(root -> !root.edits().isEmpty()
+                                        && root.readableText().toLowerCase(java.util.Locale.ROOT).contains("resolved"))
+                                .orElse(false)),
+                () -> "replies " + stack.slack().replies(incident.ts()).stream().map(SlackMessage::readableText).toList()
+                        + "; first message now: " + stack.slack().messages().stream()
+                        .filter(m -> m.ts().equals(incident.ts())).map(SlackMessage::readableText).findFirst().orElse("?"));
     }
 
     /** Step 5: pushes a prod overlay that does not build (it names a file that is not in the repo). */

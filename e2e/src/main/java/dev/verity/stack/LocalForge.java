@@ -45,6 +45,8 @@ import java.util.function.UnaryOperator;
 public final class LocalForge {
 
     public static final String BRANCH = "main";
+    /** The repository's {@code owner/repo} on the forge (its push webhook and its statuses API say so). */
+    public static final String PROJECT = "local/gitops";
     private static final String ZEROS = "0".repeat(40);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -172,7 +174,7 @@ public final class LocalForge {
         root.putNull("base_ref");
         ObjectNode repo = root.putObject("repository");
         repo.put("name", "gitops");
-        repo.put("full_name", "local/gitops");
+        repo.put("full_name", PROJECT);
         repo.put("clone_url", url());
         repo.put("html_url", url());
         repo.put("default_branch", BRANCH);

@@ -5,6 +5,7 @@ import dev.verity.events.topics.ProvisionReport;
 import dev.verity.testkit.kafka.KafkaBrokerProcess;
 import dev.verity.testkit.kube.KubeSandbox;
 import dev.verity.testkit.mail.SmtpServer;
+import dev.verity.testkit.forge.ForgeStatusRecorder;
 import dev.verity.testkit.slack.SlackRecorder;
 
 import java.io.IOException;
@@ -27,7 +28,7 @@ import java.util.logging.Logger;
 /**
  * Verity on embedded defaults: a real Kafka broker (child JVM, topics provisioned as {@code TopicPlan} says, none
  * created on first use), the Kubernetes sandbox, a local Git forge seeded
- * from {@code examples/}, an SMTP server and a Slack stand-in, and the five services each as its own process
+ * from {@code examples/} (with a statuses API, GitHub's, that records the commit statuses), an SMTP server and a Slack stand-in, and the five services each as its own process
  * from its packaged {@code target/quarkus-app}. {@link #close()} stops everything it started.
  */
 public final class LocalStack implements AutoCloseable {
@@ -35,6 +36,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalStack.class.getName());
     /** The webhook secret of the local forge's repository; local only, never a production secret. */
     static final String WEBHOOK_SECRET = "local-stack-webhook-secret";
+    /** The token of the local forge's statuses API; local only, never a production secret. */
+    static final String FORGE_TOKEN = "local-stack-forge-token";
     public static final String CLUSTER = "local";
 
     private final StackOptions options;
@@ -45,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
     private KubeSandbox sandbox;
     private SmtpServer smtp;
     private SlackRecorder slack;
+    private ForgeStatusRecorder forgeStatuses;
     private LocalForge forge;
     private HttpServer forgeHooks;
     private Path kubeconfig;
@@ -84,6 +88,8 @@ public final class LocalStack implements AutoCloseable {
             forge.pushFolder(root.resolve("examples"), "Seed from examples/");
         }
         startForgeHooks(port(StackOptions.FORGE_PORT));
+        // the local forge's statuses API: GitHub's, recording what the notifier posts
+        forgeStatuses = track(ForgeStatusRecorder.start(port(StackOptions.FORGE_API_PORT), FORGE_TOKEN));
 
         Path logs = work.resolve("logs");
         String bootstrap = kafka.bootstrapServers();
@@ -103,7 +109,7 @@ public final class LocalStack implements AutoCloseable {
         starting.put("drift-monitor", launch("drift-monitor", port(StackOptions.DRIFT_PORT), logs, common,
                 driftMonitorProperties(), Map.of()));
         starting.put("notifier", launch("notifier", port(StackOptions.NOTIFIER_PORT), logs, common,
-                notifierProperties(), Map.of()));
+                notifierProperties(), notifierEnvironment()));
         for (Map.Entry<String, CompletableFuture<ServiceProcess>> e : starting.entrySet()) {
             services.put(e.getKey(), e.getValue().join());
         }
@@ -126,17 +132,28 @@ public final class LocalStack implements AutoCloseable {
     /**
      * The notifier: Slack's Web API with a bot token, as in a real workspace (one thread per incident, its first
      * message edited to show where it stands; the stand-in's page shows threads and edits), the local SMTP server,
-     * and a short grouping window so that alerts show within seconds.
+     * a short grouping window so that alerts show within seconds, and the local forge's statuses API (GitHub's) for
+     * the repository's commit statuses (its token from the environment, as a secret is given).
      */
     private Map<String, String> notifierProperties() {
-        return Map.of("verity.notifier.slack.bot-token", slack.botToken(),
-                "verity.notifier.slack.channel", "#" + SlackRecorder.DEFAULT_CHANNEL,
-                "verity.notifier.slack.api-url", slack.apiUrl(),
-                "verity.notifier.email.to", "platform-team@verity.local",
-                "verity.notifier.email.from", "verity@verity.local",
-                "quarkus.mailer.host", smtp.host(),
-                "quarkus.mailer.port", String.valueOf(smtp.port()),
-                "verity.notifier.incidents.group-window", "3s");
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("verity.notifier.slack.bot-token", slack.botToken());
+        p.put("verity.notifier.slack.channel", "#" + SlackRecorder.DEFAULT_CHANNEL);
+        p.put("verity.notifier.slack.api-url", slack.apiUrl());
+        p.put("verity.notifier.email.to", "platform-team@verity.local");
+        p.put("verity.notifier.email.from", "verity@verity.local");
+        p.put("quarkus.mailer.host", smtp.host());
+        p.put("quarkus.mailer.port", String.valueOf(smtp.port()));
+        p.put("verity.notifier.incidents.group-window", "3s");
+        p.put("verity.notifier.forges.local.url", forge.url());
+        p.put("verity.notifier.forges.local.forge", "github");
+        p.put("verity.notifier.forges.local.api-url", forgeStatuses.apiUrl(ForgeStatusRecorder.Api.GITHUB));
+        p.put("verity.notifier.forges.local.project", LocalForge.PROJECT);
+        return p;
+    }
+
+    private static Map<String, String> notifierEnvironment() {
+        return Map.of("VERITY_NOTIFIER_FORGES_LOCAL_TOKEN", FORGE_TOKEN);
     }
 
     /**
@@ -146,7 +163,7 @@ public final class LocalStack implements AutoCloseable {
      * @param name the replica's name among the services ({@link #services()}), e.g. {@code notifier-2}
      */
     public ServiceProcess startNotifierReplica(String name) {
-        return startReplica("notifier", name, notifierProperties());
+        return startReplica("notifier", name, notifierProperties(), notifierEnvironment());
     }
 
     private Map<String, String> driftMonitorProperties() {
@@ -165,6 +182,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ServiceProcess startReplica(String module, String name, Map<String, String> properties) {
+        return startReplica(module, name, properties, Map.of());
+    }
+
+    private ServiceProcess startReplica(String module, String name, Map<String, String> properties,
+            Map<String, String> env) {
         if (services.containsKey(name)) throw new IllegalArgumentException("a service named " + name + " runs already");
         Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
         int port;
@@ -174,7 +196,7 @@ public final class LocalStack implements AutoCloseable {
             throw new UncheckedIOException("no free local port", e);
         }
         ServiceProcess replica = launch(module, name, port, options.workDir().toAbsolutePath().resolve("logs"),
-                common, properties, Map.of()).join();
+                common, properties, env).join();
         services.put(name, replica);
         return replica;
     }
@@ -253,6 +275,11 @@ public final class LocalStack implements AutoCloseable {
 
     public LocalForge forge() {
         return forge;
+    }
+
+    /** The local forge's commit statuses API, with every status the notifier posted. */
+    public ForgeStatusRecorder forgeStatuses() {
+        return forgeStatuses;
     }
 
     public Map<String, ServiceProcess> services() {

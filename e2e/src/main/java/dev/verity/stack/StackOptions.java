@@ -18,6 +18,8 @@ public record StackOptions(Path workDir, boolean fixedPorts, Duration pollInterv
     public static final int SMTP_PORT = 2525;
     public static final int SLACK_PORT = 8090;
     public static final int FORGE_PORT = 8091;
+    /** The local forge's commit statuses API (GitHub's, recorded: {@code ForgeStatusRecorder}). */
+    public static final int FORGE_API_PORT = 8092;
     public static final int RECEIVER_PORT = 8081;
     public static final int RENDERER_PORT = 8082;
     public static final int APPLIER_PORT = 8083;

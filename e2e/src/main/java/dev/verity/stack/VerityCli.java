@@ -62,8 +62,9 @@ public final class VerityCli implements Runnable {
         }
     }
 
-    @Command(name = "demo", description = "Runs the story against a fresh local stack on free ports: a push reaches the cluster, "
-            + "a change behind Verity's back is alerted, a broken push changes nothing and is alerted. Exits 0 only if every step checked out.")
+    @Command(name = "demo", description = "Runs the story against a fresh local stack on free ports: a push reaches the cluster "
+            + "and its commit shows success on the forge, a change behind Verity's back is alerted and resolved in its thread once put back, "
+            + "a broken push changes nothing, is alerted and shows failure on the forge. Exits 0 only if every step checked out.")
     static final class Demo implements Callable<Integer> {
         @Option(names = "--work-dir", defaultValue = ".verity/demo", description = "state of the demo stack; default ${DEFAULT-VALUE} (wiped first)")
         Path workDir;

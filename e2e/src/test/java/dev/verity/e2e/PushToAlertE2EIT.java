@@ -7,6 +7,7 @@ import dev.verity.stack.LocalForge;
 import dev.verity.stack.LocalStack;
 import dev.verity.stack.StackOptions;
 import dev.verity.testkit.mail.ReceivedMail;
+import dev.verity.testkit.forge.StatusCall;
 import dev.verity.testkit.slack.SlackMessage;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole chain through real Kafka: each of the five services runs as its own process from its packaged app;
  * a signed webhook for a real Git push ends as objects in the Kubernetes sandbox; a change behind Verity's back
- * ends as a Slack message and an e-mail; a broken push leaves the cluster unchanged and is alerted.
+ * ends as a Slack message and an e-mail, resolved in its thread once {@code verity sync} undid it; a broken push leaves
+ * the cluster unchanged and is alerted; the local forge shows each commit's status (pending → success, failure).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PushToAlertE2EIT {
@@ -34,6 +37,7 @@ class PushToAlertE2EIT {
     static LocalStack stack;
     static DemoStory story;
     static LocalForge.Push release;
+    static SlackMessage driftIncident;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -64,6 +68,13 @@ class PushToAlertE2EIT {
                 .contains(release.after());
         assertThat(stack.sandbox().client().namespaces().withName("shop-dev").get())
                 .as("the dev overlay is applied too").isNotNull();
+        List<StatusCall> statuses = story.awaitCommitStatus(release.after(), "success", "Applied and healthy in local/shop/prod");
+        assertThat(statuses).extracting(StatusCall::state).as("the commit's statuses on the local forge")
+                .containsExactly("pending", "success");
+        assertThat(statuses).allSatisfy(c -> {
+            assertThat(c.path()).isEqualTo("/github/repos/local/gitops/statuses/" + release.after());
+            assertThat(c.authorized()).isTrue();
+        });
     }
 
     @Test
@@ -75,6 +86,8 @@ class PushToAlertE2EIT {
 
         SlackMessage slack = story.awaitSlackAlert(mark, "the drift", "shop-prod/web", "spec.replicas");
         assertThat(slack.readableText()).contains("local/shop/prod");
+        assertThat(slack.isReply()).as("the incident's first message starts its thread").isFalse();
+        driftIncident = slack;
         ReceivedMail mail = story.awaitEmailAlert(mark, "the drift", "shop-prod/web", "spec.replicas");
         assertThat(mail.to()).contains("platform-team@verity.local");
         assertThat(stack.sandbox().client().apps().deployments().inNamespace(DemoStory.NAMESPACE)
@@ -94,6 +107,8 @@ class PushToAlertE2EIT {
         assertThat(slack.readableText()).contains(broken.after().substring(0, 12));
         story.awaitEmailAlert(mark, "the render failure", "local/shop/prod", "hpa.yaml");
         assertThat(story.prodObjects()).as("the cluster keeps what it had").isEqualTo(before).isNotEmpty();
+        StatusCall failed = story.awaitCommitStatus(broken.after(), "failure", "RenderFailed in local/shop/prod").get(0);
+        assertThat(failed.description()).hasSizeLessThanOrEqualTo(140);
     }
 
     @Test
@@ -126,6 +141,9 @@ class PushToAlertE2EIT {
                 "--kubeconfig", stack.kubeconfig().toString());
         assertThat(diff.code()).as(diff.out() + diff.err()).isZero();
         assertThat(diff.out()).contains("no difference");
+        SlackMessage resolved = story.awaitResolvedInThread(driftIncident, "drift");
+        assertThat(resolved.threadTs()).as("the resolution is a reply in the drift incident's thread")
+                .isEqualTo(driftIncident.ts());
     }
 
     @Test

@@ -58,7 +58,8 @@ import java.util.concurrent.TimeUnit;
  * The leading notifier's work, on one thread: rebuilds the {@link IncidentBook} from {@code verity.incidents}, then
  * reads {@code verity.drift} and {@code verity.rollout} in the consumer group {@code verity-notifier}, turns each
  * event into notices, sends them ({@link AlertDispatcher}), records the incidents they changed on
- * {@code verity.incidents}, and only then commits the offsets; between polls it sends what time made due (grouped
+ * {@code verity.incidents}, posts the commit statuses the event gives ({@link CommitStatuses}), and only then commits
+ * the offsets; between polls it sends what time made due (grouped
  * announcements, reminders). Started when this replica is elected ({@link NotifierLeadership}), stopped when it is
  * deposed or stops: a standby holds no partition, and a new leader goes on from the committed offsets.
  *
@@ -90,6 +91,9 @@ public class IncidentLoop {
     DeliveryMetrics metrics;
 
     @Inject
+    CommitStatuses statuses;
+
+    @Inject
     MeterRegistry registry;
 
     @Inject
@@ -99,6 +103,7 @@ public class IncidentLoop {
     private final AlertComposer composer = new AlertComposer();
     private final IncidentCodec codec = new IncidentCodec();
     private volatile IncidentBook book;
+    private Gauge openGauge;
     private volatile boolean running;
     private Thread thread;
     private KafkaConsumer<String, String> consumer;
@@ -115,7 +120,7 @@ public class IncidentLoop {
         dispatcher = alerting.dispatcher();
         router = alerting.router();
         metrics.register(dispatcher.destinations());
-        Gauge.builder("verity.incidents.open", this, l -> l.book == null ? 0 : l.book.open().size())
+        openGauge = Gauge.builder("verity.incidents.open", this, l -> l.book == null ? 0 : l.book.open().size())
                 .description("Incidents open now (on the leading notifier)").register(registry);
     }
 
@@ -127,8 +132,18 @@ public class IncidentLoop {
         thread.start();
     }
 
-    /** Stops the work (deposed, or the application stops) and waits for the thread to end. */
+    /**
+     * Stops the work and unregisters the gauge: a registry that outlives this application (a restart in the same JVM,
+     * as between tests) would otherwise keep reading this instance, and a new one's gauge of the same name would not
+     * be registered.
+     */
     @PreDestroy
+    void destroy() {
+        stop();
+        if (openGauge != null) registry.remove(openGauge);
+    }
+
+    /** Stops the work (deposed, or the application stops) and waits for the thread to end. */
     public synchronized void stop() {
         if (!running) return;
         running = false;
@@ -207,6 +222,7 @@ public class IncidentLoop {
         }
         send(notices, envelope.time());
         recordIncidents(producer);
+        statuses.on(envelope);
     }
 
     /**

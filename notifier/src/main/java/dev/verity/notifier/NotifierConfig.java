@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -103,6 +104,48 @@ public interface NotifierConfig {
         @io.smallrye.config.WithName("continue")
         @WithDefault("false")
         boolean continueMatching();
+    }
+
+    /**
+     * Commit statuses ({@code verity.notifier.forges.<id>.*}): per repository, the forge whose statuses API gets the
+     * commit statuses of its commits. A repository not listed gets none.
+     */
+    Map<String, Forge> forges();
+
+    /** One repository on a forge; {@code <id>} names it in logs and errors only. */
+    interface Forge {
+        /** The repository's URL, as the renderer is given it; events are matched to it as {@code RepoIdentity} says. */
+        String url();
+
+        /** {@code github}, {@code gitlab}, {@code gitea} or {@code forgejo}. */
+        String forge();
+
+        /**
+         * The API's base URL; unset: {@code https://api.github.com} (a GitHub Enterprise host:
+         * {@code https://<host>/api/v3}), {@code https://<host>/api/v4} (GitLab), {@code https://<host>/api/v1}
+         * (Gitea, Forgejo).
+         */
+        Optional<URI> apiUrl();
+
+        /** {@code owner/repo} (GitLab: the project's full path); unset: the URL's path without {@code .git}. */
+        Optional<String> project();
+
+        /**
+         * The API token (a secret: set it from the environment, {@code VERITY_NOTIFIER_FORGES_<ID>_TOKEN}); GitHub:
+         * {@code repo:status} (fine-grained: "Commit statuses: write"), GitLab: {@code api}, Gitea/Forgejo:
+         * {@code write:repository}. Give this or {@code token-file}.
+         */
+        Optional<String> token();
+
+        /** A file holding the token (a mounted Secret), read at start; trailing whitespace is ignored. */
+        Optional<java.nio.file.Path> tokenFile();
+
+        /** The link each status carries (your dashboard), or none. */
+        Optional<URI> targetUrl();
+
+        /** Connect and answer timeout of one call. */
+        @WithDefault("10s")
+        Duration timeout();
     }
 
     Retry retry();

@@ -58,6 +58,19 @@ public final class HmacSignature {
         }
     }
 
+    /**
+     * Whether {@code request} carries a {@code sha256=<hex>} signature in {@code header}; a header holding only the
+     * prefix (a sender with no secret, as Gitea sends it) is no signature.
+     */
+    public static boolean present(HookRequest request, String header) {
+        return request.header(header).filter(v -> !v.equalsIgnoreCase(PREFIX)).isPresent();
+    }
+
+    /** Whether the {@code sha256=<hex>} signature in {@code header} is the HMAC-SHA256 of the body with {@code secret}. */
+    public static boolean verify(HookRequest request, String header, String secret) {
+        return request.header(header).map(signature -> matches(signature, secret, request.bodyStream())).orElse(false);
+    }
+
     /** As {@link #matches(String, String, byte[])}, reading the body from a stream (not copied whole). */
     public static boolean matches(String header, String secret, InputStream body) {
         if (header == null || secret == null || body == null) return false;

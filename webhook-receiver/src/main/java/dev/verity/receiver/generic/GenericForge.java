@@ -42,12 +42,12 @@ public final class GenericForge implements Forge {
 
     @Override
     public boolean isSigned(HookRequest request) {
-        return request.header(SIGNATURE_HEADER).filter(v -> !v.equalsIgnoreCase(HmacSignature.PREFIX)).isPresent();
+        return HmacSignature.present(request, SIGNATURE_HEADER);
     }
 
     @Override
     public boolean verify(HookRequest request, String secret) {
-        return request.header(SIGNATURE_HEADER).map(s -> HmacSignature.matches(s, secret, request.bodyStream())).orElse(false);
+        return HmacSignature.verify(request, SIGNATURE_HEADER, secret);
     }
 
     @Override

@@ -35,15 +35,12 @@ public final class GithubForge implements Forge {
 
     @Override
     public boolean isSigned(HookRequest request) {
-        // a sender with no secret may still send the header with nothing after the prefix (Gitea does)
-        return request.header(SIGNATURE_HEADER).filter(v -> !v.equalsIgnoreCase(HmacSignature.PREFIX)).isPresent();
+        return HmacSignature.present(request, SIGNATURE_HEADER);
     }
 
     @Override
     public boolean verify(HookRequest request, String secret) {
-        return request.header(SIGNATURE_HEADER)
-                .map(signature -> HmacSignature.matches(signature, secret, request.bodyStream()))
-                .orElse(false);
+        return HmacSignature.verify(request, SIGNATURE_HEADER, secret);
     }
 
     @Override

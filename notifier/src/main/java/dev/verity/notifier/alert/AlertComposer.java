@@ -115,8 +115,9 @@ public final class AlertComposer {
                 + "; nothing was published and the cluster keeps what it runs.");
         String next = "Fix " + (f.path() != null ? f.path() : "the repository") + " in " + shown(f.repo())
                 + " and push" + (f.commit() != null ? " (or revert the commit: git revert " + TargetKey.shortSha(f.commit())
-                + ")" : "") + "; run `kubectl"
-                + " kustomize " + (f.path() != null ? f.path() : "<overlay>") + "` locally to see the same error.";
+                + ")" : "") + "; in a checkout, `./verity render " + (f.path() != null ? f.path() : "<overlay>")
+                + "` (Verity's engine, no kubectl needed) or `kubectl kustomize " + (f.path() != null ? f.path() : "<overlay>")
+                + "` shows the same error.";
         return new Alert(id, f.type(), Severity.ERROR, "Render failed: " + what + at, summary,
                 errorLines(f.error()), f.target(), f.repo(),
                 f.commit(), null, List.of(), f.path(), next, traceparent);
@@ -241,7 +242,8 @@ public final class AlertComposer {
 
     /** The command to see the whole difference between Git and the cluster for a target at a commit. */
     static String diffCommand(TargetKey target, String commit) {
-        return "To see the whole difference, in a checkout of " + TargetKey.shortSha(commit) + ": kubectl kustomize apps/"
+        return "To see the whole difference: ./verity diff " + target + " (with the cluster's kubeconfig), or, in a"
+                + " checkout of " + TargetKey.shortSha(commit) + ": kubectl kustomize apps/"
                 + target.app() + "/overlays/" + target.env() + " | kubectl diff --server-side --field-manager=verity -f -"
                 + " (against cluster " + target.cluster() + "; the overlay is elsewhere if verity.yaml gives the app"
                 + " another path).";

@@ -89,7 +89,8 @@ class AlertComposerTest {
         assertThat(alert.details()).containsExactly(
                 "accumulating resources: apps/shop/overlays/prod: patch targets Deployment/web2 which is not in the build",
                 "(apps/shop/overlays/prod/kustomization.yaml)");
-        assertThat(alert.nextStep()).contains("Fix apps/shop/overlays/prod in " + REPO, "kubectl kustomize apps/shop/overlays/prod");
+        assertThat(alert.nextStep()).contains("Fix apps/shop/overlays/prod in " + REPO, "`./verity render apps/shop/overlays/prod`",
+                "kubectl kustomize apps/shop/overlays/prod");
     }
 
     @Test
@@ -182,8 +183,8 @@ class AlertComposerTest {
                 .endsWith("To roll back: git revert 3f2c1e9a7b6d and push.");
         assertThat(composer.compose(SampleEvents.degraded()).orElseThrow().nextStep()).contains("git revert 3f2c1e9a7b6d");
         assertThat(composer.compose(SampleEvents.replicasChanged("5")).orElseThrow().nextStep()).contains(
-                "kubectl kustomize apps/shop/overlays/prod | kubectl diff --server-side --field-manager=verity -f -",
-                "in a checkout of 3f2c1e9a7b6d");
+                "./verity diff local/shop/prod", "kubectl kustomize apps/shop/overlays/prod | kubectl diff --server-side"
+                        + " --field-manager=verity -f -", "in a checkout of 3f2c1e9a7b6d");
     }
 
     @Test

@@ -32,7 +32,8 @@ class EmailFormatterTest {
 
                 What to do: Revert spec.replicas in the cluster, or commit the change to \
                 https://git.example.com/acme/gitops.git so that Git says what runs. \
-                A target with selfHeal on is reverted by Verity. To see the whole difference, in a checkout of \
+                A target with selfHeal on is reverted by Verity. To see the whole difference: ./verity diff \
+                local/shop/prod (with the cluster's kubeconfig), or, in a checkout of \
                 3f2c1e9a7b6d: kubectl kustomize apps/shop/overlays/prod | kubectl diff --server-side \
                 --field-manager=verity -f - (against cluster local; the overlay is elsewhere if verity.yaml gives the \
                 app another path).

@@ -247,18 +247,7 @@ public final class IncidentBook {
     private void driftResolved(IncidentKey key, String eventId, DriftResolved event, Instant now, List<Notice> notices) {
         Incident current = incidents.get(key);
         if (current == null || !current.isOpen() || current.recentEvents().contains(eventId)) return;
-        Set<ObjectRef> objects = new LinkedHashSet<>(current.objects());
-        objects.remove(event.object());
-        if (!objects.isEmpty()) {
-            Incident next = new Incident(key, current.id(), Incident.Status.OPEN, current.openedAt(), now, null,
-                    current.announcedAt(), event.commit(), current.alert(), objects, current.updates() + 1,
-                    current.openings(), current.flapping(), current.threads(),
-                    remember(current.recentEvents(), eventId));
-            put(next);
-            if (next.announced()) notices.add(new Notice.Updated(next, event));
-            return;
-        }
-        resolve(key, eventId, event, now, notices);
+        withoutObject(key, current, eventId, event, event.object(), now, notices);
     }
 
     /**
@@ -270,6 +259,12 @@ public final class IncidentBook {
         Incident current = incidents.get(key);
         if (current == null || !current.isOpen() || current.recentEvents().contains(eventId)) return;
         if (!current.objects().isEmpty() && !current.objects().contains(object)) return;
+        withoutObject(key, current, eventId, event, object, now, notices);
+    }
+
+    /** The open incident without {@code object}: updated while other objects remain, resolved when none does. */
+    private void withoutObject(IncidentKey key, Incident current, String eventId, VerityEvent event, ObjectRef object,
+            Instant now, List<Notice> notices) {
         Set<ObjectRef> objects = new LinkedHashSet<>(current.objects());
         objects.remove(object);
         if (!objects.isEmpty()) {

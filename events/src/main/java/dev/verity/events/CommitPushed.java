@@ -42,4 +42,13 @@ public record CommitPushed(String repo, String branch, String before, String aft
     public String commit() {
         return after;
     }
+
+    /**
+     * The repository's {@link RepoIdentity} ({@link CommitPartitions#key}), so that every push to one repository, in
+     * whatever URL form, is on one partition of {@code verity.commits}; the URL itself if it names no repository.
+     */
+    @Override
+    public String key() {
+        return CommitPartitions.keyOrUrl(repo);
+    }
 }

@@ -1,7 +1,7 @@
 package dev.verity.events;
 
 /**
- * A forge reported that a branch was deleted. Published on {@code verity.commits} keyed by the repository, like
+ * A forge reported that a branch was deleted. Published on {@code verity.commits} keyed by the repository's identity, like
  * {@link CommitPushed}; consumers that do not know this type skip it. The renderer alerts when it renders the
  * branch and changes nothing in the clusters: a deleted branch is a mistake to look at, not a removal.
  *
@@ -27,5 +27,11 @@ public record RefDeleted(String repo, String branch, String before, String deliv
     @Override
     public String commit() {
         return before;
+    }
+
+    /** The repository's {@link RepoIdentity}, as {@link CommitPushed#key()}: on the same partition as its pushes. */
+    @Override
+    public String key() {
+        return CommitPartitions.keyOrUrl(repo);
     }
 }

@@ -30,7 +30,7 @@ final class AsyncApiDocument {
     }
 
     static {
-        channel(new Channel(Topics.COMMITS, "the repository URL", "Commits pushed and branches deleted, as the forges' "
+        channel(new Channel(Topics.COMMITS, "the repository's identity (RepoIdentity: host/path, whatever the URL form), so one repository is on one partition", "Commits pushed and branches deleted, as the forges' "
                 + "webhooks reported them (the renderer also polls).", List.of(EventType.COMMIT_PUSHED, EventType.REF_DELETED), null));
         channel(new Channel(Topics.DESIRED_PREFIX + "{cluster}", "the target, cluster/app/env", "The latest desired state of "
                 + "every target of the cluster (compacted; a tombstone after TargetRemoved forgets the target).",

@@ -1,5 +1,6 @@
 package dev.verity.receiver.app;
 
+import dev.verity.events.RepoIdentity;
 import dev.verity.events.CommitPushed;
 import dev.verity.events.EventCodec;
 import dev.verity.events.RefDeleted;
@@ -109,7 +110,7 @@ class ForgeWebhooksIT {
                 if (expected.isPresent()) {
                     response.then().statusCode(202);
                     assertThat(added).as(what).hasSize(1);
-                    assertThat(added.get(0).key()).as(what).isEqualTo(url(forge));
+                    assertThat(added.get(0).key()).as(what).isEqualTo(RepoIdentity.of(url(forge)));
                     assertThat(codec.decodeEnvelope(added.get(0).value()).event()).as(what).isEqualTo(expected.get());
                     published++;
                 } else {
@@ -170,7 +171,7 @@ class ForgeWebhooksIT {
         signedGitlab(body, now, StandardWebhookSignature.sign(SIGNING_KEY, "msg-cur", now, body), "msg-cur").then().statusCode(202);
         List<ConsumerRecord<String, String>> added = records().subList(before, records().size());
         assertThat(added).hasSize(2);
-        assertThat(added).allSatisfy(r -> assertThat(r.key()).isEqualTo("https://gitlab.example.com/verity/signed.git"));
+        assertThat(added).allSatisfy(r -> assertThat(r.key()).isEqualTo("gitlab.example.com/verity/signed"));
     }
 
     private static Response signedGitlab(byte[] body, long timestamp, String signature, String id) {

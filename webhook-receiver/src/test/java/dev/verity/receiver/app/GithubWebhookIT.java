@@ -1,5 +1,8 @@
 package dev.verity.receiver.app;
 
+import dev.verity.events.RepoIdentity;
+import dev.verity.events.CommitPartitions;
+import dev.verity.events.topics.TopicSettings;
 import dev.verity.events.CommitPushed;
 import dev.verity.events.RefDeleted;
 import dev.verity.events.Envelope;
@@ -88,10 +91,12 @@ class GithubWebhookIT {
         List<ConsumerRecord<String, String>> added = records().subList(before, records().size());
         assertThat(added).hasSize(1);
         ConsumerRecord<String, String> record = added.get(0);
-        assertThat(record.key()).isEqualTo(SAMPLE_CLONE_URL);
+        assertThat(record.key()).isEqualTo(RepoIdentity.of(SAMPLE_CLONE_URL));
+        assertThat(record.partition()).as("the partition the renderer computes for the repository: its owner's")
+                .isEqualTo(CommitPartitions.of("git@github.com:binkkatal/sample_app", TopicSettings.DEFAULT_PARTITIONS));
         Envelope envelope = codec.decodeEnvelope(record.value());
         assertThat(envelope.type()).isEqualTo("dev.verity.commit.pushed.v1");
-        assertThat(envelope.subject()).isEqualTo(SAMPLE_CLONE_URL);
+        assertThat(envelope.subject()).isEqualTo("github.com/binkkatal/sample_app");
         assertThat(response.asString()).contains(envelope.id());
         assertThat(envelope.event()).isEqualTo(new CommitPushed(SAMPLE_CLONE_URL, "master",
                 "737d38c599c1b2991664dfc6155d6bf516fcce36", "fd489864e7642b48eaad6e3f155c10e46810ec72",
@@ -224,7 +229,7 @@ class GithubWebhookIT {
         response.then().statusCode(202).body(containsString("published RefDeleted"));
         List<ConsumerRecord<String, String>> added = records().subList(before, records().size());
         assertThat(added).hasSize(1);
-        assertThat(added.get(0).key()).isEqualTo("https://github.com/bradrydzewski/drone-test-go.git");
+        assertThat(added.get(0).key()).isEqualTo("github.com/bradrydzewski/drone-test-go");
         Envelope envelope = codec.decodeEnvelope(added.get(0).value());
         assertThat(envelope.type()).isEqualTo("dev.verity.ref.deleted.v1");
         assertThat(envelope.event()).isEqualTo(new RefDeleted("https://github.com/bradrydzewski/drone-test-go.git",

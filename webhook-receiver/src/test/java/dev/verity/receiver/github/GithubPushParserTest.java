@@ -1,5 +1,6 @@
 package dev.verity.receiver.github;
 
+import dev.verity.events.RepoIdentity;
 import dev.verity.events.CommitPushed;
 import dev.verity.receiver.ForgeRepository;
 import dev.verity.receiver.ParsedHook;
@@ -34,7 +35,7 @@ class GithubPushParserTest {
 
         CommitPushed event = push.toEvent("github");
         assertThat(event.repo()).isEqualTo("https://github.com/binkkatal/sample_app.git");
-        assertThat(event.key()).isEqualTo(event.repo());
+        assertThat(event.key()).isEqualTo(RepoIdentity.of(event.repo()));
         assertThat(event.commit()).isEqualTo("fd489864e7642b48eaad6e3f155c10e46810ec72");
         assertThat(event.forge()).isEqualTo("github");
     }

@@ -123,7 +123,7 @@ class EventCodecTest {
     @Test
     void aRefDeletedIsACommitsEventOfTheReceiverKeyedByRepository() {
         RefDeleted deleted = new RefDeleted(REPO, "main", SHA, "d-9", "forgejo", null);
-        assertThat(deleted.key()).isEqualTo(REPO);
+        assertThat(deleted.key()).isEqualTo(RepoIdentity.of(REPO));
         assertThat(deleted.type()).isEqualTo("dev.verity.ref.deleted.v1");
         assertThat(EventType.of(RefDeleted.class).source()).isEqualTo("/verity/webhook-receiver");
         assertThat(codec.decode(codec.encode(deleted))).isEqualTo(deleted);
@@ -166,7 +166,7 @@ class EventCodecTest {
 
     @Test
     void targetEventsAreKeyedByTargetAndCommitsByRepo() {
-        assertThat(oneOfEach().get(0).key()).isEqualTo(REPO);
+        assertThat(oneOfEach().get(0).key()).as("commits by the repository's identity").isEqualTo(RepoIdentity.of(REPO));
         assertThat(oneOfEach().get(1).key()).isEqualTo("local/shop/prod");
         assertThat(oneOfEach().get(4).key()).as("a repo-wide render failure").isEqualTo(REPO);
         assertThat(oneOfEach().get(7).describe()).isEqualTo("local/shop/prod@fd489864e764");

@@ -63,6 +63,20 @@ public final class PublishLedger {
         failures.remove(target.toString());
     }
 
+    /**
+     * Forgets everything about the targets {@code repo} publishes and its failures, before its state is read again
+     * from the desired-state topics (another renderer replica may have published for it meanwhile).
+     */
+    public synchronized void forgetRepository(String repo) {
+        owners.entrySet().removeIf(e -> {
+            if (!e.getValue().equals(repo)) return false;
+            digests.remove(e.getKey());
+            failures.remove(e.getKey().toString());
+            return true;
+        });
+        failures.keySet().removeIf(k -> k.startsWith(repo + " "));
+    }
+
     /** Forgets failures of the whole repository (its fetch or verity.yaml) once it renders again. */
     public synchronized void repositoryRecovered(String repo) {
         failures.keySet().removeIf(k -> k.startsWith(repo + " "));

@@ -18,11 +18,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Keeps one repository's targets published: {@code fetch the branch → skip if the head was already rendered →
@@ -73,13 +75,23 @@ public final class RepositoryReconciler {
         /** The branch could not be fetched; {@code published} is the RenderFailed, unless it was reported already. */
         record FetchFailed(String error, List<VerityEvent> published) implements Outcome {
         }
+
+        /**
+         * Nothing was done: another renderer replica owns the repository ({@link RepositoryLease}), or it was handed
+         * over before this reconciliation published anything.
+         */
+        record NotOwned() implements Outcome {
+        }
     }
 
     private final GitMirror mirror;
     private final Renderer renderer;
     private final EventSink sink;
     private final PublishLedger ledger;
+    private final RepositoryLease lease;
     private final ReentrantLock lock = new ReentrantLock();
+    /** The lease term of the reconciliation running (set under the lock). */
+    private long term;
     private volatile String renderedHead;
     private final Set<TargetKey> publishedTargets = new TreeSet<>();
     /** The fewest targets a commit must remove at once for the removal to be held as a mass removal. */
@@ -91,11 +103,24 @@ public final class RepositoryReconciler {
     private record Known(String validAt, FileSet files) {
     }
 
+    /** A reconciler that owns its repository for good: no other renderer replica shares it. */
     public RepositoryReconciler(GitMirror mirror, Renderer renderer, EventSink sink, PublishLedger ledger) {
+        this(mirror, renderer, sink, ledger, RepositoryLease.alwaysHeld());
+    }
+
+    /** A reconciler that publishes only while {@code lease} is held (see {@link RepositoryLease}). */
+    public RepositoryReconciler(GitMirror mirror, Renderer renderer, EventSink sink, PublishLedger ledger,
+            RepositoryLease lease) {
         this.mirror = mirror;
         this.renderer = renderer;
         this.sink = sink;
         this.ledger = ledger;
+        this.lease = lease;
+    }
+
+    /** Whether this replica owns the repository, and for which term. */
+    public RepositoryLease lease() {
+        return lease;
     }
 
     public String url() {
@@ -118,38 +143,77 @@ public final class RepositoryReconciler {
     public Outcome reconcile(Consumer<String> log) {
         lock.lock();
         try {
-            String head;
-            try {
-                head = mirror.fetchHead();
-            } catch (GitException e) {
-                RenderFailed failed = new RenderFailed(null, mirror.url(), renderedHead, null, e.getMessage()
-                        + " Nothing was rendered; every cluster keeps its last good state.");
-                return new Outcome.FetchFailed(e.getMessage(), publishNew(List.of(failed)));
-            }
-            ledger.repositoryRecovered(mirror.url());
-            if (head.equals(renderedHead)) return new Outcome.Unchanged(head);
+            OptionalLong held = lease.term();
+            if (held.isEmpty()) return new Outcome.NotOwned();
+            term = held.getAsLong();
+            return reconcileOwned(log);
+        } catch (RepositoryLease.LeaseLost e) {
+            return new Outcome.NotOwned();
+        } finally {
+            lock.unlock();
+        }
+    }
 
-            RenderResult result;
-            try {
-                result = renderer.render(mirror.snapshot(head), needsRender(head));
-            } catch (GitException e) {
-                RenderFailed failed = new RenderFailed(null, mirror.url(), head, null, e.getMessage()
-                        + " Nothing was rendered and nothing removed; every cluster keeps its last good state.");
-                return new Outcome.Unreadable(head, e.getMessage(), publishNew(List.of(failed)));
-            }
-            result.notes().forEach(n -> log.accept(mirror.url() + "@" + TargetKey.shortSha(head) + ": " + n));
-            List<VerityEvent> published = publishNew(result.events());
-            List<TargetKey> commitTargets = published.stream().filter(DesiredState.class::isInstance)
-                    .map(e -> ((DesiredState) e).target()).toList();
-            int unchanged = remember(head, result, published);
-            result.targets().ifPresent(present -> published.addAll(removeMissing(head, present, commitTargets,
-                    result.allowMassRemoval())));
-            if (!result.retryable()) renderedHead = head;
-            Set<TargetKey> built = Set.copyOf(result.rendered());
-            int failed = (int) result.events().stream()
-                    .filter(e -> e instanceof RenderFailed f && f.target() != null && built.contains(f.target())).count();
-            return new Outcome.Rendered(head, published, result.notes(), result.rendered().size(), unchanged, failed,
-                    result.skipped().size(), result.buildTimes());
+    /** One reconciliation in term {@link #term}: every send goes through the lease. */
+    private Outcome reconcileOwned(Consumer<String> log) {
+        String head;
+        try {
+            head = mirror.fetchHead();
+        } catch (GitException e) {
+            RenderFailed failed = new RenderFailed(null, mirror.url(), renderedHead, null, e.getMessage()
+                    + " Nothing was rendered; every cluster keeps its last good state.");
+            return new Outcome.FetchFailed(e.getMessage(), publishNew(List.of(failed)));
+        }
+        ledger.repositoryRecovered(mirror.url());
+        if (head.equals(renderedHead)) return new Outcome.Unchanged(head);
+        if (!lease.holds(term)) return new Outcome.NotOwned(); // handed over while fetching: do not build
+
+        RenderResult result;
+        try {
+            result = renderer.render(mirror.snapshot(head), needsRender(head));
+        } catch (GitException e) {
+            RenderFailed failed = new RenderFailed(null, mirror.url(), head, null, e.getMessage()
+                    + " Nothing was rendered and nothing removed; every cluster keeps its last good state.");
+            return new Outcome.Unreadable(head, e.getMessage(), publishNew(List.of(failed)));
+        }
+        result.notes().forEach(n -> log.accept(mirror.url() + "@" + TargetKey.shortSha(head) + ": " + n));
+        List<VerityEvent> published = publishNew(result.events());
+        List<TargetKey> commitTargets = published.stream().filter(DesiredState.class::isInstance)
+                .map(e -> ((DesiredState) e).target()).toList();
+        int unchanged = remember(head, result, published);
+        result.targets().ifPresent(present -> published.addAll(removeMissing(head, present, commitTargets,
+                result.allowMassRemoval())));
+        if (!result.retryable()) renderedHead = head;
+        Set<TargetKey> built = Set.copyOf(result.rendered());
+        int failed = (int) result.events().stream()
+                .filter(e -> e instanceof RenderFailed f && f.target() != null && built.contains(f.target())).count();
+        return new Outcome.Rendered(head, published, result.notes(), result.rendered().size(), unchanged, failed,
+                result.skipped().size(), result.buildTimes());
+    }
+
+    /**
+     * Takes the repository over from another replica (or from an earlier term of this one) for the term
+     * {@code assigned} ({@link RepositoryLease#assign()}): waits for a reconciliation of an earlier term still running
+     * (it publishes nothing more: its term ended), forgets everything this replica knew of the repository (another
+     * replica may have published since), seeds it again from {@code lastPublished} — read from the desired-state
+     * topics after the assignment, so it includes everything the previous owner published — and only then holds the
+     * lease. Returns false, changing nothing, when the assignment was revoked or replaced meanwhile.
+     *
+     * <p>A mass removal held by the previous owner is not carried over: the next render finds the targets missing
+     * again and holds them again (see {@link #removeMissing}), so a handover can delay a removal, never cause one.
+     */
+    public boolean takeOver(long assigned, Supplier<? extends Collection<DesiredState>> lastPublished) {
+        lock.lock();
+        try {
+            if (!lease.isCurrent(assigned)) return false;
+            Collection<DesiredState> states = lastPublished.get();
+            renderedHead = null;
+            heldRemoval = null;
+            publishedTargets.clear();
+            known.clear();
+            ledger.forgetRepository(mirror.url());
+            restore(states);
+            return lease.activate(assigned);
         } finally {
             lock.unlock();
         }
@@ -239,7 +303,7 @@ public final class RepositoryReconciler {
         List<VerityEvent> published = new ArrayList<>();
         for (VerityEvent candidate : fresh) {
             VerityEvent event = candidate instanceof DesiredState d ? d.withCommitTargets(commitTargets) : candidate;
-            sink.publish(event);
+            lease.publish(term, () -> sink.publish(event));
             ledger.published(event);
             if (event instanceof DesiredState d) publishedTargets.add(d.target());
             published.add(event);
@@ -264,6 +328,13 @@ public final class RepositoryReconciler {
      * A commit that removes most of the repository's targets at once ({@link #isMassRemoval}) is held instead: a
      * {@code RemovalHeld} is published and nothing is removed, until a following commit that still lacks them
      * confirms it (or the repository's {@code verity.yaml} allows it, {@code allowMassRemoval}).
+     *
+     * <p>The hold lives in memory only, and that is safe: a removal goes ahead only when a hold recorded <em>by this
+     * process, in this term</em> at an earlier commit lists every missing target. A restart ({@link #restore}) or a
+     * handover ({@link #takeOver}) starts without a hold, while the targets themselves are rebuilt from the
+     * desired-state topics (they were never removed, so they are still there); the next head that lacks them is
+     * therefore held again, with a new {@code RemovalHeld}, and only the commit after it can confirm. Forgetting a
+     * hold can delay a removal by one commit; it can never remove a target that was not confirmed.
      */
     private List<VerityEvent> removeMissing(String head, List<TargetKey> present, List<TargetKey> commitTargets,
             boolean allowMassRemoval) {
@@ -277,7 +348,7 @@ public final class RepositoryReconciler {
         if (!confirmed && isMassRemoval(missing.size(), publishedTargets.size())) {
             if (heldRemoval != null && heldRemoval.commit().equals(head)) return new ArrayList<>();
             RemovalHeld event = new RemovalHeld(mirror.url(), head, missing, publishedTargets.size());
-            sink.publish(event);
+            lease.publish(term, () -> sink.publish(event));
             heldRemoval = new HeldRemoval(head, Set.copyOf(missing));
             return new ArrayList<>(List.of(event));
         }
@@ -285,8 +356,10 @@ public final class RepositoryReconciler {
         List<VerityEvent> removed = new ArrayList<>();
         for (TargetKey target : missing) {
             TargetRemoved event = new TargetRemoved(target, mirror.url(), head, commitTargets);
-            sink.publish(event);
-            sink.tombstone(target);
+            lease.publish(term, () -> { // both or neither: a handover never leaves a removal without its tombstone
+                sink.publish(event);
+                sink.tombstone(target);
+            });
             ledger.removed(target);
             publishedTargets.remove(target);
             known.remove(target);

@@ -16,9 +16,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fetches and renders every configured repository on a timer, so correctness never depends on webhooks: first
- * soon after start, then every {@code verity.renderer.poll-interval} with ±10% jitter (so many renderers do not
- * hit one Git server in step). Up to four repositories are reconciled at once.
+ * Fetches and renders every repository this replica owns ({@link Ownership}) on a timer, so correctness never depends
+ * on webhooks: first soon after start, then every {@code verity.renderer.poll-interval} with ±10% jitter (so many
+ * renderers do not hit one Git server in step). A repository owned by another replica is skipped at each tick (its
+ * owner polls it); one gained is rendered at once by {@link Ownership}, not at the next tick. Up to four
+ * repositories are reconciled at once.
  */
 @ApplicationScoped
 public class Poller {
@@ -61,7 +63,7 @@ public class Poller {
     private void schedule(RepositoryReconciler reconciler, long delayMillis) {
         timer.schedule(() -> {
             try {
-                reconciliations.run(reconciler, "poll");
+                if (reconciler.lease().held()) reconciliations.run(reconciler, "poll"); // another replica polls it
             } finally {
                 if (!timer.isShutdown()) schedule(reconciler, jittered(config.pollInterval()));
             }

@@ -94,6 +94,9 @@ class Reconciliations {
             } else if (outcome instanceof Outcome.Unreadable u) {
                 LOG.errorf("%s#%s@%s (%s): %s", reconciler.url(), reconciler.branch(), u.commit(), reason, u.error());
                 record(start, "unreadable", u.published());
+            } else if (outcome instanceof Outcome.NotOwned) {
+                LOG.debugf("%s#%s (%s): owned by another renderer replica; not rendered here", reconciler.url(),
+                        reconciler.branch(), reason);
             } else if (outcome instanceof Outcome.Unchanged u) {
                 LOG.debugf("%s#%s@%s unchanged (%s)", reconciler.url(), reconciler.branch(), u.commit(), reason);
                 record(start, "unchanged", List.of());

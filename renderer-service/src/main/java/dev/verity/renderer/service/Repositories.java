@@ -7,6 +7,7 @@ import dev.verity.events.DesiredState;
 import dev.verity.renderer.render.PublishLedger;
 import dev.verity.renderer.render.PublishedStates;
 import dev.verity.renderer.render.Renderer;
+import dev.verity.renderer.render.RepositoryLease;
 import dev.verity.renderer.render.RepositoryReconciler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -35,8 +36,11 @@ import java.util.stream.Stream;
 /**
  * The configured repositories, each with its mirror and reconciler, built once when the bean is created (before
  * the first commit event or poll can use it), sharing one bounded render pool ({@code render-concurrency} overlay
- * builds at once, in process). Before the first reconciliation, {@link #restored()} seeds every reconciler with what
- * was last published, read back from the desired-state topics.
+ * builds at once, in process). Each reconciler publishes only while this replica owns its repository
+ * ({@link RepositoryLease}, granted and revoked by {@link Ownership}); when it gains one, {@link #lastPublished}
+ * seeds it with what was last published, read back from the desired-state topics. Before anything is rendered,
+ * {@link #restored()} has read those topics once, so that every repository's targets are known (a target defined by
+ * two repositories is refused, whichever replica owns the other).
  */
 @ApplicationScoped
 public class Repositories {
@@ -59,6 +63,7 @@ public class Repositories {
     int maxRequestSize;
 
     private ExecutorService pool;
+    private PublishLedger ledger;
     private volatile boolean restored;
 
     private final Map<String, RepositoryReconciler> byUrl = new LinkedHashMap<>();
@@ -81,7 +86,7 @@ public class Repositories {
         Path work = config.workDir();
         deleteTree(work.resolve("scratch")); // checkouts of earlier versions; nothing is checked out any more
         Renderer renderer = new Renderer(pool, config.renderTimeout(), config.maxDesiredStateSize());
-        PublishLedger ledger = new PublishLedger();
+        ledger = new PublishLedger();
         List<RendererConfig.Repository> repos = config.repositories().orElse(List.of());
         for (int i = 0; i < repos.size(); i++) {
             RendererConfig.Repository repo = repos.get(i);
@@ -94,7 +99,7 @@ public class Repositories {
             GitMirror mirror = GitMirror.open(repo.url(), repo.branch(), work.resolve("mirrors").resolve(mirrorName),
                     config.fetchTimeout(), RepositoryCredentials.of(i, repo, work.resolve("ssh").resolve(mirrorName)));
             mirrors.add(mirror);
-            byUrl.put(key, new RepositoryReconciler(mirror, renderer, sink, ledger));
+            byUrl.put(key, new RepositoryReconciler(mirror, renderer, sink, ledger, RepositoryLease.unheld()));
         }
         if (byUrl.isEmpty()) {
             LOG.warn("no repositories configured: the renderer renders nothing. Set verity.renderer.repositories[0].url "
@@ -131,9 +136,10 @@ public class Repositories {
     }
 
     /**
-     * Seeds every reconciler, once, with what was last published for its repository, read from the desired-state
-     * topics; until that succeeds nothing is rendered (a reconciliation throws, and the next poll tries again), so a
-     * restart never republishes unchanged targets nor misses one deleted meanwhile.
+     * Reads, once, what was last published for every configured repository from the desired-state topics, and tells
+     * the publish ledger which repository publishes each target; until that succeeds nothing is rendered (a
+     * reconciliation throws, and the next poll tries again). The reconcilers themselves are seeded when their
+     * repository is assigned to this replica ({@link #lastPublished}).
      */
     public synchronized void restored() {
         if (restored) return;
@@ -141,10 +147,23 @@ public class Repositories {
         Map<String, List<DesiredState>> byRepo = states.byRepository(RepoIdentity::of);
         for (Map.Entry<String, RepositoryReconciler> repo : byUrl.entrySet()) {
             List<DesiredState> mine = byRepo.getOrDefault(repo.getKey(), List.of());
-            repo.getValue().restore(mine);
+            mine.forEach(ledger::published);
             if (!mine.isEmpty()) LOG.infof("%s: %d target(s) published before this start", repo.getValue().url(), mine.size());
         }
         restored = true;
+    }
+
+    /**
+     * What was last published per configured repository (by {@link RepoIdentity}), read from the desired-state
+     * topics now: each call reads them to their end, so it sees every record acknowledged before it.
+     */
+    public Map<String, List<DesiredState>> lastPublished() {
+        return desiredStateLog.read().byRepository(RepoIdentity::of);
+    }
+
+    /** The states of {@code reconciler}'s repository in {@code byRepository} ({@link #lastPublished}). */
+    public static List<DesiredState> of(RepositoryReconciler reconciler, Map<String, List<DesiredState>> byRepository) {
+        return byRepository.getOrDefault(RepoIdentity.of(reconciler.url()), List.of());
     }
 
     /** The reconciler of the repository {@code url} names ({@link RepoIdentity}); empty when it names none configured. */

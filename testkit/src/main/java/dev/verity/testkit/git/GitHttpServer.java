@@ -19,6 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +50,7 @@ public final class GitHttpServer implements AutoCloseable {
     private final String expectedAuthorization;
     private final AtomicInteger fetches = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
 
     private GitHttpServer(Path root, String username, String token) throws IOException {
         this.root = root.toAbsolutePath().normalize();
@@ -91,9 +95,49 @@ public final class GitHttpServer implements AutoCloseable {
         return refused.get();
     }
 
+    /**
+     * Holds every request for the repository at {@code repositoryPath} (as in {@link #url}) until the returned hold is
+     * closed: a forge that is slow to answer for one repository. Requests already waiting are then served.
+     */
+    public Hold hold(String repositoryPath) {
+        Hold hold = new Hold();
+        holds.put("/" + repositoryPath.replaceAll("^/+", ""), hold);
+        return hold;
+    }
+
+    /** Requests held for one repository until {@link #close()}. */
+    public final class Hold implements AutoCloseable {
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final AtomicInteger arrived = new AtomicInteger();
+
+        /** How many requests for the repository arrived while it was held. */
+        public int arrived() {
+            return arrived.get();
+        }
+
+        private void await() {
+            arrived.incrementAndGet();
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Serves the requests waiting and every later one. */
+        @Override
+        public void close() {
+            holds.values().remove(this);
+            released.countDown();
+        }
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
+            for (Map.Entry<String, Hold> hold : holds.entrySet()) {
+                if (path.startsWith(hold.getKey() + "/")) hold.getValue().await();
+            }
             if (expectedAuthorization != null && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 refused.incrementAndGet();
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"verity test forge\"");
@@ -162,6 +206,7 @@ public final class GitHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        holds.values().forEach(Hold::close);
         server.stop(0);
         executor.shutdownNow();
     }

@@ -1,6 +1,7 @@
 package dev.verity.renderer.render;
 
 import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Whether this renderer may publish for one repository, by term: the only guard between two renderer replicas that
@@ -10,9 +11,10 @@ import java.util.OptionalLong;
  * held (the repository's state is being rebuilt); {@link #activate(long)} holds it if nothing changed meanwhile;
  * {@link #revoke()} ends it. A reconciliation takes the {@link #term() current term} when it starts and sends every
  * event through {@link #publish(long, Runnable)}, which sends only while that very term is held. Sending and revoking
- * hold the same monitor, so {@link #revoke()} returns only after a send in progress has ended (acknowledged or timed
- * out), and no send of an earlier term can start afterwards — not even if the repository comes back to this replica,
- * since its term is then another.
+ * hold the same lock, so {@link #revoke()} returns only after a send in progress has ended (acknowledged or timed
+ * out); it marks the lease unheld before it waits, so the render's next send does not overtake it, and no send of an
+ * earlier term can start afterwards — not even if the repository comes back to this replica, since its term is then
+ * another.
  *
  * <p>Why that makes "no replica publishes an older head after a newer one": the consumer group hands a revoked
  * partition to its new owner only after the old owner's revocation callback returned (cooperative rebalancing: the
@@ -28,8 +30,11 @@ import java.util.OptionalLong;
  */
 public final class RepositoryLease {
 
-    private long term;
-    private boolean held;
+    /** Held while a send runs and while the term changes; fair, so a revocation is not overtaken by the next send. */
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private volatile long term;
+    /** False as soon as a revocation starts, before it waits for the send in progress: no further send begins. */
+    private volatile boolean held;
 
     private RepositoryLease(boolean held) {
         this.held = held;
@@ -46,52 +51,83 @@ public final class RepositoryLease {
     }
 
     /** Starts a new term, not held yet; returns it, for {@link #activate}. Ends the current term, if any. */
-    public synchronized long assign() {
+    public long assign() {
         held = false;
-        return ++term;
+        lock.lock();
+        try {
+            held = false;
+            return ++term;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Holds {@code assigned} if no other assignment or revocation came since; returns whether it did. */
-    public synchronized boolean activate(long assigned) {
-        if (term != assigned) return false;
-        held = true;
-        return true;
+    public boolean activate(long assigned) {
+        lock.lock();
+        try {
+            if (term != assigned) return false;
+            held = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Ends the current term; returns once a send in progress ({@link #publish}) has ended. */
-    public synchronized void revoke() {
+    /**
+     * Ends the current term; returns once a send in progress ({@link #publish}) has ended. No send starts once this
+     * is called, even before it returns.
+     */
+    public void revoke() {
         held = false;
-        term++;
+        lock.lock();
+        try {
+            held = false;
+            term++;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The term held now, or empty when this replica does not own the repository. */
-    public synchronized OptionalLong term() {
-        return held ? OptionalLong.of(term) : OptionalLong.empty();
+    public OptionalLong term() {
+        lock.lock();
+        try {
+            return held ? OptionalLong.of(term) : OptionalLong.empty();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Whether {@code t} is the latest term (held or still being activated). */
-    public synchronized boolean isCurrent(long t) {
+    public boolean isCurrent(long t) {
         return term == t;
     }
 
     /** Whether {@code t} is still the term held. */
-    public synchronized boolean holds(long t) {
+    public boolean holds(long t) {
         return held && term == t;
     }
 
     /** Whether the repository is owned here now. */
     public boolean held() {
-        return term().isPresent();
+        return held;
     }
 
     /**
      * Runs {@code send} if term {@code t} is still held, holding off {@link #revoke()} until it returns.
      *
-     * @throws LeaseLost when the term ended: the repository was handed to another replica (or handed back since)
+     * @throws LeaseLost when the term ended or a revocation started: the repository was handed to another replica
+     *                   (or handed back since)
      */
-    public synchronized void publish(long t, Runnable send) {
-        if (!held || term != t) throw new LeaseLost();
-        send.run();
+    public void publish(long t, Runnable send) {
+        lock.lock();
+        try {
+            if (!held || term != t) throw new LeaseLost();
+            send.run();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The repository was handed over while a reconciliation ran; it published nothing more. */

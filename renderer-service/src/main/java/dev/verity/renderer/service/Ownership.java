@@ -109,8 +109,8 @@ public class Ownership implements KafkaConsumerRebalanceListener {
             }
         }
         if (!gained.isEmpty() || !lost.isEmpty()) {
-            LOG.infof("%s of %s: this renderer owns %d of %d repositories (partitions %s of %d); gained %s, handed over %s",
-                    change, topic, owned.size(), repositories.all().size(), mine, partitions,
+            LOG.infof("%s of %s: this renderer owns %d of %d repositories (partitions %s%s); gained %s, handed over %s",
+                    change, topic, owned.size(), repositories.all().size(), mine, partitions > 0 ? " of " + partitions : "",
                     gained.keySet().stream().map(RepositoryReconciler::url).toList(), lost);
         }
         if (!gained.isEmpty()) handovers.submit(() -> takeOver(gained));

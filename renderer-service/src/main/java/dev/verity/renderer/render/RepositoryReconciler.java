@@ -37,7 +37,9 @@ import java.util.function.Supplier;
  * late or replayed webhook cannot roll a cluster back; the diff is between trees, so a force-pushed head (not a
  * descendant of the last one rendered) is handled the same way. A failed fetch, or a head whose tree cannot be read
  * (a corrupt mirror), is a repository-wide {@code RenderFailed} and removes nothing. Reconciliations of one
- * repository run one at a time.
+ * repository run one at a time. Where renderer replicas share repositories, a reconciler publishes only while its
+ * {@link RepositoryLease} is held, and a repository gained from another replica is {@link #takeOver taken over}:
+ * its state rebuilt from the desired-state topics before its head is rendered.
  */
 public final class RepositoryReconciler {
 

@@ -23,7 +23,9 @@ import java.util.Optional;
  * rendered from is alerted on as a repository-wide {@link RenderFailed} on the rollout topic (which the notifier
  * alerts on) and changes nothing: no render, no removal, no tombstone. An event of a type this version does not know is skipped
  * and counted ({@link EventIntake}); a record that cannot be decoded, or another known event, throws, so it lands on
- * the dead-letter topic.
+ * the dead-letter topic. A commit of a repository this replica does not own ({@link Ownership}: a record read just
+ * before its partition was revoked, or keyed by URL before commits were keyed by repository identity) is skipped: its
+ * owner renders the head.
  */
 @ApplicationScoped
 public class CommitListener {

@@ -60,12 +60,12 @@ class RendererRestartIT {
 
         try (Renderer renderer = Renderer.start(1)) {
             await().atMost(WAIT).untilAsserted(() -> assertThat(keys()).containsExactlyInAnyOrder("local/shop/dev", "local/shop/prod"));
-            renderer.awaitLog("rendered (poll)");
+            renderer.awaitLog("rendered (partition assigned)");
         }
         List<ConsumerRecord<String, String>> before = kafka.readAll(LOCAL);
 
         try (Renderer renderer = Renderer.start(2)) {
-            renderer.awaitLog("@" + first.substring(0, 12) + " rendered (poll): 0 target(s) built (0 unchanged), 2 skipped");
+            renderer.awaitLog("@" + first.substring(0, 12) + " rendered (partition assigned): 0 target(s) built (0 unchanged), 2 skipped");
             assertThat(renderer.log()).contains("2 target(s) published before this start");
         }
         assertThat(kafka.readAll(LOCAL)).as("nothing republished after a restart").hasSize(before.size());
@@ -79,7 +79,7 @@ class RendererRestartIT {
                 assertThat(codec.decode(dev.get(dev.size() - 2).value())).isEqualTo(
                         new TargetRemoved(TargetKey.parse("local/shop/dev"), repo.url(), removal));
             });
-            renderer.awaitLog("rendered (poll)");
+            renderer.awaitLog("rendered (partition assigned)");
         }
         assertThat(kafka.readAll(LOCAL)).as("prod's files did not change: not republished")
                 .filteredOn(r -> r.key().equals("local/shop/prod")).hasSize(1);

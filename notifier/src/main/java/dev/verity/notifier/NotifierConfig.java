@@ -121,6 +121,13 @@ public interface NotifierConfig {
         String forge();
 
         /**
+         * The branch the renderer renders ({@code verity.renderer.repositories[<n>].branch}): a push to it shows
+         * {@code verity/render} pending at once; pushes to other branches get no status.
+         */
+        @WithDefault("main")
+        String branch();
+
+        /**
          * The API's base URL; unset: {@code https://api.github.com} (a GitHub Enterprise host:
          * {@code https://<host>/api/v3}), {@code https://<host>/api/v4} (GitLab), {@code https://<host>/api/v1}
          * (Gitea, Forgejo).
@@ -161,6 +168,10 @@ public interface NotifierConfig {
 
         @WithDefault("verity.rollout")
         String rollout();
+
+        /** Pushes, read for the commit statuses only (pending while a pushed commit is rendered). */
+        @WithDefault("verity.commits")
+        String commits();
 
         /** Where incidents are kept (compacted), and rebuilt from on election. */
         @WithDefault("verity.incidents")

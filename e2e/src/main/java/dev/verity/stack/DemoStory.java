@@ -124,7 +124,18 @@ public final class DemoStory {
      * every status the commit got there, in order.
      */
     public List<StatusCall> awaitCommitStatus(String commit, String state, String... words) {
-        String context = "verity/" + PROD;
+        return awaitCommitStatus("verity/" + PROD, commit, state, words);
+    }
+
+    /**
+     * As {@link #awaitCommitStatus(String, String, String...)} for the commit's rendering, context
+     * {@code verity/render}: pending from the push on, then success (or failure) once the renderer rendered it.
+     */
+    public List<StatusCall> awaitRenderStatus(String commit, String state, String... words) {
+        return awaitCommitStatus("verity/render", commit, state, words);
+    }
+
+    private List<StatusCall> awaitCommitStatus(String context, String commit, String state, String... words) {
         Waiter.until("the forge to show commit " + TargetKey.shortSha(commit) + " as " + state + " for " + context
                         + " mentioning " + List.of(words), timeout,
                 () -> stack.forgeStatuses().statuses(commit).stream()

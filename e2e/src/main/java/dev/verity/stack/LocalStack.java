@@ -39,6 +39,8 @@ public final class LocalStack implements AutoCloseable {
     /** The token of the local forge's statuses API; local only, never a production secret. */
     static final String FORGE_TOKEN = "local-stack-forge-token";
     public static final String CLUSTER = "local";
+    /** The notifier's grouping window in the stack (default 3s); {@code ./verity bench stack} sets it. */
+    public static final String GROUP_WINDOW_PROPERTY = "verity.stack.group-window";
 
     private final StackOptions options;
     private final Path root;
@@ -144,7 +146,7 @@ public final class LocalStack implements AutoCloseable {
         p.put("verity.notifier.email.from", "verity@verity.local");
         p.put("quarkus.mailer.host", smtp.host());
         p.put("quarkus.mailer.port", String.valueOf(smtp.port()));
-        p.put("verity.notifier.incidents.group-window", "3s");
+        p.put("verity.notifier.incidents.group-window", System.getProperty(GROUP_WINDOW_PROPERTY, "3s"));
         p.put("verity.notifier.forges.local.url", forge.url());
         p.put("verity.notifier.forges.local.forge", "github");
         p.put("verity.notifier.forges.local.api-url", forgeStatuses.apiUrl(ForgeStatusRecorder.Api.GITHUB));

@@ -69,8 +69,14 @@ class PushToAlertE2EIT {
         assertThat(stack.sandbox().client().namespaces().withName("shop-dev").get())
                 .as("the dev overlay is applied too").isNotNull();
         List<StatusCall> statuses = story.awaitCommitStatus(release.after(), "success", "Applied and healthy in local/shop/prod");
-        assertThat(statuses).extracting(StatusCall::state).as("the commit's statuses on the local forge")
+        assertThat(statuses).extracting(StatusCall::state).as("the commit's statuses on the local forge: pending"
+                + " once rendered (unless the applier's ApplyStarted was read first), pending while applied, success")
+                .containsAnyOf("pending").endsWith("success").doesNotContain("error", "failure");
+        assertThat(statuses.get(0).state()).isEqualTo("pending");
+        List<StatusCall> rendering = story.awaitRenderStatus(release.after(), "success", "local/shop/prod");
+        assertThat(rendering).extracting(StatusCall::state).as("verity/render: pending from the push until rendered")
                 .containsExactly("pending", "success");
+        assertThat(rendering.get(0).description()).startsWith("Rendering main at " + release.after().substring(0, 12));
         assertThat(statuses).allSatisfy(c -> {
             assertThat(c.path()).isEqualTo("/github/repos/local/gitops/statuses/" + release.after());
             assertThat(c.authorized()).isTrue();

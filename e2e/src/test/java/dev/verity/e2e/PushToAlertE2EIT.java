@@ -71,8 +71,8 @@ class PushToAlertE2EIT {
         List<StatusCall> statuses = story.awaitCommitStatus(release.after(), "success", "Applied and healthy in local/shop/prod");
         assertThat(statuses).extracting(StatusCall::state).as("the commit's statuses on the local forge: pending"
                 + " once rendered (unless the applier's ApplyStarted was read first), pending while applied, success")
-                .containsAnyOf("pending").endsWith("success").doesNotContain("error", "failure");
-        assertThat(statuses.get(0).state()).isEqualTo("pending");
+                .hasSizeBetween(2, 3).endsWith("success");
+        assertThat(statuses.subList(0, statuses.size() - 1)).extracting(StatusCall::state).containsOnly("pending");
         List<StatusCall> rendering = story.awaitRenderStatus(release.after(), "success", "local/shop/prod");
         assertThat(rendering).extracting(StatusCall::state).as("verity/render: pending from the push until rendered")
                 .containsExactly("pending", "success");

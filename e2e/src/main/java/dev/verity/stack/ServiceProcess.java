@@ -41,7 +41,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        // a small heap floor and native memory given back to the OS every 5 s (glibc: what zstd and other native code
+        // freed) keep an idle service's resident set low; docs/benchmarks.md (the whole stack) has the figures
+        cmd.addAll(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000"));
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.analytics.disabled=true");
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));

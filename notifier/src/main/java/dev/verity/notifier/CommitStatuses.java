@@ -94,7 +94,7 @@ public class CommitStatuses {
      */
     void on(Envelope envelope) {
         if (!enabled()) return;
-        List<CommitStatus> statuses = book.on(envelope.id(), envelope.event());
+        List<CommitStatus> statuses = book.on(envelope.id(), envelope.event(), envelope.time(), Instant.now());
         List<CommitStatus> mine = statuses.stream().filter(s -> poster.forgeOf(s.repo()).isPresent()).toList();
         if (mine.isEmpty()) return;
         List<Delivery> deliveries;

@@ -67,6 +67,9 @@ public final class StatusBook {
         }
     };
 
+    /** How old a push may be when read and still be marked pending on {@link #RENDER_CONTEXT}. */
+    public static final java.time.Duration STALE_PUSH = java.time.Duration.ofMinutes(10);
+
     /** The context of a commit's rendering. */
     public static final String RENDER_CONTEXT = CommitStatus.contextOf(null);
 
@@ -92,9 +95,23 @@ public final class StatusBook {
 
     /** The statuses {@code event} gives, in the order to post them; empty for an event that changes none. */
     public List<CommitStatus> on(String eventId, VerityEvent event) {
+        return on(eventId, event, null, null);
+    }
+
+    /**
+     * As {@link #on(String, VerityEvent)}, knowing when the event happened: a push read more than
+     * {@link #STALE_PUSH} after it happened gives no pending (a notifier reading {@code verity.commits} for the first
+     * time, or after a long outage, would otherwise mark every push of the last days pending again); its render still
+     * gives its status.
+     *
+     * @param time when the event happened (its CloudEvents {@code time}), or null when unknown
+     * @param now  the time now, or null when {@code time} is
+     */
+    public List<CommitStatus> on(String eventId, VerityEvent event, java.time.Instant time, java.time.Instant now) {
         String type = EventType.of(event.getClass()).type();
         List<CommitStatus> out = new ArrayList<>();
         if (event instanceof CommitPushed p) {
+            if (time != null && now != null && time.plus(STALE_PUSH).isBefore(now)) return out;
             pushed(p, eventId, type, out);
         } else if (event instanceof Rendered r) {
             rendered(r, eventId, type, out);

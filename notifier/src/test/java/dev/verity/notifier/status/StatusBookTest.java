@@ -180,6 +180,16 @@ class StatusBookTest {
     }
 
     @Test
+    void aPushReadLongAfterItHappenedIsNotMarkedPendingButItsRenderStillCounts() {
+        java.time.Instant now = java.time.Instant.parse("2026-12-06T10:00:00Z");
+        assertThat(book.on("p1", push(C1), now.minus(java.time.Duration.ofHours(30)), now))
+                .as("a notifier reading verity.commits for the first time").isEmpty();
+        assertThat(book.on("p2", push(C2), now.minusSeconds(5), now)).hasSize(1);
+        assertThat(book.on("r2", new Rendered(REPO, "main", C2, List.of(), List.of(), List.of(), List.of())))
+                .extracting(CommitStatus::commit, CommitStatus::state).containsExactly(tuple(C2, StatusState.SUCCESS));
+    }
+
+    @Test
     void aPushOfABranchTheRendererDoesNotRenderGetsNoStatus() {
         StatusBook mainOnly = new StatusBook((repo, branch) -> branch.equals("main"));
         CommitPushed feature = new CommitPushed(REPO, "feature/x", C1, C2, List.of(), "d", "github", true, null);

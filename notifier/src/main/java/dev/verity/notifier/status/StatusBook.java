@@ -37,8 +37,8 @@ import java.util.function.BiPredicate;
  *       target it changed ("waiting for the applier"); a commit pushed before the one rendered and still pending on
  *       {@code verity/render} is ended with {@link StatusState#ERROR} "superseded before it was rendered" (the
  *       renderer renders the branch head, so it will never be rendered). A target the commit left unchanged gets
- *       no status: nothing was applied or checked there for this commit (as Argo CD posts no status for an
- *       application that stays Synced), and a success would claim a verification that did not happen;</li>
+ *       no status: nothing was applied or checked there for this commit, and a success would claim a verification
+ *       that did not happen;</li>
  *   <li>{@code ApplyStarted} (and {@code Waiting}): {@link StatusState#PENDING};</li>
  *   <li>{@code Healthy} (after {@code Applied}): {@link StatusState#SUCCESS};</li>
  *   <li>{@code ApplyFailed}, {@code Degraded}, {@code RenderFailed}: {@link StatusState#FAILURE} naming the target

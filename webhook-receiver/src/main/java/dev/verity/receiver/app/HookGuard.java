@@ -29,7 +29,8 @@ import java.util.Optional;
  * What the endpoint and headers alone decide ({@link RepositoryHooks#refuseBeforeBody}: unknown endpoint, no
  * authentication, a wrong GitLab token) is answered at once, as {@link HookResponder} would answer it, and the body
  * the sender still sends is read and dropped (up to the body cap, within the request time limit), never buffered —
- * dropped rather than left unread, so that the sender gets the answer and not a reset connection. No outbound call. Unknown repository ids get no bucket of their own (they are a 404 anyway), so a scanner cannot
+ * dropped rather than left unread, so that the sender gets the answer and not a reset connection. No outbound call.
+ * Unknown repository ids get no bucket of their own (they are a 404 anyway), so a scanner cannot
  * grow the limiter.
  */
 @ApplicationScoped

@@ -27,7 +27,7 @@ public record FleetView(List<TargetStatus> targets, int unreadableRecords, Map<S
         history = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(history));
     }
 
-    /** Nothing read yet: {@code why} says what the reader is doing or what failed. */
+    /** Nothing read yet ({@code updatedAt} null): {@code why} says what failed, or is null while the first read goes on. */
     public static FleetView nothingYet(String why) {
         return new FleetView(List.of(), 0, Map.of(), null, why);
     }

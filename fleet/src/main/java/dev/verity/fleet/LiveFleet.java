@@ -33,9 +33,10 @@ public final class LiveFleet implements AutoCloseable {
     private final Duration publishEvery;
     private final Clock clock;
     private final Thread thread;
+    private final java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean running = true;
     private volatile TopicReader current;
-    private volatile Published published = new Published(0, FleetView.nothingYet("reading Verity's topics"));
+    private volatile Published published = new Published(0, FleetView.nothingYet(null));
 
     /**
      * @param readers      makes a reader for each (re)start of the read; the thread closes it
@@ -69,6 +70,7 @@ public final class LiveFleet implements AutoCloseable {
         while (running) {
             try (TopicReader reader = readers.get()) {
                 current = reader;
+                if (!running) return;
                 readAndFollow(reader);
                 backoff = Duration.ofSeconds(1);
             } catch (WakeupException e) {
@@ -128,7 +130,7 @@ public final class LiveFleet implements AutoCloseable {
 
     private void sleep(Duration d) {
         try {
-            Thread.sleep(d.toMillis());
+            stopping.await(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
@@ -139,9 +141,9 @@ public final class LiveFleet implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        stopping.countDown();
         TopicReader reader = current;
-        if (reader != null) reader.wakeup();
-        thread.interrupt();
+        if (reader != null) reader.wakeup(); // not an interrupt: the consumer then closes cleanly
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

@@ -84,7 +84,8 @@ class FleetViewTest {
         FleetView stale = view.stale("Kafka at localhost:9092 did not answer within 10 s");
         assertThat(stale.targets()).isEqualTo(view.targets());
         assertThat(stale.error()).isEqualTo("Kafka at localhost:9092 did not answer within 10 s");
-        assertThat(FleetView.nothingYet("reading").targets()).isEmpty();
+        assertThat(FleetView.nothingYet(null)).extracting(FleetView::targets, FleetView::updatedAt, FleetView::error)
+                .containsExactly(List.of(), null, null);
     }
 
     private static List<String> names(JsonNode node) {

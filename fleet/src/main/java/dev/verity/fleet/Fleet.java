@@ -74,12 +74,15 @@ public final class Fleet {
 
     /**
      * The topics a fleet is folded from, among those that exist: every desired-state topic (of {@code cluster} only,
-     * unless it is null; dead-letter topics left out), then rollout, drift and incidents.
+     * unless it is null; dead-letter topics left out), then rollout, drift and incidents. A reader that compares
+     * this list now and later sees any of them appear.
      */
     public static List<String> topics(TopicReader reader, String cluster) {
-        List<String> topics = new ArrayList<>(reader.topics(t -> t.startsWith(Topics.DESIRED_PREFIX)
+        List<String> shared = List.of(Topics.ROLLOUT, Topics.DRIFT, Topics.INCIDENTS);
+        List<String> existing = reader.topics(t -> shared.contains(t) || (t.startsWith(Topics.DESIRED_PREFIX)
                 && !t.endsWith(".dlq") && (cluster == null || t.equals(Topics.desired(cluster)))));
-        topics.addAll(List.of(Topics.ROLLOUT, Topics.DRIFT, Topics.INCIDENTS));
+        List<String> topics = new ArrayList<>(existing.stream().filter(t -> !shared.contains(t)).toList());
+        shared.stream().filter(existing::contains).forEach(topics::add);
         return topics;
     }
 

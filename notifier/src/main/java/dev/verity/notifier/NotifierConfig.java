@@ -205,6 +205,30 @@ public interface NotifierConfig {
         int flapThreshold();
     }
 
+    /**
+     * The status page ({@code verity.notifier.status-page.*}): {@code GET /status} on this service's HTTP port, every
+     * target's state and its drift and incident history, read from the topics by every replica (no leadership).
+     */
+    StatusPage statusPage();
+
+    interface StatusPage {
+        /** Whether {@code /status} and {@code /status/api/targets} are served (off: they answer 404). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How many drift and incident lines the page keeps per target (the newest). */
+        @WithDefault("50")
+        int history();
+
+        /** How often the topics are listed again, to show a new cluster's targets. */
+        @WithDefault("30s")
+        Duration rescanInterval();
+
+        /** How long reading the topics may take at each step before the page says Kafka is not answering. */
+        @WithDefault("15s")
+        Duration kafkaTimeout();
+    }
+
     /** How many recent event ids are remembered per destination, so a redelivered event is alerted once. */
     @WithDefault("10000")
     int recentEvents();

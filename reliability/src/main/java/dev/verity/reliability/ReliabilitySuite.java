@@ -23,14 +23,20 @@ import java.util.function.Consumer;
 public final class ReliabilitySuite implements AutoCloseable {
 
     /** What every service gets in the suite: quick rebalances and leader changes, and no rate limit on the burst. */
-    static final Map<String, String> SERVICE_PROPERTIES = Map.of(
-            "kafka.session.timeout.ms", "6000",
-            "kafka.heartbeat.interval.ms", "2000",
-            "verity.applier.leader-session-timeout", "6s",
-            "verity.drift.leader-session-timeout", "6s",
-            "verity.notifier.leader-session-timeout", "6s",
-            "verity.receiver.rate-limit.per-repository-rate", "10000",
-            "verity.receiver.rate-limit.per-repository-burst", "100000");
+    static final Map<String, String> SERVICE_PROPERTIES = Map.ofEntries(
+            Map.entry("kafka.session.timeout.ms", "6000"),
+            Map.entry("kafka.heartbeat.interval.ms", "2000"),
+            Map.entry("verity.applier.leader-session-timeout", "6s"),
+            Map.entry("verity.drift.leader-session-timeout", "6s"),
+            Map.entry("verity.notifier.leader-session-timeout", "6s"),
+            Map.entry("verity.receiver.rate-limit.per-repository-rate", "10000"),
+            Map.entry("verity.receiver.rate-limit.per-repository-burst", "100000"),
+            // fewer and shorter retries of a failing apply than in production, so ApplyFailed comes within seconds
+            Map.entry("verity.applier.retry.request-retries", "3"),
+            Map.entry("verity.applier.retry.request-interval", "200ms"),
+            Map.entry("verity.applier.retry.max-retries", "3"),
+            Map.entry("verity.applier.retry.delay", "500ms"),
+            Map.entry("verity.applier.retry.jitter", "100ms"));
 
     private final SuiteOptions options;
     private final LocalStack stack;
@@ -66,7 +72,8 @@ public final class ReliabilitySuite implements AutoCloseable {
     /** The scenarios of this session's suite, in the order they run (each leaves the stack as it found it). */
     public static List<Scenario> scenarios() {
         return List.of(new ReceiverFuzzScenario(), new WebhookOrderScenario(), new PoisonScenario(),
-                new SupervisorScenario("renderer-service"), new BrokerKillScenario());
+                new SupervisorScenario("renderer-service"), new ApplierKillScenario(), new ApiFaultScenario(),
+                new BrokerKillScenario());
     }
 
     public ScenarioResult run(Scenario scenario) {

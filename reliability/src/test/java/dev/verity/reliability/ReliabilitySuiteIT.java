@@ -65,12 +65,24 @@ class ReliabilitySuiteIT {
 
     @Test
     @Order(5)
+    void anApplierKilledMidApplyIsRestartedAndFinishesTheRolloutFromTheInventory() {
+        passes(new ApplierKillScenario());
+    }
+
+    @Test
+    @Order(6)
+    void kubernetesApiErrorsAreRetriedThenReportedAndTheCommitConvergesOnceTheApiRecovers() {
+        passes(new ApiFaultScenario());
+    }
+
+    @Test
+    @Order(7)
     void theBrokerKilledMidBurstLosesNoAcceptedPushAndTheHeadConverges() {
         passes(new BrokerKillScenario());
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void theLedgerMatchesTheTopicsAndItsNegativeControlFails() {
         SuiteReport report = suite.finish();
 

@@ -87,6 +87,11 @@ public final class ReliabilitySuite implements AutoCloseable {
         return r;
     }
 
+    /** Whether every scenario run so far passed. */
+    public boolean passedSoFar() {
+        return results.stream().allMatch(ScenarioResult::passed);
+    }
+
     public SuiteContext context() {
         return ctx;
     }
@@ -188,7 +193,6 @@ public final class ReliabilitySuite implements AutoCloseable {
         if (work == null) work = root.resolve(".verity/reliability-" + form);
         if (report == null) report = root.resolve("reliability/target/reliability-" + form + ".json");
         try {
-            dev.verity.stack.LocalForge.class.getName();
             deleteRecursively(work);
         } catch (java.io.IOException e) {
             out.println("verity reliability: cannot empty " + work + ": " + e.getMessage());

@@ -20,18 +20,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReliabilitySuiteIT {
 
+    static Path work;
     static ReliabilitySuite suite;
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path work = Files.createTempDirectory("verity-reliability-");
+        work = Files.createTempDirectory("verity-reliability-");
         suite = ReliabilitySuite.start(SuiteOptions.shortForm(work, Path.of("target/reliability/report.json")),
                 System.out::println);
     }
 
     @AfterAll
-    static void stopStack() {
+    static void stopStack() throws Exception {
         if (suite != null) suite.close();
+        // the services' logs stay with the report when something failed
+        if (suite != null && suite.passedSoFar()) ReliabilitySuite.deleteRecursively(work);
     }
 
     private static void passes(Scenario scenario) {

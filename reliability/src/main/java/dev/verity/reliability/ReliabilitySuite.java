@@ -164,6 +164,8 @@ public final class ReliabilitySuite implements AutoCloseable {
 
     /** {@code ./verity reliability [--long] [--seed N] [--work-dir DIR] [--report FILE]}: exit 0 only when nothing was lost and every check held. */
     public static void main(String[] args) {
+        // the Kafka and fabric8 clients log through java.util.logging: warnings only, the scenarios' lines stay readable
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args, System.out));
     }
 

@@ -25,6 +25,8 @@ class ReliabilitySuiteIT {
 
     @BeforeAll
     static void startStack() throws Exception {
+        // the Kafka and fabric8 clients log through java.util.logging: warnings only, so the scenarios' lines stand out
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         work = Files.createTempDirectory("verity-reliability-");
         suite = ReliabilitySuite.start(SuiteOptions.shortForm(work, Path.of("target/reliability/report.json")),
                 System.out::println);

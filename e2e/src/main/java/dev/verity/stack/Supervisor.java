@@ -58,6 +58,8 @@ public final class Supervisor implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
+            } catch (java.util.ConcurrentModificationException e) {
+                // a replica was added while the services were listed: look again on the next round
             } catch (RuntimeException e) {
                 if (running) out.accept("!! supervisor: " + e.getMessage());
             }

@@ -175,21 +175,27 @@ public final class ReliabilitySuite implements AutoCloseable {
         Path root = Path.of(System.getProperty("verity.root", "."));
         Path work = null;
         Path report = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--long" -> longForm = true;
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--work-dir" -> work = Path.of(args[++i]);
-                case "--report" -> report = Path.of(args[++i]);
-                case "-h", "--help" -> {
-                    out.println("usage: ./verity reliability [--long] [--seed N] [--work-dir DIR] [--report FILE]");
-                    return 0;
-                }
-                default -> {
-                    out.println("verity reliability: unknown option '" + args[i] + "'; usage: ./verity reliability [--long] [--seed N] [--work-dir DIR] [--report FILE]");
-                    return 2;
+        String usage = "usage: ./verity reliability [--long] [--seed N] [--work-dir DIR] [--report FILE]";
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--long" -> longForm = true;
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--work-dir" -> work = root.resolve(args[++i]);
+                    case "--report" -> report = root.resolve(args[++i]);
+                    case "-h", "--help" -> {
+                        out.println(usage);
+                        return 0;
+                    }
+                    default -> {
+                        out.println("verity reliability: unknown option '" + args[i] + "'; " + usage);
+                        return 2;
+                    }
                 }
             }
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            out.println("verity reliability: " + String.join(" ", args) + ": a value is missing or not a number; " + usage);
+            return 2;
         }
         String form = longForm ? "long" : "short";
         if (work == null) work = root.resolve(".verity/reliability-" + form);

@@ -212,6 +212,7 @@ public final class LocalStack implements AutoCloseable {
             Map<String, String> common, Map<String, String> properties, Map<String, String> env) {
         Map<String, String> props = new LinkedHashMap<>(common);
         props.putAll(properties);
+        props.putAll(options.serviceProperties());
         ServiceProcess process = ServiceProcess.start(name, root.resolve(module).resolve("target/quarkus-app"), port,
                 props, env, logs.resolve(name + ".log"));
         track(process);
@@ -286,6 +287,36 @@ public final class LocalStack implements AutoCloseable {
 
     public Map<String, ServiceProcess> services() {
         return services;
+    }
+
+    /** The service process of that name ({@link #services()}); fails naming the services there are. */
+    public ServiceProcess service(String name) {
+        ServiceProcess s = services.get(name);
+        if (s == null) throw new IllegalArgumentException("no service named " + name + "; the stack runs " + services.keySet());
+        return s;
+    }
+
+    /**
+     * Kills the named service with SIGKILL (as a crash or an OOM kill would) and waits until it is gone; the stack
+     * keeps it under its name until {@link #restartService(String)} starts it again (or a {@link Supervisor} does).
+     */
+    public void killService(String name) {
+        service(name).kill();
+    }
+
+    /**
+     * Starts the named service again, after it died or was killed, with the same port, configuration and log
+     * (appended), and waits until it is ready; a service still running is killed first. Returns the new process,
+     * which replaces the old one in {@link #services()}.
+     */
+    public synchronized ServiceProcess restartService(String name) {
+        ServiceProcess old = service(name);
+        if (old.isAlive()) old.kill();
+        ServiceProcess fresh = old.restart();
+        started.replaceAll(c -> c == old ? fresh : c);
+        services.put(name, fresh);
+        fresh.awaitReady(options.readyTimeout());
+        return fresh;
     }
 
     public Path workDir() {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code ./verity}: runs Verity locally on embedded defaults. */
 @Command(name = "verity", mixinStandardHelpOptions = true, subcommands = {VerityCli.Up.class, VerityCli.Demo.class, VerityCli.Bench.class},
@@ -26,7 +25,8 @@ public final class VerityCli implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
-    @Command(name = "up", description = "Starts the local stack, prints where everything is and the alerts it receives; Ctrl-C stops it.")
+    @Command(name = "up", description = "Starts the local stack, prints where everything is and the alerts it receives; "
+            + "a service or the Kafka broker that dies is restarted (and the restart printed); Ctrl-C stops it.")
     static final class Up implements Callable<Integer> {
         @Option(names = "--work-dir", defaultValue = ".verity/up", description = "state of the stack (broker data, Git forge, logs); default ${DEFAULT-VALUE}")
         Path workDir;
@@ -37,10 +37,11 @@ public final class VerityCli implements Runnable {
             out.say("Starting Verity on embedded defaults (first start takes a minute)...");
             LocalStack stack = LocalStack.start(StackOptions.onFixedPorts(RepoRoot.find().resolve(workDir)));
             CountDownLatch stopped = new CountDownLatch(1);
-            AtomicBoolean stopping = new AtomicBoolean();
+            // a process that dies is started again instead of the whole stack stopping
+            Supervisor supervisor = Supervisor.start(stack, out::say);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stopping.set(true);
                 out.say("Stopping every process the stack started...");
+                supervisor.close();
                 stack.close();
                 stopped.countDown();
             }, "verity-stop"));
@@ -48,14 +49,6 @@ public final class VerityCli implements Runnable {
             AlertFeed feed = new AlertFeed(stack, out);
             while (stopped.getCount() > 0) {
                 feed.printNew();
-                if (stack.services().values().stream().anyMatch(s -> !s.isAlive())) {
-                    // Ctrl-C reaches the services too (one process group): that is a stop, not a crash
-                    Thread.sleep(1500);
-                    if (stopping.get()) break;
-                    stack.services().values().stream().filter(s -> !s.isAlive()).forEach(s ->
-                            out.say("!! " + s.name() + " stopped; its log " + s.log() + " ends with:\n" + s.tail(20)));
-                    return 1;
-                }
                 Thread.sleep(1000);
             }
             return 0;

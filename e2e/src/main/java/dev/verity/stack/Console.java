@@ -42,6 +42,8 @@ final class Console {
         say("  SMTP server      localhost:" + stack.smtp().port() + "   (e-mails are printed here as they arrive)");
         stack.services().values().forEach(s ->
                 say(String.format("  %-16s %s   (log %s)", s.name(), s.url(), s.log())));
+        ServiceProcess notifier = stack.services().get("notifier");
+        if (notifier != null) say("  Status page      " + notifier.url() + "/status   (every target, live: ./verity status in a browser)");
         say("");
         say("Push a change:");
         say("  git clone " + forge.url() + " my-gitops && cd my-gitops");

@@ -2,6 +2,7 @@ package dev.verity.stack;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * How to run the local stack.
@@ -10,8 +11,31 @@ import java.time.Duration;
  * @param fixedPorts   use the well-known ports below ({@code ./verity up}); otherwise free ports (tests, demo)
  * @param pollInterval how often the renderer polls Git besides webhooks
  * @param readyTimeout how long each service may take to become ready
+ * @param serviceProperties more system properties given to every service process (after the stack's own, so they
+ *                     win), e.g. {@code kafka.session.timeout.ms}; a service ignores those it does not read
  */
-public record StackOptions(Path workDir, boolean fixedPorts, Duration pollInterval, Duration readyTimeout) {
+public record StackOptions(Path workDir, boolean fixedPorts, Duration pollInterval, Duration readyTimeout,
+        Map<String, String> serviceProperties) {
+
+    public StackOptions {
+        serviceProperties = serviceProperties == null ? Map.of() : Map.copyOf(serviceProperties);
+    }
+
+    public StackOptions(Path workDir, boolean fixedPorts, Duration pollInterval, Duration readyTimeout) {
+        this(workDir, fixedPorts, pollInterval, readyTimeout, Map.of());
+    }
+
+    /** These options with {@code properties} given to every service process as well. */
+    public StackOptions withServiceProperties(Map<String, String> properties) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(serviceProperties);
+        all.putAll(properties);
+        return new StackOptions(workDir, fixedPorts, pollInterval, readyTimeout, all);
+    }
+
+    /** These options with the renderer polling Git every {@code interval}. */
+    public StackOptions withPollInterval(Duration interval) {
+        return new StackOptions(workDir, fixedPorts, interval, readyTimeout, serviceProperties);
+    }
 
     public static final int KAFKA_PORT = 9092;
     public static final int SANDBOX_PORT = 6443;

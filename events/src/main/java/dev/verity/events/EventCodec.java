@@ -71,6 +71,15 @@ public final class EventCodec {
      * derived {@link #traceparentOf}, so every event has a valid one.
      */
     public String encode(VerityEvent event, String traceparent) {
+        return encodeWith(event, traceparentFor(event, traceparent));
+    }
+
+    /** The traceparent {@link #encode(VerityEvent, String)} writes: {@code given} when valid, else the derived one. */
+    public static String traceparentFor(VerityEvent event, String given) {
+        return TraceParent.parse(given).map(TraceParent::toString).orElseGet(() -> traceparentOf(event));
+    }
+
+    private String encodeWith(VerityEvent event, String traceparent) {
         EventType type = EventType.of(event.getClass());
         ObjectNode root = JSON.createObjectNode();
         root.put("specversion", "1.0");
@@ -80,8 +89,7 @@ public final class EventCodec {
         root.put("subject", event.key());
         root.put("time", Instant.now(clock).toString());
         root.put("datacontenttype", "application/json");
-        root.put("traceparent", TraceParent.parse(traceparent).map(TraceParent::toString)
-                .orElseGet(() -> traceparentOf(event)));
+        root.put("traceparent", traceparent);
         root.set("data", JSON.valueToTree(event));
         try {
             return JSON.writeValueAsString(root);

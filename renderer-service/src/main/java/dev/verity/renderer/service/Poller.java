@@ -1,6 +1,9 @@
 package dev.verity.renderer.service;
 
+import dev.verity.events.trace.SpanAttributes;
+import dev.verity.events.trace.TraceCause;
 import dev.verity.renderer.render.RepositoryReconciler;
+import dev.verity.service.EventTracing;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -18,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Fetches and renders every configured repository on a timer, so correctness never depends on webhooks: first
  * soon after start, then every {@code verity.renderer.poll-interval} with ±10% jitter (so many renderers do not
- * hit one Git server in step). Up to four repositories are reconciled at once.
+ * hit one Git server in step). Up to four repositories are reconciled at once. Each poll is a trace of its own
+ * ({@code poll repository}): what it publishes (a commit pushed without a webhook) carries that trace on.
  */
 @ApplicationScoped
 public class Poller {
@@ -33,6 +37,9 @@ public class Poller {
 
     @Inject
     Reconciliations reconciliations;
+
+    @Inject
+    EventTracing tracing;
 
     private ScheduledExecutorService timer;
 
@@ -61,7 +68,10 @@ public class Poller {
     private void schedule(RepositoryReconciler reconciler, long delayMillis) {
         timer.schedule(() -> {
             try {
-                reconciliations.run(reconciler, "poll");
+                tracing.inSpan("poll repository", TraceCause.ROOT,
+                        SpanAttributes.ofCommit(reconciler.url(), null), () -> {
+                            reconciliations.run(reconciler, "poll");
+                        });
             } finally {
                 if (!timer.isShutdown()) schedule(reconciler, jittered(config.pollInterval()));
             }

@@ -353,10 +353,16 @@ public class DesiredStateConsumer {
         for (Object w : work) {
             TargetKey target = w instanceof TargetEvent t ? t.target() : (TargetKey) w;
             String name = w instanceof DesiredState ? "apply desired state" : "remove target";
-            traces.inSpan(name, traces.causeOf(target.toString(), w), target, () -> {
+            TraceCause cause = traces.causeOf(target.toString(), w);
+            java.util.function.Supplier<Void> one = () -> {
                 executeOne(w, target);
                 return null;
-            });
+            };
+            if (w instanceof TargetEvent event) {
+                traces.inSpan(name, cause, event, one);
+            } else {
+                traces.inSpan(name, cause, target, one);
+            }
         }
     }
 

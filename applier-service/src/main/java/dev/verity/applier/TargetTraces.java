@@ -49,6 +49,11 @@ public class TargetTraces {
         return tracing.inSpan(name, cause, SpanAttributes.of(target), work);
     }
 
+    /** Runs {@code work} in a span named {@code name} about {@code event} (its target, repository and commit). */
+    <T> T inSpan(String name, TraceCause cause, TargetEvent event, Supplier<T> work) {
+        return tracing.inSpan(name, cause, SpanAttributes.of(event), work);
+    }
+
     /** The apply of {@code target} ran in the current span: health reported later continues it. */
     void applied(TargetKey target) {
         String traceparent = tracing.traceparent();

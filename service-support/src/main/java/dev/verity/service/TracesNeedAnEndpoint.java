@@ -21,16 +21,25 @@ public class TracesNeedAnEndpoint implements ConfigSourceInterceptor {
     static final String TRACES_ENDPOINT = "quarkus.otel.exporter.otlp.traces.endpoint";
     static final String ENDPOINT = "quarkus.otel.exporter.otlp.endpoint";
 
+    /**
+     * Sources at or below this ordinal hold defaults, not settings: SmallRye's and Quarkus' default-value sources sit
+     * at {@code Integer.MIN_VALUE} (and a little above), and the extension declares defaults for both properties.
+     */
+    static final int DEFAULTS = Integer.MIN_VALUE + 1000;
+
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         ConfigValue value = context.proceed(name);
-        if (!SDK_DISABLED.equals(name) || (value != null && value.getValue() != null)) return value;
+        if (!SDK_DISABLED.equals(name) || set(value)) return value;
         if (set(context.proceed(TRACES_ENDPOINT)) || set(context.proceed(ENDPOINT))) return value;
-        return ConfigValue.builder().withName(name).withValue("true")
-                .withConfigSourceName("Verity: no " + TRACES_ENDPOINT + " set, traces off").build();
+        return ConfigValue.builder().withName(name).withValue("true").withConfigSourceOrdinal(value == null ? 0
+                : value.getConfigSourceOrdinal()).withConfigSourceName("Verity: no " + TRACES_ENDPOINT + " set, traces off")
+                .build();
     }
 
+    /** Whether someone set the property (a default does not count). */
     private static boolean set(ConfigValue value) {
-        return value != null && value.getValue() != null && !value.getValue().isBlank();
+        return value != null && value.getValue() != null && !value.getValue().isBlank()
+                && value.getConfigSourceOrdinal() > DEFAULTS;
     }
 }

@@ -64,6 +64,10 @@ public class DriftConsumer {
         Optional<VerityEvent> event = envelope.map(Envelope::event);
         if (event.isEmpty() || !(event.get() instanceof DriftDetected drift)) return;
         if (!drift.target().cluster().equals(config.cluster())) return;
+        if (!desired.active()) {
+            heal(drift, false); // a standby only logs that the leader heals
+            return;
+        }
         // read from the end: every record is new, and the self-heal continues the drift's trace
         traces.inSpan("self-heal", TraceCause.of(envelope.get().traceparent(), false), drift.target(), () -> {
             heal(drift, false);

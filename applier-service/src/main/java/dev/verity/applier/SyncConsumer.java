@@ -46,6 +46,11 @@ public class SyncConsumer {
         Optional<VerityEvent> event = envelope.map(Envelope::event);
         if (event.isEmpty() || !(event.get() instanceof SyncRequested request)) return;
         if (!request.target().cluster().equals(config.cluster())) return;
+        if (!desired.active()) {
+            LOG.debugf("%s: sync requested by %s; this applier stands by, the leader answers", request.target(),
+                    request.requestedBy());
+            return;
+        }
         // read from the end: every request is new, and the apply it asks for continues its trace
         traces.inSpan("sync target", TraceCause.of(envelope.get().traceparent(), false), request.target(), () -> {
             sync(request);
@@ -54,11 +59,6 @@ public class SyncConsumer {
     }
 
     private void sync(SyncRequested request) {
-        if (!desired.active()) {
-            LOG.debugf("%s: sync requested by %s; this applier stands by, the leader answers", request.target(),
-                    request.requestedBy());
-            return;
-        }
         LOG.infof("%s: sync requested by %s (seen at commit %s): applying the target's latest desired state now",
                 request.target(), request.requestedBy(), dev.verity.events.TargetKey.shortSha(request.commit()));
         desired.sync(request.target());

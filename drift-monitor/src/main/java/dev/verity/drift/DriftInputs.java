@@ -47,7 +47,6 @@ public class DriftInputs {
     @Inject
     EventTracing tracing;
 
-
     @Incoming("desired")
     @Blocking
     public void desired(ConsumerRecord<String, String> record) {
@@ -99,9 +98,9 @@ public class DriftInputs {
                 TargetKey target = targetOf(record.key());
                 inSpan("track applied state", cause(record, EventTracing.header(record.headers())), target,
                         () -> service.handle(() -> {
-                    service.tracker().onAppliedStateRemoved(target);
-                    return Reaction.NONE;
-                }));
+                            service.tracker().onAppliedStateRemoved(target);
+                            return Reaction.NONE;
+                        }));
                 return;
             }
             Envelope envelope = intake.acceptEnvelope(record).orElse(null);

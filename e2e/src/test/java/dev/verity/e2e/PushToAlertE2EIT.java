@@ -230,6 +230,8 @@ class PushToAlertE2EIT {
                     if (!sp.root()) assertThat(spanOf(trace, sp.parentSpanId())).isNotNull();
                 });
         assertThat(trace.stream().filter(CollectedSpan::root)).as("one root: the webhook").containsExactly(webhook);
+        assertThat(collector.spans()).as("a client call outside Verity's work (informers, health polls) is no trace")
+                .noneMatch(sp -> sp.kind().equals("CLIENT") && sp.root());
         assertThat(collector.describe()).as("no secret in any span")
                 .doesNotContain(stack.slack().botToken(), "local-stack-webhook-secret", "local-stack-forge-token");
     }

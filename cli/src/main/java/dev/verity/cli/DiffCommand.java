@@ -9,6 +9,8 @@ import dev.verity.events.EventFormatException;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
+import dev.verity.fleet.Fleet;
+import dev.verity.fleet.TopicReader;
 import dev.verity.kube.Applier;
 import dev.verity.kube.Kubeconfig;
 import dev.verity.kube.ResourceType;
@@ -71,7 +73,7 @@ final class DiffCommand implements Callable<Integer> {
         DesiredState desired = null;
         AppliedState applied = null;
         EventCodec codec = new EventCodec();
-        try (TopicReader reader = new TopicReader(connection.bootstrapServers, connection.timeout)) {
+        try (TopicReader reader = VerityOps.reader(connection)) {
             for (TopicReader.Record r : reader.readToEnd(List.of(Topics.desired(key.cluster()), Topics.applied(key.cluster())))) {
                 if (!key.toString().equals(r.key())) continue;
                 if (r.value() == null) {

@@ -1,6 +1,7 @@
 package dev.verity.cli;
 
 import dev.verity.events.TargetKey;
+import dev.verity.fleet.TargetStatus;
 
 import java.io.PrintStream;
 import java.util.List;

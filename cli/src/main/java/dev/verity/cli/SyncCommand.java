@@ -13,6 +13,10 @@ import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
 import dev.verity.events.Waiting;
+import dev.verity.fleet.EventLine;
+import dev.verity.fleet.Fleet;
+import dev.verity.fleet.TargetStatus;
+import dev.verity.fleet.TopicReader;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,8 +65,8 @@ final class SyncCommand implements Callable<Integer> {
         boolean json = connection.json();
         TargetKey key = target.key();
         PrintStream out = parent.out;
-        try (TopicReader reader = new TopicReader(connection.bootstrapServers, connection.timeout)) {
-            TargetStatus status = VerityOps.readFleet(reader, key.cluster()).status().stream()
+        try (TopicReader reader = VerityOps.reader(connection)) {
+            TargetStatus status = Fleet.read(reader, key.cluster()).status().stream()
                     .filter(t -> t.target().equals(key.toString())).findFirst()
                     .orElseThrow(() -> new CliException("no desired state of " + key + " on " + connection.bootstrapServers
                             + ": check the name with ./verity status (a target exists once the renderer published it)"));

@@ -10,6 +10,11 @@ import dev.verity.events.EventCodec;
 import dev.verity.events.EventFormatException;
 import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
+import dev.verity.fleet.EventLine;
+import dev.verity.fleet.Fleet;
+import dev.verity.fleet.TargetStatus;
+import dev.verity.fleet.TopicReadException;
+import dev.verity.fleet.TopicReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,6 +65,10 @@ public final class VerityOps implements Runnable {
                 err.println("verity " + parsed.subcommand().commandSpec().name() + ": " + e.getMessage());
                 return 2;
             }
+            if (e instanceof TopicReadException t) {
+                err.println("verity " + parsed.subcommand().commandSpec().name() + ": " + t.getMessage() + hint(t));
+                return 2;
+            }
             throw e;
         });
         return cli.execute(args);
@@ -68,6 +77,20 @@ public final class VerityOps implements Runnable {
     @Override
     public void run() {
         CommandLine.usage(this, System.out);
+    }
+
+    /** What to do about a failed read of the topics, from the command line. */
+    static String hint(TopicReadException e) {
+        return switch (e.reason()) {
+            case UNREACHABLE -> ": start Verity (./verity up) or pass --bootstrap-server host:port of its Kafka cluster";
+            case TOO_SLOW -> ": pass a longer --timeout";
+            case CLIENT -> ". Pass --bootstrap-server host:port";
+        };
+    }
+
+    /** A reader of the topics for a command. */
+    static TopicReader reader(Connection connection) {
+        return new TopicReader(connection.bootstrapServers, connection.timeout, "verity-cli");
     }
 
     /** Options every command takes. */
@@ -107,8 +130,8 @@ public final class VerityOps implements Runnable {
         public Integer call() throws JsonProcessingException {
             boolean json = connection.json();
             Fleet fleet;
-            try (TopicReader reader = new TopicReader(connection.bootstrapServers, connection.timeout)) {
-                fleet = readFleet(reader, cluster);
+            try (TopicReader reader = reader(connection)) {
+                fleet = Fleet.read(reader, cluster);
             }
             List<TargetStatus> targets = fleet.status().stream()
                     .filter(t -> cluster == null || t.target().startsWith(cluster + "/")).toList();
@@ -146,7 +169,7 @@ public final class VerityOps implements Runnable {
             TargetKey key = target.key();
             PrintStream out = parent.out;
             LogFilter filter = new LogFilter(key);
-            try (TopicReader reader = new TopicReader(connection.bootstrapServers, connection.timeout)) {
+            try (TopicReader reader = reader(connection)) {
                 List<String> topics = List.of(Topics.desired(key.cluster()), Topics.ROLLOUT, Topics.DRIFT, Topics.INCIDENTS);
                 List<TopicReader.Record> records = reader.readToEnd(topics);
                 filter.learn(records);
@@ -201,16 +224,7 @@ public final class VerityOps implements Runnable {
             if (r.value() == null) return Optional.empty();
             if (r.topic().equals(Topics.INCIDENTS)) {
                 if (r.key() == null || !r.key().startsWith(target + "#")) return Optional.empty();
-                try {
-                    JsonNode incident = JSON.readTree(r.value());
-                    String status = incident.path("status").asText();
-                    String at = incident.path("RESOLVED".equals(status) ? "resolvedAt" : "changedAt").asText(Instant.ofEpochMilli(r.timestamp()).toString());
-                    return Optional.of(new EventLine(at, r.topic(), "incident", TargetKey.shortSha(incident.path("commit").asText("")),
-                            "incident " + r.key().substring(r.key().lastIndexOf('#') + 1) + " " + status.toLowerCase() + ": "
-                                    + incident.path("alert").path("title").asText("")));
-                } catch (JsonProcessingException e) {
-                    return Optional.empty();
-                }
+                return EventLine.ofIncident(r);
             }
             boolean ours = target.toString().equals(r.key()) || (repo != null && repo.equals(r.key()));
             if (!ours) return Optional.empty();
@@ -222,9 +236,7 @@ public final class VerityOps implements Runnable {
                 return Optional.empty();
             }
             if (envelope.event() instanceof dev.verity.events.DesiredState d) repo = d.repo();
-            String time = (envelope.time() != null ? envelope.time() : Instant.ofEpochMilli(r.timestamp())).toString();
-            return Optional.of(new EventLine(time, r.topic(), envelope.type(), TargetKey.shortSha(envelope.event().commit()),
-                    EventLine.summarise(envelope.event())));
+            return Optional.of(EventLine.of(envelope, r));
         }
     }
 
@@ -241,16 +253,6 @@ public final class VerityOps implements Runnable {
                 throw new CliException("'" + name + "' is not a target: name it cluster/app/env, as ./verity status lists it");
             }
         }
-    }
-
-    /** Every target's state from the topics, of one cluster or (null) all. */
-    static Fleet readFleet(TopicReader reader, String cluster) {
-        Fleet fleet = new Fleet();
-        List<String> topics = new ArrayList<>(reader.topics(t -> t.startsWith(Topics.DESIRED_PREFIX)
-                && !t.endsWith(".dlq") && (cluster == null || t.equals(Topics.desired(cluster)))));
-        topics.addAll(List.of(Topics.ROLLOUT, Topics.DRIFT, Topics.INCIDENTS));
-        reader.readToEnd(topics).forEach(fleet::accept);
-        return fleet;
     }
 
     static String pad(String s, int width) {

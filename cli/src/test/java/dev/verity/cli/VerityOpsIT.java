@@ -9,7 +9,9 @@ import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftKind;
 import dev.verity.events.EventCodec;
 import dev.verity.events.Healthy;
+import dev.verity.events.ObjectRef;
 import dev.verity.events.Policy;
+import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
 import dev.verity.events.topics.TopicPlan;
@@ -32,15 +34,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static dev.verity.cli.FleetTest.C1;
-import static dev.verity.cli.FleetTest.CART;
-import static dev.verity.cli.FleetTest.REPO;
-import static dev.verity.cli.FleetTest.SHOP;
-import static dev.verity.cli.FleetTest.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code ./verity status} and {@code logs} against a real Kafka broker holding Verity's topics. */
 class VerityOpsIT {
+
+    static final String REPO = "https://git.example.com/acme/gitops";
+    static final String C1 = "1111111111111111111111111111111111111111";
+    static final TargetKey SHOP = new TargetKey("prod", "shop", "prod");
+    static final TargetKey CART = new TargetKey("prod", "cart", "prod");
+    static final ObjectRef WEB = new ObjectRef("apps/v1", "Deployment", "shop", "web");
 
     static EmbeddedKafka kafka;
     static final EventCodec CODEC = new EventCodec();

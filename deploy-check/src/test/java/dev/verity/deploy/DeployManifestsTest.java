@@ -75,6 +75,8 @@ class DeployManifestsTest {
             assertThat(at(container, "ports", 0, "containerPort")).as(name).isEqualTo(port);
             assertThat(at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/q/health/ready");
             assertThat(at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/q/health/live");
+            // not /q/health/started, which is DOWN until a broker answers: a Kafka outage must not restart pods
+            assertThat(at(container, "startupProbe", "httpGet", "path")).as(name).isEqualTo("/q/health/live");
             assertThat(at(container, "image")).asString().startsWith("verity/" + name + ":");
             assertThat(at(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
             assertThat(at(single.get("Deployment", name), "spec", "template", "spec", "securityContext", "runAsNonRoot")).isEqualTo(true);

@@ -44,6 +44,8 @@ final class Console {
                 + " commit's trace, webhook to alert)"));
         stack.services().values().forEach(s ->
                 say(String.format("  %-16s %s   (log %s)", s.name(), s.url(), s.log())));
+        ServiceProcess notifier = stack.services().get("notifier");
+        if (notifier != null) say("  Status page      " + notifier.url() + "/status   (every target, live: ./verity status in a browser)");
         say("");
         say("Push a change:");
         say("  git clone " + forge.url() + " my-gitops && cd my-gitops");

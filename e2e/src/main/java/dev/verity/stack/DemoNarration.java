@@ -30,14 +30,17 @@ final class DemoNarration {
             Deployment web = story.awaitProdAt(release.after(), "hello from the demo");
             out.ok("Deployment shop-prod/web is in the cluster, replicas " + web.getSpec().getReplicas()
                     + ", annotated verity.dev/target=local/shop/prod");
+            List<StatusCall> rendering = story.awaitRenderStatus(release.after(), "success", "local/shop/prod");
             List<StatusCall> released = story.awaitCommitStatus(release.after(), "success", "Applied and healthy");
-            if (!"pending".equals(released.get(0).state())) {
-                out.fail("the forge's first status of " + release.after().substring(0, 12) + " was not pending: "
+            if (!"pending".equals(rendering.get(0).state()) || !"pending".equals(released.get(0).state())) {
+                out.fail("the forge's first statuses of " + release.after().substring(0, 12) + " were not pending: "
+                        + rendering.stream().map(StatusCall::readable).toList() + ", "
                         + released.stream().map(StatusCall::readable).toList());
                 return false;
             }
-            out.ok("the forge shows " + release.after().substring(0, 12) + " verity/local/shop/prod: "
-                    + String.join(" → ", released.stream().map(StatusCall::state).toList()));
+            out.ok("the forge shows " + release.after().substring(0, 12) + " verity/render: "
+                    + String.join(" → ", rendering.stream().map(StatusCall::state).toList())
+                    + "; verity/local/shop/prod: " + String.join(" → ", released.stream().map(StatusCall::state).toList()));
             feed.printNew();
 
             out.step(3, "Someone scales it by hand, behind Verity's back (kubectl scale --replicas=7).");

@@ -2,11 +2,12 @@ package dev.verity.stack;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verity.events.Applied;
+import dev.verity.events.Decoded;
+import dev.verity.events.EventFormatException;
 import dev.verity.events.Digests;
 import dev.verity.events.EventCodec;
 import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
-import dev.verity.events.VerityEvent;
 import dev.verity.testkit.mail.ReceivedMail;
 import dev.verity.testkit.forge.StatusCall;
 import dev.verity.testkit.slack.SlackMessage;
@@ -77,12 +78,24 @@ public final class DemoStory {
         return appliedCommits().contains(commit);
     }
 
-    /** The commits the applier reported {@code Applied} for the prod target, from {@code verity.rollout}. */
+    /**
+     * The commits the applier reported {@code Applied} for the prod target, from {@code verity.rollout}; records that
+     * are not Verity events (a poison record, as the services dead-letter it) are passed over, as consumers do.
+     */
     private List<String> appliedCommits() {
         EventCodec codec = new EventCodec();
-        return stack.kafka().readValues(Topics.ROLLOUT).stream().map(codec::decode)
-                .filter(e -> e instanceof Applied a && a.target().equals(PROD))
-                .map(VerityEvent::commit).toList();
+        List<String> commits = new ArrayList<>();
+        for (String value : stack.kafka().readValues(Topics.ROLLOUT)) {
+            try {
+                if (codec.read(value) instanceof Decoded.Known k && k.envelope().event() instanceof Applied a
+                        && a.target().equals(PROD)) {
+                    commits.add(a.commit());
+                }
+            } catch (EventFormatException e) {
+                // not an event: the services send it to verity.rollout.dlq
+            }
+        }
+        return commits;
     }
 
     /** Step 3: someone scales the Deployment by hand, as {@code kubectl scale} would. Returns the replicas set. */
@@ -124,7 +137,18 @@ public final class DemoStory {
      * every status the commit got there, in order.
      */
     public List<StatusCall> awaitCommitStatus(String commit, String state, String... words) {
-        String context = "verity/" + PROD;
+        return awaitCommitStatus("verity/" + PROD, commit, state, words);
+    }
+
+    /**
+     * As {@link #awaitCommitStatus(String, String, String...)} for the commit's rendering, context
+     * {@code verity/render}: pending from the push on, then success (or failure) once the renderer rendered it.
+     */
+    public List<StatusCall> awaitRenderStatus(String commit, String state, String... words) {
+        return awaitCommitStatus("verity/render", commit, state, words);
+    }
+
+    private List<StatusCall> awaitCommitStatus(String context, String commit, String state, String... words) {
         Waiter.until("the forge to show commit " + TargetKey.shortSha(commit) + " as " + state + " for " + context
                         + " mentioning " + List.of(words), timeout,
                 () -> stack.forgeStatuses().statuses(commit).stream()

@@ -142,14 +142,24 @@ public final class LocalForge {
      * returns the receiver's HTTP status.
      */
     public int sendWebhook(Push push) {
+        return sendWebhook(push, UUID.randomUUID().toString());
+    }
+
+    /**
+     * Sends the push webhook of {@link #sendWebhook(Push)} with the delivery id {@code deliveryId} (GitHub's
+     * {@code X-GitHub-Delivery}; a redelivery repeats it), and returns the receiver's HTTP status. An answer that
+     * does not come within 15 s throws {@link UncheckedIOException} (an {@link java.net.http.HttpTimeoutException}
+     * as its cause).
+     */
+    public int sendWebhook(Push push, String deliveryId) {
         byte[] body = githubPushPayload(push).getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create(webhookUrl))
                 .timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "GitHub-Hookshot/verity-local-forge")
                 .header("X-GitHub-Event", "push")
-                .header("X-GitHub-Delivery", UUID.randomUUID().toString())
-                .header("X-Hub-Signature-256", "sha256=" + hmacSha256(secret, body))
+                .header("X-GitHub-Delivery", deliveryId)
+                .header("X-Hub-Signature-256", signature(body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         try {
@@ -162,8 +172,18 @@ public final class LocalForge {
         }
     }
 
+    /** Where the forge sends its push webhooks. */
+    public String webhookUrl() {
+        return webhookUrl;
+    }
+
+    /** {@code body}'s {@code X-Hub-Signature-256} header value with the forge's webhook secret, as GitHub signs. */
+    public String signature(byte[] body) {
+        return "sha256=" + hmacSha256(secret, body);
+    }
+
     /** The push payload as GitHub sends it (the fields Verity and most receivers read). */
-    String githubPushPayload(Push push) {
+    public String githubPushPayload(Push push) {
         ObjectNode root = JSON.createObjectNode();
         root.put("ref", "refs/heads/" + BRANCH);
         root.put("before", push.before());

@@ -42,6 +42,8 @@ public final class LocalStack implements AutoCloseable {
     /** The token of the local forge's statuses API; local only, never a production secret. */
     static final String FORGE_TOKEN = "local-stack-forge-token";
     public static final String CLUSTER = "local";
+    /** The notifier's grouping window in the stack (default 3s); {@code ./verity bench stack} sets it. */
+    public static final String GROUP_WINDOW_PROPERTY = "verity.stack.group-window";
 
     private final StackOptions options;
     private final Path root;
@@ -163,7 +165,7 @@ public final class LocalStack implements AutoCloseable {
         p.put("verity.notifier.email.from", "verity@verity.local");
         p.put("quarkus.mailer.host", smtp.host());
         p.put("quarkus.mailer.port", String.valueOf(smtp.port()));
-        p.put("verity.notifier.incidents.group-window", "3s");
+        p.put("verity.notifier.incidents.group-window", System.getProperty(GROUP_WINDOW_PROPERTY, "3s"));
         p.put("verity.notifier.forges.local.url", forge.url());
         p.put("verity.notifier.forges.local.forge", "github");
         p.put("verity.notifier.forges.local.api-url", forgeStatuses.apiUrl(ForgeStatusRecorder.Api.GITHUB));
@@ -229,6 +231,7 @@ public final class LocalStack implements AutoCloseable {
             Map<String, String> common, Map<String, String> properties, Map<String, String> env) {
         Map<String, String> props = new LinkedHashMap<>(common);
         props.putAll(properties);
+        props.putAll(options.serviceProperties());
         ServiceProcess process = ServiceProcess.start(name, root.resolve(module).resolve("target/quarkus-app"), port,
                 props, env, logs.resolve(name + ".log"));
         track(process);
@@ -308,6 +311,36 @@ public final class LocalStack implements AutoCloseable {
 
     public Map<String, ServiceProcess> services() {
         return services;
+    }
+
+    /** The service process of that name ({@link #services()}); fails naming the services there are. */
+    public ServiceProcess service(String name) {
+        ServiceProcess s = services.get(name);
+        if (s == null) throw new IllegalArgumentException("no service named " + name + "; the stack runs " + services.keySet());
+        return s;
+    }
+
+    /**
+     * Kills the named service with SIGKILL (as a crash or an OOM kill would) and waits until it is gone; the stack
+     * keeps it under its name until {@link #restartService(String)} starts it again (or a {@link Supervisor} does).
+     */
+    public void killService(String name) {
+        service(name).kill();
+    }
+
+    /**
+     * Starts the named service again, after it died or was killed, with the same port, configuration and log
+     * (appended), and waits until it is ready; a service still running is killed first. Returns the new process,
+     * which replaces the old one in {@link #services()}.
+     */
+    public synchronized ServiceProcess restartService(String name) {
+        ServiceProcess old = service(name);
+        if (old.isAlive()) old.kill();
+        ServiceProcess fresh = old.restart();
+        started.replaceAll(c -> c == old ? fresh : c);
+        services.put(name, fresh);
+        fresh.awaitReady(options.readyTimeout());
+        return fresh;
     }
 
     public Path workDir() {

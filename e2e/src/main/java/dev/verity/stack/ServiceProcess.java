@@ -24,12 +24,19 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Path log;
     private final Process process;
+    private final List<String> command;
+    private final Path appDir;
+    private final Map<String, String> environment;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, int port, Path log, Process process, List<String> command, Path appDir,
+            Map<String, String> environment) {
         this.name = name;
         this.port = port;
         this.log = log;
         this.process = process;
+        this.command = List.copyOf(command);
+        this.appDir = appDir;
+        this.environment = Map.copyOf(environment);
     }
 
     /** Starts the service; call {@link #awaitReady(Duration)} before relying on it. */
@@ -41,21 +48,44 @@ public final class ServiceProcess implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        // a small heap floor and native memory given back to the OS every 5 s (glibc: what zstd and other native code
+        // freed) keep an idle service's resident set low; docs/benchmarks.md (the whole stack) has the figures
+        cmd.addAll(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000"));
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.analytics.disabled=true");
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());
+        return launch(name, appDir, port, cmd, environment, log, ProcessBuilder.Redirect.to(log.toFile()));
+    }
+
+    private static ServiceProcess launch(String name, Path appDir, int port, List<String> cmd,
+            Map<String, String> environment, Path log, ProcessBuilder.Redirect output) {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(appDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+                    .redirectOutput(output);
             pb.environment().putAll(environment);
-            return new ServiceProcess(name, port, log, pb.start());
+            return new ServiceProcess(name, port, log, pb.start(), cmd, appDir, environment);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " from " + appDir, e);
         }
+    }
+
+    /**
+     * Starts the service again with the same command, port, configuration and environment, its output appended to
+     * the same log; this process must have ended ({@link #kill()}, {@link #close()} or a crash). Call
+     * {@link #awaitReady(Duration)} on the returned process before relying on it.
+     */
+    public ServiceProcess restart() {
+        if (process.isAlive()) throw new IllegalStateException(name + " (pid " + pid() + ") is still running");
+        return launch(name, appDir, port, command, environment, log, ProcessBuilder.Redirect.appendTo(log.toFile()));
+    }
+
+    /** The exit code once the process has ended, empty while it runs. */
+    public java.util.OptionalInt exitCode() {
+        return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
     }
 
     public String name() {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code ./verity}: runs Verity locally on embedded defaults. */
 @Command(name = "verity", mixinStandardHelpOptions = true, subcommands = {VerityCli.Up.class, VerityCli.Demo.class, VerityCli.Bench.class},
@@ -26,7 +25,8 @@ public final class VerityCli implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
-    @Command(name = "up", description = "Starts the local stack, prints where everything is and the alerts it receives; Ctrl-C stops it.")
+    @Command(name = "up", description = "Starts the local stack, prints where everything is and the alerts it receives; "
+            + "a service or the Kafka broker that dies is restarted (and the restart printed); Ctrl-C stops it.")
     static final class Up implements Callable<Integer> {
         @Option(names = "--work-dir", defaultValue = ".verity/up", description = "state of the stack (broker data, Git forge, logs); default ${DEFAULT-VALUE}")
         Path workDir;
@@ -37,10 +37,11 @@ public final class VerityCli implements Runnable {
             out.say("Starting Verity on embedded defaults (first start takes a minute)...");
             LocalStack stack = LocalStack.start(StackOptions.onFixedPorts(RepoRoot.find().resolve(workDir)));
             CountDownLatch stopped = new CountDownLatch(1);
-            AtomicBoolean stopping = new AtomicBoolean();
+            // a process that dies is started again instead of the whole stack stopping
+            Supervisor supervisor = Supervisor.start(stack, out::say);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stopping.set(true);
                 out.say("Stopping every process the stack started...");
+                supervisor.close();
                 stack.close();
                 stopped.countDown();
             }, "verity-stop"));
@@ -48,14 +49,6 @@ public final class VerityCli implements Runnable {
             AlertFeed feed = new AlertFeed(stack, out);
             while (stopped.getCount() > 0) {
                 feed.printNew();
-                if (stack.services().values().stream().anyMatch(s -> !s.isAlive())) {
-                    // Ctrl-C reaches the services too (one process group): that is a stop, not a crash
-                    Thread.sleep(1500);
-                    if (stopping.get()) break;
-                    stack.services().values().stream().filter(s -> !s.isAlive()).forEach(s ->
-                            out.say("!! " + s.name() + " stopped; its log " + s.log() + " ends with:\n" + s.tail(20)));
-                    return 1;
-                }
                 Thread.sleep(1000);
             }
             return 0;
@@ -88,12 +81,13 @@ public final class VerityCli implements Runnable {
     @Command(name = "bench", description = "Runs a benchmark and prints its figures as JSON and as a line. applier: "
             + "exits 1 when the run failed (never because a figure missed its target). drift: exits 1 when the run "
             + "failed (an edit missed or reported twice, a false alarm) or a figure missed its target. renderer: exits 1 when"
-            + " the run failed (never because a figure missed its target).")
+            + " the run failed (never because a figure missed its target). stack: exits 1 when the run failed (never because"
+            + " a figure missed its target).")
     static final class Bench implements Callable<Integer> {
-        @CommandLine.Parameters(index = "0", description = "which benchmark: applier, drift, renderer or kustomize (kustomize runs without the stack: ./verity bench kustomize)")
+        @CommandLine.Parameters(index = "0", description = "which benchmark: applier, drift, renderer, stack or kustomize (kustomize runs without the stack: ./verity bench kustomize)")
         String which;
 
-        @Option(names = "--objects", description = "objects generated; default 1000 (applier), 10000 (drift)")
+        @Option(names = "--objects", description = "objects generated; default 1000 (applier), 10000 (drift), 100 (stack)")
         Integer objects;
 
         @Option(names = "--targets", defaultValue = "100", description = "drift: targets the objects are spread over; default ${DEFAULT-VALUE}")
@@ -102,8 +96,14 @@ public final class VerityCli implements Runnable {
         @Option(names = "--edits", defaultValue = "200", description = "drift: objects edited behind Verity's back; default ${DEFAULT-VALUE}")
         int edits;
 
-        @Option(names = "--idle", defaultValue = "PT1M", description = "drift: how long each idle window lasts (ISO-8601); default ${DEFAULT-VALUE}")
-        Duration idle;
+        @Option(names = "--idle", description = "drift, stack: how long each idle window lasts (ISO-8601); default PT1M (drift), PT30S (stack)")
+        void idle(Duration value) {
+            idle = value;
+            idleGiven = true;
+        }
+
+        Duration idle = Duration.ofMinutes(1);
+        boolean idleGiven;
 
         @Option(names = "--resync", defaultValue = "PT30S", description = "drift: the monitor's verity.drift.resync (ISO-8601); default ${DEFAULT-VALUE}, as deployed")
         Duration resync;
@@ -113,6 +113,15 @@ public final class VerityCli implements Runnable {
 
         @Option(names = "--pushes", defaultValue = "10", description = "renderer: one-app commits timed; default ${DEFAULT-VALUE}")
         int pushes;
+
+        @Option(names = "--commits", defaultValue = "50", description = "stack: commits pushed one after the other; default ${DEFAULT-VALUE}")
+        int commits;
+
+        @Option(names = "--drifts", defaultValue = "20", description = "stack: ConfigMaps edited behind Verity's back; default ${DEFAULT-VALUE}")
+        int drifts;
+
+        @Option(names = "--group-window", defaultValue = "PT0S", description = "stack: the notifier's grouping window (ISO-8601); default ${DEFAULT-VALUE}")
+        Duration groupWindow;
 
         @Option(names = "--work-dir", description = "scratch directory, emptied first; default .verity/bench-<benchmark>")
         Path workDir;
@@ -149,8 +158,23 @@ public final class VerityCli implements Runnable {
                     System.out.println(figures.line());
                     return figures.failure() == null ? 0 : 1;
                 }
+                case "stack" -> {
+                    StackBenchmark.Options options;
+                    try {
+                        StackBenchmark.Options d = StackBenchmark.Options.defaults();
+                        options = new StackBenchmark.Options(commits, objects == null ? d.objects() : objects, drifts,
+                                idleGiven ? idle : d.idle(), groupWindow, d.timeout());
+                    } catch (IllegalArgumentException e) {
+                        System.err.println("verity bench stack: " + e.getMessage());
+                        return 2;
+                    }
+                    StackBenchmark.Figures figures = StackBenchmark.run(options, dir);
+                    System.out.println(figures.json());
+                    System.out.println(figures.table());
+                    return figures.failure() == null ? 0 : 1;
+                }
                 default -> {
-                    System.err.println("verity bench: unknown benchmark '" + which + "'; the benchmarks are: applier, drift, renderer, kustomize");
+                    System.err.println("verity bench: unknown benchmark '" + which + "'; the benchmarks are: applier, drift, renderer, stack, kustomize, receiver");
                     return 2;
                 }
             }

@@ -14,13 +14,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.verity.testkit.forge.StatusCall;
 import dev.verity.testkit.slack.SlackMessage;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import dev.verity.testkit.browser.HeadlessChromium;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole chain through real Kafka: each of the five services runs as its own process from its packaged app;
  * a signed webhook for a real Git push ends as objects in the Kubernetes sandbox; a change behind Verity's back
  * ends as a Slack message and an e-mail, resolved in its thread once {@code verity sync} undid it; a broken push leaves
- * the cluster unchanged and is alerted; the local forge shows each commit's status (pending → success, failure);
- * the release is one trace at the stack's OTLP collector, with connected spans from every process it went through.
+ * the cluster unchanged and is alerted; the local forge shows each commit's status (pending → success, failure); the
+ * CLI and the notifier's status page (in headless Chromium; skipped, saying so, where none is installed) tell the same
+ * from the topics; the release is one trace at the stack's OTLP collector, with connected spans from every process it
+ * went through.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PushToAlertE2EIT {
@@ -74,8 +79,14 @@ class PushToAlertE2EIT {
         assertThat(stack.sandbox().client().namespaces().withName("shop-dev").get())
                 .as("the dev overlay is applied too").isNotNull();
         List<StatusCall> statuses = story.awaitCommitStatus(release.after(), "success", "Applied and healthy in local/shop/prod");
-        assertThat(statuses).extracting(StatusCall::state).as("the commit's statuses on the local forge")
+        assertThat(statuses).extracting(StatusCall::state).as("the commit's statuses on the local forge: pending"
+                + " once rendered (unless the applier's ApplyStarted was read first), pending while applied, success")
+                .hasSizeBetween(2, 3).endsWith("success");
+        assertThat(statuses.subList(0, statuses.size() - 1)).extracting(StatusCall::state).containsOnly("pending");
+        List<StatusCall> rendering = story.awaitRenderStatus(release.after(), "success", "local/shop/prod");
+        assertThat(rendering).extracting(StatusCall::state).as("verity/render: pending from the push until rendered")
                 .containsExactly("pending", "success");
+        assertThat(rendering.get(0).description()).startsWith("Rendering main at " + release.after().substring(0, 12));
         assertThat(statuses).allSatisfy(c -> {
             assertThat(c.path()).isEqualTo("/github/repos/local/gitops/statuses/" + release.after());
             assertThat(c.authorized()).isTrue();
@@ -136,6 +147,29 @@ class PushToAlertE2EIT {
 
     @Test
     @Order(5)
+    void theStatusPageShowsTheSameInChromiumWithTheTargetsDriftAndIncidentHistory() throws Exception {
+        Assumptions.assumeTrue(HeadlessChromium.find().isPresent(), HeadlessChromium.whereLooked());
+        HeadlessChromium chromium = HeadlessChromium.find().orElseThrow();
+        // served by the notifier; the address opens local/shop/prod's details
+        URI page = URI.create(stack.services().get("notifier").url() + "/status#" + DemoStory.PROD);
+        String[] dom = new String[1];
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            dom[0] = chromium.dumpDom(page, 5000);
+            assertThat(dom[0]).contains("local/shop/prod", "local/shop/dev", "RenderFailed", "hpa.yaml",
+                    release.after().substring(0, 12), "Deployment shop-prod/web: spec.replicas",
+                    "drift MODIFIED Deployment shop-prod/web: spec.replicas", "incident DRIFT open", "incident RENDER_FAILURE open");
+        });
+        Files.writeString(Path.of("target/status-page.html"), dom[0]);
+        assertThat(dom[0]).as("local/shop/prod's row: the broken push is its sync state")
+                .containsPattern("data-target=\"local/shop/prod\"><th[^>]*><a [^>]*>local/shop/prod</a></th><td><span class=\"state bad\">RenderFailed</span>");
+        assertThat(dom[0]).as("its details are open, as the address asked")
+                .containsPattern("<details [^>]*data-target=\"local/shop/prod\"[^>]* open=\"");
+        Path png = chromium.screenshot(page, Path.of("target/status-page.png"), 1280, 960, 5000);
+        assertThat(png).isNotEmptyFile();
+    }
+
+    @Test
+    @Order(6)
     void syncConvergesTheTargetNowRestoringWhatWasChangedByHand() {
         String sync = cli("sync", DemoStory.PROD.toString(), "--bootstrap-server", stack.kafka().bootstrapServers());
         assertThat(sync).contains("applied:");
@@ -149,10 +183,16 @@ class PushToAlertE2EIT {
         SlackMessage resolved = story.awaitResolvedInThread(driftIncident, "drift");
         assertThat(resolved.threadTs()).as("the resolution is a reply in the drift incident's thread")
                 .isEqualTo(driftIncident.ts());
+        // the status page's data follows: the drift is closed in the target's history
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        URI api = URI.create(stack.services().get("notifier").url() + "/status/api/targets?cluster=" + LocalStack.CLUSTER);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(http.send(java.net.http.HttpRequest.newBuilder(api).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+                        .contains("drift resolved Deployment shop-prod/web", "incident DRIFT resolved"));
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void everyMetricTheGrafanaDashboardQueriesIsExposedBySomeService() throws Exception {
         String dashboard = Files.readString(Path.of("../deploy/grafana/verity-dashboard.json"));
         java.util.Set<String> queried = new java.util.TreeSet<>();
@@ -177,7 +217,7 @@ class PushToAlertE2EIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theReleaseIsOneTraceFromWebhookToRenderApplyHealthAndAlert() throws Exception {
         // the trace context is the CloudEvent's traceparent, and the Kafka header carries the same value
         ConsumerRecord<String, String> pushed = stack.kafka().readAll(Topics.COMMITS).stream()
@@ -224,7 +264,7 @@ class PushToAlertE2EIT {
                 .map(CollectedSpan::parentSpanId))
                 .as("the notifier continues the spans that published the events it alerts on")
                 .allSatisfy(parent -> assertThat(spanOf(trace, parent).service())
-                        .isIn("verity-applier", "verity-drift-monitor", "verity-renderer"));
+                        .isIn("verity-applier", "verity-drift-monitor", "verity-renderer", "verity-webhook-receiver"));
         assertThat(trace).as("every parent is a span of the trace: nothing disconnected")
                 .allSatisfy(sp -> {
                     if (!sp.root()) assertThat(spanOf(trace, sp.parentSpanId())).isNotNull();

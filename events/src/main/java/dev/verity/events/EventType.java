@@ -11,6 +11,7 @@ public enum EventType {
     TARGET_REMOVED(TargetRemoved.class, "dev.verity.target.removed.v1", "renderer"),
     RENDER_FAILED(RenderFailed.class, "dev.verity.render.failed.v1", "renderer"),
     REMOVAL_HELD(RemovalHeld.class, "dev.verity.render.removal-held.v1", "renderer"),
+    RENDERED(Rendered.class, "dev.verity.render.rendered.v1", "renderer"),
     APPLY_STARTED(ApplyStarted.class, "dev.verity.rollout.started.v1", "applier"),
     APPLIED(Applied.class, "dev.verity.rollout.applied.v1", "applier"),
     APPLY_FAILED(ApplyFailed.class, "dev.verity.rollout.failed.v1", "applier"),

@@ -8,7 +8,7 @@ import java.util.Optional;
  * and commit it is about.
  */
 public sealed interface VerityEvent
-        permits CommitPushed, RefDeleted, RenderFailed, RemovalHeld, TargetEvent {
+        permits CommitPushed, RefDeleted, RenderFailed, RemovalHeld, Rendered, TargetEvent {
 
     /** The repository URL the event is about. */
     String repo();

@@ -38,9 +38,9 @@ final class AsyncApiDocument {
         channel(new Channel(Topics.APPLIED_PREFIX + "{cluster}", "the target, cluster/app/env", "What the applier applied "
                 + "to each target, as the server stored it (compacted): the drift monitor's reference.",
                 List.of(EventType.APPLIED_STATE), null));
-        channel(new Channel(Topics.ROLLOUT, "the target (the repository for a repository-wide RenderFailed)", "Renders "
-                + "that failed and every rollout: started, applied, failed, pruned, health, waiting, suspended.",
-                List.of(EventType.RENDER_FAILED, EventType.REMOVAL_HELD, EventType.APPLY_STARTED, EventType.APPLIED,
+        channel(new Channel(Topics.ROLLOUT, "the target (the repository for Rendered and a repository-wide RenderFailed)", "Renders "
+                + "that ended (which targets a commit changed) or failed, and every rollout: started, applied, failed, pruned, health, waiting, suspended.",
+                List.of(EventType.RENDERED, EventType.RENDER_FAILED, EventType.REMOVAL_HELD, EventType.APPLY_STARTED, EventType.APPLIED,
                         EventType.APPLY_FAILED, EventType.PRUNED, EventType.PROGRESSING, EventType.HEALTHY,
                         EventType.DEGRADED, EventType.WAITING, EventType.APPLY_SUSPENDED), null));
         channel(new Channel(Topics.DRIFT, "the target", "Drift: detected, changed, resolved, or unknown (the object "

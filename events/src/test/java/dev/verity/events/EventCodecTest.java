@@ -59,7 +59,19 @@ class EventCodecTest {
                         "local/shop/prod is progressing"),
                 new CommitPushed(REPO, "main", "1".repeat(40), SHA, List.of("apps/shop/base/deployment.yaml"), "d-2", "gitlab",
                         true, "jsmith"),
-                new RefDeleted(REPO, "release/1.x", SHA, "d-3", "gitea", "octocat"));
+                new RefDeleted(REPO, "release/1.x", SHA, "d-3", "gitea", "octocat"),
+                new Rendered(REPO, "main", SHA, List.of(PROD), List.of(TargetKey.parse("local/shop/dev")),
+                        List.of(TargetKey.parse("local/web/prod")), List.of(TargetKey.parse("local/blog/prod"))));
+    }
+
+    @Test
+    void aRenderedIsARolloutEventOfTheRendererKeyedByRepository() {
+        Rendered rendered = new Rendered(REPO, "main", SHA, List.of(PROD), null, null, null);
+        assertThat(rendered.key()).isEqualTo(REPO);
+        assertThat(rendered.type()).isEqualTo("dev.verity.render.rendered.v1");
+        assertThat(EventType.of(Rendered.class).source()).isEqualTo("/verity/renderer");
+        assertThat(rendered.unchanged()).isEmpty();
+        assertThat(codec.decode(codec.encode(rendered))).isEqualTo(rendered);
     }
 
     @Test

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 
 /**
  * Commit statuses on the leading notifier: {@link IncidentLoop} gives it each event it reads from
- * {@code verity.rollout}; the {@link StatusBook} says which statuses that gives, and the {@link CommitStatusPoster}
+ * {@code verity.commits} (pushes: pending while rendering) and {@code verity.rollout}; the {@link StatusBook} says which statuses that gives, and the {@link CommitStatusPoster}
  * posts them to the repository's forge ({@code verity.notifier.forges.<id>.*}), before the event's offset is committed.
  * Built at start (a wrong setting stops the service there), with one log line per forge (never the token).
  */
@@ -32,23 +32,29 @@ public class CommitStatuses {
 
     private static final Logger LOG = Logger.getLogger(CommitStatuses.class);
 
-    private final StatusBook book = new StatusBook();
+    private final StatusBook book;
     private final CommitStatusPoster poster;
     private final DeliveryMetrics metrics;
 
     CommitStatuses(NotifierConfig config, DeliveryRetry retry, UndeliveredPublisher undelivered, DeliveryMetrics metrics) {
         this.metrics = metrics;
         List<ForgeRepository> forges = new ArrayList<>();
+        Map<String, String> branches = new TreeMap<>();
         for (Map.Entry<String, NotifierConfig.Forge> e : new TreeMap<>(config.forges()).entrySet()) {
             forges.add(forge(e.getKey(), e.getValue()));
+            branches.put(e.getKey(), e.getValue().branch());
         }
         this.poster = new CommitStatusPoster(forges, new ForgeStatusApi(Clock.systemUTC()), retry, undelivered,
                 Clock.systemUTC());
+        this.book = new StatusBook((repo, branch) -> poster.forgeOf(repo)
+                .map(f -> branch.equals(branches.get(f.id()))).orElse(false));
+        metrics.registerForges(forges.stream().map(ForgeRepository::kind).toList());
         if (forges.isEmpty()) {
             LOG.info("Commit statuses: none posted, no verity.notifier.forges.<id>.* is configured");
         }
-        forges.forEach(f -> LOG.infof("Commit statuses (%s): commits of %s get their statuses on the %s, context"
-                + " verity/<cluster>/<app>/<env>", CommitStatusPoster.destination(f), f.identity(), f.describe()));
+        forges.forEach(f -> LOG.infof("Commit statuses (%s): commits of %s (branch %s) get their statuses on the %s,"
+                + " contexts verity/render and verity/<cluster>/<app>/<env>", CommitStatusPoster.destination(f),
+                f.identity(), branches.get(f.id()), f.describe()));
     }
 
     private static ForgeRepository forge(String id, NotifierConfig.Forge f) {
@@ -88,7 +94,7 @@ public class CommitStatuses {
      */
     void on(Envelope envelope) {
         if (!enabled()) return;
-        List<CommitStatus> statuses = book.on(envelope.id(), envelope.event());
+        List<CommitStatus> statuses = book.on(envelope.id(), envelope.event(), envelope.time(), Instant.now());
         List<CommitStatus> mine = statuses.stream().filter(s -> poster.forgeOf(s.repo()).isPresent()).toList();
         if (mine.isEmpty()) return;
         List<Delivery> deliveries;
@@ -103,6 +109,7 @@ public class CommitStatuses {
             Delivery d = deliveries.get(i);
             CommitStatus s = mine.get(i);
             metrics.record(d, envelope.time(), now);
+            metrics.recordStatus(poster.forgeOf(s.repo()).orElseThrow().kind(), s.state(), d);
             if (d.outcome() == Delivery.Outcome.DELIVERED) {
                 LOG.infof("%s: commit status %s \"%s\" via %s (%d attempt(s))", s.where(), s.state(), s.description(),
                         d.destination(), d.attempts());

@@ -1,7 +1,10 @@
 package dev.verity.notifier;
 
 import dev.verity.notifier.delivery.Delivery;
+import dev.verity.notifier.delivery.CommitStatusPoster;
 import dev.verity.notifier.delivery.Destination;
+import dev.verity.notifier.status.ForgeKind;
+import dev.verity.notifier.status.StatusState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,6 +26,11 @@ import java.util.Locale;
  * <li>{@code verity_notification_delay_seconds{destination}} (histogram): from the time of the event an alert tells
  * (its CloudEvents {@code time}; for an announcement after the grouping window, the time its first incident was
  * opened) to its delivery.</li>
+ * <li>{@code verity_commit_statuses_total{forge,result,outcome}}: commit statuses posted, by {@code forge} =
+ * {@code github}, {@code gitlab}, {@code gitea} (Forgejo too), {@code result} = the state Verity gave ({@code pending},
+ * {@code success}, {@code failure}, {@code error}) and {@code outcome} = {@code delivered} or {@code undelivered};
+ * registered at zero at start for every configured forge (statuses also count in the three meters above, as
+ * {@code destination="forge"}, which are registered at zero too).</li>
  * </ul>
  * It counts; it delivers nothing.
  */
@@ -42,6 +50,34 @@ public class DeliveryMetrics {
             failures(channel);
             delay(channel);
         });
+    }
+
+    /** Registers the commit-status meters of these forges at zero, so that they are scraped from the start. */
+    void registerForges(Collection<ForgeKind> forges) {
+        if (forges.isEmpty()) return;
+        for (Delivery.Outcome o : Delivery.Outcome.values()) outcomes(CommitStatusPoster.CHANNEL, o);
+        failures(CommitStatusPoster.CHANNEL);
+        delay(CommitStatusPoster.CHANNEL);
+        forges.stream().distinct().forEach(forge -> {
+            for (StatusState state : StatusState.values()) {
+                statuses(forge, state, Delivery.Outcome.DELIVERED);
+                statuses(forge, state, Delivery.Outcome.UNDELIVERED);
+            }
+        });
+    }
+
+    /** Counts one commit status posted (or reported undelivered) to a forge. */
+    void recordStatus(ForgeKind forge, StatusState state, Delivery delivery) {
+        if (delivery.outcome() == Delivery.Outcome.DUPLICATE) return;
+        statuses(forge, state, delivery.outcome()).increment();
+    }
+
+    private Counter statuses(ForgeKind forge, StatusState state, Delivery.Outcome outcome) {
+        return Counter.builder("verity.commit.statuses")
+                .description("Commit statuses posted to a forge, by the state given and what became of the post")
+                .tags("forge", forge.label(), "result", state.name().toLowerCase(Locale.ROOT),
+                        "outcome", outcome.name().toLowerCase(Locale.ROOT))
+                .register(registry);
     }
 
     /**

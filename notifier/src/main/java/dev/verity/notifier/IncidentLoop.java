@@ -59,8 +59,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The leading notifier's work, on one thread: rebuilds the {@link IncidentBook} from {@code verity.incidents}, then
- * reads {@code verity.drift} and {@code verity.rollout} in the consumer group {@code verity-notifier}, turns each
- * event into notices, sends them ({@link AlertDispatcher}), records the incidents they changed on
+ * reads {@code verity.drift} and {@code verity.rollout} (and {@code verity.commits}, for the commit statuses only, when
+ * a forge is configured) in the consumer group {@code verity-notifier}, turns each event into notices, sends them ({@link AlertDispatcher}), records the incidents they changed on
  * {@code verity.incidents}, posts the commit statuses the event gives ({@link CommitStatuses}), and only then commits
  * the offsets; between polls it sends what time made due (grouped
  * announcements, reminders). Started when this replica is elected ({@link NotifierLeadership}), stopped when it is
@@ -120,12 +120,14 @@ public class IncidentLoop {
 
     private String driftTopic;
     private String rolloutTopic;
+    private String commitsTopic;
     private String incidentsTopic;
 
     @PostConstruct
     void init() {
         driftTopic = config.topics().drift();
         rolloutTopic = config.topics().rollout();
+        commitsTopic = config.topics().commits();
         incidentsTopic = config.topics().incidents();
         dispatcher = alerting.dispatcher();
         router = alerting.router();
@@ -202,7 +204,9 @@ public class IncidentLoop {
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerConfig())) {
             consumer = c;
             if (!running) return;
-            c.subscribe(List.of(driftTopic, rolloutTopic));
+            // pushes matter to the commit statuses only (verity/render pending while a commit is rendered)
+            c.subscribe(statuses.enabled() ? List.of(driftTopic, rolloutTopic, commitsTopic)
+                    : List.of(driftTopic, rolloutTopic));
             while (running) {
                 ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<String, String> record : records) handle(record, producer);
@@ -226,10 +230,15 @@ public class IncidentLoop {
         if (decoded.isEmpty()) return; // a type this version does not know: skipped and counted
         Envelope envelope = decoded.get();
         tracing.inSpan("notify", TraceCause.of(envelope.traceparent(), false), SpanAttributes.of(envelope.event()),
-                () -> notify(envelope, producer));
+                () -> notify(record, envelope, producer));
     }
 
-    private void notify(Envelope envelope, KafkaProducer<String, byte[]> producer) {
+    private void notify(ConsumerRecord<String, String> record, Envelope envelope,
+            KafkaProducer<String, byte[]> producer) {
+        if (record.topic().equals(commitsTopic)) {
+            statuses.on(envelope);
+            return;
+        }
         Alert alert = composer.compose(envelope).orElse(null);
         List<Notice> notices = book.on(envelope.id(), envelope.event(), alert);
         if (notices.isEmpty()) {

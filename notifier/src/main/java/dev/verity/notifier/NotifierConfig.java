@@ -121,6 +121,13 @@ public interface NotifierConfig {
         String forge();
 
         /**
+         * The branch the renderer renders ({@code verity.renderer.repositories[<n>].branch}): a push to it shows
+         * {@code verity/render} pending at once; pushes to other branches get no status.
+         */
+        @WithDefault("main")
+        String branch();
+
+        /**
          * The API's base URL; unset: {@code https://api.github.com} (a GitHub Enterprise host:
          * {@code https://<host>/api/v3}), {@code https://<host>/api/v4} (GitLab), {@code https://<host>/api/v1}
          * (Gitea, Forgejo).
@@ -162,6 +169,10 @@ public interface NotifierConfig {
         @WithDefault("verity.rollout")
         String rollout();
 
+        /** Pushes, read for the commit statuses only (pending while a pushed commit is rendered). */
+        @WithDefault("verity.commits")
+        String commits();
+
         /** Where incidents are kept (compacted), and rebuilt from on election. */
         @WithDefault("verity.incidents")
         String incidents();
@@ -192,6 +203,30 @@ public interface NotifierConfig {
         /** This many openings within the flapping window make an incident flapping (announced once, then quiet). */
         @WithDefault("4")
         int flapThreshold();
+    }
+
+    /**
+     * The status page ({@code verity.notifier.status-page.*}): {@code GET /status} on this service's HTTP port, every
+     * target's state and its drift and incident history, read from the topics by every replica (no leadership).
+     */
+    StatusPage statusPage();
+
+    interface StatusPage {
+        /** Whether {@code /status} and {@code /status/api/targets} are served (off: they answer 404). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How many drift and incident lines the page keeps per target (the newest). */
+        @WithDefault("50")
+        int history();
+
+        /** How often the topics are listed again, to show a new cluster's targets. */
+        @WithDefault("30s")
+        Duration rescanInterval();
+
+        /** How long reading the topics may take at each step before the page says Kafka is not answering. */
+        @WithDefault("15s")
+        Duration kafkaTimeout();
     }
 
     /** How many recent event ids are remembered per destination, so a redelivered event is alerted once. */

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.events.Applied;
 import dev.verity.events.ApplyFailed;
 import dev.verity.events.ApplyStarted;
+import dev.verity.events.CommitPushed;
 import dev.verity.events.EventCodec;
 import dev.verity.events.Healthy;
+import dev.verity.events.Rendered;
 import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
@@ -14,6 +16,7 @@ import dev.verity.testkit.forge.ForgeStatusRecorder;
 import dev.verity.testkit.forge.ForgeStatusRecorder.Api;
 import dev.verity.testkit.forge.StatusCall;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import dev.verity.testkit.metrics.PrometheusText;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,12 +28,14 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.verity.testkit.kafka.EmbeddedKafkaResource.kafka;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Commit statuses through real Kafka to the recording stand-in of each forge's statuses API: pending → success and
- * pending → failure on GitHub, GitLab and Forgejo, a superseded commit ended, a 429 waited out, and a wrong token
+ * Commit statuses through real Kafka to the recording stand-in of each forge's statuses API: a push pending on
+ * {@code verity/render} as soon as it is read, then rendered, then its changed environment pending until healthy;
+ * pending → success and pending → failure on GitHub, GitLab and Forgejo, the commit-status metrics, a superseded commit ended, a 429 waited out, and a wrong token
  * reported on {@code verity.undelivered} without the token.
  */
 @QuarkusTest
@@ -97,6 +102,62 @@ class CommitStatusIT {
     void forgejoShowsPendingThenSuccessAndPendingThenFailure() {
         pendingThenSuccessAndFailure(FORGEJO_REPO, Api.GITEA, "acme/shop", "pending", "success", "failure",
                 "cccccccccccccccccccccccccccccccccccccc03");
+    }
+
+    @Test
+    void aPushIsPendingAtOnceThenRenderedThenEachChangedEnvironmentUntilHealthyAndCounted() {
+        PrometheusText before = scrape();
+        assertThat(before.value("verity_commit_statuses_total", Map.of("forge", "gitlab", "result", "failure",
+                "outcome", "undelivered"))).as("registered at zero from the start, for every configured forge")
+                .contains(0.0);
+        String sha = "abababababababababababababababababab0010";
+        String older = "abababababababababababababababababab0009";
+        TargetKey prod = TargetKey.parse("gh-eu/web/prod");
+        TargetKey dev = TargetKey.parse("gh-eu/web/dev");
+        sendPush(new CommitPushed(GITHUB_REPO, "main", "0".repeat(40), older, List.of(), "d-9", "github", true, "octocat"));
+        sendPush(new CommitPushed(GITHUB_REPO, "main", older, sha, List.of("apps/web/overlays/prod/x.yaml"), "d-10",
+                "github", true, "octocat"));
+        sendPush(new CommitPushed(GITHUB_REPO, "feature/x", older, "abababababababababababababababababab0011", List.of(),
+                "d-11", "github", true, "octocat"));
+        recorder().await(c -> c.sha().equals(sha) && "verity/render".equals(c.context()) && "pending".equals(c.state()),
+                WAIT);
+
+        send(new Rendered(GITHUB_REPO, "main", sha, List.of(prod), List.of(dev), List.of(), List.of()));
+        recorder().await(c -> c.sha().equals(sha) && ("verity/" + prod).equals(c.context()), WAIT);
+        send(new ApplyStarted(prod, GITHUB_REPO, sha, "sha256:w", 2));
+        send(new Healthy(prod, GITHUB_REPO, sha, "sha256:w", List.of(), null));
+        recorder().await(c -> c.sha().equals(sha) && "success".equals(c.state()) && c.context().endsWith("/prod"), WAIT);
+
+        List<StatusCall> statuses = recorder().statuses(sha);
+        assertThat(statuses).extracting(StatusCall::context, StatusCall::state).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("verity/render", "pending"),
+                org.assertj.core.groups.Tuple.tuple("verity/render", "success"),
+                org.assertj.core.groups.Tuple.tuple("verity/" + prod, "pending"),
+                org.assertj.core.groups.Tuple.tuple("verity/" + prod, "pending"),
+                org.assertj.core.groups.Tuple.tuple("verity/" + prod, "success"));
+        assertThat(statuses).extracting(StatusCall::description).containsExactly(
+                "Rendering main at abababababab, pushed by octocat",
+                "Rendered; changed: gh-eu/web/prod; 1 unchanged",
+                "Rendered; waiting for the applier of gh-eu (gh-eu/web/prod)",
+                "Applying 2 object(s) to gh-eu/web/prod",
+                "Applied and healthy in gh-eu/web/prod");
+        assertThat(recorder().statuses(older)).as("pushed before the rendered head: never rendered, not left pending")
+                .extracting(StatusCall::state).containsExactly("pending", "error");
+        assertThat(recorder().statuses("abababababababababababababababababab0011")).as("a branch not rendered").isEmpty();
+
+        // counted once the forge answered (the stand-in records the call before the notifier reads the answer)
+        await().atMost(WAIT).untilAsserted(() -> {
+            PrometheusText after = scrape();
+            assertThat(after.count("verity_commit_statuses_total", Map.of("forge", "github", "result", "success",
+                    "outcome", "delivered")) - before.count("verity_commit_statuses_total", Map.of("forge", "github",
+                    "result", "success", "outcome", "delivered"))).isGreaterThanOrEqualTo(2);
+            assertThat(after.count("verity_commit_statuses_total", Map.of("forge", "github", "result", "error",
+                    "outcome", "delivered")) - before.count("verity_commit_statuses_total", Map.of("forge", "github",
+                    "result", "error", "outcome", "delivered"))).isGreaterThanOrEqualTo(1);
+            assertThat(after.count("verity_notifications_total", Map.of("destination", "forge", "outcome", "delivered"))
+                    - before.count("verity_notifications_total", Map.of("destination", "forge", "outcome", "delivered")))
+                    .isGreaterThanOrEqualTo(7);
+        });
     }
 
     @Test
@@ -183,6 +244,14 @@ class CommitStatusIT {
 
     private void send(VerityEvent event) {
         kafka().send(Topics.ROLLOUT, event.key(), codec.encode(event));
+    }
+
+    private void sendPush(CommitPushed push) {
+        kafka().send(Topics.COMMITS, push.key(), codec.encode(push));
+    }
+
+    private static PrometheusText scrape() {
+        return PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
     private static ForgeStatusRecorder recorder() {

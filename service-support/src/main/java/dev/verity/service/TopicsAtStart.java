@@ -36,11 +36,17 @@ public class TopicsAtStart {
     @ConfigProperty(name = "verity.service.clusters")
     Optional<List<String>> clusters;
 
-    private ProvisionAtStart step;
+    private volatile ProvisionAtStart step;
 
     void provision(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE - 1) StartupEvent start) {
         TopicSettings settings = TopicSettings.from(k -> ConfigProvider.getConfig().getOptionalValue(k, String.class));
         step = ProvisionAtStart.run(service, kafka, settings, clusters.orElse(List.of()));
+    }
+
+    /** Whether the topics were provisioned (false before start, and while Kafka could not be asked yet). */
+    public boolean provisioned() {
+        ProvisionAtStart current = step;
+        return current != null && current.report().isPresent();
     }
 
     @PreDestroy

@@ -4,7 +4,8 @@
  * before the Kafka channels connect; {@link dev.verity.service.ServiceIntake} is the service's one
  * {@link dev.verity.events.EventIntake}, shared by its channels, whose skipped counts are answered at
  * {@code GET /verity/events/skipped} ({@link dev.verity.service.SkippedEventsResource}) and as
- * {@code verity_events_skipped_total{type}} ({@link dev.verity.service.SkippedEventsMetrics});
+ * {@code verity_events_skipped_total{type}} ({@link dev.verity.service.SkippedEventsMetrics}); {@link
+ * dev.verity.service.KafkaHealth} is the readiness check {@code kafka} (DOWN while Kafka does not answer);
  * {@link dev.verity.service.EventTracing} runs consumers' work in spans continued from (or linked to) the events'
  * {@code traceparent} and gives producers the value to write, {@link dev.verity.service.TracesNeedAnEndpoint}
  * keeps traces off until an OTLP endpoint is configured, and {@link dev.verity.service.TraceSampling} leaves client

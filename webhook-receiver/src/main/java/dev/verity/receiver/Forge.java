@@ -32,6 +32,17 @@ public interface Forge {
         return verify(request, credentials.secret()) ? Optional.empty() : Optional.of(Refusal.MISMATCH);
     }
 
+    /**
+     * What the headers alone say against the delivery, before a byte of its body is read: {@link Refusal#MISSING}
+     * when it carries no authentication; a forge whose authentication is not a signature of the body (GitLab's token)
+     * also says {@link Refusal#MISMATCH}. Empty when only the body can tell; {@link #authenticate} still runs then.
+     *
+     * @param headers the delivery with its headers only (its body is not read yet)
+     */
+    default Optional<Refusal> refuseOnHeaders(HookRequest headers, Credentials credentials) {
+        return isSigned(headers) ? Optional.empty() : Optional.of(Refusal.MISSING);
+    }
+
     /** Why {@link #authenticate} refused a delivery. */
     enum Refusal {
         /** No authentication header: the forge's webhook has no secret. */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * One webhook delivery as it arrived: its headers (looked up case-insensitively) and the raw body bytes, which
@@ -18,12 +19,24 @@ public final class HookRequest {
     private final byte[] body;
 
     public HookRequest(Map<String, String> headers, byte[] body) {
+        this(headers, body == null ? null : body.clone(), true);
+    }
+
+    private HookRequest(Map<String, String> headers, byte[] body, boolean owned) {
         Map<String, String> lower = new TreeMap<>();
         headers.forEach((name, value) -> {
             if (name != null && value != null) lower.put(name.toLowerCase(Locale.ROOT), value);
         });
         this.headers = Map.copyOf(lower);
-        this.body = body == null ? new byte[0] : body.clone();
+        this.body = body == null ? new byte[0] : body;
+    }
+
+    /**
+     * A request that takes {@code body} over instead of copying it (a body may be 25 MiB; each copy counts when many
+     * arrive at once): the caller hands the array over and never touches it again.
+     */
+    public static HookRequest handingOver(Map<String, String> headers, byte[] body) {
+        return new HookRequest(headers, body, true);
     }
 
     /** The header's value, absent when the header is missing or blank. */
@@ -35,6 +48,11 @@ public final class HookRequest {
     /** A copy of the raw body. */
     public byte[] body() {
         return body.clone();
+    }
+
+    /** What {@code reader} makes of the raw body, without copying it; {@code reader} must not change the array. */
+    public <T> T readBody(Function<byte[], T> reader) {
+        return reader.apply(body);
     }
 
     /** The raw body as a stream, without copying it (bodies may be up to the 25M cap). */

@@ -55,29 +55,40 @@ public final class RepositoryHooks {
         return Optional.ofNullable(forges.get(name));
     }
 
+    /**
+     * The refusal a delivery gets from its endpoint and headers alone — unknown endpoint, no authentication, a wrong
+     * GitLab token — so that its body need not be read; empty when only the body can tell, and {@link #receive}
+     * decides. Gives the same refusal {@link #receive} would.
+     *
+     * @param headers the delivery with its headers only
+     */
+    public Optional<Rejected> refuseBeforeBody(String forgeName, String repositoryId, HookRequest headers) {
+        Forge forge = forges.get(forgeName);
+        Optional<RepositorySettings> repository = endpoint(forge, forgeName, repositoryId);
+        if (repository.isEmpty()) return Optional.of(NO_SUCH_ENDPOINT);
+        return forge.refuseOnHeaders(headers, credentials(repository.get()))
+                .map(refusal -> rejected(refusal, forge, forgeName, repository.get()));
+    }
+
+    private Optional<RepositorySettings> endpoint(Forge forge, String forgeName, String repositoryId) {
+        Optional<RepositorySettings> found = registry.byId(repositoryId);
+        if (forge == null || found.isEmpty()) return Optional.empty();
+        if (found.get().forge().isPresent() && !found.get().forge().get().equals(forgeName)) return Optional.empty();
+        return found;
+    }
+
+    private Credentials credentials(RepositorySettings repository) {
+        return new Credentials(repository.secret(), repository.signingKeys(), replayWindow);
+    }
+
     public HookOutcome receive(String forgeName, String repositoryId, HookRequest request) {
         Forge forge = forges.get(forgeName);
-        Optional<RepositorySettings> found = registry.byId(repositoryId);
-        if (forge == null || found.isEmpty()) return NO_SUCH_ENDPOINT;
+        Optional<RepositorySettings> found = endpoint(forge, forgeName, repositoryId);
+        if (found.isEmpty()) return NO_SUCH_ENDPOINT;
         RepositorySettings repository = found.get();
-        if (repository.forge().isPresent() && !repository.forge().get().equals(forgeName)) return NO_SUCH_ENDPOINT;
-        String secretKey = RepositoryRegistry.REPOSITORIES + "." + repository.id();
 
-        Optional<Forge.Refusal> refusal = forge.authenticate(request,
-                new Credentials(repository.secret(), repository.signingKeys(), replayWindow), clock.instant());
-        if (refusal.isPresent()) {
-            return switch (refusal.get()) {
-                case MISSING -> new Rejected(Reason.UNSIGNED, "the delivery has no " + forge.authenticationHeader()
-                        + " header: give the " + forgeName + " webhook the secret set as " + secretKey + ".secret");
-                case MISMATCH -> new Rejected(Reason.BAD_SIGNATURE, "the " + forge.authenticationHeader()
-                        + " does not match: the " + forgeName + " webhook's secret must equal " + secretKey + ".secret"
-                        + (repository.signingKeys().isEmpty() ? "" : " and its signing token one of " + secretKey
-                        + ".signing-key"));
-                case EXPIRED -> new Rejected(Reason.EXPIRED, "the delivery was signed more than " + replayWindow.toSeconds()
-                        + " s from now (" + StandardWebhookSignature.TIMESTAMP_HEADER + "): a replayed delivery is refused;"
-                        + " check the forge's and this host's clocks (verity.receiver.replay-window)");
-            };
-        }
+        Optional<Forge.Refusal> refusal = forge.authenticate(request, credentials(repository), clock.instant());
+        if (refusal.isPresent()) return rejected(refusal.get(), forge, forgeName, repository);
 
         List<ParsedHook> changes = forge.parseAll(request);
         List<VerityEvent> events = new ArrayList<>();
@@ -100,6 +111,21 @@ public final class RepositoryHooks {
         }
         if (!events.isEmpty()) return new Publish(events);
         return new Ignored(ignored.isEmpty() ? "the delivery moved no ref" : String.join("; ", ignored));
+    }
+
+    private Rejected rejected(Forge.Refusal refusal, Forge forge, String forgeName, RepositorySettings repository) {
+        String secretKey = RepositoryRegistry.REPOSITORIES + "." + repository.id();
+        return switch (refusal) {
+            case MISSING -> new Rejected(Reason.UNSIGNED, "the delivery has no " + forge.authenticationHeader()
+                    + " header: give the " + forgeName + " webhook the secret set as " + secretKey + ".secret");
+            case MISMATCH -> new Rejected(Reason.BAD_SIGNATURE, "the " + forge.authenticationHeader()
+                    + " does not match: the " + forgeName + " webhook's secret must equal " + secretKey + ".secret"
+                    + (repository.signingKeys().isEmpty() ? "" : " and its signing token one of " + secretKey
+                    + ".signing-key"));
+            case EXPIRED -> new Rejected(Reason.EXPIRED, "the delivery was signed more than " + replayWindow.toSeconds()
+                    + " s from now (" + StandardWebhookSignature.TIMESTAMP_HEADER + "): a replayed delivery is refused;"
+                    + " check the forge's and this host's clocks (verity.receiver.replay-window)");
+        };
     }
 
     private static boolean renders(String configured, String branch) {

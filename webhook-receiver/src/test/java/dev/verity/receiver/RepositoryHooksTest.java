@@ -105,6 +105,34 @@ class RepositoryHooksTest {
         assertThat(RepositoryHooks.NO_SUCH_ENDPOINT.message()).isEmpty();
     }
 
+    /**
+     * What the endpoint and headers decide (no such endpoint, no authentication, a wrong GitLab token) is refused before
+     * the body, with the refusal {@code receive} gives; a signature of the body is left to {@code receive}.
+     */
+    @Test
+    void whatTheHeadersAloneDecideIsRefusedBeforeTheBodyAsReceiveWouldRefuseIt() {
+        byte[] body = Fixtures.read("gitlab", "push.json");
+        HookRequest headersOnly;
+        for (String forge : List.of("github", "gitlab", "gitea", "forgejo", "bitbucket", "bitbucket-server", "generic")) {
+            Map<String, String> unsigned = Map.of("Content-Type", "application/json");
+            assertThat(hooks.refuseBeforeBody(forge, "any", new HookRequest(unsigned, null))).as(forge)
+                    .hasValue((Rejected) hooks.receive(forge, "any", new HookRequest(unsigned, body)));
+            // a wrong signature of the body (every forge but GitLab) needs the body
+            Map<String, String> wrong = ForgeDeliveries.headers(forge, "push", "d-1", body, "not-the-secret");
+            HookOutcome refused = hooks.receive(forge, "any", new HookRequest(wrong, body));
+            assertThat(hooks.refuseBeforeBody(forge, "any", new HookRequest(wrong, null))).as(forge)
+                    .isEqualTo(forge.equals("gitlab") ? Optional.of(refused) : Optional.empty());
+            assertThat(hooks.refuseBeforeBody(forge, "any", new HookRequest(
+                    ForgeDeliveries.headers(forge, "push", "d-1", body, SECRET), null))).as(forge).isEmpty();
+        }
+        headersOnly = new HookRequest(ForgeDeliveries.headers("gitlab", "Push Hook", "d-1", body, SECRET), null);
+        assertThat(hooks.refuseBeforeBody("gitlab", "nosuch", headersOnly)).hasValue(RepositoryHooks.NO_SUCH_ENDPOINT);
+        assertThat(hooks.refuseBeforeBody("gitbucket", "any", headersOnly)).hasValue(RepositoryHooks.NO_SUCH_ENDPOINT);
+        assertThat(hooks.refuseBeforeBody("github", "lab", headersOnly)).hasValue(RepositoryHooks.NO_SUCH_ENDPOINT);
+        // GitLab with signing keys: the token is checked first, the Standard Webhooks signature needs the body
+        assertThat(hooks.refuseBeforeBody("gitlab", "signed", headersOnly)).isEmpty();
+    }
+
     @Test
     void aRepositoryNamingAForgeThatDoesNotExistFailsAtStartNamingTheKey() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> hooks(List.of(new RepositorySettings("x", URL, SECRET,

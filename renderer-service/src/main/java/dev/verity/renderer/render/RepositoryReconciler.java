@@ -3,6 +3,7 @@ package dev.verity.renderer.render;
 import dev.verity.events.DesiredState;
 import dev.verity.events.RemovalHeld;
 import dev.verity.events.RenderFailed;
+import dev.verity.events.Rendered;
 import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
 import dev.verity.events.VerityEvent;
@@ -28,7 +29,8 @@ import java.util.function.Predicate;
  * Keeps one repository's targets published: {@code fetch the branch → skip if the head was already rendered →
  * diff the head's tree with the commit each target was last rendered at → render only the targets whose files
  * changed (all of them when verity.yaml changed; new targets always) → publish what changed → remove targets that
- * left Git} (a {@code TargetRemoved}, then a tombstone, on the target's desired-state topic). What was published per
+ * left Git → say what the head did to each target} (a {@code TargetRemoved}, then a tombstone, on the target's
+ * desired-state topic; then a {@link Rendered} summary). What was published per
  * target (digest, commit, file set) is {@link #restore restored} from the desired-state topics on start, so a
  * restart republishes nothing unchanged and still removes a target deleted while the renderer was down. Whatever
  * asks (a commit event, the poll timer), it renders the branch head after fetching, never a SHA from an event, so a
@@ -144,6 +146,7 @@ public final class RepositoryReconciler {
             int unchanged = remember(head, result, published);
             result.targets().ifPresent(present -> published.addAll(removeMissing(head, present, commitTargets,
                     result.allowMassRemoval())));
+            summary(head, result, published).ifPresent(sink::rendered);
             if (!result.retryable()) renderedHead = head;
             Set<TargetKey> built = Set.copyOf(result.rendered());
             int failed = (int) result.events().stream()
@@ -153,6 +156,39 @@ public final class RepositoryReconciler {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * What the head did to each target, for those who follow a commit (the notifier's commit statuses): none when the
+     * whole repository failed to render (its repository-wide {@code RenderFailed} says so).
+     */
+    private Optional<Rendered> summary(String head, RenderResult result, List<VerityEvent> published) {
+        if (result.events().stream().anyMatch(e -> e instanceof RenderFailed f && f.target() == null)) {
+            return Optional.empty();
+        }
+        Set<TargetKey> changed = new TreeSet<>();
+        Set<TargetKey> failed = new TreeSet<>();
+        Set<TargetKey> removed = new TreeSet<>();
+        for (VerityEvent e : published) {
+            if (e instanceof DesiredState d) changed.add(d.target());
+            else if (e instanceof TargetRemoved r) removed.add(r.target());
+        }
+        for (VerityEvent e : result.events()) {
+            if (e instanceof RenderFailed f && f.target() != null) failed.add(f.target());
+        }
+        for (VerityEvent e : published) {
+            if (e instanceof RenderFailed f && f.target() != null) failed.add(f.target()); // claimed by another repository
+        }
+        Set<TargetKey> unchanged = new TreeSet<>(result.targets().orElseGet(() -> {
+            List<TargetKey> seen = new ArrayList<>(result.rendered());
+            seen.addAll(result.skipped());
+            return seen;
+        }));
+        unchanged.removeAll(changed);
+        unchanged.removeAll(failed);
+        unchanged.removeAll(removed);
+        return Optional.of(new Rendered(mirror.url(), mirror.branch(), head, List.copyOf(changed),
+                List.copyOf(unchanged), List.copyOf(failed), List.copyOf(removed)));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.verity.renderer.service;
 
 import dev.verity.events.EventCodec;
 import dev.verity.events.TargetEvent;
+import dev.verity.events.Rendered;
 import dev.verity.events.TargetKey;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
@@ -34,8 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Publishes rendered events and waits for Kafka's acknowledgement: {@code DesiredState}, {@code TargetRemoved} and
  * tombstones to {@code verity.desired.<cluster>} (its cluster's topics provisioned before the first record, as
  * {@link TopicPlan#forCluster} says: compacted, zstd, 16 MiB messages) through
- * the {@code desired} channel with a per-record topic, {@code RenderFailed} to the {@code rollout} channel. Each
- * record carries the current span's trace context (CloudEvent {@code traceparent} and Kafka header, {@link EventTracing}).
+ * the {@code desired} channel with a per-record topic, {@code RenderFailed} and {@code Rendered} to the {@code rollout}
+ * channel. Each record carries the current span's trace context (CloudEvent {@code traceparent} and Kafka header,
+ * {@link EventTracing}).
  */
 @ApplicationScoped
 public class KafkaEventSink implements EventSink {
@@ -79,6 +81,12 @@ public class KafkaEventSink implements EventSink {
             await(rollout.sendMessage(message), event.type() + " for " + event.describe());
         }
         LOG.infof("published %s for %s", event.getClass().getSimpleName(), event.describe());
+    }
+
+    /** The summary of a rendered head goes to the {@code rollout} channel, keyed by repository, like a RenderFailed. */
+    @Override
+    public void rendered(Rendered summary) {
+        publish(summary);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.verity.renderer.render;
 import dev.verity.events.DesiredState;
 import dev.verity.events.RemovalHeld;
 import dev.verity.events.RenderFailed;
+import dev.verity.events.Rendered;
 import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
 import dev.verity.events.Topics;
@@ -43,7 +44,13 @@ class RepositoryReconcilerIT {
         public void tombstone(TargetKey target) {
             log.add("tombstone " + target);
         }
+
+        @Override
+        public void rendered(Rendered summary) {
+            summaries.add(summary);
+        }
     };
+    private final List<Rendered> summaries = new ArrayList<>();
     private GitRepos repo;
     private GitMirror mirror;
     private RepositoryReconciler reconciler;
@@ -100,6 +107,38 @@ class RepositoryReconcilerIT {
             assertThat(d.policy().interval()).isEqualTo(Duration.ofMinutes(2));
             assertThat(d.policy().pruneAlso()).containsExactly("Namespace");
         });
+    }
+
+    @Test
+    void eachRenderedHeadSaysWhichTargetsItChangedLeftAsTheyWereOrFailed() {
+        TargetKey dev = TargetKey.parse("local/shop/dev");
+        TargetKey prod = TargetKey.parse("local/shop/prod");
+        String first = repo.commit("main", "shop", ShopFixture.app("shop", "hello"));
+        reconciler.reconcile(m -> { });
+        assertThat(summaries).containsExactly(new Rendered(repo.url(), "main", first, List.of(dev, prod), List.of(),
+                List.of(), List.of()));
+
+        reconciler.reconcile(m -> { });
+        assertThat(summaries).as("a head rendered before says nothing again").hasSize(1);
+
+        String readme = repo.commit("main", "docs only", Map.of("README.md", "no render change\n"));
+        reconciler.reconcile(m -> { });
+        assertThat(summaries.get(1)).isEqualTo(new Rendered(repo.url(), "main", readme, List.of(), List.of(dev, prod),
+                List.of(), List.of()));
+
+        String prodOnly = repo.commit("main", "prod label", Map.of("apps/shop/overlays/prod/namespace.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop-prod\n  labels: { tier: gold }\n"));
+        reconciler.reconcile(m -> { });
+        assertThat(summaries.get(2)).isEqualTo(new Rendered(repo.url(), "main", prodOnly, List.of(prod), List.of(dev),
+                List.of(), List.of()));
+
+        String broken = repo.commit("main", "broken", ShopFixture.brokenProd("shop"));
+        reconciler.reconcile(m -> { });
+        assertThat(summaries.get(3).commit()).isEqualTo(broken);
+        assertThat(summaries.get(3).failed()).containsExactly(prod);
+        assertThat(summaries.get(3).changed()).doesNotContain(prod);
+        assertThat(published.get(published.size() - 1)).as("the summary comes after the head's own events")
+                .isInstanceOf(RenderFailed.class);
     }
 
     @Test

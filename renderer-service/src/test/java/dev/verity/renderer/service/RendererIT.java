@@ -6,6 +6,7 @@ import dev.verity.events.EventCodec;
 import dev.verity.events.Policy;
 import dev.verity.events.RefDeleted;
 import dev.verity.events.RenderFailed;
+import dev.verity.events.Rendered;
 import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
 import dev.verity.events.Topics;
@@ -134,7 +135,17 @@ class RendererIT {
                     assertThat(f.error()).contains("missing-ingress.yaml").contains("fix apps/shop/overlays/prod");
                 })));
         assertThat(kafka().readAll(Topics.ROLLOUT)).filteredOn(r -> r.value().contains(broken))
+                .filteredOn(r -> !r.value().contains("dev.verity.render.rendered.v1"))
                 .extracting(ConsumerRecord::key).containsOnly("local/shop/prod");
+        // then the summary of the head, keyed by repository: prod failed, dev left as it was
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events(Topics.ROLLOUT)).anySatisfy(e ->
+                assertThat(e).isInstanceOfSatisfying(Rendered.class, r -> {
+                    assertThat(r.commit()).isEqualTo(broken);
+                    assertThat(r.key()).isEqualTo(RepositoriesResource.shop.url());
+                    assertThat(r.failed()).containsExactly(TargetKey.parse("local/shop/prod"));
+                    assertThat(r.changed()).isEmpty();
+                    assertThat(r.unchanged()).contains(TargetKey.parse("local/shop/dev"));
+                })));
         assertThat(kafka().readValues(Topics.deadLetter(Topics.COMMITS))).doesNotContain(newType);
         given().get("/verity/events/skipped").then().statusCode(200).body("'dev.verity.tag.pushed.v1'", equalTo(1));
         assertThat(kafka().readAll(LOCAL)).as("dev is unchanged and prod failed: nothing new is desired").hasSize(before);

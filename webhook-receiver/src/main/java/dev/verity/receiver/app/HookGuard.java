@@ -1,10 +1,15 @@
 package dev.verity.receiver.app;
 
+import dev.verity.receiver.HookOutcome;
+import dev.verity.receiver.HookRequest;
 import dev.verity.receiver.RateLimiter;
 import dev.verity.receiver.RepositoryHooks;
 import dev.verity.receiver.RepositoryRegistry;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -13,13 +18,19 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Guards {@code /hooks/*} on the event loop, before the body is read: a source over its rate is answered 429 with
  * {@code Retry-After} (per repository id of {@code /hooks/<forge>/<id>}, per client address; {@link RateLimiter}), and
  * a delivery not answered within {@code verity.receiver.request-timeout} is answered 408 and its connection closed.
- * No outbound call. Unknown repository ids get no bucket of their own (they are a 404 anyway), so a scanner cannot
+ * What the endpoint and headers alone decide ({@link RepositoryHooks#refuseBeforeBody}: unknown endpoint, no
+ * authentication, a wrong GitLab token) is answered at once, as {@link HookResponder} would answer it, and the body
+ * the sender still sends is read and dropped (up to the body cap, within the request time limit), never buffered —
+ * dropped rather than left unread, so that the sender gets the answer and not a reset connection. No outbound call.
+ * Unknown repository ids get no bucket of their own (they are a 404 anyway), so a scanner cannot
  * grow the limiter.
  */
 @ApplicationScoped
@@ -34,11 +45,16 @@ public class HookGuard {
     private final long timeoutMillis;
     private final RateLimiter perRepository;
     private final RateLimiter perClient;
+    private final HookResponder responder;
+    private final long maxBodyBytes;
 
-    HookGuard(ReceiverConfig config, RepositoryRegistry registry, RepositoryHooks hooks, WebhookMetrics metrics) {
+    HookGuard(ReceiverConfig config, RepositoryRegistry registry, RepositoryHooks hooks, WebhookMetrics metrics,
+            HookResponder responder) {
         this.registry = registry;
         this.hooks = hooks;
         this.metrics = metrics;
+        this.responder = responder;
+        this.maxBodyBytes = new MemorySizeConverter().convert(config.maxBodySize()).asLongValue();
         if (config.requestTimeout().compareTo(config.publishTimeout()) <= 0) {
             throw new IllegalArgumentException("verity.receiver.request-timeout (" + config.requestTimeout()
                     + ") must be longer than verity.receiver.publish-timeout (" + config.publishTimeout()
@@ -79,9 +95,48 @@ public class HookGuard {
         String[] segments = path.substring(PREFIX.length()).split("/", -1);
         String forge = hooks.forge(segments[0]).isPresent() ? segments[0] : "unknown";
         if (perClient != null && refusedForRate(context, forge, segments)) return;
+        if (segments.length == 2 && context.request().method() == HttpMethod.POST) {
+            HookRequest headers = headersOnly(context.request());
+            Optional<HookOutcome.Rejected> refused = hooks.refuseBeforeBody(segments[0], segments[1], headers);
+            if (refused.isPresent()) {
+                refuseBeforeBody(context, forge, headers, refused.get());
+                return;
+            }
+        }
         long timer = context.vertx().setTimer(timeoutMillis, id -> timedOut(context, forge));
         context.addEndHandler(done -> context.vertx().cancelTimer(timer));
         context.next();
+    }
+
+    private static HookRequest headersOnly(HttpServerRequest request) {
+        Map<String, String> first = new HashMap<>();
+        request.headers().forEach(h -> first.putIfAbsent(h.getKey(), h.getValue()));
+        return new HookRequest(first, null);
+    }
+
+    private void refuseBeforeBody(RoutingContext context, String forge, HookRequest headers,
+            HookOutcome.Rejected rejected) {
+        String delivery = WebhookResource.DELIVERY_HEADERS.stream().map(headers::header).flatMap(Optional::stream)
+                .findFirst().orElse("(no delivery id)");
+        HookResponder.Refusal refusal = responder.refusal(forge, delivery, rejected);
+        HttpServerRequest request = context.request();
+        if (!request.isEnded()) {
+            long[] dropped = {0};
+            long timer = context.vertx().setTimer(timeoutMillis, id -> request.connection().close());
+            request.handler(chunk -> {
+                dropped[0] += chunk.length();
+                if (dropped[0] > maxBodyBytes) request.connection().close();
+            });
+            request.endHandler(done -> context.vertx().cancelTimer(timer));
+            request.exceptionHandler(failed -> context.vertx().cancelTimer(timer));
+            request.resume();
+        }
+        HttpServerResponse response = context.response().setStatusCode(refusal.status().getStatusCode());
+        if (refusal.text() == null) {
+            response.end();
+        } else {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8").end(refusal.text());
+        }
     }
 
     private boolean refusedForRate(RoutingContext context, String forge, String[] segments) {

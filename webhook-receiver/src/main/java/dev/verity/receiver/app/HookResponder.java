@@ -41,7 +41,7 @@ public class HookResponder {
         headers.getRequestHeaders().forEach((name, values) -> {
             if (!values.isEmpty()) single.put(name, values.get(0));
         });
-        return new HookRequest(single, body);
+        return HookRequest.handingOver(single, body); // the body array is this request's alone
     }
 
     /**
@@ -75,14 +75,24 @@ public class HookResponder {
             metrics.ignored(forge);
             return Response.noContent().header(IGNORED_HEADER, headerSafe(ignored.reason())).build();
         }
-        HookOutcome.Rejected rejected = (HookOutcome.Rejected) outcome;
+        Refusal refusal = refusal(forge, delivery, (HookOutcome.Rejected) outcome);
+        if (refusal.text() == null) return Response.status(refusal.status()).build();
+        return text(refusal.status(), refusal.text()).build();
+    }
+
+    /** A refusal's answer: its status and text (null: no body, for an unknown endpoint). */
+    record Refusal(Response.Status status, String text) {
+    }
+
+    /** The answer to a refused delivery, counted and logged; also for a refusal made before the body is read. */
+    Refusal refusal(String forge, String delivery, HookOutcome.Rejected rejected) {
         metrics.rejected(forge, rejected.reason());
         if (rejected.reason() == HookOutcome.Reason.NO_SUCH_ENDPOINT) {
             LOG.debugf("%s delivery %s to an unknown endpoint", forge, delivery);
-            return Response.status(Response.Status.NOT_FOUND).build();
+            return new Refusal(Response.Status.NOT_FOUND, null);
         }
         LOG.infof("%s delivery %s refused (%s): %s", forge, delivery, rejected.reason(), rejected.message());
-        return text(status(rejected.reason()), rejected.message() + "\n").build();
+        return new Refusal(status(rejected.reason()), rejected.message() + "\n");
     }
 
     private static Response.Status status(HookOutcome.Reason reason) {

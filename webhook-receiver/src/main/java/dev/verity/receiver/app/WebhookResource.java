@@ -29,6 +29,9 @@ import java.util.Optional;
  * </ul>
  * One class, so that JAX-RS matches {@code /hooks/github/<repo-id>} to the per-repository method.
  *
+ * <p>What the endpoint and headers alone decide (unknown endpoint, no authentication, a wrong GitLab token) is
+ * answered by {@link HookGuard} before the body is read; these methods see the rest.
+ *
  * <p>Threads: the body is read on the event loop; verification and parsing (HMAC over up to 25 MiB, JSON) run on
  * a worker thread ({@link Blocking}), which is released as soon as the events are handed to the Kafka producer. The
  * answer is written when Kafka acknowledges (202) or {@code publish-timeout} passes (503): no thread waits for Kafka.
@@ -37,7 +40,7 @@ import java.util.Optional;
 public class WebhookResource {
 
     /** Delivery id headers of every forge, for log lines. */
-    private static final List<String> DELIVERY_HEADERS = List.of("X-GitHub-Delivery", "Idempotency-Key",
+    static final List<String> DELIVERY_HEADERS = List.of("X-GitHub-Delivery", "Idempotency-Key",
             "X-Gitlab-Event-UUID", "X-Forgejo-Delivery", "X-Gitea-Delivery", "X-Request-UUID", "X-Request-Id",
             "X-Verity-Delivery");
 

@@ -46,12 +46,14 @@ public final class GithubForge implements Forge {
     @Override
     public ParsedHook parse(HookRequest request) {
         String event = request.header(EVENT_HEADER).orElse(null);
-        byte[] body = request.body();
+        String delivery = request.header(DELIVERY_HEADER).orElse(null);
+        if (!FormBody.isForm(request)) return request.readBody(body -> parser.parse(event, delivery, body));
+        byte[] payload;
         try {
-            if (FormBody.isForm(request)) body = FormBody.payload(body).orElseThrow();
+            payload = FormBody.payload(request.body()).orElseThrow(); // forms are rare: a copy is fine
         } catch (Payloads.Unreadable e) {
             return new ParsedHook.Invalid(e.getMessage());
         }
-        return parser.parse(event, request.header(DELIVERY_HEADER).orElse(null), body);
+        return parser.parse(event, delivery, payload);
     }
 }

@@ -64,6 +64,13 @@ public final class GitlabForge implements Forge {
                 });
     }
 
+    /** The token is a header, not a signature of the body: a wrong one is refused before the body is read. */
+    @Override
+    public Optional<Refusal> refuseOnHeaders(HookRequest headers, Credentials credentials) {
+        if (!isSigned(headers)) return Optional.of(Refusal.MISSING);
+        return verify(headers, credentials.secret()) ? Optional.empty() : Optional.of(Refusal.MISMATCH);
+    }
+
     @Override
     public ParsedHook parse(HookRequest request) {
         String event = request.header(EVENT_HEADER).orElse(null);

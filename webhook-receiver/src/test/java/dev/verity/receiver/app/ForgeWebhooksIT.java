@@ -255,6 +255,40 @@ class ForgeWebhooksIT {
         }
     }
 
+    /**
+     * A delivery the headers already refuse — no signature, a wrong GitLab token, an unknown repository — is answered
+     * at once, while its (large) body is still on its way: nothing waits for or buffers it.
+     */
+    @Test
+    void whatTheHeadersRefuseIsAnsweredBeforeTheBodyArrives() throws Exception {
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("POST /hooks/github/github HTTP/1.1\r\nX-GitHub-Event: push\r\n", "HTTP/1.1 401");
+        cases.put("POST /hooks/gitlab/gitlab HTTP/1.1\r\nX-Gitlab-Event: Push Hook\r\nX-Gitlab-Token: not-the-token\r\n",
+                "HTTP/1.1 401");
+        cases.put("POST /hooks/github/nosuch HTTP/1.1\r\nX-GitHub-Event: push\r\n", "HTTP/1.1 404");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            try (java.net.Socket socket = new java.net.Socket(root.getHost(), root.getPort())) {
+                socket.setSoTimeout(5_000); // well under the 10 s request time limit, which a waiting receiver would use
+                java.io.OutputStream out = socket.getOutputStream();
+                // announces 1,000,000 bytes (under the 1M cap) and sends 10
+                out.write((c.getKey() + "Host: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+                        + "{\"ref\":\"x\"").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.UTF_8));
+                String status = in.readLine();
+                assertThat(status).as(c.getKey()).startsWith(c.getValue());
+                if (c.getValue().endsWith("401")) {
+                    String line;
+                    do {
+                        line = in.readLine(); // headers, then the text
+                    } while (line != null && !line.contains("verity.receiver.repositories."));
+                    assertThat(line).as(c.getKey() + ": the text says which secret to set").isNotNull();
+                }
+            }
+        }
+    }
+
     /** A push body each forge's endpoint publishes. */
     private static byte[] body(String forge) {
         return switch (forge) {

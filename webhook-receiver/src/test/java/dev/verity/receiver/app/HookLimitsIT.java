@@ -90,7 +90,9 @@ class HookLimitsIT {
             socket.setSoTimeout(15_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /hooks/github/blog HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "X-GitHub-Event: push\r\nContent-Length: 1000\r\n\r\n{\"ref\":").getBytes(StandardCharsets.US_ASCII));
+                    // signed (wrongly: the body never completes): only the body can tell, so the receiver waits for it
+                    + "X-GitHub-Event: push\r\nX-Hub-Signature-256: sha256=" + "0".repeat(64) + "\r\n"
+                    + "Content-Length: 1000\r\n\r\n{\"ref\":").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             long start = System.nanoTime();
             InputStream in = socket.getInputStream();

@@ -29,6 +29,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.awaitility.Awaitility.await;
 
 /** With no broker to acknowledge, a push is answered 503 with Retry-After inside GitHub's 10 s timeout. */
 @QuarkusTest
@@ -123,5 +125,17 @@ class KafkaUnavailableIT {
         // the forge must record the 503s, not a receiver taken out of its load balancer
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    /** The shared kafka check tells the operator what it found, without taking the receiver out of service. */
+    @Test
+    void readinessStaysUpAndItsKafkaCheckSaysKafkaIsUnreachable() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'kafka' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'kafka' }.data.reachable", equalTo(false))
+                .body("checks.find { it.name == 'kafka' }.data.'bootstrap.servers'", startsWith("localhost:"))
+                .body("checks.find { it.name == 'kafka' }.data.error", containsString("no answer within"))
+                .body("checks.find { it.name == 'kafka' }.data.readiness", containsString("answered 503")));
     }
 }

@@ -1,4 +1,4 @@
-package dev.verity.cli;
+package dev.verity.fleet;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.verity.cli;
+package dev.verity.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +27,11 @@ import dev.verity.events.VerityEvent;
 import dev.verity.events.Waiting;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,34 +43,86 @@ import java.util.TreeMap;
  * ({@code verity.desired.<cluster>}, a tombstone removes the target), rollout and health events
  * ({@code verity.rollout}), drift ({@code verity.drift}) and the notifier's incidents ({@code verity.incidents}).
  * Records it cannot read (a newer version's event types, poison records) are counted and skipped, never fatal.
+ * Each target also keeps its drift and incident history (the last {@code historyLimit} lines, as
+ * {@code ./verity logs} prints them). Of a desired state only its repository, path, commit and digest are kept, never
+ * its documents, so a long-running reader (the notifier's status page) holds little per target. Not thread-safe:
+ * one thread folds; {@link LiveFleet} publishes immutable views of it.
  */
-final class Fleet {
+public final class Fleet {
+
+    /** How many drift and incident lines a target keeps unless told otherwise. */
+    public static final int DEFAULT_HISTORY = 50;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EventCodec codec = new EventCodec();
+    private final int historyLimit;
     private final Map<TargetKey, Target> targets = new TreeMap<>();
     /** Render failures of a whole repository (no target), by repository. */
     private final Map<String, RenderFailure> repoFailures = new LinkedHashMap<>();
     private int skipped;
 
+    public Fleet() {
+        this(DEFAULT_HISTORY);
+    }
+
+    /** @param historyLimit how many drift and incident lines each target keeps (the newest) */
+    public Fleet(int historyLimit) {
+        if (historyLimit < 0) throw new IllegalArgumentException("history limit " + historyLimit + " is negative");
+        this.historyLimit = historyLimit;
+    }
+
+    /**
+     * The topics a fleet is folded from, among those that exist: every desired-state topic (of {@code cluster} only,
+     * unless it is null; dead-letter topics left out), then rollout, drift and incidents. A reader that compares
+     * this list now and later sees any of them appear.
+     */
+    public static List<String> topics(TopicReader reader, String cluster) {
+        List<String> shared = List.of(Topics.ROLLOUT, Topics.DRIFT, Topics.INCIDENTS);
+        List<String> existing = reader.topics(t -> shared.contains(t) || (t.startsWith(Topics.DESIRED_PREFIX)
+                && !t.endsWith(".dlq") && (cluster == null || t.equals(Topics.desired(cluster)))));
+        List<String> topics = new ArrayList<>(existing.stream().filter(t -> !shared.contains(t)).toList());
+        shared.stream().filter(existing::contains).forEach(topics::add);
+        return topics;
+    }
+
+    /** Every target's state (of one cluster, or all when {@code cluster} is null) as the topics hold it now. */
+    public static Fleet read(TopicReader reader, String cluster) {
+        Fleet fleet = new Fleet();
+        reader.readToEnd(topics(reader, cluster), fleet::accept);
+        return fleet;
+    }
+
     /** Folds one record of any of the topics above in. */
-    void accept(TopicReader.Record record) {
+    public void accept(TopicReader.Record record) {
         if (record.topic().equals(Topics.INCIDENTS)) {
             incident(record);
         } else if (record.topic().startsWith(Topics.DESIRED_PREFIX)) {
             desired(record);
         } else {
-            event(record).ifPresent(this::event);
+            event(record).ifPresent(envelope -> event(envelope, record));
         }
     }
 
-    int skipped() {
+    /** How many records could not be read (events of a newer Verity, poison records). */
+    public int skipped() {
         return skipped;
     }
 
+    /**
+     * A target's drift and incident history, oldest first (the last {@code historyLimit} lines); empty for a target
+     * the fleet does not know.
+     */
+    public List<EventLine> history(TargetKey target) {
+        Target t = targets.get(target);
+        if (t == null) return List.of();
+        List<EventLine> lines = new ArrayList<>(t.history);
+        lines.sort(Comparator.comparing(EventLine::time)); // drift and incidents are two topics: order by time
+        return List.copyOf(lines);
+    }
+
     /** Every target with a desired state, by name. */
-    List<TargetStatus> status() {
+    public List<TargetStatus> status() {
         // a repository-wide failure (fetch, deleted branch) stands until the repository renders again
         Map<String, Instant> lastRender = new LinkedHashMap<>();
         targets.values().stream().filter(t -> t.desired != null && t.renderedAt != null)
@@ -97,7 +153,7 @@ final class Fleet {
         event(record).ifPresent(envelope -> {
             if (envelope.event() instanceof DesiredState d) {
                 Target t = targets.computeIfAbsent(d.target(), k -> new Target());
-                t.desired = d;
+                t.desired = new Rendered(d.repo(), d.path(), d.commit(), d.digest());
                 t.renderedAt = time(envelope, record);
             } else {
                 skipped++;
@@ -117,7 +173,7 @@ final class Fleet {
         return Optional.empty();
     }
 
-    private void event(Envelope envelope) {
+    private void event(Envelope envelope, TopicReader.Record record) {
         VerityEvent event = envelope.event();
         Instant at = envelope.time() == null ? Instant.EPOCH : envelope.time();
         if (event instanceof RenderFailed f) {
@@ -133,6 +189,7 @@ final class Fleet {
         Optional<TargetKey> key = event.targetKey();
         if (key.isEmpty()) return;
         Target t = targets.computeIfAbsent(key.get(), k -> new Target());
+        if (record.topic().equals(Topics.DRIFT)) t.remember(EventLine.of(envelope, record), historyLimit);
         if (event instanceof ApplyStarted s) {
             t.rollout(s.digest(), "Applying", s.objects() + " objects", null);
         } else if (event instanceof Applied a) {
@@ -189,6 +246,10 @@ final class Fleet {
             return;
         }
         Target t = targets.computeIfAbsent(target, k -> new Target());
+        EventLine.ofIncident(record).ifPresent(line -> {
+            // the notifier writes an incident again when only its delivery changed (thread, announcement): same line
+            if (!line.equals(t.lastIncidentLine.put(recordKey, line))) t.remember(line, historyLimit);
+        });
         if ("OPEN".equals(incident.path("status").asText())) {
             t.incidents.put(recordKey, recordKey.substring(hash + 1) + " since " + incident.path("openedAt").asText()
                     + ": " + incident.path("alert").path("title").asText(""));
@@ -197,7 +258,8 @@ final class Fleet {
         }
     }
 
-    static String describe(ObjectRef o) {
+    /** {@code Kind namespace/name}, as status, logs and alerts name an object. */
+    public static String describe(ObjectRef o) {
         return o.kind() + " " + (o.namespace() == null || o.namespace().isEmpty() ? "" : o.namespace() + "/") + o.name();
     }
 
@@ -208,8 +270,12 @@ final class Fleet {
     private record RenderFailure(String commit, String error, Instant at) {
     }
 
+    /** What status needs of a desired state: not its documents. */
+    private record Rendered(String repo, String path, String commit, String digest) {
+    }
+
     private static final class Target {
-        DesiredState desired;
+        Rendered desired;
         Instant renderedAt;
         RenderFailure renderFailure;
         String rolloutDigest;
@@ -221,6 +287,14 @@ final class Fleet {
         String healthDetail;
         final Map<String, String> drift = new TreeMap<>();
         final Map<String, String> incidents = new TreeMap<>();
+        final Deque<EventLine> history = new ArrayDeque<>();
+        final Map<String, EventLine> lastIncidentLine = new HashMap<>();
+
+        void remember(EventLine line, int limit) {
+            if (limit == 0) return;
+            if (history.size() == limit) history.removeFirst();
+            history.addLast(line);
+        }
 
         void rollout(String digest, String state, String detail, String applied) {
             rolloutDigest = digest;

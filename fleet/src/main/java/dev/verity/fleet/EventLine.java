@@ -1,5 +1,7 @@
-package dev.verity.cli;
+package dev.verity.fleet;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.verity.events.Applied;
 import dev.verity.events.ApplyFailed;
 import dev.verity.events.ApplyStarted;
@@ -9,6 +11,7 @@ import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftResolved;
 import dev.verity.events.DriftUnknown;
 import dev.verity.events.DriftUpdated;
+import dev.verity.events.Envelope;
 import dev.verity.events.Healthy;
 import dev.verity.events.Progressing;
 import dev.verity.events.Pruned;
@@ -18,8 +21,13 @@ import dev.verity.events.TargetRemoved;
 import dev.verity.events.VerityEvent;
 import dev.verity.events.Waiting;
 
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+
 /**
- * One line of {@code ./verity logs}: when, what kind of event, at which commit, and what it says.
+ * One line of {@code ./verity logs} and of a target's history on the status page: when, what kind of event, at which
+ * commit, and what it says.
  *
  * @param time    ISO-8601 time of the event
  * @param topic   where it was read
@@ -30,8 +38,40 @@ import dev.verity.events.Waiting;
  */
 public record EventLine(String time, String topic, String type, String commit, String summary) {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The line of a decoded event read from {@code record}; its time is the event's, else the record's. */
+    public static EventLine of(Envelope envelope, TopicReader.Record record) {
+        String time = (envelope.time() != null ? envelope.time() : Instant.ofEpochMilli(record.timestamp())).toString();
+        return new EventLine(time, record.topic(), envelope.type(), TargetKey.shortSha(envelope.event().commit()),
+                summarise(envelope.event()));
+    }
+
+    /**
+     * The line of one of the notifier's incident records ({@code verity.incidents}, key
+     * {@code <subject>#<KIND>}): {@code incident DRIFT open: <title>}, at the time it changed (or was resolved);
+     * empty for a tombstone or a record that is not an incident.
+     */
+    public static Optional<EventLine> ofIncident(TopicReader.Record record) {
+        String key = record.key();
+        if (record.value() == null || key == null || key.lastIndexOf('#') <= 0) return Optional.empty();
+        JsonNode incident;
+        try {
+            incident = JSON.readTree(record.value());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (incident == null || !incident.isObject()) return Optional.empty();
+        String status = incident.path("status").asText("");
+        String at = incident.path("RESOLVED".equals(status) ? "resolvedAt" : "changedAt")
+                .asText(Instant.ofEpochMilli(record.timestamp()).toString());
+        return Optional.of(new EventLine(at, record.topic(), "incident", TargetKey.shortSha(incident.path("commit").asText("")),
+                "incident " + key.substring(key.lastIndexOf('#') + 1) + " " + status.toLowerCase() + ": "
+                        + incident.path("alert").path("title").asText("")));
+    }
+
     /** A one-line summary of an event. */
-    static String summarise(VerityEvent event) {
+    public static String summarise(VerityEvent event) {
         if (event instanceof DesiredState d) {
             return "rendered " + d.path() + ": " + d.documents().size() + " documents, digest " + shortDigest(d.digest());
         } else if (event instanceof ApplyStarted s) {

@@ -1,4 +1,4 @@
-package dev.verity.cli;
+package dev.verity.fleet;
 
 import dev.verity.events.Applied;
 import dev.verity.events.ApplyCounts;
@@ -117,6 +117,54 @@ class FleetTest {
         assertThat(fleet.skipped()).isEqualTo(2);
         fleet.accept(new TopicReader.Record(Topics.desired("prod"), 0, offset++, SHOP.toString(), null, 0));
         assertThat(fleet.status()).isEmpty();
+    }
+
+    @Test
+    void eachTargetKeepsItsDriftAndIncidentHistoryInTimeOrderWithoutRepeats() {
+        DesiredState d = desired(SHOP, C1, "a: 1");
+        put(Topics.desired("prod"), d);
+        put(Topics.desired("prod"), desired(CART, C1, "b: 1"));
+        put(Topics.ROLLOUT, new Applied(SHOP, REPO, C1, d.digest(), List.of(WEB), new ApplyCounts(1, 0, 0, 0, 0)));
+        put(Topics.DRIFT, new DriftDetected(SHOP, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "7"));
+        String open = "{\"status\":\"OPEN\",\"openedAt\":\"2026-12-06T10:00:03Z\",\"changedAt\":\"2026-12-06T10:00:03Z\","
+                + "\"commit\":\"" + C1 + "\",\"alert\":{\"title\":\"Drift: Deployment shop/web was changed outside Git\"}}";
+        incident(SHOP + "#DRIFT", open);
+        // written again when only its Slack thread was recorded: the same line, not a second one
+        incident(SHOP + "#DRIFT", open.replace("}}", "},\"threads\":{\"slack\":\"C1/1.2\"}}"));
+        put(Topics.DRIFT, new DriftResolved(SHOP, REPO, C1, WEB, "8"));
+        incident(SHOP + "#DRIFT", "{\"status\":\"RESOLVED\",\"openedAt\":\"2026-12-06T10:00:03Z\",\"changedAt\":\"2026-12-06T10:00:06Z\","
+                + "\"resolvedAt\":\"2026-12-06T10:00:06Z\",\"commit\":\"" + C1 + "\",\"alert\":{\"title\":\"Drift resolved\"}}");
+
+        assertThat(fleet.history(SHOP)).extracting(EventLine::time, EventLine::type, EventLine::summary).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("2026-12-06T10:00:03Z", "incident", "incident DRIFT open: Drift: Deployment shop/web was changed outside Git"),
+                org.assertj.core.groups.Tuple.tuple("2026-12-06T10:00:04Z", "dev.verity.drift.detected.v1", "drift MODIFIED Deployment shop/web: spec.replicas"),
+                org.assertj.core.groups.Tuple.tuple("2026-12-06T10:00:05Z", "dev.verity.drift.resolved.v1", "drift resolved Deployment shop/web"),
+                org.assertj.core.groups.Tuple.tuple("2026-12-06T10:00:06Z", "incident", "incident DRIFT resolved: Drift resolved"));
+        assertThat(fleet.history(SHOP).get(1).commit()).isEqualTo("111111111111");
+        assertThat(fleet.history(CART)).as("another target's history").isEmpty();
+        assertThat(fleet.history(new TargetKey("prod", "nope", "prod"))).isEmpty();
+    }
+
+    @Test
+    void historyKeepsTheNewestLinesUpToItsLimit() {
+        Fleet small = new Fleet(2);
+        for (int i = 1; i <= 3; i++) {
+            now = now.plusSeconds(1);
+            VerityEvent drift = new DriftDetected(SHOP, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas=" + i), String.valueOf(i));
+            small.accept(new TopicReader.Record(Topics.DRIFT, 0, offset++, drift.key(),
+                    new EventCodec(Clock.fixed(now, ZoneOffset.UTC)).encode(drift), now.toEpochMilli()));
+        }
+        assertThat(small.history(SHOP)).extracting(EventLine::summary).containsExactly(
+                "drift MODIFIED Deployment shop/web: spec.replicas=2", "drift MODIFIED Deployment shop/web: spec.replicas=3");
+        assertThat(new Fleet(0)).satisfies(f -> {
+            f.accept(new TopicReader.Record(Topics.DRIFT, 0, 0, SHOP.toString(), new EventCodec().encode(
+                    new DriftDetected(SHOP, REPO, C1, WEB, DriftKind.MODIFIED, List.of("x"), "1")), 0));
+            assertThat(f.history(SHOP)).isEmpty();
+        });
+    }
+
+    private void incident(String key, String json) {
+        fleet.accept(new TopicReader.Record(Topics.INCIDENTS, 0, offset++, key, json, 0));
     }
 
     private TargetStatus only() {

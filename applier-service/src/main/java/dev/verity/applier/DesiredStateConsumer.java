@@ -2,6 +2,7 @@ package dev.verity.applier;
 
 import dev.verity.events.AppliedState;
 import dev.verity.events.DesiredState;
+import dev.verity.events.Envelope;
 import dev.verity.events.EventCodec;
 import dev.verity.events.EventFormatException;
 import dev.verity.events.EventIntake;
@@ -10,6 +11,8 @@ import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
+import dev.verity.events.trace.TraceCause;
+import dev.verity.service.EventTracing;
 import dev.verity.kube.Applier;
 import dev.verity.kube.ApplyResult;
 import dev.verity.kube.Inventory;
@@ -48,6 +51,11 @@ import java.util.Optional;
  * 1 s tick applies again what is due ({@link TargetReconciler#reconcileDue()}: {@code retryInterval},
  * {@code interval}), and {@link DriftConsumer} asks for self-heal through {@link #reapply}; every apply goes through
  * {@link ApplyRetry} (transient failures retried) and is timed by {@link ApplyMetrics}.
+ *
+ * <p>Traces ({@link TargetTraces}): each desired state or removal is applied in a span ({@code apply desired state},
+ * {@code remove target}) that continues the event's trace when the record was new, and only links to it when it was
+ * replayed from the start of the topic ({@link DesiredStateReplay#replayed}); the events published meanwhile carry
+ * that span's context.
  */
 @ApplicationScoped
 public class DesiredStateConsumer {
@@ -80,6 +88,12 @@ public class DesiredStateConsumer {
 
     @Inject
     RolloutOutbox outbox;
+
+    @Inject
+    TargetTraces traces;
+
+    @Inject
+    EventTracing tracing;
 
     @Inject
     @Channel("applied")
@@ -157,12 +171,15 @@ public class DesiredStateConsumer {
                 return;
             }
             index.onRemoved(target);
+            // a tombstone has no CloudEvent: its Kafka header carries the trace of the render that removed the target
+            traces.arrived(record.key(), target, TraceCause.of(EventTracing.header(record.headers()),
+                    replay.replayed(partition, offset)));
             doAll(replay.onRemoved(partition, offset, record.key(), target));
             return;
         }
-        Optional<VerityEvent> decoded;
+        Optional<Envelope> decoded;
         try {
-            decoded = intake.acceptEvent(record.topic(), partition, offset, record.value());
+            decoded = intake.accept(record.topic(), partition, offset, record.value());
         } catch (EventFormatException e) {
             doAll(replay.onOther(partition, offset));
             throw new EventFormatException(e.getMessage() + " (key " + record.key() + ")", e);
@@ -171,12 +188,15 @@ public class DesiredStateConsumer {
             doAll(replay.onOther(partition, offset)); // a newer producer's event type: skipped and counted
             return;
         }
-        VerityEvent event = decoded.get();
+        VerityEvent event = decoded.get().event();
+        TraceCause cause = TraceCause.of(decoded.get().traceparent(), replay.replayed(partition, offset));
         if (event instanceof DesiredState desired) {
             index.onDesired(desired);
+            traces.arrived(desired.target().toString(), desired, cause);
             doAll(replay.onDesired(partition, offset, desired.target().toString(), desired));
         } else if (event instanceof TargetRemoved removed) {
             index.onRemoved(removed.target());
+            traces.arrived(removed.target().toString(), removed, cause);
             doAll(replay.onRemoved(partition, offset, removed.target().toString(), removed));
         } else {
             doAll(replay.onOther(partition, offset));
@@ -273,6 +293,7 @@ public class DesiredStateConsumer {
         working.lock();
         try {
             if (!active()) return;
+            traces.applied(target);
             TargetReconciler.Reconciliation done = reconciler.reapply(target, trigger);
             if (done == null) {
                 LOG.infof("%s: not applied again: its latest desired state is not applied (a failed one is retried on"
@@ -297,6 +318,7 @@ public class DesiredStateConsumer {
         working.lock();
         try {
             if (!active()) return false;
+            traces.applied(target);
             TargetReconciler.Reconciliation done = reconciler.sync(target);
             if (done == null) {
                 LOG.infof("%s: sync requested, nothing applied: this applier has no desired state of the target to"
@@ -329,18 +351,37 @@ public class DesiredStateConsumer {
             LOG.infof("converging the latest desired state or removal of %d targets", work.size());
         }
         for (Object w : work) {
-            if (!(w instanceof DesiredState)) health.forget(w instanceof TargetEvent t ? t.target() : (TargetKey) w);
-            try {
-                if (w instanceof DesiredState desired) {
-                    log(reconciler.reconcile(desired));
-                } else if (w instanceof TargetRemoved removed) {
-                    remove(removed);
-                } else {
-                    removeByTombstone((TargetKey) w);
-                }
-            } catch (RolloutNotPublished e) {
-                LOG.errorf("%s: %s", w instanceof TargetEvent t ? t.describe() : w, e.getMessage());
+            TargetKey target = w instanceof TargetEvent t ? t.target() : (TargetKey) w;
+            String name = w instanceof DesiredState ? "apply desired state" : "remove target";
+            TraceCause cause = traces.causeOf(target.toString(), w);
+            java.util.function.Supplier<Void> one = () -> {
+                executeOne(w, target);
+                return null;
+            };
+            if (w instanceof TargetEvent event) {
+                traces.inSpan(name, cause, event, one);
+            } else {
+                traces.inSpan(name, cause, target, one);
             }
+        }
+    }
+
+    private void executeOne(Object w, TargetKey target) {
+        if (!(w instanceof DesiredState)) {
+            health.forget(target);
+            traces.forget(target);
+        }
+        try {
+            if (w instanceof DesiredState desired) {
+                traces.applied(target);
+                log(reconciler.reconcile(desired));
+            } else if (w instanceof TargetRemoved removed) {
+                remove(removed);
+            } else {
+                removeByTombstone((TargetKey) w);
+            }
+        } catch (RolloutNotPublished e) {
+            LOG.errorf("%s: %s", w instanceof TargetEvent t ? t.describe() : w, e.getMessage());
         }
     }
 
@@ -460,7 +501,10 @@ public class DesiredStateConsumer {
      */
     private void publish(TargetEvent event) {
         if (event instanceof AppliedState state) {
-            sendApplied(state.target(), codec.encode(state), "what was applied for " + state.describe());
+            traces.publishing(state, () -> {
+                EventTracing.Outgoing record = tracing.encode(codec, state);
+                sendApplied(state.target(), record.value(), record.headers(), "what was applied for " + state.describe());
+            });
             return;
         }
         outbox.rollout(event);
@@ -468,10 +512,12 @@ public class DesiredStateConsumer {
 
     /** The tombstone of a removed target's applied state on {@code verity.applied.<cluster>}. */
     private void tombstoneApplied(TargetKey target) {
-        sendApplied(target, null, "the tombstone of " + target + "'s applied state");
+        sendApplied(target, null, EventTracing.headers(tracing.traceparent()),
+                "the tombstone of " + target + "'s applied state");
     }
 
-    private void sendApplied(TargetKey target, String value, String what) {
+    private void sendApplied(TargetKey target, String value, org.apache.kafka.common.header.Headers headers,
+            String what) {
         String topic = Topics.applied(config.cluster());
         if (value != null && bytes(value) > Topics.DESIRED_MAX_MESSAGE_BYTES) {
             LOG.errorf("%s: %s is larger than %d bytes and is not published on %s; the drift monitor compares this"
@@ -480,7 +526,8 @@ public class DesiredStateConsumer {
         }
         outbox.send(new RolloutOutbox.Pending(what + " (on " + topic + ")", value == null ? 0 : bytes(value), () -> {
             Message<Record<String, String>> message = Message.of(Record.of(target.toString(), value))
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(target.toString()).build());
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(target.toString())
+                            .withHeaders(headers).build());
             applied.sendMessage(message).await().atMost(config.publishTimeout());
         }));
     }

@@ -33,6 +33,15 @@ final class DesiredStateReplay<W> {
         });
     }
 
+    /**
+     * Whether the record at {@code offset} is a replay: on a partition still catching up, before the end it had when
+     * assigned (its work happens because the applier started, so its span only links to the event's trace).
+     */
+    synchronized boolean replayed(int partition, long offset) {
+        Long end = backlogEnd.get(partition);
+        return end != null && end >= 0 && offset < end;
+    }
+
     /** True while some assigned partition has not reached the end it had when assigned. */
     synchronized boolean catchingUp() {
         return backlogEnd.values().stream().anyMatch(end -> end >= 0);

@@ -2,7 +2,9 @@ package dev.verity.applier;
 
 import dev.verity.events.DesiredState;
 import dev.verity.events.DriftDetected;
+import dev.verity.events.Envelope;
 import dev.verity.events.EventIntake;
+import dev.verity.events.trace.TraceCause;
 import dev.verity.events.VerityEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Blocking;
@@ -45,6 +47,9 @@ public class DriftConsumer {
     @Inject
     EventIntake intake;
 
+    @Inject
+    TargetTraces traces;
+
     private SelfHealLimit limit;
 
     @PostConstruct
@@ -55,10 +60,19 @@ public class DriftConsumer {
     @Incoming("drift")
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
-        Optional<VerityEvent> event = intake.acceptRecord(record);
+        Optional<Envelope> envelope = intake.acceptEnvelope(record);
+        Optional<VerityEvent> event = envelope.map(Envelope::event);
         if (event.isEmpty() || !(event.get() instanceof DriftDetected drift)) return;
         if (!drift.target().cluster().equals(config.cluster())) return;
-        heal(drift, false);
+        if (!desired.active()) {
+            heal(drift, false); // a standby only logs that the leader heals
+            return;
+        }
+        // read from the end: every record is new, and the self-heal continues the drift's trace
+        traces.inSpan("self-heal", TraceCause.of(envelope.get().traceparent(), false), drift.target(), () -> {
+            heal(drift, false);
+            return null;
+        });
     }
 
     /** Heals the deferred drifts whose target's self-heal interval is over. */

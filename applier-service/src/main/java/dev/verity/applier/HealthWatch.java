@@ -48,6 +48,9 @@ import java.util.function.Supplier;
  * replica stops leading, it stops following targets (forgetting the health of those in progress) and hands held
  * desired states back for a later election.
  *
+ * <p>Health found later is reported in a span ({@code check health}) that continues the trace of the apply
+ * ({@link TargetTraces#afterApply}).
+ *
  * <p>A health event that Kafka does not take is logged and not sent again (the next apply of the target reports
  * again).
  */
@@ -74,6 +77,9 @@ public class HealthWatch implements TargetReconciler.Hooks {
 
     @Inject
     RolloutOutbox outbox;
+
+    @Inject
+    TargetTraces traces;
 
     private final HealthTracker tracker = new HealthTracker(InstantSource.system());
     private volatile DependsOn dependsOn = new DependsOn(t -> Optional.empty(), tracker::health);
@@ -163,7 +169,12 @@ public class HealthWatch implements TargetReconciler.Hooks {
                 return;
             }
             wasLeading = true;
-            tracker.check(this::read).forEach(this::report);
+            // each verdict in a span continuing the apply's trace: one trace shows a commit up to its health
+            tracker.check(this::read).forEach(t -> traces.inSpan("check health", traces.afterApply(t.event().target()),
+                    t.event().target(), () -> {
+                        report(t);
+                        return null;
+                    }));
         } catch (RuntimeException e) {
             LOG.errorf(e, "checking the health of applied objects failed; tried again in %s", config.healthPollInterval());
         }

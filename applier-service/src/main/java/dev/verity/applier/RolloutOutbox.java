@@ -2,6 +2,7 @@ package dev.verity.applier;
 
 import dev.verity.events.EventCodec;
 import dev.verity.events.TargetEvent;
+import dev.verity.service.EventTracing;
 import io.micrometer.core.instrument.Gauge;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -62,6 +63,12 @@ public class RolloutOutbox {
     @Inject
     @Channel("rollout")
     MutinyEmitter<String> rollout;
+
+    @Inject
+    EventTracing tracing;
+
+    @Inject
+    TargetTraces traces;
 
     private final EventCodec codec = new EventCodec();
 
@@ -128,12 +135,17 @@ public class RolloutOutbox {
      * happened.
      */
     void rollout(TargetEvent event) {
-        String value = codec.encode(event);
-        send(new Pending(event.type() + " of " + event.describe(), value.getBytes(StandardCharsets.UTF_8).length, () -> {
-            Message<String> message = Message.of(value)
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
-            rollout.sendMessage(message).await().atMost(config.publishTimeout());
-        }));
+        traces.publishing(event, () -> {
+            // encoded now, on the caller's thread: the event carries the context of the span that decided it
+            EventTracing.Outgoing record = tracing.encode(codec, event);
+            send(new Pending(event.type() + " of " + event.describe(),
+                    record.value().getBytes(StandardCharsets.UTF_8).length, () -> {
+                        Message<String> message = Message.of(record.value())
+                                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key())
+                                        .withHeaders(record.headers()).build());
+                        rollout.sendMessage(message).await().atMost(config.publishTimeout());
+                    }));
+        });
     }
 
     /** How many events wait. */

@@ -1,6 +1,8 @@
 package dev.verity.applier;
 
+import dev.verity.events.Envelope;
 import dev.verity.events.EventIntake;
+import dev.verity.events.trace.TraceCause;
 import dev.verity.events.SyncRequested;
 import dev.verity.events.VerityEvent;
 import io.smallrye.common.annotation.Blocking;
@@ -34,10 +36,14 @@ public class SyncConsumer {
     @Inject
     EventIntake intake;
 
+    @Inject
+    TargetTraces traces;
+
     @Incoming("requests")
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
-        Optional<VerityEvent> event = intake.acceptRecord(record);
+        Optional<Envelope> envelope = intake.acceptEnvelope(record);
+        Optional<VerityEvent> event = envelope.map(Envelope::event);
         if (event.isEmpty() || !(event.get() instanceof SyncRequested request)) return;
         if (!request.target().cluster().equals(config.cluster())) return;
         if (!desired.active()) {
@@ -45,6 +51,14 @@ public class SyncConsumer {
                     request.requestedBy());
             return;
         }
+        // read from the end: every request is new, and the apply it asks for continues its trace
+        traces.inSpan("sync target", TraceCause.of(envelope.get().traceparent(), false), request.target(), () -> {
+            sync(request);
+            return null;
+        });
+    }
+
+    private void sync(SyncRequested request) {
         LOG.infof("%s: sync requested by %s (seen at commit %s): applying the target's latest desired state now",
                 request.target(), request.requestedBy(), dev.verity.events.TargetKey.shortSha(request.commit()));
         desired.sync(request.target());

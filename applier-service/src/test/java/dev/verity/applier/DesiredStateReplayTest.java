@@ -89,4 +89,18 @@ class DesiredStateReplayTest {
         DesiredState a = desired("local/a/prod", "c1");
         assertThat(new DesiredStateReplay<Object>().onDesired(3, 17, "local/a/prod", a)).containsExactly(a);
     }
+
+    @Test
+    void recordsBeforeTheEndAtAssignmentAreReplaysAndLaterOnesAreNew() {
+        DesiredStateReplay<Object> replay = new DesiredStateReplay<Object>();
+        replay.assigned(Map.of(0, 2L, 1, 0L));
+        assertThat(replay.replayed(0, 0)).as("in the backlog: its span only links to the event's trace").isTrue();
+        assertThat(replay.replayed(0, 1)).isTrue();
+        assertThat(replay.replayed(0, 2)).as("published after the assignment: a child of the event's span").isFalse();
+        assertThat(replay.replayed(1, 0)).as("an empty partition has no backlog").isFalse();
+        assertThat(replay.replayed(2, 0)).as("a partition not assigned").isFalse();
+        replay.onDesired(0, 0, "local/shop/prod", desired("local/shop/prod", "c1"));
+        replay.onDesired(0, 1, "local/shop/prod", desired("local/shop/prod", "c2"));
+        assertThat(replay.replayed(0, 1)).as("caught up: nothing is a replay any more").isFalse();
+    }
 }

@@ -276,7 +276,12 @@ public final class ConfigCatalog {
                         "The partitions of verity.commits (keyed by repository; the renderer's replicas share them).", support),
                 new ConfigProperty("verity.topics.timeout", "Duration", TopicSettings.DEFAULT_TIMEOUT.toSeconds() + "s",
                         "How long one topic provisioning step may take.", support),
-                new ConfigProperty("quarkus.log.level", "string", "INFO", "The root log level (Quarkus).", "Quarkus")));
+                new ConfigProperty("quarkus.log.level", "string", "INFO", "The root log level (Quarkus).", "Quarkus"),
+                new ConfigProperty("quarkus.otel.exporter.otlp.traces.endpoint", "string", ConfigProperty.UNSET,
+                        "Where the service sends its traces, over OTLP/HTTP (e.g. http://collector:4318; /v1/traces is"
+                                + " added). Unset: traces off, no spans and no export attempts, and events carry the"
+                                + " traceparent derived from their repository and commit (service-support:"
+                                + " TracesNeedAnEndpoint). See docs/architecture.md, Traces.", "Quarkus OpenTelemetry")));
         if (service == Service.NOTIFIER) {
             list.add(new ConfigProperty("quarkus.mailer.username", "string", ConfigProperty.UNSET,
                     "The SMTP login, when the server asks for one (Quarkus mailer).", "Quarkus mailer"));

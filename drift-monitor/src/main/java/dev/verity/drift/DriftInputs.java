@@ -3,6 +3,7 @@ package dev.verity.drift;
 import dev.verity.events.Applied;
 import dev.verity.events.AppliedState;
 import dev.verity.events.DesiredState;
+import dev.verity.events.Envelope;
 import dev.verity.events.EventFormatException;
 import dev.verity.events.EventIntake;
 import dev.verity.events.TargetEvent;
@@ -10,6 +11,9 @@ import dev.verity.events.TargetKey;
 import dev.verity.events.TargetRemoved;
 import dev.verity.events.VerityEvent;
 import dev.verity.drift.core.Reaction;
+import dev.verity.events.trace.SpanAttributes;
+import dev.verity.events.trace.TraceCause;
+import dev.verity.service.EventTracing;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +26,11 @@ import org.jboss.logging.Logger;
  * ({@code AppliedState}), rollout events, and (while rebuilding) the drift history. An event of a type this version does not know is skipped and counted ({@link EventIntake}); a
  * desired-state or rollout record that cannot be decoded throws, and the channel's dead-letter-queue strategy moves
  * it to {@code <topic>.dlq}.
+ *
+ * <p>Each input the tracker acts on is taken in a span ({@code track desired state}, {@code track applied state},
+ * {@code compare after apply}, {@code track removal}) that continues the event's trace when the record is new and only
+ * links to it when it is replayed from the start of its topic ({@link dev.verity.drift.core.CatchUp#replayed}). The
+ * drift history read back at start makes no span: it only restores what was reported.
  */
 @ApplicationScoped
 public class DriftInputs {
@@ -35,21 +44,29 @@ public class DriftInputs {
     @Inject
     EventIntake intake;
 
+    @Inject
+    EventTracing tracing;
 
     @Incoming("desired")
     @Blocking
     public void desired(ConsumerRecord<String, String> record) {
         try {
             if (record.value() == null) {
-                tombstone(record.key());
+                TargetKey target = targetOf(record.key());
+                inSpan("track removal", cause(record, EventTracing.header(record.headers())), target,
+                        () -> tombstone(target));
                 return;
             }
-            VerityEvent event = intake.acceptRecord(record)
+            Envelope envelope = intake.acceptEnvelope(record)
                     .orElse(null); // null: a type this version does not know, skipped and counted
+            VerityEvent event = envelope == null ? null : envelope.event();
             if (event instanceof DesiredState desired) {
-                service.handle(() -> service.tracker().onDesired(desired));
+                inSpan("track desired state", cause(record, envelope.traceparent()), desired.target(),
+                        () -> service.handle(() -> service.tracker().onDesired(desired)));
             } else if (event instanceof TargetRemoved removed) {
-                service.handle(() -> service.tracker().onRemoved(removed.target(), removed.repo(), removed.commit()));
+                inSpan("track removal", cause(record, envelope.traceparent()), removed.target(),
+                        () -> service.handle(() -> service.tracker().onRemoved(removed.target(), removed.repo(),
+                                removed.commit())));
             } else if (event != null) {
                 LOG.debugf("ignoring %s on the desired-state topic", event.type());
             }
@@ -62,9 +79,11 @@ public class DriftInputs {
     @Blocking
     public void rollout(ConsumerRecord<String, String> record) {
         try {
-            VerityEvent event = intake.acceptRecord(record)
-                    .orElse(null);
-            if (event instanceof Applied applied) service.handle(() -> service.tracker().onApplied(applied));
+            Envelope envelope = intake.acceptEnvelope(record).orElse(null);
+            if (envelope != null && envelope.event() instanceof Applied applied) {
+                inSpan("compare after apply", cause(record, envelope.traceparent()), applied.target(),
+                        () -> service.handle(() -> service.tracker().onApplied(applied)));
+            }
         } finally {
             consumed(record);
         }
@@ -77,15 +96,18 @@ public class DriftInputs {
         try {
             if (record.value() == null) {
                 TargetKey target = targetOf(record.key());
-                service.handle(() -> {
-                    service.tracker().onAppliedStateRemoved(target);
-                    return Reaction.NONE;
-                });
+                inSpan("track applied state", cause(record, EventTracing.header(record.headers())), target,
+                        () -> service.handle(() -> {
+                            service.tracker().onAppliedStateRemoved(target);
+                            return Reaction.NONE;
+                        }));
                 return;
             }
-            VerityEvent event = intake.acceptRecord(record)
-                    .orElse(null);
-            if (event instanceof AppliedState state) service.handle(() -> service.tracker().onAppliedState(state));
+            Envelope envelope = intake.acceptEnvelope(record).orElse(null);
+            if (envelope != null && envelope.event() instanceof AppliedState state) {
+                inSpan("track applied state", cause(record, envelope.traceparent()), state.target(),
+                        () -> service.handle(() -> service.tracker().onAppliedState(state)));
+            }
         } finally {
             consumed(record);
         }
@@ -115,9 +137,21 @@ public class DriftInputs {
         }
     }
 
-    private void tombstone(String key) {
-        TargetKey target = targetOf(key);
+    private void tombstone(TargetKey target) {
         service.handle(() -> service.tracker().onRemoved(target, null, null));
+    }
+
+    /** Runs an input's work in a span about {@code target}, which later drift about it links to. */
+    private void inSpan(String name, TraceCause cause, TargetKey target, Runnable work) {
+        tracing.inSpan(name, cause, SpanAttributes.of(target), () -> {
+            service.traced(target);
+            work.run();
+        });
+    }
+
+    /** Child of a new record's event; a link for a record replayed from before the end its partition had at start. */
+    private TraceCause cause(ConsumerRecord<String, String> record, String traceparent) {
+        return TraceCause.of(traceparent, service.catchUp().replayed(record.topic(), record.partition(), record.offset()));
     }
 
     private static TargetKey targetOf(String key) {

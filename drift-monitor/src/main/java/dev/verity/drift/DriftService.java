@@ -12,6 +12,10 @@ import dev.verity.events.DriftUpdated;
 import dev.verity.events.EventCodec;
 import dev.verity.events.ObjectRef;
 import dev.verity.events.TargetEvent;
+import dev.verity.events.TargetKey;
+import dev.verity.events.trace.SpanAttributes;
+import dev.verity.events.trace.TraceCause;
+import dev.verity.service.EventTracing;
 import dev.verity.kube.diff.DriftComparator;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -63,6 +67,11 @@ import java.util.regex.PatternSyntaxException;
  * at the election, then starts comparing from that, as after a restart: open drift is kept and nothing already
  * reported is reported again. A deposed leader stops publishing at once (events it decides then are dropped and
  * marked unpublished) and stands by again. Informers a deposed leader started keep running; it ignores them.
+ *
+ * <p>Traces: an input's work runs in the span {@link DriftInputs} started for it, carried to the monitor's thread,
+ * so drift it decides then continues (or, for a replayed record, links to) the trace of the commit that caused it.
+ * Drift found later from a change in the cluster gets a span of its own ({@code detect drift}) linked to the trace
+ * of the target's latest input.
  */
 @Startup
 @ApplicationScoped
@@ -102,7 +111,12 @@ public class DriftService {
     @ConfigProperty(name = "mp.messaging.incoming.history.topic")
     String historyTopic;
 
+    @Inject
+    EventTracing tracing;
+
     private final EventCodec codec = new EventCodec();
+    /** Per target, the traceparent of the span that last took in one of its inputs: drift found later links to it. */
+    private final Map<TargetKey, String> lastTrace = new ConcurrentHashMap<>();
     private final Set<ObjectRef> pendingChecks = ConcurrentHashMap.newKeySet();
     /** versions read from the server that the informers' caches have not caught up with (monitor thread only) */
     private final LiveReads liveReads = new LiveReads();
@@ -142,7 +156,8 @@ public class DriftService {
 
     /** Runs an input on the monitor's thread and waits for it, so the Kafka record is acknowledged after it. */
     void handle(Supplier<Reaction> input) {
-        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> react(input.get()), loop);
+        // the caller's span goes along, so what the input makes the monitor publish carries its trace
+        CompletableFuture<Void> done = CompletableFuture.runAsync(tracing.current().wrap(() -> react(input.get())), loop);
         try {
             done.get();
         } catch (InterruptedException e) {
@@ -240,7 +255,8 @@ public class DriftService {
         long wait = tracker.appliedStateWait().toMillis();
         if (!reaction.check().isEmpty() && wait > 0) {
             // objects skipped while their AppliedState may still arrive are compared once the wait is over
-            loop.schedule(() -> reaction.check().forEach(this::check), wait + 100, TimeUnit.MILLISECONDS);
+            loop.schedule(tracing.current().wrap(() -> reaction.check().forEach(this::check)), wait + 100,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -352,8 +368,24 @@ public class DriftService {
                 .filter(ref -> ClusterReader.ResourceType.of(ref).equals(synced)).forEach(this::check)));
     }
 
+    /** The current span took in an input about {@code target}: drift found later without a cause links to it. */
+    void traced(TargetKey target) {
+        String traceparent = tracing.traceparent();
+        if (traceparent != null) lastTrace.put(target, traceparent);
+    }
+
     private void publish(TargetEvent event) {
-        String json = codec.encode(event);
+        if (!tracing.enabled() || tracing.traceparent() != null) {
+            publishNow(event);
+            return;
+        }
+        tracing.inSpan("detect drift", TraceCause.later(lastTrace.get(event.target())), SpanAttributes.of(event),
+                () -> publishNow(event));
+    }
+
+    private void publishNow(TargetEvent event) {
+        EventTracing.Outgoing record = tracing.encode(codec, event);
+        String json = record.value();
         ObjectRef object = objectOf(event);
         if (!leadership.isLeader()) {
             LOG.infof("%s: not publishing %s about %s: this monitor no longer leads", event.describe(), event.type(),
@@ -372,7 +404,8 @@ public class DriftService {
             LOG.infof("%s: %s matches its desired state again", event.describe(), object);
         }
         Message<String> message = Message.of(json)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key())
+                        .withHeaders(record.headers()).build())
                 .withAck(() -> {
                     metrics.published(event);
                     return CompletableFuture.completedFuture(null);

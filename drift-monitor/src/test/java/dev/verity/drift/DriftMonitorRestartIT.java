@@ -7,7 +7,11 @@ import dev.verity.events.DriftResolved;
 import dev.verity.events.EventCodec;
 import dev.verity.events.TargetEvent;
 import dev.verity.events.Topics;
+import dev.verity.events.TargetRemoved;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import dev.verity.testkit.otel.CollectedSpan;
+import dev.verity.testkit.otel.OtlpCollector;
+import dev.verity.testkit.otel.OtlpCollectorResource;
 import dev.verity.testkit.kube.KubeSandboxResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,12 +35,15 @@ import static org.awaitility.Awaitility.await;
  * A drift monitor starting on topics with history (see {@link SeededBeforeStart}) rebuilds its state from the
  * beginning of every topic before it compares: the older desired state and its {@code Applied} are not compared
  * with the cluster, drift that ended while it was down is resolved, and so is the drift of a target that left Git;
- * drift still open (reported, then updated) is kept without being reported again.
+ * drift still open (reported, then updated) is kept without being reported again. With traces on: the inputs read
+ * back at start are taken in spans that link to their events' traces instead of continuing them, and drift found
+ * later from a change in the cluster is a trace of its own linked to the target's last input.
  */
 @QuarkusTest
 @QuarkusTestResource(value = EmbeddedKafkaResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = KubeSandboxResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = SeededBeforeStart.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = OtlpCollectorResource.class, restrictToAnnotatedClass = true)
 class DriftMonitorRestartIT {
 
     final EventCodec codec = new EventCodec();
@@ -63,6 +70,33 @@ class DriftMonitorRestartIT {
                     assertThat(d.kind()).isEqualTo(DriftKind.MODIFIED);
                     assertThat(d.fields()).containsExactly("spec.replicas");
                 })));
+
+        // traces: the desired states read back at start are replays, linked to the commit's trace, not continued
+        OtlpCollector traces = OtlpCollectorResource.collector();
+        String commitTrace = EventCodec.traceparentOf(new TargetRemoved(PROD, REPO, C1)).split("-")[1];
+        List<CollectedSpan> replayed = await().atMost(Duration.ofSeconds(20)).until(() -> traces.spans().stream()
+                .filter(sp -> sp.name().equals("track desired state")
+                        && PROD.toString().equals(sp.attributes().get("verity.target"))).toList(), l -> l.size() >= 2);
+        assertThat(replayed).allSatisfy(sp -> {
+            assertThat(sp.root()).as(sp.readable()).isTrue();
+            assertThat(sp.links()).hasSize(1);
+            assertThat(sp.service()).isEqualTo("verity-drift-monitor");
+        });
+        assertThat(replayed).anySatisfy(sp -> assertThat(sp.links().get(0).traceId()).isEqualTo(commitTrace));
+        // the drift of the scale is a trace of its own, linked to the span that last took in one of the target's inputs
+        String traceparent = EmbeddedKafkaResource.kafka().readAll(Topics.DRIFT).stream()
+                .filter(r -> !SeededBeforeStart.SEEDED_DRIFT_RECORDS.contains(r.partition() + "@" + r.offset()))
+                .map(r -> codec.decodeEnvelope(r.value())).filter(e -> e.event() instanceof DriftDetected)
+                .reduce((a, b) -> b).orElseThrow().traceparent();
+        CollectedSpan detect = await().atMost(Duration.ofSeconds(20)).until(() -> traces.spans().stream()
+                .filter(sp -> traceparent.equals("00-" + sp.traceId() + "-" + sp.spanId() + "-01")).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+        assertThat(detect.name()).isEqualTo("detect drift");
+        assertThat(detect.root()).isTrue();
+        java.util.Set<String> inputSpans = new java.util.HashSet<>();
+        traces.spans().stream().filter(sp -> PROD.toString().equals(sp.attributes().get("verity.target"))
+                && !sp.name().equals("detect drift")).forEach(sp -> inputSpans.add(sp.spanId()));
+        assertThat(detect.links()).singleElement().satisfies(l -> assertThat(l.spanId()).isIn(inputSpans));
     }
 
     /** The drift events the service published (the seeded history excluded). */

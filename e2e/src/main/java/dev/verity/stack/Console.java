@@ -40,6 +40,8 @@ final class Console {
         say("  Slack stand-in   " + stack.slack().url() + "   (open it to read the Slack alerts)");
         say("  Forge statuses   " + stack.forgeStatuses().url() + "   (the commit statuses Verity posted; printed here as they arrive)");
         say("  SMTP server      localhost:" + stack.smtp().port() + "   (e-mails are printed here as they arrive)");
+        stack.traces().ifPresent(t -> say("  Traces           " + t.url() + "   (OTLP/HTTP collector: open it to read each"
+                + " commit's trace, webhook to alert)"));
         stack.services().values().forEach(s ->
                 say(String.format("  %-16s %s   (log %s)", s.name(), s.url(), s.log())));
         ServiceProcess notifier = stack.services().get("notifier");

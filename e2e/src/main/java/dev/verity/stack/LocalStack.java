@@ -6,6 +6,7 @@ import dev.verity.testkit.kafka.KafkaBrokerProcess;
 import dev.verity.testkit.kube.KubeSandbox;
 import dev.verity.testkit.mail.SmtpServer;
 import dev.verity.testkit.forge.ForgeStatusRecorder;
+import dev.verity.testkit.otel.OtlpCollector;
 import dev.verity.testkit.slack.SlackRecorder;
 
 import java.io.IOException;
@@ -29,7 +30,9 @@ import java.util.logging.Logger;
  * Verity on embedded defaults: a real Kafka broker (child JVM, topics provisioned as {@code TopicPlan} says, none
  * created on first use), the Kubernetes sandbox, a local Git forge seeded
  * from {@code examples/} (with a statuses API, GitHub's, that records the commit statuses), an SMTP server and a Slack stand-in, and the five services each as its own process
- * from its packaged {@code target/quarkus-app}. {@link #close()} stops everything it started.
+ * from its packaged {@code target/quarkus-app}; with {@link StackOptions#traces()}, a trace collector
+ * ({@link OtlpCollector}) that every service sends its spans to over OTLP/HTTP. {@link #close()} stops everything it
+ * started.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -51,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
     private SmtpServer smtp;
     private SlackRecorder slack;
     private ForgeStatusRecorder forgeStatuses;
+    private OtlpCollector traces;
     private LocalForge forge;
     private HttpServer forgeHooks;
     private Path kubeconfig;
@@ -95,7 +99,7 @@ public final class LocalStack implements AutoCloseable {
 
         Path logs = work.resolve("logs");
         String bootstrap = kafka.bootstrapServers();
-        Map<String, String> common = Map.of("kafka.bootstrap.servers", bootstrap);
+        Map<String, String> common = common(bootstrap);
 
         Map<String, CompletableFuture<ServiceProcess>> starting = new LinkedHashMap<>();
         starting.put("webhook-receiver", launch("webhook-receiver", receiverPort, logs, common,
@@ -115,6 +119,21 @@ public final class LocalStack implements AutoCloseable {
         for (Map.Entry<String, CompletableFuture<ServiceProcess>> e : starting.entrySet()) {
             services.put(e.getKey(), e.getValue().join());
         }
+    }
+
+    /**
+     * What every service is given: the broker and, with traces, the collector's endpoint (which turns their traces on)
+     * and a short export delay, so that a trace is complete at the collector within a second or two.
+     */
+    private Map<String, String> common(String bootstrap) {
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("kafka.bootstrap.servers", bootstrap);
+        if (options.traces()) {
+            if (traces == null) traces = track(OtlpCollector.start(port(StackOptions.TRACES_PORT)));
+            common.put("quarkus.otel.exporter.otlp.traces.endpoint", traces.url());
+            common.put("quarkus.otel.bsp.schedule.delay", "500ms");
+        }
+        return common;
     }
 
     private Map<String, String> applierProperties() {
@@ -190,7 +209,7 @@ public final class LocalStack implements AutoCloseable {
     private ServiceProcess startReplica(String module, String name, Map<String, String> properties,
             Map<String, String> env) {
         if (services.containsKey(name)) throw new IllegalArgumentException("a service named " + name + " runs already");
-        Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
+        Map<String, String> common = common(kafka.bootstrapServers());
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -283,6 +302,11 @@ public final class LocalStack implements AutoCloseable {
     /** The local forge's commit statuses API, with every status the notifier posted. */
     public ForgeStatusRecorder forgeStatuses() {
         return forgeStatuses;
+    }
+
+    /** The trace collector every service sends its spans to; empty unless started with traces. */
+    public java.util.Optional<OtlpCollector> traces() {
+        return java.util.Optional.ofNullable(traces);
     }
 
     public Map<String, ServiceProcess> services() {

@@ -6,7 +6,11 @@ import dev.verity.stack.DemoStory;
 import dev.verity.stack.LocalForge;
 import dev.verity.stack.LocalStack;
 import dev.verity.stack.StackOptions;
+import dev.verity.events.Envelope;
 import dev.verity.testkit.mail.ReceivedMail;
+import dev.verity.testkit.otel.CollectedSpan;
+import dev.verity.testkit.otel.OtlpCollector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.verity.testkit.forge.StatusCall;
 import dev.verity.testkit.slack.SlackMessage;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -34,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ends as a Slack message and an e-mail, resolved in its thread once {@code verity sync} undid it; a broken push leaves
  * the cluster unchanged and is alerted; the local forge shows each commit's status (pending → success, failure); the
  * CLI and the notifier's status page (in headless Chromium; skipped, saying so, where none is installed) tell the same
- * from the topics.
+ * from the topics; the release is one trace at the stack's OTLP collector, with connected spans from every process it
+ * went through.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PushToAlertE2EIT {
@@ -47,7 +52,7 @@ class PushToAlertE2EIT {
     @BeforeAll
     static void startStack() throws Exception {
         Path dir = Files.createTempDirectory("verity-e2e-");
-        stack = LocalStack.start(StackOptions.onFreePorts(dir));
+        stack = LocalStack.start(StackOptions.onFreePorts(dir).withTraces());
         story = new DemoStory(stack, Duration.ofMinutes(2));
     }
 
@@ -209,6 +214,78 @@ class PushToAlertE2EIT {
         // its tag is the unknown event's type: a series exists only once a service skipped a record (none here)
         queried.remove("verity_events_skipped_total");
         assertThat(names).as("metrics the services expose").containsAll(queried);
+    }
+
+    @Test
+    @Order(8)
+    void theReleaseIsOneTraceFromWebhookToRenderApplyHealthAndAlert() throws Exception {
+        // the trace context is the CloudEvent's traceparent, and the Kafka header carries the same value
+        ConsumerRecord<String, String> pushed = stack.kafka().readAll(Topics.COMMITS).stream()
+                .filter(r -> new EventCodec().decode(r.value()).commit().equals(release.after())).findFirst().orElseThrow();
+        Envelope envelope = new EventCodec().decodeEnvelope(pushed.value());
+        assertThat(new String(pushed.headers().lastHeader("traceparent").value(), java.nio.charset.StandardCharsets.US_ASCII))
+                .as("the Kafka header mirrors the CloudEvent").isEqualTo(envelope.traceparent());
+        assertThat(pushed.headers().headers("traceparent")).as("one context, not a second one from the connector")
+                .hasSize(1);
+        String traceId = envelope.traceparent().split("-")[1];
+        String receiverSpan = envelope.traceparent().split("-")[2];
+
+        OtlpCollector collector = stack.traces().orElseThrow();
+        List<CollectedSpan> trace = collector.awaitTrace(t -> t.get(0).traceId().equals(traceId)
+                && t.stream().anyMatch(sp -> sp.service().equals("verity-notifier")
+                        && HEALTHY.equals(sp.attributes().get("verity.event.type")))
+                && named(t, "verity-drift-monitor", "compare after apply").isPresent(), Duration.ofSeconds(90));
+        // kept beside the services' logs, to read what the collector received
+        Files.writeString(stack.workDir().resolve("traces.txt"), collector.describe());
+
+        assertThat(trace.stream().map(CollectedSpan::service).distinct())
+                .as("processes in the release's trace")
+                .contains("verity-webhook-receiver", "verity-renderer", "verity-applier", "verity-drift-monitor",
+                        "verity-notifier");
+        CollectedSpan webhook = trace.stream().filter(sp -> sp.spanId().equals(receiverSpan)).findFirst().orElseThrow();
+        assertThat(webhook.service()).isEqualTo("verity-webhook-receiver");
+        assertThat(webhook.kind()).isEqualTo("SERVER");
+        assertThat(webhook.root()).as("the trace starts at the webhook").isTrue();
+        assertThat(webhook.attributes()).containsEntry("verity.commit", release.after());
+
+        CollectedSpan render = named(trace, "verity-renderer", "render commit").orElseThrow();
+        assertThat(render.parentSpanId()).as("the renderer continues the receiver's span").isEqualTo(webhook.spanId());
+        CollectedSpan apply = trace.stream().filter(sp -> sp.service().equals("verity-applier")
+                && sp.name().equals("apply desired state")
+                && DemoStory.PROD.toString().equals(sp.attributes().get("verity.target"))).findFirst().orElseThrow();
+        assertThat(apply.parentSpanId()).as("the applier continues the renderer's span").isEqualTo(render.spanId());
+        // health found by a later poll continues the apply (found at once, it is reported in the apply's span)
+        named(trace, "verity-applier", "check health").ifPresent(health -> assertThat(health.parentSpanId())
+                .as("health continues the apply").isIn(trace.stream().filter(sp -> sp.name().equals("apply desired state"))
+                        .map(CollectedSpan::spanId).toList()));
+        assertThat(named(trace, "verity-drift-monitor", "track desired state").orElseThrow().parentSpanId())
+                .as("the drift monitor takes the desired state in the renderer's trace").isEqualTo(render.spanId());
+        assertThat(trace.stream().filter(sp -> sp.service().equals("verity-notifier") && sp.name().equals("notify"))
+                .map(CollectedSpan::parentSpanId))
+                .as("the notifier continues the spans that published the events it alerts on")
+                .allSatisfy(parent -> assertThat(spanOf(trace, parent).service())
+                        .isIn("verity-applier", "verity-drift-monitor", "verity-renderer", "verity-webhook-receiver"));
+        assertThat(trace).as("every parent is a span of the trace: nothing disconnected")
+                .allSatisfy(sp -> {
+                    if (!sp.root()) assertThat(spanOf(trace, sp.parentSpanId())).isNotNull();
+                });
+        assertThat(trace.stream().filter(CollectedSpan::root)).as("one root: the webhook").containsExactly(webhook);
+        assertThat(collector.spans()).as("a client call outside Verity's work (informers, health polls) is no trace")
+                .noneMatch(sp -> sp.kind().equals("CLIENT") && sp.root());
+        assertThat(collector.describe()).as("no secret in any span")
+                .doesNotContain(stack.slack().botToken(), "local-stack-webhook-secret", "local-stack-forge-token");
+    }
+
+    private static final String HEALTHY = "dev.verity.rollout.healthy.v1";
+
+    private static java.util.Optional<CollectedSpan> named(List<CollectedSpan> trace, String service, String name) {
+        return trace.stream().filter(sp -> sp.service().equals(service) && sp.name().equals(name)).findFirst();
+    }
+
+    private static CollectedSpan spanOf(List<CollectedSpan> trace, String spanId) {
+        return trace.stream().filter(sp -> sp.spanId().equals(spanId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no span " + spanId + " in the trace:\n"
+                        + trace.stream().map(CollectedSpan::readable).collect(java.util.stream.Collectors.joining("\n"))));
     }
 
     private record Cli(int code, String out, String err) {

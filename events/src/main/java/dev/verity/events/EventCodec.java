@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verity.events.trace.TraceParent;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -22,8 +23,11 @@ import java.util.Optional;
  *  "subject":"local/shop/prod","time":"…","datacontenttype":"application/json","traceparent":"00-…-…-01",
  *  "data":{…}}</pre>
  *
- * The id is a digest of the type and the data, so a redelivered or re-published event keeps its id. The trace id
- * is a digest of repository and commit, so every event caused by one commit shares one trace.
+ * The id is a digest of the type and the data, so a redelivered or re-published event keeps its id. The
+ * {@code traceparent} is the one the producer gives ({@link #encode(VerityEvent, String)}: the context of the span that
+ * wrote the event, when tracing is on); without one it is derived from repository and commit
+ * ({@link #traceparentOf}), so every event caused by one commit still shares one trace id. The producer mirrors the
+ * same value in the Kafka header {@value TraceParent#HEADER}; consumers read this attribute.
  */
 public final class EventCodec {
 
@@ -47,14 +51,35 @@ public final class EventCodec {
         return Digests.hex(event.type(), dataJson(event)).substring(0, 32);
     }
 
-    /** The W3C traceparent of an event: trace id from repo and commit, span id from the event id. */
+    /**
+     * The W3C traceparent an event carries when its producer has no trace context of its own: trace id from repo and
+     * commit, span id from the event id.
+     */
     public static String traceparentOf(VerityEvent event) {
         String traceId = Digests.hex("trace", event.repo(), event.commit()).substring(0, 32);
         String spanId = Digests.hex("span", idOf(event)).substring(0, 16);
         return "00-" + traceId + "-" + spanId + "-01";
     }
 
+    /** The event with the traceparent derived from its repository and commit ({@link #traceparentOf}). */
     public String encode(VerityEvent event) {
+        return encode(event, null);
+    }
+
+    /**
+     * The event carrying {@code traceparent} (the producer's span context); a null or invalid one is replaced by the
+     * derived {@link #traceparentOf}, so every event has a valid one.
+     */
+    public String encode(VerityEvent event, String traceparent) {
+        return encodeWith(event, traceparentFor(event, traceparent));
+    }
+
+    /** The traceparent {@link #encode(VerityEvent, String)} writes: {@code given} when valid, else the derived one. */
+    public static String traceparentFor(VerityEvent event, String given) {
+        return TraceParent.parse(given).map(TraceParent::toString).orElseGet(() -> traceparentOf(event));
+    }
+
+    private String encodeWith(VerityEvent event, String traceparent) {
         EventType type = EventType.of(event.getClass());
         ObjectNode root = JSON.createObjectNode();
         root.put("specversion", "1.0");
@@ -64,7 +89,7 @@ public final class EventCodec {
         root.put("subject", event.key());
         root.put("time", Instant.now(clock).toString());
         root.put("datacontenttype", "application/json");
-        root.put("traceparent", traceparentOf(event));
+        root.put("traceparent", traceparent);
         root.set("data", JSON.valueToTree(event));
         try {
             return JSON.writeValueAsString(root);

@@ -80,9 +80,17 @@ public final class EventIntake {
      *                              dead-letter topic and the log say which target or repository it was about
      */
     public Optional<VerityEvent> acceptRecord(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record) {
+        return acceptEnvelope(record).map(Envelope::event);
+    }
+
+    /**
+     * The envelope (event with its id, time and {@code traceparent}) a consumed record holds, if it is a known event;
+     * see {@link #acceptRecord}.
+     */
+    public Optional<Envelope> acceptEnvelope(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record) {
         if (record.value() == null) return Optional.empty();
         try {
-            return acceptEvent(record.topic(), record.partition(), record.offset(), record.value());
+            return accept(record.topic(), record.partition(), record.offset(), record.value());
         } catch (EventFormatException e) {
             throw new EventFormatException(e.getMessage() + " (key " + record.key() + ")", e);
         }

@@ -143,7 +143,9 @@ final class AsyncApiDocument {
         properties.put("subject", map("type", "string", "description", "what the event is about: cluster/app/env@commit or repo@commit"));
         properties.put("time", map("type", "string", "format", "date-time"));
         properties.put("datacontenttype", map("const", "application/json"));
-        properties.put("traceparent", map("type", "string", "description", "W3C trace context; one trace id per commit of a repository"));
+        properties.put("traceparent", map("type", "string", "description", "W3C trace context of the span that wrote the event, the same"
+                + " value as the Kafka record header traceparent (a tombstone carries only the header); with traces off, derived"
+                + " from repository and commit (one trace id per commit)"));
         properties.put("data", map("type", "object"));
         return map("type", "object", "required", List.of("specversion", "id", "source", "type", "data"),
                 "properties", properties);

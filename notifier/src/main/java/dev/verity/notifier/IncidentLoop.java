@@ -1,6 +1,9 @@
 package dev.verity.notifier;
 
 import dev.verity.events.Envelope;
+import dev.verity.events.trace.SpanAttributes;
+import dev.verity.events.trace.TraceCause;
+import dev.verity.service.EventTracing;
 import dev.verity.events.EventFormatException;
 import dev.verity.events.EventIntake;
 import dev.verity.events.Topics;
@@ -68,6 +71,10 @@ import java.util.concurrent.TimeUnit;
  * incidents recorded, so a crash loses nothing; a crash between a send and its record sends that notice again after
  * the restart (the only duplicate). A redelivered event that was recorded changes nothing ({@link IncidentBook}). A record that is not a
  * Verity event goes to {@code <topic>.dlq}; an event of a type this version does not know is skipped and counted.
+ *
+ * <p>Each event is handled in a span ({@code notify}) that continues the event's trace: the alerts, the incident
+ * records and the commit statuses it makes belong to the trace of the commit (or the drift) that caused them. The
+ * rollout and drift topics are read from committed offsets, never replayed from the start, so every record is new.
  */
 @ApplicationScoped
 public class IncidentLoop {
@@ -92,6 +99,9 @@ public class IncidentLoop {
 
     @Inject
     CommitStatuses statuses;
+
+    @Inject
+    EventTracing tracing;
 
     @Inject
     MeterRegistry registry;
@@ -219,6 +229,12 @@ public class IncidentLoop {
         }
         if (decoded.isEmpty()) return; // a type this version does not know: skipped and counted
         Envelope envelope = decoded.get();
+        tracing.inSpan("notify", TraceCause.of(envelope.traceparent(), false), SpanAttributes.of(envelope.event()),
+                () -> notify(record, envelope, producer));
+    }
+
+    private void notify(ConsumerRecord<String, String> record, Envelope envelope,
+            KafkaProducer<String, byte[]> producer) {
         if (record.topic().equals(commitsTopic)) {
             statuses.on(envelope);
             return;

@@ -42,6 +42,15 @@ public final class CatchUp {
         return check();
     }
 
+    /**
+     * Whether the record at {@code offset} is a replay: before the end its partition had when this process was first
+     * assigned it (read because the monitor started, not because it was just published).
+     */
+    public synchronized boolean replayed(String topic, int partition, long offset) {
+        Long e = end.get(topic + "-" + partition);
+        return e != null && offset < e;
+    }
+
     /** The next offset to read in a partition, as far as this knows (assigned or read before); null if never. */
     public synchronized Long position(String topic, int partition) {
         return next.get(topic + "-" + partition);

@@ -63,4 +63,15 @@ class CatchUpTest {
 
         assertThat(catchUp.consumed("verity.desired.local", 0, 9)).isTrue();
     }
+
+    @Test
+    void aRecordBeforeTheEndItsPartitionHadAtTheFirstAssignmentIsAReplay() {
+        catchUp.assigned("verity.desired.local", 0, 0, 3);
+        assertThat(catchUp.replayed("verity.desired.local", 0, 2)).isTrue();
+        assertThat(catchUp.replayed("verity.desired.local", 0, 3)).as("published since the start").isFalse();
+        catchUp.assigned("verity.desired.local", 0, 3, 7);
+        assertThat(catchUp.replayed("verity.desired.local", 0, 5))
+                .as("reassigned later: resumed where it was left, so what follows is new").isFalse();
+        assertThat(catchUp.replayed("verity.rollout", 0, 0)).as("never assigned").isFalse();
+    }
 }

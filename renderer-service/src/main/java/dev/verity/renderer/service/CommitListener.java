@@ -6,7 +6,11 @@ import dev.verity.events.EventFormatException;
 import dev.verity.events.EventIntake;
 import dev.verity.events.RefDeleted;
 import dev.verity.events.RenderFailed;
+import dev.verity.events.Envelope;
 import dev.verity.events.VerityEvent;
+import dev.verity.events.trace.SpanAttributes;
+import dev.verity.events.trace.TraceCause;
+import dev.verity.service.EventTracing;
 import dev.verity.renderer.render.RepositoryReconciler;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +30,8 @@ import java.util.Optional;
  * the dead-letter topic. A commit of a repository this replica does not own ({@link Ownership}: a record read just
  * before its partition was revoked, or keyed by URL before commits were keyed by repository identity) is skipped: its
  * owner renders the head.
+ * The work runs in a span that continues the event's trace ({@code render commit}, {@code alert
+ * branch deleted}), so what it publishes carries the commit's trace on to the applier.
  */
 @ApplicationScoped
 public class CommitListener {
@@ -46,14 +52,20 @@ public class CommitListener {
     @Inject
     KafkaEventSink sink;
 
+    @Inject
+    EventTracing tracing;
+
     @Incoming("commits")
     @Blocking(ordered = false) // commits of different repositories in parallel; one repository's run one at a time
     public void onCommit(ConsumerRecord<String, String> record) {
-        Optional<VerityEvent> event = intake.acceptEvent(record.topic(), record.partition(), record.offset(),
+        Optional<Envelope> envelope = intake.accept(record.topic(), record.partition(), record.offset(),
                 record.value());
-        if (event.isEmpty()) return; // a type this version does not know: skipped and counted
+        if (envelope.isEmpty()) return; // a type this version does not know: skipped and counted
+        Optional<VerityEvent> event = envelope.map(Envelope::event);
+        // the commits topic is never replayed: every record read is new, so its span continues the event's trace
+        TraceCause cause = TraceCause.of(envelope.get().traceparent(), false);
         if (event.get() instanceof RefDeleted deleted) {
-            onBranchDeleted(deleted);
+            tracing.inSpan("alert branch deleted", cause, SpanAttributes.of(deleted), () -> onBranchDeleted(deleted));
             return;
         }
         if (!(event.get() instanceof CommitPushed commit)) {
@@ -73,7 +85,9 @@ public class CommitListener {
                     reconciler.get().branch());
             return;
         }
-        reconciliations.run(reconciler.get(), "push " + commit.describe() + " delivery " + commit.deliveryId());
+        tracing.inSpan("render commit", cause, SpanAttributes.of(commit), () -> {
+            reconciliations.run(reconciler.get(), "push " + commit.describe() + " delivery " + commit.deliveryId());
+        });
     }
 
     /** Alerts when the rendered branch is deleted; the clusters keep what the last render published. */

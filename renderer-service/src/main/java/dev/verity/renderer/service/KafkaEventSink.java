@@ -12,6 +12,8 @@ import dev.verity.events.topics.TopicProvisioner;
 import dev.verity.events.topics.TopicProvisioningException;
 import dev.verity.events.topics.TopicSettings;
 import dev.verity.renderer.render.EventSink;
+import dev.verity.service.EventTracing;
+import org.apache.kafka.common.header.Headers;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.mutiny.Uni;
@@ -34,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * tombstones to {@code verity.desired.<cluster>} (its cluster's topics provisioned before the first record, as
  * {@link TopicPlan#forCluster} says: compacted, zstd, 16 MiB messages) through
  * the {@code desired} channel with a per-record topic, {@code RenderFailed} and {@code Rendered} to the {@code rollout}
- * channel.
+ * channel. Each record carries the current span's trace context (CloudEvent {@code traceparent} and Kafka header,
+ * {@link EventTracing}).
  */
 @ApplicationScoped
 public class KafkaEventSink implements EventSink {
@@ -61,16 +64,20 @@ public class KafkaEventSink implements EventSink {
     @Inject
     RendererConfig config;
 
+    @Inject
+    EventTracing tracing;
+
     private volatile TopicProvisioner provisioner;
 
     @Override
     public void publish(VerityEvent event) {
-        String value = codec.encode(event);
+        EventTracing.Outgoing record = tracing.encode(codec, event);
         if (event instanceof TargetEvent targetEvent) {
-            send(targetEvent.target(), value, event.type() + " for " + event.describe());
+            send(targetEvent.target(), record.value(), record.headers(), event.type() + " for " + event.describe());
         } else {
-            Message<String> message = Message.of(value)
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
+            Message<String> message = Message.of(record.value())
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key())
+                            .withHeaders(record.headers()).build());
             await(rollout.sendMessage(message), event.type() + " for " + event.describe());
         }
         LOG.infof("published %s for %s", event.getClass().getSimpleName(), event.describe());
@@ -84,16 +91,17 @@ public class KafkaEventSink implements EventSink {
 
     @Override
     public void tombstone(TargetKey target) {
-        send(target, null, "the tombstone of " + target);
+        send(target, null, EventTracing.headers(tracing.traceparent()), "the tombstone of " + target);
         LOG.infof("published the tombstone of %s on %s", target, Topics.desired(target.cluster()));
     }
 
     /** A record (a null value is a tombstone) on the target's desired-state topic, keyed by the target. */
-    private void send(TargetKey target, String value, String what) {
+    private void send(TargetKey target, String value, Headers headers, String what) {
         String topic = Topics.desired(target.cluster());
         ensureClusterTopics(target.cluster());
         Message<Record<String, String>> message = Message.of(Record.of(target.toString(), value))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(target.toString()).withTopic(topic).build());
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(target.toString()).withTopic(topic)
+                        .withHeaders(headers).build());
         await(desired.sendMessage(message), what);
     }
 

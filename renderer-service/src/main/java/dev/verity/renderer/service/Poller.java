@@ -1,6 +1,9 @@
 package dev.verity.renderer.service;
 
+import dev.verity.events.trace.SpanAttributes;
+import dev.verity.events.trace.TraceCause;
 import dev.verity.renderer.render.RepositoryReconciler;
+import dev.verity.service.EventTracing;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -20,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * on webhooks: first soon after start, then every {@code verity.renderer.poll-interval} with ±10% jitter (so many
  * renderers do not hit one Git server in step). A repository owned by another replica is skipped at each tick (its
  * owner polls it); one gained is rendered at once by {@link Ownership}, not at the next tick. Up to four
- * repositories are reconciled at once.
+ * repositories are reconciled at once. Each poll is a trace of its own
+ * ({@code poll repository}): what it publishes (a commit pushed without a webhook) carries that trace on.
  */
 @ApplicationScoped
 public class Poller {
@@ -35,6 +39,9 @@ public class Poller {
 
     @Inject
     Reconciliations reconciliations;
+
+    @Inject
+    EventTracing tracing;
 
     private ScheduledExecutorService timer;
 
@@ -63,7 +70,12 @@ public class Poller {
     private void schedule(RepositoryReconciler reconciler, long delayMillis) {
         timer.schedule(() -> {
             try {
-                if (reconciler.lease().held()) reconciliations.run(reconciler, "poll"); // another replica polls it
+                if (reconciler.lease().held()) { // else another replica owns and polls it
+                    tracing.inSpan("poll repository", TraceCause.ROOT,
+                            SpanAttributes.ofCommit(reconciler.url(), null), () -> {
+                                reconciliations.run(reconciler, "poll");
+                            });
+                }
             } finally {
                 if (!timer.isShutdown()) schedule(reconciler, jittered(config.pollInterval()));
             }

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The samples of a Prometheus text exposition (format 0.0.4, as {@code /q/metrics} answers it), for tests to find a
- * metric line by name and labels. Comment lines ({@code # HELP}, {@code # TYPE}) are skipped. It does not scrape:
+ * metric line by name and labels. Comment lines ({@code # HELP}, {@code # TYPE}) and exemplars (with traces on,
+ * Micrometer adds the trace of a sample) are skipped. It does not scrape:
  * the test fetches the text over HTTP; and it does not validate the format beyond what it reads.
  */
 public final class PrometheusText {
@@ -24,7 +25,9 @@ public final class PrometheusText {
         }
     }
 
-    private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\S+)?$");
+    /** {@code name{labels} value [timestamp]}, and an OpenMetrics exemplar ({@code # {trace_id=…} value}) is skipped. */
+    private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{((?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*)})?"
+            + "\\s+(\\S+)(?:\\s+[^#\\s]\\S*)?(?:\\s+#\\s+\\{.*)?$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final List<Sample> samples;

@@ -38,4 +38,15 @@ class PrometheusTextTest {
         assertThatThrownBy(() -> PrometheusText.parse("verity_x{a=\"b\"}\n"))
                 .hasMessageContaining("not a Prometheus sample line: verity_x{a=\"b\"}");
     }
+
+    @Test
+    void anExemplarAfterTheValueIsSkipped() {
+        PrometheusText metrics = PrometheusText.parse("""
+                http_server_bytes_read_count 11.0 # {span_id="60f74931297ec597",trace_id="27651e98fb2f563a9bbdc7112efd0cf9"} 1.0 1796538949.936
+                verity_apply_duration_seconds_bucket{cluster="local",le="0.5"} 3.0 # {trace_id="27651e98fb2f563a9bbdc7112efd0cf9"} 0.2
+                """);
+        assertThat(metrics.value("http_server_bytes_read_count", Map.of())).contains(11.0);
+        assertThat(metrics.value("verity_apply_duration_seconds_bucket", Map.of("le", "0.5"))).contains(3.0);
+        assertThat(metrics.samples()).hasSize(2);
+    }
 }

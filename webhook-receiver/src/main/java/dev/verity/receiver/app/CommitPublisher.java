@@ -4,6 +4,8 @@ import dev.verity.events.CommitPushed;
 import dev.verity.events.RefDeleted;
 import dev.verity.events.VerityEvent;
 import dev.verity.events.EventCodec;
+import dev.verity.events.trace.SpanAttributes;
+import dev.verity.service.EventTracing;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -22,7 +24,8 @@ import java.util.stream.Collectors;
 /**
  * Publishes {@link CommitPushed} and {@link RefDeleted} events on the {@code commits} channel, keyed by repository, and
  * completes once Kafka acknowledged them (bounded by {@code verity.receiver.publish-timeout}) without holding a thread
- * while it waits.
+ * while it waits. Each event carries the context of the delivery's server span (the trace of the commit starts at the
+ * webhook), in its CloudEvent {@code traceparent} and the Kafka header of that name ({@link EventTracing}).
  */
 @ApplicationScoped
 public class CommitPublisher {
@@ -44,13 +47,15 @@ public class CommitPublisher {
     private final MutinyEmitter<String> emitter;
     private final EventCodec codec = new EventCodec();
     private final Duration timeout;
+    private final EventTracing tracing;
 
     /** Sends the producer has not taken yet queue here (up to {@value #BUFFER}); past that a delivery is a 503 at once. */
     static final int BUFFER = 4096;
 
     CommitPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
-            MutinyEmitter<String> emitter, ReceiverConfig config) {
+            MutinyEmitter<String> emitter, ReceiverConfig config, EventTracing tracing) {
         this.emitter = emitter;
+        this.tracing = tracing;
         this.timeout = config.publishTimeout();
     }
 
@@ -60,11 +65,16 @@ public class CommitPublisher {
      * is; the problem names what was not. The returned {@link Uni} is lazy: nothing is sent until it is subscribed.
      */
     public Uni<Result> publishAll(List<VerityEvent> events) {
+        // the caller's thread has the delivery's server span; the deferred sends may run elsewhere
+        if (!events.isEmpty()) tracing.describe(SpanAttributes.of(events.get(0)));
+        String traceparent = tracing.traceparent();
         return Uni.createFrom().deferred(() -> {
             List<Uni<Void>> sends = new ArrayList<>();
             for (VerityEvent event : events) {
-                sends.add(emitter.sendMessage(Message.of(codec.encode(event))
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())));
+                EventTracing.Outgoing record = EventTracing.encode(codec, event, traceparent);
+                sends.add(emitter.sendMessage(Message.of(record.value())
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key())
+                                .withHeaders(record.headers()).build())));
             }
             Uni<Void> all = sends.size() == 1 ? sends.get(0)
                     : Uni.join().all(sends).andCollectFailures().replaceWithVoid();

@@ -101,6 +101,12 @@ class GithubWebhookIT {
         assertThat(envelope.event()).isEqualTo(new CommitPushed(SAMPLE_CLONE_URL, "master",
                 "737d38c599c1b2991664dfc6155d6bf516fcce36", "fd489864e7642b48eaad6e3f155c10e46810ec72",
                 List.of(".razorops.yaml", "app/controllers/application_controller.rb"), delivery, "github", true, "binkkatal"));
+        // traces are off here (no OTLP endpoint): the traceparent is the one derived from repository and commit, and
+        // the Kafka header carries the same value as the CloudEvent
+        assertThat(envelope.traceparent()).isEqualTo(EventCodec.traceparentOf(envelope.event()));
+        assertThat(record.headers().headers("traceparent")).hasSize(1);
+        assertThat(new String(record.headers().lastHeader("traceparent").value(), java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo(envelope.traceparent());
     }
 
     @Test

@@ -28,19 +28,12 @@ public final class ApiFaultScenario implements Scenario {
     }
 
     @Override
-    public ScenarioResult run(SuiteContext ctx) {
-        ScenarioResult.Builder b = new ScenarioResult.Builder(name(), ctx.out());
-        try {
-            run(ctx, b);
-        } catch (Exception e) {
-            b.error(e);
-        } finally {
-            ctx.stack().sandbox().faults().clear();
-        }
-        return b.build();
+    public void cleanUp(SuiteContext ctx) {
+        ctx.stack().sandbox().faults().clear();
     }
 
-    private void run(SuiteContext ctx, ScenarioResult.Builder b) {
+    @Override
+    public void steps(SuiteContext ctx, ScenarioResult.Builder b) {
         Duration wait = ctx.options().timeout();
         Faults faults = ctx.stack().sandbox().faults();
         faults.inject(WRITES, 1, Fault.status(429, Duration.ofSeconds(1)));

@@ -32,19 +32,12 @@ public final class ApplierKillScenario implements Scenario {
     }
 
     @Override
-    public ScenarioResult run(SuiteContext ctx) {
-        ScenarioResult.Builder b = new ScenarioResult.Builder(name(), ctx.out());
-        try {
-            run(ctx, b);
-        } catch (Exception e) {
-            b.error(e);
-        } finally {
-            ctx.stack().sandbox().faults().clear();
-        }
-        return b.build();
+    public void cleanUp(SuiteContext ctx) {
+        ctx.stack().sandbox().faults().clear();
     }
 
-    private void run(SuiteContext ctx, ScenarioResult.Builder b) {
+    @Override
+    public void steps(SuiteContext ctx, ScenarioResult.Builder b) {
         KubernetesClient kube = ctx.stack().sandbox().client();
         Duration wait = ctx.options().timeout();
         List<String> before = shopConfigs(kube);

@@ -27,17 +27,7 @@ public final class BrokerKillScenario implements Scenario {
     }
 
     @Override
-    public ScenarioResult run(SuiteContext ctx) {
-        ScenarioResult.Builder b = new ScenarioResult.Builder(name(), ctx.out());
-        try {
-            run(ctx, b);
-        } catch (Exception e) {
-            b.error(e);
-        }
-        return b.build();
-    }
-
-    private void run(SuiteContext ctx, ScenarioResult.Builder b) throws Exception {
+    public void steps(SuiteContext ctx, ScenarioResult.Builder b) throws Exception {
         int n = ctx.options().burst();
         int third = Math.max(1, n / 3);
         Instant start = Instant.now();

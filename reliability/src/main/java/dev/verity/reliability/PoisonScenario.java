@@ -42,17 +42,7 @@ public final class PoisonScenario implements Scenario {
     }
 
     @Override
-    public ScenarioResult run(SuiteContext ctx) {
-        ScenarioResult.Builder b = new ScenarioResult.Builder(name(), ctx.out());
-        try {
-            run(ctx, b);
-        } catch (Exception e) {
-            b.error(e);
-        }
-        return b.build();
-    }
-
-    private void run(SuiteContext ctx, ScenarioResult.Builder b) throws Exception {
+    public void steps(SuiteContext ctx, ScenarioResult.Builder b) throws Exception {
         Duration wait = ctx.options().timeout();
         LocalStack stack = ctx.stack();
         Map<String, RecordMetadata> poison = new LinkedHashMap<>();

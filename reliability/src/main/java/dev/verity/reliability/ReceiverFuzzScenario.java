@@ -40,21 +40,11 @@ public final class ReceiverFuzzScenario implements Scenario {
         return "random bodies and headers at the receiver";
     }
 
-    @Override
-    public ScenarioResult run(SuiteContext ctx) {
-        ScenarioResult.Builder b = new ScenarioResult.Builder(name(), ctx.out());
-        try {
-            run(ctx, b);
-        } catch (Exception e) {
-            b.error(e);
-        }
-        return b.build();
-    }
-
     private record Sent(int status, String detail) {
     }
 
-    private void run(SuiteContext ctx, ScenarioResult.Builder b) throws Exception {
+    @Override
+    public void steps(SuiteContext ctx, ScenarioResult.Builder b) throws Exception {
         int n = ctx.options().fuzz();
         long seed = ctx.options().seed();
         int publishedBefore = ctx.observe().published().size();

@@ -26,17 +26,7 @@ public final class SupervisorScenario implements Scenario {
     }
 
     @Override
-    public ScenarioResult run(SuiteContext ctx) {
-        ScenarioResult.Builder b = new ScenarioResult.Builder(name(), ctx.out());
-        try {
-            run(ctx, b);
-        } catch (Exception e) {
-            b.error(e);
-        }
-        return b.build();
-    }
-
-    private void run(SuiteContext ctx, ScenarioResult.Builder b) {
+    public void steps(SuiteContext ctx, ScenarioResult.Builder b) {
         ServiceProcess before = ctx.stack().service(service);
         long pid = before.pid();
         Instant killed = Instant.now();

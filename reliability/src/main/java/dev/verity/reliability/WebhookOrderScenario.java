@@ -24,17 +24,7 @@ public final class WebhookOrderScenario implements Scenario {
     }
 
     @Override
-    public ScenarioResult run(SuiteContext ctx) {
-        ScenarioResult.Builder b = new ScenarioResult.Builder(name(), ctx.out());
-        try {
-            run(ctx, b);
-        } catch (Exception e) {
-            b.error(e);
-        }
-        return b.build();
-    }
-
-    private void run(SuiteContext ctx, ScenarioResult.Builder b) throws Exception {
+    public void steps(SuiteContext ctx, ScenarioResult.Builder b) throws Exception {
         LocalForge.Push c1 = ctx.pushGreeting("order-1");
         LocalForge.Push c2 = ctx.pushGreeting("order-2");
         LocalForge.Push c3 = ctx.pushGreeting("order-3");

@@ -14,13 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -58,20 +55,20 @@ class RendererRestartIT {
     void aRestartRepublishesNothingAndRemovesAnOverlayDeletedWhileDown() throws Exception {
         String first = repo.commit("main", "shop", ShopFixture.app("shop", "hello"));
 
-        try (Renderer renderer = Renderer.start(1)) {
+        try (RendererProcess renderer = startRenderer(1)) {
             await().atMost(WAIT).untilAsserted(() -> assertThat(keys()).containsExactlyInAnyOrder("local/shop/dev", "local/shop/prod"));
             renderer.awaitLog("rendered (partition assigned)");
         }
         List<ConsumerRecord<String, String>> before = kafka.readAll(LOCAL);
 
-        try (Renderer renderer = Renderer.start(2)) {
+        try (RendererProcess renderer = startRenderer(2)) {
             renderer.awaitLog("@" + first.substring(0, 12) + " rendered (partition assigned): 0 target(s) built (0 unchanged), 2 skipped");
             assertThat(renderer.log()).contains("2 target(s) published before this start");
         }
         assertThat(kafka.readAll(LOCAL)).as("nothing republished after a restart").hasSize(before.size());
 
         String removal = repo.on("main").delete("apps/shop/overlays/dev").message("retire dev").commit();
-        try (Renderer renderer = Renderer.start(3)) {
+        try (RendererProcess renderer = startRenderer(3)) {
             await().atMost(WAIT).untilAsserted(() -> {
                 List<ConsumerRecord<String, String>> dev = kafka.readAll(LOCAL).stream()
                         .filter(r -> r.key().equals("local/shop/dev")).toList();
@@ -89,44 +86,12 @@ class RendererRestartIT {
         return kafka.readAll(LOCAL).stream().map(ConsumerRecord::key).toList();
     }
 
-    /** One run of the packaged renderer, its output in a log file. */
-    private record Renderer(Process process, Path logFile) implements AutoCloseable {
-
-        static Renderer start(int run) throws IOException {
-            Path app = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-            assertThat(app).as("the renderer is packaged before the ITs run").exists();
-            Path log = tmp.resolve("renderer-" + run + ".log");
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                    "-Dquarkus.http.port=0", "-Dquarkus.analytics.disabled=true",
-                    "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                    "-Dverity.renderer.repositories[0].url=" + repo.url(),
-                    "-Dverity.renderer.work-dir=" + tmp.resolve("work"),
-                    "-Dverity.renderer.poll-interval=1h",
-                    "-jar", app.toString()));
-            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Renderer(process, log);
-        }
-
-        String log() {
-            try {
-                return Files.readString(logFile);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        void awaitLog(String text) {
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                assertThat(process.isAlive()).as("renderer running; its log:\n%s", log()).isTrue();
-                assertThat(log()).contains(text);
-            });
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
-        }
+    /** One run of the packaged renderer against this test's broker and repository, its output in a log file. */
+    private static RendererProcess startRenderer(int run) throws IOException {
+        return RendererProcess.start(tmp.resolve("renderer-" + run + ".log"), Map.of(
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "verity.renderer.repositories[0].url", repo.url(),
+                "verity.renderer.work-dir", tmp.resolve("work").toString(),
+                "verity.renderer.poll-interval", "1h"));
     }
 }

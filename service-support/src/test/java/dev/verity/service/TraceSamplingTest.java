@@ -1,5 +1,6 @@
 package dev.verity.service;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -43,5 +44,23 @@ class TraceSamplingTest {
         assertThat(decision(root, SpanKind.INTERNAL)).as("a poll").isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
         assertThat(decision(root, SpanKind.CONSUMER)).as("a replay").isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
         assertThat(decision(inWork, SpanKind.CONSUMER)).isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+    }
+
+    @Test
+    void theStatusPageIsNotTracedButWebhooksAre() {
+        for (String path : List.of("/status", "/status/status.js", "/status/api/targets")) {
+            assertThat(sampler.shouldSample(root, TRACE, "GET", SpanKind.SERVER,
+                    Attributes.of(AttributeKey.stringKey("url.path"), path), List.of()).getDecision())
+                    .as(path).isEqualTo(SamplingDecision.DROP);
+        }
+        assertThat(sampler.shouldSample(root, TRACE, "GET", SpanKind.SERVER,
+                Attributes.of(AttributeKey.stringKey("http.target"), "/status?cluster=local"), List.of()).getDecision())
+                .isEqualTo(SamplingDecision.DROP);
+        assertThat(sampler.shouldSample(root, TRACE, "POST", SpanKind.SERVER,
+                Attributes.of(AttributeKey.stringKey("url.path"), "/hooks/github/shop"), List.of()).getDecision())
+                .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+        assertThat(sampler.shouldSample(root, TRACE, "GET", SpanKind.SERVER,
+                Attributes.of(AttributeKey.stringKey("url.path"), "/statusx"), List.of()).getDecision())
+                .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
     }
 }

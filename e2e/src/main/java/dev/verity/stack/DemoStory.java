@@ -74,6 +74,17 @@ public final class DemoStory {
                         + ", Applied reported for " + PROD + " at " + appliedCommits());
     }
 
+    /**
+     * Waits until the stack has applied what the repository held when it started (the renderer renders the branch
+     * head when it is given the repository, before any webhook): a push made before that may be rendered by that
+     * first render rather than by its webhook, which is right, but not what a step about the webhook observes.
+     */
+    public void awaitFirstRollout() {
+        Waiter.until("the first rollout of " + PROD + " (what the repository held at the start)", timeout,
+                () -> appliedCommits().isEmpty() ? Optional.empty() : Optional.of(true),
+                () -> "no Applied reported for " + PROD + " on " + Topics.ROLLOUT);
+    }
+
     private boolean appliedAt(String commit) {
         return appliedCommits().contains(commit);
     }

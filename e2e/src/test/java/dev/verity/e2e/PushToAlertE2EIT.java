@@ -54,6 +54,7 @@ class PushToAlertE2EIT {
         Path dir = Files.createTempDirectory("verity-e2e-");
         stack = LocalStack.start(StackOptions.onFreePorts(dir).withTraces());
         story = new DemoStory(stack, Duration.ofMinutes(2));
+        story.awaitFirstRollout(); // so that the release below is rendered for its webhook, as the trace step expects
     }
 
     @AfterAll

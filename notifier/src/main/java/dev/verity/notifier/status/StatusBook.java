@@ -44,8 +44,12 @@ import java.util.function.BiPredicate;
  *   <li>{@code ApplyFailed}, {@code Degraded}, {@code RenderFailed}: {@link StatusState#FAILURE} naming the target
  *       and the reason; a {@code RenderFailed} of the whole repository is context {@code verity/render}, and ends
  *       the repository's commits pending there with the same failure;</li>
- *   <li>an event about another commit of a target whose commit is still pending ends that one with
- *       {@link StatusState#ERROR} "superseded by &lt;sha&gt;", so no commit stays pending for ever.</li>
+ *   <li>an event about a newer commit of a target whose commit is still pending ends that one with
+ *       {@link StatusState#ERROR} "superseded by &lt;sha&gt;", so no commit stays pending for ever. Newer is the
+ *       render order when both were rendered while the book was reading (the {@code Rendered} summary and the
+ *       applier's events come on different topics, so the applier's {@code Healthy} of the previous commit may be
+ *       read after the next commit's {@code Rendered}: it supersedes nothing), else the order of the applier's own
+ *       events.</li>
  * </ul>
  * A status equal to the last one given for the same commit and context is not given again, and a target's pending
  * from {@code Rendered} is not given once the target has any status at that commit (the applier's events may be read
@@ -57,6 +61,8 @@ import java.util.function.BiPredicate;
 public final class StatusBook {
 
     private static final int REMEMBERED = 10_000;
+
+    private static final String RENDERED = EventType.of(Rendered.class).type();
 
     /** Per target, the commit whose last status is pending, and the repository it came from. */
     private final Map<TargetKey, Pending> pending = new HashMap<>();
@@ -77,7 +83,23 @@ public final class StatusBook {
     private final Map<String, Deque<Pending>> rendering = new HashMap<>();
     private final BiPredicate<String, String> rendersBranch;
 
-    private record Pending(String repo, String commit) {
+    /**
+     * Per {@code "<commit> <target>"}, the order in which the commit was rendered for the target (a counter of
+     * {@code Rendered} summaries read): what tells an older commit's late event from a newer one's across topics.
+     */
+    private final Map<String, Long> renderOrder = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+    private long renders;
+
+    /**
+     * A commit pending at a target; {@code fromRender} when its pending came from the {@code Rendered} summary (read on
+     * {@code verity.commits}) rather than from the applier's own events (read on the applier's topic, in order).
+     */
+    private record Pending(String repo, String commit, boolean fromRender) {
     }
 
     /** A book that takes every pushed branch as one the renderer renders. */
@@ -116,15 +138,15 @@ public final class StatusBook {
         } else if (event instanceof Rendered r) {
             rendered(r, eventId, type, out);
         } else if (event instanceof ApplyStarted s) {
-            supersede(s.target(), s.commit(), eventId, type, out);
+            supersede(s.target(), s.commit(), false, eventId, type, out);
             give(new CommitStatus(s.repo(), s.commit(), CommitStatus.contextOf(s.target()), StatusState.PENDING,
                     "Applying " + s.objects() + " object(s) to " + s.target(), s.target(), eventId, type), out);
         } else if (event instanceof Waiting w) {
-            supersede(w.target(), w.commit(), eventId, type, out);
+            supersede(w.target(), w.commit(), false, eventId, type, out);
             give(new CommitStatus(w.repo(), w.commit(), CommitStatus.contextOf(w.target()), StatusState.PENDING,
                     "Waiting in " + w.target() + ": " + w.reason(), w.target(), eventId, type), out);
         } else if (event instanceof Healthy h) {
-            supersede(h.target(), h.commit(), eventId, type, out);
+            supersede(h.target(), h.commit(), false, eventId, type, out);
             give(new CommitStatus(h.repo(), h.commit(), CommitStatus.contextOf(h.target()), StatusState.SUCCESS,
                     "Applied and healthy in " + h.target(), h.target(), eventId, type), out);
         } else if (event instanceof ApplyFailed f) {
@@ -164,7 +186,7 @@ public final class StatusBook {
         if (p.after().matches("0{40}") || !rendersBranch.test(p.repo(), p.branch())) return;
         if (lastGiven.containsKey(p.after() + " " + RENDER_CONTEXT)) return; // rendered (or pending) already
         Deque<Pending> queue = rendering.computeIfAbsent(identity(p.repo()), k -> new ArrayDeque<>());
-        queue.addLast(new Pending(p.repo(), p.after()));
+        queue.addLast(new Pending(p.repo(), p.after(), true));
         give(new CommitStatus(p.repo(), p.after(), RENDER_CONTEXT, StatusState.PENDING, "Rendering " + p.branch() + " at "
                 + TargetKey.shortSha(p.after()) + (p.pusher() == null ? "" : ", pushed by " + p.pusher()), null, eventId,
                 type), out);
@@ -197,10 +219,12 @@ public final class StatusBook {
                     ? "Rendered: no environment changed" + unchanged
                     : "Rendered; changed: " + names(r.changed()) + unchanged, null, eventId, type), out);
         }
+        long order = ++renders;
+        for (TargetKey target : r.changed()) renderOrder.putIfAbsent(r.commit() + " " + target, order);
         for (TargetKey target : r.changed()) {
             String context = CommitStatus.contextOf(target);
             if (lastGiven.containsKey(r.commit() + " " + context)) continue; // the applier's events came first
-            supersede(target, r.commit(), eventId, type, out);
+            supersede(target, r.commit(), true, eventId, type, out);
             give(new CommitStatus(r.repo(), r.commit(), context, StatusState.PENDING, "Rendered; waiting for the applier"
                     + " of " + target.cluster() + " (" + target + ")", target, eventId, type), out);
         }
@@ -234,27 +258,50 @@ public final class StatusBook {
     private void failed(TargetKey target, String repo, String commit, String reason, String error, String eventId,
             String type, List<CommitStatus> out) {
         if (commit == null || commit.isBlank()) return; // a repository-wide failure with no commit: nothing to mark
-        if (target != null) supersede(target, commit, eventId, type, out);
+        if (target != null) supersede(target, commit, false, eventId, type, out);
         String where = target == null ? "the repository" : target.toString();
         give(new CommitStatus(repo, commit, CommitStatus.contextOf(target), StatusState.FAILURE,
                 reason + " in " + where + ": " + Secrets.mask(withoutPrefix(firstLine(error), target, commit)), target, eventId, type), out);
     }
 
-    /** Ends the target's pending commit when {@code commit} is another one: it will not be applied there. */
-    private void supersede(TargetKey target, String commit, String eventId, String type, List<CommitStatus> out) {
+    /**
+     * Ends the target's pending commit when {@code commit} is a newer one: the pending one will not be applied there.
+     * Newer is known from the render order when both commits were rendered while this book was reading; otherwise
+     * only the applier's own events, read in order from one topic, tell it. A late event of an older commit (the
+     * applier's {@code Healthy} of the previous commit read after the next commit's {@code Rendered}, which comes on
+     * another topic) supersedes nothing.
+     *
+     * @param fromRender whether {@code commit}'s event is the {@code Rendered} summary
+     */
+    private void supersede(TargetKey target, String commit, boolean fromRender, String eventId, String type,
+            List<CommitStatus> out) {
         Pending p = pending.get(target);
-        if (p == null || p.commit().equals(commit)) return;
+        if (p == null || p.commit().equals(commit) || keeps(target, p, commit, fromRender)) return;
         give(new CommitStatus(p.repo(), p.commit(), CommitStatus.contextOf(target), StatusState.ERROR,
                 "Superseded by " + TargetKey.shortSha(commit) + " before it finished in " + target, target,
                 eventId, type), out);
     }
 
+    /**
+     * Whether the target's pending commit {@code p} stays pending over another {@code commit}: {@code p} was rendered
+     * after it, or their order is unknown and one of them is only known from the {@code Rendered} summary.
+     */
+    private boolean keeps(TargetKey target, Pending p, String commit, boolean fromRender) {
+        if (p.commit().equals(commit)) return false;
+        Long theirs = renderOrder.get(commit + " " + target);
+        Long ours = renderOrder.get(p.commit() + " " + target);
+        if (theirs != null && ours != null) return ours > theirs;
+        return p.fromRender() || fromRender;
+    }
+
     private void give(CommitStatus status, List<CommitStatus> out) {
         if (status.target() != null) {
+            Pending p = pending.get(status.target());
+            boolean fromRender = RENDERED.equals(status.eventType());
             if (status.state().isFinal()) {
-                pending.remove(status.target(), new Pending(status.repo(), status.commit()));
-            } else {
-                pending.put(status.target(), new Pending(status.repo(), status.commit()));
+                if (p != null && p.commit().equals(status.commit())) pending.remove(status.target());
+            } else if (p == null || !keeps(status.target(), p, status.commit(), fromRender)) {
+                pending.put(status.target(), new Pending(status.repo(), status.commit(), fromRender));
             }
         }
         String key = status.commit() + " " + status.context();

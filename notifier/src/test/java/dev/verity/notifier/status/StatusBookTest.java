@@ -196,4 +196,40 @@ class StatusBookTest {
         assertThat(mainOnly.on("p", feature)).isEmpty();
         assertThat(mainOnly.on("p1", push(C1))).hasSize(1);
     }
+
+    @Test
+    void thePreviousCommitsLateHealthyDoesNotSupersedeTheNextRenderedCommit() {
+        book.on("r1", new Rendered(REPO, "main", C1, List.of(PROD), List.of(), List.of(), List.of()));
+        book.on("a1", new ApplyStarted(PROD, REPO, C1, "sha256:a", 1));
+        book.on("p2", push(C2));
+        // C2's Rendered (verity.commits) is read before C1's Healthy (the drift monitor's topic)
+        assertThat(book.on("r2", new Rendered(REPO, "main", C2, List.of(PROD), List.of(), List.of(), List.of())))
+                .extracting(CommitStatus::commit, CommitStatus::context, CommitStatus::state)
+                .contains(tuple(C1, "verity/prod-eu/shop/prod", StatusState.ERROR),
+                        tuple(C2, "verity/prod-eu/shop/prod", StatusState.PENDING));
+        assertThat(book.on("h1", new Healthy(PROD, REPO, C1, "sha256:a", List.of(), null)))
+                .as("C1 did become healthy; C2 is still on its way").extracting(CommitStatus::commit, CommitStatus::state)
+                .containsExactly(tuple(C1, StatusState.SUCCESS));
+        assertThat(book.on("a0", new ApplyStarted(PROD, REPO, C1, "sha256:a", 1))).as("a redelivered older event")
+                .extracting(CommitStatus::commit).containsOnly(C1);
+        assertThat(book.pendingCommits()).containsEntry(PROD, C2);
+        assertThat(book.on("a2", new ApplyStarted(PROD, REPO, C2, "sha256:b", 1))).extracting(CommitStatus::commit,
+                CommitStatus::state).containsExactly(tuple(C2, StatusState.PENDING));
+        assertThat(book.on("h2", new Healthy(PROD, REPO, C2, "sha256:b", List.of(), null)))
+                .extracting(CommitStatus::commit, CommitStatus::state).containsExactly(tuple(C2, StatusState.SUCCESS));
+        assertThat(book.pendingCommits()).isEmpty();
+    }
+
+    @Test
+    void withoutTheRenderOrderTheAppliersOwnEventsStillSupersede() {
+        StatusBook restarted = new StatusBook();
+        restarted.on("a1", new ApplyStarted(PROD, REPO, C1, "sha256:a", 1));
+        assertThat(restarted.on("a2", new ApplyStarted(PROD, REPO, C2, "sha256:b", 1)))
+                .extracting(CommitStatus::commit, CommitStatus::state)
+                .containsExactly(tuple(C1, StatusState.ERROR), tuple(C2, StatusState.PENDING));
+        assertThat(restarted.on("r1", new Rendered(REPO, "main", C1, List.of(PROD), List.of(), List.of(), List.of())))
+                .as("an old summary read late does not take the target back to C1")
+                .extracting(CommitStatus::context).containsExactly("verity/render");
+        assertThat(restarted.pendingCommits()).containsEntry(PROD, C2);
+    }
 }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Guards {@code /hooks/*} on the event loop, before the body is read: a source over its rate is answered 429 with
@@ -47,6 +48,9 @@ public class HookGuard {
     private final RateLimiter perClient;
     private final HookResponder responder;
     private final long maxBodyBytes;
+    private final long budgetBytes;
+    private final AtomicLong reserved = new AtomicLong();
+    private final int retryAfterSeconds;
 
     HookGuard(ReceiverConfig config, RepositoryRegistry registry, RepositoryHooks hooks, WebhookMetrics metrics,
             HookResponder responder) {
@@ -55,6 +59,13 @@ public class HookGuard {
         this.metrics = metrics;
         this.responder = responder;
         this.maxBodyBytes = new MemorySizeConverter().convert(config.maxBodySize()).asLongValue();
+        this.budgetBytes = new MemorySizeConverter().convert(config.memoryBudget()).asLongValue();
+        if (budgetBytes < maxBodyBytes) {
+            throw new IllegalArgumentException("verity.receiver.memory-budget (" + config.memoryBudget()
+                    + ") must be at least verity.receiver.max-body-size (" + config.maxBodySize()
+                    + "), or no delivery of the largest size is ever accepted: raise the one or lower the other");
+        }
+        this.retryAfterSeconds = config.retryAfterSeconds();
         if (config.requestTimeout().compareTo(config.publishTimeout()) <= 0) {
             throw new IllegalArgumentException("verity.receiver.request-timeout (" + config.requestTimeout()
                     + ") must be longer than verity.receiver.publish-timeout (" + config.publishTimeout()
@@ -103,9 +114,55 @@ public class HookGuard {
                 return;
             }
         }
+        if (context.request().method() == HttpMethod.POST && !reserve(context, forge)) return;
         long timer = context.vertx().setTimer(timeoutMillis, id -> timedOut(context, forge));
         context.addEndHandler(done -> context.vertx().cancelTimer(timer));
         context.next();
+    }
+
+    /**
+     * Reserves the delivery's body bytes against {@code verity.receiver.memory-budget} until its answer is sent (or
+     * its connection closes); false, with a 503 sent, when the budget has no room. A body declared over the cap is
+     * left to the 413 and reserves nothing.
+     */
+    private boolean reserve(RoutingContext context, String forge) {
+        long size = declaredLength(context.request());
+        if (size > maxBodyBytes) return true; // answered 413 by the body limit before a byte is buffered
+        long now = reserved.addAndGet(size);
+        if (now > budgetBytes) {
+            reserved.addAndGet(-size);
+            metrics.overBudget(forge);
+            LOG.infof("%s: delivery of %d bytes refused, %d bytes of bodies already held (verity.receiver.memory-budget"
+                    + " %d)", context.normalizedPath(), size, now - size, budgetBytes);
+            context.response().setStatusCode(503)
+                    .putHeader("Retry-After", Integer.toString(retryAfterSeconds))
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8")
+                    .putHeader(HttpHeaders.CONNECTION, "close")
+                    .end("The receiver holds as many delivery bodies as verity.receiver.memory-budget allows. Redeliver"
+                            + " the webhook after " + retryAfterSeconds + " s.\n")
+                    // the body is not read: close rather than leave the connection waiting for it
+                    .onComplete(done -> context.request().connection().close());
+            return false;
+        }
+        boolean[] released = {false};
+        context.addEndHandler(done -> {
+            if (!released[0]) {
+                released[0] = true;
+                reserved.addAndGet(-size);
+            }
+        });
+        return true;
+    }
+
+    /** The bytes a delivery's body may hold: its {@code Content-Length}, or the cap when it sends none. */
+    private long declaredLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) return maxBodyBytes;
+        try {
+            return Math.max(0, Long.parseLong(length.trim()));
+        } catch (NumberFormatException e) {
+            return maxBodyBytes;
+        }
     }
 
     private static HookRequest headersOnly(HttpServerRequest request) {

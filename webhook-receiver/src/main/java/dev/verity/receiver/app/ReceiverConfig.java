@@ -72,6 +72,15 @@ public interface ReceiverConfig {
     @WithDefault("9s")
     Duration requestTimeout();
 
+    /**
+     * The most body bytes all deliveries in flight may hold in memory at once (Quarkus memory size). Each delivery
+     * reserves its {@code Content-Length} (the body cap when it sends none) before its body is read; one that would
+     * pass the budget is answered 503 with {@code Retry-After} at once, its body not read, so many large bodies at
+     * once cannot run the heap out. Keep it well under the heap, and at least the body cap.
+     */
+    @WithDefault("128M")
+    String memoryBudget();
+
     /** Per-source rate limits: 429 with {@code Retry-After}, decided before the body is read. */
     RateLimit rateLimit();
 

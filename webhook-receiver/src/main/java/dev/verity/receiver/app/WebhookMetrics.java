@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * {@code verity_webhooks_total{forge,outcome}}: webhook deliveries by what the receiver answered. {@code outcome} is
- * {@code published} (202), {@code unpublished} (503, Kafka did not acknowledge), {@code ignored} (204), {@code rate_limited} (429), {@code timed_out} (408) or the
+ * {@code published} (202), {@code unpublished} (503, Kafka did not acknowledge), {@code ignored} (204), {@code rate_limited} (429), {@code timed_out} (408), {@code over_budget} (503, verity.receiver.memory-budget full) or the
  * refusal reason ({@code unsigned}, {@code bad_signature}, {@code expired}, {@code unknown_repository},
  * {@code no_such_endpoint}, {@code invalid}, {@code unsupported_media_type}). {@code forge} is the endpoint's forge
  * ({@code unknown} for a path naming no forge). It counts; it does not decide anything.
@@ -37,6 +37,10 @@ public class WebhookMetrics {
 
     void rateLimited(String forge) {
         count(forge, "rate_limited");
+    }
+
+    void overBudget(String forge) {
+        count(forge, "over_budget");
     }
 
     void timedOut(String forge) {

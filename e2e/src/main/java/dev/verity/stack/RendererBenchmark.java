@@ -118,7 +118,7 @@ public final class RendererBenchmark {
                                 + renderer.log());
                     }
                     double full = (System.nanoTime() - start) / 1e9;
-                    double builtBefore = builtTotal(renderer);
+                    double[] atStart = perCommit(renderer);
                     EventCodec codec = new EventCodec();
                     List<Double> seconds = new ArrayList<>();
                     for (int i = 0; i < pushes; i++) {
@@ -138,8 +138,17 @@ public final class RendererBenchmark {
                         }
                         seconds.add((reader.lastSeen - pushed) / 1e9);
                     }
-                    double built = builtTotal(renderer) - builtBefore;
-                    return new Figures(apps, targets, full, seconds, built < 0 ? -1 : built / pushes, null);
+                    // The renderer records a head's figure once its whole render is done, which may be just after
+                    // its last desired state reached the topic: wait (briefly) until every push is counted.
+                    double[] after = perCommit(renderer);
+                    long countDeadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                    while (after[1] - atStart[1] < pushes && System.nanoTime() < countDeadline) {
+                        Thread.sleep(100);
+                        after = perCommit(renderer);
+                    }
+                    double built = after[0] - atStart[0];
+                    return new Figures(apps, targets, full, seconds,
+                            Double.isNaN(built) || built < 0 ? -1 : built / pushes, null);
                 }
             }
         } catch (Exception e) {
@@ -149,19 +158,27 @@ public final class RendererBenchmark {
     }
 
     private static final Pattern PER_COMMIT_SUM = Pattern.compile("(?m)^verity_targets_rendered_per_commit_sum(?:\\{[^}]*})? ([0-9.eE+-]+)$");
+    private static final Pattern PER_COMMIT_COUNT = Pattern.compile("(?m)^verity_targets_rendered_per_commit_count(?:\\{[^}]*})? ([0-9.eE+-]+)$");
 
-    /** The renderer's total of targets built over rendered heads, from its Prometheus metrics. */
-    private static double builtTotal(ServiceProcess renderer) {
+    /**
+     * The renderer's total of targets built over rendered heads and the number of heads counted, from its
+     * Prometheus metrics ({@code NaN} where not read).
+     */
+    private static double[] perCommit(ServiceProcess renderer) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(renderer.url() + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            Matcher m = PER_COMMIT_SUM.matcher(response.body());
-            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+            return new double[] {value(PER_COMMIT_SUM, response.body()), value(PER_COMMIT_COUNT, response.body())};
         } catch (Exception e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            return Double.NaN;
+            return new double[] {Double.NaN, Double.NaN};
         }
+    }
+
+    private static double value(Pattern metric, String body) {
+        Matcher m = metric.matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     /** Reads the desired-state topic as it fills. */

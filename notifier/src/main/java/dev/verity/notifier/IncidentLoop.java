@@ -1,6 +1,7 @@
 package dev.verity.notifier;
 
 import dev.verity.events.Envelope;
+import dev.verity.events.ProduceOrder;
 import dev.verity.events.trace.SpanAttributes;
 import dev.verity.events.trace.TraceCause;
 import dev.verity.service.EventTracing;
@@ -209,7 +210,7 @@ public class IncidentLoop {
                     : List.of(driftTopic, rolloutTopic));
             while (running) {
                 ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(500));
-                for (ConsumerRecord<String, String> record : records) handle(record, producer);
+                for (ConsumerRecord<String, String> record : ProduceOrder.of(records)) handle(record, producer);
                 send(book.tick(), null);
                 recordIncidents(producer);
                 if (!records.isEmpty()) c.commitSync();

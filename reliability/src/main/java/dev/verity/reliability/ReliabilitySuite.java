@@ -36,7 +36,14 @@ public final class ReliabilitySuite implements AutoCloseable {
             Map.entry("verity.applier.retry.request-interval", "200ms"),
             Map.entry("verity.applier.retry.max-retries", "3"),
             Map.entry("verity.applier.retry.delay", "500ms"),
-            Map.entry("verity.applier.retry.jitter", "100ms"));
+            Map.entry("verity.applier.retry.jitter", "100ms"),
+            // short notifier retries (0.5 s, 1 s, 2 s), so an alert to a channel that is down is on verity.undelivered
+            // within seconds; no flapping, so each drift the scenarios cause is told, however often prod drifts
+            Map.entry("verity.notifier.retry.max-attempts", "4"),
+            Map.entry("verity.notifier.retry.initial-backoff", "500ms"),
+            Map.entry("verity.notifier.retry.max-backoff", "2s"),
+            Map.entry("verity.notifier.retry.jitter", "100ms"),
+            Map.entry("verity.notifier.incidents.flap-threshold", "1000"));
 
     private final SuiteOptions options;
     private final LocalStack stack;
@@ -73,7 +80,8 @@ public final class ReliabilitySuite implements AutoCloseable {
     public static List<Scenario> scenarios() {
         return List.of(new ReceiverFuzzScenario(), new WebhookOrderScenario(), new PoisonScenario(),
                 new SupervisorScenario("renderer-service"), new ApplierKillScenario(), new ApiFaultScenario(),
-                new BrokerKillScenario());
+                new BrokerKillScenario(),
+                new NotifierOutageScenario(), new NotifierKillScenario());
     }
 
     public ScenarioResult run(Scenario scenario) {

@@ -87,7 +87,19 @@ class ReliabilitySuiteIT {
     }
 
     @Test
-    @Order(8)
+    @Order(20)
+    void alertsCausedWhileSlackAndSmtpAreDownAreDeliveredOnceTheyRecoverOrOnVerityUndeliveredNoneLost() {
+        passes(new NotifierOutageScenario());
+    }
+
+    @Test
+    @Order(21)
+    void aNotifierKilledMidSendDeliversTheAlertWithAtMostOneDuplicate() {
+        passes(new NotifierKillScenario());
+    }
+
+    @Test
+    @Order(100)
     void theLedgerMatchesTheTopicsAndItsNegativeControlFails() {
         SuiteReport report = suite.finish();
 

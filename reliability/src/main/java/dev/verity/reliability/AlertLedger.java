@@ -38,7 +38,10 @@ public final class AlertLedger {
     public record Delivered(String channel, String text, Instant at) {
     }
 
-    /** A record of {@code verity.undelivered}: channel, the alert's title, the reason and the attempts made. */
+    /**
+     * A record of {@code verity.undelivered}: channel, the alert's title (with its summary lines after it: a grouped
+     * announcement's title only counts its incidents, its summary names them), the reason and the attempts made.
+     */
     public record Undelivered(String channel, String title, String reason, int attempts) {
 
         /** Reads a record's JSON value; empty when it is not an undelivered report. */
@@ -46,7 +49,9 @@ public final class AlertLedger {
             try {
                 JsonNode n = JSON.readTree(json);
                 if (n == null || !n.hasNonNull("channel") || !n.path("alert").hasNonNull("title")) return Optional.empty();
-                return Optional.of(new Undelivered(n.get("channel").asText(), n.path("alert").get("title").asText(),
+                StringBuilder told = new StringBuilder(n.path("alert").get("title").asText());
+                n.path("alert").path("summary").forEach(line -> told.append('\n').append(line.asText()));
+                return Optional.of(new Undelivered(n.get("channel").asText(), told.toString(),
                         n.path("reason").asText(""), n.path("attempts").asInt()));
             } catch (java.io.IOException e) {
                 return Optional.empty();

@@ -75,6 +75,18 @@ class AlertLedgerTest {
     }
 
     @Test
+    void anUndeliveredGroupedAnnouncementAccountsForEveryIncidentItLists() {
+        String grouped = """
+                {"channel":"email","reason":"refused","attempts":4,"alert":{"title":"2 targets: drift at repo@1a2b3c4d5e6f",
+                 "summary":["local/shop/prod: %s","local/shop/dev: %s"]}}""".formatted(A, B);
+        AlertLedger.Verdict v = ledger().compare(List.of("email"), List.of(),
+                List.of(AlertLedger.Undelivered.parse(grouped).orElseThrow()));
+
+        assertThat(v.nothingLost()).isTrue();
+        assertThat(v.undelivered()).isEqualTo(2);
+    }
+
+    @Test
     void aRecordThatIsNotAnUndeliveredReportIsNotRead() {
         assertThat(AlertLedger.Undelivered.parse("not json")).isEmpty();
         assertThat(AlertLedger.Undelivered.parse("{\"channel\":\"slack\"}")).isEmpty();

@@ -51,7 +51,8 @@ public final class NotifierOutageScenario implements Scenario {
         SmtpServer smtp = ctx.stack().smtp();
         KubernetesClient kube = ctx.stack().sandbox().client();
         int count = ctx.options().longForm() ? 6 : 3;
-        // the long form keeps them down for minutes; the short one as long as the alerts' retries take
+        // the long form keeps them down for minutes, its alerts spread over them; the short one as long as the alerts'
+        // retries take
         Duration outage = ctx.options().longForm() ? Duration.ofMinutes(3) : Duration.ZERO;
         AlertLedger alerts = new AlertLedger();
 
@@ -66,10 +67,9 @@ public final class NotifierOutageScenario implements Scenario {
                 b.did("Slack listens again but answers 503 to every post");
             }
             boolean last = i == count;
-            if (last) {
-                Duration left = Duration.between(Instant.now(), start.plus(outage));
-                if (!left.isNegative()) sleep(left);
-            }
+            // spread over the outage (the long form's minutes); the last one at its end
+            Duration left = Duration.between(Instant.now(), start.plus(outage.multipliedBy(i - 1).dividedBy(count - 1)));
+            if (!left.isNegative()) sleep(left);
             int postsBefore = slack.posts();
             String name = "reliability-outage-" + i;
             AlertLedger.Cause cause = alerts.cause("ConfigMap " + DemoStory.NAMESPACE + "/" + name + " created claiming "

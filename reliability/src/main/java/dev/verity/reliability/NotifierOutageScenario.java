@@ -106,9 +106,8 @@ public final class NotifierOutageScenario implements Scenario {
                 undelivered(ctx)));
         List<AlertLedger.Undelivered> reports = v.outcomes().stream().flatMap(o -> o.undelivered().stream()).toList();
         b.did("alerts caused: " + count + " (" + v.outcomes().size() + " on Slack and e-mail); delivered after recovery: "
-                + v.delivered() + "; on verity.undelivered: " + v.undelivered() + "; lost: " + v.lost().size()
-                + "; delivered twice: " + v.duplicates());
-        b.lost(v.lost().size()).duplicated(v.duplicates());
+                + v.delivered() + "; on verity.undelivered: " + v.undelivered() + "; lost: " + v.lost().size());
+        b.lost(v.lost().size());
         b.check("every alert caused is delivered or on verity.undelivered, on Slack and by e-mail (none lost)",
                 v.nothingLost(), v.nothingLost() ? perChannel(v) : String.join("; ", v.describeLost()));
         b.check("the alerts caused while down ran out of retries and are on verity.undelivered with their reason",
@@ -116,7 +115,6 @@ public final class NotifierOutageScenario implements Scenario {
                         .allMatch(o -> !o.undelivered().isEmpty()) && reports.stream().allMatch(u -> !u.reason().isBlank()),
                 reports.stream().map(u -> u.channel() + ": " + u.reason()).distinct().limit(4)
                         .collect(Collectors.joining(" | ")));
-        b.check("no alert delivered twice", v.duplicates() == 0, "");
 
         // negative control: the same comparison with one record dropped must report that alert lost
         List<AlertLedger.Undelivered> dropped = new ArrayList<>(undelivered(ctx));
@@ -141,8 +139,8 @@ public final class NotifierOutageScenario implements Scenario {
         boolean resolvedSlack = SuiteContext.awaitTrue(wait, () -> ctx.slackSince(putBack).stream()
                 .anyMatch(m -> m.readableText().contains("Resolved: " + lastMarker)));
         boolean resolvedMail = SuiteContext.awaitTrue(wait, () -> smtp.receivedMessages().stream()
-                .anyMatch(m -> !m.receivedAt().isBefore(putBack.minusSeconds(1)) && (m.subject() + "\n" + m.text())
-                        .contains("Resolved: " + lastMarker)));
+                .anyMatch(m -> !m.receivedAt().isBefore(putBack.minusSeconds(1))
+                        && String.valueOf(m.text()).contains("Resolved: " + lastMarker)));
         Optional<Instant> firstBoth = firstDeliveredOnBoth(ctx, recovered);
         firstBoth.ifPresent(t -> b.recovered(Duration.between(recovered, t)));
         b.check("after recovery alerts go out again: the drift's resolution on Slack and by e-mail",
@@ -178,8 +176,10 @@ public final class NotifierOutageScenario implements Scenario {
     static List<AlertLedger.Delivered> delivered(SuiteContext ctx, Instant since) {
         List<AlertLedger.Delivered> d = new ArrayList<>();
         ctx.slackSince(since).forEach(m -> d.add(new AlertLedger.Delivered("slack", asPosted(m), m.receivedAt())));
+        // an e-mail by its body, which starts with its own alert's title: the later mails of an incident's thread keep
+        // the first one's subject, so the subject may name another alert
         ctx.stack().smtp().receivedMessages().stream().filter(m -> !m.receivedAt().isBefore(since.minusSeconds(1)))
-                .forEach(m -> d.add(new AlertLedger.Delivered("email", m.subject() + "\n" + m.text(), m.receivedAt())));
+                .forEach(m -> d.add(new AlertLedger.Delivered("email", String.valueOf(m.text()), m.receivedAt())));
         return d;
     }
 

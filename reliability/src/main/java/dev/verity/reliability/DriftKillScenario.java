@@ -73,19 +73,19 @@ public final class DriftKillScenario implements Scenario {
         boolean resolved = SuiteContext.awaitTrue(wait, () -> Replicas.count(Replicas.webDrift(ctx, before), DriftResolved.class) > 0
                 && !incidents.isEmpty() && !Replicas.resolvedReplies(ctx, incidents.get(0)).isEmpty());
         b.check("the restarted monitor reports it resolved, in the incident's thread", resolved,
-                Replicas.webDrift(ctx, before).stream().map(e -> e.getClass().getSimpleName()).toList().toString());
+                Replicas.describe(Replicas.webDrift(ctx, before)).toString());
         // a late duplicate would come within the notifier's grouping window: look once more after it
         Thread.sleep(4000);
 
         List<VerityEvent> drift = Replicas.webDrift(ctx, before);
         long detected = Replicas.count(drift, DriftDetected.class);
         long fixed = Replicas.count(drift, DriftResolved.class);
-        List<SlackMessage> finalIncidents = Replicas.replicaIncidents(ctx, start);
+        List<SlackMessage> finalIncidents = Replicas.webIncidents(ctx, start);
         List<String> dupAlerts = ctx.duplicateAlerts(start);
         b.duplicated((int) Math.max(0, detected - 1) + (int) Math.max(0, fixed - 1)
                 + Math.max(0, finalIncidents.size() - 1) + dupAlerts.size());
         b.check("DriftDetected exactly once and DriftResolved exactly once on verity.drift", detected == 1 && fixed == 1,
-                "events about shop-prod/web: " + drift.stream().map(e -> e.getClass().getSimpleName()).toList());
+                "events about shop-prod/web: " + Replicas.describe(drift));
         b.check("exactly one Slack incident, no alert repeated", finalIncidents.size() == 1 && dupAlerts.isEmpty(),
                 finalIncidents.size() + " incident(s)" + (dupAlerts.isEmpty() ? "" : "; repeated: " + dupAlerts));
     }

@@ -107,9 +107,24 @@ final class Replicas {
 
     /** Slack incidents (first messages of a thread, not replies) since {@code since} about the prod Deployment's replicas. */
     static List<SlackMessage> replicaIncidents(SuiteContext ctx, Instant since) {
+        return webIncidents(ctx, since).stream().filter(m -> m.readableText().contains("spec.replicas")).toList();
+    }
+
+    /** Slack incidents (first messages of a thread, not replies) since {@code since} about the prod Deployment. */
+    static List<SlackMessage> webIncidents(SuiteContext ctx, Instant since) {
         return ctx.slackSince(since).stream().filter(m -> !m.isReply())
-                .filter(m -> m.readableText().contains("shop-prod/web") && m.readableText().contains("spec.replicas"))
-                .toList();
+                .filter(m -> m.readableText().contains("shop-prod/web")).toList();
+    }
+
+    /** Whether a drift event is the detection of a change of the replicas (the one the scenarios make by hand). */
+    static boolean replicasDetected(VerityEvent e) {
+        return e instanceof DriftDetected d && d.fields().contains("spec.replicas");
+    }
+
+    /** The drift events, readable: type and, for a detection, its fields. */
+    static List<String> describe(List<VerityEvent> events) {
+        return events.stream().map(e -> e instanceof DriftDetected d ? "DriftDetected " + d.fields()
+                : e.getClass().getSimpleName()).toList();
     }
 
     /** Replies in the thread of {@code incident} saying it is resolved. */

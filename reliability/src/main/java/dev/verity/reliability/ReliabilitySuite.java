@@ -55,7 +55,7 @@ public final class ReliabilitySuite implements AutoCloseable {
             }
             out.accept("[supervisor] " + line);
         });
-        this.ctx = new SuiteContext(stack, new Ledger(), options, out, supervisorLines);
+        this.ctx = new SuiteContext(stack, supervisor, new Ledger(), options, out, supervisorLines);
     }
 
     /** Starts the stack (a few minutes on two cores) and its supervisor. */
@@ -73,7 +73,7 @@ public final class ReliabilitySuite implements AutoCloseable {
     public static List<Scenario> scenarios() {
         return List.of(new ReceiverFuzzScenario(), new WebhookOrderScenario(), new PoisonScenario(),
                 new SupervisorScenario("renderer-service"), new ApplierKillScenario(), new ApiFaultScenario(),
-                new BrokerKillScenario());
+                new BrokerKillScenario(), new RendererKillScenario(), new DriftKillScenario(), new TakeoverScenario());
     }
 
     public ScenarioResult run(Scenario scenario) {

@@ -81,10 +81,23 @@ public final class DriftTracker {
     private Instant readySince;
 
     private final Duration appliedStateWait;
+    private final Duration ownApplyGrace;
+    /** objects held because Verity's own recent apply wrote them, until when (the write's time plus the grace) */
+    private final Map<ObjectRef, Instant> ownApplyHolds = new HashMap<>();
+    /** holds begun since {@link #holdsToRecheck()} was last asked: the objects to read again when they end */
+    private final Map<ObjectRef, Instant> recheck = new HashMap<>();
 
-    /** A tracker that compares with the desired document at once when a target has no {@code AppliedState}. */
+    /**
+     * A tracker that compares with the desired document at once when a target has no {@code AppliedState}, and
+     * reports a difference Verity's own apply wrote at once too.
+     */
     public DriftTracker(String cluster, DriftComparator comparator) {
         this(cluster, comparator, Clock.systemUTC(), Duration.ZERO);
+    }
+
+    /** A tracker that reports a difference Verity's own apply wrote at once (no grace). */
+    public DriftTracker(String cluster, DriftComparator comparator, Clock clock, Duration appliedStateWait) {
+        this(cluster, comparator, clock, appliedStateWait, Duration.ZERO);
     }
 
     /**
@@ -93,12 +106,17 @@ public final class DriftTracker {
      *                         of that digest is not compared yet, waiting for it (it travels on another topic than
      *                         {@code Applied}, so it may arrive a moment later); after that the desired document is
      *                         compared with the live object (an older applier publishes none)
+     * @param ownApplyGrace    how long after Verity's own server-side apply wrote an object
+     *                         ({@link Observation.Present#ownApplyAt()}) a difference is not reported, as the apply
+     *                         of a desired state this monitor has not read yet (zero: reported at once)
      */
-    public DriftTracker(String cluster, DriftComparator comparator, Clock clock, Duration appliedStateWait) {
+    public DriftTracker(String cluster, DriftComparator comparator, Clock clock, Duration appliedStateWait,
+            Duration ownApplyGrace) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.comparator = Objects.requireNonNull(comparator, "comparator");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.appliedStateWait = Objects.requireNonNull(appliedStateWait, "appliedStateWait");
+        this.ownApplyGrace = Objects.requireNonNull(ownApplyGrace, "ownApplyGrace");
     }
 
     /** See {@link #DriftTracker(String, DriftComparator, Clock, Duration)}. */
@@ -275,6 +293,7 @@ public final class DriftTracker {
             boolean unexpected = observation instanceof Observation.Present && claims;
             Reported before = t.reported.get(ref);
             boolean reported = before != null && before.kind() == DriftKind.UNEXPECTED;
+            if (unexpected && !reported && heldAsOwnApply(t, ref, (Observation.Present) observation)) continue;
             if (unexpected && !reported) {
                 t.reported.put(ref, new Reported(DriftKind.UNEXPECTED, List.of(), null));
                 Observation.Present present = (Observation.Present) observation;
@@ -401,6 +420,10 @@ public final class DriftTracker {
                 return unknown(t, object.ref(), "cannot compare: " + e.getMessage());
             }
             now = comparison.matches() ? null : new Reported(DriftKind.MODIFIED, comparison.paths(), null);
+            if (now != null && !now.equals(t.reported.get(object.ref())) && heldAsOwnApply(t, object.ref(), present)) {
+                return Optional.empty(); // decided by a later observation: the desired state applied may be newer
+            }
+            if (now == null) ownApplyHolds.remove(object.ref());
             changes = comparison.differences().stream().map(DriftTracker::change).toList();
             resourceVersion = present.resourceVersion();
             changedAt = present.changedAt();
@@ -424,6 +447,42 @@ public final class DriftTracker {
         }
         return Optional.of(new DriftDetected(t.key, t.repo(), t.commit(), object.ref(), now.kind(), now.fields(),
                 resourceVersion, changes, selfHeal, latency));
+    }
+
+    /**
+     * Whether a difference is held as the work of Verity's own apply of a desired state this monitor has not read
+     * yet: its latest write is Verity's own server-side apply, less than the grace ago. The object is read again when
+     * the hold ends ({@link #holdsToRecheck()}); then, or at any later observation, the difference is reported.
+     */
+    private boolean heldAsOwnApply(Target t, ObjectRef ref, Observation.Present present) {
+        Instant own = present.ownApplyAt();
+        if (own == null || ownApplyGrace.isZero()) {
+            ownApplyHolds.remove(ref);
+            return false;
+        }
+        Instant until = own.plus(ownApplyGrace);
+        if (!clock.instant().isBefore(until)) {
+            ownApplyHolds.remove(ref);
+            return false;
+        }
+        if (!until.equals(ownApplyHolds.put(ref, until))) {
+            recheck.put(ref, until);
+            LOG.infof("%s: %s differs from commit %s, but its latest write is Verity's own apply at %s, maybe of a"
+                    + " desired state this monitor has not read yet: reported only if it still differs at %s",
+                    t.desired.describe(), ref, t.commit(), own, until);
+        }
+        return true;
+    }
+
+    /**
+     * The objects whose difference began to be held ({@code ownApplyGrace}) since this was last asked, with when the
+     * hold ends: the caller reads each again then, so that a hold never hides drift past the grace. Clears them.
+     */
+    public synchronized Map<ObjectRef, Instant> holdsToRecheck() {
+        if (recheck.isEmpty()) return Map.of();
+        Map<ObjectRef, Instant> due = Map.copyOf(recheck);
+        recheck.clear();
+        return due;
     }
 
     /** The object could not be read or compared: {@code DriftUnknown} once per reason, never "in sync". */

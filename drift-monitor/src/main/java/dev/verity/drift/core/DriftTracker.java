@@ -48,6 +48,16 @@ import java.util.TreeMap;
  * <li>A target is compared only while its latest desired digest is the one last applied. A new desired state holds
  * the target (no comparison, no events) until the applier reports it applied, so a rollout in progress is never
  * reported as drift.</li>
+ * <li>The applier may be ahead of the monitor (after a takeover, a restart, a rebalance, or a slow monitor): it can
+ * apply a commit whose desired state and {@code Applied} this tracker has not taken in yet, and the object then
+ * differs from the digest compared. So a difference whose latest write is Verity's own server-side apply
+ * ({@link Observation.Present#ownApplyAt()}: manager {@code verity}, operation {@code Apply}, no one else since) less
+ * than {@code ownApplyGrace} ago is held: nothing is published, as for a target whose new desired state is not applied
+ * yet, and the object is named by {@link #holdsToRecheck()} to be read again when the hold ends. By then the newer
+ * desired state has held the target and, once applied, matches; or the difference is still there and is reported
+ * then (a stray write with Verity's field manager is reported late, never hidden). A change by anyone else is
+ * reported at once, even right after an apply. The same holds for an object that claims the target without being in
+ * its desired state ({@code UNEXPECTED}); a deletion has no {@code managedFields} to tell and is not held.</li>
  * <li>An observation becomes an event only on a transition: {@code DriftDetected} when an object starts to differ,
  * or differs in another kind (modified, then deleted), with every differing field; {@code DriftUpdated} when the set
  * of differing fields of an open divergence changes; {@code DriftResolved} when it matches again;

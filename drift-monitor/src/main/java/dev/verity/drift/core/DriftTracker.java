@@ -253,6 +253,8 @@ public final class DriftTracker {
         ready = false;
         readySince = null;
         byRef = null;
+        ownApplyHolds.clear(); // a hold found while leading is found again, and rechecked, after the next election
+        recheck.clear();
     }
 
     public synchronized boolean isReady() {

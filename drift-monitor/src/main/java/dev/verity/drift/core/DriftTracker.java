@@ -57,7 +57,9 @@ import java.util.TreeMap;
  * desired state has held the target and, once applied, matches; or the difference is still there and is reported
  * then (a stray write with Verity's field manager is reported late, never hidden). A change by anyone else is
  * reported at once, even right after an apply. The same holds for an object that claims the target without being in
- * its desired state ({@code UNEXPECTED}); a deletion has no {@code managedFields} to tell and is not held.</li>
+ * its desired state ({@code UNEXPECTED}). A deletion has no {@code managedFields} to tell: an absent object is held
+ * likewise while the applier's {@link #inventory} of the target (recorded before it applies, rewritten after it
+ * prunes) is of another commit than the one compared, for the grace from when that inventory was first seen.</li>
  * <li>An observation becomes an event only on a transition: {@code DriftDetected} when an object starts to differ,
  * or differs in another kind (modified, then deleted), with every differing field; {@code DriftUpdated} when the set
  * of differing fields of an open divergence changes; {@code DriftResolved} when it matches again;
@@ -336,7 +338,8 @@ public final class DriftTracker {
     private record Compared(Target target, DesiredObject object) {
     }
 
-    private record Inventoried(String commit, Set<ObjectRef> objects) {
+    /** @param seenAt when this tracker first saw the inventory at this commit */
+    private record Inventoried(String commit, Set<ObjectRef> objects, Instant seenAt) {
     }
 
     /** How much drift is open: objects and targets with drift reported and not resolved, and objects unknown. */
@@ -372,7 +375,11 @@ public final class DriftTracker {
         Target t = targets.get(target);
         Set<ObjectRef> read = new LinkedHashSet<>(t == null ? Set.of() : extraInInventory(t));
         if (objects.isEmpty()) inventories.remove(target);
-        else inventories.put(target, new Inventoried(commit, Set.copyOf(objects)));
+        else {
+            Inventoried before = inventories.get(target);
+            Instant seenAt = before != null && Objects.equals(before.commit(), commit) ? before.seenAt() : clock.instant();
+            inventories.put(target, new Inventoried(commit, Set.copyOf(objects), seenAt));
+        }
         if (t != null) read.addAll(extraInInventory(t));
         return read;
     }
@@ -443,6 +450,9 @@ public final class DriftTracker {
             return unknown(t, object.ref(), unreadable.reason());
         } else {
             now = new Reported(DriftKind.DELETED, List.of(), null);
+            if (!now.equals(t.reported.get(object.ref())) && heldAsPrune(t, object.ref())) {
+                return Optional.empty(); // decided by a later observation: the applier may be pruning a newer commit
+            }
         }
         Reported before = t.reported.get(object.ref());
         if (Objects.equals(now, before)) return Optional.empty();
@@ -482,6 +492,25 @@ public final class DriftTracker {
             LOG.infof("%s: %s differs from commit %s, but its latest write is Verity's own apply at %s, maybe of a"
                     + " desired state this monitor has not read yet: reported only if it still differs at %s",
                     t.desired.describe(), ref, t.commit(), own, until);
+        }
+        return true;
+    }
+
+    /**
+     * Whether an absent object is held as a prune by the applier of a commit this monitor has not read yet: the
+     * target's inventory (written by the applier before it applies, pruned after) names another commit than the one
+     * compared, and was first seen at that commit less than the grace ago.
+     */
+    private boolean heldAsPrune(Target t, ObjectRef ref) {
+        Inventoried inventory = inventories.get(t.key);
+        if (inventory == null || ownApplyGrace.isZero() || Objects.equals(inventory.commit(), t.commit())) return false;
+        Instant until = inventory.seenAt().plus(ownApplyGrace);
+        if (!clock.instant().isBefore(until)) return false;
+        if (!until.equals(ownApplyHolds.put(ref, until))) {
+            recheck.put(ref, until);
+            LOG.infof("%s: %s is gone, but the applier's inventory of the target is of commit %s, maybe a rollout"
+                    + " this monitor has not read yet: reported only if it is still gone at %s", t.desired.describe(),
+                    ref, inventory.commit(), until);
         }
         return true;
     }

@@ -492,6 +492,30 @@ class DriftTrackerTest {
                 .isInstanceOfSatisfying(DriftDetected.class, e -> assertThat(e.kind()).isEqualTo(DriftKind.UNEXPECTED));
     }
 
+    @Test
+    void anObjectGoneWhileTheApplierRollsOutACommitNotReadYetIsReportedOnlyIfStillGoneAfterTheGrace() {
+        MutableClock clock = new MutableClock(APPLY);
+        DriftTracker t = withGrace(clock);
+        // the applier records its inventory at C2 before applying C2, which no longer has web, and prunes it
+        t.inventory(TARGET, C2, java.util.Set.of(WEB));
+        clock.now = APPLY.plusSeconds(1);
+        assertThat(t.observe(WEB, Observation.absent())).as("maybe C2's prune").isEmpty();
+        assertThat(t.holdsToRecheck()).containsExactly(java.util.Map.entry(WEB, APPLY.plusSeconds(10)));
+
+        clock.now = APPLY.plusSeconds(10);
+        assertThat(stripped(t.observe(WEB, Observation.absent()))).as("C2 never came: deleted").containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+    }
+
+    @Test
+    void anObjectDeletedWhileTheInventoryIsOfTheComparedCommitIsReportedAtOnce() {
+        MutableClock clock = new MutableClock(APPLY);
+        DriftTracker t = withGrace(clock);
+        t.inventory(TARGET, C1, java.util.Set.of(WEB));
+        assertThat(stripped(t.observe(WEB, Observation.absent()))).containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+    }
+
     static final class MutableClock extends Clock {
         Instant now;
 

@@ -211,24 +211,8 @@ public class ClusterReader {
                 }
 
                 private void read(ConfigMap stored, boolean deleted) {
-                    String annotation = stored.getMetadata().getAnnotations() == null ? null
-                            : stored.getMetadata().getAnnotations().get(TARGET_ANNOTATION);
-                    String json = stored.getData() == null ? null : stored.getData().get(InventoryStore.DATA_KEY);
-                    try {
-                        TargetKey target = TargetKey.parse(annotation);
-                        if (!target.cluster().equals(config.cluster())) return;
-                        if (deleted || json == null) {
-                            onInventory.accept(new InventoryRecord(target, null, Set.of()));
-                            return;
-                        }
-                        Inventory inventory = Inventory.fromJson(target, json, stored.getMetadata().getResourceVersion());
-                        Set<ObjectRef> objects = new java.util.LinkedHashSet<>();
-                        inventory.entries().forEach(e -> objects.add(e.ref()));
-                        onInventory.accept(new InventoryRecord(target, inventory.commit(), objects));
-                    } catch (RuntimeException e) {
-                        LOG.warnf("inventory ConfigMap %s/%s in cluster %s cannot be read, ignored: %s", namespace,
-                                stored.getMetadata().getName(), config.cluster(), e.getMessage());
-                    }
+                    InventoryRecord record = inventoryOf(stored, deleted);
+                    if (record != null) onInventory.accept(record);
                 }
             });
             inventories.start();
@@ -237,6 +221,43 @@ public class ClusterReader {
             inventories = null;
             LOG.warnf("cannot read the appliers' inventories in namespace %s of cluster %s (retrying at the next resync):"
                     + " %s", namespace, config.cluster(), e.getMessage());
+        }
+    }
+
+    /** What an inventory ConfigMap says; null when it is another cluster's or cannot be read (logged). */
+    private InventoryRecord inventoryOf(ConfigMap stored, boolean deleted) {
+        String annotation = stored.getMetadata().getAnnotations() == null ? null
+                : stored.getMetadata().getAnnotations().get(TARGET_ANNOTATION);
+        String json = stored.getData() == null ? null : stored.getData().get(InventoryStore.DATA_KEY);
+        try {
+            TargetKey target = TargetKey.parse(annotation);
+            if (!target.cluster().equals(config.cluster())) return null;
+            if (deleted || json == null) return new InventoryRecord(target, null, Set.of());
+            Inventory inventory = Inventory.fromJson(target, json, stored.getMetadata().getResourceVersion());
+            Set<ObjectRef> objects = new java.util.LinkedHashSet<>();
+            inventory.entries().forEach(e -> objects.add(e.ref()));
+            return new InventoryRecord(target, inventory.commit(), objects);
+        } catch (RuntimeException e) {
+            LOG.warnf("inventory ConfigMap %s/%s in cluster %s cannot be read, ignored: %s",
+                    stored.getMetadata().getNamespace(), stored.getMetadata().getName(), config.cluster(), e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The applier's inventory of {@code target} as the API server holds it now (one GET), not as the informer's cache
+     * does: read when an object of the target is found gone, since the applier records the inventory of a new commit
+     * before it applies (and prunes), but that watch event may reach the monitor after the deletion's. Null when it
+     * cannot be read; no objects when there is none.
+     */
+    public InventoryRecord readInventory(TargetKey target) {
+        try {
+            ConfigMap stored = client.configMaps().inNamespace(config.inventoryNamespace())
+                    .withName(InventoryStore.configMapName(target)).get();
+            return stored == null ? new InventoryRecord(target, null, Set.of()) : inventoryOf(stored, false);
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot read the inventory of %s in cluster %s: %s", target, config.cluster(), reason(e));
+            return null;
         }
     }
 

@@ -346,6 +346,14 @@ public class DriftService {
 
     private void observe(ObjectRef ref, ClusterReader.Cached cached) {
         if (cached == null) return; // its informer has not listed yet: the list reports it
+        if (cached.observation() instanceof Observation.Absent) {
+            // a prune of a commit not read yet? The applier recorded that commit's inventory before it pruned, but
+            // its watch event may come after the deletion's: read it now (deletions are rare)
+            for (TargetKey target : tracker.notReportedGone(ref)) {
+                ClusterReader.InventoryRecord inventory = cluster.readInventory(target);
+                if (inventory != null) tracker.inventory(inventory.target(), inventory.commit(), inventory.objects());
+            }
+        }
         if (cached.observation() instanceof Observation.Unreadable u) {
             LOG.warnf("cannot read %s from cluster %s (retrying at the next resync in %s): %s", ref, config.cluster(),
                     config.resync(), u.reason());

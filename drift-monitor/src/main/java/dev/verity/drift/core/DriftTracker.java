@@ -323,6 +323,20 @@ public final class DriftTracker {
         return events;
     }
 
+    /**
+     * The targets comparing {@code ref} that have not reported it deleted: those for which finding it gone would be
+     * news (their inventory is worth reading first, see {@link #inventory}).
+     */
+    public synchronized Set<TargetKey> notReportedGone(ObjectRef ref) {
+        if (!ready) return Set.of();
+        Set<TargetKey> keys = new LinkedHashSet<>();
+        for (Compared c : index().getOrDefault(ref, List.of())) {
+            Reported before = c.target().reported.get(ref);
+            if (before == null || before.kind() != DriftKind.DELETED) keys.add(c.target().key);
+        }
+        return keys;
+    }
+
     /** Which targets compare an object, built from their compared objects when first needed after a change. */
     private Map<ObjectRef, List<Compared>> index() {
         if (byRef == null) {

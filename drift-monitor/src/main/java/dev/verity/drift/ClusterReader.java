@@ -5,7 +5,9 @@ import dev.verity.events.ObjectRef;
 import dev.verity.events.TargetKey;
 import dev.verity.kube.Inventory;
 import dev.verity.kube.InventoryStore;
+import dev.verity.kube.AllowedWriters;
 import dev.verity.kube.Kubeconfig;
+import dev.verity.kube.Ownership;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -23,6 +25,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -30,6 +33,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -85,6 +89,12 @@ public class ClusterReader {
     @Inject
     DriftMetrics metrics;
 
+    /** Whose writes are not someone else's change ({@code verity.allowed-writers}, as the comparator reads it). */
+    @ConfigProperty(name = "verity.allowed-writers", defaultValue = AllowedWriters.DEFAULT_CONFIG)
+    String allowedWriters;
+
+    private AllowedWriters writers = AllowedWriters.DEFAULT;
+
     private KubernetesClient client;
     private final Map<ResourceType, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
     private volatile SharedIndexInformer<ConfigMap> inventories;
@@ -100,6 +110,7 @@ public class ClusterReader {
         client = new KubernetesClientBuilder().withConfig(clientConfig)
                 .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(ApiRequests.NAME, requests))
                 .build();
+        writers = AllowedWriters.parse(allowedWriters);
         LOG.infof("reading cluster at %s (read-only)", client.getMasterUrl());
     }
 
@@ -200,24 +211,8 @@ public class ClusterReader {
                 }
 
                 private void read(ConfigMap stored, boolean deleted) {
-                    String annotation = stored.getMetadata().getAnnotations() == null ? null
-                            : stored.getMetadata().getAnnotations().get(TARGET_ANNOTATION);
-                    String json = stored.getData() == null ? null : stored.getData().get(InventoryStore.DATA_KEY);
-                    try {
-                        TargetKey target = TargetKey.parse(annotation);
-                        if (!target.cluster().equals(config.cluster())) return;
-                        if (deleted || json == null) {
-                            onInventory.accept(new InventoryRecord(target, null, Set.of()));
-                            return;
-                        }
-                        Inventory inventory = Inventory.fromJson(target, json, stored.getMetadata().getResourceVersion());
-                        Set<ObjectRef> objects = new java.util.LinkedHashSet<>();
-                        inventory.entries().forEach(e -> objects.add(e.ref()));
-                        onInventory.accept(new InventoryRecord(target, inventory.commit(), objects));
-                    } catch (RuntimeException e) {
-                        LOG.warnf("inventory ConfigMap %s/%s in cluster %s cannot be read, ignored: %s", namespace,
-                                stored.getMetadata().getName(), config.cluster(), e.getMessage());
-                    }
+                    InventoryRecord record = inventoryOf(stored, deleted);
+                    if (record != null) onInventory.accept(record);
                 }
             });
             inventories.start();
@@ -226,6 +221,43 @@ public class ClusterReader {
             inventories = null;
             LOG.warnf("cannot read the appliers' inventories in namespace %s of cluster %s (retrying at the next resync):"
                     + " %s", namespace, config.cluster(), e.getMessage());
+        }
+    }
+
+    /** What an inventory ConfigMap says; null when it is another cluster's or cannot be read (logged). */
+    private InventoryRecord inventoryOf(ConfigMap stored, boolean deleted) {
+        String annotation = stored.getMetadata().getAnnotations() == null ? null
+                : stored.getMetadata().getAnnotations().get(TARGET_ANNOTATION);
+        String json = stored.getData() == null ? null : stored.getData().get(InventoryStore.DATA_KEY);
+        try {
+            TargetKey target = TargetKey.parse(annotation);
+            if (!target.cluster().equals(config.cluster())) return null;
+            if (deleted || json == null) return new InventoryRecord(target, null, Set.of());
+            Inventory inventory = Inventory.fromJson(target, json, stored.getMetadata().getResourceVersion());
+            Set<ObjectRef> objects = new java.util.LinkedHashSet<>();
+            inventory.entries().forEach(e -> objects.add(e.ref()));
+            return new InventoryRecord(target, inventory.commit(), objects);
+        } catch (RuntimeException e) {
+            LOG.warnf("inventory ConfigMap %s/%s in cluster %s cannot be read, ignored: %s",
+                    stored.getMetadata().getNamespace(), stored.getMetadata().getName(), config.cluster(), e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The applier's inventory of {@code target} as the API server holds it now (one GET), not as the informer's cache
+     * does: read when an object of the target is found gone, since the applier records the inventory of a new commit
+     * before it applies (and prunes), but that watch event may reach the monitor after the deletion's. Null when it
+     * cannot be read; no objects when there is none.
+     */
+    public InventoryRecord readInventory(TargetKey target) {
+        try {
+            ConfigMap stored = client.configMaps().inNamespace(config.inventoryNamespace())
+                    .withName(InventoryStore.configMapName(target)).get();
+            return stored == null ? new InventoryRecord(target, null, Set.of()) : inventoryOf(stored, false);
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot read the inventory of %s in cluster %s: %s", target, config.cluster(), reason(e));
+            return null;
         }
     }
 
@@ -298,7 +330,7 @@ public class ClusterReader {
                 : object.getMetadata().getAnnotations().get(TARGET_ANNOTATION);
         return new Cached(refOf(object), annotation, Observation.present(
                 client.getKubernetesSerialization().asJson(object), object.getMetadata().getResourceVersion(),
-                lastWrite(object)));
+                lastWrite(object), ownApply(object, writers)));
     }
 
     private static ObjectRef refOf(GenericKubernetesResource object) {
@@ -320,6 +352,59 @@ public class ClusterReader {
             }
         }
         return latest;
+    }
+
+    /**
+     * Managers whose writes to the main resource follow Verity's own apply without being a change behind its back:
+     * the cluster's controllers (the Deployment controller writes its revision annotation right after a new template).
+     */
+    static final Set<String> CONTROLLERS = Set.of("kube-controller-manager");
+
+    /**
+     * The time (whole seconds) of Verity's own server-side apply ({@value Ownership#FIELD_MANAGER}, operation
+     * {@code Apply}, main resource) in the object's managedFields, when no other manager wrote it at the same second
+     * or later; null when there is no such entry, someone else did (a person's {@code kubectl edit} or
+     * {@code kubectl scale}, another tool) or a time cannot be read. Writes to the {@code status} subresource, by an
+     * allowed writer (its fields are never drift) or by the cluster's {@link #CONTROLLERS} do not count.
+     */
+    static Instant ownApply(HasMetadata live, AllowedWriters allowed) {
+        if (live.getMetadata() == null || live.getMetadata().getManagedFields() == null) return null;
+        List<ManagedFieldsEntry> entries = live.getMetadata().getManagedFields();
+        Instant own = null;
+        for (ManagedFieldsEntry entry : entries) {
+            if (Ownership.FIELD_MANAGER.equals(entry.getManager()) && "Apply".equals(entry.getOperation())
+                    && subresource(entry) == null) {
+                own = time(entry);
+                if (own == null) return null;
+            }
+        }
+        if (own == null) return null;
+        for (ManagedFieldsEntry entry : entries) {
+            String manager = entry.getManager();
+            String subresource = subresource(entry);
+            if (Ownership.FIELD_MANAGER.equals(manager) || "status".equals(subresource)
+                    || (subresource == null && CONTROLLERS.contains(manager))
+                    || allowed.writers().stream().anyMatch(w -> w.manager().equals(manager)
+                    && Objects.equals(w.subresource(), subresource))) {
+                continue;
+            }
+            Instant time = time(entry);
+            if (time == null || !time.isBefore(own)) return null; // someone else wrote at the same second or later
+        }
+        return own;
+    }
+
+    private static String subresource(ManagedFieldsEntry entry) {
+        return entry.getSubresource() == null || entry.getSubresource().isEmpty() ? null : entry.getSubresource();
+    }
+
+    private static Instant time(ManagedFieldsEntry entry) {
+        if (entry.getTime() == null) return null;
+        try {
+            return Instant.parse(entry.getTime());
+        } catch (DateTimeParseException notATime) {
+            return null;
+        }
     }
 
     /** What a failed request says about itself, for {@code DriftUnknown}: the status code and message, no content. */

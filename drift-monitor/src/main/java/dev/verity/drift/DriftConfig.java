@@ -47,6 +47,20 @@ public interface DriftConfig {
     Duration appliedStateWait();
 
     /**
+     * How long after Verity's own server-side apply wrote an object (field manager {@code verity}, operation
+     * {@code Apply}, and no one else since, as its {@code managedFields} say) a difference from the desired state this
+     * monitor compares is not reported: the applier may have applied a newer commit whose desired state and
+     * {@code Applied} the monitor has not read yet (after a takeover, a restart, a rebalance, a slow consumer), and it
+     * is no drift. Once the grace is over the object is read again and a difference still there is reported; a
+     * change by anyone else is reported at once. An object gone while the applier's inventory of its target is of
+     * another commit than the one compared (a prune of that commit) is held as long from when that inventory was
+     * first seen. Longer than the lag expected between the applier and the monitor;
+     * {@code 0s} reports at once. {@code verity.drift.own-apply-grace}.
+     */
+    @WithDefault("10s")
+    Duration ownApplyGrace();
+
+    /**
      * Active/standby between the drift monitors of one cluster ({@code verity.drift.leader-session-timeout}): a
      * standby takes over within this time after the leader dies; a leader that cannot reach the group coordinator
      * steps down before it (see {@code dev.verity.events.leader.Leadership}).

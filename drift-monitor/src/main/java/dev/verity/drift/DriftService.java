@@ -129,7 +129,8 @@ public class DriftService {
     @PostConstruct
     void start() {
         tracker = new DriftTracker(config.cluster(), new DriftComparator(ApiSchema.kubernetes(),
-                AllowedWriters.parse(allowedWriters), maskPattern()), Clock.systemUTC(), config.appliedStateWait());
+                AllowedWriters.parse(allowedWriters), maskPattern()), Clock.systemUTC(), config.appliedStateWait(),
+                config.ownApplyGrace());
         metrics.watch(tracker);
         catchUp = new CatchUp(Set.of(desiredTopic, appliedTopic, rolloutTopic, historyTopic));
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "drift-monitor"));
@@ -299,6 +300,7 @@ public class DriftService {
                 seen.add(ref);
                 if (liveReads.stale(ref, read.observation())) continue; // its newer version's event follows
                 tracker.observe(ref, read.observation(), read.targetAnnotation()).forEach(this::publish);
+                recheckHeld();
             }
             if (to < cached.size()) {
                 loop.execute(() -> resyncFrom(cached, to, seen));
@@ -344,11 +346,32 @@ public class DriftService {
 
     private void observe(ObjectRef ref, ClusterReader.Cached cached) {
         if (cached == null) return; // its informer has not listed yet: the list reports it
+        if (cached.observation() instanceof Observation.Absent) {
+            // a prune of a commit not read yet? The applier recorded that commit's inventory before it pruned, but
+            // its watch event may come after the deletion's: read it now (deletions are rare)
+            for (TargetKey target : tracker.notReportedGone(ref)) {
+                ClusterReader.InventoryRecord inventory = cluster.readInventory(target);
+                if (inventory != null) tracker.inventory(inventory.target(), inventory.commit(), inventory.objects());
+            }
+        }
         if (cached.observation() instanceof Observation.Unreadable u) {
             LOG.warnf("cannot read %s from cluster %s (retrying at the next resync in %s): %s", ref, config.cluster(),
                     config.resync(), u.reason());
         }
         tracker.observe(ref, cached.observation(), cached.targetAnnotation()).forEach(this::publish);
+        recheckHeld();
+    }
+
+    /**
+     * Objects whose difference the tracker holds as Verity's own recent apply are read again when the hold ends
+     * ({@code verity.drift.own-apply-grace}), so that a difference still there is reported then, not only at the next
+     * resync.
+     */
+    private void recheckHeld() {
+        tracker.holdsToRecheck().forEach((ref, until) -> {
+            long delay = Math.max(0, until.toEpochMilli() - System.currentTimeMillis()) + 200;
+            loop.schedule(() -> check(ref), delay, TimeUnit.MILLISECONDS);
+        });
     }
 
     /** An applier's inventory was listed, written or deleted: objects it has and its target does not are read. */

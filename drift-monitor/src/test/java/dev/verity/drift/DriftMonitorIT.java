@@ -75,7 +75,10 @@ class DriftMonitorIT {
     static final String REPO = "file:///srv/git/shop.git";
     static final String C1 = "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2";
     static final String DESIRED = Topics.desired("local");
+    static final String C2 = "b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3";
     static final Duration WAIT = Duration.ofSeconds(20);
+    /** {@code %test.verity.drift.own-apply-grace} */
+    static final Duration OWN_APPLY_GRACE = Duration.ofSeconds(5);
 
     static final String DEPLOYMENT = """
             apiVersion: apps/v1
@@ -175,7 +178,8 @@ class DriftMonitorIT {
 
         await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> driftEvents(dev).isEmpty());
 
-        // once the applier reports this digest applied (here without having applied it), the difference is drift
+        // once the applier reports this digest applied (here without having applied it), the difference is drift (once
+        // the grace for Verity's own apply above is over, verity.drift.own-apply-grace)
         kafka().send(Topics.ROLLOUT, dev.toString(), codec.encode(new Applied(dev, REPO, C1, desired.digest(),
                 List.of(new ObjectRef("apps/v1", "Deployment", "shop-dev", "web")))));
         DriftDetected detected = awaitEvent(dev, DriftDetected.class, e -> true);
@@ -512,6 +516,41 @@ class DriftMonitorIT {
         assertThat(labelled.object()).isEqualTo(namespace);
         assertThat(labelled.fields()).containsExactly("metadata.labels.team");
         assertThat(driftEvents(target)).as("read from the server when its state arrived, and compared").hasSize(1);
+    }
+
+    @Test
+    @Order(13)
+    void verityApplyingACommitTheMonitorHasNotReadYetIsNotDriftButAStrayWriteAsVerityIsOnceTheGraceIsOver() {
+        // the reliability suite's takeover: the new applier applied a commit ~40 ms before the new monitor read it
+        TargetKey target = TargetKey.parse("local/ahead/prod");
+        publishApplied(target, "ahead-prod", DEPLOYMENT.formatted("ahead-prod", 2));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> driftEvents(target).isEmpty());
+
+        // the applier, ahead of this monitor's consumers, applies commit C2 (4 replicas); its desired state and
+        // Applied reach the monitor seconds later
+        String c2 = DEPLOYMENT.formatted("ahead-prod", 4);
+        AppliedObject stored = serverSideApply(c2, target);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> driftEvents(target).isEmpty());
+        DesiredState desired = DesiredState.of(target, REPO, C2, "apps/ahead/overlays/prod", Policy.DEFAULT, List.of(c2));
+        kafka().send(DESIRED, target.toString(), codec.encode(desired));
+        kafka().send(Topics.applied("local"), target.toString(),
+                codec.encode(new AppliedState(target, REPO, C2, desired.digest(), true, List.of(stored))));
+        kafka().send(Topics.ROLLOUT, target.toString(), codec.encode(new Applied(target, REPO, C2, desired.digest(),
+                List.of(stored.object()))));
+        await().during(OWN_APPLY_GRACE.plusSeconds(2)).atMost(OWN_APPLY_GRACE.plusSeconds(4))
+                .until(() -> driftEvents(target).isEmpty());
+
+        // Verity's field manager writes 6 replicas, and no desired state of it ever comes (a stray applier, a person
+        // borrowing the manager): drift once the grace is over, from the re-read when the hold ends
+        long start = System.nanoTime();
+        serverSideApply(DEPLOYMENT.formatted("ahead-prod", 6), target);
+        DriftDetected stray = awaitEvent(target, DriftDetected.class, e -> true);
+        Duration after = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(stray.fields()).containsExactly("spec.replicas");
+        assertThat(stray.commit()).isEqualTo(C2);
+        assertThat(after).as("held for the grace (managedFields times are whole seconds)")
+                .isGreaterThanOrEqualTo(OWN_APPLY_GRACE.minusSeconds(1));
+        assertThat(driftEvents(target)).hasSize(1);
     }
 
     /**

@@ -80,6 +80,21 @@ final class Replicas {
         return s;
     }
 
+    /** Drift detections about any object of the prod target on {@code verity.drift} not at {@code before}. */
+    static List<DriftDetected> prodDetections(SuiteContext ctx, Set<String> before) {
+        List<DriftDetected> events = new ArrayList<>();
+        var codec = new dev.verity.events.EventCodec();
+        for (ConsumerRecord<String, String> r : ctx.stack().kafka().readAll(Topics.DRIFT)) {
+            if (before.contains(r.partition() + "@" + r.offset())) continue;
+            try {
+                if (codec.decode(r.value()) instanceof DriftDetected d && d.target().equals(DemoStory.PROD)) events.add(d);
+            } catch (RuntimeException notAnEvent) {
+                // not an event: not drift
+            }
+        }
+        return events;
+    }
+
     /** Drift events (detected, resolved) about the prod Deployment on {@code verity.drift} not at {@code before}. */
     static List<VerityEvent> webDrift(SuiteContext ctx, Set<String> before) {
         List<VerityEvent> events = new ArrayList<>();

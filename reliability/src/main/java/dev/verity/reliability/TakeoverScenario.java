@@ -4,6 +4,7 @@ import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftResolved;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
+import dev.verity.stack.DemoStory;
 import dev.verity.stack.LocalForge;
 import dev.verity.stack.LocalStack;
 import dev.verity.stack.ServiceProcess;
@@ -174,6 +175,12 @@ public final class TakeoverScenario implements Scenario {
                     detected == 1 && fixed == allDetected, "events about shop-prod/web: " + Replicas.describe(drift));
             b.check("no drift reported that Verity's own applies made (a DriftDetected of a field other than spec.replicas)",
                     allDetected == detected, "events about shop-prod/web: " + Replicas.describe(drift));
+            List<String> otherDrift = Replicas.prodDetections(ctx, driftBefore).stream()
+                    .filter(d -> !(DemoStory.DEPLOYMENT.equals(d.object().name()) && d.fields().contains("spec.replicas")))
+                    .map(d -> d.object().kind() + " " + d.object().name() + " " + d.kind() + " " + d.fields()).toList();
+            b.check("no drift reported on the prod target's other objects (Verity's own applies and prunes, e.g. each"
+                    + " commit's kustomize-hashed ConfigMap, while the new drift monitor had not read the commit)",
+                    otherDrift.isEmpty(), otherDrift.isEmpty() ? "none" : String.join("; ", otherDrift));
             List<SlackMessage> finalIncidents = Replicas.webIncidents(ctx, start);
             List<String> dupAlerts = ctx.duplicateAlerts(start);
             b.check("one Slack incident about shop-prod/web (the drift made by hand), no alert repeated",

@@ -48,6 +48,18 @@ import java.util.TreeMap;
  * <li>A target is compared only while its latest desired digest is the one last applied. A new desired state holds
  * the target (no comparison, no events) until the applier reports it applied, so a rollout in progress is never
  * reported as drift.</li>
+ * <li>The applier may be ahead of the monitor (after a takeover, a restart, a rebalance, or a slow monitor): it can
+ * apply a commit whose desired state and {@code Applied} this tracker has not taken in yet, and the object then
+ * differs from the digest compared. So a difference whose latest write is Verity's own server-side apply
+ * ({@link Observation.Present#ownApplyAt()}: manager {@code verity}, operation {@code Apply}, no one else since) less
+ * than {@code ownApplyGrace} ago is held: nothing is published, as for a target whose new desired state is not applied
+ * yet, and the object is named by {@link #holdsToRecheck()} to be read again when the hold ends. By then the newer
+ * desired state has held the target and, once applied, matches; or the difference is still there and is reported
+ * then (a stray write with Verity's field manager is reported late, never hidden). A change by anyone else is
+ * reported at once, even right after an apply. The same holds for an object that claims the target without being in
+ * its desired state ({@code UNEXPECTED}). A deletion has no {@code managedFields} to tell: an absent object is held
+ * likewise while the applier's {@link #inventory} of the target (recorded before it applies, rewritten after it
+ * prunes) is of another commit than the one compared, for the grace from when that inventory was first seen.</li>
  * <li>An observation becomes an event only on a transition: {@code DriftDetected} when an object starts to differ,
  * or differs in another kind (modified, then deleted), with every differing field; {@code DriftUpdated} when the set
  * of differing fields of an open divergence changes; {@code DriftResolved} when it matches again;
@@ -81,10 +93,23 @@ public final class DriftTracker {
     private Instant readySince;
 
     private final Duration appliedStateWait;
+    private final Duration ownApplyGrace;
+    /** objects held because Verity's own recent apply wrote them, until when (the write's time plus the grace) */
+    private final Map<ObjectRef, Instant> ownApplyHolds = new HashMap<>();
+    /** holds begun since {@link #holdsToRecheck()} was last asked: the objects to read again when they end */
+    private final Map<ObjectRef, Instant> recheck = new HashMap<>();
 
-    /** A tracker that compares with the desired document at once when a target has no {@code AppliedState}. */
+    /**
+     * A tracker that compares with the desired document at once when a target has no {@code AppliedState}, and
+     * reports a difference Verity's own apply wrote at once too.
+     */
     public DriftTracker(String cluster, DriftComparator comparator) {
         this(cluster, comparator, Clock.systemUTC(), Duration.ZERO);
+    }
+
+    /** A tracker that reports a difference Verity's own apply wrote at once (no grace). */
+    public DriftTracker(String cluster, DriftComparator comparator, Clock clock, Duration appliedStateWait) {
+        this(cluster, comparator, clock, appliedStateWait, Duration.ZERO);
     }
 
     /**
@@ -93,12 +118,17 @@ public final class DriftTracker {
      *                         of that digest is not compared yet, waiting for it (it travels on another topic than
      *                         {@code Applied}, so it may arrive a moment later); after that the desired document is
      *                         compared with the live object (an older applier publishes none)
+     * @param ownApplyGrace    how long after Verity's own server-side apply wrote an object
+     *                         ({@link Observation.Present#ownApplyAt()}) a difference is not reported, as the apply
+     *                         of a desired state this monitor has not read yet (zero: reported at once)
      */
-    public DriftTracker(String cluster, DriftComparator comparator, Clock clock, Duration appliedStateWait) {
+    public DriftTracker(String cluster, DriftComparator comparator, Clock clock, Duration appliedStateWait,
+            Duration ownApplyGrace) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.comparator = Objects.requireNonNull(comparator, "comparator");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.appliedStateWait = Objects.requireNonNull(appliedStateWait, "appliedStateWait");
+        this.ownApplyGrace = Objects.requireNonNull(ownApplyGrace, "ownApplyGrace");
     }
 
     /** See {@link #DriftTracker(String, DriftComparator, Clock, Duration)}. */
@@ -225,6 +255,8 @@ public final class DriftTracker {
         ready = false;
         readySince = null;
         byRef = null;
+        ownApplyHolds.clear(); // a hold found while leading is found again, and rechecked, after the next election
+        recheck.clear();
     }
 
     public synchronized boolean isReady() {
@@ -275,6 +307,7 @@ public final class DriftTracker {
             boolean unexpected = observation instanceof Observation.Present && claims;
             Reported before = t.reported.get(ref);
             boolean reported = before != null && before.kind() == DriftKind.UNEXPECTED;
+            if (unexpected && !reported && heldAsOwnApply(t, ref, (Observation.Present) observation)) continue;
             if (unexpected && !reported) {
                 t.reported.put(ref, new Reported(DriftKind.UNEXPECTED, List.of(), null));
                 Observation.Present present = (Observation.Present) observation;
@@ -288,6 +321,20 @@ public final class DriftTracker {
             }
         }
         return events;
+    }
+
+    /**
+     * The targets comparing {@code ref} that have not reported it deleted: those for which finding it gone would be
+     * news (their inventory is worth reading first, see {@link #inventory}).
+     */
+    public synchronized Set<TargetKey> notReportedGone(ObjectRef ref) {
+        if (!ready) return Set.of();
+        Set<TargetKey> keys = new LinkedHashSet<>();
+        for (Compared c : index().getOrDefault(ref, List.of())) {
+            Reported before = c.target().reported.get(ref);
+            if (before == null || before.kind() != DriftKind.DELETED) keys.add(c.target().key);
+        }
+        return keys;
     }
 
     /** Which targets compare an object, built from their compared objects when first needed after a change. */
@@ -305,7 +352,8 @@ public final class DriftTracker {
     private record Compared(Target target, DesiredObject object) {
     }
 
-    private record Inventoried(String commit, Set<ObjectRef> objects) {
+    /** @param seenAt when this tracker first saw the inventory at this commit */
+    private record Inventoried(String commit, Set<ObjectRef> objects, Instant seenAt) {
     }
 
     /** How much drift is open: objects and targets with drift reported and not resolved, and objects unknown. */
@@ -341,7 +389,11 @@ public final class DriftTracker {
         Target t = targets.get(target);
         Set<ObjectRef> read = new LinkedHashSet<>(t == null ? Set.of() : extraInInventory(t));
         if (objects.isEmpty()) inventories.remove(target);
-        else inventories.put(target, new Inventoried(commit, Set.copyOf(objects)));
+        else {
+            Inventoried before = inventories.get(target);
+            Instant seenAt = before != null && Objects.equals(before.commit(), commit) ? before.seenAt() : clock.instant();
+            inventories.put(target, new Inventoried(commit, Set.copyOf(objects), seenAt));
+        }
         if (t != null) read.addAll(extraInInventory(t));
         return read;
     }
@@ -401,6 +453,10 @@ public final class DriftTracker {
                 return unknown(t, object.ref(), "cannot compare: " + e.getMessage());
             }
             now = comparison.matches() ? null : new Reported(DriftKind.MODIFIED, comparison.paths(), null);
+            if (now != null && !now.equals(t.reported.get(object.ref())) && heldAsOwnApply(t, object.ref(), present)) {
+                return Optional.empty(); // decided by a later observation: the desired state applied may be newer
+            }
+            if (now == null) ownApplyHolds.remove(object.ref());
             changes = comparison.differences().stream().map(DriftTracker::change).toList();
             resourceVersion = present.resourceVersion();
             changedAt = present.changedAt();
@@ -408,6 +464,9 @@ public final class DriftTracker {
             return unknown(t, object.ref(), unreadable.reason());
         } else {
             now = new Reported(DriftKind.DELETED, List.of(), null);
+            if (!now.equals(t.reported.get(object.ref())) && heldAsPrune(t, object.ref())) {
+                return Optional.empty(); // decided by a later observation: the applier may be pruning a newer commit
+            }
         }
         Reported before = t.reported.get(object.ref());
         if (Objects.equals(now, before)) return Optional.empty();
@@ -424,6 +483,61 @@ public final class DriftTracker {
         }
         return Optional.of(new DriftDetected(t.key, t.repo(), t.commit(), object.ref(), now.kind(), now.fields(),
                 resourceVersion, changes, selfHeal, latency));
+    }
+
+    /**
+     * Whether a difference is held as the work of Verity's own apply of a desired state this monitor has not read
+     * yet: its latest write is Verity's own server-side apply, less than the grace ago. The object is read again when
+     * the hold ends ({@link #holdsToRecheck()}); then, or at any later observation, the difference is reported.
+     */
+    private boolean heldAsOwnApply(Target t, ObjectRef ref, Observation.Present present) {
+        Instant own = present.ownApplyAt();
+        if (own == null || ownApplyGrace.isZero()) {
+            ownApplyHolds.remove(ref);
+            return false;
+        }
+        Instant until = own.plus(ownApplyGrace);
+        if (!clock.instant().isBefore(until)) {
+            ownApplyHolds.remove(ref);
+            return false;
+        }
+        if (!until.equals(ownApplyHolds.put(ref, until))) {
+            recheck.put(ref, until);
+            LOG.infof("%s: %s differs from commit %s, but its latest write is Verity's own apply at %s, maybe of a"
+                    + " desired state this monitor has not read yet: reported only if it still differs at %s",
+                    t.desired.describe(), ref, t.commit(), own, until);
+        }
+        return true;
+    }
+
+    /**
+     * Whether an absent object is held as a prune by the applier of a commit this monitor has not read yet: the
+     * target's inventory (written by the applier before it applies, pruned after) names another commit than the one
+     * compared, and was first seen at that commit less than the grace ago.
+     */
+    private boolean heldAsPrune(Target t, ObjectRef ref) {
+        Inventoried inventory = inventories.get(t.key);
+        if (inventory == null || ownApplyGrace.isZero() || Objects.equals(inventory.commit(), t.commit())) return false;
+        Instant until = inventory.seenAt().plus(ownApplyGrace);
+        if (!clock.instant().isBefore(until)) return false;
+        if (!until.equals(ownApplyHolds.put(ref, until))) {
+            recheck.put(ref, until);
+            LOG.infof("%s: %s is gone, but the applier's inventory of the target is of commit %s, maybe a rollout"
+                    + " this monitor has not read yet: reported only if it is still gone at %s", t.desired.describe(),
+                    ref, inventory.commit(), until);
+        }
+        return true;
+    }
+
+    /**
+     * The objects whose difference began to be held ({@code ownApplyGrace}) since this was last asked, with when the
+     * hold ends: the caller reads each again then, so that a hold never hides drift past the grace. Clears them.
+     */
+    public synchronized Map<ObjectRef, Instant> holdsToRecheck() {
+        if (recheck.isEmpty()) return Map.of();
+        Map<ObjectRef, Instant> due = Map.copyOf(recheck);
+        recheck.clear();
+        return due;
     }
 
     /** The object could not be read or compared: {@code DriftUnknown} once per reason, never "in sync". */

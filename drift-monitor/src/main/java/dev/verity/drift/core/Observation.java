@@ -9,17 +9,26 @@ public sealed interface Observation {
     /**
      * The object exists; {@code json} is it as the API server returns it.
      *
-     * @param changedAt the time of its latest write as {@code metadata.managedFields} records it (whole seconds), or
-     *                  null when it records none; what detection latency is measured from
+     * @param changedAt   the time of its latest write as {@code metadata.managedFields} records it (whole seconds),
+     *                    or null when it records none; what detection latency is measured from
+     * @param ownApplyAt  the time (whole seconds) of Verity's own server-side apply (field manager {@code verity},
+     *                    operation {@code Apply}) when no one else wrote the object at or after it (writes to the
+     *                    {@code status} subresource, by an allowed writer or by the cluster's controllers do not
+     *                    count); null otherwise. A difference written by it may be the apply of a desired state the
+     *                    monitor has not read yet ({@link DriftTracker})
      */
-    record Present(String json, String resourceVersion, Instant changedAt) implements Observation {
+    record Present(String json, String resourceVersion, Instant changedAt, Instant ownApplyAt) implements Observation {
         public Present {
             Objects.requireNonNull(json, "json");
             resourceVersion = resourceVersion == null ? "" : resourceVersion;
         }
 
+        public Present(String json, String resourceVersion, Instant changedAt) {
+            this(json, resourceVersion, changedAt, null);
+        }
+
         public Present(String json, String resourceVersion) {
-            this(json, resourceVersion, null);
+            this(json, resourceVersion, null, null);
         }
 
         @Override
@@ -49,6 +58,10 @@ public sealed interface Observation {
 
     static Observation present(String json, String resourceVersion, Instant changedAt) {
         return new Present(json, resourceVersion, changedAt);
+    }
+
+    static Observation present(String json, String resourceVersion, Instant changedAt, Instant ownApplyAt) {
+        return new Present(json, resourceVersion, changedAt, ownApplyAt);
     }
 
     static Observation unreadable(String reason) {

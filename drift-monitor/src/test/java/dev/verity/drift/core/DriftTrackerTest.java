@@ -395,6 +395,127 @@ class DriftTrackerTest {
                 new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "3"));
     }
 
+    /** An observation of {@code web} whose latest write is Verity's own server-side apply at {@code ownApplyAt}. */
+    static Observation writtenBy(Observation live, Instant changedAt, Instant ownApplyAt) {
+        Observation.Present p = (Observation.Present) live;
+        return Observation.present(p.json(), p.resourceVersion(), changedAt, ownApplyAt);
+    }
+
+    static final Instant APPLY = Instant.parse("2026-12-05T10:00:00Z");
+
+    /** A ready tracker with a 10 s grace for Verity's own applies, comparing C1 (replicas 2). */
+    static DriftTracker withGrace(MutableClock clock) {
+        DriftTracker t = new DriftTracker("local", new DriftComparator(), clock, java.time.Duration.ZERO,
+                java.time.Duration.ofSeconds(10));
+        t.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        t.onDesired(d);
+        t.onApplied(applied(d));
+        return t;
+    }
+
+    @Test
+    void verityApplyingACommitTheMonitorHasNotReadYetIsNotDrift() {
+        MutableClock clock = new MutableClock(APPLY.plusMillis(400));
+        DriftTracker t = withGrace(clock);
+
+        // the applier (after a takeover, ahead of this monitor's consumers) applied C2, replicas 4
+        Observation applyOfC2 = writtenBy(web(4, "8"), APPLY, APPLY);
+        assertThat(t.observe(WEB, applyOfC2)).as("Verity's own apply a moment ago").isEmpty();
+        assertThat(t.holdsToRecheck()).as("read again when the grace ends")
+                .containsExactly(java.util.Map.entry(WEB, APPLY.plusSeconds(10)));
+        assertThat(t.holdsToRecheck()).as("asked once").isEmpty();
+        clock.now = APPLY.plusSeconds(2);
+        assertThat(t.observe(WEB, applyOfC2)).as("the same write read again").isEmpty();
+        assertThat(t.holdsToRecheck()).as("the same hold").isEmpty();
+
+        DesiredState c2 = desired(C2, WEB_DOC.replace("replicas: 2", "replicas: 4"));
+        assertThat(t.onDesired(c2).events()).isEmpty();
+        Reaction appliedC2 = t.onApplied(applied(c2));
+        assertThat(appliedC2.events()).isEmpty();
+        assertThat(appliedC2.check()).containsExactly(WEB);
+        assertThat(t.observe(WEB, applyOfC2)).as("C2 as desired").isEmpty();
+
+        clock.now = APPLY.plusSeconds(11);
+        assertThat(t.observe(WEB, applyOfC2)).as("the recheck after the grace").isEmpty();
+        assertThat(t.open()).isEqualTo(new DriftTracker.Open(0, 0, 0));
+    }
+
+    @Test
+    void aDifferenceVerityAppliedIsReportedOnceTheGraceIsOverWithoutANewerDesiredState() {
+        MutableClock clock = new MutableClock(APPLY.plusSeconds(1));
+        DriftTracker t = withGrace(clock);
+        // written with Verity's field manager, but no desired state of C2 ever comes (a stray applier, a person
+        // using Verity's manager): held during the grace, then drift
+        Observation stray = writtenBy(web(4, "8"), APPLY, APPLY);
+        assertThat(t.observe(WEB, stray)).isEmpty();
+        clock.now = APPLY.plusSeconds(9);
+        assertThat(t.observe(WEB, stray)).isEmpty();
+
+        clock.now = APPLY.plusSeconds(10);
+        assertThat(stripped(t.observe(WEB, stray))).as("the recheck when the grace ends").containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "8"));
+        assertThat(t.observe(WEB, stray)).as("reported once").isEmpty();
+        assertThat(t.holdsToRecheck()).containsOnlyKeys(WEB);
+    }
+
+    @Test
+    void aChangeBySomeoneElseIsReportedAtOnceEvenRightAfterVerityApplied() {
+        MutableClock clock = new MutableClock(APPLY.plusMillis(300));
+        DriftTracker t = withGrace(clock);
+        // kubectl scale a moment after Verity's apply: the latest write is not Verity's own (ownApplyAt null)
+        assertThat(stripped(t.observe(WEB, writtenBy(web(5, "9"), APPLY, null)))).containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.MODIFIED, List.of("spec.replicas"), "9"));
+        assertThat(t.holdsToRecheck()).isEmpty();
+    }
+
+    @Test
+    void withoutAGraceVerityOwnApplyIsComparedAsAnyWrite() {
+        MutableClock clock = new MutableClock(APPLY.plusMillis(300));
+        DriftTracker t = new DriftTracker("local", new DriftComparator(), clock, java.time.Duration.ZERO);
+        t.ready();
+        DesiredState d = desired(C1, WEB_DOC);
+        t.onDesired(d);
+        t.onApplied(applied(d));
+        assertThat(t.observe(WEB, writtenBy(web(4, "8"), APPLY, APPLY))).hasSize(1);
+    }
+
+    @Test
+    void anObjectVerityCreatedForACommitNotReadYetIsNotUnexpected() {
+        MutableClock clock = new MutableClock(APPLY.plusMillis(300));
+        DriftTracker t = withGrace(clock);
+        Observation created = writtenBy(settings("fast", "3"), APPLY, APPLY);
+        assertThat(t.observe(SETTINGS, created, TARGET.toString())).as("C2 adds it; C2 not read yet").isEmpty();
+
+        clock.now = APPLY.plusSeconds(10);
+        assertThat(stripped(t.observe(SETTINGS, created, TARGET.toString()))).singleElement()
+                .isInstanceOfSatisfying(DriftDetected.class, e -> assertThat(e.kind()).isEqualTo(DriftKind.UNEXPECTED));
+    }
+
+    @Test
+    void anObjectGoneWhileTheApplierRollsOutACommitNotReadYetIsReportedOnlyIfStillGoneAfterTheGrace() {
+        MutableClock clock = new MutableClock(APPLY);
+        DriftTracker t = withGrace(clock);
+        // the applier records its inventory at C2 before applying C2, which no longer has web, and prunes it
+        t.inventory(TARGET, C2, java.util.Set.of(WEB));
+        clock.now = APPLY.plusSeconds(1);
+        assertThat(t.observe(WEB, Observation.absent())).as("maybe C2's prune").isEmpty();
+        assertThat(t.holdsToRecheck()).containsExactly(java.util.Map.entry(WEB, APPLY.plusSeconds(10)));
+
+        clock.now = APPLY.plusSeconds(10);
+        assertThat(stripped(t.observe(WEB, Observation.absent()))).as("C2 never came: deleted").containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+    }
+
+    @Test
+    void anObjectDeletedWhileTheInventoryIsOfTheComparedCommitIsReportedAtOnce() {
+        MutableClock clock = new MutableClock(APPLY);
+        DriftTracker t = withGrace(clock);
+        t.inventory(TARGET, C1, java.util.Set.of(WEB));
+        assertThat(stripped(t.observe(WEB, Observation.absent()))).containsExactly(
+                new DriftDetected(TARGET, REPO, C1, WEB, DriftKind.DELETED, List.of(), ""));
+    }
+
     static final class MutableClock extends Clock {
         Instant now;
 

@@ -36,7 +36,10 @@ public final class ReliabilitySuite implements AutoCloseable {
             Map.entry("verity.applier.retry.request-interval", "200ms"),
             Map.entry("verity.applier.retry.max-retries", "3"),
             Map.entry("verity.applier.retry.delay", "500ms"),
-            Map.entry("verity.applier.retry.jitter", "100ms"));
+            Map.entry("verity.applier.retry.jitter", "100ms"),
+            // RenderFaultScenario: a 1.5 MiB manifest is over the desired-state limit; a never-ending render stops sooner
+            Map.entry("verity.renderer.max-desired-state-size", "1048576"),
+            Map.entry("verity.renderer.render-timeout", "10s"));
 
     private final SuiteOptions options;
     private final LocalStack stack;
@@ -73,7 +76,8 @@ public final class ReliabilitySuite implements AutoCloseable {
     public static List<Scenario> scenarios() {
         return List.of(new ReceiverFuzzScenario(), new WebhookOrderScenario(), new PoisonScenario(),
                 new SupervisorScenario("renderer-service"), new ApplierKillScenario(), new ApiFaultScenario(),
-                new BrokerKillScenario());
+                new BrokerKillScenario(),
+                new RenderFaultScenario(), new ApiHangScenario());
     }
 
     public ScenarioResult run(Scenario scenario) {

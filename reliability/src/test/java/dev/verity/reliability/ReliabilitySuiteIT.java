@@ -87,7 +87,19 @@ class ReliabilitySuiteIT {
     }
 
     @Test
-    @Order(8)
+    @Order(30)
+    void unrenderablePushesAreRenderFailedWithAClearReasonAndTheClusterIsUntouched() {
+        passes(new RenderFaultScenario());
+    }
+
+    @Test
+    @Order(31)
+    void aHangingOrConnectionDroppingApiIsRetriedThenReportedAndTheStackConvergesOnceItRecovers() {
+        passes(new ApiHangScenario());
+    }
+
+    @Test
+    @Order(100)
     void theLedgerMatchesTheTopicsAndItsNegativeControlFails() {
         SuiteReport report = suite.finish();
 

@@ -31,6 +31,7 @@ public final class ApiHangScenario implements Scenario {
 
     private static final RequestMatch WRITES = RequestMatch.of("patch", "configmaps").inNamespace(DemoStory.NAMESPACE);
     private static final List<String> READ_RESOURCES = List.of("configmaps", "deployments", "serviceaccounts");
+    private static final String CONFIG = "verity.yaml";
     private static final String ACCOUNT_FILE = RenderFaultScenario.OVERLAY_DIR + "/runner.yaml";
 
     @Override
@@ -69,10 +70,18 @@ public final class ApiHangScenario implements Scenario {
 
         Instant down = Instant.now();
         faults.inject(WRITES, 100_000, Fault.drop());
-        LocalForge.Push push = ctx.pushGreeting("api-dropping");
+        // the failed commit is retried after its policy's retryInterval (1 min by default): 10 s here, so that the
+        // scenario stays short; verity.yaml goes again at the end of the scenario
+        boolean ownConfig = ctx.stack().forge().read(CONFIG).isEmpty();
+        String overlayNow = ctx.stack().forge().read(DemoStory.PROD_OVERLAY).orElseThrow();
+        LocalForge.Push push = ctx.push("reliability: greet with 'api-dropping', retry failures after 10 s", c -> {
+            c.put(DemoStory.PROD_OVERLAY, overlayNow.replaceFirst("GREETING=[^\\n]*", "GREETING=api-dropping"));
+            if (ownConfig) c.put(CONFIG, "apps:\n  shop:\n    policy:\n      retryInterval: 10s\n");
+        });
         SuiteContext.Answer a2 = ctx.webhook(name(), push, "api-dropping-" + push.after().substring(0, 8));
         b.did("dropped the connection of every write of a ConfigMap in " + DemoStory.NAMESPACE + "; pushed "
-                + Ledger.shortSha(push.after()) + " (answered " + a2.status() + ")");
+                + Ledger.shortSha(push.after()) + (ownConfig ? " with retryInterval 10s for shop" : "")
+                + " (answered " + a2.status() + ")");
         boolean failed = SuiteContext.awaitTrue(wait, () -> ctx.observe().rollouts().stream()
                 .anyMatch(r -> r.type().equals("ApplyFailed") && r.commit().equals(push.after())
                         && r.target().equals(DemoStory.PROD.toString())));
@@ -94,7 +103,7 @@ public final class ApiHangScenario implements Scenario {
             b.check("the failed commit converges by itself once the API recovers", false, e.getMessage());
         }
 
-        int events = 2 + driftWhileReadsFail(ctx, b, faults, wait);
+        int events = 2 + driftWhileReadsFail(ctx, b, faults, wait, ownConfig);
 
         List<String> deaths = ctx.supervisorLines().subList(deathsBefore, ctx.supervisorLines().size());
         b.check("no crash: no service died", deaths.isEmpty(), String.join("; ", deaths));
@@ -109,7 +118,8 @@ public final class ApiHangScenario implements Scenario {
     }
 
     /** The drift monitor while it cannot read; returns how many pushes it made. */
-    private int driftWhileReadsFail(SuiteContext ctx, ScenarioResult.Builder b, Faults faults, Duration wait) {
+    private int driftWhileReadsFail(SuiteContext ctx, ScenarioResult.Builder b, Faults faults, Duration wait,
+            boolean dropConfig) {
         Instant blind = Instant.now();
         int driftBefore = prodDrift(ctx).size();
         for (String resource : READ_RESOURCES) {
@@ -131,6 +141,9 @@ public final class ApiHangScenario implements Scenario {
                 .map(e -> (DriftUnknown) e).findFirst());
         b.check("the object it cannot list is DriftUnknown", unknown.isPresent(),
                 unknown.map(u -> u.object() + ": " + u.reason()).orElse("none within " + wait.toSeconds() + " s"));
+        // blind for 10 s at least, whatever the informers' retries do meanwhile
+        long blindFor = Duration.between(blind, Instant.now()).toMillis();
+        if (blindFor < 10_000) sleep(10_000 - blindFor);
         List<VerityEvent> falseDrift = prodDrift(ctx).subList(driftBefore, prodDrift(ctx).size()).stream()
                 .filter(e -> e instanceof DriftDetected).toList();
         b.check("no false drift while the API drops its reads", falseDrift.isEmpty(), falseDrift.isEmpty()
@@ -154,14 +167,24 @@ public final class ApiHangScenario implements Scenario {
                 .anyMatch(e -> e instanceof DriftResolved r && r.object().kind().equals("Deployment")));
         b.check("and resolved once put back", resolved, "");
 
-        LocalForge.Push without = ctx.push("reliability: no ServiceAccount for web", c -> c.delete(ACCOUNT_FILE)
-                .put(DemoStory.PROD_OVERLAY, overlay));
+        LocalForge.Push without = ctx.push("reliability: no ServiceAccount for web", c -> {
+            c.delete(ACCOUNT_FILE).put(DemoStory.PROD_OVERLAY, overlay);
+            if (dropConfig) c.delete(CONFIG);
+        });
         SuiteContext.Answer a2 = ctx.webhook(name(), without, "api-seeing-" + without.after().substring(0, 8));
         boolean pruned = SuiteContext.awaitTrue(wait, () -> ctx.observe().rollouts().stream()
                 .anyMatch(r -> r.type().equals("Applied") && r.commit().equals(without.after())));
         b.check("the ServiceAccount removed again (pruned), the target Applied", pruned, "pushed "
                 + Ledger.shortSha(without.after()) + " (answered " + a2.status() + ")");
         return 2;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static List<VerityEvent> prodDrift(SuiteContext ctx) {

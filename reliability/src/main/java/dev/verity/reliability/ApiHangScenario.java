@@ -21,7 +21,9 @@ import java.util.Optional;
  * The Kubernetes API hanging and dropping connections (the sandbox's {@link Fault.Hang} and {@link Fault.Drop}).
  * A write held for 4 s and a write whose connection is dropped, once each: the applier retries and the push
  * converges with no {@code ApplyFailed}. Every write of ConfigMaps dropped: retries, then {@code ApplyFailed}
- * (alerted on Slack), and once the connections are served again the failed commit converges by itself. Then the
+ * (alerted on Slack), and once the connections are served again the failed commit converges by itself (the
+ * commit also sets {@code retryInterval: 10s} for {@code shop} in {@code verity.yaml}, removed again at the end, so
+ * that this takes seconds rather than the default minute). Then the
  * drift monitor's reads: every list and watch of ConfigMaps, Deployments and ServiceAccounts dropped, its watches
  * closed so that it must read again: no false drift and no crash while it cannot read; an object of a kind it had
  * never listed (a ServiceAccount pushed meanwhile) is {@code DriftUnknown}, not in sync and not drifted; once the

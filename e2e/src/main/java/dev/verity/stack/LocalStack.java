@@ -106,10 +106,7 @@ public final class LocalStack implements AutoCloseable {
                 Map.of("verity.receiver.repositories.gitops.url", forge.url()),
                 Map.of("VERITY_RECEIVER_REPOSITORIES_GITOPS_SECRET", WEBHOOK_SECRET)));
         starting.put("renderer-service", launch("renderer-service", port(StackOptions.RENDERER_PORT), logs, common,
-                Map.of("verity.renderer.repositories[0].url", forge.url(),
-                        "verity.renderer.repositories[0].branch", LocalForge.BRANCH,
-                        "verity.renderer.poll-interval", options.pollInterval().toSeconds() + "s",
-                        "verity.renderer.work-dir", work.resolve("renderer").toString()), Map.of()));
+                rendererProperties(work.resolve("renderer")), Map.of()));
         starting.put("applier-service", launch("applier-service", "applier-service", port(StackOptions.APPLIER_PORT),
                 logs, common, applierProperties(), Map.of()));
         starting.put("drift-monitor", launch("drift-monitor", port(StackOptions.DRIFT_PORT), logs, common,
@@ -134,6 +131,40 @@ public final class LocalStack implements AutoCloseable {
             common.put("quarkus.otel.bsp.schedule.delay", "500ms");
         }
         return common;
+    }
+
+    private Map<String, String> rendererProperties(Path workDir) {
+        return Map.of("verity.renderer.repositories[0].url", forge.url(),
+                "verity.renderer.repositories[0].branch", LocalForge.BRANCH,
+                "verity.renderer.poll-interval", options.pollInterval().toSeconds() + "s",
+                "verity.renderer.work-dir", workDir.toString());
+    }
+
+    /**
+     * Starts one more renderer, as a second replica would run (the replicas share the repositories by
+     * {@code verity.commits} partition: the local forge's one repository is rendered by one of them), with its own
+     * work directory ({@code <name>/} in the work dir) on a free port, logging to {@code logs/<name>.log}; returns
+     * once it is ready.
+     *
+     * @param name the replica's name among the services ({@link #services()}), e.g. {@code renderer-service-2}
+     */
+    public ServiceProcess startRendererReplica(String name) {
+        return startReplica("renderer-service", name, rendererProperties(options.workDir().toAbsolutePath().resolve(name)));
+    }
+
+    /**
+     * Stops a replica started by one of the {@code start...Replica} methods (politely, then by force; it may have died
+     * already) and forgets it: it is no longer among {@link #services()}, so a {@link Supervisor} does not start it
+     * again. The five services of the stack are not replicas: use {@link #killService} for them.
+     */
+    public synchronized void stopReplica(String name) {
+        ServiceProcess replica = service(name);
+        if (List.of("webhook-receiver", "renderer-service", "applier-service", "drift-monitor", "notifier").contains(name)) {
+            throw new IllegalArgumentException(name + " is one of the stack's services, not a replica");
+        }
+        services.remove(name);
+        started.remove(replica);
+        closeQuietly(replica);
     }
 
     private Map<String, String> applierProperties() {
@@ -218,7 +249,9 @@ public final class LocalStack implements AutoCloseable {
         }
         ServiceProcess replica = launch(module, name, port, options.workDir().toAbsolutePath().resolve("logs"),
                 common, properties, env).join();
-        services.put(name, replica);
+        synchronized (this) {
+            services.put(name, replica);
+        }
         return replica;
     }
 
@@ -333,12 +366,15 @@ public final class LocalStack implements AutoCloseable {
      * (appended), and waits until it is ready; a service still running is killed first. Returns the new process,
      * which replaces the old one in {@link #services()}.
      */
-    public synchronized ServiceProcess restartService(String name) {
-        ServiceProcess old = service(name);
-        if (old.isAlive()) old.kill();
-        ServiceProcess fresh = old.restart();
-        started.replaceAll(c -> c == old ? fresh : c);
-        services.put(name, fresh);
+    public ServiceProcess restartService(String name) {
+        ServiceProcess fresh;
+        synchronized (this) { // not while it starts: several services may be restarted at once
+            ServiceProcess old = service(name);
+            if (old.isAlive()) old.kill();
+            fresh = old.restart();
+            started.replaceAll(c -> c == old ? fresh : c);
+            services.put(name, fresh);
+        }
         fresh.awaitReady(options.readyTimeout());
         return fresh;
     }
@@ -360,7 +396,7 @@ public final class LocalStack implements AutoCloseable {
         started.clear();
     }
 
-    private <T extends AutoCloseable> T track(T component) {
+    private synchronized <T extends AutoCloseable> T track(T component) {
         started.add(component);
         return component;
     }

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * and each death and restart is told to {@code out}, instead of the whole stack stopping. A process is looked at
  * every second; one found dead is given a grace period first (when Ctrl-C stops {@code ./verity up}, the services
  * get the signal too, and {@link #close()} then comes before any restart). A restart that fails is tried again after
- * a delay that doubles from 5 s up to a minute.
+ * a delay that doubles from 5 s up to a minute. A service {@link #hold held} down is left dead until released.
  */
 public final class Supervisor implements AutoCloseable {
 
@@ -26,6 +26,7 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, Instant> retryAfter = new HashMap<>();
     private final Map<String, Duration> backoff = new HashMap<>();
     private final Map<String, Integer> restarts = new HashMap<>();
+    private final java.util.Set<String> held = new java.util.HashSet<>();
     private volatile boolean running = true;
 
     private Supervisor(LocalStack stack, Consumer<String> out) {
@@ -42,6 +43,24 @@ public final class Supervisor implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Holds the named service down: while held, it is not started again when it dies (a test kills it on purpose and
+     * watches what the others do without it). Hold before killing it. Held until {@link #release(String)}.
+     */
+    public synchronized void hold(String name) {
+        held.add(name);
+    }
+
+    /** Ends {@link #hold(String)}: a held service found dead is started again (after the grace period) as any other. */
+    public synchronized void release(String name) {
+        held.remove(name);
+    }
+
+    /** Whether the named service is held down ({@link #hold(String)}). */
+    public synchronized boolean isHeld(String name) {
+        return held.contains(name);
+    }
+
     /** How many times the named process ({@code kafka-broker} for the broker) was restarted so far. */
     public synchronized int restarts(String name) {
         return restarts.getOrDefault(name, 0);
@@ -54,7 +73,8 @@ public final class Supervisor implements AutoCloseable {
                 if (!stack.kafka().isRunning()) reviveBroker();
                 for (String name : List.copyOf(stack.services().keySet())) {
                     if (!running) return;
-                    if (!stack.service(name).isAlive()) reviveService(name);
+                    ServiceProcess p = stack.services().get(name); // null: a replica stopped since the listing
+                    if (p != null && !p.isAlive() && !isHeld(name)) reviveService(name);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -86,8 +106,8 @@ public final class Supervisor implements AutoCloseable {
     private void reviveService(String name) throws InterruptedException {
         if (!due(name)) return;
         Thread.sleep(GRACE.toMillis());
-        ServiceProcess dead = stack.service(name);
-        if (!running || dead.isAlive()) return;
+        ServiceProcess dead = stack.services().get(name);
+        if (!running || dead == null || dead.isAlive() || isHeld(name)) return;
         out.accept("!! " + name + " (pid " + dead.pid() + ") stopped with exit code "
                 + dead.exitCode().stream().mapToObj(String::valueOf).findFirst().orElse("?") + "; restarting it. "
                 + dead.log() + " ends with:\n" + dead.tail(10));

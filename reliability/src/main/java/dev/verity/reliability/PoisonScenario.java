@@ -1,5 +1,6 @@
 package dev.verity.reliability;
 
+import dev.verity.events.CommitPartitions;
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftResolved;
 import dev.verity.events.EventCodec;
@@ -50,8 +51,9 @@ public final class PoisonScenario implements Scenario {
         for (Map.Entry<String, Integer> t : SuiteContext.CONSUMERS.entrySet()) {
             String topic = t.getKey();
             String value = "verity-reliability poison for " + topic + " " + UUID.randomUUID() + ": not a CloudEvent {";
-            // keyed as that topic's records are (commits by repository, the rest by target), so it shares a partition with them
-            String key = topic.equals(Topics.COMMITS) ? stack.forge().url() : DemoStory.PROD.toString();
+            // keyed as that topic's records are (commits by the repository's identity, as the receiver keys them; the
+            // rest by target), so it shares a partition with them
+            String key = topic.equals(Topics.COMMITS) ? CommitPartitions.key(stack.forge().url()) : DemoStory.PROD.toString();
             poison.put(topic, ctx.produce(topic, key, value));
             ctx.ledger().poison(name(), topic, value, t.getValue());
         }

@@ -58,7 +58,7 @@ public final class ReliabilitySuite implements AutoCloseable {
             }
             out.accept("[supervisor] " + line);
         });
-        this.ctx = new SuiteContext(stack, new Ledger(), options, out, supervisorLines);
+        this.ctx = new SuiteContext(stack, supervisor, new Ledger(), options, out, supervisorLines);
     }
 
     /** Starts the stack (a few minutes on two cores) and its supervisor. */
@@ -77,7 +77,8 @@ public final class ReliabilitySuite implements AutoCloseable {
         return List.of(new ReceiverFuzzScenario(), new WebhookOrderScenario(), new PoisonScenario(),
                 new SupervisorScenario("renderer-service"), new ApplierKillScenario(), new ApiFaultScenario(),
                 new BrokerKillScenario(),
-                new RenderFaultScenario(), new ApiHangScenario());
+                new RenderFaultScenario(), new ApiHangScenario(),
+                new RendererKillScenario(), new DriftKillScenario(), new TakeoverScenario());
     }
 
     public ScenarioResult run(Scenario scenario) {

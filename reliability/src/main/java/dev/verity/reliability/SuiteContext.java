@@ -10,6 +10,7 @@ import dev.verity.events.VerityEvent;
 import dev.verity.stack.DemoStory;
 import dev.verity.stack.LocalForge;
 import dev.verity.stack.LocalStack;
+import dev.verity.stack.Supervisor;
 import dev.verity.testkit.slack.SlackMessage;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,6 +48,7 @@ public final class SuiteContext {
     static final Map<String, Integer> CONSUMERS = consumers();
 
     private final LocalStack stack;
+    private final Supervisor supervisor;
     private final Ledger ledger;
     private final SuiteOptions options;
     private final Consumer<String> out;
@@ -54,8 +56,10 @@ public final class SuiteContext {
     private final List<String> history = Collections.synchronizedList(new ArrayList<>());
     private final EventCodec codec = new EventCodec();
 
-    SuiteContext(LocalStack stack, Ledger ledger, SuiteOptions options, Consumer<String> out, List<String> supervisorLines) {
+    SuiteContext(LocalStack stack, Supervisor supervisor, Ledger ledger, SuiteOptions options, Consumer<String> out,
+            List<String> supervisorLines) {
         this.stack = stack;
+        this.supervisor = supervisor;
         this.ledger = ledger;
         this.options = options;
         this.out = out;
@@ -75,6 +79,11 @@ public final class SuiteContext {
 
     public LocalStack stack() {
         return stack;
+    }
+
+    /** The supervisor restarting what dies; {@link Supervisor#hold} keeps a killed service down. */
+    public Supervisor supervisor() {
+        return supervisor;
     }
 
     public Ledger ledger() {

@@ -99,6 +99,24 @@ class ReliabilitySuiteIT {
     }
 
     @Test
+    @Order(40)
+    void theRendererKilledMidBurstIsRestartedAndTheHeadConvergesWithNothingLost() {
+        passes(new RendererKillScenario());
+    }
+
+    @Test
+    @Order(41)
+    void theDriftMonitorKilledAtADetectionReportsAndAlertsTheDriftExactlyOnce() {
+        passes(new DriftKillScenario());
+    }
+
+    @Test
+    @Order(42)
+    void theStandbyOfEachServiceTakesOverFromItsKilledActiveWithNothingLostAndNothingDoneTwice() {
+        passes(new TakeoverScenario());
+    }
+
+    @Test
     @Order(100)
     void theLedgerMatchesTheTopicsAndItsNegativeControlFails() {
         SuiteReport report = suite.finish();

@@ -1,15 +1,22 @@
 package dev.verity.receiver;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -31,6 +38,7 @@ public final class Payloads {
             // two values for one key: which one a reader takes differs between parsers, so refuse the payload
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Payloads() {
     }
@@ -47,11 +55,45 @@ public final class Payloads {
         return object(new java.io.ByteArrayInputStream(body), what);
     }
 
-    /** As {@link #object(byte[], String)}, reading the body as a stream. */
+    /**
+     * The names of every field any forge's reader looks at, at any depth ({@code GithubPushParser}, the Gitea,
+     * GitLab, Bitbucket and generic readers). A payload is read as a stream and only these fields are kept in its
+     * tree: commit messages, authors, URLs of everything but the repository, the repository's other hundred fields
+     * are read past, never held. A reader that starts using another field must add its name here (the fixture tests
+     * of every forge fail otherwise).
+     */
+    static final Set<String> KEPT = Set.of(
+            // every forge: the ref change and its commits' paths
+            "ref", "before", "after", "commits", "added", "modified", "removed", "paths",
+            // GitHub: the repository by its URLs (/hooks/github), new, deleted and forced refs, the pusher, pings
+            "repository", "clone_url", "git_url", "html_url", "ssh_url", "url", "full_name", "name", "created",
+            "deleted", "forced", "pusher", "hook_id",
+            // Gitea and Forgejo
+            "ref_type", "sender", "login", "username", "total_commits",
+            // GitLab
+            "object_kind", "total_commits_count", "user_name", "user_username",
+            // Bitbucket Cloud and Data Center
+            "actor", "push", "changes", "new", "old", "type", "target", "hash", "refId", "fromHash", "toHash", "id",
+            "displayName", "display_name", "nickname", "slug");
+
+    /**
+     * As {@link #object(byte[], String)}, reading the body as a stream and keeping only the {@link #KEPT} fields:
+     * the whole body is still checked (valid JSON, no key twice at any depth, nothing after the object), but what is
+     * held afterwards is what Verity reads, whatever the size of the rest.
+     */
     public static JsonNode object(java.io.InputStream body, String what) throws Unreadable {
         JsonNode root;
-        try {
-            root = JSON.readTree(body);
+        try (JsonParser parser = JSON.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                if (first != null) read(parser, first); // a syntax error in it is the better message
+                throw new Unreadable(what + " is not a JSON object (the webhook's content type must be application/json)");
+            }
+            root = read(parser, first);
+            if (parser.nextToken() != null) {
+                throw new Unreadable(what + " is not valid JSON: something follows the object"
+                        + " (the webhook's content type must be application/json)");
+            }
         } catch (JsonProcessingException e) {
             if (e.getOriginalMessage().startsWith("Duplicate field")) {
                 throw new Unreadable(what + " has a key twice: " + e.getOriginalMessage()
@@ -62,10 +104,53 @@ public final class Payloads {
         } catch (IOException e) {
             throw new Unreadable(what + " cannot be read: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
-            throw new Unreadable(what + " is not a JSON object (the webhook's content type must be application/json)");
-        }
         return root;
+    }
+
+    /** The value starting at {@code token}, objects pruned to their {@link #KEPT} fields (the rest read past). */
+    private static JsonNode read(JsonParser parser, JsonToken token) throws IOException {
+        switch (token) {
+            case START_OBJECT -> {
+                ObjectNode object = NODES.objectNode();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                    String name = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if (KEPT.contains(name)) {
+                        object.set(name, read(parser, value));
+                    } else {
+                        parser.skipChildren(); // still tokenized: syntax and duplicate keys are checked
+                    }
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = NODES.arrayNode();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    array.add(read(parser, t));
+                }
+                return array;
+            }
+            case VALUE_STRING -> {
+                return NODES.textNode(parser.getText());
+            }
+            case VALUE_NUMBER_INT -> {
+                return switch (parser.getNumberType()) {
+                    case INT -> NODES.numberNode(parser.getIntValue());
+                    case LONG -> NODES.numberNode(parser.getLongValue());
+                    default -> NODES.numberNode(parser.getBigIntegerValue());
+                };
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return NODES.numberNode(parser.getDoubleValue());
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return NODES.booleanNode(token == JsonToken.VALUE_TRUE);
+            }
+            case VALUE_NULL -> {
+                return NODES.nullNode();
+            }
+            default -> throw new JsonParseException(parser, "unexpected " + token);
+        }
     }
 
     /** The field's text, or null when it is missing, not a string, or blank. */

@@ -134,14 +134,14 @@ public class HookGuard {
             metrics.overBudget(forge);
             LOG.infof("%s: delivery of %d bytes refused, %d bytes of bodies already held (verity.receiver.memory-budget"
                     + " %d)", context.normalizedPath(), size, now - size, budgetBytes);
+            // the body is read and dropped, not buffered: closing the connection on a sender still writing it would
+            // reset it before it read the answer (a forge would record a connection error, not the 503)
+            dropBody(context);
             context.response().setStatusCode(503)
                     .putHeader("Retry-After", Integer.toString(retryAfterSeconds))
                     .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8")
-                    .putHeader(HttpHeaders.CONNECTION, "close")
                     .end("The receiver holds as many delivery bodies as verity.receiver.memory-budget allows. Redeliver"
-                            + " the webhook after " + retryAfterSeconds + " s.\n")
-                    // the body is not read: close rather than leave the connection waiting for it
-                    .onComplete(done -> context.request().connection().close());
+                            + " the webhook after " + retryAfterSeconds + " s.\n");
             return false;
         }
         boolean[] released = {false};
@@ -176,24 +176,31 @@ public class HookGuard {
         String delivery = WebhookResource.DELIVERY_HEADERS.stream().map(headers::header).flatMap(Optional::stream)
                 .findFirst().orElse("(no delivery id)");
         HookResponder.Refusal refusal = responder.refusal(forge, delivery, rejected);
-        HttpServerRequest request = context.request();
-        if (!request.isEnded()) {
-            long[] dropped = {0};
-            long timer = context.vertx().setTimer(timeoutMillis, id -> request.connection().close());
-            request.handler(chunk -> {
-                dropped[0] += chunk.length();
-                if (dropped[0] > maxBodyBytes) request.connection().close();
-            });
-            request.endHandler(done -> context.vertx().cancelTimer(timer));
-            request.exceptionHandler(failed -> context.vertx().cancelTimer(timer));
-            request.resume();
-        }
+        dropBody(context);
         HttpServerResponse response = context.response().setStatusCode(refusal.status().getStatusCode());
         if (refusal.text() == null) {
             response.end();
         } else {
             response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8").end(refusal.text());
         }
+    }
+
+    /**
+     * Reads what is left of the body and drops it, never buffering it: up to the body cap, within the request time
+     * limit (past either, the connection is closed), so that a sender still writing it gets the answer.
+     */
+    private void dropBody(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        if (request.isEnded()) return;
+        long[] dropped = {0};
+        long timer = context.vertx().setTimer(timeoutMillis, id -> request.connection().close());
+        request.handler(chunk -> {
+            dropped[0] += chunk.length();
+            if (dropped[0] > maxBodyBytes) request.connection().close();
+        });
+        request.endHandler(done -> context.vertx().cancelTimer(timer));
+        request.exceptionHandler(failed -> context.vertx().cancelTimer(timer));
+        request.resume();
     }
 
     private boolean refusedForRate(RoutingContext context, String forge, String[] segments) {

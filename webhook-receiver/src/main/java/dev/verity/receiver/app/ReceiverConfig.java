@@ -74,9 +74,10 @@ public interface ReceiverConfig {
 
     /**
      * The most body bytes all deliveries in flight may hold in memory at once (Quarkus memory size). Each delivery
-     * reserves its {@code Content-Length} (the body cap when it sends none) before its body is read; one that would
-     * pass the budget is answered 503 with {@code Retry-After} at once, its body not read, so many large bodies at
-     * once cannot run the heap out. Keep it well under the heap, and at least the body cap.
+     * reserves its {@code Content-Length} (the body cap when it sends none) before its body is read, and its body is
+     * held once; one that would pass the budget is answered 503 with {@code Retry-After} at once, its body dropped
+     * unbuffered, so many large bodies at once cannot run the heap out. Keep it well under the heap (about half of
+     * it), and at least the body cap.
      */
     @WithDefault("128M")
     String memoryBudget();

@@ -12,7 +12,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,12 +36,15 @@ import java.util.Optional;
  * <p>What the endpoint and headers alone decide (unknown endpoint, no authentication, a wrong GitLab token) is
  * answered by {@link HookGuard} before the body is read; these methods see the rest.
  *
- * <p>Threads: the body is read on the event loop; verification and parsing (HMAC over up to 25 MiB, JSON) run on
- * a worker thread ({@link Blocking}), which is released as soon as the events are handed to the Kafka producer. The
+ * <p>Threads: the event loop receives the body; a worker thread ({@link Blocking}) reads it into one array
+ * ({@link BodyReader}: held once, as {@code verity.receiver.memory-budget} reserved it), verifies and parses it (HMAC
+ * over up to 25 MiB, JSON); the worker is released as soon as the events are handed to the Kafka producer. The
  * answer is written when Kafka acknowledges (202) or {@code publish-timeout} passes (503): no thread waits for Kafka.
  */
 @Path("/hooks")
 public class WebhookResource {
+
+    private static final Logger LOG = Logger.getLogger(WebhookResource.class);
 
     /** Delivery id headers of every forge, for log lines. */
     static final List<String> DELIVERY_HEADERS = List.of("X-GitHub-Delivery", "Idempotency-Key",
@@ -48,8 +55,11 @@ public class WebhookResource {
     private final WebhookIntake intake;
     private final GithubForge github;
     private final HookResponder responder;
+    private final long maxBodyBytes;
 
-    WebhookResource(RepositoryHooks hooks, WebhookIntake intake, GithubForge github, HookResponder responder) {
+    WebhookResource(RepositoryHooks hooks, WebhookIntake intake, GithubForge github, HookResponder responder,
+            ReceiverConfig config) {
+        this.maxBodyBytes = new MemorySizeConverter().convert(config.maxBodySize()).asLongValue();
         this.hooks = hooks;
         this.intake = intake;
         this.github = github;
@@ -59,8 +69,14 @@ public class WebhookResource {
     @POST
     @Path("github")
     @Blocking
-    public Uni<Response> receiveGithub(@Context HttpHeaders headers, byte[] body) {
-        HookRequest request = HookResponder.request(headers, body);
+    public Uni<Response> receiveGithub(@Context HttpHeaders headers, InputStream body) {
+        byte[] bytes;
+        try {
+            bytes = read(headers, body);
+        } catch (IOException e) {
+            return Uni.createFrom().item(unread(github.name(), headers, e));
+        }
+        HookRequest request = HookResponder.request(headers, bytes);
         String delivery = request.header(GithubForge.DELIVERY_HEADER).orElse("(no delivery id)");
         return responder.answer(github.name(), delivery, intake.receive(github, request));
     }
@@ -69,12 +85,36 @@ public class WebhookResource {
     @Path("{forge}/{repository}")
     @Blocking
     public Uni<Response> receive(@PathParam("forge") String forge, @PathParam("repository") String repository,
-            @Context HttpHeaders headers, byte[] body) {
-        HookRequest request = HookResponder.request(headers, body);
-        String delivery = DELIVERY_HEADERS.stream().map(request::header).flatMap(Optional::stream).findFirst()
-                .orElse("(no delivery id)");
+            @Context HttpHeaders headers, InputStream body) {
         // metrics are labelled by forge: only known names, so a scanner cannot create label values
         String label = hooks.forge(forge).isPresent() ? forge : "unknown";
+        byte[] bytes;
+        try {
+            bytes = read(headers, body);
+        } catch (IOException e) {
+            return Uni.createFrom().item(unread(label, headers, e));
+        }
+        HookRequest request = HookResponder.request(headers, bytes);
+        String delivery = DELIVERY_HEADERS.stream().map(request::header).flatMap(Optional::stream).findFirst()
+                .orElse("(no delivery id)");
         return responder.answer(label, delivery, hooks.receive(forge, repository, request));
+    }
+
+    /** The body, held once ({@link BodyReader}): what {@code verity.receiver.memory-budget} reserved for it. */
+    private byte[] read(HttpHeaders headers, InputStream body) throws IOException {
+        return BodyReader.read(body, headers.getHeaderString(HttpHeaders.CONTENT_LENGTH), maxBodyBytes);
+    }
+
+    /** 413 for a body over the cap (chunked, or longer than declared), 400 for one cut short. */
+    private Response unread(String forge, HttpHeaders headers, IOException e) {
+        String delivery = DELIVERY_HEADERS.stream().map(headers::getHeaderString).filter(java.util.Objects::nonNull)
+                .findFirst().orElse("(no delivery id)");
+        boolean tooLarge = e instanceof BodyReader.TooLarge;
+        LOG.infof("%s delivery %s: body not read: %s", forge, delivery, e.getMessage());
+        return Response.status(tooLarge ? Response.Status.REQUEST_ENTITY_TOO_LARGE : Response.Status.BAD_REQUEST)
+                .type("text/plain;charset=UTF-8")
+                .entity((tooLarge ? "The body is larger than verity.receiver.max-body-size (" + maxBodyBytes
+                        + " bytes): " : "The body could not be read: ") + e.getMessage() + ".\n")
+                .build();
     }
 }

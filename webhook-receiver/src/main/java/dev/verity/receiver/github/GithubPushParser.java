@@ -1,16 +1,11 @@
 package dev.verity.receiver.github;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.verity.receiver.ForgeRepository;
 import dev.verity.receiver.ParsedHook;
+import dev.verity.receiver.Payloads;
 import dev.verity.receiver.RefName;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,12 +31,6 @@ public final class GithubPushParser {
     /** GitHub lists at most this many commits in a push payload. */
     static final int COMMITS_CAP = 2048;
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // two values for one key: which one a reader takes differs between parsers, so refuse the payload
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
     /**
      * @param event      the {@code X-GitHub-Event} header, or null when missing
      * @param deliveryId the {@code X-GitHub-Delivery} header, or null when missing
@@ -53,20 +42,9 @@ public final class GithubPushParser {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            if (e.getOriginalMessage().startsWith("Duplicate field")) {
-                return new ParsedHook.Invalid("the " + event + " payload has a key twice: " + e.getOriginalMessage()
-                        + "; a forge never sends that, so the delivery is refused");
-            }
-            return new ParsedHook.Invalid("the " + event + " payload is not valid JSON: " + e.getOriginalMessage()
-                    + " (the webhook's content type must be application/json)");
-        } catch (IOException e) {
-            return new ParsedHook.Invalid("the " + event + " payload cannot be read: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            return new ParsedHook.Invalid("the " + event + " payload is not a JSON object"
-                    + " (the webhook's content type must be application/json)");
+            root = Payloads.object(body, "the " + event + " payload");
+        } catch (Payloads.Unreadable e) {
+            return new ParsedHook.Invalid(e.getMessage());
         }
         Optional<ForgeRepository> repository = repository(root.get("repository"));
         if (!"push".equals(event)) {

@@ -39,7 +39,10 @@ public final class ReliabilitySuite implements AutoCloseable {
             Map.entry("verity.applier.retry.jitter", "100ms"),
             // RenderFaultScenario: a 1.5 MiB manifest is over the desired-state limit; a never-ending render stops sooner
             Map.entry("verity.renderer.max-desired-state-size", "1048576"),
-            Map.entry("verity.renderer.render-timeout", "10s"));
+            Map.entry("verity.renderer.render-timeout", "10s"),
+            // the scenarios open the same incidents (the prod Deployment's drift, prod's render failure) several times
+            // within the hour: a scenario must not find its incident quiet as flapping because of those before it
+            Map.entry("verity.notifier.incidents.flap-threshold", "1000"));
 
     private final SuiteOptions options;
     private final LocalStack stack;

@@ -40,8 +40,12 @@ public final class ReliabilitySuite implements AutoCloseable {
             // RenderFaultScenario: a 1.5 MiB manifest is over the desired-state limit; a never-ending render stops sooner
             Map.entry("verity.renderer.max-desired-state-size", "1048576"),
             Map.entry("verity.renderer.render-timeout", "10s"),
-            // the scenarios open the same incidents (the prod Deployment's drift, prod's render failure) several times
-            // within the hour: a scenario must not find its incident quiet as flapping because of those before it
+            // short notifier retries (0.5 s, 1 s, 2 s), so an alert to a channel that is down is on verity.undelivered
+            // within seconds; no flapping, so each drift the scenarios cause is told, however often prod drifts
+            Map.entry("verity.notifier.retry.max-attempts", "4"),
+            Map.entry("verity.notifier.retry.initial-backoff", "500ms"),
+            Map.entry("verity.notifier.retry.max-backoff", "2s"),
+            Map.entry("verity.notifier.retry.jitter", "100ms"),
             Map.entry("verity.notifier.incidents.flap-threshold", "1000"));
 
     private final SuiteOptions options;
@@ -80,6 +84,7 @@ public final class ReliabilitySuite implements AutoCloseable {
         return List.of(new ReceiverFuzzScenario(), new WebhookOrderScenario(), new PoisonScenario(),
                 new SupervisorScenario("renderer-service"), new ApplierKillScenario(), new ApiFaultScenario(),
                 new BrokerKillScenario(),
+                new NotifierOutageScenario(), new NotifierKillScenario(),
                 new RenderFaultScenario(), new ApiHangScenario(),
                 new RendererKillScenario(), new DriftKillScenario(), new TakeoverScenario());
     }

@@ -87,6 +87,18 @@ class ReliabilitySuiteIT {
     }
 
     @Test
+    @Order(20)
+    void alertsCausedWhileSlackAndSmtpAreDownAreDeliveredOnceTheyRecoverOrOnVerityUndeliveredNoneLost() {
+        passes(new NotifierOutageScenario());
+    }
+
+    @Test
+    @Order(21)
+    void aNotifierKilledMidSendDeliversTheAlertWithAtMostOneDuplicate() {
+        passes(new NotifierKillScenario());
+    }
+
+    @Test
     @Order(30)
     void unrenderablePushesAreRenderFailedWithAClearReasonAndTheClusterIsUntouched() {
         passes(new RenderFaultScenario());

@@ -9,9 +9,10 @@ import java.time.Instant;
 
 /**
  * An alert that could not be delivered to one destination after retries (or at once, for a failure that retrying
- * cannot cure); published on {@code verity.undelivered} so that nobody loses it silently. Names the alert, its
- * target (or repository), the channel and destination, and the reason (also as {@code error}); never the
- * destination's secrets (a webhook's path, a token).
+ * cannot cure); published on {@code verity.undelivered} so that nobody loses it silently. Names the alert (with its
+ * summary and details, so a grouped announcement still lists its incidents), its target (or repository), the channel
+ * and destination, and the reason (also as {@code error}); never the destination's secrets (a webhook's path, a
+ * token).
  */
 public record Undelivered(Alert alert, String destination, String channel, String destinationDescription, int attempts,
         String error, Instant time) {
@@ -33,6 +34,9 @@ public record Undelivered(Alert alert, String destination, String channel, Strin
         a.put("eventType", alert.eventType());
         a.put("severity", alert.severity().name());
         a.put("title", alert.title());
+        // what happened: for a grouped announcement, the incidents it lists (its title only counts them)
+        alert.summary().forEach(a.putArray("summary")::add);
+        alert.details().forEach(a.putArray("details")::add);
         a.put("target", alert.target() == null ? null : alert.target().toString());
         a.put("repo", alert.repo());
         a.put("commit", alert.commit());

@@ -46,6 +46,9 @@ public final class SmtpServer implements AutoCloseable {
     private final GreenMail greenMail;
     private final int port;
     private HttpServer webView;
+    /** the SMTP listener started by {@link #resumeListening()} after {@link #stopListening()}; null: GreenMail's own */
+    private com.icegreen.greenmail.smtp.SmtpServer relistened;
+    private boolean listening = true;
 
     private SmtpServer(GreenMail greenMail, int port) {
         this.greenMail = greenMail;
@@ -139,6 +142,55 @@ public final class SmtpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The SMTP server goes away until {@link #resumeListening()}: its listening socket is closed and the sessions in
+     * progress are cut, so a client's connection is refused, as when a mail relay is down. What it received is kept.
+     */
+    public synchronized void stopListening() {
+        if (!listening) return;
+        (relistened != null ? relistened : greenMail.getSmtp()).stopService();
+        listening = false;
+    }
+
+    /** Listens again on the same port after {@link #stopListening()}, with the mail received before. */
+    public synchronized void resumeListening() {
+        if (listening) return;
+        ServerSetup setup = new ServerSetup(port, host(), ServerSetup.PROTOCOL_SMTP);
+        // the port was ours a moment ago: retry briefly while the old socket is released
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            com.icegreen.greenmail.smtp.SmtpServer smtp = new com.icegreen.greenmail.smtp.SmtpServer(setup,
+                    greenMail.getManagers());
+            smtp.startService();
+            try {
+                if (smtp.waitTillRunning(setup.getServerStartupTimeout())) {
+                    relistened = smtp;
+                    listening = true;
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                smtp.stopService();
+                throw new IllegalStateException("interrupted while the SMTP server started listening again", e);
+            }
+            smtp.stopService();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("cannot listen again on SMTP port " + port);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the SMTP server started listening again", e);
+            }
+        }
+    }
+
+    /** Whether it accepts SMTP connections now (not {@link #stopListening() stopped}). */
+    public synchronized boolean listening() {
+        return listening;
+    }
+
     /** Forgets every message received so far. */
     public void clear() {
         try {
@@ -168,6 +220,7 @@ public final class SmtpServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (webView != null) webView.stop(0);
+        if (relistened != null) relistened.stopService();
         greenMail.stop();
     }
 

@@ -61,6 +61,8 @@ import java.util.function.Predicate;
  * ({@code C0GENERAL0}) exist from the start; {@link #channel(String)} adds more. It does not implement rate
  * limits (but {@link #failNextPosts} answers 429 with {@code Retry-After}), or any other Web API method (they answer
  404 {@code unknown_method}).
+ * Outages, as Slack has them: {@link #down} answers every post with a 5xx, {@link #refuseConnections} stops
+ * listening, {@link #delayAnswers} holds each answer; {@link #recover} ends them, on the same port.
  */
 public final class SlackRecorder implements AutoCloseable {
 
@@ -72,7 +74,8 @@ public final class SlackRecorder implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper COMPACT_JSON = new ObjectMapper();
 
-    private final HttpServer server;
+    private HttpServer server;
+    private final InetSocketAddress address;
     private final ExecutorService executor;
     private final String botToken;
     private final List<SlackMessage> messages = new ArrayList<>();
@@ -85,9 +88,14 @@ public final class SlackRecorder implements AutoCloseable {
     private int posts;
     private int failuresLeft;
     private int failureStatus;
+    /** the status every post is answered with during an outage ({@link #down}); 0: none */
+    private volatile int outageStatus;
+    /** how long each post's answer is held after the post was handled ({@link #delayAnswers}) */
+    private volatile Duration answerDelay = Duration.ZERO;
 
     private SlackRecorder(HttpServer server, ExecutorService executor, String botToken) {
         this.server = server;
+        this.address = server.getAddress();
         this.executor = executor;
         this.botToken = botToken;
         channel("general");
@@ -137,12 +145,12 @@ public final class SlackRecorder implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return address.getPort();
     }
 
     /** {@code http://127.0.0.1:<port>}; {@code GET} it for the messages received so far. */
     public String url() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port();
+        return "http://" + address.getAddress().getHostAddress() + ":" + port();
     }
 
     /** The incoming-webhook URL posting to {@code #alerts}. */
@@ -220,8 +228,75 @@ public final class SlackRecorder implements AutoCloseable {
         failureStatus = status;
     }
 
+    /**
+     * Slack is down until {@link #recover()}: every post (webhook or Web API) is answered HTTP {@code status} (a 5xx,
+     * as Slack's edge answers during an outage) and records nothing.
+     */
+    public void down(int status) {
+        if (status < 500) throw new IllegalArgumentException("an outage answers 5xx, not " + status);
+        outageStatus = status;
+    }
+
+    /**
+     * Slack cannot be reached until {@link #recover()}: the listening socket is closed, so a connection is refused
+     * (as when Slack's address is unreachable or a proxy in between is down); what was recorded is kept.
+     */
+    public synchronized void refuseConnections() {
+        if (server == null) return;
+        server.stop(0);
+        server = null;
+    }
+
+    /**
+     * Slack is slow: each post is handled (and its message recorded) at once, but its answer is held for
+     * {@code delay} before it is sent, as when Slack or the network is slow; {@link Duration#ZERO} (or
+     * {@link #recover()}) ends it. A client that gives up or dies meanwhile has had its message posted anyway.
+     */
+    public void delayAnswers(Duration delay) {
+        if (delay.isNegative()) throw new IllegalArgumentException("a delay is not negative: " + delay);
+        answerDelay = delay;
+    }
+
+    /**
+     * Ends {@link #down}, {@link #refuseConnections} and {@link #delayAnswers}: Slack answers again, on the same port,
+     * with what it recorded before.
+     */
+    public synchronized void recover() {
+        outageStatus = 0;
+        answerDelay = Duration.ZERO;
+        if (server != null) return;
+        // the address was ours a moment ago: retry briefly in case the old socket is still being released
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                HttpServer fresh = HttpServer.create(address, 0);
+                fresh.createContext("/", this::handle);
+                fresh.setExecutor(executor);
+                fresh.start();
+                server = fresh;
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new UncheckedIOException("cannot listen again on " + address + " for the Slack recorder", e);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the Slack recorder started listening again", ie);
+                }
+            }
+        }
+    }
+
+    /** Whether posts are answered normally now (not {@link #down}, listening, and not {@link #delayAnswers slow}). */
+    public synchronized boolean up() {
+        return outageStatus == 0 && server != null && answerDelay.isZero();
+    }
+
     /** Takes one injected failure, returning its status, or 0 when none is left. */
     private synchronized int takeFailure() {
+        if (outageStatus != 0) return outageStatus;
         if (failuresLeft <= 0) return 0;
         failuresLeft--;
         return failureStatus;
@@ -266,7 +341,10 @@ public final class SlackRecorder implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        synchronized (this) {
+            if (server != null) server.stop(0);
+            server = null;
+        }
         executor.shutdownNow();
     }
 
@@ -565,11 +643,19 @@ public final class SlackRecorder implements AutoCloseable {
         return n;
     }
 
-    private static void respondJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    private void respondJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
         respond(exchange, status, "application/json; charset=utf-8", JSON.writeValueAsString(body));
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    private void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        Duration delay = answerDelay;
+        if (exchange.getRequestMethod().equals("POST") && !delay.isZero()) {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);

@@ -96,6 +96,24 @@ class SmtpServerIT {
     }
 
     @Test
+    void stoppedItRefusesConnectionsAndListensAgainOnTheSamePortWithWhatItReceived() throws Exception {
+        send(message("verity@localhost", "oncall@example.com", "before", "sent before the outage"));
+        smtp.awaitMessages(1, Duration.ofSeconds(5));
+
+        smtp.stopListening();
+        assertThat(smtp.listening()).isFalse();
+        assertThatThrownBy(() -> send(message("verity@localhost", "oncall@example.com", "during", "refused")))
+                .isInstanceOf(jakarta.mail.MessagingException.class)
+                .hasRootCauseInstanceOf(java.net.ConnectException.class);
+
+        smtp.resumeListening();
+        assertThat(smtp.listening()).isTrue();
+        send(message("verity@localhost", "oncall@example.com", "after", "sent after the outage"));
+        assertThat(smtp.awaitMessages(2, Duration.ofSeconds(5))).extracting(ReceivedMail::subject)
+                .containsExactly("before", "after");
+    }
+
+    @Test
     void webViewShowsWhatWasReceived() throws Exception {
         send(message("verity@localhost", "oncall@example.com", "[verity] Drift <web>", "spec.replicas"));
         smtp.awaitMessages(1, Duration.ofSeconds(5));

@@ -210,6 +210,43 @@ class SlackRecorderIT {
     }
 
     @Test
+    void anOutageAnswers5xxOrRefusesConnectionsUntilItRecoversOnTheSamePortWithWhatItHad() {
+        assertThat(post(slack.webhookUrl(), "application/json", "{\"text\":\"before\"}", null).body()).isEqualTo("ok");
+        int port = slack.port();
+
+        slack.down(503);
+        assertThat(slack.up()).isFalse();
+        assertThat(post(slack.webhookUrl(), "application/json", "{\"text\":\"a\"}", null).statusCode()).isEqualTo(503);
+        assertThat(post(slack.apiUrl() + "/chat.postMessage", "application/json", "{\"channel\":\"#alerts\",\"text\":\"b\"}",
+                "Bearer " + slack.botToken()).statusCode()).isEqualTo(503);
+
+        slack.refuseConnections();
+        assertThatThrownBy(() -> http.send(request(slack.webhookUrl(), "application/json", "{\"text\":\"c\"}", null),
+                HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.net.ConnectException.class);
+
+        slack.recover();
+        assertThat(slack.up()).isTrue();
+        assertThat(slack.port()).isEqualTo(port);
+        assertThat(post(slack.webhookUrl(), "application/json", "{\"text\":\"after\"}", null).body()).isEqualTo("ok");
+        assertThat(slack.messages()).extracting(SlackMessage::text).containsExactly("before", "after");
+    }
+
+    @Test
+    void aSlowSlackRecordsThePostAtOnceAndHoldsItsAnswer() throws Exception {
+        slack.delayAnswers(Duration.ofMillis(1500));
+        long t0 = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request(slack.webhookUrl(), "application/json",
+                "{\"text\":\"slow\"}", null), HttpResponse.BodyHandlers.ofString());
+
+        slack.awaitMessages(1, Duration.ofSeconds(5));
+        assertThat(answer).isNotDone();
+        assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("ok");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        slack.recover();
+        assertThat(post(slack.webhookUrl(), "application/json", "{\"text\":\"fast\"}", null).body()).isEqualTo("ok");
+    }
+
+    @Test
     void startsOnAGivenPortAndRefusesABusyOne() {
         try (SlackRecorder other = SlackRecorder.start(0)) {
             assertThat(other.port()).isNotEqualTo(slack.port());

@@ -107,6 +107,24 @@ public final class LocalForge {
         return describe(before, after);
     }
 
+    /**
+     * Commits whatever {@code change} does to the branch's tree — files put ({@link GitRepos.Commit#put}), symbolic
+     * links made ({@link GitRepos.Commit#symlink}, stored as Git stores links, so a link may point anywhere, even
+     * outside the repository), paths deleted — as one commit on {@code main}; returns the push (no webhook: the
+     * caller sends it).
+     */
+    public Push push(String message, java.util.function.Consumer<GitRepos.Commit> change) {
+        String before = repo.head(BRANCH).orElseThrow(() -> new IllegalStateException(url() + " has no branch " + BRANCH));
+        GitRepos.Commit commit = repo.on(BRANCH).message(message);
+        change.accept(commit);
+        return describe(before, commit.commit());
+    }
+
+    /** The text of the file at {@code path} on {@code main}; empty when there is no such file. */
+    public java.util.Optional<String> read(String path) {
+        return repo.read(BRANCH, path);
+    }
+
     /** Reads a push that happened (e.g. a user's {@code git push}) from the bare repository. */
     public Push describe(String before, String after) {
         try (Repository git = new FileRepositoryBuilder().setGitDir(repo.directory().toFile()).setBare().build();

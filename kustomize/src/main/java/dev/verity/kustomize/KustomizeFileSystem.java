@@ -21,4 +21,13 @@ public interface KustomizeFileSystem {
 
     /** The path with every symbolic link resolved; the path must exist. */
     String realPath(String path) throws IOException;
+
+    /**
+     * Why {@code path}, which is {@link Kind#MISSING}, is missing when that is more than absence: e.g. a symbolic
+     * link on the way points outside what the build may read ({@code "the symbolic link apps/x/cm.yaml points to
+     * '/etc/passwd', ..."}). Empty when it is simply absent. Used in the engine's errors.
+     */
+    default java.util.Optional<String> whyMissing(String path) {
+        return java.util.Optional.empty();
+    }
 }

@@ -202,8 +202,8 @@ public final class Kustomizer {
                             + " directory holding a kustomization.yaml of kind Component)");
                 }
                 if (kind != KustomizeFileSystem.Kind.DIRECTORY) {
-                    throw new KustomizeException("accumulating components from '" + entry + "' in " + k.file + ": '"
-                            + path + "' is not a directory with a kustomization");
+                    throw new KustomizeException("accumulating components from '" + entry + "' in " + k.file + ": "
+                            + noSuchFile(k, entry, path) + "; a component is a directory with a kustomization");
                 }
                 String real = realPath(path);
                 checkCycle(real, roots, entry, k);
@@ -265,7 +265,7 @@ public final class Kustomizer {
             KustomizeFileSystem.Kind kind = probe(path);
             String prefix = "accumulating resources from '" + entry + "' in " + k.file;
             if (kind == KustomizeFileSystem.Kind.MISSING) {
-                throw new KustomizeException(prefix + ": '" + path + "': no such file or directory");
+                throw new KustomizeException(prefix + ": " + noSuchFile(k, entry, path));
             }
             if (kind == KustomizeFileSystem.Kind.DIRECTORY) {
                 String real = realPath(path);
@@ -403,12 +403,24 @@ public final class Kustomizer {
             return new KustomizeException(context + ": " + e.getMessage(), e);
         }
 
+        /**
+         * "'path': no such file or directory", and why when there is more to it than absence: a symbolic link on the
+         * way that points outside what the build may read (the file system says), or an entry whose {@code ..}
+         * climbs above the root ({@code /}, where the path arithmetic stops: in the renderer, the repository's root).
+         */
+        private String noSuchFile(Kustomization k, String entry, String path) {
+            String why = fs.whyMissing(path).orElse(PathNames.climbsAboveRoot(k.directory, entry)
+                    ? "'" + entry + "' climbs above '/', the root of what the build reads, where '..' stops; nothing"
+                    + " outside it is read" : null);
+            return "'" + path + "': no such file or directory" + (why == null ? "" : " (" + why + ")");
+        }
+
         /** Reads a file a kustomization names (generator sources), refusing files outside its directory. */
         byte[] readRestricted(Kustomization k, String field, String entry) {
             String path = PathNames.join(k.directory, entry);
             KustomizeFileSystem.Kind kind = probe(path);
             if (kind == KustomizeFileSystem.Kind.MISSING) {
-                throw new KustomizeException(field + " in " + k.file + ": '" + path + "': no such file or directory");
+                throw new KustomizeException(field + " in " + k.file + ": " + noSuchFile(k, entry, path));
             }
             if (kind == KustomizeFileSystem.Kind.DIRECTORY) {
                 throw new KustomizeException(field + " in " + k.file + ": '" + path + "' is a directory, not a file");

@@ -33,6 +33,24 @@ final class PathNames {
         return "/" + String.join("/", parts);
     }
 
+    /** Whether {@code relative}, joined to {@code directory}, climbs above {@code /} (which {@link #join} clamps). */
+    static boolean climbsAboveRoot(String directory, String relative) {
+        if (relative.startsWith("/")) {
+            return false;
+        }
+        int depth = 0;
+        for (String part : (directory + "/" + relative).split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            depth += part.equals("..") ? -1 : 1;
+            if (depth < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String parent(String path) {
         int slash = path.lastIndexOf('/');
         return slash <= 0 ? "/" : path.substring(0, slash);

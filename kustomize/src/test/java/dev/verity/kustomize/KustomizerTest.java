@@ -54,6 +54,20 @@ class KustomizerTest {
     }
 
     @Test
+    void aResourceClimbingAboveTheRootIsMissingAndTheErrorSaysWhy() {
+        MapFileSystem fs = new MapFileSystem()
+                .put("/apps/a/overlays/dev/kustomization.yaml", "resources:\n- ../../../../../../etc/passwd\n");
+        assertThatThrownBy(() -> new Kustomizer(fs).build("/apps/a/overlays/dev"))
+                .isInstanceOf(KustomizeException.class)
+                .hasMessage("accumulating resources from '../../../../../../etc/passwd' in"
+                        + " /apps/a/overlays/dev/kustomization.yaml: '/etc/passwd': no such file or directory"
+                        + " ('../../../../../../etc/passwd' climbs above '/', the root of what the build reads, where"
+                        + " '..' stops; nothing outside it is read)");
+        assertThat(PathNames.climbsAboveRoot("/apps/a", "../../b")).isFalse();
+        assertThat(PathNames.climbsAboveRoot("/apps/a", "../../../b")).isTrue();
+    }
+
+    @Test
     void aSymlinkPointingOutsideTheKustomizationIsRefused(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("outside"));
         Files.createDirectories(dir.resolve("app"));

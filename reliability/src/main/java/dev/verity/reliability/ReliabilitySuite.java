@@ -37,6 +37,9 @@ public final class ReliabilitySuite implements AutoCloseable {
             Map.entry("verity.applier.retry.max-retries", "3"),
             Map.entry("verity.applier.retry.delay", "500ms"),
             Map.entry("verity.applier.retry.jitter", "100ms"),
+            // RenderFaultScenario: a 1.5 MiB manifest is over the desired-state limit; a never-ending render stops sooner
+            Map.entry("verity.renderer.max-desired-state-size", "1048576"),
+            Map.entry("verity.renderer.render-timeout", "10s"),
             // short notifier retries (0.5 s, 1 s, 2 s), so an alert to a channel that is down is on verity.undelivered
             // within seconds; no flapping, so each drift the scenarios cause is told, however often prod drifts
             Map.entry("verity.notifier.retry.max-attempts", "4"),
@@ -82,6 +85,7 @@ public final class ReliabilitySuite implements AutoCloseable {
                 new SupervisorScenario("renderer-service"), new ApplierKillScenario(), new ApiFaultScenario(),
                 new BrokerKillScenario(),
                 new NotifierOutageScenario(), new NotifierKillScenario(),
+                new RenderFaultScenario(), new ApiHangScenario(),
                 new RendererKillScenario(), new DriftKillScenario(), new TakeoverScenario());
     }
 

@@ -131,6 +131,19 @@ public final class SuiteContext {
         return push;
     }
 
+    /**
+     * Commits {@code change} (files put, symbolic links made, paths deleted; see {@link LocalForge#push}) to the
+     * branch (no webhook: the caller sends it); returns the push.
+     */
+    public synchronized LocalForge.Push push(String message, java.util.function.Consumer<dev.verity.testkit.git.GitRepos.Commit> change) {
+        LocalForge.Push push = stack.forge().push(message, change);
+        synchronized (history) {
+            if (history.isEmpty()) history.add(push.before());
+            history.add(push.after());
+        }
+        return push;
+    }
+
     /** A webhook's outcome: the receiver's status ({@link Ledger#NO_ANSWER} when none came) and when it came. */
     public record Answer(int status, Instant sent, Instant answered) {
     }

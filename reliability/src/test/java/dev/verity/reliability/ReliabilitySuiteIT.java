@@ -99,6 +99,18 @@ class ReliabilitySuiteIT {
     }
 
     @Test
+    @Order(30)
+    void unrenderablePushesAreRenderFailedWithAClearReasonAndTheClusterIsUntouched() {
+        passes(new RenderFaultScenario());
+    }
+
+    @Test
+    @Order(31)
+    void aHangingOrConnectionDroppingApiIsRetriedThenReportedAndTheStackConvergesOnceItRecovers() {
+        passes(new ApiHangScenario());
+    }
+
+    @Test
     @Order(40)
     void theRendererKilledMidBurstIsRestartedAndTheHeadConvergesWithNothingLost() {
         passes(new RendererKillScenario());

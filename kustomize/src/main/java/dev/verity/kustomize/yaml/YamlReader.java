@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -21,7 +22,8 @@ import org.snakeyaml.engine.v2.schema.Schema;
 
 /**
  * Reads YAML streams into {@link Node} trees as Kustomize reads them: several documents separated by {@code ---},
- * CRLF line ends, a UTF-8 byte order mark, comments (dropped), anchors and aliases (expanded), merge keys, flow
+ * CRLF line ends, a UTF-8 byte order mark, comments (dropped), anchors and aliases (expanded, up to a limit: see
+ * {@link Expansion}), merge keys, flow
  * style and block scalars. Unquoted scalars are typed by {@link Scalars#resolvePlain}; quoted and block scalars are
  * strings. Empty documents (nothing, or only comments) are left out.
  */
@@ -90,7 +92,7 @@ public final class YamlReader {
         List<Node> documents = new ArrayList<>();
         try {
             for (org.snakeyaml.engine.v2.nodes.Node document : new Compose(SETTINGS).composeAllFromString(body)) {
-                Node converted = convert(document, source, new IdentityHashMap<>(), mode);
+                Node converted = convert(document, source, new IdentityHashMap<>(), mode, new Expansion());
                 if (converted instanceof ScalarNode scalar && scalar.isNull()) {
                     continue;
                 }
@@ -118,8 +120,65 @@ public final class YamlReader {
         return documents.get(0);
     }
 
+    /**
+     * Counts the nodes of one document as it is expanded, to refuse a document whose aliases expand it far beyond
+     * what was written (a "billion laughs": nine aliases of nine aliases of ... expand to 9^9 nodes from a few
+     * lines). The Composer keeps aliases as shared nodes, so the cost comes here, where each alias becomes a copy.
+     * As go-yaml v3 (Kustomize's reader) does, a document may be mostly aliases while it is small; the larger it
+     * grows, the smaller the share of its nodes that may come from aliases (99% up to 400,000 nodes, falling to 10%
+     * at 4,000,000).
+     */
+    static final class Expansion {
+        private final Set<org.snakeyaml.engine.v2.nodes.Node> converted =
+                java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        private long nodes;
+        private long fromAliases;
+        private int aliasDepth;
+
+        /** Counts {@code node}; true when it is reached again through an alias (its expansion is counted as aliased). */
+        boolean enter(org.snakeyaml.engine.v2.nodes.Node node, String source) {
+            boolean alias = !converted.add(node);
+            if (alias) aliasDepth++;
+            nodes++;
+            if (aliasDepth > 0) fromAliases++;
+            if (fromAliases > 100 && nodes > 1000 && fromAliases > allowedFromAliases(nodes)) {
+                throw new YamlException("invalid YAML in " + source + lineOf(node) + ": excessive aliasing: its"
+                        + " aliases expand it to more than " + nodes + " nodes, " + fromAliases + " of them copies"
+                        + " made by aliases (a \"billion laughs\" document?); refused before expanding it further."
+                        + " Write the values out, or use fewer nested aliases");
+            }
+            return alias;
+        }
+
+        void leave(boolean alias) {
+            if (alias) aliasDepth--;
+        }
+
+        static double allowedFromAliases(long nodes) {
+            double share;
+            if (nodes <= 400_000) {
+                share = 0.99;
+            } else if (nodes >= 4_000_000) {
+                share = 0.10;
+            } else {
+                share = 0.99 - 0.89 * ((nodes - 400_000) / 3_600_000.0);
+            }
+            return share * nodes;
+        }
+    }
+
     private static Node convert(org.snakeyaml.engine.v2.nodes.Node node, String source,
-            Map<org.snakeyaml.engine.v2.nodes.Node, Boolean> inProgress, Mode mode) {
+            Map<org.snakeyaml.engine.v2.nodes.Node, Boolean> inProgress, Mode mode, Expansion expansion) {
+        boolean alias = expansion.enter(node, source);
+        try {
+            return convertCounted(node, source, inProgress, mode, expansion);
+        } finally {
+            expansion.leave(alias);
+        }
+    }
+
+    private static Node convertCounted(org.snakeyaml.engine.v2.nodes.Node node, String source,
+            Map<org.snakeyaml.engine.v2.nodes.Node, Boolean> inProgress, Mode mode, Expansion expansion) {
         if (node instanceof org.snakeyaml.engine.v2.nodes.ScalarNode scalar) {
             try {
                 return scalar(scalar, mode != Mode.V3);
@@ -135,7 +194,7 @@ public final class YamlReader {
             if (node instanceof SequenceNode sequence) {
                 SeqNode out = new SeqNode();
                 for (org.snakeyaml.engine.v2.nodes.Node item : sequence.getValue()) {
-                    out.add(convert(item, source, inProgress, mode));
+                    out.add(convert(item, source, inProgress, mode, expansion));
                 }
                 return out;
             }
@@ -160,7 +219,7 @@ public final class YamlReader {
                                 + " (json: unsupported type: map[interface {}]interface {}); quote it: \"" + key + "\"");
                     }
                 }
-                Node value = convert(tuple.getValueNode(), source, inProgress, mode);
+                Node value = convert(tuple.getValueNode(), source, inProgress, mode, expansion);
                 if (key.equals("<<") && keyScalar.getScalarStyle() == ScalarStyle.PLAIN) {
                     if (value instanceof MapNode merged) {
                         merges.add(merged);

@@ -99,8 +99,14 @@ public final class GitTreeFileSystem {
         return new Recording();
     }
 
-    /** A path with every link resolved: its repository-relative form and what it is. */
-    private record Resolved(String path, KustomizeFileSystem.Kind kind, Entry entry) {
+    /**
+     * A path with every link resolved: its repository-relative form and what it is; for a missing path reached
+     * through links, why it is missing ({@code why}: which link points where), else null.
+     */
+    private record Resolved(String path, KustomizeFileSystem.Kind kind, Entry entry, String why) {
+        Resolved(String path, KustomizeFileSystem.Kind kind, Entry entry) {
+            this(path, kind, entry, null);
+        }
     }
 
     private Resolved resolve(String absolute, Set<String> links) {
@@ -110,11 +116,17 @@ public final class GitTreeFileSystem {
         }
         List<String> current = new ArrayList<>();
         int hops = 0;
+        String lastLink = null;
+        String lastTarget = null;
         while (!pending.isEmpty()) {
             String name = pending.removeFirst();
             if (name.equals(".")) continue;
             if (name.equals("..")) {
-                if (current.isEmpty()) return missing(absolute);
+                if (current.isEmpty()) {
+                    return missing(absolute, lastLink == null ? null : "the symbolic link " + lastLink
+                            + " points to '" + lastTarget + "', which climbs above the repository's root; links are"
+                            + " followed only within the repository");
+                }
                 current.remove(current.size() - 1);
                 continue;
             }
@@ -123,10 +135,19 @@ public final class GitTreeFileSystem {
             String candidate = parent.isEmpty() ? name : parent + "/" + name;
             Entry entry = leaves.get(candidate);
             if (entry != null && entry.isLink()) {
-                if (++hops > MAX_LINK_HOPS) return missing(absolute);
+                if (++hops > MAX_LINK_HOPS) {
+                    return missing(absolute, "symbolic links loop at " + candidate + " (more than " + MAX_LINK_HOPS
+                            + " links followed)");
+                }
                 links.add(candidate);
                 String target = new String(readBlob(entry, candidate), StandardCharsets.UTF_8);
-                if (target.startsWith("/")) return missing(absolute);
+                if (target.startsWith("/")) {
+                    return missing(absolute, "the symbolic link " + candidate + " points to '" + target
+                            + "', an absolute path outside the repository; links are followed only within the"
+                            + " repository");
+                }
+                lastLink = candidate;
+                lastTarget = target;
                 String[] parts = target.split("/");
                 for (int i = parts.length - 1; i >= 0; i--) {
                     if (!parts[i].isEmpty()) pending.addFirst(parts[i]);
@@ -144,7 +165,11 @@ public final class GitTreeFileSystem {
     }
 
     private static Resolved missing(String absolute) {
-        return new Resolved(absolute, KustomizeFileSystem.Kind.MISSING, null);
+        return missing(absolute, null);
+    }
+
+    private static Resolved missing(String absolute, String why) {
+        return new Resolved(absolute, KustomizeFileSystem.Kind.MISSING, null, why);
     }
 
     private byte[] readBlob(Entry entry, String path) {
@@ -203,6 +228,12 @@ public final class GitTreeFileSystem {
             if (resolved.kind() != Kind.DIRECTORY) throw new FileNotFoundException(directory);
             TreeSet<String> names = directories.get(resolved.path());
             return names == null ? List.of() : List.copyOf(names);
+        }
+
+        @Override
+        public java.util.Optional<String> whyMissing(String path) {
+            Resolved resolved = GitTreeFileSystem.this.resolve(path, new LinkedHashSet<>());
+            return resolved.kind() == Kind.MISSING ? java.util.Optional.ofNullable(resolved.why()) : java.util.Optional.empty();
         }
 
         @Override

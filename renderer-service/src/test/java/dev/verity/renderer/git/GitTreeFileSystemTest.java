@@ -87,8 +87,15 @@ class GitTreeFileSystemTest {
         assertThat(fs.kind("/apps/a/overlays/dev/up")).isEqualTo(Kind.MISSING);
         assertThat(fs.kind("/apps/a/overlays/dev/loop")).isEqualTo(Kind.MISSING);
         assertThat(fs.kind("/../etc/passwd")).isEqualTo(Kind.MISSING);
+        assertThat(fs.whyMissing("/apps/a/overlays/dev/up")).hasValue("the symbolic link apps/a/overlays/dev/up points"
+                + " to '../../../../../etc/passwd', which climbs above the repository's root; links are followed only"
+                + " within the repository");
+        assertThat(fs.whyMissing("/apps/a/overlays/dev/loop")).get().asString().startsWith("symbolic links loop at");
+        assertThat(fs.whyMissing("/apps/a/overlays/dev/absent.yaml")).isEmpty();
         assertThatThrownBy(() -> new Kustomizer(fs).build("/apps/a/overlays/dev", Duration.ofSeconds(10)))
-                .isInstanceOf(KustomizeException.class).hasMessageContaining("passwd");
+                .isInstanceOf(KustomizeException.class).hasMessageContaining("'/apps/a/overlays/dev/passwd': no such"
+                        + " file or directory (the symbolic link apps/a/overlays/dev/passwd points to '/etc/passwd', an"
+                        + " absolute path outside the repository; links are followed only within the repository)");
     }
 
     @Test

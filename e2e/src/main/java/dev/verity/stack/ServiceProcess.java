@@ -39,6 +39,23 @@ public final class ServiceProcess implements AutoCloseable {
         this.environment = Map.copyOf(environment);
     }
 
+    /** Replaces {@link #DEFAULT_JVM_OPTIONS} for every service when set (space-separated), e.g. to try another GC. */
+    public static final String JVM_OPTIONS_ENV = "VERITY_SERVICE_JVM_OPTIONS";
+
+    /**
+     * A small heap floor and native memory given back to the OS every 5 s (glibc: what zstd and other native code
+     * freed) keep an idle service's resident set low; docs/benchmarks.md (the whole stack) has the figures.
+     */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:+UnlockExperimentalVMOptions",
+            "-XX:TrimNativeHeapInterval=5000");
+
+    /** The JVM options of a service: {@code override} split at spaces when it is set, else the defaults. */
+    static List<String> jvmOptions(String override) {
+        if (override == null || override.isBlank()) return DEFAULT_JVM_OPTIONS;
+        return List.of(override.trim().split("\\s+"));
+    }
+
     /** Starts the service; call {@link #awaitReady(Duration)} before relying on it. */
     public static ServiceProcess start(String name, Path appDir, int port, Map<String, String> properties,
             Map<String, String> environment, Path log) {
@@ -48,10 +65,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // a small heap floor and native memory given back to the OS every 5 s (glibc: what zstd and other native code
-        // freed) keep an idle service's resident set low; docs/benchmarks.md (the whole stack) has the figures
-        cmd.addAll(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000"));
+        cmd.addAll(jvmOptions(System.getenv(JVM_OPTIONS_ENV)));
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.analytics.disabled=true");
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));

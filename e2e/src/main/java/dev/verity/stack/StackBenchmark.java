@@ -313,15 +313,24 @@ public final class StackBenchmark {
         }
     }
 
-    /** When the Slack stand-in first received a message, reply or edit naming the object. */
+    /**
+     * When the Slack stand-in first received a message or reply naming the object. A message edited later
+     * ({@code chat.update}: the incident's first message shows its current state) names it only from that edit on, and
+     * keeps the time it was first received: it counts when its first version named the object; an object named only
+     * in an edit is counted when first seen here (the stand-in keeps no time per edit).
+     */
     private static Optional<Instant> slackAbout(LocalStack stack, String name) {
+        Optional<Instant> first = Optional.empty();
+        boolean inAnEdit = false;
         for (SlackMessage m : stack.slack().messages()) {
-            String all = (m.text() == null ? "" : m.text()) + (m.blocks() == null ? "" : m.blocks());
-            if (all.contains(name)) return Optional.of(m.receivedAt());
-            // an edit has no time of its own in the stand-in: counted when first seen here
-            if (m.edits().stream().anyMatch(e -> e.contains(name))) return Optional.of(Instant.now());
+            String original = m.edits().isEmpty() ? m.readableText() : m.edits().get(0);
+            if (original.contains(name)) {
+                if (first.isEmpty() || m.receivedAt().isBefore(first.get())) first = Optional.of(m.receivedAt());
+            } else if (m.readableText().contains(name) || m.edits().stream().anyMatch(e -> e.contains(name))) {
+                inAnEdit = true;
+            }
         }
-        return Optional.empty();
+        return first.isPresent() || !inAnEdit ? first : Optional.of(Instant.now());
     }
 
     /** Adds the generated app to the forge's repository (the examples and {@code apps/bench}) in one commit. */

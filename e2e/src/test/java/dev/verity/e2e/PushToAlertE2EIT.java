@@ -52,7 +52,10 @@ class PushToAlertE2EIT {
     @BeforeAll
     static void startStack() throws Exception {
         Path dir = Files.createTempDirectory("verity-e2e-");
-        stack = LocalStack.start(StackOptions.onFreePorts(dir).withTraces());
+        // every push here comes with its webhook: a poll of Git between a push and its webhook would render the
+        // release first, in a trace of its own (the webhook's render then finds nothing to do), which the trace
+        // step below would not find rooted at the webhook (seen once in CI with the 30 s default)
+        stack = LocalStack.start(StackOptions.onFreePorts(dir).withTraces().withPollInterval(Duration.ofHours(1)));
         story = new DemoStory(stack, Duration.ofMinutes(2));
         story.awaitFirstRollout(); // so that the release below is rendered for its webhook, as the trace step expects
     }

@@ -6,7 +6,7 @@ import dev.verity.receiver.RateLimiter;
 import dev.verity.receiver.RepositoryHooks;
 import dev.verity.receiver.RepositoryRegistry;
 import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,8 +15,10 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -58,8 +60,8 @@ public class HookGuard {
         this.hooks = hooks;
         this.metrics = metrics;
         this.responder = responder;
-        this.maxBodyBytes = new MemorySizeConverter().convert(config.maxBodySize()).asLongValue();
-        this.budgetBytes = new MemorySizeConverter().convert(config.memoryBudget()).asLongValue();
+        this.maxBodyBytes = config.maxBodyBytes();
+        this.budgetBytes = config.memoryBudgetBytes();
         if (budgetBytes < maxBodyBytes) {
             throw new IllegalArgumentException("verity.receiver.memory-budget (" + config.memoryBudget()
                     + ") must be at least verity.receiver.max-body-size (" + config.maxBodySize()
@@ -106,18 +108,97 @@ public class HookGuard {
         String[] segments = path.substring(PREFIX.length()).split("/", -1);
         String forge = hooks.forge(segments[0]).isPresent() ? segments[0] : "unknown";
         if (perClient != null && refusedForRate(context, forge, segments)) return;
-        if (segments.length == 2 && context.request().method() == HttpMethod.POST) {
-            HookRequest headers = headersOnly(context.request());
-            Optional<HookOutcome.Rejected> refused = hooks.refuseBeforeBody(segments[0], segments[1], headers);
+        if (context.request().method() != HttpMethod.POST) {
+            context.next();
+            return;
+        }
+        Map<String, String> headers = firstValues(context.request());
+        if (segments.length == 2) {
+            HookRequest headersOnly = new HookRequest(headers, null);
+            Optional<HookOutcome.Rejected> refused = hooks.refuseBeforeBody(segments[0], segments[1], headersOnly);
             if (refused.isPresent()) {
-                refuseBeforeBody(context, forge, headers, refused.get());
+                refuseBeforeBody(context, forge, headersOnly, refused.get());
                 return;
             }
         }
-        if (context.request().method() == HttpMethod.POST && !reserve(context, forge)) return;
+        if (!reserve(context, forge)) return;
         long timer = context.vertx().setTimer(timeoutMillis, id -> timedOut(context, forge));
         context.addEndHandler(done -> context.vertx().cancelTimer(timer));
+        context.put(HEADERS, headers);
         context.next();
+    }
+
+    private static final String HEADERS = HookGuard.class.getName() + ".headers";
+
+    /**
+     * The delivery the guard let through, once its body has arrived: collected on the event loop as it arrives
+     * ({@link BodyCollector}), so no thread waits for the network. Fails with {@link BodyCollector.TooLarge} as soon
+     * as the body passes the cap (what is left of it is then dropped, as for any refusal), with another
+     * {@link IOException} when it cannot be read; a sender that goes away mid-body gets no answer.
+     *
+     * @throws IllegalStateException when the request did not pass the guard (a route outside {@code /hooks/*})
+     */
+    Uni<HookRequest> delivery(RoutingContext context) {
+        Map<String, String> headers = context.get(HEADERS);
+        if (headers == null) throw new IllegalStateException(context.normalizedPath() + " did not pass HookGuard");
+        HttpServerRequest request = context.request();
+        return Uni.createFrom().emitter(emitter -> {
+            BodyCollector body;
+            try {
+                body = new BodyCollector(request.getHeader(HttpHeaders.CONTENT_LENGTH), maxBodyBytes);
+            } catch (BodyCollector.TooLarge e) {
+                dropBody(context);
+                emitter.fail(e);
+                return;
+            }
+            if (request.isEnded()) {
+                emitter.complete(HookRequest.handingOver(headers, new byte[0]));
+                return;
+            }
+            boolean[] settled = {false};
+            request.handler(chunk -> {
+                if (settled[0]) return;
+                try {
+                    body.append(chunk.getByteBuf().nioBuffer()); // a view: the chunk is copied once, into the body
+                } catch (BodyCollector.TooLarge e) {
+                    settled[0] = true;
+                    dropBody(context);
+                    emitter.fail(e);
+                }
+            });
+            request.exceptionHandler(failed -> {
+                if (settled[0]) return;
+                settled[0] = true;
+                emitter.fail(failed instanceof IOException io ? io : new IOException(failed.getMessage(), failed));
+            });
+            request.endHandler(done -> {
+                if (settled[0]) return;
+                settled[0] = true;
+                try {
+                    emitter.complete(HookRequest.handingOver(headers, body.body()));
+                } catch (IOException e) {
+                    emitter.fail(e);
+                }
+            });
+            request.resume();
+        });
+    }
+
+    /** 413 for a body over the cap, 400 for one that could not be read. */
+    Response unread(String forge, HookRequest headers, IOException e) {
+        boolean tooLarge = e instanceof BodyCollector.TooLarge;
+        LOG.infof("%s delivery %s: body not read: %s", forge, HookResponder.deliveryId(headers), e.getMessage());
+        return Response.status(tooLarge ? Response.Status.REQUEST_ENTITY_TOO_LARGE : Response.Status.BAD_REQUEST)
+                .type("text/plain;charset=UTF-8")
+                .entity((tooLarge ? "The body is larger than verity.receiver.max-body-size (" + maxBodyBytes
+                        + " bytes): " : "The body could not be read: ") + e.getMessage() + ".\n")
+                .build();
+    }
+
+    /** The delivery's headers, for answers about a body that could not be read. */
+    static HookRequest headers(RoutingContext context) {
+        Map<String, String> headers = context.get(HEADERS);
+        return new HookRequest(headers == null ? Map.of() : headers, null);
     }
 
     /**
@@ -156,25 +237,20 @@ public class HookGuard {
 
     /** The bytes a delivery's body may hold: its {@code Content-Length}, or the cap when it sends none. */
     private long declaredLength(HttpServerRequest request) {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length == null) return maxBodyBytes;
-        try {
-            return Math.max(0, Long.parseLong(length.trim()));
-        } catch (NumberFormatException e) {
-            return maxBodyBytes;
-        }
+        long declared = BodyCollector.declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
+        return declared < 0 ? maxBodyBytes : declared;
     }
 
-    private static HookRequest headersOnly(HttpServerRequest request) {
+    /** Each header's first value (what forges send once). */
+    private static Map<String, String> firstValues(HttpServerRequest request) {
         Map<String, String> first = new HashMap<>();
         request.headers().forEach(h -> first.putIfAbsent(h.getKey(), h.getValue()));
-        return new HookRequest(first, null);
+        return first;
     }
 
     private void refuseBeforeBody(RoutingContext context, String forge, HookRequest headers,
             HookOutcome.Rejected rejected) {
-        String delivery = WebhookResource.DELIVERY_HEADERS.stream().map(headers::header).flatMap(Optional::stream)
-                .findFirst().orElse("(no delivery id)");
+        String delivery = HookResponder.deliveryId(headers);
         HookResponder.Refusal refusal = responder.refusal(forge, delivery, rejected);
         dropBody(context);
         HttpServerResponse response = context.response().setStatusCode(refusal.status().getStatusCode());

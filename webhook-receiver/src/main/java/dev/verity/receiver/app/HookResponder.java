@@ -4,13 +4,13 @@ import dev.verity.receiver.HookOutcome;
 import dev.verity.receiver.HookRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -35,13 +35,18 @@ public class HookResponder {
         this.metrics = metrics;
     }
 
-    /** The request as the core reads it: each header's first value, the body as received. */
-    static HookRequest request(HttpHeaders headers, byte[] body) {
-        Map<String, String> single = new HashMap<>();
-        headers.getRequestHeaders().forEach((name, values) -> {
-            if (!values.isEmpty()) single.put(name, values.get(0));
-        });
-        return HookRequest.handingOver(single, body); // the body array is this request's alone
+    /** Delivery id headers of every forge, for log lines, in the order they are looked for. */
+    static final List<String> DELIVERY_HEADERS = List.of("X-GitHub-Delivery", "Idempotency-Key",
+            "X-Gitlab-Event-UUID", "X-Forgejo-Delivery", "X-Gitea-Delivery", "X-Request-UUID", "X-Request-Id",
+            "X-Verity-Delivery");
+
+    /** The delivery's id, from the first of {@link #DELIVERY_HEADERS} it carries, for log lines and answers. */
+    static String deliveryId(HookRequest request) {
+        for (String header : DELIVERY_HEADERS) {
+            Optional<String> id = request.header(header);
+            if (id.isPresent()) return id.get();
+        }
+        return "(no delivery id)";
     }
 
     /**

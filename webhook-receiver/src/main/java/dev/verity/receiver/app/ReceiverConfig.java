@@ -1,5 +1,6 @@
 package dev.verity.receiver.app;
 
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -63,6 +64,11 @@ public interface ReceiverConfig {
     @WithDefault("25M")
     String maxBodySize();
 
+    /** {@link #maxBodySize()} in bytes. */
+    default long maxBodyBytes() {
+        return new MemorySizeConverter().convert(maxBodySize()).asLongValue();
+    }
+
     /**
      * The longest a delivery may take from its arrival to its answer: past it, a delivery whose body is still
      * arriving is answered 408 and its connection closed (a slow client cannot hold a connection and a buffer for
@@ -81,6 +87,11 @@ public interface ReceiverConfig {
      */
     @WithDefault("128M")
     String memoryBudget();
+
+    /** {@link #memoryBudget()} in bytes. */
+    default long memoryBudgetBytes() {
+        return new MemorySizeConverter().convert(memoryBudget()).asLongValue();
+    }
 
     /** Per-source rate limits: 429 with {@code Retry-After}, decided before the body is read. */
     RateLimit rateLimit();

@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,13 +50,26 @@ public final class ReceiverBenchmark {
     static final String REPO_URL = "https://github.com/binkkatal/sample_app.git";
 
     /** What to run. */
-    public record Options(Path app, int requests, int warmup, int concurrency, Path workDir) {
+    public record Options(Path app, int requests, int warmup, int concurrency, Path workDir, String client,
+            List<String> receiverJvmOptions) {
+        public Options {
+            if (!client.equals("raw") && !client.equals("jdk")) {
+                throw new IllegalArgumentException("--client " + client + ": use raw (a one-thread NIO client, the"
+                        + " default) or jdk (the JDK's HttpClient)");
+            }
+        }
+
+        public Options(Path app, int requests, int warmup, int concurrency, Path workDir) {
+            this(app, requests, warmup, concurrency, workDir, "raw", List.of("-Xmx256m"));
+        }
+
         static Options parse(String[] args) {
             Map<String, String> values = new HashMap<>();
             for (int i = 0; i < args.length; i++) {
                 if (!args[i].startsWith("--") || i + 1 >= args.length) {
                     throw new IllegalArgumentException("unexpected argument " + args[i] + "; use --app PATH --requests N"
-                            + " --warmup N --concurrency N --work-dir DIR");
+                            + " --warmup N --concurrency N --work-dir DIR --client raw|jdk"
+                            + " --receiver-jvm-options '-Xmx256m ...'");
                 }
                 values.put(args[i].substring(2), args[++i]);
             }
@@ -63,13 +77,26 @@ public final class ReceiverBenchmark {
                     Integer.parseInt(values.getOrDefault("requests", "20000")),
                     Integer.parseInt(values.getOrDefault("warmup", "3000")),
                     Integer.parseInt(values.getOrDefault("concurrency", "64")),
-                    Path.of(values.getOrDefault("work-dir", ".verity/bench-receiver")));
+                    Path.of(values.getOrDefault("work-dir", ".verity/bench-receiver")),
+                    values.getOrDefault("client", "raw"),
+                    List.of(values.getOrDefault("receiver-jvm-options", "-Xmx256m").trim().split("\\s+")));
         }
     }
 
     /** One load's figures. */
     public record Load(int requests, double seconds, Map<Integer, Integer> statuses, double p50Millis, double p99Millis,
-            int failures) {
+            int failures, double receiverCpuMicros, double benchmarkCpuMicros) {
+        Load(int requests, double seconds, Map<Integer, Integer> statuses, double p50Millis, double p99Millis,
+                int failures) {
+            this(requests, seconds, statuses, p50Millis, p99Millis, failures, 0, 0);
+        }
+
+        /** This load with the CPU time the receiver and this JVM (client and broker) spent on it, per request. */
+        Load withCpu(Duration receiver, Duration benchmark) {
+            return new Load(requests, seconds, statuses, p50Millis, p99Millis, failures,
+                    receiver.toNanos() / 1e3 / requests, benchmark.toNanos() / 1e3 / requests);
+        }
+
         double perSecond() {
             return requests / seconds;
         }
@@ -81,30 +108,37 @@ public final class ReceiverBenchmark {
 
     /** The run's figures; {@code accepted} counts every 202 (warm-up included), {@code events} the records read. */
     public record Result(Load health, Load hooks, int accepted, int events, double loadAverageBefore,
-            double loadAverageAfter, int cores) {
+            double loadAverageAfter, int cores, String client) {
         boolean countsAgree() {
             return accepted == events;
         }
 
         String json() {
-            return String.format(Locale.ROOT, "{\"benchmark\":\"receiver\",\"requests\":%d,\"cores\":%d,"
+            return String.format(Locale.ROOT, "{\"benchmark\":\"receiver\",\"client\":\"%s\",\"requests\":%d,\"cores\":%d,"
                             + "\"loadAverage\":[%.2f,%.2f],"
-                            + "\"health\":{\"reqPerSec\":%.0f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"statuses\":%s,\"failures\":%d},"
-                            + "\"hooks\":{\"reqPerSec\":%.0f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"statuses\":%s,\"failures\":%d},"
+                            + "\"health\":%s,\"hooks\":%s,"
                             + "\"ratio\":%.2f,\"accepted\":%d,\"eventsOnTopic\":%d,\"countsAgree\":%b}",
-                    hooks.requests(), cores, loadAverageBefore, loadAverageAfter,
-                    health.perSecond(), health.p50Millis(), health.p99Millis(), statuses(health), health.failures(),
-                    hooks.perSecond(), hooks.p50Millis(), hooks.p99Millis(), statuses(hooks), hooks.failures(),
-                    hooks.perSecond() / health.perSecond(), accepted, events, countsAgree());
+                    client, hooks.requests(), cores, loadAverageBefore, loadAverageAfter,
+                    json(health), json(hooks), hooks.perSecond() / health.perSecond(), accepted, events, countsAgree());
         }
 
         String sentence() {
             return String.format(Locale.ROOT, "signed pushes: %.0f req/s, p50 %.1f ms, p99 %.1f ms; health endpoint"
                             + " (ceiling): %.0f req/s, p50 %.1f ms, p99 %.1f ms; pushes/ceiling %.2f; %d accepted (202),"
-                            + " %d events on %s%s; %d cores, load average %.2f before, %.2f after",
+                            + " %d events on %s%s; CPU per request: receiver %.0f µs for a push, %.0f µs for health, client and"
+                            + " broker %.0f / %.0f µs; %d cores, load average %.2f before, %.2f after; %s client",
                     hooks.perSecond(), hooks.p50Millis(), hooks.p99Millis(), health.perSecond(), health.p50Millis(),
                     health.p99Millis(), hooks.perSecond() / health.perSecond(), accepted, events, Topics.COMMITS,
-                    countsAgree() ? " (equal)" : " (DIFFERENT)", cores, loadAverageBefore, loadAverageAfter);
+                    countsAgree() ? " (equal)" : " (DIFFERENT)", hooks.receiverCpuMicros(),
+                    health.receiverCpuMicros(), hooks.benchmarkCpuMicros(), health.benchmarkCpuMicros(), cores,
+                    loadAverageBefore, loadAverageAfter, client);
+        }
+
+        private static String json(Load load) {
+            return String.format(Locale.ROOT, "{\"reqPerSec\":%.0f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"statuses\":%s,"
+                            + "\"failures\":%d,\"receiverCpuMicrosPerRequest\":%.0f,\"benchmarkCpuMicrosPerRequest\":%.0f}",
+                    load.perSecond(), load.p50Millis(), load.p99Millis(), statuses(load), load.failures(),
+                    load.receiverCpuMicros(), load.benchmarkCpuMicros());
         }
 
         private static String statuses(Load load) {
@@ -140,20 +174,18 @@ public final class ReceiverBenchmark {
                 HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(10)).build();
                 waitUntilReady(client, base, receiver, options.workDir().resolve("receiver.log"));
-                byte[] template = Fixtures.github("push.json");
-                String templateText = new String(template, StandardCharsets.UTF_8);
+                String template = new String(Fixtures.github("push.json"), StandardCharsets.UTF_8);
                 AtomicInteger sequence = new AtomicInteger();
-                IntFunction<HttpRequest> push = i -> signedPush(base, templateText, sequence.incrementAndGet());
-                IntFunction<HttpRequest> health = i -> HttpRequest.newBuilder(base.resolve("/q/health/live")).GET().build();
-
-                Load warmHealth = load(client, health, options.warmup(), options.concurrency());
-                Load warmHooks = load(client, push, options.warmup(), options.concurrency());
-                Load healthLoad = load(client, health, options.requests(), options.concurrency());
-                Load hooksLoad = load(client, push, options.requests(), options.concurrency());
+                Sender sender = options.client().equals("jdk") ? jdkSender(client, base) : rawSender(port);
+                Load warmHealth = sender.health(options.warmup(), options.concurrency());
+                Load warmHooks = sender.pushes(template, sequence, options.warmup(), options.concurrency());
+                Load healthLoad = withCpu(receiver, () -> sender.health(options.requests(), options.concurrency()));
+                Load hooksLoad = withCpu(receiver,
+                        () -> sender.pushes(template, sequence, options.requests(), options.concurrency()));
                 int accepted = warmHooks.count(202) + hooksLoad.count(202);
                 int events = countEvents(kafka.bootstrapServers(), accepted);
                 return new Result(healthLoad, hooksLoad, accepted, events, loadBefore, loadAverage(),
-                        Runtime.getRuntime().availableProcessors());
+                        Runtime.getRuntime().availableProcessors(), options.client());
             } finally {
                 receiver.descendants().forEach(ProcessHandle::destroy);
                 receiver.destroy();
@@ -164,8 +196,9 @@ public final class ReceiverBenchmark {
 
     private static Process startReceiver(Options options, String bootstrap, int port) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m",
-                "-Dquarkus.http.port=" + port,
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(options.receiverJvmOptions());
+        command.addAll(List.of("-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + bootstrap,
                 "-Dverity.receiver.repositories.bench.url=" + REPO_URL,
                 "-Dverity.receiver.repositories.bench.secret=" + SECRET,
@@ -198,17 +231,87 @@ public final class ReceiverBenchmark {
         throw new IllegalStateException("the receiver was not ready within 90 s; see " + log);
     }
 
-    /** The GitHub fixture push with a distinct head commit, signed on its own bytes. */
-    static HttpRequest signedPush(URI base, String template, int n) {
+    /** A load, with the CPU time it cost the receiver's process and this one (the client and the broker). */
+    private static Load withCpu(Process receiver, java.util.concurrent.Callable<Load> load) throws Exception {
+        Duration receiverBefore = cpu(receiver.toHandle());
+        Duration benchmarkBefore = cpu(ProcessHandle.current());
+        Load measured = load.call();
+        return measured.withCpu(cpu(receiver.toHandle()).minus(receiverBefore),
+                cpu(ProcessHandle.current()).minus(benchmarkBefore));
+    }
+
+    private static Duration cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** Sends a load of health checks or of signed pushes and measures it. */
+    private interface Sender {
+        Load health(int total, int concurrency) throws Exception;
+
+        Load pushes(String template, AtomicInteger sequence, int total, int concurrency) throws Exception;
+    }
+
+    /** The one-thread NIO client ({@link RawHttpLoad}); every request's bytes are built before the load starts. */
+    private static Sender rawSender(int port) {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+        Duration timeout = Duration.ofMinutes(10);
+        return new Sender() {
+            @Override
+            public Load health(int total, int concurrency) throws IOException {
+                byte[] request = RawHttpLoad.request("GET", address, "/q/health/live", Map.of(), new byte[0]);
+                return RawHttpLoad.run(address, java.util.Collections.nCopies(total, request), concurrency, timeout);
+            }
+
+            @Override
+            public Load pushes(String template, AtomicInteger sequence, int total, int concurrency) throws IOException {
+                List<byte[]> requests = new ArrayList<>(total);
+                for (int i = 0; i < total; i++) {
+                    int n = sequence.incrementAndGet();
+                    byte[] body = pushBody(template, n);
+                    requests.add(RawHttpLoad.request("POST", address, "/hooks/github/bench", pushHeaders(n, body), body));
+                }
+                return RawHttpLoad.run(address, requests, concurrency, timeout);
+            }
+        };
+    }
+
+    /** The JDK's {@code HttpClient}, building each request as it goes (the figures before the raw client). */
+    private static Sender jdkSender(HttpClient client, URI base) {
+        return new Sender() {
+            @Override
+            public Load health(int total, int concurrency) throws Exception {
+                return load(client, i -> HttpRequest.newBuilder(base.resolve("/q/health/live")).GET().build(), total,
+                        concurrency);
+            }
+
+            @Override
+            public Load pushes(String template, AtomicInteger sequence, int total, int concurrency) throws Exception {
+                return load(client, i -> {
+                    int n = sequence.incrementAndGet();
+                    byte[] body = pushBody(template, n);
+                    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/hooks/github/bench"));
+                    pushHeaders(n, body).forEach(request::header);
+                    return request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                }, total, concurrency);
+            }
+        };
+    }
+
+    /** The GitHub fixture push with a distinct head commit. */
+    static byte[] pushBody(String template, int n) {
         String word = String.format(Locale.ROOT, "%08x", n * 0x9E3779B1); // distinct for distinct n (odd factor)
         String after = word + word + word + word + word;
-        byte[] body = template.replace("fd489864e7642b48eaad6e3f155c10e46810ec72", after).getBytes(StandardCharsets.UTF_8);
-        return HttpRequest.newBuilder(base.resolve("/hooks/github/bench"))
-                .header("Content-Type", "application/json")
-                .header("X-GitHub-Event", "push")
-                .header("X-GitHub-Delivery", "bench-" + n)
-                .header("X-Hub-Signature-256", HmacSignature.sign(SECRET, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return template.replace("fd489864e7642b48eaad6e3f155c10e46810ec72", after).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** GitHub's headers for push {@code n}, signed on its own bytes. */
+    static Map<String, String> pushHeaders(int n, byte[] body) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("X-GitHub-Event", "push");
+        headers.put("X-GitHub-Delivery", "bench-" + n);
+        headers.put("X-Hub-Signature-256", HmacSignature.sign(SECRET, body));
+        return headers;
     }
 
     /** {@code total} requests with at most {@code concurrency} in flight; latency from send to the whole answer. */
@@ -238,7 +341,7 @@ public final class ReceiverBenchmark {
                 failures.get());
     }
 
-    private static double percentile(long[] sorted, double q) {
+    static double percentile(long[] sorted, double q) {
         if (sorted.length == 0) return 0;
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
     }

@@ -1,14 +1,16 @@
 package dev.verity.events;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verity.events.trace.TraceParent;
 
+import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -48,7 +50,11 @@ public final class EventCodec {
 
     /** The deterministic CloudEvents id of an event. */
     public static String idOf(VerityEvent event) {
-        return Digests.hex(event.type(), dataJson(event)).substring(0, 32);
+        return idOf(event, dataJson(event));
+    }
+
+    private static String idOf(VerityEvent event, String dataJson) {
+        return Digests.hex(event.type(), dataJson).substring(0, 32);
     }
 
     /**
@@ -56,9 +62,29 @@ public final class EventCodec {
      * commit, span id from the event id.
      */
     public static String traceparentOf(VerityEvent event) {
+        return traceparentOf(event, idOf(event));
+    }
+
+    private static String traceparentOf(VerityEvent event, String id) {
         String traceId = Digests.hex("trace", event.repo(), event.commit()).substring(0, 32);
-        String spanId = Digests.hex("span", idOf(event)).substring(0, 16);
+        String spanId = Digests.hex("span", id).substring(0, 16);
         return "00-" + traceId + "-" + spanId + "-01";
+    }
+
+    /** An event as it goes on a topic: its CloudEvents id, the traceparent it carries, and the whole CloudEvent. */
+    public record Encoded(String id, String traceparent, String json) {
+    }
+
+    /**
+     * {@link #encode(VerityEvent, String)} with the id and traceparent it wrote, from one serialisation of the
+     * event's data (producers send many events: the id, the derived traceparent and the envelope all come from it).
+     */
+    public Encoded encoded(VerityEvent event, String traceparent) {
+        String data = dataJson(event);
+        String id = idOf(event, data);
+        String carried = TraceParent.parse(traceparent).map(TraceParent::toString)
+                .orElseGet(() -> traceparentOf(event, id));
+        return new Encoded(id, carried, envelope(event, id, carried, data));
     }
 
     /** The event with the traceparent derived from its repository and commit ({@link #traceparentOf}). */
@@ -71,7 +97,7 @@ public final class EventCodec {
      * derived {@link #traceparentOf}, so every event has a valid one.
      */
     public String encode(VerityEvent event, String traceparent) {
-        return encodeWith(event, traceparentFor(event, traceparent));
+        return encoded(event, traceparent).json();
     }
 
     /** The traceparent {@link #encode(VerityEvent, String)} writes: {@code given} when valid, else the derived one. */
@@ -79,23 +105,27 @@ public final class EventCodec {
         return TraceParent.parse(given).map(TraceParent::toString).orElseGet(() -> traceparentOf(event));
     }
 
-    private String encodeWith(VerityEvent event, String traceparent) {
+    /** The structured CloudEvent around {@code data}, the event's JSON, written as it is. */
+    private String envelope(VerityEvent event, String id, String traceparent, String data) {
         EventType type = EventType.of(event.getClass());
-        ObjectNode root = JSON.createObjectNode();
-        root.put("specversion", "1.0");
-        root.put("id", idOf(event));
-        root.put("source", type.source());
-        root.put("type", type.type());
-        root.put("subject", event.key());
-        root.put("time", Instant.now(clock).toString());
-        root.put("datacontenttype", "application/json");
-        root.put("traceparent", traceparent);
-        root.set("data", JSON.valueToTree(event));
-        try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
+        StringWriter out = new StringWriter(data.length() + 400);
+        try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("specversion", "1.0");
+            json.writeStringField("id", id);
+            json.writeStringField("source", type.source());
+            json.writeStringField("type", type.type());
+            json.writeStringField("subject", event.key());
+            json.writeStringField("time", Instant.now(clock).toString());
+            json.writeStringField("datacontenttype", "application/json");
+            json.writeStringField("traceparent", traceparent);
+            json.writeFieldName("data");
+            json.writeRawValue(data);
+            json.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot encode " + event.describe() + " as JSON", e);
         }
+        return out.toString();
     }
 
     /**

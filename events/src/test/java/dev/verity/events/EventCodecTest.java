@@ -196,6 +196,25 @@ class EventCodecTest {
     }
 
     @Test
+    void anEncodedEventNamesTheIdAndTraceparentItsCloudEventCarries() {
+        String given = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        for (VerityEvent event : oneOfEach()) {
+            EventCodec.Encoded derived = codec.encoded(event, null);
+            Envelope read = codec.decodeEnvelope(derived.json());
+            assertThat(read.event()).as(event.type()).isEqualTo(event);
+            assertThat(derived.id()).isEqualTo(read.id()).isEqualTo(EventCodec.idOf(event));
+            assertThat(derived.traceparent()).isEqualTo(read.traceparent()).isEqualTo(EventCodec.traceparentOf(event));
+            assertThat(derived.json()).isEqualTo(codec.encode(event));
+
+            EventCodec.Encoded carried = codec.encoded(event, given);
+            assertThat(carried.traceparent()).isEqualTo(given)
+                    .isEqualTo(codec.decodeEnvelope(carried.json()).traceparent());
+            assertThat(codec.encoded(event, "not a traceparent").traceparent())
+                    .isEqualTo(EventCodec.traceparentOf(event));
+        }
+    }
+
+    @Test
     void eventsOfOneCommitShareATraceId() {
         List<String> traceIds = oneOfEach().stream().skip(1)
                 .map(e -> codec.decodeEnvelope(codec.encode(e)).traceparent())

@@ -125,8 +125,11 @@ public class EventTracing {
         return disabled ? Context.root() : Context.current();
     }
 
-    /** A record's value and headers: the event's CloudEvent and its traceparent mirrored in the Kafka header. */
-    public record Outgoing(String value, Headers headers) {
+    /**
+     * A record's value and headers: the event's CloudEvent and its traceparent mirrored in the Kafka header; {@code id}
+     * is the CloudEvent's id.
+     */
+    public record Outgoing(String id, String value, Headers headers) {
     }
 
     /** {@code event} encoded with the current span's context ({@link #traceparent()}), and the headers mirroring it. */
@@ -139,8 +142,8 @@ public class EventTracing {
      * Kafka headers carrying the same value: one value in both places.
      */
     public static Outgoing encode(EventCodec codec, VerityEvent event, String traceparent) {
-        String value = EventCodec.traceparentFor(event, traceparent);
-        return new Outgoing(codec.encode(event, value), headers(value));
+        EventCodec.Encoded encoded = codec.encoded(event, traceparent);
+        return new Outgoing(encoded.id(), encoded.json(), headers(encoded.traceparent()));
     }
 
     /**

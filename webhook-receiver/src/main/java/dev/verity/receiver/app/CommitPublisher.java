@@ -6,19 +6,21 @@ import dev.verity.events.VerityEvent;
 import dev.verity.events.EventCodec;
 import dev.verity.events.trace.SpanAttributes;
 import dev.verity.service.EventTracing;
-import io.smallrye.mutiny.TimeoutException;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -44,7 +46,7 @@ public class CommitPublisher {
         }
     }
 
-    private final MutinyEmitter<String> emitter;
+    private final Emitter<String> emitter;
     private final EventCodec codec = new EventCodec();
     private final Duration timeout;
     private final EventTracing tracing;
@@ -53,43 +55,72 @@ public class CommitPublisher {
     static final int BUFFER = 4096;
 
     CommitPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
-            MutinyEmitter<String> emitter, ReceiverConfig config, EventTracing tracing) {
+            Emitter<String> emitter, ReceiverConfig config, EventTracing tracing) {
         this.emitter = emitter;
         this.tracing = tracing;
         this.timeout = config.publishTimeout();
     }
 
     /**
-     * Sends every event and completes once Kafka acknowledged all of them, bounded by the one timeout; no thread
+     * Sends every event now and completes once Kafka acknowledged all of them, bounded by the one timeout; no thread
      * waits meanwhile (the producer's own sending thread does the network I/O). Acknowledged only when each event
-     * is; the problem names what was not. The returned {@link Uni} is lazy: nothing is sent until it is subscribed.
+     * is; the problem names what was not. Plain futures, not a reactive pipeline: this runs for every delivery, and
+     * each operator of one costs a context capture and restore per item.
      */
-    public Uni<Result> publishAll(List<VerityEvent> events) {
-        // the caller's thread has the delivery's server span; the deferred sends may run elsewhere
+    public CompletionStage<Result> publishAll(List<VerityEvent> events) {
+        // the caller's thread has the delivery's server span
         if (!events.isEmpty()) tracing.describe(SpanAttributes.of(events.get(0)));
         String traceparent = tracing.traceparent();
-        return Uni.createFrom().deferred(() -> {
-            List<Uni<Void>> sends = new ArrayList<>();
-            for (VerityEvent event : events) {
-                EventTracing.Outgoing record = EventTracing.encode(codec, event, traceparent);
-                sends.add(emitter.sendMessage(Message.of(record.value())
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key())
-                                .withHeaders(record.headers()).build())));
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[events.size()];
+        String[] ids = new String[events.size()];
+        for (int i = 0; i < acks.length; i++) {
+            VerityEvent event = events.get(i);
+            EventTracing.Outgoing record;
+            try {
+                record = EventTracing.encode(codec, event, traceparent);
+            } catch (RuntimeException e) {
+                acks[i] = CompletableFuture.failedFuture(e);
+                continue;
             }
-            Uni<Void> all = sends.size() == 1 ? sends.get(0)
-                    : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
-            return all.ifNoItem().after(timeout).fail()
-                    .map(done -> acknowledged(events))
-                    .onFailure().recoverWithItem(failure -> notAcknowledged(events, failure));
-        });
+            ids[i] = record.id();
+            acks[i] = send(event, record);
+        }
+        CompletableFuture<?> all = acks.length == 1 ? acks[0] : CompletableFuture.allOf(acks);
+        return all.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((done, failure) -> failure == null
+                ? acknowledged(events, ids)
+                : notAcknowledged(events, failure instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause() : failure));
     }
 
-    private Result acknowledged(List<VerityEvent> events) {
-        List<String> ids = events.stream().map(EventCodec::idOf).toList();
+    /** Hands one event to the producer; completes when Kafka acknowledges it, or fails with why not. */
+    private CompletableFuture<Void> send(VerityEvent event, EventTracing.Outgoing record) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        try {
+            emitter.send(Message.of(record.value())
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key())
+                            .withHeaders(record.headers()).build())
+                    .withAck(() -> {
+                        ack.complete(null);
+                        return CompletableFuture.completedFuture(null);
+                    })
+                    .withNack(failure -> {
+                        ack.completeExceptionally(failure);
+                        return CompletableFuture.completedFuture(null);
+                    }));
+        } catch (RuntimeException refused) {
+            // the channel's buffer is full, or the channel is down: not handed over at all
+            ack.completeExceptionally(refused);
+        }
+        return ack;
+    }
+
+    private Result acknowledged(List<VerityEvent> events, String[] ids) {
         if (LOG.isInfoEnabled()) {
-            for (VerityEvent event : events) {
-                LOG.infof("published %s %s for %s (%s)", event.getClass().getSimpleName(), EventCodec.idOf(event),
-                        event.describe(), detail(event));
+            // one line per event, for the audit trail; concatenated, not formatted (this runs for every delivery)
+            for (int i = 0; i < ids.length; i++) {
+                VerityEvent event = events.get(i);
+                LOG.info("published " + event.getClass().getSimpleName() + " " + ids[i] + " for " + event.describe()
+                        + " (" + detail(event) + ")");
             }
         }
         return new Result.Acknowledged(String.join(", ", ids));

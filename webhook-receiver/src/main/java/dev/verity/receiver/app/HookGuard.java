@@ -6,7 +6,6 @@ import dev.verity.receiver.RateLimiter;
 import dev.verity.receiver.RepositoryHooks;
 import dev.verity.receiver.RepositoryRegistry;
 import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -23,6 +22,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -138,50 +138,50 @@ public class HookGuard {
      *
      * @throws IllegalStateException when the request did not pass the guard (a route outside {@code /hooks/*})
      */
-    Uni<HookRequest> delivery(RoutingContext context) {
+    CompletableFuture<HookRequest> delivery(RoutingContext context) {
         Map<String, String> headers = context.get(HEADERS);
         if (headers == null) throw new IllegalStateException(context.normalizedPath() + " did not pass HookGuard");
         HttpServerRequest request = context.request();
-        return Uni.createFrom().emitter(emitter -> {
-            BodyCollector body;
+        CompletableFuture<HookRequest> delivered = new CompletableFuture<>();
+        BodyCollector body;
+        try {
+            body = new BodyCollector(request.getHeader(HttpHeaders.CONTENT_LENGTH), maxBodyBytes);
+        } catch (BodyCollector.TooLarge e) {
+            dropBody(context);
+            delivered.completeExceptionally(e);
+            return delivered;
+        }
+        if (request.isEnded()) {
+            delivered.complete(HookRequest.handingOver(headers, new byte[0]));
+            return delivered;
+        }
+        boolean[] settled = {false};
+        request.handler(chunk -> {
+            if (settled[0]) return;
             try {
-                body = new BodyCollector(request.getHeader(HttpHeaders.CONTENT_LENGTH), maxBodyBytes);
+                body.append(chunk.getByteBuf().nioBuffer()); // a view: the chunk is copied once, into the body
             } catch (BodyCollector.TooLarge e) {
+                settled[0] = true;
                 dropBody(context);
-                emitter.fail(e);
-                return;
+                delivered.completeExceptionally(e);
             }
-            if (request.isEnded()) {
-                emitter.complete(HookRequest.handingOver(headers, new byte[0]));
-                return;
-            }
-            boolean[] settled = {false};
-            request.handler(chunk -> {
-                if (settled[0]) return;
-                try {
-                    body.append(chunk.getByteBuf().nioBuffer()); // a view: the chunk is copied once, into the body
-                } catch (BodyCollector.TooLarge e) {
-                    settled[0] = true;
-                    dropBody(context);
-                    emitter.fail(e);
-                }
-            });
-            request.exceptionHandler(failed -> {
-                if (settled[0]) return;
-                settled[0] = true;
-                emitter.fail(failed instanceof IOException io ? io : new IOException(failed.getMessage(), failed));
-            });
-            request.endHandler(done -> {
-                if (settled[0]) return;
-                settled[0] = true;
-                try {
-                    emitter.complete(HookRequest.handingOver(headers, body.body()));
-                } catch (IOException e) {
-                    emitter.fail(e);
-                }
-            });
-            request.resume();
         });
+        request.exceptionHandler(failed -> {
+            if (settled[0]) return;
+            settled[0] = true;
+            delivered.completeExceptionally(failed instanceof IOException io ? io : new IOException(failed.getMessage(), failed));
+        });
+        request.endHandler(done -> {
+            if (settled[0]) return;
+            settled[0] = true;
+            try {
+                delivered.complete(HookRequest.handingOver(headers, body.body()));
+            } catch (IOException e) {
+                delivered.completeExceptionally(e);
+            }
+        });
+        request.resume();
+        return delivered;
     }
 
     /** 413 for a body over the cap, 400 for one that could not be read. */

@@ -2,7 +2,6 @@ package dev.verity.receiver.app;
 
 import dev.verity.receiver.HookOutcome;
 import dev.verity.receiver.HookRequest;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -11,6 +10,8 @@ import org.jboss.logging.Logger;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
 /**
@@ -53,11 +54,11 @@ public class HookResponder {
      * The answer to a delivery. A delivery that publishes completes once Kafka acknowledged (or did not, within
      * {@code publish-timeout}); every other answer is ready at once. No thread waits for Kafka meanwhile.
      */
-    Uni<Response> answer(String forge, String delivery, HookOutcome outcome) {
+    CompletionStage<Response> answer(String forge, String delivery, HookOutcome outcome) {
         if (outcome instanceof HookOutcome.Publish publish) {
-            return publisher.publishAll(publish.events()).map(result -> published(forge, publish, result));
+            return publisher.publishAll(publish.events()).thenApply(result -> published(forge, publish, result));
         }
-        return Uni.createFrom().item(settled(forge, delivery, outcome));
+        return CompletableFuture.completedFuture(settled(forge, delivery, outcome));
     }
 
     private Response published(String forge, HookOutcome.Publish publish, CommitPublisher.Result result) {

@@ -4,7 +4,6 @@ import dev.verity.receiver.HookRequest;
 import dev.verity.receiver.RepositoryHooks;
 import dev.verity.receiver.WebhookIntake;
 import dev.verity.receiver.github.GithubForge;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.POST;
@@ -14,6 +13,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -59,14 +59,14 @@ public class WebhookResource {
 
     @POST
     @Path("github")
-    public Uni<Response> receiveGithub(@Context RoutingContext context) {
+    public CompletionStage<Response> receiveGithub(@Context RoutingContext context) {
         return answer(context, github.name(), request -> responder.answer(github.name(),
                 request.header(GithubForge.DELIVERY_HEADER).orElse("(no delivery id)"), intake.receive(github, request)));
     }
 
     @POST
     @Path("{forge}/{repository}")
-    public Uni<Response> receive(@PathParam("forge") String forge, @PathParam("repository") String repository,
+    public CompletionStage<Response> receive(@PathParam("forge") String forge, @PathParam("repository") String repository,
             @Context RoutingContext context) {
         // metrics are labelled by forge: only known names, so a scanner cannot create label values
         String label = hooks.forge(forge).isPresent() ? forge : "unknown";
@@ -79,15 +79,17 @@ public class WebhookResource {
      * producer on a worker thread of the request's own Vert.x context (so its trace span is current there), and
      * answers once {@code work}'s answer completes.
      */
-    private Uni<Response> answer(RoutingContext context, String forge, Function<HookRequest, Uni<Response>> work) {
+    private CompletionStage<Response> answer(RoutingContext context, String forge,
+            Function<HookRequest, CompletionStage<Response>> work) {
         io.vertx.core.Context requestContext = Vertx.currentContext();
         return guard.delivery(context)
-                .onItem().transformToUni(request -> Uni.createFrom().completionStage(requestContext
-                        .<CompletionStage<Response>>executeBlocking(() -> work.apply(request).subscribeAsCompletionStage(),
-                                false)
-                        .toCompletionStage()))
-                .onItem().transformToUni(answered -> Uni.createFrom().completionStage(answered))
-                .onFailure(IOException.class)
-                .recoverWithItem(e -> guard.unread(forge, HookGuard.headers(context), (IOException) e));
+                .thenCompose(request -> requestContext.<CompletionStage<Response>>executeBlocking(
+                        () -> work.apply(request), false).toCompletionStage())
+                .thenCompose(answered -> answered)
+                .exceptionally(failure -> {
+                    Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+                    if (cause instanceof IOException unread) return guard.unread(forge, HookGuard.headers(context), unread);
+                    throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+                });
     }
 }

@@ -7,6 +7,7 @@ import dev.verity.events.EventCodec;
 import dev.verity.events.trace.SpanAttributes;
 import dev.verity.service.EventTracing;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -19,8 +20,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +48,7 @@ public class CommitPublisher {
     }
 
     private final Emitter<String> emitter;
+    private final Vertx vertx;
     private final EventCodec codec = new EventCodec();
     private final Duration timeout;
     private final EventTracing tracing;
@@ -55,8 +57,9 @@ public class CommitPublisher {
     static final int BUFFER = 4096;
 
     CommitPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
-            Emitter<String> emitter, ReceiverConfig config, EventTracing tracing) {
+            Emitter<String> emitter, ReceiverConfig config, EventTracing tracing, Vertx vertx) {
         this.emitter = emitter;
+        this.vertx = vertx;
         this.tracing = tracing;
         this.timeout = config.publishTimeout();
     }
@@ -86,10 +89,20 @@ public class CommitPublisher {
             acks[i] = send(event, record);
         }
         CompletableFuture<?> all = acks.length == 1 ? acks[0] : CompletableFuture.allOf(acks);
-        return all.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((done, failure) -> failure == null
-                ? acknowledged(events, ids)
-                : notAcknowledged(events, failure instanceof CompletionException c && c.getCause() != null
-                        ? c.getCause() : failure));
+        // the timeout is a Vert.x timer, not CompletableFuture.orTimeout: what follows it (the answer) then runs on a
+        // Vert.x thread, which has the application's class loader, not on the JDK's shared delayer thread
+        CompletableFuture<Result> settled = new CompletableFuture<>();
+        AtomicBoolean once = new AtomicBoolean();
+        long timer = vertx.setTimer(timeout.toMillis(), id -> {
+            if (once.compareAndSet(false, true)) settled.complete(notAcknowledged(events, new TimeoutException()));
+        });
+        all.whenComplete((done, failure) -> {
+            vertx.cancelTimer(timer);
+            if (!once.compareAndSet(false, true)) return;
+            settled.complete(failure == null ? acknowledged(events, ids) : notAcknowledged(events,
+                    failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure));
+        });
+        return settled;
     }
 
     /** Hands one event to the producer; completes when Kafka acknowledges it, or fails with why not. */

@@ -48,7 +48,9 @@ public final class LocalStack implements AutoCloseable {
     /**
      * How long a JVM asked to stop gives {@link #close()} before it kills what still runs. A close takes a few seconds
      * as a rule; at most, a supervisor ends a restart in progress within 30 s, the services stop in parallel within
-     * 20 s (by force after 15 s), the broker within 40 s (by force after 30 s).
+     * 20 s (by force after 15 s), the broker within 40 s (by force after 30 s). With {@link StopOnExit#FORCE_WAIT},
+     * the hook ends within 25 s: before a test fork asked to exit is halted (surefire's
+     * {@code forkedProcessExitTimeoutInSeconds}, 30 s by default).
      */
     static final java.time.Duration EXIT_GRACE = java.time.Duration.ofSeconds(20);
 

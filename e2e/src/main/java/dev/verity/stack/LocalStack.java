@@ -32,7 +32,8 @@ import java.util.logging.Logger;
  * from {@code examples/} (with a statuses API, GitHub's, that records the commit statuses), an SMTP server and a Slack stand-in, and the five services each as its own process
  * from its packaged {@code target/quarkus-app}; with {@link StackOptions#traces()}, a trace collector
  * ({@link OtlpCollector}) that every service sends its spans to over OTLP/HTTP. {@link #close()} stops everything it
- * started.
+ * started; so does a JVM that is asked to stop (SIGTERM, Ctrl-C, {@code System.exit}) while the stack still runs
+ * ({@link StopOnExit}): no broker or service outlives it.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -44,11 +45,25 @@ public final class LocalStack implements AutoCloseable {
     public static final String CLUSTER = "local";
     /** The notifier's grouping window in the stack (default 3s); {@code ./verity bench stack} sets it. */
     public static final String GROUP_WINDOW_PROPERTY = "verity.stack.group-window";
+    /**
+     * How long a JVM asked to stop gives {@link #close()} before it kills what still runs. A close takes a few seconds
+     * as a rule; at most, a supervisor ends a restart in progress within 30 s, the services stop in parallel within
+     * 20 s (by force after 15 s), the broker within 40 s (by force after 30 s). With {@link StopOnExit#FORCE_WAIT},
+     * the hook ends within 25 s: before a test fork asked to exit is halted (surefire's
+     * {@code forkedProcessExitTimeoutInSeconds}, 30 s by default).
+     */
+    static final java.time.Duration EXIT_GRACE = java.time.Duration.ofSeconds(20);
 
     private final StackOptions options;
     private final Path root;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final List<Supervisor> supervisors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Object closeLock = new Object();
+    /** Set once {@link #close()} has stopped the supervisors: nothing is started again or tracked after it. */
+    private volatile boolean stopping;
+    private boolean closed;
+    private StopOnExit onExit;
     private KafkaBrokerProcess kafka;
     private KubeSandbox sandbox;
     private SmtpServer smtp;
@@ -64,9 +79,16 @@ public final class LocalStack implements AutoCloseable {
         this.root = RepoRoot.find();
     }
 
-    /** Starts the whole stack; on any failure stops what it started and rethrows. */
+    /**
+     * Starts the whole stack; on any failure stops what it started and rethrows. From now until {@link #close()}, a
+     * JVM asked to stop (SIGTERM, Ctrl-C, {@code System.exit}) closes the stack on its way out, giving it
+     * {@link #EXIT_GRACE}, then kills every process the JVM started that still runs, at any depth: the JVM is going,
+     * and what it leaves running has no one to stop it.
+     */
     public static LocalStack start(StackOptions options) {
         LocalStack stack = new LocalStack(options);
+        stack.onExit = StopOnExit.register("verity-stack-stop", stack::close, () -> ProcessHandle.current().descendants(),
+                EXIT_GRACE);
         try {
             stack.startAll();
             return stack;
@@ -369,6 +391,7 @@ public final class LocalStack implements AutoCloseable {
     public ServiceProcess restartService(String name) {
         ServiceProcess fresh;
         synchronized (this) { // not while it starts: several services may be restarted at once
+            if (stopping) throw new IllegalStateException("the stack is stopping: " + name + " is not started again");
             ServiceProcess old = service(name);
             if (old.isAlive()) old.kill();
             fresh = old.restart();
@@ -383,22 +406,56 @@ public final class LocalStack implements AutoCloseable {
         return options.workDir();
     }
 
+    /**
+     * Stops the {@link Supervisor}s watching the stack (so that nothing is started again), then every service (in
+     * parallel) and every component, each politely, then by force. Once: a second call, from another thread too (the
+     * JVM's exit hook and the owner), waits for the first to end and does nothing more.
+     */
     @Override
     public void close() {
+        synchronized (closeLock) {
+            if (closed) return;
+            try {
+                supervisors.forEach(Supervisor::close); // first: a service stopped now is not to be started again
+                stopping = true;
+                stopAll();
+            } finally {
+                closed = true;
+            }
+        }
+        if (onExit != null) onExit.cancel();
+    }
+
+    private void stopAll() {
         if (forgeHooks != null) forgeHooks.stop(0);
-        List<AutoCloseable> reversed = new ArrayList<>(started);
+        List<AutoCloseable> reversed;
+        synchronized (this) { // after stopping is set: nothing is tracked any more
+            reversed = new ArrayList<>(started);
+            started.clear();
+        }
         java.util.Collections.reverse(reversed);
         // services first (in parallel: each may take seconds to stop), then the components they use
         reversed.stream().filter(c -> c instanceof ServiceProcess)
                 .map(c -> CompletableFuture.runAsync(() -> closeQuietly(c))).toList()
                 .forEach(CompletableFuture::join);
         reversed.stream().filter(c -> !(c instanceof ServiceProcess)).forEach(LocalStack::closeQuietly);
-        started.clear();
     }
 
-    private synchronized <T extends AutoCloseable> T track(T component) {
-        started.add(component);
-        return component;
+    /** A supervisor watching this stack: {@link #close()} stops it first. */
+    void supervisedBy(Supervisor supervisor) {
+        supervisors.add(supervisor);
+    }
+
+    /** Keeps {@code component} to close it with the stack; once the stack is stopping, closes it at once and fails. */
+    private <T extends AutoCloseable> T track(T component) {
+        synchronized (this) {
+            if (!stopping) {
+                started.add(component);
+                return component;
+            }
+        }
+        closeQuietly(component);
+        throw new IllegalStateException("the stack is stopping: " + component + " was stopped as soon as it started");
     }
 
     private int port(int fixed) {

@@ -36,9 +36,13 @@ public final class Supervisor implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts watching {@code stack}; {@code out} hears one line per death and per restart. */
+    /**
+     * Starts watching {@code stack}; {@code out} hears one line per death and per restart. The stack's
+     * {@link LocalStack#close()} stops the supervisor before anything else (so does a JVM asked to stop).
+     */
     public static Supervisor start(LocalStack stack, Consumer<String> out) {
         Supervisor s = new Supervisor(stack, out);
+        stack.supervisedBy(s);
         s.thread.start();
         return s;
     }
@@ -144,7 +148,7 @@ public final class Supervisor implements AutoCloseable {
         return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Stops watching; waits for a restart in progress to end. */
+    /** Stops watching; waits (30 s at most) for a restart in progress to end. A second call does nothing more. */
     @Override
     public void close() {
         running = false;

@@ -35,19 +35,18 @@ public final class VerityCli implements Runnable {
         public Integer call() throws InterruptedException {
             Console out = new Console(System.out);
             out.say("Starting Verity on embedded defaults (first start takes a minute)...");
+            // Ctrl-C stops the stack, its supervisor first, and every process it started (LocalStack's exit hook)
             LocalStack stack = LocalStack.start(StackOptions.onFixedPorts(RepoRoot.find().resolve(workDir)));
-            CountDownLatch stopped = new CountDownLatch(1);
-            // a process that dies is started again instead of the whole stack stopping
-            Supervisor supervisor = Supervisor.start(stack, out::say);
+            CountDownLatch stopping = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 out.say("Stopping every process the stack started...");
-                supervisor.close();
-                stack.close();
-                stopped.countDown();
-            }, "verity-stop"));
+                stopping.countDown();
+            }, "verity-stop-message"));
+            // a process that dies is started again instead of the whole stack stopping
+            Supervisor.start(stack, out::say);
             out.where(stack);
             AlertFeed feed = new AlertFeed(stack, out);
-            while (stopped.getCount() > 0) {
+            while (stopping.getCount() > 0) {
                 feed.printNew();
                 Thread.sleep(1000);
             }

@@ -25,13 +25,14 @@ import java.util.UUID;
 
 /**
  * A record that is not a Verity event written to every topic a service consumes. Each must land on
- * {@code <topic>.dlq} once per consuming service, and every service must keep consuming, which the scenario proves
+ * {@code <topic>.dlq} exactly once per consuming service ({@link SuiteContext#CONSUMERS}: nothing restarts during the
+ * scenario, so no consumer reads it twice), and every service must keep consuming, which the scenario proves
  * service by service with inputs sent after the poison: a push converges (renderer: its group's committed offset
  * passes the poison and the push; applier: {@code Applied}), the commit gets its status on the forge (notifier,
- * {@code verity.rollout}: its group's offset passes the poison too), a {@code kubectl scale} is reported as drift
- * (drift monitor, from its desired, applied and rollout inputs) and alerted on Slack (notifier, {@code verity.drift}),
- * the applier logs why it does not heal it ({@code verity.drift}), and a sync request puts it back (applier,
- * {@code verity.requests}), resolved in the alert's thread.
+ * {@code verity.rollout} and {@code verity.commits}: its group's offsets pass the poison too), a
+ * {@code kubectl scale} is reported as drift (drift monitor, from its desired, applied and rollout inputs) and
+ * alerted on Slack (notifier, {@code verity.drift}), the applier logs why it does not heal it ({@code verity.drift}),
+ * and a sync request puts it back (applier, {@code verity.requests}), resolved in the alert's thread.
  */
 public final class PoisonScenario implements Scenario {
 
@@ -48,14 +49,14 @@ public final class PoisonScenario implements Scenario {
         LocalStack stack = ctx.stack();
         Map<String, RecordMetadata> poison = new LinkedHashMap<>();
         Instant start = Instant.now();
-        for (Map.Entry<String, Integer> t : SuiteContext.CONSUMERS.entrySet()) {
+        for (Map.Entry<String, List<String>> t : SuiteContext.CONSUMERS.entrySet()) {
             String topic = t.getKey();
             String value = "verity-reliability poison for " + topic + " " + UUID.randomUUID() + ": not a CloudEvent {";
             // keyed as that topic's records are (commits by the repository's identity, as the receiver keys them; the
             // rest by target), so it shares a partition with them
             String key = topic.equals(Topics.COMMITS) ? CommitPartitions.key(stack.forge().url()) : DemoStory.PROD.toString();
             poison.put(topic, ctx.produce(topic, key, value));
-            ctx.ledger().poison(name(), topic, value, t.getValue());
+            ctx.ledger().poison(name(), topic, value, t.getValue().size());
         }
         b.did("wrote a record that is not JSON to each of " + poison.keySet() + ", keyed as the topic's own records");
 
@@ -109,10 +110,11 @@ public final class PoisonScenario implements Scenario {
         boolean notifierPast = SuiteContext.awaitTrue(wait, () -> {
             Map<TopicPartition, Long> o = ctx.committedOffsets("verity-notifier");
             return o.getOrDefault(new TopicPartition(Topics.ROLLOUT, rolloutPoison.partition()), -1L) > rolloutPoison.offset()
-                    && o.getOrDefault(new TopicPartition(Topics.DRIFT, driftPoison.partition()), -1L) > driftPoison.offset();
+                    && o.getOrDefault(new TopicPartition(Topics.DRIFT, driftPoison.partition()), -1L) > driftPoison.offset()
+                    && o.getOrDefault(commitsPartition, -1L) > commitsPoison.offset();
         });
-        b.check("the notifier consumed past the poison on verity.rollout and verity.drift (group verity-notifier)", notifierPast,
-                ctx.committedOffsets("verity-notifier").toString());
+        b.check("the notifier consumed past the poison on verity.rollout, verity.drift and verity.commits (group"
+                + " verity-notifier)", notifierPast, ctx.committedOffsets("verity-notifier").toString());
 
         SyncRequested sync = new SyncRequested(DemoStory.PROD, stack.forge().url(), push.after(), "reliability-suite@localhost");
         ctx.produce(Topics.REQUESTS, DemoStory.PROD.toString(), new EventCodec().encode(sync));
@@ -133,12 +135,14 @@ public final class PoisonScenario implements Scenario {
         });
         Reconciliation.Verdict v = complete.orElseGet(() -> Reconciliation.compare(mine, ctx.observe(), ctx.history(), false));
         b.lost(v.lost().size());
-        Map<String, Long> copies = new LinkedHashMap<>();
-        Observed o = ctx.observe();
-        mine.stream().filter(e -> e.kind() == Ledger.Kind.POISON).forEach(e -> copies.put(e.topic() + ".dlq",
-                o.deadLetters().getOrDefault(e.topic() + ".dlq", List.of()).stream().filter(e.id()::equals).count()));
-        b.check("each poison record is on its <topic>.dlq once per consuming service", v.lost().isEmpty(),
-                "copies " + copies + (v.lost().isEmpty() ? "" : "; " + String.join("; ", v.lost())));
+        // exactly: nothing restarted since the poison was written, so no consumer had cause to read it twice
+        List<Reconciliation.PoisonCopies> copies = Reconciliation.poisonCopies(mine, ctx.observe());
+        b.duplicated((int) copies.stream().mapToLong(Reconciliation.PoisonCopies::extra).sum());
+        List<String> inexact = copies.stream().filter(c -> !c.exact()).map(c -> c.deadLetterTopic() + " " + c.found()
+                + " time(s), expected " + c.expected() + " " + SuiteContext.CONSUMERS.get(c.entry().topic())).toList();
+        b.check("each poison record is on its <topic>.dlq exactly once per consuming service", v.lost().isEmpty()
+                && inexact.isEmpty(), "copies " + copies.stream().map(c -> c.deadLetterTopic() + "=" + c.found()).toList()
+                + (inexact.isEmpty() ? "" : "; not once per consumer: " + String.join("; ", inexact)));
     }
 
     static int count(java.nio.file.Path log, String text) {

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * the stand-ins) watched by a {@link Supervisor}, as {@code ./verity up} runs it, with consumer session timeouts
  * lowered so that a dead consumer's partitions move within seconds. Ends with the ledger's comparison over the whole
  * run and its negative control, then the table. {@code ReliabilitySuiteIT} runs the short form in {@code verify};
- * {@code ./verity reliability [--long]} runs {@link #main}.
+ * {@code ./verity reliability [--long]} runs {@link #main}. A suite's JVM stopped before {@link #close()} (SIGTERM from
+ * a build's timeout, Ctrl-C) stops the stack and every process it started on its way out ({@link LocalStack#start}).
  */
 public final class ReliabilitySuite implements AutoCloseable {
 

@@ -2,6 +2,8 @@ package dev.verity.reliability;
 
 import dev.verity.events.DriftDetected;
 import dev.verity.events.DriftResolved;
+import dev.verity.events.EventCodec;
+import dev.verity.events.TargetEvent;
 import dev.verity.events.Topics;
 import dev.verity.events.VerityEvent;
 import dev.verity.stack.DemoStory;
@@ -82,23 +84,21 @@ final class Replicas {
 
     /** Drift detections about any object of the prod target on {@code verity.drift} not at {@code before}. */
     static List<DriftDetected> prodDetections(SuiteContext ctx, Set<String> before) {
-        List<DriftDetected> events = new ArrayList<>();
-        var codec = new dev.verity.events.EventCodec();
-        for (ConsumerRecord<String, String> r : ctx.stack().kafka().readAll(Topics.DRIFT)) {
-            if (before.contains(r.partition() + "@" + r.offset())) continue;
-            try {
-                if (codec.decode(r.value()) instanceof DriftDetected d && d.target().equals(DemoStory.PROD)) events.add(d);
-            } catch (RuntimeException notAnEvent) {
-                // not an event: not drift
-            }
-        }
-        return events;
+        return prodDrift(ctx, before).stream().filter(DriftDetected.class::isInstance).map(DriftDetected.class::cast).toList();
     }
 
     /** Drift events (detected, resolved) about the prod Deployment on {@code verity.drift} not at {@code before}. */
     static List<VerityEvent> webDrift(SuiteContext ctx, Set<String> before) {
+        return prodDrift(ctx, before).stream().filter(Replicas::detectedOrResolvedOnWeb).toList();
+    }
+
+    /**
+     * The events on {@code verity.drift} about the prod target whose records are not at {@code before}, in the order
+     * the topic gives them; records that are not events are skipped.
+     */
+    private static List<VerityEvent> prodDrift(SuiteContext ctx, Set<String> before) {
         List<VerityEvent> events = new ArrayList<>();
-        var codec = new dev.verity.events.EventCodec();
+        EventCodec codec = new EventCodec();
         for (ConsumerRecord<String, String> r : ctx.stack().kafka().readAll(Topics.DRIFT)) {
             if (before.contains(r.partition() + "@" + r.offset())) continue;
             VerityEvent e;
@@ -107,13 +107,14 @@ final class Replicas {
             } catch (RuntimeException notAnEvent) {
                 continue;
             }
-            boolean web = e instanceof DriftDetected d && d.target().equals(DemoStory.PROD)
-                    && DemoStory.DEPLOYMENT.equals(d.object().name())
-                    || e instanceof DriftResolved x && x.target().equals(DemoStory.PROD)
-                    && DemoStory.DEPLOYMENT.equals(x.object().name());
-            if (web) events.add(e);
+            if (e instanceof TargetEvent t && DemoStory.PROD.equals(t.target())) events.add(e);
         }
         return events;
+    }
+
+    private static boolean detectedOrResolvedOnWeb(VerityEvent e) {
+        return e instanceof DriftDetected d && DemoStory.DEPLOYMENT.equals(d.object().name())
+                || e instanceof DriftResolved r && DemoStory.DEPLOYMENT.equals(r.object().name());
     }
 
     static long count(List<VerityEvent> events, Class<?> type) {

@@ -44,8 +44,24 @@ import java.util.function.Supplier;
  */
 public final class SuiteContext {
 
-    /** The topics a poison record is written to, with how many services consume each (and so dead-letter it). */
-    static final Map<String, Integer> CONSUMERS = consumers();
+    /**
+     * The topics a poison record is written to, each with the consumers that send what they cannot decode to
+     * {@code <topic>.dlq}: a poison record lands there once per consumer. As the services' code and configuration
+     * say ({@code SuiteContextTest} derives the channels' part from the files and checks this map against it):
+     * <ul>
+     *   <li>the SmallRye channels with {@code failure-strategy=dead-letter-queue} in each service's
+     *       {@code src/main/resources/application.properties} ({@code mp.messaging.incoming.<channel>.topic}, the
+     *       cluster's topics for {@value LocalStack#CLUSTER}, the cluster the stack gives the applier and the drift
+     *       monitor);</li>
+     *   <li>the notifier's {@code IncidentLoop}, a consumer of its own (group {@code verity-notifier}) that subscribes
+     *       {@code verity.notifier.topics.drift} and {@code .rollout}, and {@code .commits} when it posts commit
+     *       statuses (the stack configures a forge, so it does), and dead-letters them itself.</li>
+     * </ul>
+     * Readers that skip what they cannot decode are not consumers here: the drift monitor's {@code history} channel
+     * on {@code verity.drift} ({@code failure-strategy=ignore}), the renderer's {@code DesiredStateLog} and the
+     * notifier's restore of {@code verity.incidents} (neither with a group).
+     */
+    static final Map<String, List<String>> CONSUMERS = consumers();
 
     private final LocalStack stack;
     private final Supervisor supervisor;
@@ -66,15 +82,22 @@ public final class SuiteContext {
         this.supervisorLines = supervisorLines;
     }
 
-    private static Map<String, Integer> consumers() {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        m.put(Topics.COMMITS, 1);                         // renderer
-        m.put(Topics.desired(LocalStack.CLUSTER), 2);      // applier, drift monitor
-        m.put(Topics.applied(LocalStack.CLUSTER), 1);      // drift monitor
-        m.put(Topics.ROLLOUT, 2);                         // drift monitor, notifier
-        m.put(Topics.DRIFT, 2);                           // applier (self-heal), notifier
-        m.put(Topics.REQUESTS, 1);                        // applier (sync)
+    private static Map<String, List<String>> consumers() {
+        String renderer = "renderer-service", applier = "applier-service", drift = "drift-monitor";
+        String notifier = "notifier (IncidentLoop)";
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put(Topics.COMMITS, List.of(channel(renderer, "commits"), notifier));       // notifier: commit statuses
+        m.put(Topics.desired(LocalStack.CLUSTER), List.of(channel(applier, "desired"), channel(drift, "desired")));
+        m.put(Topics.applied(LocalStack.CLUSTER), List.of(channel(drift, "applied")));
+        m.put(Topics.ROLLOUT, List.of(channel(drift, "rollout"), notifier));
+        m.put(Topics.DRIFT, List.of(channel(applier, "drift"), notifier));            // applier: self-heal
+        m.put(Topics.REQUESTS, List.of(channel(applier, "requests")));                // applier: sync
         return Collections.unmodifiableMap(m);
+    }
+
+    /** How {@link #CONSUMERS} names a SmallRye channel of a service. */
+    static String channel(String service, String channel) {
+        return service + " (channel " + channel + ")";
     }
 
     public LocalStack stack() {

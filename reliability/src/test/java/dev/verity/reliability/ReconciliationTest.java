@@ -82,6 +82,26 @@ class ReconciliationTest {
     }
 
     @Test
+    void aPoisonRecordDeadLetteredMoreOftenThanItHasConsumersIsNotLostButNotExact() {
+        Observed thrice = new Observed(observed().published(), Map.of("verity.rollout.dlq", List.of("poison-x", "poison-x",
+                "poison-x")), observed().rollouts());
+
+        Reconciliation.Verdict v = Reconciliation.compare(ledger().entries(), thrice, HISTORY, true);
+        List<Reconciliation.PoisonCopies> copies = Reconciliation.poisonCopies(ledger().entries(), thrice);
+
+        assertThat(v.lost()).isEmpty();
+        assertThat(copies).singleElement().satisfies(c -> {
+            assertThat(c.deadLetterTopic()).isEqualTo("verity.rollout.dlq");
+            assertThat(c.found()).isEqualTo(3);
+            assertThat(c.expected()).isEqualTo(2);
+            assertThat(c.exact()).isFalse();
+            assertThat(c.extra()).isEqualTo(1);
+        });
+        assertThat(Reconciliation.poisonCopies(ledger().entries(), observed())).singleElement()
+                .satisfies(c -> assertThat(c.exact()).isTrue());
+    }
+
+    @Test
     void aRequestThatHadToPublishNothingButWasPublishedIsUnexpected() {
         Observed leaked = new Observed(List.of(new Observed.Published("d1", C1, 0, 10), new Observed.Published("d3", C3, 0, 11),
                 new Observed.Published("fuzz-1", C2, 0, 12)), observed().deadLetters(), observed().rollouts());

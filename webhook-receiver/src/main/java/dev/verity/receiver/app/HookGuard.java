@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the sender still sends is read and dropped (up to the body cap, within the request time limit), never buffered —
  * dropped rather than left unread, so that the sender gets the answer and not a reset connection. No outbound call.
  * Unknown repository ids get no bucket of their own (they are a 404 anyway), so a scanner cannot
- * grow the limiter.
+ * grow the limiter. A delivery it lets through has its body collected on the event loop as it arrives
+ * ({@link #delivery}), within the memory budget reserved here, before the endpoint hands it to a worker.
  */
 @ApplicationScoped
 public class HookGuard {

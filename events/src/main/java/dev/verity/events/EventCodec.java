@@ -82,8 +82,7 @@ public final class EventCodec {
     public Encoded encoded(VerityEvent event, String traceparent) {
         String data = dataJson(event);
         String id = idOf(event, data);
-        String carried = TraceParent.parse(traceparent).map(TraceParent::toString)
-                .orElseGet(() -> traceparentOf(event, id));
+        String carried = valid(traceparent).orElseGet(() -> traceparentOf(event, id));
         return new Encoded(id, carried, envelope(event, id, carried, data));
     }
 
@@ -102,7 +101,12 @@ public final class EventCodec {
 
     /** The traceparent {@link #encode(VerityEvent, String)} writes: {@code given} when valid, else the derived one. */
     public static String traceparentFor(VerityEvent event, String given) {
-        return TraceParent.parse(given).map(TraceParent::toString).orElseGet(() -> traceparentOf(event));
+        return valid(given).orElseGet(() -> traceparentOf(event));
+    }
+
+    /** {@code given} in its canonical form, when it is a valid traceparent. */
+    private static Optional<String> valid(String given) {
+        return TraceParent.parse(given).map(TraceParent::toString);
     }
 
     /** The structured CloudEvent around {@code data}, the event's JSON, written as it is. */

@@ -31,6 +31,20 @@ public final class HookRequest {
         this.body = body == null ? new byte[0] : body;
     }
 
+    /** Headers already lowercased (another request's). */
+    private HookRequest(byte[] body, Map<String, String> lowercased) {
+        this.headers = lowercased;
+        this.body = body;
+    }
+
+    /**
+     * This request's headers with {@code body}, which it takes over as {@link #handingOver} does: the headers read
+     * before the body arrived, not read again.
+     */
+    public HookRequest withBody(byte[] body) {
+        return new HookRequest(body, headers);
+    }
+
     /**
      * A request that takes {@code body} over instead of copying it (a body may be 25 MiB; each copy counts when many
      * arrive at once): the caller hands the array over and never touches it again.

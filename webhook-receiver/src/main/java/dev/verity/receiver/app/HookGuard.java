@@ -14,7 +14,6 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -113,12 +112,11 @@ public class HookGuard {
             context.next();
             return;
         }
-        Map<String, String> headers = firstValues(context.request());
+        HookRequest headers = new HookRequest(firstValues(context.request()), null);
         if (segments.length == 2) {
-            HookRequest headersOnly = new HookRequest(headers, null);
-            Optional<HookOutcome.Rejected> refused = hooks.refuseBeforeBody(segments[0], segments[1], headersOnly);
+            Optional<HookOutcome.Rejected> refused = hooks.refuseBeforeBody(segments[0], segments[1], headers);
             if (refused.isPresent()) {
-                refuseBeforeBody(context, forge, headersOnly, refused.get());
+                refuseBeforeBody(context, forge, headers, refused.get());
                 return;
             }
         }
@@ -140,7 +138,7 @@ public class HookGuard {
      * @throws IllegalStateException when the request did not pass the guard (a route outside {@code /hooks/*})
      */
     CompletableFuture<HookRequest> delivery(RoutingContext context) {
-        Map<String, String> headers = context.get(HEADERS);
+        HookRequest headers = context.get(HEADERS);
         if (headers == null) throw new IllegalStateException(context.normalizedPath() + " did not pass HookGuard");
         HttpServerRequest request = context.request();
         CompletableFuture<HookRequest> delivered = new CompletableFuture<>();
@@ -153,7 +151,7 @@ public class HookGuard {
             return delivered;
         }
         if (request.isEnded()) {
-            delivered.complete(HookRequest.handingOver(headers, new byte[0]));
+            delivered.complete(headers.withBody(new byte[0]));
             return delivered;
         }
         boolean[] settled = {false};
@@ -176,7 +174,7 @@ public class HookGuard {
             if (settled[0]) return;
             settled[0] = true;
             try {
-                delivered.complete(HookRequest.handingOver(headers, body.body()));
+                delivered.complete(headers.withBody(body.body()));
             } catch (IOException e) {
                 delivered.completeExceptionally(e);
             }
@@ -185,21 +183,10 @@ public class HookGuard {
         return delivered;
     }
 
-    /** 413 for a body over the cap, 400 for one that could not be read. */
-    Response unread(String forge, HookRequest headers, IOException e) {
-        boolean tooLarge = e instanceof BodyCollector.TooLarge;
-        LOG.infof("%s delivery %s: body not read: %s", forge, HookResponder.deliveryId(headers), e.getMessage());
-        return Response.status(tooLarge ? Response.Status.REQUEST_ENTITY_TOO_LARGE : Response.Status.BAD_REQUEST)
-                .type("text/plain;charset=UTF-8")
-                .entity((tooLarge ? "The body is larger than verity.receiver.max-body-size (" + maxBodyBytes
-                        + " bytes): " : "The body could not be read: ") + e.getMessage() + ".\n")
-                .build();
-    }
-
-    /** The delivery's headers, for answers about a body that could not be read. */
+    /** The delivery's headers (its body not read yet), for answers about a body that could not be read. */
     static HookRequest headers(RoutingContext context) {
-        Map<String, String> headers = context.get(HEADERS);
-        return new HookRequest(headers == null ? Map.of() : headers, null);
+        HookRequest headers = context.get(HEADERS);
+        return headers == null ? new HookRequest(Map.of(), null) : headers;
     }
 
     /**

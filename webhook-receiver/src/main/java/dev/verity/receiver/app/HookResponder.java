@@ -86,6 +86,15 @@ public class HookResponder {
         return text(refusal.status(), refusal.text()).build();
     }
 
+    /** 413 for a body over {@code verity.receiver.max-body-size}, 400 for one that could not be read. */
+    Response unread(String forge, HookRequest headers, java.io.IOException e) {
+        boolean tooLarge = e instanceof BodyCollector.TooLarge;
+        LOG.infof("%s delivery %s: body not read: %s", forge, deliveryId(headers), e.getMessage());
+        return text(tooLarge ? Response.Status.REQUEST_ENTITY_TOO_LARGE : Response.Status.BAD_REQUEST,
+                (tooLarge ? "The body is larger than verity.receiver.max-body-size (" + config.maxBodyBytes()
+                        + " bytes): " : "The body could not be read: ") + e.getMessage() + ".\n").build();
+    }
+
     /** A refusal's answer: its status and text (null: no body, for an unknown endpoint). */
     record Refusal(Response.Status status, String text) {
     }

@@ -88,7 +88,7 @@ public class WebhookResource {
                 .thenCompose(answered -> answered)
                 .exceptionally(failure -> {
                     Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
-                    if (cause instanceof IOException unread) return guard.unread(forge, HookGuard.headers(context), unread);
+                    if (cause instanceof IOException unread) return responder.unread(forge, HookGuard.headers(context), unread);
                     throw failure instanceof CompletionException c ? c : new CompletionException(failure);
                 });
     }

@@ -59,6 +59,11 @@ public final class HookRequest {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
+    /** The raw body's length in bytes. */
+    public int bodyLength() {
+        return body.length;
+    }
+
     /** A copy of the raw body. */
     public byte[] body() {
         return body.clone();

@@ -238,15 +238,9 @@ public class HookGuard {
 
     private void refuseBeforeBody(RoutingContext context, String forge, HookRequest headers,
             HookOutcome.Rejected rejected) {
-        String delivery = HookResponder.deliveryId(headers);
-        HookResponder.Refusal refusal = responder.refusal(forge, delivery, rejected);
+        HookResponder.Answer refusal = responder.refusal(forge, HookResponder.deliveryId(headers), rejected);
         dropBody(context);
-        HttpServerResponse response = context.response().setStatusCode(refusal.status().getStatusCode());
-        if (refusal.text() == null) {
-            response.end();
-        } else {
-            response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8").end(refusal.text());
-        }
+        HookResponder.write(context.response(), refusal);
     }
 
     /**

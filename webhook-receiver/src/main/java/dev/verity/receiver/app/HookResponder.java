@@ -2,11 +2,12 @@ package dev.verity.receiver.app;
 
 import dev.verity.receiver.HookOutcome;
 import dev.verity.receiver.HookRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,8 @@ import java.util.stream.Collectors;
  * Turns a delivery's {@link HookOutcome} into the forge's answer, publishing first when there is something to
  * publish: 202 once Kafka acknowledged every event; 204 ignored (reason in {@code X-Verity-Ignored}); 400 unreadable;
  * 401 not authentic or expired; 404 unknown repository (no body on a per-repository endpoint); 415 a form the
- * endpoint does not read; 503 with {@code Retry-After} when Kafka did not acknowledge.
+ * endpoint does not read; 503 with {@code Retry-After} when Kafka did not acknowledge. {@link #write} writes an
+ * {@link Answer} on the delivery's response.
  */
 @ApplicationScoped
 public class HookResponder {
@@ -50,77 +52,100 @@ public class HookResponder {
         return "(no delivery id)";
     }
 
+    /** An answer to a delivery: its status, its plain-text body (null: none) and further headers. */
+    record Answer(int status, String text, Map<String, String> headers) {
+        Answer {
+            headers = Map.copyOf(headers);
+        }
+
+        Answer(int status, String text) {
+            this(status, text, Map.of());
+        }
+
+        /** This answer with one more header. */
+        Answer with(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Answer(status, text, more);
+        }
+    }
+
+    /** Writes {@code answer}, unless the response was already ended or closed (a delivery answered 408 meanwhile). */
+    static void write(HttpServerResponse response, Answer answer) {
+        if (response.ended() || response.closed()) return;
+        response.setStatusCode(answer.status());
+        answer.headers().forEach(response::putHeader);
+        if (answer.text() == null) {
+            response.end();
+        } else {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8").end(answer.text());
+        }
+    }
+
     /**
      * The answer to a delivery. A delivery that publishes completes once Kafka acknowledged (or did not, within
      * {@code publish-timeout}); every other answer is ready at once. No thread waits for Kafka meanwhile.
      */
-    CompletionStage<Response> answer(String forge, String delivery, HookOutcome outcome) {
+    CompletionStage<Answer> answer(String forge, String delivery, HookOutcome outcome) {
         if (outcome instanceof HookOutcome.Publish publish) {
             return publisher.publishAll(publish.events()).thenApply(result -> published(forge, publish, result));
         }
         return CompletableFuture.completedFuture(settled(forge, delivery, outcome));
     }
 
-    private Response published(String forge, HookOutcome.Publish publish, CommitPublisher.Result result) {
+    private Answer published(String forge, HookOutcome.Publish publish, CommitPublisher.Result result) {
         if (result instanceof CommitPublisher.Result.Acknowledged ack) {
             metrics.published(forge);
             String what = publish.events().stream()
                     .map(e -> e.getClass().getSimpleName() + " for " + e.describe())
                     .collect(Collectors.joining(", "));
-            return text(Response.Status.ACCEPTED, "published " + what + " (" + ack.eventId() + ")\n").build();
+            return new Answer(202, "published " + what + " (" + ack.eventId() + ")\n");
         }
         metrics.unpublished(forge);
-        return text(Response.Status.SERVICE_UNAVAILABLE, ((CommitPublisher.Result.NotAcknowledged) result).problem()
+        return new Answer(503, ((CommitPublisher.Result.NotAcknowledged) result).problem()
                 + ". Redeliver the webhook once Kafka is reachable.\n")
-                .header("Retry-After", config.retryAfterSeconds()).build();
+                .with("Retry-After", Integer.toString(config.retryAfterSeconds()));
     }
 
-    private Response settled(String forge, String delivery, HookOutcome outcome) {
+    private Answer settled(String forge, String delivery, HookOutcome outcome) {
         if (outcome instanceof HookOutcome.Ignored ignored) {
             LOG.debugf("%s delivery %s ignored: %s", forge, delivery, ignored.reason());
             metrics.ignored(forge);
-            return Response.noContent().header(IGNORED_HEADER, headerSafe(ignored.reason())).build();
+            return new Answer(204, null, Map.of(IGNORED_HEADER, headerSafe(ignored.reason())));
         }
-        Refusal refusal = refusal(forge, delivery, (HookOutcome.Rejected) outcome);
-        if (refusal.text() == null) return Response.status(refusal.status()).build();
-        return text(refusal.status(), refusal.text()).build();
+        return refusal(forge, delivery, (HookOutcome.Rejected) outcome);
     }
 
     /** 413 for a body over {@code verity.receiver.max-body-size}, 400 for one that could not be read. */
-    Response unread(String forge, HookRequest headers, java.io.IOException e) {
+    Answer unread(String forge, HookRequest headers, java.io.IOException e) {
         boolean tooLarge = e instanceof BodyCollector.TooLarge;
         LOG.infof("%s delivery %s: body not read: %s", forge, deliveryId(headers), e.getMessage());
-        return text(tooLarge ? Response.Status.REQUEST_ENTITY_TOO_LARGE : Response.Status.BAD_REQUEST,
+        return new Answer(tooLarge ? 413 : 400,
                 (tooLarge ? "The body is larger than verity.receiver.max-body-size (" + config.maxBodyBytes()
-                        + " bytes): " : "The body could not be read: ") + e.getMessage() + ".\n").build();
+                        + " bytes): " : "The body could not be read: ") + e.getMessage() + ".\n");
     }
 
-    /** A refusal's answer: its status and text (null: no body, for an unknown endpoint). */
-    record Refusal(Response.Status status, String text) {
-    }
-
-    /** The answer to a refused delivery, counted and logged; also for a refusal made before the body is read. */
-    Refusal refusal(String forge, String delivery, HookOutcome.Rejected rejected) {
+    /**
+     * The answer to a refused delivery (no body for an unknown endpoint), counted and logged; also for a refusal made
+     * before the body is read.
+     */
+    Answer refusal(String forge, String delivery, HookOutcome.Rejected rejected) {
         metrics.rejected(forge, rejected.reason());
         if (rejected.reason() == HookOutcome.Reason.NO_SUCH_ENDPOINT) {
             LOG.debugf("%s delivery %s to an unknown endpoint", forge, delivery);
-            return new Refusal(Response.Status.NOT_FOUND, null);
+            return new Answer(404, null);
         }
         LOG.infof("%s delivery %s refused (%s): %s", forge, delivery, rejected.reason(), rejected.message());
-        return new Refusal(status(rejected.reason()), rejected.message() + "\n");
+        return new Answer(status(rejected.reason()), rejected.message() + "\n");
     }
 
-    private static Response.Status status(HookOutcome.Reason reason) {
+    private static int status(HookOutcome.Reason reason) {
         return switch (reason) {
-            case UNSIGNED, BAD_SIGNATURE, EXPIRED -> Response.Status.UNAUTHORIZED;
-            case UNKNOWN_REPOSITORY, NO_SUCH_ENDPOINT -> Response.Status.NOT_FOUND;
-            case INVALID -> Response.Status.BAD_REQUEST;
-            case UNSUPPORTED_MEDIA_TYPE -> Response.Status.UNSUPPORTED_MEDIA_TYPE;
+            case UNSIGNED, BAD_SIGNATURE, EXPIRED -> 401;
+            case UNKNOWN_REPOSITORY, NO_SUCH_ENDPOINT -> 404;
+            case INVALID -> 400;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
         };
-    }
-
-    private static Response.ResponseBuilder text(Response.Status status, String body) {
-        return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).entity(body);
     }
 
     /** Header values are printable ASCII: anything else from a payload (a branch name) becomes '?'. */

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code verity_webhooks_total{forge,outcome}}: webhook deliveries by what the receiver answered. {@code outcome} is
@@ -18,6 +20,7 @@ import java.util.Locale;
 public class WebhookMetrics {
 
     private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -52,9 +55,10 @@ public class WebhookMetrics {
     }
 
     private void count(String forge, String outcome) {
-        Counter.builder("verity.webhooks")
+        // registered once per label pair (forge names are known ones or "unknown"), not looked up per delivery
+        counters.computeIfAbsent(forge + '\u0000' + outcome, key -> Counter.builder("verity.webhooks")
                 .description("Webhook deliveries received, by forge and what the receiver answered")
                 .tags("forge", forge, "outcome", outcome)
-                .register(registry).increment();
+                .register(registry)).increment();
     }
 }

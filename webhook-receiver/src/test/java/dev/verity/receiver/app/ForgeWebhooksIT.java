@@ -11,6 +11,7 @@ import dev.verity.receiver.ForgeDeliveries;
 import dev.verity.receiver.Fixtures;
 import dev.verity.receiver.StandardWebhookSignature;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import dev.verity.testkit.metrics.PrometheusText;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -150,6 +151,25 @@ class ForgeWebhooksIT {
         delivery("gitlab", "Push Hook", "no-forge", body, secret("gitlab")).post("/hooks/gitbucket/gitlab")
                 .then().statusCode(404).body(emptyString());
         assertOnlyNewRecordIsAGoodPush(before, "gitlab");
+    }
+
+    @Test
+    void serverMetricsNameTheRouteNeverTheRequestedPath() {
+        String scan = "scan" + UUID.randomUUID().toString().replace("-", "");
+        for (int i = 0; i < 3; i++) {
+            delivery("gitlab", "Push Hook", "scan", body("gitlab"), secret("gitlab")).post("/hooks/gitlab/" + scan + i)
+                    .then().statusCode(404);
+            delivery("gitlab", "Push Hook", "scan", body("gitlab"), secret("gitlab")).post("/hooks/" + scan + i + "/gitlab")
+                    .then().statusCode(404);
+        }
+        given().get("/hooks/gitlab/gitlab").then().statusCode(405);
+        assertOnlyNewRecordIsAGoodPush(records().size(), "gitlab");
+
+        PrometheusText metrics = PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        List<String> uris = metrics.samples().stream().filter(s -> s.name().equals("http_server_requests_seconds_count"))
+                .map(s -> s.labels().get("uri")).distinct().toList();
+        assertThat(uris).as("uri labels of http_server_requests").contains("/hooks/{forge}/{repository}")
+                .noneMatch(uri -> uri.contains(scan));
     }
 
     @Test

@@ -16,7 +16,9 @@ import java.util.Optional;
  * The Kubernetes API answering 409, 429, 500 and 503 to the applier's writes (the sandbox's faults). Once each: the
  * applier retries (the request, or the whole target after the 409) and the push converges with no
  * {@code ApplyFailed}. On every write: it retries, then reports {@code ApplyFailed} (alerted on Slack), and once
- * the API answers again the failed commit converges by itself (the target's {@code retryInterval}).
+ * the API answers again the failed commit converges by itself (the target's {@code retryInterval}: the commit also
+ * sets it to 10 s for {@code shop} in {@code verity.yaml}, removed again at the end, so that this takes seconds rather
+ * than the default minute).
  */
 public final class ApiFaultScenario implements Scenario {
 
@@ -57,11 +59,12 @@ public final class ApiFaultScenario implements Scenario {
 
         Instant down = Instant.now();
         faults.inject(WRITES, 100_000, Fault.status(503));
-        LocalForge.Push push = ctx.pushGreeting("api-down");
+        SuiteContext.FastRetry fast = ctx.pushGreetingRetryingFast("api-down");
+        LocalForge.Push push = fast.push();
         SuiteContext.Answer a2 = ctx.webhook(name(), push, "api-down-" + push.after().substring(0, 8));
         b.did("made every write of ConfigMaps in " + DemoStory.NAMESPACE + " answer 503; pushed " + Ledger.shortSha(push.after())
-                + " (answered " + a2.status() + ")");
-        b.events(2).faults("429, 500, 503, 409 once each; then 503 on every write until cleared");
+                + (fast.addedConfig() ? " with retryInterval 10s for shop" : "") + " (answered " + a2.status() + ")");
+        b.events(fast.addedConfig() ? 3 : 2).faults("429, 500, 503, 409 once each; then 503 on every write until cleared");
         boolean failed = SuiteContext.awaitTrue(wait, () -> ctx.observe().rollouts().stream()
                 .anyMatch(r -> r.type().equals("ApplyFailed") && r.commit().equals(push.after())
                         && r.target().equals(DemoStory.PROD.toString())));
@@ -83,6 +86,15 @@ public final class ApiFaultScenario implements Scenario {
         Optional<SlackMessage> resolved = alert.flatMap(m -> SuiteContext.await(wait, () -> ctx.stack().slack().replies(m.ts())
                 .stream().filter(r -> r.readableText().contains("Resolved")).findFirst()));
         b.check("the failure is resolved in its Slack thread", resolved.isPresent(), "");
+        if (fast.addedConfig()) {
+            LocalForge.Push without = ctx.push("reliability: default retryInterval again", c -> c.delete(SuiteContext.CONFIG));
+            SuiteContext.Answer a3 = ctx.webhook(name(), without, "api-default-" + without.after().substring(0, 8));
+            boolean applied = SuiteContext.awaitTrue(wait, () -> ctx.observe().rollouts().stream()
+                    .anyMatch(r -> r.type().equals("Applied") && r.commit().equals(without.after())
+                            && r.target().equals(DemoStory.PROD.toString())));
+            b.check(SuiteContext.CONFIG + " removed again, the target Applied", applied, "pushed "
+                    + Ledger.shortSha(without.after()) + " (answered " + a3.status() + ")");
+        }
         Reconciliation.Verdict v = Reconciliation.compare(ctx.ledger().entries(name()), ctx.observe(), ctx.history(), false);
         b.lost(v.lost().size());
         List<String> dup = ctx.duplicateAlerts(down);

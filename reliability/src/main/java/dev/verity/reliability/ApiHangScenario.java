@@ -33,7 +33,6 @@ public final class ApiHangScenario implements Scenario {
 
     private static final RequestMatch WRITES = RequestMatch.of("patch", "configmaps").inNamespace(DemoStory.NAMESPACE);
     private static final List<String> READ_RESOURCES = List.of("configmaps", "deployments", "serviceaccounts");
-    private static final String CONFIG = "verity.yaml";
     private static final String ACCOUNT_FILE = RenderFaultScenario.OVERLAY_DIR + "/runner.yaml";
 
     @Override
@@ -74,12 +73,9 @@ public final class ApiHangScenario implements Scenario {
         faults.inject(WRITES, 100_000, Fault.drop());
         // the failed commit is retried after its policy's retryInterval (1 min by default): 10 s here, so that the
         // scenario stays short; verity.yaml goes again at the end of the scenario
-        boolean ownConfig = ctx.stack().forge().read(CONFIG).isEmpty();
-        String overlayNow = ctx.stack().forge().read(DemoStory.PROD_OVERLAY).orElseThrow();
-        LocalForge.Push push = ctx.push("reliability: greet with 'api-dropping', retry failures after 10 s", c -> {
-            c.put(DemoStory.PROD_OVERLAY, overlayNow.replaceFirst("GREETING=[^\\n]*", "GREETING=api-dropping"));
-            if (ownConfig) c.put(CONFIG, "apps:\n  shop:\n    policy:\n      retryInterval: 10s\n");
-        });
+        SuiteContext.FastRetry fast = ctx.pushGreetingRetryingFast("api-dropping");
+        boolean ownConfig = fast.addedConfig();
+        LocalForge.Push push = fast.push();
         SuiteContext.Answer a2 = ctx.webhook(name(), push, "api-dropping-" + push.after().substring(0, 8));
         b.did("dropped the connection of every write of a ConfigMap in " + DemoStory.NAMESPACE + "; pushed "
                 + Ledger.shortSha(push.after()) + (ownConfig ? " with retryInterval 10s for shop" : "")
@@ -165,7 +161,7 @@ public final class ApiHangScenario implements Scenario {
                 + closed + " before");
         LocalForge.Push without = ctx.push("reliability: no ServiceAccount for web", c -> {
             c.delete(ACCOUNT_FILE).put(DemoStory.PROD_OVERLAY, overlay);
-            if (dropConfig) c.delete(CONFIG);
+            if (dropConfig) c.delete(SuiteContext.CONFIG);
         });
         SuiteContext.Answer a2 = ctx.webhook(name(), without, "api-seeing-" + without.after().substring(0, 8));
         boolean pruned = SuiteContext.awaitTrue(wait, () -> ctx.observe().rollouts().stream()

@@ -154,6 +154,29 @@ public final class SuiteContext {
         return push;
     }
 
+    /** The repository's Verity configuration file. */
+    static final String CONFIG = "verity.yaml";
+
+    /** A push made by {@link #pushGreetingRetryingFast}, and whether it added {@value #CONFIG}. */
+    public record FastRetry(LocalForge.Push push, boolean addedConfig) {
+    }
+
+    /**
+     * Commits the greeting, as {@link #pushGreeting} does, and, when the repository has no {@value #CONFIG}, one in
+     * which shop's failed applies are retried after 10 s instead of the default minute, so that a scenario waiting
+     * for that retry takes seconds; the scenario deletes the file again when {@link FastRetry#addedConfig}.
+     */
+    public synchronized FastRetry pushGreetingRetryingFast(String greeting) {
+        boolean add = stack.forge().read(CONFIG).isEmpty();
+        String overlay = stack.forge().read(DemoStory.PROD_OVERLAY).orElseThrow();
+        LocalForge.Push push = push("reliability: greet with '" + greeting + "'" + (add ? ", retry failures after 10 s" : ""),
+                c -> {
+                    c.put(DemoStory.PROD_OVERLAY, overlay.replaceFirst("GREETING=[^\\n]*", "GREETING=" + greeting));
+                    if (add) c.put(CONFIG, "apps:\n  shop:\n    policy:\n      retryInterval: 10s\n");
+                });
+        return new FastRetry(push, add);
+    }
+
     /**
      * Commits {@code change} (files put, symbolic links made, paths deleted; see {@link LocalForge#push}) to the
      * branch (no webhook: the caller sends it); returns the push.

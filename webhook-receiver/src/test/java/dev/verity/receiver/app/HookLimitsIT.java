@@ -2,6 +2,7 @@ package dev.verity.receiver.app;
 
 import dev.verity.receiver.HmacSignature;
 import dev.verity.testkit.kafka.EmbeddedKafkaResource;
+import dev.verity.testkit.metrics.PrometheusText;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static dev.verity.receiver.Fixtures.github;
@@ -81,6 +83,20 @@ class HookLimitsIT {
         // unknown ids are not rate-limited per repository (404, and no bucket of their own)
         await().pollInterval(java.time.Duration.ofMillis(250)).atMost(java.time.Duration.ofSeconds(5))
                 .until(() -> ping("nosuch").statusCode() == 404);
+    }
+
+    @Test
+    void refusalsOfTheGuardAreLabelledByTheRouteNeverByTheRequestedPath() {
+        String scan = "scan" + java.util.UUID.randomUUID().toString().replace("-", "");
+        java.util.Set<Integer> statuses = new java.util.TreeSet<>();
+        for (int i = 0; i < 10; i++) statuses.add(ping(scan + i).statusCode());
+        assertThat(statuses).as("over the client's burst of 5: 429").contains(429);
+
+        List<String> uris = PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .samples().stream().filter(s -> s.name().equals("http_server_requests_seconds_count"))
+                .map(s -> s.labels().get("uri")).distinct().toList();
+        assertThat(uris).as("uri labels of http_server_requests").contains("/hooks/{forge}/{repository}")
+                .noneMatch(uri -> uri.contains(scan));
     }
 
     @Test

@@ -28,8 +28,9 @@ import java.util.function.Function;
  * repository is a 404 saying which keys to set.</li>
  * </ul>
  * What the endpoint and headers alone decide (unknown endpoint, no authentication, a wrong GitLab token) is answered
- * by {@link HookGuard} before the body is read; these routes see the rest. Their metrics and server spans are named by
- * the route ({@code /hooks/{forge}/{repository}}), never by the requested path, so a scanner cannot add label values.
+ * by {@link HookGuard} before the body is read; these routes see the rest. Their {@code http_server_requests} metrics
+ * are labelled by the route ({@code /hooks/{forge}/{repository}}), never by the requested path, so a scanner cannot
+ * add label values (the guard's own answers too, by {@code quarkus.micrometer.binder.http-server.match-patterns}).
  *
  * <p>Routes rather than a JAX-RS resource: every delivery already passes {@link HookGuard}, which reads the headers
  * and collects the body, and the answer is a status and a line of text, so the REST layer's matching, parameter and

@@ -101,7 +101,7 @@ public class HookRoutes {
         Context requestContext = Vertx.currentContext();
         guard.delivery(context).whenComplete((request, failure) -> {
             if (failure != null) {
-                Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+                Throwable cause = unwrapped(failure);
                 if (cause instanceof IOException unread) {
                     HookResponder.write(context.response(), responder.unread(forge, HookGuard.headers(context), unread));
                 } else {
@@ -138,9 +138,14 @@ public class HookRoutes {
 
     private static void settle(RoutingContext context, HookResponder.Answer answer, Throwable failure) {
         if (failure != null) {
-            context.fail(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+            context.fail(unwrapped(failure));
         } else {
             HookResponder.write(context.response(), answer);
         }
+    }
+
+    /** What failed, without the {@link CompletionException} a future wraps it in. */
+    private static Throwable unwrapped(Throwable failure) {
+        return failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
     }
 }

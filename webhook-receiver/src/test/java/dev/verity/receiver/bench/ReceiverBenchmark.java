@@ -165,6 +165,7 @@ public final class ReceiverBenchmark {
                     + " (./mvnw -pl webhook-receiver -am package -DskipTests) or pass --app");
         }
         Files.createDirectories(options.workDir());
+        quietBroker();
         double loadBefore = loadAverage();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             int port = freePort();
@@ -178,10 +179,11 @@ public final class ReceiverBenchmark {
                 AtomicInteger sequence = new AtomicInteger();
                 Sender sender = options.client().equals("jdk") ? jdkSender(client, base) : rawSender(port);
                 Load warmHealth = sender.health(options.warmup(), options.concurrency());
-                Load warmHooks = sender.pushes(template, sequence, options.warmup(), options.concurrency());
+                Load warmHooks = sender.pushes(template, sequence, options.warmup()).send(options.concurrency());
                 Load healthLoad = withCpu(receiver, () -> sender.health(options.requests(), options.concurrency()));
-                Load hooksLoad = withCpu(receiver,
-                        () -> sender.pushes(template, sequence, options.requests(), options.concurrency()));
+                // built and signed before the measured CPU and time: only sending them is the client's share
+                Pushes pushes = sender.pushes(template, sequence, options.requests());
+                Load hooksLoad = withCpu(receiver, () -> pushes.send(options.concurrency()));
                 int accepted = warmHooks.count(202) + hooksLoad.count(202);
                 int events = countEvents(kafka.bootstrapServers(), accepted);
                 return new Result(healthLoad, hooksLoad, accepted, events, loadBefore, loadAverage(),
@@ -191,6 +193,22 @@ public final class ReceiverBenchmark {
                 receiver.destroy();
                 if (!receiver.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) receiver.destroyForcibly();
             }
+        }
+    }
+
+    /**
+     * The broker's loggers at the levels its own distribution ships (INFO; the request logger, which renders every
+     * request and response as JSON at DEBUG, at WARN). Nothing configures logging in this JVM, and JBoss LogManager's
+     * root logger is then at ALL: the broker built a trace line for every request and record batch, a third of its
+     * CPU, which the figures counted as the cost of a push.
+     */
+    private static void quietBroker() {
+        org.jboss.logmanager.LogContext logging = org.jboss.logmanager.LogContext.getSystemLogContext();
+        logging.getLogger("").setLevel(java.util.logging.Level.INFO);
+        logging.getLogger("kafka.request.logger").setLevel(java.util.logging.Level.WARNING);
+        if (org.slf4j.LoggerFactory.getLogger("kafka.request.logger").isDebugEnabled()) {
+            System.err.println("receiver benchmark: the broker's request logger is at DEBUG (this JVM's SLF4J binding is"
+                    + " not JBoss LogManager): its CPU per push includes rendering every request");
         }
     }
 
@@ -248,7 +266,13 @@ public final class ReceiverBenchmark {
     private interface Sender {
         Load health(int total, int concurrency) throws Exception;
 
-        Load pushes(String template, AtomicInteger sequence, int total, int concurrency) throws Exception;
+        /** {@code total} distinct signed pushes, built now; sent by {@link Pushes#send}. */
+        Pushes pushes(String template, AtomicInteger sequence, int total);
+    }
+
+    /** Pushes built and signed, ready to send. */
+    private interface Pushes {
+        Load send(int concurrency) throws Exception;
     }
 
     /** The one-thread NIO client ({@link RawHttpLoad}); every request's bytes are built before the load starts. */
@@ -263,14 +287,14 @@ public final class ReceiverBenchmark {
             }
 
             @Override
-            public Load pushes(String template, AtomicInteger sequence, int total, int concurrency) throws IOException {
+            public Pushes pushes(String template, AtomicInteger sequence, int total) {
                 List<byte[]> requests = new ArrayList<>(total);
                 for (int i = 0; i < total; i++) {
                     int n = sequence.incrementAndGet();
                     byte[] body = pushBody(template, n);
                     requests.add(RawHttpLoad.request("POST", address, "/hooks/github/bench", pushHeaders(n, body), body));
                 }
-                return RawHttpLoad.run(address, requests, concurrency, timeout);
+                return concurrency -> RawHttpLoad.run(address, requests, concurrency, timeout);
             }
         };
     }
@@ -285,8 +309,8 @@ public final class ReceiverBenchmark {
             }
 
             @Override
-            public Load pushes(String template, AtomicInteger sequence, int total, int concurrency) throws Exception {
-                return load(client, i -> {
+            public Pushes pushes(String template, AtomicInteger sequence, int total) {
+                return concurrency -> load(client, i -> {
                     int n = sequence.incrementAndGet();
                     byte[] body = pushBody(template, n);
                     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/hooks/github/bench"));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,10 +32,10 @@ public final class Payloads {
     /** The id forges put for "no commit" (before of a new branch, after of a deleted one). */
     public static final String ZERO_ID = "0".repeat(40);
 
+    // two values for one key: which one a reader takes differs between parsers, so the payload is refused; checked by
+    // ObjectKeys, not Jackson's STRICT_DUPLICATE_DETECTION (a new hash set for every object of more than two keys)
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // two values for one key: which one a reader takes differs between parsers, so refuse the payload
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -84,12 +83,13 @@ public final class Payloads {
     public static JsonNode object(java.io.InputStream body, String what) throws Unreadable {
         JsonNode root;
         try (JsonParser parser = JSON.createParser(body)) {
+            ObjectKeys keys = new ObjectKeys();
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
-                if (first != null) read(parser, first); // a syntax error in it is the better message
+                if (first != null) read(parser, first, keys); // a syntax error in it is the better message
                 throw new Unreadable(what + " is not a JSON object (the webhook's content type must be application/json)");
             }
-            root = read(parser, first);
+            root = read(parser, first, keys);
             if (parser.nextToken() != null) {
                 throw new Unreadable(what + " is not valid JSON: something follows the object"
                         + " (the webhook's content type must be application/json)");
@@ -108,25 +108,28 @@ public final class Payloads {
     }
 
     /** The value starting at {@code token}, objects pruned to their {@link #KEPT} fields (the rest read past). */
-    private static JsonNode read(JsonParser parser, JsonToken token) throws IOException {
+    private static JsonNode read(JsonParser parser, JsonToken token, ObjectKeys keys) throws IOException {
         switch (token) {
             case START_OBJECT -> {
                 ObjectNode object = NODES.objectNode();
+                ObjectKeys.Level level = keys.enter();
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
                     String name = parser.currentName();
+                    if (!level.add(name)) throw new JsonParseException(parser, "Duplicate field '" + name + "'");
                     JsonToken value = parser.nextToken();
                     if (KEPT.contains(name)) {
-                        object.set(name, read(parser, value));
+                        object.set(name, read(parser, value, keys));
                     } else {
-                        parser.skipChildren(); // still tokenized: syntax and duplicate keys are checked
+                        skip(parser, value, keys);
                     }
                 }
+                keys.exit();
                 return object;
             }
             case START_ARRAY -> {
                 ArrayNode array = NODES.arrayNode();
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-                    array.add(read(parser, t));
+                    array.add(read(parser, t, keys));
                 }
                 return array;
             }
@@ -150,6 +153,26 @@ public final class Payloads {
                 return NODES.nullNode();
             }
             default -> throw new JsonParseException(parser, "unexpected " + token);
+        }
+    }
+
+    /**
+     * Reads past the value starting at {@code token}, holding nothing of it; its syntax is checked by the tokenizer and
+     * its objects' keys here.
+     */
+    private static void skip(JsonParser parser, JsonToken token, ObjectKeys keys) throws IOException {
+        if (token == JsonToken.START_OBJECT) {
+            ObjectKeys.Level level = keys.enter();
+            for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                String name = parser.currentName();
+                if (!level.add(name)) throw new JsonParseException(parser, "Duplicate field '" + name + "'");
+                skip(parser, parser.nextToken(), keys);
+            }
+            keys.exit();
+        } else if (token == JsonToken.START_ARRAY) {
+            for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                skip(parser, t, keys);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,12 +51,92 @@ class PayloadsTest {
                 .hasMessageStartingWith("the push payload has a key twice: Duplicate field 'id'");
         assertThatThrownBy(() -> read("{\"ref\": \"refs/heads/main\", \"ref\": \"refs/heads/evil\"}"))
                 .hasMessageStartingWith("the push payload has a key twice");
+        assertThatThrownBy(() -> read("{\"ref\": \"refs/heads/main\", \"head_commit\": [1, {\"a\": [{\"b\": 1, \"c\": {},"
+                + " \"b\": 2}]}]}"))
+                .as("deep inside a value read past").hasMessageStartingWith("the push payload has a key twice: Duplicate field 'b'");
+        assertThatThrownBy(() -> read("{\"commits\": [{\"added\": []}, {\"added\": [], \"x\": {}, \"added\": [\"a\"]}]}"))
+                .as("inside a kept value").hasMessageStartingWith("the push payload has a key twice: Duplicate field 'added'");
         assertThatThrownBy(() -> read("{\"ref\": \"refs/heads/main\", \"head_commit\": {\"message\": oops}}"))
                 .hasMessageStartingWith("the push payload is not valid JSON");
         assertThatThrownBy(() -> read("{\"ref\": \"refs/heads/main\"} {\"ref\": \"refs/heads/other\"}"))
                 .hasMessageStartingWith("the push payload is not valid JSON");
         assertThatThrownBy(() -> read("{\"ref\": \"refs/heads/main\""))
                 .hasMessageStartingWith("the push payload is not valid JSON");
+    }
+
+    @Test
+    void theSameKeyInDifferentObjectsIsNoDuplicate() throws Exception {
+        JsonNode root = read("{\"repository\": {\"name\": \"shop\", \"owner\": {\"name\": \"acme\", \"id\": 1}, \"id\": 2},"
+                + " \"commits\": [{\"id\": \"a\", \"author\": {\"name\": \"Ann\"}}, {\"id\": \"b\"}], \"name\": \"x\"}");
+        assertThat(root.get("repository").get("id").asInt()).isEqualTo(2);
+        assertThat(root.get("commits")).hasSize(2);
+        assertThat(root.get("name").asText()).isEqualTo("x");
+    }
+
+    /**
+     * Random nested payloads whose keys come from a small set, so some objects repeat a key: the payload is refused
+     * exactly when Jackson's own strict duplicate detection refuses it.
+     */
+    @Test
+    void duplicateKeysAreRefusedExactlyWhereJacksonsStrictDetectionFindsThem() {
+        com.fasterxml.jackson.databind.ObjectMapper strict = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        java.util.Random random = new java.util.Random(20261207);
+        int refused = 0;
+        for (int i = 0; i < 2_000; i++) {
+            StringBuilder json = new StringBuilder();
+            object(json, random, 0);
+            boolean jacksonRefuses;
+            try {
+                strict.readTree(json.toString());
+                jacksonRefuses = false;
+            } catch (Exception e) {
+                jacksonRefuses = true;
+            }
+            boolean refusedHere;
+            try {
+                read(json.toString());
+                refusedHere = false;
+            } catch (Payloads.Unreadable e) {
+                assertThat(e.getMessage()).as(json.toString()).contains("has a key twice");
+                refusedHere = true;
+            }
+            assertThat(refusedHere).as(json.toString()).isEqualTo(jacksonRefuses);
+            if (refusedHere) refused++;
+        }
+        assertThat(refused).as("both outcomes are exercised").isBetween(200, 1_800);
+    }
+
+    private static final List<String> KEYS = List.of("ref", "after", "commits", "added", "id", "name", "message",
+            "repository", "url", "owner", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10");
+
+    private static void object(StringBuilder json, java.util.Random random, int depth) {
+        json.append('{');
+        int fields = random.nextInt(depth == 0 ? 6 : 4);
+        for (int f = 0; f < fields; f++) {
+            if (f > 0) json.append(',');
+            json.append('"').append(KEYS.get(random.nextInt(KEYS.size()))).append("\":");
+            value(json, random, depth + 1);
+        }
+        json.append('}');
+    }
+
+    private static void value(StringBuilder json, java.util.Random random, int depth) {
+        int kind = depth > 4 ? 2 + random.nextInt(2) : random.nextInt(4);
+        switch (kind) {
+            case 0 -> object(json, random, depth);
+            case 1 -> {
+                json.append('[');
+                int items = random.nextInt(3);
+                for (int i = 0; i < items; i++) {
+                    if (i > 0) json.append(',');
+                    value(json, random, depth + 1);
+                }
+                json.append(']');
+            }
+            case 2 -> json.append('"').append(random.nextInt(100)).append('"');
+            default -> json.append(random.nextInt(100));
+        }
     }
 
     @Test

@@ -6,13 +6,8 @@ import dev.verity.events.VerityEvent;
 import dev.verity.events.EventCodec;
 import dev.verity.events.trace.SpanAttributes;
 import dev.verity.service.EventTracing;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -25,15 +20,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
- * Publishes {@link CommitPushed} and {@link RefDeleted} events on the {@code commits} channel, keyed by repository, and
- * completes once Kafka acknowledged them (bounded by {@code verity.receiver.publish-timeout}) without holding a thread
- * while it waits. Each event carries the context of the delivery's server span (the trace of the commit starts at the
- * webhook), in its CloudEvent {@code traceparent} and the Kafka header of that name ({@link EventTracing}).
+ * Publishes {@link CommitPushed} and {@link RefDeleted} events on {@code verity.commits} ({@link CommitProducer}), keyed
+ * by repository, and completes once Kafka acknowledged them (bounded by {@code verity.receiver.publish-timeout})
+ * without holding a thread while it waits. Each event carries the context of the delivery's server span (the trace of
+ * the commit starts at the webhook), in its CloudEvent {@code traceparent} and the Kafka header of that name
+ * ({@link EventTracing}).
  */
 @ApplicationScoped
 public class CommitPublisher {
 
-    public static final String CHANNEL = "commits";
     private static final Logger LOG = Logger.getLogger(CommitPublisher.class);
 
     /** How a publication ended. */
@@ -47,18 +42,14 @@ public class CommitPublisher {
         }
     }
 
-    private final Emitter<String> emitter;
+    private final CommitProducer producer;
     private final Vertx vertx;
     private final EventCodec codec = new EventCodec();
     private final Duration timeout;
     private final EventTracing tracing;
 
-    /** Sends the producer has not taken yet queue here (up to {@value #BUFFER}); past that a delivery is a 503 at once. */
-    static final int BUFFER = 4096;
-
-    CommitPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
-            Emitter<String> emitter, ReceiverConfig config, EventTracing tracing, Vertx vertx) {
-        this.emitter = emitter;
+    CommitPublisher(CommitProducer producer, ReceiverConfig config, EventTracing tracing, Vertx vertx) {
+        this.producer = producer;
         this.vertx = vertx;
         this.tracing = tracing;
         this.timeout = config.publishTimeout();
@@ -107,24 +98,7 @@ public class CommitPublisher {
 
     /** Hands one event to the producer; completes when Kafka acknowledges it, or fails with why not. */
     private CompletableFuture<Void> send(VerityEvent event, EventTracing.Outgoing record) {
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        try {
-            emitter.send(Message.of(record.value())
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key())
-                            .withHeaders(record.headers()).build())
-                    .withAck(() -> {
-                        ack.complete(null);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .withNack(failure -> {
-                        ack.completeExceptionally(failure);
-                        return CompletableFuture.completedFuture(null);
-                    }));
-        } catch (RuntimeException refused) {
-            // the channel's buffer is full, or the channel is down: not handed over at all
-            ack.completeExceptionally(refused);
-        }
-        return ack;
+        return producer.send(event.key(), record.value(), record.headers());
     }
 
     private Result acknowledged(List<VerityEvent> events, String[] ids) {

@@ -93,6 +93,12 @@ public interface ReceiverConfig {
         return new MemorySizeConverter().convert(memoryBudget()).asLongValue();
     }
 
+    /**
+     * The Kafka producer of {@code verity.commits} ({@link CommitProducer}). Its connection and security settings are
+     * the service's {@code kafka.*} ({@code kafka.bootstrap.servers}, {@code kafka.security.protocol}, ...).
+     */
+    Producer producer();
+
     /** Per-source rate limits: 429 with {@code Retry-After}, decided before the body is read. */
     RateLimit rateLimit();
 
@@ -129,6 +135,44 @@ public interface ReceiverConfig {
         /** How many client addresses are remembered at most (memory stays bounded whatever the clients). */
         @WithDefault("10000")
         int maxClients();
+    }
+
+    /**
+     * The producer's timeouts and batching. A delivery waits for the ack ({@link #publishTimeout()}, 8 s); the
+     * producer gives up before that, so a broker that is down yields a 503 well inside GitHub's 10 s timeout rather
+     * than a hung request.
+     */
+    interface Producer {
+        /**
+         * How long the producer waits to batch events into one produce request ({@code linger.ms}). Deliveries wait
+         * for the ack without holding a thread, so many are in flight at once: a few ms batch them into fewer
+         * requests (one ack per batch), at the cost of at most that much latency per delivery.
+         */
+        @WithDefault("5ms")
+        Duration linger();
+
+        /** The most bytes of events one produce request carries per partition ({@code batch.size}). */
+        @WithDefault("16384")
+        int batchSize();
+
+        /** How long a send may wait for the topic's metadata or for room in the producer's memory ({@code max.block.ms}). */
+        @WithDefault("5s")
+        Duration maxBlock();
+
+        /** How long the producer waits for the broker to answer a produce request ({@code request.timeout.ms}). */
+        @WithDefault("5s")
+        Duration requestTimeout();
+
+        /**
+         * How long the producer keeps trying to deliver an event, retries included ({@code delivery.timeout.ms}): at
+         * least {@link #linger()} plus {@link #requestTimeout()}, and under {@code publish-timeout}.
+         */
+        @WithDefault("7s")
+        Duration deliveryTimeout();
+
+        /** How many events may wait for the sending thread; past that a delivery is answered 503 at once. */
+        @WithDefault("4096")
+        int buffer();
     }
 
     interface Repository {

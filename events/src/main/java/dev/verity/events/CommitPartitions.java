@@ -3,6 +3,8 @@ package dev.verity.events;
 import org.apache.kafka.common.utils.Utils;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a repository's records go on {@code verity.commits}: they are keyed by the repository's {@link RepoIdentity}
@@ -20,9 +22,22 @@ public final class CommitPartitions {
     private CommitPartitions() {
     }
 
-    /** The record key of every commit event about the repository {@code url} names: its {@link RepoIdentity}. */
+    /** Keys already worked out, by URL: a producer sends many events about a few repositories. */
+    private static final Map<String, String> KEYS = new ConcurrentHashMap<>();
+    /** Past this many URLs the cache starts again (memory stays bounded whatever URLs a producer sees). */
+    static final int CACHED_KEYS = 4096;
+
+    /**
+     * The record key of every commit event about the repository {@code url} names: its {@link RepoIdentity} (parsing
+     * the URL each time was a fiftieth of the receiver's CPU per push, so keys are cached by URL).
+     */
     public static String key(String url) {
-        return RepoIdentity.of(url);
+        String key = url == null ? null : KEYS.get(url);
+        if (key != null) return key;
+        key = RepoIdentity.of(url); // a URL naming no repository throws, and is not cached
+        if (KEYS.size() >= CACHED_KEYS) KEYS.clear();
+        KEYS.put(url, key);
+        return key;
     }
 
     /** {@link #key}, or the URL as given when it names no repository (such a record is skipped by the renderer). */

@@ -47,6 +47,21 @@ class CommitPartitionsTest {
     }
 
     @Test
+    void keysStayTheSameWhenCachedAndBadUrlsAreRefusedEveryTime() {
+        for (int round = 0; round < 3; round++) {
+            for (String url : ONE_REPOSITORY) assertThat(CommitPartitions.key(url)).as(url).isEqualTo("github.com/acme/gitops");
+            assertThatThrownBy(() -> CommitPartitions.key(null)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> CommitPartitions.key("https:///nothing")).isInstanceOf(IllegalArgumentException.class);
+        }
+        // more URLs than the cache holds: it starts again, and every key is still right
+        for (int i = 0; i < CommitPartitions.CACHED_KEYS + 10; i++) {
+            assertThat(CommitPartitions.key("https://git.example.com/team/repo" + i + ".git"))
+                    .isEqualTo("git.example.com/team/repo" + i);
+        }
+        assertThat(CommitPartitions.key(ONE_REPOSITORY.get(0))).isEqualTo("github.com/acme/gitops");
+    }
+
+    @Test
     void aRecordNamingNoRepositoryKeepsItsUrlWithoutUserInfo() {
         CommitPushed odd = new CommitPushed("https://bot:t0ken@/nothing", "main", null, "a".repeat(40), List.of(), "d", "generic");
         assertThat(odd.key()).isEqualTo("https:///nothing").doesNotContain("t0ken");

@@ -143,7 +143,10 @@ public class EventTracing {
      */
     public static Outgoing encode(EventCodec codec, VerityEvent event, String traceparent) {
         EventCodec.Encoded encoded = codec.encoded(event, traceparent);
-        return new Outgoing(encoded.id(), encoded.json(), headers(encoded.traceparent()));
+        // the codec wrote a valid traceparent in its canonical form: the header carries it as it is, unparsed
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(TraceParent.HEADER, encoded.traceparent().getBytes(StandardCharsets.US_ASCII));
+        return new Outgoing(encoded.id(), encoded.json(), headers);
     }
 
     /**

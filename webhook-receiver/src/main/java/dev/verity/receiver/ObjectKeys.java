@@ -6,7 +6,7 @@ import java.util.Set;
 /**
  * The keys of the JSON objects open while one payload is read, a {@link Level} per nesting depth, each reused from one
  * object to the next at its depth: {@link Level#add} says whether a key is new in its object. Not thread-safe: one per
- * read.
+ * read at a time ({@link #ofThisThread()}).
  *
  * <p>Why not Jackson's {@code STRICT_DUPLICATE_DETECTION}: it builds a new hash set for every object of more than two
  * keys, and hashes every key into it, which was a third of the CPU of reading a GitHub push (docs/benchmarks.md). A
@@ -18,13 +18,50 @@ import java.util.Set;
 final class ObjectKeys {
 
     static final int MAX_PROBES = 16;
+    /** A level grown past this many slots (an object of more than half as many keys) is not kept for the next read. */
+    static final int KEPT_SLOTS = 1024;
+    /** Levels deeper than this (a payload nested as no forge nests) are not kept for the next read either. */
+    static final int KEPT_LEVELS = 32;
+
+    private static final ThreadLocal<ObjectKeys> OF_THREAD = ThreadLocal.withInitial(ObjectKeys::new);
 
     private Level[] levels = new Level[8];
     private int depth = -1;
+    /** The deepest level used since {@link #reset()}: the ones to clear. */
+    private int deepest = -1;
+
+    /**
+     * This thread's instance, empty: its levels' tables are reused from one payload to the next (a read on an event
+     * loop allocates nothing for them once its first payloads grew them). Call {@link #reset()} when done.
+     */
+    static ObjectKeys ofThisThread() {
+        return OF_THREAD.get();
+    }
+
+    /**
+     * Empties every level, also after a read that stopped inside objects (a syntax error, a key twice), and drops the
+     * levels grown past {@value #KEPT_SLOTS} slots or deeper than {@value #KEPT_LEVELS}, so a hostile payload's huge
+     * or deep objects are not held by the thread.
+     */
+    void reset() {
+        for (int d = 0; d <= deepest; d++) {
+            Level level = levels[d];
+            if (level == null) continue;
+            if (level.slots.length > KEPT_SLOTS || d >= KEPT_LEVELS) {
+                levels[d] = null;
+            } else {
+                level.clear();
+            }
+        }
+        if (levels.length > KEPT_LEVELS) levels = java.util.Arrays.copyOf(levels, KEPT_LEVELS);
+        depth = -1;
+        deepest = -1;
+    }
 
     /** The level of an object just opened, empty. */
     Level enter() {
         depth++;
+        if (depth > deepest) deepest = depth;
         if (depth == levels.length) levels = java.util.Arrays.copyOf(levels, depth * 2);
         Level level = levels[depth];
         if (level == null) levels[depth] = level = new Level();

@@ -82,8 +82,8 @@ public final class Payloads {
      */
     public static JsonNode object(java.io.InputStream body, String what) throws Unreadable {
         JsonNode root;
+        ObjectKeys keys = ObjectKeys.ofThisThread();
         try (JsonParser parser = JSON.createParser(body)) {
-            ObjectKeys keys = new ObjectKeys();
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 if (first != null) read(parser, first, keys); // a syntax error in it is the better message
@@ -103,6 +103,8 @@ public final class Payloads {
                     + " (the webhook's content type must be application/json)");
         } catch (IOException e) {
             throw new Unreadable(what + " cannot be read: " + e.getMessage());
+        } finally {
+            keys.reset();
         }
         return root;
     }

@@ -67,4 +67,26 @@ class ObjectKeysTest {
         assertThat(next.add(colliding.get(0))).as("the crowded object's keys are forgotten with it").isTrue();
         assertThat(next.add(colliding.get(0))).isFalse();
     }
+
+    @Test
+    void aResetForgetsAReadThatStoppedInsideObjects() {
+        ObjectKeys keys = ObjectKeys.ofThisThread();
+        keys.reset();
+        ObjectKeys.Level outer = keys.enter();
+        outer.add("ref");
+        ObjectKeys.Level huge = keys.enter();
+        for (int i = 0; i < 10_000; i++) huge.add("key" + i);
+        for (int d = 0; d < 100; d++) keys.enter().add("deep");
+        keys.reset(); // the read failed there: nothing was exited
+
+        assertThat(ObjectKeys.ofThisThread()).isSameAs(keys);
+        ObjectKeys.Level first = keys.enter();
+        assertThat(first).as("a small level is kept for the next read").isSameAs(outer);
+        assertThat(first.add("ref")).as("and starts empty").isTrue();
+        ObjectKeys.Level second = keys.enter();
+        assertThat(second).as("a level grown for a huge object is not kept").isNotSameAs(huge);
+        assertThat(second.add("key1")).isTrue();
+        for (int d = 0; d < 100; d++) assertThat(keys.enter().add("deep")).isTrue();
+        keys.reset();
+    }
 }

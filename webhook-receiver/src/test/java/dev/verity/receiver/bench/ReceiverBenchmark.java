@@ -38,9 +38,11 @@ import java.util.stream.Collectors;
 
 /**
  * {@code ./verity bench receiver}: the packaged receiver (its own process, as the stack runs it) on a real broker in
- * this JVM. Sends the same load — {@code --requests} at {@code --concurrency} in flight — first to the receiver's
- * health endpoint (the HTTP ceiling of this server on this machine), then as distinct, individually signed GitHub
- * pushes to {@code /hooks/github/bench}; prints req/s and p50/p99 of both and their ratio, as one JSON line and one
+ * this JVM. Sends the same load — {@code --requests} at {@code --concurrency} in flight — to the receiver's health
+ * endpoint (the HTTP ceiling of this server on this machine) and as distinct, individually signed GitHub pushes to
+ * {@code /hooks/github/bench}, in {@code --rounds} turns of health checks then pushes (so that the machine's changes
+ * of speed during the run weigh on both); prints req/s and p50/p99 of both, their ratio (and each round's), as one
+ * JSON line and one
  * sentence, and checks that the {@code CommitPushed} events on {@code verity.commits} are exactly as many as the 202
  * answers. Figures only: nothing here is a timed assertion. Exit 1 when the counts differ.
  */
@@ -51,16 +53,19 @@ public final class ReceiverBenchmark {
 
     /** What to run. */
     public record Options(Path app, int requests, int warmup, int concurrency, Path workDir, String client,
-            List<String> receiverJvmOptions) {
+            List<String> receiverJvmOptions, int rounds) {
         public Options {
             if (!client.equals("raw") && !client.equals("jdk")) {
                 throw new IllegalArgumentException("--client " + client + ": use raw (a one-thread NIO client, the"
                         + " default) or jdk (the JDK's HttpClient)");
             }
+            if (rounds < 1 || rounds > requests) {
+                throw new IllegalArgumentException("--rounds " + rounds + ": use 1 to --requests (" + requests + ")");
+            }
         }
 
-        public Options(Path app, int requests, int warmup, int concurrency, Path workDir) {
-            this(app, requests, warmup, concurrency, workDir, "raw", List.of("-Xmx256m"));
+        public Options(Path app, int requests, int warmup, int concurrency, Path workDir, int rounds) {
+            this(app, requests, warmup, concurrency, workDir, "raw", List.of("-Xmx256m"), rounds);
         }
 
         static Options parse(String[] args) {
@@ -68,7 +73,7 @@ public final class ReceiverBenchmark {
             for (int i = 0; i < args.length; i++) {
                 if (!args[i].startsWith("--") || i + 1 >= args.length) {
                     throw new IllegalArgumentException("unexpected argument " + args[i] + "; use --app PATH --requests N"
-                            + " --warmup N --concurrency N --work-dir DIR --client raw|jdk"
+                            + " --warmup N --concurrency N --rounds N --work-dir DIR --client raw|jdk"
                             + " --receiver-jvm-options '-Xmx256m ...'");
                 }
                 values.put(args[i].substring(2), args[++i]);
@@ -79,26 +84,46 @@ public final class ReceiverBenchmark {
                     Integer.parseInt(values.getOrDefault("concurrency", "64")),
                     Path.of(values.getOrDefault("work-dir", ".verity/bench-receiver")),
                     values.getOrDefault("client", "raw"),
-                    List.of(values.getOrDefault("receiver-jvm-options", "-Xmx256m").trim().split("\\s+")));
+                    List.of(values.getOrDefault("receiver-jvm-options", "-Xmx256m").trim().split("\\s+")),
+                    Integer.parseInt(values.getOrDefault("rounds", "5")));
         }
     }
 
-    /** One load's figures. */
-    public record Load(int requests, double seconds, Map<Integer, Integer> statuses, double p50Millis, double p99Millis,
-            int failures, double receiverCpuMicros, double benchmarkCpuMicros) {
-        Load(int requests, double seconds, Map<Integer, Integer> statuses, double p50Millis, double p99Millis,
-                int failures) {
-            this(requests, seconds, statuses, p50Millis, p99Millis, failures, 0, 0);
+    /** One load's figures; {@code latencyNanos} sorted. */
+    public record Load(int requests, double seconds, Map<Integer, Integer> statuses, long[] latencyNanos, int failures,
+            double receiverCpuMicros, double benchmarkCpuMicros) {
+        Load(int requests, double seconds, Map<Integer, Integer> statuses, long[] latencyNanos, int failures) {
+            this(requests, seconds, statuses, latencyNanos, failures, 0, 0);
         }
 
         /** This load with the CPU time the receiver and this JVM (client and broker) spent on it, per request. */
         Load withCpu(Duration receiver, Duration benchmark) {
-            return new Load(requests, seconds, statuses, p50Millis, p99Millis, failures,
+            return new Load(requests, seconds, statuses, latencyNanos, failures,
                     receiver.toNanos() / 1e3 / requests, benchmark.toNanos() / 1e3 / requests);
+        }
+
+        /** The rounds of one kind of load as one: their requests, time, answers, latencies and CPU together. */
+        static Load combined(List<Load> rounds) {
+            int requests = rounds.stream().mapToInt(Load::requests).sum();
+            Map<Integer, Integer> statuses = new HashMap<>();
+            rounds.forEach(r -> r.statuses().forEach((status, n) -> statuses.merge(status, n, Integer::sum)));
+            long[] latencies = rounds.stream().flatMapToLong(r -> Arrays.stream(r.latencyNanos())).sorted().toArray();
+            return new Load(requests, rounds.stream().mapToDouble(Load::seconds).sum(), Map.copyOf(statuses), latencies,
+                    rounds.stream().mapToInt(Load::failures).sum(),
+                    rounds.stream().mapToDouble(r -> r.receiverCpuMicros() * r.requests()).sum() / requests,
+                    rounds.stream().mapToDouble(r -> r.benchmarkCpuMicros() * r.requests()).sum() / requests);
         }
 
         double perSecond() {
             return requests / seconds;
+        }
+
+        double p50Millis() {
+            return percentile(latencyNanos, 0.50);
+        }
+
+        double p99Millis() {
+            return percentile(latencyNanos, 0.99);
         }
 
         int count(int status) {
@@ -108,7 +133,7 @@ public final class ReceiverBenchmark {
 
     /** The run's figures; {@code accepted} counts every 202 (warm-up included), {@code events} the records read. */
     public record Result(Load health, Load hooks, int accepted, int events, double loadAverageBefore,
-            double loadAverageAfter, int cores, String client) {
+            double loadAverageAfter, int cores, String client, List<Double> roundRatios) {
         boolean countsAgree() {
             return accepted == events;
         }
@@ -117,18 +142,25 @@ public final class ReceiverBenchmark {
             return String.format(Locale.ROOT, "{\"benchmark\":\"receiver\",\"client\":\"%s\",\"requests\":%d,\"cores\":%d,"
                             + "\"loadAverage\":[%.2f,%.2f],"
                             + "\"health\":%s,\"hooks\":%s,"
-                            + "\"ratio\":%.2f,\"accepted\":%d,\"eventsOnTopic\":%d,\"countsAgree\":%b}",
+                            + "\"ratio\":%.2f,\"rounds\":%d,\"roundRatios\":%s,"
+                            + "\"accepted\":%d,\"eventsOnTopic\":%d,\"countsAgree\":%b}",
                     client, hooks.requests(), cores, loadAverageBefore, loadAverageAfter,
-                    json(health), json(hooks), hooks.perSecond() / health.perSecond(), accepted, events, countsAgree());
+                    json(health), json(hooks), hooks.perSecond() / health.perSecond(), roundRatios.size(),
+                    roundRatios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r))
+                            .collect(Collectors.joining(",", "[", "]")),
+                    accepted, events, countsAgree());
         }
 
         String sentence() {
             return String.format(Locale.ROOT, "signed pushes: %.0f req/s, p50 %.1f ms, p99 %.1f ms; health endpoint"
-                            + " (ceiling): %.0f req/s, p50 %.1f ms, p99 %.1f ms; pushes/ceiling %.2f; %d accepted (202),"
+                            + " (ceiling): %.0f req/s, p50 %.1f ms, p99 %.1f ms; pushes/ceiling %.2f (%d rounds, each"
+                            + " %.2f to %.2f); %d accepted (202),"
                             + " %d events on %s%s; CPU per request: receiver %.0f µs for a push, %.0f µs for health, client and"
                             + " broker %.0f / %.0f µs; %d cores, load average %.2f before, %.2f after; %s client",
                     hooks.perSecond(), hooks.p50Millis(), hooks.p99Millis(), health.perSecond(), health.p50Millis(),
-                    health.p99Millis(), hooks.perSecond() / health.perSecond(), accepted, events, Topics.COMMITS,
+                    health.p99Millis(), hooks.perSecond() / health.perSecond(), roundRatios.size(),
+                    roundRatios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                    roundRatios.stream().mapToDouble(Double::doubleValue).max().orElse(0), accepted, events, Topics.COMMITS,
                     countsAgree() ? " (equal)" : " (DIFFERENT)", hooks.receiverCpuMicros(),
                     health.receiverCpuMicros(), hooks.benchmarkCpuMicros(), health.benchmarkCpuMicros(), cores,
                     loadAverageBefore, loadAverageAfter, client);
@@ -180,14 +212,27 @@ public final class ReceiverBenchmark {
                 Sender sender = options.client().equals("jdk") ? jdkSender(client, base) : rawSender(port);
                 Load warmHealth = sender.health(options.warmup(), options.concurrency());
                 Load warmHooks = sender.pushes(template, sequence, options.warmup()).send(options.concurrency());
-                Load healthLoad = withCpu(receiver, () -> sender.health(options.requests(), options.concurrency()));
-                // built and signed before the measured CPU and time: only sending them is the client's share
-                Pushes pushes = sender.pushes(template, sequence, options.requests());
-                Load hooksLoad = withCpu(receiver, () -> pushes.send(options.concurrency()));
+                // health checks and pushes in turns, so that a change in the machine's speed during the run (large
+                // on a shared machine) weighs on both alike
+                List<Load> healthRounds = new ArrayList<>();
+                List<Load> hookRounds = new ArrayList<>();
+                List<Double> ratios = new ArrayList<>();
+                for (int round = 0; round < options.rounds(); round++) {
+                    int n = options.requests() / options.rounds()
+                            + (round < options.requests() % options.rounds() ? 1 : 0);
+                    Load health = withCpu(receiver, () -> sender.health(n, options.concurrency()));
+                    // built and signed before the measured CPU and time: only sending them is the client's share
+                    Pushes pushes = sender.pushes(template, sequence, n);
+                    Load hooks = withCpu(receiver, () -> pushes.send(options.concurrency()));
+                    healthRounds.add(health);
+                    hookRounds.add(hooks);
+                    ratios.add(hooks.perSecond() / health.perSecond());
+                }
+                Load hooksLoad = Load.combined(hookRounds);
                 int accepted = warmHooks.count(202) + hooksLoad.count(202);
                 int events = countEvents(kafka.bootstrapServers(), accepted);
-                return new Result(healthLoad, hooksLoad, accepted, events, loadBefore, loadAverage(),
-                        Runtime.getRuntime().availableProcessors(), options.client());
+                return new Result(Load.combined(healthRounds), hooksLoad, accepted, events, loadBefore, loadAverage(),
+                        Runtime.getRuntime().availableProcessors(), options.client(), List.copyOf(ratios));
             } finally {
                 receiver.descendants().forEach(ProcessHandle::destroy);
                 receiver.destroy();
@@ -361,8 +406,7 @@ public final class ReceiverBenchmark {
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).handle((v, e) -> null).get();
         double seconds = (System.nanoTime() - start) / 1e9;
         Arrays.sort(latencies);
-        return new Load(total, seconds, Map.copyOf(statuses), percentile(latencies, 0.50), percentile(latencies, 0.99),
-                failures.get());
+        return new Load(total, seconds, Map.copyOf(statuses), latencies, failures.get());
     }
 
     static double percentile(long[] sorted, double q) {

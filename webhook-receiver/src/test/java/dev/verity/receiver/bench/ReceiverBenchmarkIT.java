@@ -15,13 +15,14 @@ class ReceiverBenchmarkIT {
     @Test
     void everyAcceptedPushIsExactlyOneEventOnTheTopic() throws Exception {
         ReceiverBenchmark.Result result = ReceiverBenchmark.run(new ReceiverBenchmark.Options(
-                Path.of("target/quarkus-app/quarkus-run.jar"), 300, 50, 16, Path.of("target/bench-receiver")));
+                Path.of("target/quarkus-app/quarkus-run.jar"), 300, 50, 16, Path.of("target/bench-receiver"), 2));
 
         assertThat(result.health().statuses()).containsExactly(java.util.Map.entry(200, 300));
         assertThat(result.hooks().statuses()).containsExactly(java.util.Map.entry(202, 300));
         assertThat(result.hooks().failures()).isZero();
         assertThat(result.accepted()).isEqualTo(350);
         assertThat(result.events()).isEqualTo(350);
-        assertThat(result.json()).contains("\"countsAgree\":true");
+        assertThat(result.json()).contains("\"countsAgree\":true").contains("\"rounds\":2");
+        assertThat(result.roundRatios()).hasSize(2).allSatisfy(r -> assertThat(r).isPositive());
     }
 }

@@ -2,13 +2,14 @@ package dev.verity.receiver;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * GitHub-style body signatures: {@code sha256=} followed by the lowercase hex HMAC-SHA256 of the raw body, keyed
@@ -19,6 +20,9 @@ public final class HmacSignature {
 
     public static final String PREFIX = "sha256=";
     private static final String ALGORITHM = "HmacSHA256";
+    private static final int KEYED_MAX = 1024;
+    /** Keyed MACs by secret, never used themselves: each use takes a clone ({@link #mac}). */
+    private static final Map<String, Mac> KEYED = new ConcurrentHashMap<>();
 
     private HmacSignature() {
     }
@@ -33,7 +37,9 @@ public final class HmacSignature {
      * time wherever the first differing byte is; a header that is not {@code sha256=<64 hex digits>} never matches.
      */
     public static boolean matches(String header, String secret, byte[] body) {
-        return body != null && matches(header, secret, new ByteArrayInputStream(body));
+        if (body == null) return false;
+        byte[] presented = presented(header, secret);
+        return presented != null && MessageDigest.isEqual(presented, mac(secret).doFinal(body));
     }
 
     /** Whether {@code hex} (bare lowercase hex, as Gitea and Forgejo send it) is the signature of {@code body}. */
@@ -68,20 +74,15 @@ public final class HmacSignature {
 
     /** Whether the {@code sha256=<hex>} signature in {@code header} is the HMAC-SHA256 of the body with {@code secret}. */
     public static boolean verify(HookRequest request, String header, String secret) {
-        return request.header(header).map(signature -> matches(signature, secret, request.bodyStream())).orElse(false);
+        return request.header(header).map(signature -> request.readBody(body -> matches(signature, secret, body)))
+                .orElse(false);
     }
 
     /** As {@link #matches(String, String, byte[])}, reading the body from a stream (not copied whole). */
     public static boolean matches(String header, String secret, InputStream body) {
-        if (header == null || secret == null || body == null) return false;
-        String value = header.trim();
-        if (!value.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) return false;
-        byte[] presented;
-        try {
-            presented = HexFormat.of().parseHex(value.substring(PREFIX.length()));
-        } catch (IllegalArgumentException notHex) {
-            return false;
-        }
+        if (body == null) return false;
+        byte[] presented = presented(header, secret);
+        if (presented == null) return false;
         Mac mac = mac(secret);
         byte[] chunk = new byte[8192];
         try {
@@ -92,8 +93,44 @@ public final class HmacSignature {
         return MessageDigest.isEqual(presented, mac.doFinal());
     }
 
+    /** The HMAC a {@code sha256=<hex>} header presents; null when there is no header, no secret or no hex. */
+    private static byte[] presented(String header, String secret) {
+        if (header == null || secret == null) return null;
+        String value = header.trim();
+        if (!value.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) return null;
+        try {
+            return HexFormat.of().parseHex(value.substring(PREFIX.length()));
+        } catch (IllegalArgumentException notHex) {
+            return null;
+        }
+    }
+
+    /**
+     * A MAC keyed with {@code secret}, ready for one use: a clone of one keyed earlier when there is one (looking the
+     * algorithm up and keying it cost more than the HMAC of a push's body). At most {@value #KEYED_MAX} secrets are
+     * remembered; they are the configured ones, already in this process's memory.
+     */
     private static Mac mac(String secret) {
         if (secret.isEmpty()) throw new IllegalArgumentException("a webhook secret must not be empty");
+        Mac keyed = KEYED.get(secret);
+        if (keyed != null) {
+            try {
+                return (Mac) keyed.clone();
+            } catch (CloneNotSupportedException notByThisProvider) {
+                // keyed anew below
+            }
+        }
+        Mac mac = newMac(secret);
+        try {
+            if (KEYED.size() >= KEYED_MAX) KEYED.clear();
+            KEYED.put(secret, (Mac) mac.clone());
+        } catch (CloneNotSupportedException notByThisProvider) {
+            // every use keys its own
+        }
+        return mac;
+    }
+
+    private static Mac newMac(String secret) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));

@@ -47,6 +47,20 @@ class HmacSignatureTest {
     }
 
     @Test
+    void manySecretsInTurnEachMatchOnlyTheirOwnSignatures() {
+        byte[] body = Fixtures.github("push.json");
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 1_100; i += 7) { // more secrets than are kept keyed
+                String signature = HmacSignature.sign("secret-" + i, body);
+                assertThat(HmacSignature.matches(signature, "secret-" + i, body)).isTrue();
+                assertThat(HmacSignature.matches(signature, "secret-" + (i + 1), body)).isFalse();
+                assertThat(HmacSignature.matches(signature, "secret-" + i, new java.io.ByteArrayInputStream(body))).isTrue();
+            }
+        }
+        assertThat(HmacSignature.sign("secret-0", body)).isEqualTo(HmacSignature.sign("secret-0", body));
+    }
+
+    @Test
     void malformedHeadersNeverMatch() {
         byte[] body = Fixtures.github("push.json");
         String hex = HmacSignature.sign(SECRET, body).substring("sha256=".length());

@@ -4,9 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -23,7 +23,7 @@ public final class HookRequest {
     }
 
     private HookRequest(Map<String, String> headers, byte[] body, boolean owned) {
-        Map<String, String> lower = new TreeMap<>();
+        Map<String, String> lower = new HashMap<>(headers.size() * 2);
         headers.forEach((name, value) -> {
             if (name != null && value != null) lower.put(name.toLowerCase(Locale.ROOT), value);
         });

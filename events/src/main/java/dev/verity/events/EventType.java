@@ -1,6 +1,8 @@
 package dev.verity.events;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** The versioned CloudEvents type of each event record, and the service that produces it. */
@@ -51,14 +53,26 @@ public enum EventType {
         return "/verity/" + producer;
     }
 
+    /** The type of events of {@code recordClass}; every event encoded and described asks, so it is a map lookup. */
     public static EventType of(Class<?> recordClass) {
-        return Arrays.stream(values()).filter(t -> t.recordClass == recordClass).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no event type for " + recordClass.getName()));
+        EventType type = BY_CLASS.get(recordClass);
+        if (type == null) throw new IllegalArgumentException("no event type for " + recordClass.getName());
+        return type;
     }
 
     /** The known type named {@code type}, if this version knows it. */
     public static Optional<EventType> find(String type) {
-        return Arrays.stream(values()).filter(t -> t.type.equals(type)).findFirst();
+        return Optional.ofNullable(type == null ? null : BY_NAME.get(type));
+    }
+
+    private static final Map<Class<?>, EventType> BY_CLASS = new HashMap<>();
+    private static final Map<String, EventType> BY_NAME = new HashMap<>();
+
+    static {
+        for (EventType t : values()) {
+            BY_CLASS.putIfAbsent(t.recordClass, t);
+            BY_NAME.putIfAbsent(t.type, t);
+        }
     }
 
     public static EventType ofType(String type) {

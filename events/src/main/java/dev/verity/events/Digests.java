@@ -8,6 +8,8 @@ import java.util.List;
 
 /** SHA-256 digests used for content digests, event ids and trace ids. */
 public final class Digests {
+    private static final MessageDigest PROTOTYPE = lookUp();
+
     private Digests() {
     }
 
@@ -31,7 +33,19 @@ public final class Digests {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /**
+     * A fresh SHA-256 digest, cloned from one looked up once: {@code getInstance} searches the security providers on
+     * every call, which an event id (three digests per event) paid for each event a producer sends.
+     */
     private static MessageDigest sha256() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUp(); // a provider whose digest cannot be cloned (the JDK's can)
+        }
+    }
+
+    private static MessageDigest lookUp() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -74,6 +74,11 @@ public final class HookRequest {
         return reader.apply(body);
     }
 
+    /** The raw body itself, for this package's readers ({@link Payloads}), which never change it. */
+    byte[] bodyArray() {
+        return body;
+    }
+
     /** The raw body as a stream, without copying it (bodies may be up to the 25M cap). */
     public InputStream bodyStream() {
         return new ByteArrayInputStream(body);

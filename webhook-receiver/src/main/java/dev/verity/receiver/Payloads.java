@@ -51,7 +51,12 @@ public final class Payloads {
 
     /** The body as a JSON object; {@code what} names the delivery in messages (e.g. {@code "the Push Hook payload"}). */
     public static JsonNode object(byte[] body, String what) throws Unreadable {
-        return object(new java.io.ByteArrayInputStream(body), what);
+        return object(() -> JSON.createParser(body), what);
+    }
+
+    /** {@link #object(byte[], String)} of the request's body, read where it lies (no copy, no stream). */
+    public static JsonNode object(HookRequest request, String what) throws Unreadable {
+        return object(request.bodyArray(), what);
     }
 
     /**
@@ -81,9 +86,18 @@ public final class Payloads {
      * held afterwards is what Verity reads, whatever the size of the rest.
      */
     public static JsonNode object(java.io.InputStream body, String what) throws Unreadable {
+        return object(() -> JSON.createParser(body), what);
+    }
+
+    /** Opens the parser over a body (an array is parsed in place; a stream through Jackson's buffer). */
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    private static JsonNode object(ParserSource source, String what) throws Unreadable {
         JsonNode root;
         ObjectKeys keys = ObjectKeys.ofThisThread();
-        try (JsonParser parser = JSON.createParser(body)) {
+        try (JsonParser parser = source.open()) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 if (first != null) read(parser, first, keys); // a syntax error in it is the better message

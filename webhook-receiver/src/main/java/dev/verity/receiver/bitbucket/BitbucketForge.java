@@ -99,7 +99,7 @@ public final class BitbucketForge implements Forge {
         String what = "the " + product() + " " + event + " payload";
         JsonNode root;
         try {
-            root = Payloads.object(request.bodyStream(), what);
+            root = Payloads.object(request, what);
         } catch (Payloads.Unreadable e) {
             return List.of(new ParsedHook.Invalid(e.getMessage()));
         }

@@ -58,7 +58,7 @@ public final class GenericForge implements Forge {
         }
         JsonNode root;
         try {
-            root = Payloads.object(request.bodyStream(), "the generic payload");
+            root = Payloads.object(request, "the generic payload");
         } catch (Payloads.Unreadable e) {
             return new ParsedHook.Invalid(e.getMessage());
         }

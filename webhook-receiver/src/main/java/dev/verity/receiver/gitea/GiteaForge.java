@@ -97,7 +97,7 @@ public final class GiteaForge implements Forge {
         String what = "the " + product + " " + Payloads.printable(event) + " payload";
         try {
             root = FormBody.isForm(request) ? Payloads.object(FormBody.payload(request.body()).orElseThrow(), what)
-                    : Payloads.object(request.bodyStream(), what);
+                    : Payloads.object(request, what);
         } catch (Payloads.Unreadable e) {
             return new ParsedHook.Invalid(e.getMessage());
         }

@@ -82,7 +82,7 @@ public final class GitlabForge implements Forge {
         }
         JsonNode root;
         try {
-            root = Payloads.object(request.bodyStream(), "the " + event + " payload");
+            root = Payloads.object(request, "the " + event + " payload");
         } catch (Payloads.Unreadable e) {
             return new ParsedHook.Invalid(e.getMessage());
         }

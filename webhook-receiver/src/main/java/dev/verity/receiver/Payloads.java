@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * What every forge's payload reader shares: strict JSON (a key twice is refused, unknown fields are fine), commit
@@ -27,8 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class Payloads {
 
-    /** SHA-1 or SHA-256 object names, lowercase hex, as forges write them. */
-    public static final Pattern SHA = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
     /** The id forges put for "no commit" (before of a new branch, after of a deleted one). */
     public static final String ZERO_ID = "0".repeat(40);
 
@@ -199,7 +196,21 @@ public final class Payloads {
     }
 
     public static boolean isZeros(String id) {
-        return id != null && !id.isEmpty() && id.chars().allMatch(c -> c == '0');
+        if (id == null || id.isEmpty()) return false;
+        for (int i = 0; i < id.length(); i++) {
+            if (id.charAt(i) != '0') return false;
+        }
+        return true;
+    }
+
+    /** Whether {@code id} is a SHA-1 or SHA-256 object name in lowercase hex (40 or 64 digits), as forges write them. */
+    public static boolean isCommitId(String id) {
+        if (id == null || id.length() != 40 && id.length() != 64) return false;
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) return false;
+        }
+        return true;
     }
 
     /**
@@ -240,10 +251,10 @@ public final class Payloads {
         if (ref == null) return new ParsedHook.Invalid(what + " has no ref");
         Optional<String> badRef = RefName.problem(ref);
         if (badRef.isPresent()) return new ParsedHook.Invalid(what + "'s ref is not valid: " + badRef.get());
-        if (after == null || !SHA.matcher(after).matches()) {
+        if (!isCommitId(after)) {
             return new ParsedHook.Invalid(what + "'s new head is not a commit id: " + printable(after));
         }
-        if (before != null && !SHA.matcher(before).matches()) {
+        if (before != null && !isCommitId(before)) {
             return new ParsedHook.Invalid(what + "'s old head is not a commit id: " + printable(before));
         }
         if (ref.startsWith(RefName.TAG_PREFIX)) {

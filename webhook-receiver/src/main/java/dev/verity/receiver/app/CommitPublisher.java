@@ -63,7 +63,7 @@ public class CommitPublisher {
      */
     public CompletionStage<Result> publishAll(List<VerityEvent> events) {
         // the caller's thread has the delivery's server span
-        if (!events.isEmpty()) tracing.describe(SpanAttributes.of(events.get(0)));
+        if (!events.isEmpty() && tracing.enabled()) tracing.describe(SpanAttributes.of(events.get(0)));
         String traceparent = tracing.traceparent();
         CompletableFuture<?>[] acks = new CompletableFuture<?>[events.size()];
         String[] ids = new String[events.size()];

@@ -114,8 +114,8 @@ class GithubPushParserTest {
         String sha = "fd489864e7642b48eaad6e3f155c10e46810ec72";
         assertInvalid("push", "{\"ref\": \"refs/heads/main\", \"after\": \"" + sha + "\"}", "no repository.clone_url");
         assertInvalid("push", "{\"after\": \"" + sha + "\", " + repo + "}", "no ref");
-        assertInvalid("push", "{\"ref\": \"refs/heads/main\", " + repo + "}", "after is not a commit id: null");
-        assertInvalid("push", "{\"ref\": \"refs/heads/main\", \"after\": \"HEAD\", " + repo + "}", "after is not a commit id: HEAD");
+        assertInvalid("push", "{\"ref\": \"refs/heads/main\", " + repo + "}", "new head is not a commit id: (none)");
+        assertInvalid("push", "{\"ref\": \"refs/heads/main\", \"after\": \"HEAD\", " + repo + "}", "new head is not a commit id: HEAD");
         assertInvalid("push", "{\"ref\": \"refs/heads/main\", \"before\": 7, \"after\": \"" + sha + "\", " + repo + "}",
                 null);
         assertInvalid(null, "{}", "no X-GitHub-Event header");

@@ -122,6 +122,15 @@ class GithubPushParserTest {
     }
 
     @Test
+    void aBadHeadIsShownEscapedNeverAsTheLinesItHolds() {
+        String body = "{\"ref\": \"refs/heads/main\", \"after\": \"x\\r\\nX-Injected: 1\","
+                + " \"repository\": {\"clone_url\": \"https://github.com/o/r.git\"}}";
+        ParsedHook hook = parser.parse("push", "d", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(((ParsedHook.Invalid) hook).reason())
+                .isEqualTo("the push payload's new head is not a commit id: x\\u000d\\u000aX-Injected: 1");
+    }
+
+    @Test
     void pushesToRefsThatAreNeitherBranchesNorTagsAreInvalid() {
         ParsedHook hook = parser.parse("push", "d", pushTo("refs/notes/commits"));
         assertThat(hook).isInstanceOf(ParsedHook.Invalid.class);

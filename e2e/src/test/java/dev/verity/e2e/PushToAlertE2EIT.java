@@ -249,6 +249,9 @@ class PushToAlertE2EIT {
         CollectedSpan webhook = trace.stream().filter(sp -> sp.spanId().equals(receiverSpan)).findFirst().orElseThrow();
         assertThat(webhook.service()).isEqualTo("verity-webhook-receiver");
         assertThat(webhook.kind()).isEqualTo("SERVER");
+        assertThat(webhook.name()).as("named by the Vert.x route, as its metrics are labelled").isEqualTo("POST /hooks/github");
+        assertThat(webhook.attributes()).containsEntry("http.route", "/hooks/github")
+                .containsEntry("http.response.status_code", "202");
         assertThat(webhook.root()).as("the trace starts at the webhook").isTrue();
         assertThat(webhook.attributes()).containsEntry("verity.commit", release.after());
 

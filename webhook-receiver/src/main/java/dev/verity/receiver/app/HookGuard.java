@@ -206,11 +206,9 @@ public class HookGuard {
             // the body is read and dropped, not buffered: closing the connection on a sender still writing it would
             // reset it before it read the answer (a forge would record a connection error, not the 503)
             dropBody(context);
-            context.response().setStatusCode(503)
-                    .putHeader("Retry-After", Integer.toString(retryAfterSeconds))
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8")
-                    .end("The receiver holds as many delivery bodies as verity.receiver.memory-budget allows. Redeliver"
-                            + " the webhook after " + retryAfterSeconds + " s.\n");
+            HookResponder.write(context.response(), new HookResponder.Answer(503, "The receiver holds as many delivery"
+                    + " bodies as verity.receiver.memory-budget allows. Redeliver the webhook after " + retryAfterSeconds
+                    + " s.\n").with("Retry-After", Integer.toString(retryAfterSeconds)));
             return false;
         }
         boolean[] released = {false};
@@ -276,14 +274,10 @@ public class HookGuard {
         long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
         metrics.rateLimited(forge);
         LOG.debugf("%s: delivery from %s refused, over %s", context.normalizedPath(), what, key);
-        context.response().setStatusCode(429)
-                .putHeader("Retry-After", Long.toString(seconds))
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8")
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end("Too many deliveries from " + what + ": over " + key + ". Retry after " + seconds
-                        + " s; raise the limit if this source is legitimate.\n")
-                // the body is not read: close rather than leave the connection waiting for it
-                .onComplete(done -> context.request().connection().close());
+        // the body is not read: close rather than leave the connection waiting for it
+        HookResponder.writeAndClose(context, new HookResponder.Answer(429, "Too many deliveries from " + what + ": over "
+                + key + ". Retry after " + seconds + " s; raise the limit if this source is legitimate.\n")
+                .with("Retry-After", Long.toString(seconds)));
         return true;
     }
 
@@ -294,12 +288,8 @@ public class HookGuard {
         LOG.infof("%s: delivery not answered within verity.receiver.request-timeout (%d ms); closing its connection",
                 context.normalizedPath(), timeoutMillis);
         if (!response.headWritten()) {
-            response.setStatusCode(408)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8")
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end("The delivery took longer than verity.receiver.request-timeout (" + timeoutMillis
-                            + " ms) to arrive and be answered.\n")
-                    .onComplete(done -> context.request().connection().close());
+            HookResponder.writeAndClose(context, new HookResponder.Answer(408, "The delivery took longer than"
+                    + " verity.receiver.request-timeout (" + timeoutMillis + " ms) to arrive and be answered.\n"));
         } else {
             context.request().connection().close();
         }

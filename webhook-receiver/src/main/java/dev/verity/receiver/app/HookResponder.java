@@ -2,8 +2,10 @@ package dev.verity.receiver.app;
 
 import dev.verity.receiver.HookOutcome;
 import dev.verity.receiver.HookRequest;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -71,15 +73,21 @@ public class HookResponder {
     }
 
     /** Writes {@code answer}, unless the response was already ended or closed (a delivery answered 408 meanwhile). */
-    static void write(HttpServerResponse response, Answer answer) {
-        if (response.ended() || response.closed()) return;
+    static Future<Void> write(HttpServerResponse response, Answer answer) {
+        if (response.ended() || response.closed()) return Future.succeededFuture();
         response.setStatusCode(answer.status());
         answer.headers().forEach(response::putHeader);
-        if (answer.text() == null) {
-            response.end();
-        } else {
-            response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8").end(answer.text());
-        }
+        if (answer.text() == null) return response.end();
+        return response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=UTF-8").end(answer.text());
+    }
+
+    /**
+     * Writes {@code answer} saying the connection closes, and closes it once the answer is sent: for answers given
+     * before the body was read (a kept-alive connection would wait for the rest of it).
+     */
+    static void writeAndClose(RoutingContext context, Answer answer) {
+        write(context.response(), answer.with(HttpHeaders.CONNECTION.toString(), "close"))
+                .onComplete(done -> context.request().connection().close());
     }
 
     /**

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.verity.receiver.Payloads.text;
+
 /**
  * Reads a GitHub webhook payload (the {@code X-GitHub-Event} name and the JSON body) into a {@link ParsedHook}.
  * Only a {@code push} that moves a branch head is a {@link ParsedHook.Push}; a branch deletion is a
@@ -78,10 +80,5 @@ public final class GithubPushParser {
             if (url != null) others.add(url);
         }
         return Optional.of(new ForgeRepository(cloneUrl, others, text(repo, "full_name")));
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || !value.isTextual() || value.asText().isBlank() ? null : value.asText();
     }
 }

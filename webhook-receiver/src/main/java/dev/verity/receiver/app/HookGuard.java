@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code Retry-After} (per repository id of {@code /hooks/<forge>/<id>}, per client address; {@link RateLimiter}), and
  * a delivery not answered within {@code verity.receiver.request-timeout} is answered 408 and its connection closed.
  * What the endpoint and headers alone decide ({@link RepositoryHooks#refuseBeforeBody}: unknown endpoint, no
- * authentication, a wrong GitLab token) is answered at once, as {@link HookResponder} would answer it, and the body
- * the sender still sends is read and dropped (up to the body cap, within the request time limit), never buffered —
- * dropped rather than left unread, so that the sender gets the answer and not a reset connection. No outbound call.
+ * authentication, a wrong GitLab token) is answered at once, as {@link HookResponder} would answer it, and so is a
+ * {@code Content-Length} over {@code verity.receiver.max-body-size} (413); the body the sender still sends is read and
+ * dropped (within the request time limit), never buffered — dropped rather than left unread, so that the sender gets
+ * the answer and not a reset connection. A sender waiting for {@code 100 Continue} gets it only once its delivery is
+ * let through; after a refusal it sends no body and its connection is closed. No outbound call.
  * Unknown repository ids get no bucket of their own (they are a 404 anyway), so a scanner cannot
  * grow the limiter. A delivery it lets through has its body collected on the event loop as it arrives
  * ({@link #delivery}), within the memory budget reserved here, before the endpoint hands it to a worker.
@@ -116,15 +118,52 @@ public class HookGuard {
         if (segments.length == 2) {
             Optional<HookOutcome.Rejected> refused = hooks.refuseBeforeBody(segments[0], segments[1], headers);
             if (refused.isPresent()) {
-                refuseBeforeBody(context, forge, headers, refused.get());
+                answerBeforeBody(context, responder.refusal(forge, HookResponder.deliveryId(headers), refused.get()),
+                        maxBodyBytes);
                 return;
             }
         }
-        if (!reserve(context, forge)) return;
+        long declared = BodyCollector.declaredLength(context.request().getHeader(HttpHeaders.CONTENT_LENGTH));
+        if (declared > maxBodyBytes) {
+            // answered here, not by the HTTP layer's own body limit: that one closes the connection at once, and a
+            // sender still writing the body can then get a reset instead of the 413
+            answerBeforeBody(context, responder.unread(forge, headers, new BodyCollector.TooLarge("its Content-Length "
+                    + declared + " is over the cap of " + maxBodyBytes + " bytes")), declared);
+            return;
+        }
+        if (!reserve(context, forge, declared < 0 ? maxBodyBytes : declared)) return;
         long timer = context.vertx().setTimer(timeoutMillis, id -> timedOut(context, forge));
         context.addEndHandler(done -> context.vertx().cancelTimer(timer));
         context.put(HEADERS, headers);
+        // a sender that asked whether to send its body (Expect: 100-continue) is told to, now that it is wanted
+        if (expectsContinue(context.request())) context.response().writeContinue();
         context.next();
+    }
+
+    /**
+     * Whether the sender waits for a {@code 100 Continue} before it sends its body (RFC 9110, 10.1.1): curl does for
+     * large bodies, Java's and .NET's clients when asked to. The HTTP layer does not answer it on its own (it would
+     * invite every body before the guard looked at the headers).
+     */
+    static boolean expectsContinue(HttpServerRequest request) {
+        return request.version() != io.vertx.core.http.HttpVersion.HTTP_1_0
+                && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT));
+    }
+
+    /**
+     * Sends an answer given before the body was read. A sender that waits for {@code 100 Continue} sends no body
+     * after a final answer, so its connection is closed once the answer is out (the body it announced never comes).
+     * Any other sender is already writing the body: it is read and dropped, up to {@code dropLimit} bytes within the
+     * request time limit, so that the sender reads the answer instead of a reset connection (what a server closing
+     * on a sender mid-body causes).
+     */
+    private void answerBeforeBody(RoutingContext context, HookResponder.Answer answer, long dropLimit) {
+        if (expectsContinue(context.request())) {
+            HookResponder.writeAndClose(context, answer);
+            return;
+        }
+        dropBody(context, dropLimit);
+        HookResponder.write(context.response(), answer);
     }
 
     private static final String HEADERS = HookGuard.class.getName() + ".headers";
@@ -146,7 +185,7 @@ public class HookGuard {
         try {
             body = new BodyCollector(request.getHeader(HttpHeaders.CONTENT_LENGTH), maxBodyBytes);
         } catch (BodyCollector.TooLarge e) {
-            dropBody(context);
+            dropBody(context, maxBodyBytes);
             delivered.completeExceptionally(e);
             return delivered;
         }
@@ -161,7 +200,7 @@ public class HookGuard {
                 body.append(chunk.getByteBuf().nioBuffer()); // a view: the chunk is copied once, into the body
             } catch (BodyCollector.TooLarge e) {
                 settled[0] = true;
-                dropBody(context);
+                dropBody(context, maxBodyBytes);
                 delivered.completeExceptionally(e);
             }
         });
@@ -190,25 +229,20 @@ public class HookGuard {
     }
 
     /**
-     * Reserves the delivery's body bytes against {@code verity.receiver.memory-budget} until its answer is sent (or
-     * its connection closes); false, with a 503 sent, when the budget has no room. A body declared over the cap is
-     * left to the 413 and reserves nothing.
+     * Reserves {@code size} bytes (the delivery's {@code Content-Length}, or the cap when it sends none) against
+     * {@code verity.receiver.memory-budget} until its answer is sent (or its connection closes); false, with a 503
+     * sent, when the budget has no room.
      */
-    private boolean reserve(RoutingContext context, String forge) {
-        long size = declaredLength(context.request());
-        if (size > maxBodyBytes) return true; // answered 413 by the body limit before a byte is buffered
+    private boolean reserve(RoutingContext context, String forge, long size) {
         long now = reserved.addAndGet(size);
         if (now > budgetBytes) {
             reserved.addAndGet(-size);
             metrics.overBudget(forge);
             LOG.infof("%s: delivery of %d bytes refused, %d bytes of bodies already held (verity.receiver.memory-budget"
                     + " %d)", context.normalizedPath(), size, now - size, budgetBytes);
-            // the body is read and dropped, not buffered: closing the connection on a sender still writing it would
-            // reset it before it read the answer (a forge would record a connection error, not the 503)
-            dropBody(context);
-            HookResponder.write(context.response(), new HookResponder.Answer(503, "The receiver holds as many delivery"
-                    + " bodies as verity.receiver.memory-budget allows. Redeliver the webhook after " + retryAfterSeconds
-                    + " s.\n").with("Retry-After", Integer.toString(retryAfterSeconds)));
+            answerBeforeBody(context, new HookResponder.Answer(503, "The receiver holds as many delivery bodies as"
+                    + " verity.receiver.memory-budget allows. Redeliver the webhook after " + retryAfterSeconds
+                    + " s.\n").with("Retry-After", Integer.toString(retryAfterSeconds)), size);
             return false;
         }
         boolean[] released = {false};
@@ -221,12 +255,6 @@ public class HookGuard {
         return true;
     }
 
-    /** The bytes a delivery's body may hold: its {@code Content-Length}, or the cap when it sends none. */
-    private long declaredLength(HttpServerRequest request) {
-        long declared = BodyCollector.declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
-        return declared < 0 ? maxBodyBytes : declared;
-    }
-
     /** Each header's first value (what forges send once). */
     private static Map<String, String> firstValues(HttpServerRequest request) {
         Map<String, String> first = new HashMap<>();
@@ -234,25 +262,18 @@ public class HookGuard {
         return first;
     }
 
-    private void refuseBeforeBody(RoutingContext context, String forge, HookRequest headers,
-            HookOutcome.Rejected rejected) {
-        HookResponder.Answer refusal = responder.refusal(forge, HookResponder.deliveryId(headers), rejected);
-        dropBody(context);
-        HookResponder.write(context.response(), refusal);
-    }
-
     /**
-     * Reads what is left of the body and drops it, never buffering it: up to the body cap, within the request time
-     * limit (past either, the connection is closed), so that a sender still writing it gets the answer.
+     * Reads what is left of the body and drops it, never buffering it: up to {@code limit} bytes, within the request
+     * time limit (past either, the connection is closed), so that a sender still writing it gets the answer.
      */
-    private void dropBody(RoutingContext context) {
+    private void dropBody(RoutingContext context, long limit) {
         HttpServerRequest request = context.request();
         if (request.isEnded()) return;
         long[] dropped = {0};
         long timer = context.vertx().setTimer(timeoutMillis, id -> request.connection().close());
         request.handler(chunk -> {
             dropped[0] += chunk.length();
-            if (dropped[0] > maxBodyBytes) request.connection().close();
+            if (dropped[0] > limit) request.connection().close();
         });
         request.endHandler(done -> context.vertx().cancelTimer(timer));
         request.exceptionHandler(failed -> context.vertx().cancelTimer(timer));

@@ -273,6 +273,7 @@ class ForgeWebhooksIT {
                     : HttpRequest.BodyPublishers.ofByteArray(big));
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(chunked ? "chunked" : "with Content-Length").isEqualTo(413);
+            assertThat(response.body()).as(chunked ? "chunked" : "with Content-Length").contains("verity.receiver.max-body-size");
         }
     }
 
@@ -308,6 +309,22 @@ class ForgeWebhooksIT {
                 }
             }
         }
+    }
+
+    /**
+     * Refused on its headers alone, a sender waiting for {@code 100 Continue} gets the refusal, never the go-ahead,
+     * and the connection closes (the body it announced will not come).
+     */
+    @Test
+    void anUnsignedDeliveryThatWaitsFor100ContinueIsRefusedWithoutItsBody() throws Exception {
+        byte[] body = Fixtures.github("push.json");
+        ExpectContinueExchange exchange = ExpectContinueExchange.post(root.resolve("/hooks/github/github"),
+                Map.of("X-GitHub-Event", "push", "Content-Type", "application/json"), body, body.length);
+
+        assertThat(exchange.interim()).as(exchange.answer()).isNull();
+        assertThat(exchange.status()).as(exchange.answer()).isEqualTo(401);
+        assertThat(exchange.answer()).contains("verity.receiver.repositories.github.secret");
+        assertThat(exchange.closed()).as("connection closed after the 401").isTrue();
     }
 
     /** A push body each forge's endpoint publishes. */

@@ -3,6 +3,7 @@ package dev.verity.stack;
 import com.sun.net.httpserver.HttpServer;
 import dev.verity.events.topics.ProvisionReport;
 import dev.verity.testkit.kafka.KafkaBrokerProcess;
+import dev.verity.testkit.net.LocalPorts;
 import dev.verity.testkit.kube.KubeSandbox;
 import dev.verity.testkit.mail.SmtpServer;
 import dev.verity.testkit.forge.ForgeStatusRecorder;
@@ -12,7 +13,6 @@ import dev.verity.testkit.slack.SlackRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -263,12 +263,7 @@ public final class LocalStack implements AutoCloseable {
             Map<String, String> env) {
         if (services.containsKey(name)) throw new IllegalArgumentException("a service named " + name + " runs already");
         Map<String, String> common = common(kafka.bootstrapServers());
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free local port", e);
-        }
+        int port = LocalPorts.freeOutsideEphemeralRange(); // restartService starts it again on this port
         ServiceProcess replica = launch(module, name, port, options.workDir().toAbsolutePath().resolve("logs"),
                 common, properties, env).join();
         synchronized (this) {
@@ -460,11 +455,7 @@ public final class LocalStack implements AutoCloseable {
 
     private int port(int fixed) {
         if (options.fixedPorts()) return fixed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free local port", e);
-        }
+        return LocalPorts.freeOutsideEphemeralRange(); // services and the broker are started again on their ports
     }
 
     private static void mkdirs(Path dir) {

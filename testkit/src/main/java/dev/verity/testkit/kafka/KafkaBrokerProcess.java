@@ -2,12 +2,12 @@ package dev.verity.testkit.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import dev.verity.testkit.net.LocalPorts;
 import org.apache.kafka.common.Uuid;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -233,12 +233,8 @@ public final class KafkaBrokerProcess implements KafkaBroker {
         }
     }
 
+    /** Outside the ephemeral range, so that nothing else takes the port while the broker is stopped. */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free local port", e);
-        }
+        return LocalPorts.freeOutsideEphemeralRange();
     }
 }

@@ -58,8 +58,8 @@ public interface ReceiverConfig {
 
     /**
      * The largest body accepted (Quarkus memory size, e.g. {@code 25M}, GitHub's maximum); a larger one is answered 413
-     * as soon as the cap is passed, with or without {@code Content-Length}. Applied as
-     * {@code quarkus.http.limits.max-body-size} (see {@code application.properties}).
+     * before it is read when its {@code Content-Length} says so, else as soon as the cap is passed. Also applied as
+     * {@code quarkus.http.limits.max-body-size}, for the other routes (see {@code application.properties}).
      */
     @WithDefault("25M")
     String maxBodySize();

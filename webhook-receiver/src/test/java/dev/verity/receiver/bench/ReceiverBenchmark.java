@@ -91,15 +91,19 @@ public final class ReceiverBenchmark {
 
     /** One load's figures; {@code latencyNanos} sorted. */
     public record Load(int requests, double seconds, Map<Integer, Integer> statuses, long[] latencyNanos, int failures,
-            double receiverCpuMicros, double benchmarkCpuMicros) {
+            double receiverCpuMicros, double benchmarkCpuMicros, double receiverKernelCpuMicros) {
         Load(int requests, double seconds, Map<Integer, Integer> statuses, long[] latencyNanos, int failures) {
-            this(requests, seconds, statuses, latencyNanos, failures, 0, 0);
+            this(requests, seconds, statuses, latencyNanos, failures, 0, 0, 0);
         }
 
-        /** This load with the CPU time the receiver and this JVM (client and broker) spent on it, per request. */
-        Load withCpu(Duration receiver, Duration benchmark) {
+        /**
+         * This load with the CPU time the receiver and this JVM (client and broker) spent on it, per request, and the
+         * part of the receiver's spent in the kernel (system calls, thread wake-ups; a JFR profile does not see it).
+         */
+        Load withCpu(Duration receiver, Duration benchmark, Duration receiverKernel) {
             return new Load(requests, seconds, statuses, latencyNanos, failures,
-                    receiver.toNanos() / 1e3 / requests, benchmark.toNanos() / 1e3 / requests);
+                    receiver.toNanos() / 1e3 / requests, benchmark.toNanos() / 1e3 / requests,
+                    receiverKernel.toNanos() / 1e3 / requests);
         }
 
         /** The rounds of one kind of load as one: their requests, time, answers, latencies and CPU together. */
@@ -111,7 +115,8 @@ public final class ReceiverBenchmark {
             return new Load(requests, rounds.stream().mapToDouble(Load::seconds).sum(), Map.copyOf(statuses), latencies,
                     rounds.stream().mapToInt(Load::failures).sum(),
                     rounds.stream().mapToDouble(r -> r.receiverCpuMicros() * r.requests()).sum() / requests,
-                    rounds.stream().mapToDouble(r -> r.benchmarkCpuMicros() * r.requests()).sum() / requests);
+                    rounds.stream().mapToDouble(r -> r.benchmarkCpuMicros() * r.requests()).sum() / requests,
+                    rounds.stream().mapToDouble(r -> r.receiverKernelCpuMicros() * r.requests()).sum() / requests);
         }
 
         double perSecond() {
@@ -154,12 +159,14 @@ public final class ReceiverBenchmark {
         String sentence() {
             return String.format(Locale.ROOT, "signed pushes: %.0f req/s, p50 %.1f ms, p99 %.1f ms; health endpoint"
                             + " (ceiling): %.0f req/s, p50 %.1f ms, p99 %.1f ms; pushes/ceiling %.2f (%s); %d accepted (202),"
-                            + " %d events on %s%s; CPU per request: receiver %.0f µs for a push, %.0f µs for health, client and"
-                            + " broker %.0f / %.0f µs; %d cores, load average %.2f before, %.2f after; %s client",
+                            + " %d events on %s%s; CPU per request: receiver %.0f µs for a push, %.0f µs for health (kernel"
+                            + " %.0f / %.0f), client and broker %.0f / %.0f µs; %d cores, load average %.2f before, %.2f after;"
+                            + " %s client",
                     hooks.perSecond(), hooks.p50Millis(), hooks.p99Millis(), health.perSecond(), health.p50Millis(),
                     health.p99Millis(), hooks.perSecond() / health.perSecond(), rounds(), accepted, events, Topics.COMMITS,
                     countsAgree() ? " (equal)" : " (DIFFERENT)", hooks.receiverCpuMicros(),
-                    health.receiverCpuMicros(), hooks.benchmarkCpuMicros(), health.benchmarkCpuMicros(), cores,
+                    health.receiverCpuMicros(), hooks.receiverKernelCpuMicros(), health.receiverKernelCpuMicros(),
+                    hooks.benchmarkCpuMicros(), health.benchmarkCpuMicros(), cores,
                     loadAverageBefore, loadAverageAfter, client);
         }
 
@@ -173,9 +180,10 @@ public final class ReceiverBenchmark {
 
         private static String json(Load load) {
             return String.format(Locale.ROOT, "{\"reqPerSec\":%.0f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"statuses\":%s,"
-                            + "\"failures\":%d,\"receiverCpuMicrosPerRequest\":%.0f,\"benchmarkCpuMicrosPerRequest\":%.0f}",
+                            + "\"failures\":%d,\"receiverCpuMicrosPerRequest\":%.0f,\"receiverKernelCpuMicrosPerRequest\":%.0f,"
+                            + "\"benchmarkCpuMicrosPerRequest\":%.0f}",
                     load.perSecond(), load.p50Millis(), load.p99Millis(), statuses(load), load.failures(),
-                    load.receiverCpuMicros(), load.benchmarkCpuMicros());
+                    load.receiverCpuMicros(), load.receiverKernelCpuMicros(), load.benchmarkCpuMicros());
         }
 
         private static String statuses(Load load) {
@@ -303,9 +311,25 @@ public final class ReceiverBenchmark {
     private static Load withCpu(Process receiver, java.util.concurrent.Callable<Load> load) throws Exception {
         Duration receiverBefore = cpu(receiver.toHandle());
         Duration benchmarkBefore = cpu(ProcessHandle.current());
+        Duration kernelBefore = kernelCpu(receiver.pid());
         Load measured = load.call();
         return measured.withCpu(cpu(receiver.toHandle()).minus(receiverBefore),
-                cpu(ProcessHandle.current()).minus(benchmarkBefore));
+                cpu(ProcessHandle.current()).minus(benchmarkBefore), kernelCpu(receiver.pid()).minus(kernelBefore));
+    }
+
+    /**
+     * The CPU time {@code pid} spent in the kernel ({@code stime} of {@code /proc/<pid>/stat}, in clock ticks of
+     * 10 ms), zero where there is no such file.
+     */
+    static Duration kernelCpu(long pid) {
+        try {
+            String stat = Files.readAllLines(Path.of("/proc", Long.toString(pid), "stat")).get(0);
+            // the command name (field 2) is in parentheses and may hold spaces: count fields after its closing one
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Duration.ofMillis(Long.parseLong(fields[12]) * 10); // field 15, stime
+        } catch (IOException | RuntimeException e) {
+            return Duration.ZERO;
+        }
     }
 
     private static Duration cpu(ProcessHandle process) {

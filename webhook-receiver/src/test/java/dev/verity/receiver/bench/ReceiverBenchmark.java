@@ -91,19 +91,21 @@ public final class ReceiverBenchmark {
 
     /** One load's figures; {@code latencyNanos} sorted. */
     public record Load(int requests, double seconds, Map<Integer, Integer> statuses, long[] latencyNanos, int failures,
-            double receiverCpuMicros, double benchmarkCpuMicros, double receiverKernelCpuMicros) {
+            double receiverCpuMicros, double benchmarkCpuMicros, double receiverKernelCpuMicros, double clientCpuMicros) {
         Load(int requests, double seconds, Map<Integer, Integer> statuses, long[] latencyNanos, int failures) {
-            this(requests, seconds, statuses, latencyNanos, failures, 0, 0, 0);
+            this(requests, seconds, statuses, latencyNanos, failures, 0, 0, 0, 0);
         }
 
         /**
          * This load with the CPU time the receiver and this JVM (client and broker) spent on it, per request, and the
-         * part of the receiver's spent in the kernel (system calls, thread wake-ups; a JFR profile does not see it).
+         * part of the receiver's spent in the kernel (system calls, thread wake-ups; a JFR profile does not see it), and
+         * the part of this JVM's spent by the client (the thread that sent the load, with the raw client; the rest is the
+         * broker's. With {@code --client jdk} the requests go out on the HttpClient's threads and this part means nothing).
          */
-        Load withCpu(Duration receiver, Duration benchmark, Duration receiverKernel) {
+        Load withCpu(Duration receiver, Duration benchmark, Duration receiverKernel, Duration client) {
             return new Load(requests, seconds, statuses, latencyNanos, failures,
                     receiver.toNanos() / 1e3 / requests, benchmark.toNanos() / 1e3 / requests,
-                    receiverKernel.toNanos() / 1e3 / requests);
+                    receiverKernel.toNanos() / 1e3 / requests, client.toNanos() / 1e3 / requests);
         }
 
         /** The rounds of one kind of load as one: their requests, time, answers, latencies and CPU together. */
@@ -116,7 +118,8 @@ public final class ReceiverBenchmark {
                     rounds.stream().mapToInt(Load::failures).sum(),
                     rounds.stream().mapToDouble(r -> r.receiverCpuMicros() * r.requests()).sum() / requests,
                     rounds.stream().mapToDouble(r -> r.benchmarkCpuMicros() * r.requests()).sum() / requests,
-                    rounds.stream().mapToDouble(r -> r.receiverKernelCpuMicros() * r.requests()).sum() / requests);
+                    rounds.stream().mapToDouble(r -> r.receiverKernelCpuMicros() * r.requests()).sum() / requests,
+                    rounds.stream().mapToDouble(r -> r.clientCpuMicros() * r.requests()).sum() / requests);
         }
 
         double perSecond() {
@@ -160,13 +163,14 @@ public final class ReceiverBenchmark {
             return String.format(Locale.ROOT, "signed pushes: %.0f req/s, p50 %.1f ms, p99 %.1f ms; health endpoint"
                             + " (ceiling): %.0f req/s, p50 %.1f ms, p99 %.1f ms; pushes/ceiling %.2f (%s); %d accepted (202),"
                             + " %d events on %s%s; CPU per request: receiver %.0f µs for a push, %.0f µs for health (kernel"
-                            + " %.0f / %.0f), client and broker %.0f / %.0f µs; %d cores, load average %.2f before, %.2f after;"
-                            + " %s client",
+                            + " %.0f / %.0f), client and broker %.0f / %.0f µs (client %.0f / %.0f); %d cores, load average"
+                            + " %.2f before, %.2f after; %s client",
                     hooks.perSecond(), hooks.p50Millis(), hooks.p99Millis(), health.perSecond(), health.p50Millis(),
                     health.p99Millis(), hooks.perSecond() / health.perSecond(), rounds(), accepted, events, Topics.COMMITS,
                     countsAgree() ? " (equal)" : " (DIFFERENT)", hooks.receiverCpuMicros(),
                     health.receiverCpuMicros(), hooks.receiverKernelCpuMicros(), health.receiverKernelCpuMicros(),
-                    hooks.benchmarkCpuMicros(), health.benchmarkCpuMicros(), cores,
+                    hooks.benchmarkCpuMicros(), health.benchmarkCpuMicros(), hooks.clientCpuMicros(),
+                    health.clientCpuMicros(), cores,
                     loadAverageBefore, loadAverageAfter, client);
         }
 
@@ -181,9 +185,10 @@ public final class ReceiverBenchmark {
         private static String json(Load load) {
             return String.format(Locale.ROOT, "{\"reqPerSec\":%.0f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"statuses\":%s,"
                             + "\"failures\":%d,\"receiverCpuMicrosPerRequest\":%.0f,\"receiverKernelCpuMicrosPerRequest\":%.0f,"
-                            + "\"benchmarkCpuMicrosPerRequest\":%.0f}",
+                            + "\"benchmarkCpuMicrosPerRequest\":%.0f,\"clientCpuMicrosPerRequest\":%.0f}",
                     load.perSecond(), load.p50Millis(), load.p99Millis(), statuses(load), load.failures(),
-                    load.receiverCpuMicros(), load.receiverKernelCpuMicros(), load.benchmarkCpuMicros());
+                    load.receiverCpuMicros(), load.receiverKernelCpuMicros(), load.benchmarkCpuMicros(),
+                    load.clientCpuMicros());
         }
 
         private static String statuses(Load load) {
@@ -312,9 +317,12 @@ public final class ReceiverBenchmark {
         Duration receiverBefore = cpu(receiver.toHandle());
         Duration benchmarkBefore = cpu(ProcessHandle.current());
         Duration kernelBefore = kernelCpu(receiver.pid());
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long clientBefore = threads.getCurrentThreadCpuTime(); // the raw client sends from this thread
         Load measured = load.call();
         return measured.withCpu(cpu(receiver.toHandle()).minus(receiverBefore),
-                cpu(ProcessHandle.current()).minus(benchmarkBefore), kernelCpu(receiver.pid()).minus(kernelBefore));
+                cpu(ProcessHandle.current()).minus(benchmarkBefore), kernelCpu(receiver.pid()).minus(kernelBefore),
+                Duration.ofNanos(threads.getCurrentThreadCpuTime() - clientBefore));
     }
 
     /**

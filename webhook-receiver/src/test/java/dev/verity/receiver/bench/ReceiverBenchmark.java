@@ -80,7 +80,7 @@ public final class ReceiverBenchmark {
             }
             return new Options(Path.of(values.getOrDefault("app", "webhook-receiver/target/quarkus-app/quarkus-run.jar")),
                     Integer.parseInt(values.getOrDefault("requests", "50000")),
-                    Integer.parseInt(values.getOrDefault("warmup", "10000")),
+                    Integer.parseInt(values.getOrDefault("warmup", "50000")),
                     Integer.parseInt(values.getOrDefault("concurrency", "64")),
                     Path.of(values.getOrDefault("work-dir", ".verity/bench-receiver")),
                     values.getOrDefault("client", "raw"),

@@ -57,7 +57,7 @@ public class CommitPublisher {
 
     /**
      * Sends every event now and completes once Kafka acknowledged all of them, bounded by the one timeout; no thread
-     * waits meanwhile (the producer's own sending thread does the network I/O). Acknowledged only when each event
+     * waits meanwhile (the producer's network thread does the I/O). Acknowledged only when each event
      * is; the problem names what was not. Plain futures, not a reactive pipeline: this runs for every delivery, and
      * each operator of one costs a context capture and restore per item.
      */

@@ -145,14 +145,13 @@ public interface ReceiverConfig {
     interface Producer {
         /**
          * How long the producer waits to batch events into one produce request ({@code linger.ms}). Deliveries wait
-         * for the ack without holding a thread, so many are in flight at once: a few ms batch them into fewer
-         * requests (one ack per batch), at the cost of at most that much latency per delivery. Each delivery waits
-         * for it before its 202, so a sender with a fixed number of deliveries in flight gets at most that number per
-         * linger: on the benchmark (64 in flight, steady state) Kafka's 5 ms held pushes to 6,500-7,300/s with CPU to
-         * spare, 2-3 ms gave 8,200-9,600/s, and 0-1 ms cost the broker more requests than it saved
-         * (docs/benchmarks.md).
+         * for the ack without holding a thread, so many are in flight at once and batch themselves: events that come
+         * while a produce request is out ride in the next one. Each delivery waits for the linger before its 202, so
+         * a sender with a fixed number of deliveries in flight gets at most that number per linger: on the benchmark
+         * (64 in flight, JIT warm) 1 ms gave 14,000-18,800 pushes/s, 0.57-0.61 of the HTTP ceiling, where 3 ms gave
+         * 10,900-12,300 and 0.40-0.41, with no more CPU per push (docs/benchmarks.md).
          */
-        @WithDefault("3ms")
+        @WithDefault("1ms")
         Duration linger();
 
         /**
@@ -167,10 +166,6 @@ public interface ReceiverConfig {
         @WithDefault("131072")
         int batchSize();
 
-        /** How long a send may wait for the topic's metadata or for room in the producer's memory ({@code max.block.ms}). */
-        @WithDefault("5s")
-        Duration maxBlock();
-
         /** How long the producer waits for the broker to answer a produce request ({@code request.timeout.ms}). */
         @WithDefault("5s")
         Duration requestTimeout();
@@ -182,7 +177,10 @@ public interface ReceiverConfig {
         @WithDefault("7s")
         Duration deliveryTimeout();
 
-        /** How many events may wait for the sending thread; past that a delivery is answered 503 at once. */
+        /**
+         * How many events may wait for Kafka at once: handed to the producer and not acknowledged yet, or waiting for
+         * the topic's metadata or for room in the producer's memory. Past that a delivery is answered 503 at once.
+         */
         @WithDefault("4096")
         int buffer();
     }

@@ -117,6 +117,22 @@ class ReceiverConfigTest {
                 .hasMessageNotContaining("not*base64");
     }
 
+    @Test
+    void theProducerTakesTheServicesConnectionSettingsAndNeverBlocksItsCaller() {
+        ReceiverConfig config = config(new PropertiesConfigSource(Map.of(
+                "verity.receiver.producer.linger", "1ms"), "test", 400));
+        Map<String, Object> settings = CommitProducer.settings(Map.of(
+                "bootstrap.servers", "kafka-0:9093",
+                "security.protocol", "SSL",
+                "auto.offset.reset", "earliest"), config.producer());
+
+        assertThat(settings).containsEntry("bootstrap.servers", "kafka-0:9093").containsEntry("security.protocol", "SSL")
+                .doesNotContainKey("auto.offset.reset") // a consumer's setting
+                .containsEntry("acks", "all").containsEntry("linger.ms", "1")
+                // the event loop hands events to the producer: a send must never wait for metadata or memory
+                .containsEntry("max.block.ms", "0");
+    }
+
     private static ReceiverConfig config(org.eclipse.microprofile.config.spi.ConfigSource source) {
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ReceiverConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter()) // as Quarkus reads "8s"

@@ -50,6 +50,8 @@ public final class ReceiverBenchmark {
 
     static final String SECRET = "bench-secret";
     static final String REPO_URL = "https://github.com/binkkatal/sample_app.git";
+    /** The most health checks, and pushes, sent in one turn of the warm-up. */
+    static final int WARMUP_TURN = 20_000;
 
     /** What to run. */
     public record Options(Path app, int requests, int warmup, int concurrency, Path workDir, String client,
@@ -80,7 +82,7 @@ public final class ReceiverBenchmark {
             }
             return new Options(Path.of(values.getOrDefault("app", "webhook-receiver/target/quarkus-app/quarkus-run.jar")),
                     Integer.parseInt(values.getOrDefault("requests", "50000")),
-                    Integer.parseInt(values.getOrDefault("warmup", "50000")),
+                    Integer.parseInt(values.getOrDefault("warmup", "200000")),
                     Integer.parseInt(values.getOrDefault("concurrency", "64")),
                     Path.of(values.getOrDefault("work-dir", ".verity/bench-receiver")),
                     values.getOrDefault("client", "raw"),
@@ -228,8 +230,7 @@ public final class ReceiverBenchmark {
                 String template = new String(Fixtures.github("push.json"), StandardCharsets.UTF_8);
                 AtomicInteger sequence = new AtomicInteger();
                 Sender sender = options.client().equals("jdk") ? jdkSender(client, base) : rawSender(port);
-                Load warmHealth = sender.health(options.warmup(), options.concurrency());
-                Load warmHooks = sender.pushes(template, sequence, options.warmup()).send(options.concurrency());
+                int warmAccepted = warmUp(sender, template, sequence, options);
                 // health checks and pushes in turns, so that a change in the machine's speed during the run (large
                 // on a shared machine) weighs on both alike
                 List<Load> healthRounds = new ArrayList<>();
@@ -247,7 +248,7 @@ public final class ReceiverBenchmark {
                     ratios.add(hooks.perSecond() / health.perSecond());
                 }
                 Load hooksLoad = Load.combined(hookRounds);
-                int accepted = warmHooks.count(202) + hooksLoad.count(202);
+                int accepted = warmAccepted + hooksLoad.count(202);
                 int events = countEvents(kafka.bootstrapServers(), accepted);
                 return new Result(Load.combined(healthRounds), hooksLoad, accepted, events, loadBefore, loadAverage(),
                         Runtime.getRuntime().availableProcessors(), options.client(), List.copyOf(ratios));
@@ -257,6 +258,22 @@ public final class ReceiverBenchmark {
                 if (!receiver.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) receiver.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * Sends {@code --warmup} health checks and as many pushes, in turns of at most {@link #WARMUP_TURN} of each, so that
+     * the receiver's and the broker's JIT compilers have compiled both paths before anything is measured; each turn's
+     * pushes are built just before they are sent, so the warm-up can be as long as needed in this JVM's heap (built all
+     * at once, 150,000 did not fit in 1 GiB). Returns how many pushes were answered 202.
+     */
+    private static int warmUp(Sender sender, String template, AtomicInteger sequence, Options options) throws Exception {
+        int accepted = 0;
+        for (int done = 0; done < options.warmup(); done += WARMUP_TURN) {
+            int n = Math.min(WARMUP_TURN, options.warmup() - done);
+            sender.health(n, options.concurrency());
+            accepted += sender.pushes(template, sequence, n).send(options.concurrency()).count(202);
+        }
+        return accepted;
     }
 
     /**

@@ -40,6 +40,13 @@ class CommitProducerIT {
         return kafka;
     }
 
+    /** A producer with {@code properties} for {@code broker}, which holds {@code verity.commits} and is then killed. */
+    private static CommitProducer downFromTheStart(KafkaBrokerProcess broker, Map<String, String> properties) {
+        broker.createTopic(Topics.COMMITS, 1, Map.of());
+        broker.kill();
+        return new CommitProducer(kafka(broker), config(properties), new SimpleMeterRegistry());
+    }
+
     /**
      * Kafka down from the start: the topic's metadata is unknown, so the producer refuses the events for now and they
      * wait on the retry thread; once their {@code publish-timeout} has passed (their deliveries were answered 503)
@@ -49,12 +56,10 @@ class CommitProducerIT {
     @Test
     void eventsWhosePublishTimeoutPassedWhileKafkaWasDownAreNeverWritten(@TempDir Path dir) throws Exception {
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(dir.resolve("kafka"), 0)) {
-            broker.createTopic(Topics.COMMITS, 1, Map.of());
-            broker.kill();
-            CommitProducer producer = new CommitProducer(kafka(broker), config(Map.of(
+            CommitProducer producer = downFromTheStart(broker, Map.of(
                     "verity.receiver.publish-timeout", "1s",
                     "verity.receiver.producer.request-timeout", "2s",
-                    "verity.receiver.producer.delivery-timeout", "3s")), new SimpleMeterRegistry());
+                    "verity.receiver.producer.delivery-timeout", "3s"));
             try {
                 List<CompletableFuture<Void>> whileDown = new ArrayList<>();
                 for (int i = 0; i < 5; i++) whileDown.add(producer.send("repo", "while down " + i, new RecordHeaders()));
@@ -80,11 +85,9 @@ class CommitProducerIT {
     @Test
     void eventsWaitingForKafkaAreWrittenInOrderOnceItIsBack(@TempDir Path dir) throws Exception {
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(dir.resolve("kafka"), 0)) {
-            broker.createTopic(Topics.COMMITS, 1, Map.of());
-            broker.kill();
-            CommitProducer producer = new CommitProducer(kafka(broker), config(Map.of(
+            CommitProducer producer = downFromTheStart(broker, Map.of(
                     "verity.receiver.publish-timeout", "60s",
-                    "verity.receiver.producer.delivery-timeout", "50s")), new SimpleMeterRegistry());
+                    "verity.receiver.producer.delivery-timeout", "50s"));
             try {
                 List<CompletableFuture<Void>> acks = new ArrayList<>();
                 for (int i = 0; i < 3; i++) acks.add(producer.send("repo", "event " + i, new RecordHeaders()));

@@ -42,8 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * producer's memory full; no producer, because it could not be created) parks the event on this class's own
  * {@code verity-commits-retry} thread, which tries again, oldest first, until the event is taken or its delivery's
  * {@code publish-timeout} has passed. Then it fails unsent: its delivery was answered 503 meanwhile, and an event the
- * forge was told failed is not written behind its back minutes later, when a broker comes back. While events are parked,
- * new ones queue behind them, so that a repository's events reach the topic in the order they came.
+ * forge was told failed is not written behind its back minutes later, when a broker comes back. (One handed over
+ * shortly before its deadline may still be acknowledged after its 503, within {@code delivery-timeout}: a duplicate
+ * of a redelivery at worst, which the renderer skips.) While events are parked, new ones queue behind them, so that a
+ * repository's events reach the topic in the order they came.
  *
  * <p>At most {@code verity.receiver.producer.buffer} events wait for Kafka at once (handed over and not yet
  * acknowledged, or parked); past that a send fails at once, and the delivery is a 503.
@@ -191,14 +193,19 @@ public class CommitProducer {
 
     /** The producer, created on first use (on the retry thread only); null while it cannot be (tried again a second later). */
     private Producer<String, String> producer() {
-        if (producer != null) return producer;
+        if (producer != null || closing) return producer;
         if (createFailure != null && System.nanoTime() - createFailedAt < RECREATE_AFTER_NANOS) return null;
         try {
             Producer<String, String> created = new KafkaProducer<>(settings, new StringSerializer(), new StringSerializer());
-            metrics = new KafkaClientMetrics(created);
-            metrics.bindTo(registry);
             createFailure = null;
             producer = created;
+            try {
+                KafkaClientMetrics bound = new KafkaClientMetrics(created);
+                bound.bindTo(registry);
+                metrics = bound;
+            } catch (RuntimeException e) {
+                LOG.warn("the Kafka producer's metrics are not bound to Micrometer: " + e);
+            }
         } catch (RuntimeException e) {
             createFailedAt = System.nanoTime();
             createFailure = "cannot create the Kafka producer for " + Topics.COMMITS + " (bootstrap.servers "
@@ -271,19 +278,19 @@ public class CommitProducer {
             finish(failure);
         }
 
+        /**
+         * Completes the event's future, once: Kafka may also report an event it had appended after {@code send} threw
+         * (the idempotent producer's fatal state), and shutdown may fail one a last retry handles.
+         */
         private void finish(Exception failure) {
-            waiting.decrementAndGet();
-            if (failure == null) {
-                ack.complete(null);
-            } else {
-                ack.completeExceptionally(failure);
-            }
+            boolean first = failure == null ? ack.complete(null) : ack.completeExceptionally(failure);
+            if (first) waiting.decrementAndGet();
         }
     }
 
     /**
-     * Stops taking events, tries the parked ones once more (failing those still refused), and closes the producer
-     * once what it holds is acknowledged (5 s at most).
+     * Stops taking events, tries the parked ones once more (failing those still refused, and any parked in a race with
+     * the shutdown), and closes the producer once what it holds is acknowledged (5 s at most).
      */
     @PreDestroy
     void close() {
@@ -292,15 +299,27 @@ public class CommitProducer {
             retries.submit(() -> {
                 for (Pending pending; (pending = parked.poll()) != null; ) {
                     parkedCount.decrementAndGet();
-                    if (!pending.trySend(true)) pending.expired();
+                    if (!pending.trySend(false)) pending.expired();
                 }
             }).get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | RejectedExecutionException e) {
             LOG.warn("could not hand the last parked events to the Kafka producer: " + e);
         }
         retries.shutdownNow();
+        try {
+            if (!retries.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("the Kafka producer's retry thread did not end within " + CLOSE_TIMEOUT.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Pending pending; (pending = parked.poll()) != null; ) {
+            parkedCount.decrementAndGet();
+            pending.expired();
+        }
         if (metrics != null) metrics.close();
         if (producer != null) producer.close(CLOSE_TIMEOUT);
     }

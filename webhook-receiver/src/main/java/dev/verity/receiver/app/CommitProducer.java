@@ -80,7 +80,6 @@ public class CommitProducer {
     private final AtomicInteger waiting = new AtomicInteger();
     /** Events waiting for the retry thread, oldest first. */
     private final Queue<Pending> parked = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger parkedCount = new AtomicInteger();
     private final ScheduledExecutorService retries;
     private volatile boolean closing;
     /** Created by the retry thread; null until it could be. */
@@ -151,22 +150,18 @@ public class CommitProducer {
         }
         Pending pending = new Pending(new ProducerRecord<>(Topics.COMMITS, null, key, value, headers), ack,
                 System.nanoTime() + publishTimeoutNanos);
-        if (parkedCount.get() > 0 || !pending.trySend(false)) park(pending);
+        if (!parked.isEmpty() || !pending.trySend(false)) park(pending);
         return ack;
     }
 
     /** Queues an event for the retry thread, behind those already there. */
     private void park(Pending pending) {
-        parkedCount.incrementAndGet();
         parked.add(pending);
         try {
             retries.execute(this::scheduleRetry);
         } catch (RejectedExecutionException shutDown) {
             // closed meanwhile, after close() failed what was parked
-            if (parked.remove(pending)) {
-                parkedCount.decrementAndGet();
-                pending.expired();
-            }
+            if (parked.remove(pending)) pending.expired();
         }
     }
 
@@ -186,7 +181,6 @@ public class CommitProducer {
                 return;
             }
             parked.poll();
-            parkedCount.decrementAndGet();
         }
         retryMillis = FIRST_RETRY_MILLIS;
     }
@@ -298,7 +292,6 @@ public class CommitProducer {
         try {
             retries.submit(() -> {
                 for (Pending pending; (pending = parked.poll()) != null; ) {
-                    parkedCount.decrementAndGet();
                     if (!pending.trySend(false)) pending.expired();
                 }
             }).get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -316,10 +309,7 @@ public class CommitProducer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Pending pending; (pending = parked.poll()) != null; ) {
-            parkedCount.decrementAndGet();
-            pending.expired();
-        }
+        for (Pending pending; (pending = parked.poll()) != null; ) pending.expired();
         if (metrics != null) metrics.close();
         if (producer != null) producer.close(CLOSE_TIMEOUT);
     }
